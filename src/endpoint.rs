@@ -1,0 +1,329 @@
+//! Endpoints: the 34 DCS regions, and validation of explicit endpoint URLs.
+
+use crate::error::{DcsError, Result};
+
+/// The regions the official Python SDK knows for DCS, in its order.
+pub const REGIONS: [&str; 34] = [
+    "af-south-1",
+    "cn-north-2",
+    "cn-north-4",
+    "cn-north-1",
+    "cn-east-2",
+    "cn-east-3",
+    "cn-south-1",
+    "cn-south-2",
+    "cn-southwest-2",
+    "ap-southeast-2",
+    "ap-southeast-1",
+    "ap-southeast-3",
+    "ru-northwest-2",
+    "sa-brazil-1",
+    "la-north-2",
+    "la-south-2",
+    "cn-north-9",
+    "na-mexico-1",
+    "ae-ad-1",
+    "tr-west-1",
+    "ap-southeast-4",
+    "eu-west-101",
+    "me-east-1",
+    "eu-west-0",
+    "cn-east-5",
+    "my-kualalumpur-1",
+    "ru-moscow-1",
+    "cn-east-4",
+    "ap-southeast-5",
+    "cn-north-12",
+    "cn-south-4",
+    "cn-southwest-3",
+    "cn-north-11",
+    "af-north-1",
+];
+
+/// Longest endpoint URL accepted.
+pub const MAX_ENDPOINT_LEN: usize = 2048;
+
+/// A validated base URL: scheme, authority and an optional base path, never a
+/// trailing slash, no userinfo, query or fragment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `https` or `http` (loopback only).
+    pub scheme: &'static str,
+    /// Lower-cased host, `[...]` kept for IPv6.
+    pub host: String,
+    /// Explicit port, if any (a default port is dropped).
+    pub port: Option<u16>,
+    /// Base path without trailing slash: `""` or `/proxy/dcs`.
+    pub base_path: String,
+}
+
+impl Endpoint {
+    /// `scheme://host[:port]base_path`
+    pub fn base_url(&self) -> String {
+        format!("{}://{}{}", self.scheme, self.authority(), self.base_path)
+    }
+
+    /// `host[:port]`, the value of the `Host` header.
+    pub fn authority(&self) -> String {
+        match self.port {
+            Some(p) => format!("{}:{}", self.host, p),
+            None => self.host.clone(),
+        }
+    }
+}
+
+/// The endpoint of a region: `https://dcs.{region}.myhuaweicloud.com`.
+pub fn region_endpoint(region: &str) -> Result<Endpoint> {
+    if !REGIONS.contains(&region) {
+        let shown: String = region.chars().take(40).collect();
+        return Err(DcsError::invalid_argument(
+            "region",
+            format!(
+                "unknown DCS region {shown:?} (known: {}); pass `endpoint` for a region this version does not list",
+                REGIONS.join(", ")
+            ),
+        ));
+    }
+    Ok(Endpoint {
+        scheme: "https",
+        host: format!("dcs.{region}.myhuaweicloud.com"),
+        port: None,
+        base_path: String::new(),
+    })
+}
+
+/// Chooses `endpoint` when given, else `region`; one of them is required.
+pub fn resolve(endpoint: Option<&str>, region: Option<&str>) -> Result<Endpoint> {
+    match (endpoint, region) {
+        (Some(e), _) => parse_endpoint(e),
+        (None, Some(r)) => region_endpoint(r),
+        (None, None) => Err(DcsError::invalid_argument(
+            "endpoint",
+            "either `endpoint` or `region` is required",
+        )),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    if host == "localhost" || host.ends_with(".localhost") || host == "[::1]" {
+        return true;
+    }
+    // 127.0.0.0/8, dotted quad only.
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts[0] == "127"
+        && parts.iter().all(|p| {
+            !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && {
+                p.parse::<u16>().map(|v| v <= 255).unwrap_or(false)
+            }
+        })
+}
+
+fn valid_hostname(host: &str) -> bool {
+    if host.is_empty() || host.len() > 253 {
+        return false;
+    }
+    if host.starts_with('[') {
+        // IPv6 literal: hex digits, colons and dots inside brackets.
+        return host.len() > 2
+            && host.ends_with(']')
+            && host[1..host.len() - 1]
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    }
+    host.split('.').all(|label| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    })
+}
+
+fn valid_path_segment(seg: &str) -> bool {
+    !seg.is_empty()
+        && seg != "."
+        && seg != ".."
+        && seg
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+}
+
+/// Validates an explicit endpoint: `https://host[:port][/base/path]`, or `http://` for
+/// loopback hosts only (local development and the demo proxy).
+pub fn parse_endpoint(raw: &str) -> Result<Endpoint> {
+    let err = |m: &str| Err(DcsError::invalid_argument("endpoint", m.to_string()));
+    if raw.is_empty() {
+        return err("must not be empty");
+    }
+    if raw.len() > MAX_ENDPOINT_LEN {
+        return err("longer than 2048 characters");
+    }
+    if raw.bytes().any(|b| b <= b' ' || b >= 0x7f) {
+        return err("contains whitespace, control or non-ASCII characters");
+    }
+    let (scheme, rest) = if let Some(r) = strip_prefix_ci(raw, "https://") {
+        ("https", r)
+    } else if let Some(r) = strip_prefix_ci(raw, "http://") {
+        ("http", r)
+    } else {
+        return err("must be an https:// URL (http:// only for loopback hosts)");
+    };
+    if rest.contains('?') {
+        return err("must not have a query");
+    }
+    if rest.contains('#') {
+        return err("must not have a fragment");
+    }
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    if authority.contains('@') {
+        return err("must not contain userinfo (user:password@)");
+    }
+    if authority.contains('%') || path.contains('%') || path.contains('\\') {
+        return err("must not contain percent-encoding or backslashes");
+    }
+    let (host, port) = split_host_port(authority)?;
+    let host = host.to_ascii_lowercase();
+    if !valid_hostname(&host) {
+        return err("has an invalid host name");
+    }
+    if scheme == "http" && !is_loopback(&host) {
+        return err("http:// is allowed only for loopback hosts (localhost, 127.0.0.0/8, [::1]); use https://");
+    }
+    let default_port = if scheme == "https" { 443 } else { 80 };
+    let port = port.filter(|p| *p != default_port);
+    let trimmed = path.trim_end_matches('/');
+    let mut base_path = String::new();
+    if !trimmed.is_empty() {
+        for seg in trimmed[1..].split('/') {
+            if !valid_path_segment(seg) {
+                return err(
+                    "base path segments may hold only A-Z a-z 0-9 - _ . ~ (no empty, . or .. segments)",
+                );
+            }
+            base_path.push('/');
+            base_path.push_str(seg);
+        }
+    }
+    Ok(Endpoint {
+        scheme,
+        host,
+        port,
+        base_path,
+    })
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    if s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        Some(&s[prefix.len()..])
+    } else {
+        None
+    }
+}
+
+fn split_host_port(authority: &str) -> Result<(&str, Option<u16>)> {
+    let bad_port = || {
+        Err(DcsError::invalid_argument(
+            "endpoint",
+            "has an invalid port (1-65535)",
+        ))
+    };
+    let (host, port) = if authority.starts_with('[') {
+        match authority.find(']') {
+            Some(i) => {
+                let after = &authority[i + 1..];
+                match after.strip_prefix(':') {
+                    Some(p) => (&authority[..=i], Some(p)),
+                    None if after.is_empty() => (authority, None),
+                    None => {
+                        return Err(DcsError::invalid_argument(
+                            "endpoint",
+                            "has an invalid host",
+                        ))
+                    }
+                }
+            }
+            None => {
+                return Err(DcsError::invalid_argument(
+                    "endpoint",
+                    "has an invalid host",
+                ))
+            }
+        }
+    } else {
+        match authority.rfind(':') {
+            Some(i) => (&authority[..i], Some(&authority[i + 1..])),
+            None => (authority, None),
+        }
+    };
+    let port = match port {
+        None => None,
+        Some(p) => {
+            if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return bad_port();
+            }
+            match p.parse::<u32>() {
+                Ok(v) if (1..=65535).contains(&v) => Some(v as u16),
+                _ => return bad_port(),
+            }
+        }
+    };
+    Ok((host, port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_map() {
+        assert_eq!(REGIONS.len(), 34);
+        assert_eq!(
+            region_endpoint("cn-north-4").unwrap().base_url(),
+            "https://dcs.cn-north-4.myhuaweicloud.com"
+        );
+        assert!(region_endpoint("mars-1").is_err());
+    }
+
+    #[test]
+    fn endpoints() {
+        let e = parse_endpoint("HTTPS://Proxy.Example.com:8443/dcs/api/").unwrap();
+        assert_eq!(e.base_url(), "https://proxy.example.com:8443/dcs/api");
+        assert_eq!(e.authority(), "proxy.example.com:8443");
+        assert_eq!(
+            parse_endpoint("https://x.com:443").unwrap().base_url(),
+            "https://x.com"
+        );
+        assert_eq!(
+            parse_endpoint("http://127.0.0.1:8787").unwrap().base_url(),
+            "http://127.0.0.1:8787"
+        );
+        assert!(parse_endpoint("http://[::1]:9000").is_ok());
+        assert!(parse_endpoint("http://localhost").is_ok());
+        for bad in [
+            "http://example.com",
+            "ftp://x.com",
+            "https://user:pw@x.com",
+            "https://x.com?a=1",
+            "https://x.com#f",
+            "https://x.com:0",
+            "https://x.com:99999",
+            "https://x.com:",
+            "https://",
+            "https://x..com",
+            "https://x.com/a/../b",
+            "https://x.com/%2e%2e",
+            "https:// x.com",
+            "http://127.0.0.1.evil.com",
+            "//x.com",
+            "x.com",
+        ] {
+            assert!(parse_endpoint(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The one error type of the crate, with the stable codes of the JS contract.
+
+use core::fmt;
+
+/// Stable error codes (the JS `code` property).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// A caller-supplied argument is invalid; `field` names it.
+    InvalidArgument,
+    /// A response body could not be trusted; `path` is its wire path.
+    InvalidResponse,
+    /// The service answered with a non-2xx status.
+    HttpError,
+    /// The request never got an HTTP answer (DNS, reset, refused...).
+    Network,
+    /// The client's own `timeoutMs` elapsed.
+    Timeout,
+    /// The caller's `AbortSignal` fired.
+    Aborted,
+}
+
+impl ErrorCode {
+    /// The code as the JS contract spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::InvalidResponse => "INVALID_RESPONSE",
+            ErrorCode::HttpError => "HTTP_ERROR",
+            ErrorCode::Network => "NETWORK",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::Aborted => "ABORTED",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every failure of the crate. Only the fields that belong to the code are set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DcsError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// INVALID_ARGUMENT: the argument, e.g. `instanceId` or `auth.sk`.
+    pub field: Option<String>,
+    /// INVALID_RESPONSE: the wire path, e.g. `tasks[3].details.old_port` (`$` for the whole body).
+    pub path: Option<String>,
+    /// HTTP_ERROR fields.
+    pub status: Option<u16>,
+    pub error_code: Option<String>,
+    pub error_msg: Option<String>,
+    pub error_ext_msg: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl DcsError {
+    fn with(code: ErrorCode, message: String) -> Self {
+        DcsError {
+            code,
+            message,
+            field: None,
+            path: None,
+            status: None,
+            error_code: None,
+            error_msg: None,
+            error_ext_msg: None,
+            request_id: None,
+        }
+    }
+
+    pub fn invalid_argument(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let field = field.into();
+        let mut e = Self::with(
+            ErrorCode::InvalidArgument,
+            format!("{}: {}", field, message.into()),
+        );
+        e.field = Some(field);
+        e
+    }
+
+    pub fn invalid_response(path: impl Into<String>, message: impl Into<String>) -> Self {
+        let path = path.into();
+        let mut e = Self::with(
+            ErrorCode::InvalidResponse,
+            format!("{}: {}", path, message.into()),
+        );
+        e.path = Some(path);
+        e
+    }
+
+    pub fn network(message: impl Into<String>) -> Self {
+        Self::with(ErrorCode::Network, message.into())
+    }
+
+    pub fn timeout(message: impl Into<String>) -> Self {
+        Self::with(ErrorCode::Timeout, message.into())
+    }
+
+    pub fn aborted(message: impl Into<String>) -> Self {
+        Self::with(ErrorCode::Aborted, message.into())
+    }
+
+    /// An HTTP error; the message is built from what is known.
+    pub fn http(
+        status: u16,
+        error_code: Option<String>,
+        error_msg: Option<String>,
+        error_ext_msg: Option<String>,
+        request_id: Option<String>,
+    ) -> Self {
+        let mut message = format!("HTTP {status}");
+        if let Some(c) = &error_code {
+            message.push_str(": ");
+            message.push_str(c);
+        }
+        if let Some(m) = &error_msg {
+            message.push_str(if error_code.is_some() { " " } else { ": " });
+            message.push_str(m);
+        }
+        if let Some(r) = &request_id {
+            message.push_str(" (request ");
+            message.push_str(r);
+            message.push(')');
+        }
+        let mut e = Self::with(ErrorCode::HttpError, message);
+        e.status = Some(status);
+        e.error_code = error_code;
+        e.error_msg = error_msg;
+        e.error_ext_msg = error_ext_msg;
+        e.request_id = request_id;
+        e
+    }
+}
+
+impl fmt::Display for DcsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for DcsError {}
+
+pub type Result<T, E = DcsError> = core::result::Result<T, E>;

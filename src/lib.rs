@@ -1,0 +1,21 @@
+//! `dcs-tasks`: list the background tasks of a Huawei Cloud DCS instance.
+//!
+//! The core (request building and validation, SDK-HMAC-SHA256 signing, the strict
+//! normalizing parser) is pure Rust and sans-IO; it compiles natively and for
+//! `wasm32-unknown-unknown`. The I/O edges (the `fetch` client, the edge proxy) and
+//! the wasm-bindgen bindings exist only on wasm.
+
+pub mod endpoint;
+pub mod error;
+pub mod json;
+pub mod model;
+pub mod normalize;
+pub mod query;
+pub mod sign;
+pub mod time;
+
+pub use error::{DcsError, ErrorCode, Result};
+pub use model::{ParseOptions, Task, TaskDetails, TaskList, TaskProgress, Warning, WarningCode};
+pub use normalize::{parse_error_body, parse_list_tasks_response, parse_task_progress, ErrorBody};
+pub use query::{build_list_tasks_request, Arg, HttpRequest, ListTasksInput};
+pub use sign::{sign_request, Credentials};
