@@ -1,0 +1,54 @@
+# dcs-tasks: the two commands are `make demo` and `make test` (`make pkg` builds pkg/).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export CARGO_TERM_COLOR ?= never
+WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+CHROME_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json WASM_BINDGEN_TEST_TIMEOUT=120
+
+.PHONY: help tools pkg size demo test test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg
+
+help:
+	@echo "make demo   - run the demo"
+	@echo "make test   - the whole test suite (what CI runs)"
+	@echo "make pkg    - build the npm package into pkg/"
+	@echo "make size   - print the wasm and glue sizes (raw, gzipped)"
+
+tools:
+	scripts/ensure-tools.sh wasm npm chromium python
+
+pkg:
+	scripts/build-pkg.sh
+
+size: pkg
+	scripts/size.sh
+
+demo: pkg
+	node scripts/demo.mjs
+
+test: tools
+	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg
+	scripts/size.sh --check
+	@echo "make test: all suites passed"
+
+test-lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+test-native:
+	cargo test --all-targets
+
+test-sign-oracle:
+	tests/sign-oracle/run.sh
+
+test-wasm-node:
+	$(WASM_RUNNER) cargo test --target wasm32-unknown-unknown --tests
+
+test-wasm-chromium:
+	$(WASM_RUNNER) $(CHROME_ENV) WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --tests
+
+test-mock:
+	node --test tests/mock-dcs/test/
+
+test-pkg:
+	node --test tests/pkg/

@@ -1,0 +1,240 @@
+// Types of the dcs-tasks package: the public JS contract.
+
+/** A time argument: a Date, epoch milliseconds, an ISO-8601 string with a zone, or the API's `yyyyMMddHHmmss` (UTC). */
+export type TimeInput = Date | string | number;
+
+/** One of the 34 DCS regions known to this version (any other region: pass `endpoint`). */
+export type DcsRegion =
+  | "af-south-1" | "cn-north-2" | "cn-north-4" | "cn-north-1" | "cn-east-2" | "cn-east-3"
+  | "cn-south-1" | "cn-south-2" | "cn-southwest-2" | "ap-southeast-2" | "ap-southeast-1"
+  | "ap-southeast-3" | "ru-northwest-2" | "sa-brazil-1" | "la-north-2" | "la-south-2"
+  | "cn-north-9" | "na-mexico-1" | "ae-ad-1" | "tr-west-1" | "ap-southeast-4" | "eu-west-101"
+  | "me-east-1" | "eu-west-0" | "cn-east-5" | "my-kualalumpur-1" | "ru-moscow-1" | "cn-east-4"
+  | "ap-southeast-5" | "cn-north-12" | "cn-south-4" | "cn-southwest-3" | "cn-north-11"
+  | "af-north-1";
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+export interface ListTasksRequestOptions {
+  /** `https://dcs.cn-north-4.myhuaweicloud.com`, a proxy URL (a base path is allowed), or `http://` for loopback hosts only. */
+  endpoint?: string;
+  /** Used when `endpoint` is absent: maps to `https://dcs.{region}.myhuaweicloud.com`. */
+  region?: DcsRegion;
+  /** 1-64 characters of `[A-Za-z0-9_-]`. */
+  projectId: string;
+  /** 1-64 characters of `[A-Za-z0-9_-]`. */
+  instanceId: string;
+  /** Integer, 0..2147483647. */
+  offset?: number;
+  /** Integer, 1..1000. */
+  limit?: number;
+  startTime?: TimeInput;
+  endTime?: TimeInput;
+}
+
+export interface AkSkCredentials {
+  ak: string;
+  sk: string;
+  /** For temporary credentials: sent as `X-Security-Token`. */
+  securityToken?: string;
+}
+
+export interface TokenCredentials {
+  /** An IAM token: sent as `X-Auth-Token`. */
+  token: string;
+}
+
+export type TaskStatus =
+  | "CREATED" | "EXECUTING" | "SUCCESS" | "FAILED" | "DELETED" | "CANCELLED"
+  | (string & {});
+
+export type TaskName =
+  | "ChangeInstanceSpec" | "BindEip" | "UnBindEip" | "AddReplica" | "DelReplica"
+  | "AddWhitelist" | "UpdatePort" | "RemoveIpFromDns" | "EXTEND" | "masterStandbySwapJob"
+  | "modify" | "DeleteAcl"
+  | (string & {});
+
+/** Every detail field of the current API definition, camelCase. Capacities are numbers (GB). */
+export interface TaskDetails {
+  oldCapacity?: number;
+  newCapacity?: number;
+  oldCacheMode?: string;
+  newCacheMode?: string;
+  oldCacheType?: string;
+  newCacheType?: string;
+  oldResourceSpecCode?: string;
+  newResourceSpecCode?: string;
+  enablePublicIp?: boolean;
+  publicIpId?: string;
+  publicIpAddress?: string;
+  enableSsl?: boolean;
+  oldReplicaNum?: number;
+  newReplicaNum?: number;
+  replicaIp?: string;
+  replicaAz?: string;
+  groupName?: string;
+  oldPort?: number;
+  newPort?: number;
+  isOnlyAdjustCharging?: boolean;
+  accountName?: string;
+  sourceIp?: string;
+  targetIp?: string;
+  nodeName?: string;
+  renameCommands?: string[];
+  updatedConfigLength?: number;
+}
+
+export interface Task {
+  id: string;
+  name: TaskName;
+  /** As sent: CREATED | EXECUTING | SUCCESS | FAILED | DELETED | CANCELLED | other. */
+  status: TaskStatus;
+  userName?: string;
+  userId?: string;
+  params?: string;
+  /** ISO-8601 UTC with milliseconds: `2020-06-17T08:18:06.597Z`. */
+  createdAt?: string;
+  updatedAt?: string;
+  /** The task has step-by-step progress (`showTaskProgress`). */
+  enableShow?: boolean;
+  details: TaskDetails;
+}
+
+export type WarningCode =
+  | "coerced_type" | "renamed_field" | "hoisted_field" | "unknown_field" | "unknown_value";
+
+export interface Warning {
+  code: WarningCode;
+  /** Wire path, e.g. `tasks[0].details.new_cahce_mode`. */
+  path: string;
+  message: string;
+}
+
+export interface TaskList {
+  taskCount: number;
+  tasks: Task[];
+  warnings: Warning[];
+}
+
+export interface ProgressSubStep {
+  subStepId?: string;
+  subStepName?: string;
+  subStepStatus?: string;
+  beginTime?: string;
+  endTime?: string;
+  detail?: string;
+  errorCode?: string;
+}
+
+export interface ProgressStep {
+  stepId?: string;
+  stepName?: string;
+  /** As sent: FINISH | FAILED | EXECUTING | WAITING | other. */
+  stepStatus?: string;
+  beginTime?: string;
+  endTime?: string;
+  errorCode?: string;
+  subStepDetails: ProgressSubStep[];
+}
+
+export interface TaskProgress {
+  /** Percent, 0-100. */
+  progress?: number;
+  /** Seconds. */
+  remainTime?: number;
+  stepDetails: ProgressStep[];
+  warnings: Warning[];
+}
+
+export type DcsErrorCode =
+  | "INVALID_ARGUMENT" | "INVALID_RESPONSE" | "HTTP_ERROR" | "NETWORK" | "TIMEOUT" | "ABORTED";
+
+/** Every error the package throws: an `Error` with `name === "DcsError"`. */
+export interface DcsError extends Error {
+  name: "DcsError";
+  code: DcsErrorCode;
+  /** INVALID_ARGUMENT: the argument, e.g. `instanceId`. */
+  field?: string;
+  /** INVALID_RESPONSE: the wire path, e.g. `tasks[3].details.old_port`. */
+  path?: string;
+  /** HTTP_ERROR */
+  status?: number;
+  errorCode?: string | null;
+  errorMsg?: string | null;
+  errorExtMsg?: string | null;
+  requestId?: string | null;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface ListQuery {
+  offset?: number;
+  limit?: number;
+  startTime?: TimeInput;
+  endTime?: TimeInput;
+}
+
+export interface ListAllQuery {
+  startTime?: TimeInput;
+  endTime?: TimeInput;
+  /** Page size, 1..1000 (default 100). */
+  pageSize?: number;
+}
+
+export interface PageProgress {
+  fetched: number;
+  total: number;
+}
+
+export interface ListAllOptions extends CallOptions {
+  onPage?: (p: PageProgress) => void;
+}
+
+export interface DcsClientOptions {
+  endpoint?: string;
+  region?: DcsRegion;
+  projectId: string;
+  auth?: TokenCredentials | AkSkCredentials;
+  fetch?: typeof fetch;
+  /** Per attempt, milliseconds (default 30000). */
+  timeoutMs?: number;
+  /** Retries on 429/500/502/503/504 and network errors (default 2). */
+  retries?: number;
+  strict?: boolean;
+  headers?: Record<string, string>;
+}
+
+/** Pure: validates and builds the list request. Throws DcsError INVALID_ARGUMENT. */
+export function buildListTasksRequest(o: ListTasksRequestOptions): HttpRequest;
+
+/** Pure: adds X-Sdk-Date (and X-Security-Token), signs with SDK-HMAC-SHA256, adds Authorization. */
+export function signRequest(
+  req: HttpRequest,
+  cred: AkSkCredentials,
+  opts?: { date?: Date },
+): HttpRequest;
+
+/** Pure: strict, normalizing parser of the list response. */
+export function parseListTasksResponse(
+  body: string | Uint8Array | ArrayBuffer,
+  opts?: { strict?: boolean },
+): TaskList;
+
+export class DcsClient {
+  constructor(o: DcsClientOptions);
+  listTasks(instanceId: string, q?: ListQuery, o?: CallOptions): Promise<TaskList>;
+  listAllTasks(instanceId: string, q?: ListAllQuery, o?: ListAllOptions): AsyncIterable<Task>;
+  showTaskProgress(instanceId: string, taskId: string, o?: CallOptions): Promise<TaskProgress>;
+  deleteTask(instanceId: string, taskId: string, o?: CallOptions): Promise<void>;
+  free(): void;
+}
+
+/** Initialisation, only for the `default`/`browser` build used without top-level await support. */
+export default function init(opts?: { module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module }): Promise<unknown>;
+export function initSync(opts: { module: BufferSource | WebAssembly.Module }): unknown;

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Prints the package's wasm and JS glue sizes, raw and gzipped (-9), and checks the budget.
+# Usage: scripts/size.sh [--check]   (builds pkg/ first if missing)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+[ -f pkg/dcs_tasks_bg.wasm ] || scripts/build-pkg.sh
+budget=$((60 * 1024))
+gz() { gzip -9 -c "$1" | wc -c; }
+total_raw=0; total_gz=0
+printf '%-22s %10s %10s\n' file raw gzip
+for f in pkg/dcs_tasks_bg.wasm pkg/dcs_tasks.js pkg/node.js pkg/browser.js pkg/workerd.js; do
+  r=$(wc -c < "$f"); g=$(gz "$f")
+  printf '%-22s %10d %10d\n' "$(basename "$f")" "$r" "$g"
+  case "$f" in */dcs_tasks_bg.wasm|*/dcs_tasks.js) total_raw=$((total_raw + r)); total_gz=$((total_gz + g));; esac
+done
+printf '%-22s %10d %10d   (budget %d gzipped: %s)\n' "wasm+glue" "$total_raw" "$total_gz" "$budget" \
+  "$([ "$total_gz" -le "$budget" ] && echo ok || echo OVER)"
+if [ "${1:-}" = "--check" ] && [ "$total_gz" -gt "$budget" ]; then
+  echo "size budget exceeded: $total_gz > $budget bytes gzipped" >&2
+  exit 1
+fi

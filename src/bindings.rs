@@ -1,0 +1,255 @@
+//! The wasm-bindgen layer: converts JS values to the core's types and back, and
+//! nothing else. Every function here is a thin wrapper over a core function.
+
+use js_sys::{Array, Date, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::error::DcsError;
+use crate::model::ParseOptions;
+use crate::query::{Arg, HttpRequest, ListTasksInput};
+use crate::sign::Credentials;
+
+/// Builds the JS `DcsError`: an `Error` whose `name` is `"DcsError"`, with `code`
+/// and only the properties that belong to it.
+pub fn to_js_error(e: &DcsError) -> JsValue {
+    let err = js_sys::Error::new(&e.message);
+    err.set_name("DcsError");
+    let o: &JsValue = err.as_ref();
+    set(o, "code", &JsValue::from_str(e.code.as_str()));
+    let opt = |k: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            set(o, k, &JsValue::from_str(v));
+        }
+    };
+    opt("field", &e.field);
+    opt("path", &e.path);
+    if let Some(s) = e.status {
+        set(o, "status", &JsValue::from(s));
+        // HTTP errors always carry these keys (null when the body had none).
+        for (k, v) in [
+            ("errorCode", &e.error_code),
+            ("errorMsg", &e.error_msg),
+            ("errorExtMsg", &e.error_ext_msg),
+            ("requestId", &e.request_id),
+        ] {
+            set(o, k, &v.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL));
+        }
+    }
+    err.into()
+}
+
+pub(crate) fn set(o: &JsValue, k: &str, v: &JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(k), v);
+}
+
+pub(crate) fn get(o: &JsValue, k: &str) -> JsValue {
+    if o.is_object() || o.is_function() {
+        Reflect::get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// Classifies a JS value for the core's validation.
+pub(crate) fn to_arg(v: &JsValue) -> Arg {
+    if v.is_undefined() || v.is_null() {
+        Arg::Absent
+    } else if let Some(s) = v.as_string() {
+        Arg::Str(s)
+    } else if let Some(n) = v.as_f64() {
+        Arg::Num(n)
+    } else if let Some(d) = v.dyn_ref::<Date>() {
+        Arg::Date(d.get_time())
+    } else if Array::is_array(v) {
+        Arg::Other("an array".into())
+    } else {
+        Arg::Other(format!("a {}", v.js_typeof().as_string().unwrap_or_default()))
+    }
+}
+
+/// An options argument: absent is fine (`{}`), anything but an object is an error.
+pub(crate) fn options(v: &JsValue, field: &str) -> Result<JsValue, DcsError> {
+    if v.is_undefined() || v.is_null() {
+        Ok(Object::new().into())
+    } else if v.is_object() && !Array::is_array(v) {
+        Ok(v.clone())
+    } else {
+        Err(DcsError::invalid_argument(field, "must be an object"))
+    }
+}
+
+pub(crate) fn js_err<T>(r: Result<T, DcsError>) -> Result<T, JsValue> {
+    r.map_err(|e| to_js_error(&e))
+}
+
+/// `{ method, url, headers: { name: value } }`
+pub fn request_to_js(r: &HttpRequest) -> JsValue {
+    let o: JsValue = Object::new().into();
+    set(&o, "method", &JsValue::from_str(&r.method));
+    set(&o, "url", &JsValue::from_str(&r.url));
+    let h: JsValue = Object::new().into();
+    for (k, v) in &r.headers {
+        set(&h, k, &JsValue::from_str(v));
+    }
+    set(&o, "headers", &h);
+    o
+}
+
+/// Reads `{ method, url, headers }` (headers: a plain object of strings, or a `Headers`).
+pub fn request_from_js(v: &JsValue) -> Result<HttpRequest, DcsError> {
+    if !v.is_object() {
+        return Err(DcsError::invalid_argument("req", "must be an object"));
+    }
+    let s = |k: &str| -> Result<String, DcsError> {
+        get(v, k).as_string().ok_or_else(|| {
+            DcsError::invalid_argument(format!("req.{k}"), "must be a string")
+        })
+    };
+    let method = s("method")?;
+    let url = s("url")?;
+    let mut headers = Vec::new();
+    let h = get(v, "headers");
+    if h.is_object() {
+        // Headers (and Map-likes) iterate as [name, value] pairs; plain objects by entries.
+        let entries: JsValue = if js_sys::Reflect::has(&h, &js_sys::Symbol::iterator().into())
+            .unwrap_or(false)
+        {
+            Array::from(&h).into()
+        } else {
+            Object::entries(h.unchecked_ref()).into()
+        };
+        for pair in Array::from(&entries).iter() {
+            let k = Reflect::get_u32(&pair, 0).ok().and_then(|k| k.as_string());
+            let val = Reflect::get_u32(&pair, 1).ok().and_then(|x| x.as_string());
+            match (k, val) {
+                (Some(k), Some(val)) => headers.push((k, val)),
+                (Some(k), None) => {
+                    return Err(DcsError::invalid_argument(
+                        format!("req.headers.{k}"),
+                        "must be a string",
+                    ))
+                }
+                _ => return Err(DcsError::invalid_argument("req.headers", "must map names to strings")),
+            }
+        }
+    } else if !h.is_undefined() && !h.is_null() {
+        return Err(DcsError::invalid_argument("req.headers", "must be an object"));
+    }
+    Ok(HttpRequest {
+        method,
+        url,
+        headers,
+    })
+}
+
+/// Reads `{ ak, sk, securityToken? }`; errors name `auth.*` fields.
+pub(crate) fn credentials_from_js(v: &JsValue) -> Result<Credentials, DcsError> {
+    if !v.is_object() {
+        return Err(DcsError::invalid_argument("auth", "must be an object"));
+    }
+    let s = |k: &str| get(v, k).as_string();
+    let ak = s("ak").ok_or_else(|| DcsError::invalid_argument("auth.ak", "must be a string"))?;
+    let sk = s("sk").ok_or_else(|| DcsError::invalid_argument("auth.sk", "must be a string"))?;
+    let tok = get(v, "securityToken");
+    let token = if tok.is_undefined() || tok.is_null() {
+        None
+    } else {
+        Some(tok.as_string().ok_or_else(|| {
+            DcsError::invalid_argument("auth.securityToken", "must be a string")
+        })?)
+    };
+    Credentials::new(ak, sk, token)
+}
+
+/// Reads the body argument of the parsers: a string, a `Uint8Array` or an `ArrayBuffer`.
+pub(crate) fn body_bytes(body: &JsValue) -> Result<Vec<u8>, DcsError> {
+    if let Some(s) = body.as_string() {
+        Ok(s.into_bytes())
+    } else if let Some(a) = body.dyn_ref::<Uint8Array>() {
+        Ok(a.to_vec())
+    } else if body.is_instance_of::<js_sys::ArrayBuffer>() {
+        Ok(Uint8Array::new(body).to_vec())
+    } else {
+        Err(DcsError::invalid_argument(
+            "body",
+            "must be a string, a Uint8Array or an ArrayBuffer",
+        ))
+    }
+}
+
+pub(crate) fn parse_options(v: &JsValue) -> Result<ParseOptions, DcsError> {
+    let o = options(v, "opts")?;
+    let strict = get(&o, "strict");
+    if !(strict.is_undefined() || strict.is_null() || strict.as_bool().is_some()) {
+        return Err(DcsError::invalid_argument("opts.strict", "must be a boolean"));
+    }
+    Ok(ParseOptions {
+        strict: strict.as_bool().unwrap_or(false),
+    })
+}
+
+pub(crate) fn json_to_js(text: &str) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(text)
+}
+
+/// `buildListTasksRequest(o)`
+#[wasm_bindgen(js_name = buildListTasksRequest, skip_typescript)]
+pub fn build_list_tasks_request(o: JsValue) -> Result<JsValue, JsValue> {
+    js_err((|| {
+        let o = options(&o, "options")?;
+        let a = |k: &str| to_arg(&get(&o, k));
+        let input = ListTasksInput {
+            endpoint: a("endpoint"),
+            region: a("region"),
+            project_id: a("projectId"),
+            instance_id: a("instanceId"),
+            offset: a("offset"),
+            limit: a("limit"),
+            start_time: a("startTime"),
+            end_time: a("endTime"),
+        };
+        crate::query::build_list_tasks_request(&input).map(|r| request_to_js(&r))
+    })())
+}
+
+/// `signRequest(req, cred, opts?)`
+#[wasm_bindgen(js_name = signRequest, skip_typescript)]
+pub fn sign_request(req: JsValue, cred: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+    js_err((|| {
+        let r = request_from_js(&req)?;
+        let c = credentials_from_js(&cred).map_err(|mut e| {
+            // The contract's second argument is `cred`.
+            if let Some(f) = e.field.take() {
+                let f = f.replacen("auth", "cred", 1);
+                e.message = e.message.replacen("auth", "cred", 1);
+                e.field = Some(f);
+            }
+            e
+        })?;
+        let o = options(&opts, "opts")?;
+        let d = get(&o, "date");
+        let now = if d.is_undefined() || d.is_null() {
+            Date::now()
+        } else if let Some(d) = d.dyn_ref::<Date>() {
+            d.get_time()
+        } else {
+            return Err(DcsError::invalid_argument("opts.date", "must be a Date"));
+        };
+        if !now.is_finite() || !(0.0..=crate::time::MAX_MS as f64).contains(&now) {
+            return Err(DcsError::invalid_argument("opts.date", "is an invalid Date"));
+        }
+        crate::sign::sign_request(&r, &c, now as i64).map(|r| request_to_js(&r))
+    })())
+}
+
+/// `parseListTasksResponse(body, opts?)`
+#[wasm_bindgen(js_name = parseListTasksResponse, skip_typescript)]
+pub fn parse_list_tasks_response(body: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+    let list = js_err((|| {
+        let o = parse_options(&opts)?;
+        let bytes = body_bytes(&body)?;
+        crate::normalize::parse_list_tasks_response(&bytes, o)
+    })())?;
+    json_to_js(&list.to_json())
+}
