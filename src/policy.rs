@@ -1,0 +1,379 @@
+//! Sans-IO decisions of the client: which answers to retry and after how long,
+//! clock-skew detection, HTTP error mapping, and the page planner of `listAllTasks`.
+//! Everything here is deterministic (randomness comes in as an argument) and tested natively.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::error::DcsError;
+use crate::model::TaskList;
+use crate::normalize::parse_error_body;
+
+/// Default number of retries after the first attempt.
+pub const DEFAULT_RETRIES: u32 = 2;
+/// Most retries a caller may ask for.
+pub const MAX_RETRIES: u32 = 10;
+/// Default deadline of one call (all its attempts and waits), milliseconds.
+pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+/// Longest deadline a caller may ask for: 10 minutes.
+pub const MAX_TIMEOUT_MS: u32 = 600_000;
+/// First backoff step and the cap of any single wait, milliseconds.
+pub const BACKOFF_BASE_MS: f64 = 200.0;
+pub const BACKOFF_CAP_MS: f64 = 5_000.0;
+/// `Retry-After` is honoured up to this many milliseconds.
+pub const RETRY_AFTER_CAP_MS: f64 = 30_000.0;
+/// A server `Date` this far from local time means the local clock is off.
+pub const SKEW_THRESHOLD_MS: i64 = 60_000;
+/// Largest response body the client accepts: 32 MiB.
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// The statuses worth another attempt.
+pub fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 500 | 502 | 503 | 504)
+}
+
+/// Exponential backoff with full jitter: a uniform wait in `[0, min(cap, base * 2^attempt))`.
+/// `attempt` counts from 0 (the wait before the first retry); `rand01` is in `[0, 1)`.
+pub fn backoff_ms(attempt: u32, rand01: f64) -> f64 {
+    let ceiling = (BACKOFF_BASE_MS * 2f64.powi(attempt.min(30) as i32)).min(BACKOFF_CAP_MS);
+    let r = if rand01.is_finite() {
+        rand01.clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
+    (ceiling * r).floor()
+}
+
+/// `Retry-After`: delta seconds or an HTTP date, capped at [`RETRY_AFTER_CAP_MS`].
+pub fn retry_after_ms(value: &str, now_ms: i64) -> Option<f64> {
+    let v = value.trim();
+    let ms = if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
+        v.parse::<f64>().ok()? * 1000.0
+    } else {
+        (crate::time::parse_http_date(v)? - now_ms).max(0) as f64
+    };
+    Some(ms.min(RETRY_AFTER_CAP_MS))
+}
+
+/// The wait before retry number `attempt` (from 0): the server's `Retry-After` when it
+/// sent one, else backoff with jitter.
+pub fn retry_delay_ms(attempt: u32, retry_after: Option<&str>, now_ms: i64, rand01: f64) -> f64 {
+    retry_after
+        .and_then(|v| retry_after_ms(v, now_ms))
+        .unwrap_or_else(|| backoff_ms(attempt, rand01))
+}
+
+/// Clock skew: when an AK/SK request is refused with 401 and the server's `Date` is more
+/// than a minute from our (already corrected) clock, returns the new offset to add to
+/// local time, in milliseconds.
+pub fn skew_correction(
+    status: u16,
+    date_header: Option<&str>,
+    local_now_ms: i64,
+    current_offset_ms: i64,
+) -> Option<i64> {
+    if status != 401 {
+        return None;
+    }
+    let server = crate::time::parse_http_date(date_header?)?;
+    let ours = local_now_ms + current_offset_ms;
+    if (server - ours).abs() > SKEW_THRESHOLD_MS {
+        Some(server - local_now_ms)
+    } else {
+        None
+    }
+}
+
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    // Drop tags and collapse whitespace so an HTML error page reads as one line.
+    let mut out = String::new();
+    let mut in_tag = false;
+    let mut last_space = true;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                if !last_space {
+                    out.push(' ');
+                    last_space = true;
+                }
+            }
+            _ if in_tag => {}
+            c if c.is_whitespace() || c.is_control() => {
+                if !last_space {
+                    out.push(' ');
+                    last_space = true;
+                }
+            }
+            c => {
+                out.push(c);
+                last_space = false;
+            }
+        }
+        if out.chars().count() >= 160 {
+            out.push('…');
+            break;
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Maps a non-2xx answer to `HTTP_ERROR`: the three error-body shapes, or a short
+/// excerpt of a body that is not one (an HTML 502 page).
+pub fn http_error(status: u16, body: &[u8], request_id: Option<String>) -> DcsError {
+    match parse_error_body(body) {
+        Some(b) => DcsError::http(status, b.error_code, b.error_msg, b.error_ext_msg, request_id),
+        None => {
+            let mut e = DcsError::http(status, None, None, None, request_id);
+            let ex = excerpt(body);
+            if !ex.is_empty() {
+                e.message.push_str(": ");
+                e.message.push_str(&ex);
+            }
+            e
+        }
+    }
+}
+
+/// Plans and checks the pages of `listAllTasks`: which offsets to fetch, in which
+/// order to hand tasks out, when to stop, and which tasks are duplicates.
+///
+/// Bounded by construction: at most `max_tasks / page_size` pages are ever planned, a
+/// page whose task IDs repeat an earlier page exactly is an error (the server ignores
+/// `offset`), and an empty page ends the list.
+#[derive(Debug)]
+pub struct PagePlan {
+    page_size: u32,
+    max_tasks: u64,
+    /// The total as last reported (grows when tasks are inserted while paging).
+    total: u64,
+    /// Offsets handed out for fetching so far (page i has offset i * page_size).
+    planned: u32,
+    /// The next page to deliver, in order.
+    next_deliver: u32,
+    /// Pages that arrived out of order.
+    waiting: BTreeMap<u32, TaskList>,
+    seen: HashSet<String>,
+    page_signatures: HashSet<u64>,
+    finished: bool,
+    fetched: u64,
+}
+
+/// What the plan says after a page is delivered.
+#[derive(Debug)]
+pub struct Delivery {
+    /// The new tasks of that page, duplicates removed, in order.
+    pub list: TaskList,
+    pub fetched: u64,
+    pub total: u64,
+}
+
+impl PagePlan {
+    pub fn new(page_size: u32, max_tasks: u64) -> PagePlan {
+        PagePlan {
+            page_size: page_size.max(1),
+            max_tasks,
+            total: 0,
+            planned: 0,
+            next_deliver: 0,
+            waiting: BTreeMap::new(),
+            seen: HashSet::new(),
+            page_signatures: HashSet::new(),
+            finished: false,
+            fetched: 0,
+        }
+    }
+
+    /// The offset of the next page to fetch, if any. Page 0 is always planned first;
+    /// later pages only once page 0 has given the total.
+    pub fn next_offset(&mut self) -> Option<(u32, u32)> {
+        if self.finished {
+            return None;
+        }
+        let page = self.planned;
+        if page > 0 && self.next_deliver == 0 {
+            return None; // the total is not known yet
+        }
+        let offset = page as u64 * self.page_size as u64;
+        let bound = self.total.min(self.max_tasks);
+        if page > 0 && offset >= bound {
+            return None;
+        }
+        if offset > i32::MAX as u64 {
+            return None;
+        }
+        self.planned += 1;
+        Some((page, offset as u32))
+    }
+
+    /// True when everything planned has been delivered and nothing more will be planned.
+    pub fn is_done(&self) -> bool {
+        self.finished
+            || (self.next_deliver > 0
+                && self.next_deliver == self.planned
+                && (self.planned as u64 * self.page_size as u64) >= self.total.min(self.max_tasks))
+    }
+
+    /// Hands in page `page`'s parsed list; returns the deliveries now possible, in order.
+    pub fn receive(&mut self, page: u32, list: TaskList) -> Result<Vec<Delivery>, DcsError> {
+        if self.finished {
+            return Ok(Vec::new());
+        }
+        self.waiting.insert(page, list);
+        let mut out = Vec::new();
+        while let Some(list) = self.waiting.remove(&self.next_deliver) {
+            let page = self.next_deliver;
+            self.next_deliver += 1;
+            let offset = page as u64 * self.page_size as u64;
+            if list.task_count > self.total {
+                self.total = list.task_count;
+            }
+            if list.tasks.is_empty() {
+                // An empty page ends the list (the total lied, or tasks were deleted).
+                self.finished = true;
+                self.waiting.clear();
+                out.push(Delivery {
+                    list,
+                    fetched: self.fetched,
+                    total: self.total,
+                });
+                break;
+            }
+            if list.tasks.len() > self.page_size as usize {
+                return Err(DcsError::invalid_response(
+                    "tasks",
+                    format!(
+                        "page at offset {offset} holds {} tasks, more than the requested limit {}",
+                        list.tasks.len(),
+                        self.page_size
+                    ),
+                ));
+            }
+            let sig = page_signature(&list);
+            if page > 0 && !self.page_signatures.insert(sig) {
+                return Err(DcsError::invalid_response(
+                    "tasks",
+                    format!(
+                        "page at offset {offset} repeats an earlier page exactly: the server ignores offset, so the list cannot be trusted"
+                    ),
+                ));
+            }
+            if page == 0 {
+                self.page_signatures.insert(sig);
+            }
+            let mut list = list;
+            list.tasks.retain(|t| self.seen.insert(t.id.clone()));
+            self.fetched += list.tasks.len() as u64;
+            if self.fetched >= self.max_tasks {
+                self.finished = true;
+            }
+            out.push(Delivery {
+                list,
+                fetched: self.fetched,
+                total: self.total,
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn page_signature(list: &TaskList) -> u64 {
+    // FNV-1a over the IDs in order.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for t in &list.tasks {
+        for b in t.id.bytes().chain(std::iter::once(0)) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retryable() {
+        for s in [429, 500, 502, 503, 504] {
+            assert!(is_retryable_status(s));
+        }
+        for s in [200, 400, 401, 403, 404, 409, 501, 505] {
+            assert!(!is_retryable_status(s));
+        }
+    }
+
+    #[test]
+    fn backoff_is_full_jitter_and_capped() {
+        assert_eq!(backoff_ms(0, 0.0), 0.0);
+        assert_eq!(backoff_ms(0, 0.999_999), 199.0);
+        assert_eq!(backoff_ms(1, 0.5), 200.0);
+        assert_eq!(backoff_ms(10, 0.999_999), 4999.0);
+        assert_eq!(backoff_ms(1000, 0.5), 2500.0);
+        assert_eq!(backoff_ms(2, f64::NAN), 400.0);
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let now = crate::time::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        assert_eq!(retry_after_ms("2", now), Some(2000.0));
+        assert_eq!(retry_after_ms("3600", now), Some(RETRY_AFTER_CAP_MS));
+        assert_eq!(
+            retry_after_ms("Sun, 06 Nov 1994 08:49:40 GMT", now),
+            Some(3000.0)
+        );
+        assert_eq!(
+            retry_after_ms("Sun, 06 Nov 1994 08:49:00 GMT", now),
+            Some(0.0)
+        );
+        assert_eq!(retry_after_ms("soon", now), None);
+        assert_eq!(retry_delay_ms(1, Some("garbage"), now, 0.5), 200.0);
+        assert_eq!(retry_delay_ms(1, Some("1"), now, 0.5), 1000.0);
+        assert_eq!(retry_delay_ms(1, None, now, 0.5), 200.0);
+    }
+
+    #[test]
+    fn skew() {
+        let local = crate::time::parse_http_date("Mon, 01 Jan 2024 00:00:00 GMT").unwrap();
+        let server = "Mon, 01 Jan 2024 00:20:00 GMT";
+        assert_eq!(
+            skew_correction(401, Some(server), local, 0),
+            Some(20 * 60_000)
+        );
+        assert_eq!(skew_correction(401, Some(server), local, 20 * 60_000), None);
+        assert_eq!(skew_correction(403, Some(server), local, 0), None);
+        assert_eq!(skew_correction(401, None, local, 0), None);
+        assert_eq!(
+            skew_correction(401, Some("Mon, 01 Jan 2024 00:00:30 GMT"), local, 0),
+            None
+        );
+    }
+
+    #[test]
+    fn http_errors() {
+        let e = http_error(
+            400,
+            br#"{"error_code":"DCS.4800","error_msg":"bad","error_ext_msg":null}"#,
+            Some("rid".into()),
+        );
+        assert_eq!(e.status, Some(400));
+        assert_eq!(e.error_code.as_deref(), Some("DCS.4800"));
+        assert_eq!(e.error_msg.as_deref(), Some("bad"));
+        assert_eq!(e.error_ext_msg, None);
+        assert_eq!(e.request_id.as_deref(), Some("rid"));
+        let e = http_error(
+            502,
+            b"<html><head><title>502 Bad Gateway</title></head>\n<body><h1>502 Bad Gateway</h1></body></html>",
+            None,
+        );
+        assert_eq!(e.status, Some(502));
+        assert_eq!(e.error_code, None);
+        assert!(
+            e.message.contains("502 Bad Gateway"),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains('<'));
+    }
+}
