@@ -1,0 +1,568 @@
+//! The edge proxy's decisions, sans-IO: configuration from the worker's environment,
+//! routing and validation of every incoming path and query, who may call, and CORS.
+//! The I/O half (wasm only) is [`crate::proxy`].
+
+use crate::endpoint::{self, Endpoint};
+use crate::query::{self, Arg, ListQuery};
+use crate::sign::Credentials;
+
+/// Longest request target (path + query) the proxy looks at.
+pub const MAX_TARGET_LEN: usize = 2048;
+/// Default upstream deadline and body cap.
+pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 15_000;
+pub const DEFAULT_MAX_UPSTREAM_BYTES: usize = 8 * 1024 * 1024;
+/// `all=1` never gathers more than this many tasks.
+pub const MAX_ALL_TASKS: u64 = 20_000;
+
+/// How the proxy authenticates upstream.
+#[derive(Debug)]
+pub enum UpstreamAuth {
+    AkSk(Credentials),
+    Token(String),
+}
+
+/// The proxy's validated configuration. `Debug` never shows secrets (Credentials
+/// redacts itself; the tokens are redacted below).
+pub struct ProxyConfig {
+    pub auth: UpstreamAuth,
+    pub project_id: String,
+    pub endpoint: Endpoint,
+    pub allowed_origins: Vec<String>,
+    pub proxy_token: Option<String>,
+    pub allowed_instances: Option<Vec<String>>,
+    pub enable_delete: bool,
+    pub demo_instance: Option<String>,
+    pub upstream_timeout_ms: u32,
+    pub max_upstream_bytes: usize,
+}
+
+impl core::fmt::Debug for ProxyConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ProxyConfig")
+            .field("auth", &match self.auth {
+                UpstreamAuth::AkSk(ref c) => format!("{c:?}"),
+                UpstreamAuth::Token(_) => "Token([redacted])".to_string(),
+            })
+            .field("project_id", &self.project_id)
+            .field("endpoint", &self.endpoint.base_url())
+            .field("allowed_origins", &self.allowed_origins)
+            .field("proxy_token", &self.proxy_token.as_ref().map(|_| "[redacted]"))
+            .field("allowed_instances", &self.allowed_instances)
+            .field("enable_delete", &self.enable_delete)
+            .finish()
+    }
+}
+
+/// A configuration problem: the variable's name, never its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+fn cfg_err(variable: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        message: format!("{variable} {}", message.into()),
+    }
+}
+
+fn list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.to_string())
+        .collect()
+}
+
+fn flag(variable: &'static str, v: Option<String>) -> Result<bool, ConfigError> {
+    match v.as_deref().map(|s| s.trim().to_ascii_lowercase()) {
+        None => Ok(false),
+        Some(s) if s.is_empty() || s == "0" || s == "false" || s == "no" || s == "off" => Ok(false),
+        Some(s) if s == "1" || s == "true" || s == "yes" || s == "on" => Ok(true),
+        Some(_) => Err(cfg_err(variable, "must be true or false")),
+    }
+}
+
+fn number(variable: &'static str, v: Option<String>, min: u64, max: u64, default: u64) -> Result<u64, ConfigError> {
+    match v {
+        None => Ok(default),
+        Some(s) => match s.trim().parse::<u64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(cfg_err(variable, format!("must be an integer from {min} to {max}"))),
+        },
+    }
+}
+
+fn origin_ok(o: &str) -> bool {
+    (o.starts_with("https://") || o.starts_with("http://"))
+        && !o.ends_with('/')
+        && o.split("://").nth(1).map(|h| !h.is_empty() && !h.contains('/')).unwrap_or(false)
+        && o.bytes().all(|b| b.is_ascii_graphic())
+}
+
+impl ProxyConfig {
+    /// Reads the configuration; `get` returns a variable's value (absent or empty = unset).
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<ProxyConfig, ConfigError> {
+        let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let project_id = get("HUAWEICLOUD_SDK_PROJECT_ID")
+            .ok_or_else(|| cfg_err("HUAWEICLOUD_SDK_PROJECT_ID", "is not set"))?;
+        query::check_id("HUAWEICLOUD_SDK_PROJECT_ID", &project_id)
+            .map_err(|_| cfg_err("HUAWEICLOUD_SDK_PROJECT_ID", "must be 1-64 characters of A-Z a-z 0-9 - _"))?;
+        let endpoint = match (get("DCS_ENDPOINT"), get("DCS_REGION")) {
+            (Some(e), _) => endpoint::parse_endpoint(e.trim())
+                .map_err(|e| cfg_err("DCS_ENDPOINT", e.message.trim_start_matches("endpoint: ").to_string()))?,
+            (None, Some(r)) => endpoint::region_endpoint(r.trim())
+                .map_err(|_| cfg_err("DCS_REGION", "is not a known DCS region (set DCS_ENDPOINT instead)"))?,
+            (None, None) => return Err(cfg_err("DCS_REGION", "or DCS_ENDPOINT must be set")),
+        };
+        let auth = match (get("HUAWEICLOUD_SDK_AK"), get("HUAWEICLOUD_SDK_SK"), get("DCS_AUTH_TOKEN")) {
+            (Some(ak), Some(sk), _) => {
+                let token = get("HUAWEICLOUD_SDK_SECURITY_TOKEN");
+                UpstreamAuth::AkSk(Credentials::new(ak, sk, token).map_err(|e| {
+                    let var = match e.field.as_deref() {
+                        Some("auth.ak") => "HUAWEICLOUD_SDK_AK",
+                        Some("auth.securityToken") => "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+                        _ => "HUAWEICLOUD_SDK_SK",
+                    };
+                    cfg_err(var, "is not a valid credential")
+                })?)
+            }
+            (Some(_), None, _) => return Err(cfg_err("HUAWEICLOUD_SDK_SK", "is not set (HUAWEICLOUD_SDK_AK is)")),
+            (None, Some(_), _) => return Err(cfg_err("HUAWEICLOUD_SDK_AK", "is not set (HUAWEICLOUD_SDK_SK is)")),
+            (None, None, Some(t)) => {
+                if t.bytes().any(|b| !(0x21..=0x7e).contains(&b)) {
+                    return Err(cfg_err("DCS_AUTH_TOKEN", "must be printable ASCII without spaces"));
+                }
+                UpstreamAuth::Token(t)
+            }
+            (None, None, None) => {
+                return Err(cfg_err(
+                    "HUAWEICLOUD_SDK_AK",
+                    "and HUAWEICLOUD_SDK_SK (or DCS_AUTH_TOKEN) must be set",
+                ))
+            }
+        };
+        let allowed_origins = get("ALLOWED_ORIGINS").map(|v| list(&v)).unwrap_or_default();
+        if let Some(bad) = allowed_origins.iter().find(|o| !origin_ok(o)) {
+            let _ = bad;
+            return Err(cfg_err(
+                "ALLOWED_ORIGINS",
+                "must be a comma-separated list of origins like https://console.example.com (no path, no trailing slash, no *)",
+            ));
+        }
+        let proxy_token = get("PROXY_TOKEN");
+        if let Some(t) = &proxy_token {
+            if t.len() < 16 || t.bytes().any(|b| !(0x21..=0x7e).contains(&b)) {
+                return Err(cfg_err("PROXY_TOKEN", "must be at least 16 printable ASCII characters"));
+            }
+        }
+        let allowed_instances = match get("ALLOWED_INSTANCES") {
+            None => None,
+            Some(v) => {
+                let l = list(&v);
+                if l.is_empty() || l.iter().any(|i| query::check_id("x", i).is_err()) {
+                    return Err(cfg_err("ALLOWED_INSTANCES", "must be a comma-separated list of instance IDs"));
+                }
+                Some(l)
+            }
+        };
+        let demo_instance = match get("DEMO_INSTANCE") {
+            None => None,
+            Some(d) => {
+                query::check_id("x", &d).map_err(|_| cfg_err("DEMO_INSTANCE", "is not a valid instance ID"))?;
+                Some(d)
+            }
+        };
+        Ok(ProxyConfig {
+            auth,
+            project_id,
+            endpoint,
+            allowed_origins,
+            proxy_token,
+            allowed_instances,
+            enable_delete: flag("ENABLE_DELETE", get("ENABLE_DELETE"))?,
+            demo_instance,
+            upstream_timeout_ms: number(
+                "UPSTREAM_TIMEOUT_MS",
+                get("UPSTREAM_TIMEOUT_MS"),
+                100,
+                120_000,
+                DEFAULT_UPSTREAM_TIMEOUT_MS as u64,
+            )? as u32,
+            max_upstream_bytes: number(
+                "MAX_UPSTREAM_BYTES",
+                get("MAX_UPSTREAM_BYTES"),
+                1024,
+                64 * 1024 * 1024,
+                DEFAULT_MAX_UPSTREAM_BYTES as u64,
+            )? as usize,
+        })
+    }
+
+    /// May this caller use the API? With `PROXY_TOKEN` set, the caller sends
+    /// `Authorization: Bearer <it>` or, so that any DCS client works unchanged,
+    /// `X-Auth-Token: <it>`. Compared in constant time.
+    pub fn caller_authorized(&self, authorization: Option<&str>, x_auth_token: Option<&str>) -> bool {
+        let Some(expected) = &self.proxy_token else {
+            return true;
+        };
+        let bearer = authorization.and_then(|a| {
+            let a = a.trim();
+            (a.len() > 7 && a[..7].eq_ignore_ascii_case("bearer ")).then(|| a[7..].trim())
+        });
+        let a = bearer.map(|b| ct_eq(b.as_bytes(), expected.as_bytes())).unwrap_or(false);
+        let b = x_auth_token.map(|t| ct_eq(t.trim().as_bytes(), expected.as_bytes())).unwrap_or(false);
+        a | b
+    }
+
+    /// Is this `Origin` allowed? The proxy's own origin always is.
+    pub fn origin_allowed(&self, origin: &str, own_origin: &str) -> bool {
+        origin == own_origin || self.allowed_origins.iter().any(|o| o == origin)
+    }
+
+    pub fn instance_allowed(&self, instance: &str) -> bool {
+        self.allowed_instances
+            .as_ref()
+            .map(|l| l.iter().any(|i| i == instance))
+            .unwrap_or(true)
+    }
+}
+
+/// Constant-time equality (the length is not secret).
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = (a.len() != b.len()) as u8;
+    for i in 0..a.len().max(b.len()) {
+        diff |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0xff);
+    }
+    diff == 0
+}
+
+/// A refusal decided before anything is sent upstream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn refuse(status: u16, code: &'static str, message: impl Into<String>) -> Refusal {
+    Refusal {
+        status,
+        code,
+        message: message.into(),
+    }
+}
+
+/// What the request asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Health,
+    Config,
+    /// `GET /v2/{p}/instances/{i}/tasks` (mirror).
+    MirrorList { instance: String, query: ListQuery },
+    /// `GET /v2/{p}/instances/{i}/tasks/{t}/progress` (mirror).
+    MirrorProgress { instance: String, task: String },
+    /// `DELETE /v2/{p}/instances/{i}/tasks/{t}` (mirror).
+    MirrorDelete { instance: String, task: String },
+    /// `GET /api/instances/{i}/tasks` (normalized JSON).
+    ApiList { instance: String, query: ListQuery, all: bool },
+    /// `GET /api/instances/{i}/tasks/{t}/progress` (normalized JSON).
+    ApiProgress { instance: String, task: String },
+    /// Anything else under GET: a static file when configured.
+    Static,
+}
+
+impl Route {
+    /// The instance the route touches, if any.
+    pub fn instance(&self) -> Option<&str> {
+        match self {
+            Route::MirrorList { instance, .. }
+            | Route::MirrorProgress { instance, .. }
+            | Route::MirrorDelete { instance, .. }
+            | Route::ApiList { instance, .. }
+            | Route::ApiProgress { instance, .. } => Some(instance),
+            _ => None,
+        }
+    }
+}
+
+fn id(what: &str, seg: &str) -> Result<String, Refusal> {
+    query::check_id(what, seg).map_err(|e| refuse(400, "INVALID_REQUEST", e.message))?;
+    Ok(seg.to_string())
+}
+
+/// Parses and validates the query: only the listed keys, each at most once, values
+/// checked as the API defines them (the query sent upstream is rebuilt from them).
+fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal> {
+    let mut vals: [Option<&str>; 5] = [None; 5];
+    const KEYS: [&str; 5] = ["offset", "limit", "start_time", "end_time", "all"];
+    if !raw.is_empty() {
+        for pair in raw.split('&') {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let Some(i) = KEYS.iter().position(|x| *x == k) else {
+                let shown: String = k.chars().take(32).collect();
+                return Err(refuse(400, "INVALID_REQUEST", format!("unknown query parameter {shown:?}")));
+            };
+            if i == 4 && !allow_all {
+                return Err(refuse(400, "INVALID_REQUEST", "unknown query parameter \"all\""));
+            }
+            if vals[i].is_some() {
+                return Err(refuse(400, "INVALID_REQUEST", format!("query parameter {k} given twice")));
+            }
+            vals[i] = Some(v);
+        }
+    }
+    let arg = |v: Option<&str>| v.map(|s| Arg::Str(s.to_string())).unwrap_or(Arg::Absent);
+    let time = |name: &str, v: Option<&str>| -> Result<Arg, Refusal> {
+        match v {
+            None => Ok(Arg::Absent),
+            Some(s) if s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(Arg::Str(s.to_string())),
+            Some(_) => Err(refuse(400, "INVALID_REQUEST", format!("{name} must be yyyyMMddHHmmss (UTC)"))),
+        }
+    };
+    let q = ListQuery::validate(
+        &arg(vals[0]),
+        &arg(vals[1]),
+        &time("start_time", vals[2])?,
+        &time("end_time", vals[3])?,
+    )
+    .map_err(|e| {
+        let m = e
+            .message
+            .replacen("startTime", "start_time", 2)
+            .replacen("endTime", "end_time", 2);
+        refuse(400, "INVALID_REQUEST", m)
+    })?;
+    let all = match vals[4] {
+        None | Some("0") => false,
+        Some("1") => true,
+        Some(_) => return Err(refuse(400, "INVALID_REQUEST", "all must be 0 or 1")),
+    };
+    Ok((q, all))
+}
+
+/// Routes a request. `target` is the raw request target (path and query, as received:
+/// never decoded, so encoded slashes, dots and CRLF stay visible and are refused).
+pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Refusal> {
+    if target.len() > MAX_TARGET_LEN {
+        return Err(refuse(414, "INVALID_REQUEST", "request target too long"));
+    }
+    if !target.starts_with('/') || target.starts_with("//") {
+        return Err(refuse(400, "INVALID_REQUEST", "request target must be an absolute path"));
+    }
+    if target.bytes().any(|b| b <= b' ' || b >= 0x7f || b == b'\\') {
+        return Err(refuse(400, "INVALID_REQUEST", "request target holds control, space, backslash or non-ASCII bytes"));
+    }
+    if target.contains('#') {
+        return Err(refuse(400, "INVALID_REQUEST", "request target must not hold a fragment"));
+    }
+    let (path, raw_query) = target.split_once('?').unwrap_or((target, ""));
+    let api = path.starts_with("/v2/") || path.starts_with("/api/") || path == "/healthz";
+    if !api {
+        return match method {
+            "GET" | "HEAD" => Ok(Route::Static),
+            _ => Err(refuse(405, "METHOD_NOT_ALLOWED", format!("{method} is not allowed here"))),
+        };
+    }
+    let segs: Vec<&str> = path[1..].split('/').collect();
+    if segs.iter().any(|s| s.is_empty() || *s == "." || *s == ".." || s.contains('%')) {
+        return Err(refuse(400, "INVALID_REQUEST", "path segments must be non-empty, unencoded, and not . or .."));
+    }
+    let get_only = |r: Route| -> Result<Route, Refusal> {
+        if method == "GET" {
+            Ok(r)
+        } else {
+            Err(refuse(405, "METHOD_NOT_ALLOWED", format!("{method} is not allowed on this route")))
+        }
+    };
+    let no_query = |r: Route| -> Result<Route, Refusal> {
+        if raw_query.is_empty() {
+            Ok(r)
+        } else {
+            Err(refuse(400, "INVALID_REQUEST", "this route takes no query parameters"))
+        }
+    };
+    match segs.as_slice() {
+        ["healthz"] => get_only(Route::Health),
+        ["api", "config"] => get_only(Route::Config),
+        ["v2", p, "instances", i, "tasks"] => {
+            let _ = id("projectId", p)?;
+            if *p != cfg.project_id {
+                return Err(refuse(403, "FORBIDDEN_PROJECT", "this proxy serves another project"));
+            }
+            let instance = id("instanceId", i)?;
+            let (query, _) = parse_query(raw_query, false)?;
+            get_only(Route::MirrorList { instance, query })
+        }
+        ["v2", p, "instances", i, "tasks", t, "progress"] => {
+            let _ = id("projectId", p)?;
+            if *p != cfg.project_id {
+                return Err(refuse(403, "FORBIDDEN_PROJECT", "this proxy serves another project"));
+            }
+            let r = Route::MirrorProgress { instance: id("instanceId", i)?, task: id("taskId", t)? };
+            no_query(get_only(r)?)
+        }
+        ["v2", p, "instances", i, "tasks", t] => {
+            let _ = id("projectId", p)?;
+            if *p != cfg.project_id {
+                return Err(refuse(403, "FORBIDDEN_PROJECT", "this proxy serves another project"));
+            }
+            let r = Route::MirrorDelete { instance: id("instanceId", i)?, task: id("taskId", t)? };
+            if method != "DELETE" {
+                return Err(refuse(405, "METHOD_NOT_ALLOWED", format!("{method} is not allowed on this route")));
+            }
+            if !cfg.enable_delete {
+                return Err(refuse(403, "DELETE_DISABLED", "deleting task records is disabled on this proxy (ENABLE_DELETE)"));
+            }
+            no_query(r)
+        }
+        ["api", "instances", i, "tasks"] => {
+            let instance = id("instanceId", i)?;
+            let (query, all) = parse_query(raw_query, true)?;
+            get_only(Route::ApiList { instance, query, all })
+        }
+        ["api", "instances", i, "tasks", t, "progress"] => {
+            let r = Route::ApiProgress { instance: id("instanceId", i)?, task: id("taskId", t)? };
+            no_query(get_only(r)?)
+        }
+        _ => Err(refuse(404, "NOT_FOUND", "no such route")),
+    }
+}
+
+/// A strong ETag of a body: `"` + 16 hex digits of its SHA-256 + `"`.
+pub fn etag(body: &[u8]) -> String {
+    let h = crate::sign::sha256(body);
+    format!("\"{}\"", crate::sign::hex(&h[..8]))
+}
+
+/// Does `If-None-Match` match the ETag?
+pub fn etag_matches(if_none_match: Option<&str>, tag: &str) -> bool {
+    if_none_match
+        .map(|v| v.split(',').any(|t| {
+            let t = t.trim();
+            t == "*" || t == tag || t.strip_prefix("W/") == Some(tag)
+        }))
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let v: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k: &str| v.iter().find(|(kk, _)| kk == k).map(|(_, vv)| vv.clone())
+    }
+
+    const BASE: [(&str, &str); 4] = [
+        ("HUAWEICLOUD_SDK_AK", "HPUAXXXXXXXXXXXXXXXX"),
+        ("HUAWEICLOUD_SDK_SK", "SKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSK"),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", "0123456789abcdef0123456789abcdef"),
+        ("DCS_REGION", "cn-north-4"),
+    ];
+
+    fn cfg(extra: &[(&str, &str)]) -> ProxyConfig {
+        let mut all = BASE.to_vec();
+        all.extend_from_slice(extra);
+        ProxyConfig::from_env(env(&all)).unwrap()
+    }
+
+    #[test]
+    fn config_errors_name_the_variable_never_the_value() {
+        for (drop, var) in [
+            ("HUAWEICLOUD_SDK_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"),
+            ("HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SK"),
+            ("HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_AK"),
+            ("DCS_REGION", "DCS_REGION"),
+        ] {
+            let all: Vec<(&str, &str)> = BASE.iter().copied().filter(|(k, _)| *k != drop).collect();
+            let e = ProxyConfig::from_env(env(&all)).unwrap_err();
+            assert_eq!(e.variable, var);
+            assert!(!e.message.contains("SKSKSK"), "{}", e.message);
+        }
+        let mut all = BASE.to_vec();
+        all.push(("DCS_ENDPOINT", "http://evil.example.com"));
+        assert_eq!(ProxyConfig::from_env(env(&all)).unwrap_err().variable, "DCS_ENDPOINT");
+        let mut all = BASE.to_vec();
+        all.push(("ALLOWED_ORIGINS", "*"));
+        assert_eq!(ProxyConfig::from_env(env(&all)).unwrap_err().variable, "ALLOWED_ORIGINS");
+        let mut all = BASE.to_vec();
+        all.push(("ENABLE_DELETE", "maybe"));
+        assert_eq!(ProxyConfig::from_env(env(&all)).unwrap_err().variable, "ENABLE_DELETE");
+        let c = cfg(&[]);
+        assert!(!format!("{c:?}").contains("SKSKSK"));
+    }
+
+    #[test]
+    fn routes() {
+        let c = cfg(&[("ENABLE_DELETE", "true")]);
+        let p = "/v2/0123456789abcdef0123456789abcdef/instances/abc";
+        assert!(matches!(route("GET", &format!("{p}/tasks?offset=0&limit=10"), &c), Ok(Route::MirrorList { .. })));
+        assert!(matches!(route("GET", &format!("{p}/tasks/t1/progress"), &c), Ok(Route::MirrorProgress { .. })));
+        assert!(matches!(route("DELETE", &format!("{p}/tasks/t1"), &c), Ok(Route::MirrorDelete { .. })));
+        assert!(matches!(route("GET", "/api/instances/abc/tasks?all=1", &c), Ok(Route::ApiList { all: true, .. })));
+        assert!(matches!(route("GET", "/index.html", &c), Ok(Route::Static)));
+        assert_eq!(route("GET", "/healthz", &c), Ok(Route::Health));
+        let c = cfg(&[]);
+        assert_eq!(route("DELETE", &format!("{p}/tasks/t1"), &c).unwrap_err().code, "DELETE_DISABLED");
+        assert_eq!(route("POST", &format!("{p}/tasks"), &c).unwrap_err().status, 405);
+        assert_eq!(route("GET", "/v2/other/instances/abc/tasks", &c).unwrap_err().status, 403);
+    }
+
+    #[test]
+    fn injections_are_refused() {
+        let c = cfg(&[]);
+        let p = "/v2/0123456789abcdef0123456789abcdef/instances";
+        for t in [
+            format!("{p}/a%2Fb/tasks"),
+            format!("{p}/../tasks"),
+            format!("{p}/abc/tasks/..%2f..%2f/progress"),
+            format!("{p}/abc%0d%0aX-Evil:1/tasks"),
+            format!("{p}/abc\r\nX-Evil: 1/tasks"),
+            "//evil.example.com/v2/x".to_string(),
+            "http://evil.example.com/v2/x".to_string(),
+            format!("{p}/abc%3Foffset=1/tasks"),
+            format!("{p}/{}/tasks", "a".repeat(10_000)),
+            format!("{p}/{}/tasks", "a".repeat(65)),
+            format!("{p}/abc/tasks?offset=1&offset=2"),
+            format!("{p}/abc/tasks?begin_time=20200101000000"),
+            format!("{p}/abc/tasks?limit=10%26x"),
+            format!("{p}/abc/tasks?start_time=2020-01-01"),
+            format!("{p}/abc/tasks?limit=99999"),
+            format!("{p}/a.b/tasks"),
+            "/api/instances/abc/tasks?all=2".to_string(),
+        ] {
+            let r = route("GET", &t, &c);
+            let e = r.expect_err(&t);
+            assert!(e.status == 400 || e.status == 414, "{t}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn caller_auth_and_origins() {
+        let c = cfg(&[("PROXY_TOKEN", "0123456789abcdefXYZ"), ("ALLOWED_ORIGINS", "https://console.example.com")]);
+        assert!(c.caller_authorized(Some("Bearer 0123456789abcdefXYZ"), None));
+        assert!(c.caller_authorized(None, Some("0123456789abcdefXYZ")));
+        assert!(!c.caller_authorized(Some("Bearer 0123456789abcdefXYz"), None));
+        assert!(!c.caller_authorized(None, None));
+        assert!(!c.caller_authorized(Some("Basic 0123456789abcdefXYZ"), None));
+        assert!(c.origin_allowed("https://console.example.com", "http://127.0.0.1:8787"));
+        assert!(c.origin_allowed("http://127.0.0.1:8787", "http://127.0.0.1:8787"));
+        assert!(!c.origin_allowed("https://evil.example.com", "http://127.0.0.1:8787"));
+        assert!(ct_eq(b"abc", b"abc"));
+        assert!(!ct_eq(b"abc", b"abd"));
+        assert!(!ct_eq(b"abc", b"abcd"));
+        assert!(!ct_eq(b"", b"a"));
+    }
+
+    #[test]
+    fn etags() {
+        let t = etag(b"hello");
+        assert_eq!(t.len(), 18);
+        assert!(etag_matches(Some(&t), &t));
+        assert!(etag_matches(Some(&format!("W/{t}, \"x\"")), &t));
+        assert!(!etag_matches(Some("\"x\""), &t));
+        assert!(!etag_matches(None, &t));
+    }
+}
