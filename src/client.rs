@@ -30,23 +30,25 @@ pub const MAX_LIST_ALL_TASKS: u64 = 1_000_000;
 /// Longest IAM token accepted.
 const MAX_TOKEN_LEN: usize = 32 * 1024;
 
-enum Auth {
+pub(crate) enum Auth {
     None,
     Token(String),
     AkSk(Credentials),
 }
 
-struct Inner {
-    endpoint: Endpoint,
-    project_id: String,
-    auth: Auth,
-    fetch: Option<Function>,
-    timeout_ms: u32,
-    retries: u32,
-    strict: bool,
-    headers: Vec<(String, String)>,
+pub(crate) struct Inner {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) project_id: String,
+    pub(crate) auth: Auth,
+    pub(crate) fetch: Option<Function>,
+    pub(crate) timeout_ms: u32,
+    pub(crate) retries: u32,
+    pub(crate) strict: bool,
+    pub(crate) headers: Vec<(String, String)>,
+    /// Largest body accepted.
+    pub(crate) max_body: usize,
     /// Added to local time when signing; learnt from the gateway's `Date`.
-    clock_offset_ms: Cell<i64>,
+    pub(crate) clock_offset_ms: Cell<i64>,
 }
 
 /// Headers the client sets itself; callers may not pass them in `headers`.
@@ -133,7 +135,7 @@ fn Reflect_get_str(v: &JsValue, i: u32) -> Option<String> {
 }
 
 impl Inner {
-    fn fetch_fn(&self) -> Result<Function, DcsError> {
+    pub(crate) fn fetch_fn(&self) -> Result<Function, DcsError> {
         match &self.fetch {
             Some(f) => Ok(f.clone()),
             None => fetch::global_fetch(),
@@ -141,7 +143,7 @@ impl Inner {
     }
 
     /// Adds the caller's headers and the credentials to a freshly built request.
-    fn authorize(&self, base: &HttpRequest) -> Result<HttpRequest, DcsError> {
+    pub(crate) fn authorize(&self, base: &HttpRequest) -> Result<HttpRequest, DcsError> {
         let mut req = base.clone();
         for (k, v) in &self.headers {
             req.set_header(k, v.clone());
@@ -161,14 +163,25 @@ impl Inner {
 
     /// One call with retries inside `scope`: every attempt is signed afresh. Returns the
     /// 2xx answer, or the error of the last attempt.
-    async fn call(&self, base: &HttpRequest, scope: &Scope) -> Result<RawResponse, DcsError> {
+    pub(crate) async fn call(&self, base: &HttpRequest, scope: &Scope) -> Result<RawResponse, DcsError> {
+        self.call_with(base, scope, self.retries, false).await
+    }
+
+    /// Like [`Inner::call`] with `retries` given; with `pass_through`, a final non-2xx
+    /// answer is returned as it is instead of as an `HTTP_ERROR` (the proxy's mirror).
+    pub(crate) async fn call_with(
+        &self,
+        base: &HttpRequest,
+        scope: &Scope,
+        retries: u32,
+        pass_through: bool,
+    ) -> Result<RawResponse, DcsError> {
         let fetch_fn = self.fetch_fn()?;
         let mut attempt: u32 = 0;
         let mut skew_retried = false;
         loop {
             let req = self.authorize(base)?;
-            let outcome =
-                fetch::exchange(&fetch_fn, &req, scope, self.timeout_ms, policy::MAX_BODY_BYTES).await;
+            let outcome = fetch::exchange(&fetch_fn, &req, scope, self.timeout_ms, self.max_body).await;
             let (retry_after, err) = match outcome {
                 Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
                 Ok(resp) => {
@@ -184,8 +197,12 @@ impl Inner {
                             continue;
                         }
                     }
+                    let retryable = policy::is_retryable_status(resp.status) && attempt < retries;
+                    if pass_through && !retryable {
+                        return Ok(resp);
+                    }
                     let e = policy::http_error(resp.status, &resp.body, resp.request_id.clone());
-                    if !policy::is_retryable_status(resp.status) {
+                    if !retryable {
                         return Err(e);
                     }
                     (resp.retry_after.clone(), e)
@@ -193,7 +210,7 @@ impl Inner {
                 Err(e) if e.code == crate::ErrorCode::Network => (None, e),
                 Err(e) => return Err(e),
             };
-            if attempt >= self.retries {
+            if attempt >= retries {
                 return Err(err);
             }
             let wait = policy::retry_delay_ms(
@@ -214,7 +231,7 @@ impl Inner {
         }
     }
 
-    async fn list_page(
+    pub(crate) async fn list_page(
         &self,
         instance_id: &str,
         q: &ListQuery,
@@ -277,6 +294,7 @@ impl DcsClient {
                     retries,
                     strict: strict.as_bool().unwrap_or(false),
                     headers,
+                    max_body: policy::MAX_BODY_BYTES,
                     clock_offset_ms: Cell::new(0),
                 }),
             })
@@ -376,106 +394,49 @@ impl DcsClient {
 
 type Slot = Rc<RefCell<Option<Result<crate::model::TaskList, DcsError>>>>;
 
-/// The state of one `listAllTasks` iteration.
-struct ListAll {
+/// Fetches every page of a list with bounded concurrency and hands the pages out in
+/// order, duplicates removed ([`PagePlan`] decides; this only does the I/O). Used by
+/// `listAllTasks` and by the proxy's `all=1`.
+pub(crate) struct Pager {
     inner: Rc<Inner>,
     instance_id: String,
     query: ListQuery,
     page_size: u32,
-    /// Aborted by the caller's signal (through a listener), by `return()`, or at the end.
+    /// Cancels every page in flight: aborted by the owner, or at the end.
     master: AbortController,
-    caller: Option<AbortSignal>,
-    _listener: Option<fetch::Listener>,
-    on_page: Option<Function>,
     plan: RefCell<PagePlan>,
     in_flight: RefCell<VecDeque<(u32, Promise, Slot)>>,
-    buffer: RefCell<VecDeque<JsValue>>,
+    ready: RefCell<VecDeque<policy::Delivery>>,
     done: Cell<bool>,
-    last: RefCell<Promise>,
 }
 
-impl ListAll {
-    fn new(
+impl Pager {
+    pub(crate) fn new(
         inner: Rc<Inner>,
         instance_id: String,
         query: ListQuery,
         page_size: u32,
-        caller: Option<AbortSignal>,
-        on_page: Option<Function>,
-    ) -> Rc<ListAll> {
-        let master = AbortController::new();
-        let listener = caller.as_ref().map(|s| {
-            let m = master.clone();
-            fetch::Listener::new(s, move || m.abort())
-        });
-        if caller.as_ref().map(|s| s.aborted()).unwrap_or(false) {
-            master.abort();
-        }
-        Rc::new(ListAll {
+        max_tasks: u64,
+    ) -> Rc<Pager> {
+        Rc::new(Pager {
             inner,
             instance_id,
             query,
             page_size,
-            master,
-            caller,
-            _listener: listener,
-            on_page,
-            plan: RefCell::new(PagePlan::new(page_size, MAX_LIST_ALL_TASKS)),
+            master: AbortController::new(),
+            plan: RefCell::new(PagePlan::new(page_size, max_tasks)),
             in_flight: RefCell::new(VecDeque::new()),
-            buffer: RefCell::new(VecDeque::new()),
+            ready: RefCell::new(VecDeque::new()),
             done: Cell::new(false),
-            last: RefCell::new(Promise::resolve(&JsValue::UNDEFINED)),
         })
     }
 
-    /// `{ next, return, [Symbol.asyncIterator] }`; `Object.prototype.valueOf` returns
-    /// `this`, which is exactly what `[Symbol.asyncIterator]` must do.
-    fn into_iterator(self: Rc<Self>) -> JsValue {
-        let it: JsValue = Object::new().into();
-        let me = self.clone();
-        let next = Closure::<dyn FnMut() -> Promise>::new(move || me.clone().serialized(false));
-        let me = self.clone();
-        let ret = Closure::<dyn FnMut() -> Promise>::new(move || me.clone().serialized(true));
-        set(&it, "next", &next.into_js_value());
-        set(&it, "return", &ret.into_js_value());
-        let value_of = get(&get(&js_sys::global(), "Object"), "prototype");
-        let value_of = get(&value_of, "valueOf");
-        let _ = js_sys::Reflect::set(&it, &js_sys::Symbol::async_iterator().into(), &value_of);
-        it
-    }
-
-    /// Runs `next()`/`return()` one at a time, in call order.
-    fn serialized(self: Rc<Self>, finish: bool) -> Promise {
-        let prev = self.last.borrow().clone();
-        let me = self.clone();
-        let p = future_to_promise(async move {
-            let _ = JsFuture::from(prev).await;
-            if finish {
-                me.stop();
-                return Ok(result(JsValue::UNDEFINED, true));
-            }
-            me.step().await.map_err(|e| {
-                me.stop();
-                to_js_error(&e)
-            })
-        });
-        *self.last.borrow_mut() = p.clone();
-        p
-    }
-
-    fn stop(&self) {
+    /// Stops: cancels the pages in flight; `next` returns `None` from now on.
+    pub(crate) fn abort(&self) {
         self.done.set(true);
-        self.buffer.borrow_mut().clear();
         self.in_flight.borrow_mut().clear();
+        self.ready.borrow_mut().clear();
         self.master.abort();
-    }
-
-    fn cancelled(&self) -> Option<DcsError> {
-        if self.caller.as_ref().map(|s| s.aborted()).unwrap_or(false) {
-            Some(DcsError::aborted("the operation was aborted by the caller's signal"))
-        } else {
-            None
-        }
     }
 
     fn launch(self: &Rc<Self>) {
@@ -502,6 +463,132 @@ impl ListAll {
         }
     }
 
+    /// The next page in order, or `None` at the end.
+    pub(crate) async fn next(self: &Rc<Self>) -> Result<Option<policy::Delivery>, DcsError> {
+        loop {
+            if let Some(d) = self.ready.borrow_mut().pop_front() {
+                return Ok(Some(d));
+            }
+            if self.done.get() {
+                return Ok(None);
+            }
+            self.launch();
+            let head = self.in_flight.borrow_mut().pop_front();
+            let Some((page, promise, slot)) = head else {
+                self.done.set(true);
+                continue;
+            };
+            let _ = JsFuture::from(promise).await;
+            if self.done.get() {
+                return Ok(None);
+            }
+            let got = slot
+                .borrow_mut()
+                .take()
+                .unwrap_or_else(|| Err(DcsError::network("a page fetch ended without a result")));
+            let delivered = got.and_then(|list| self.plan.borrow_mut().receive(page, list));
+            match delivered {
+                Ok(ds) => self.ready.borrow_mut().extend(ds),
+                Err(e) => {
+                    self.abort();
+                    return Err(e);
+                }
+            }
+            if self.plan.borrow().is_done() {
+                // Whatever is still in flight is beyond the end: cancel it.
+                self.done.set(true);
+                self.in_flight.borrow_mut().clear();
+                self.master.abort();
+            }
+        }
+    }
+}
+
+/// The state of one `listAllTasks` iteration.
+struct ListAll {
+    pager: Rc<Pager>,
+    caller: Option<AbortSignal>,
+    _listener: Option<fetch::Listener>,
+    on_page: Option<Function>,
+    buffer: RefCell<VecDeque<JsValue>>,
+    last: RefCell<Promise>,
+}
+
+impl ListAll {
+    fn new(
+        inner: Rc<Inner>,
+        instance_id: String,
+        query: ListQuery,
+        page_size: u32,
+        caller: Option<AbortSignal>,
+        on_page: Option<Function>,
+    ) -> Rc<ListAll> {
+        let pager = Pager::new(inner, instance_id, query, page_size, MAX_LIST_ALL_TASKS);
+        let listener = caller.as_ref().map(|s| {
+            let p = pager.clone();
+            fetch::Listener::new(s, move || p.abort())
+        });
+        if caller.as_ref().map(|s| s.aborted()).unwrap_or(false) {
+            pager.abort();
+        }
+        Rc::new(ListAll {
+            pager,
+            caller,
+            _listener: listener,
+            on_page,
+            buffer: RefCell::new(VecDeque::new()),
+            last: RefCell::new(Promise::resolve(&JsValue::UNDEFINED)),
+        })
+    }
+
+    /// `{ next, return, [Symbol.asyncIterator] }`; `Object.prototype.valueOf` returns
+    /// `this`, which is exactly what `[Symbol.asyncIterator]` must do.
+    fn into_iterator(self: Rc<Self>) -> JsValue {
+        let it: JsValue = Object::new().into();
+        let me = self.clone();
+        let next = Closure::<dyn FnMut() -> Promise>::new(move || me.clone().serialized(false));
+        let me = self.clone();
+        let ret = Closure::<dyn FnMut() -> Promise>::new(move || me.clone().serialized(true));
+        set(&it, "next", &next.into_js_value());
+        set(&it, "return", &ret.into_js_value());
+        let proto = get(&get(&js_sys::global(), "Object"), "prototype");
+        let value_of = get(&proto, "valueOf");
+        let _ = js_sys::Reflect::set(&it, &js_sys::Symbol::async_iterator().into(), &value_of);
+        it
+    }
+
+    /// Runs `next()`/`return()` one at a time, in call order.
+    fn serialized(self: Rc<Self>, finish: bool) -> Promise {
+        let prev = self.last.borrow().clone();
+        let me = self.clone();
+        let p = future_to_promise(async move {
+            let _ = JsFuture::from(prev).await;
+            if finish {
+                me.stop();
+                return Ok(result(JsValue::UNDEFINED, true));
+            }
+            me.step().await.map_err(|e| {
+                me.stop();
+                to_js_error(&e)
+            })
+        });
+        *self.last.borrow_mut() = p.clone();
+        p
+    }
+
+    fn stop(&self) {
+        self.buffer.borrow_mut().clear();
+        self.pager.abort();
+    }
+
+    fn cancelled(&self) -> Option<DcsError> {
+        if self.caller.as_ref().map(|s| s.aborted()).unwrap_or(false) {
+            Some(DcsError::aborted("the operation was aborted by the caller's signal"))
+        } else {
+            None
+        }
+    }
+
     async fn step(self: &Rc<Self>) -> Result<JsValue, DcsError> {
         loop {
             if let Some(e) = self.cancelled() {
@@ -510,51 +597,32 @@ impl ListAll {
             if let Some(t) = self.buffer.borrow_mut().pop_front() {
                 return Ok(result(t, false));
             }
-            if self.done.get() {
-                return Ok(result(JsValue::UNDEFINED, true));
-            }
-            self.launch();
-            let head = self.in_flight.borrow_mut().pop_front();
-            let Some((page, promise, slot)) = head else {
-                self.stop();
-                continue;
-            };
-            let _ = JsFuture::from(promise).await;
+            let delivery = self.pager.next().await;
             if let Some(e) = self.cancelled() {
                 return Err(e);
             }
-            let list = slot
+            let Some(d) = delivery? else {
+                return Ok(result(JsValue::UNDEFINED, true));
+            };
+            let parsed = json_to_js(&d.list.to_json()).map_err(|_| {
+                DcsError::invalid_response("$", "normalized page did not round-trip through JSON.parse")
+            })?;
+            self.buffer
                 .borrow_mut()
-                .take()
-                .unwrap_or_else(|| Err(DcsError::network("a page fetch ended without a result")))?;
-            let deliveries = self.plan.borrow_mut().receive(page, list)?;
-            for d in deliveries {
-                let parsed = json_to_js(&d.list.to_json()).map_err(|_| {
-                    DcsError::invalid_response("$", "normalized page did not round-trip through JSON.parse")
+                .extend(Array::from(&get(&parsed, "tasks")).iter());
+            if let Some(cb) = &self.on_page {
+                let ev: JsValue = Object::new().into();
+                set(&ev, "fetched", &JsValue::from_f64(d.fetched as f64));
+                set(&ev, "total", &JsValue::from_f64(d.total as f64));
+                set(&ev, "warnings", &get(&parsed, "warnings"));
+                cb.call1(&JsValue::UNDEFINED, &ev).map_err(|e| {
+                    let mut d = DcsError::invalid_argument("o.onPage", "threw an exception");
+                    if let Some(m) = get(&e, "message").as_string() {
+                        d.message.push_str(": ");
+                        d.message.push_str(&m);
+                    }
+                    d
                 })?;
-                let tasks = Array::from(&get(&parsed, "tasks"));
-                self.buffer.borrow_mut().extend(tasks.iter());
-                if let Some(cb) = &self.on_page {
-                    let ev: JsValue = Object::new().into();
-                    set(&ev, "fetched", &JsValue::from_f64(d.fetched as f64));
-                    set(&ev, "total", &JsValue::from_f64(d.total as f64));
-                    set(&ev, "warnings", &get(&parsed, "warnings"));
-                    cb.call1(&JsValue::UNDEFINED, &ev)
-                        .map_err(|e| {
-                            let mut d = DcsError::invalid_argument("o.onPage", "threw an exception");
-                            if let Some(m) = get(&e, "message").as_string() {
-                                d.message.push_str(": ");
-                                d.message.push_str(&m);
-                            }
-                            d
-                        })?;
-                }
-            }
-            if self.plan.borrow().is_done() {
-                // Whatever is still in flight is beyond the end: cancel it.
-                self.done.set(true);
-                self.in_flight.borrow_mut().clear();
-                self.master.abort();
             }
         }
     }

@@ -1,0 +1,8 @@
+// The edge proxy worker: all logic is in the dcs-tasks package (Rust/wasm).
+import { handleProxyRequest } from "dcs-tasks";
+
+export default {
+  fetch(request, env) {
+    return handleProxyRequest(request, env);
+  },
+};

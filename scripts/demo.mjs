@@ -1,0 +1,45 @@
+// `make demo`: the mock DCS server + the edge proxy in real workerd + the www/ page, on
+// 127.0.0.1:8787 (PORT or --port overrides). With HUAWEICLOUD_SDK_AK/SK/PROJECT_ID and
+// DCS_REGION (or DCS_ENDPOINT) in the environment, the proxy talks to the real DCS instead.
+import { startStack, realDcsConfigured, DEMO_INSTANCE } from "./stack.mjs";
+
+const args = process.argv.slice(2);
+const i = args.indexOf("--port");
+const port = Number(i >= 0 ? args[i + 1] : process.env.PORT || 8787);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`demo: invalid port ${i >= 0 ? args[i + 1] : process.env.PORT}`);
+  process.exit(2);
+}
+const real = realDcsConfigured();
+let stack;
+try {
+  stack = await startStack({ port, mock: real ? false : {}, quiet: !args.includes("--verbose") });
+} catch (e) {
+  console.error(`demo: could not start: ${e.message}`);
+  process.exit(1);
+}
+const page = real
+  ? stack.url
+  : `${stack.url}?instance=${DEMO_INSTANCE}`;
+console.log(real
+  ? `dcs-tasks demo: proxy to the real DCS (${process.env.DCS_ENDPOINT || process.env.DCS_REGION})`
+  : `dcs-tasks demo: mock DCS at ${stack.mock.url}, edge proxy in workerd`);
+console.log(`open ${page}`);
+console.log(`ready: ${stack.url}`);
+console.log("Ctrl-C stops both.");
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await stack.close();
+  console.log("demo stopped");
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+stack.child.on("exit", (code) => {
+  if (!stopping) {
+    console.error(`demo: workerd exited (${code})`);
+    stack.close().then(() => process.exit(1));
+  }
+});

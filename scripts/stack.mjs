@@ -1,0 +1,174 @@
+// Starts the demo stack: the mock DCS server (unless real credentials are given) and
+// real workerd running the edge proxy (edge/worker.js + pkg/) with the www/ page and
+// pkg/ served from the same origin. Used by `make demo` (scripts/demo.mjs) and the tests.
+import { spawn } from "node:child_process";
+import { cpSync, mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { startMock, DEFAULT_PROJECT_ID, DEFAULT_CREDENTIALS } from "../tests/mock-dcs/server.mjs";
+
+export const root = resolve(new URL("..", import.meta.url).pathname);
+
+/** The instance the demo page opens on (the mock generates tasks for any ID). */
+export const DEMO_INSTANCE = "3e5c8b1a-1111-2222-3333-444455556666";
+
+const PROXY_VARS = [
+  "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN", "DCS_AUTH_TOKEN",
+  "HUAWEICLOUD_SDK_PROJECT_ID", "DCS_REGION", "DCS_ENDPOINT", "ALLOWED_ORIGINS", "PROXY_TOKEN",
+  "ALLOWED_INSTANCES", "ENABLE_DELETE", "DEMO_INSTANCE", "UPSTREAM_TIMEOUT_MS", "MAX_UPSTREAM_BYTES",
+];
+
+/** True when the environment names a real DCS: AK, SK, project and a region or endpoint. */
+export function realDcsConfigured(env = process.env) {
+  return Boolean(env.HUAWEICLOUD_SDK_AK && env.HUAWEICLOUD_SDK_SK && env.HUAWEICLOUD_SDK_PROJECT_ID
+    && (env.DCS_REGION || env.DCS_ENDPOINT));
+}
+
+/** Copies www/ and pkg/ (as www's /pkg/) into build/site, the folder workerd serves. */
+export function assembleSite() {
+  const site = join(root, "build", "site");
+  rmSync(site, { recursive: true, force: true });
+  mkdirSync(site, { recursive: true });
+  if (existsSync(join(root, "www"))) cpSync(join(root, "www"), site, { recursive: true });
+  cpSync(join(root, "pkg"), join(site, "pkg"), { recursive: true });
+  return site;
+}
+
+function capnpString(s) {
+  return JSON.stringify(s);
+}
+
+/** Writes the workerd config; variables are passed by name (fromEnvironment), never written. */
+function writeWorkerdConfig({ port, host, varNames, dir }) {
+  const bindings = varNames.map((v) => `    (name = ${capnpString(v)}, fromEnvironment = ${capnpString(v)}),`);
+  bindings.push(`    (name = "ASSETS", service = "site"),`);
+  const config = `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .proxy),
+    (name = "site", disk = (path = ${capnpString(join(root, "build", "site"))}, writable = false)),
+    (name = "upstream", network = (allow = ["public", "local"], tlsOptions = (trustBrowserCas = true))),
+  ],
+  sockets = [ (name = "http", address = ${capnpString(`${host}:${port}`)}, http = (), service = "main") ],
+);
+
+const proxy :Workerd.Worker = (
+  modules = [
+    (name = "worker.js", esModule = embed ${capnpString(join(root, "edge", "worker.js"))}),
+    (name = "dcs-tasks", esModule = embed ${capnpString(join(root, "pkg", "workerd.js"))}),
+    (name = "dcs_tasks.js", esModule = embed ${capnpString(join(root, "pkg", "dcs_tasks.js"))}),
+    (name = "dcs_tasks_bg.wasm", wasm = embed ${capnpString(join(root, "pkg", "dcs_tasks_bg.wasm"))}),
+  ],
+  compatibilityDate = "2025-01-01",
+  bindings = [
+${bindings.join("\n")}
+  ],
+  globalOutbound = "upstream",
+);
+`;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "config.capnp");
+  writeFileSync(file, config);
+  return file;
+}
+
+async function waitHealthy(url, child, ms = 20000) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`workerd exited with code ${child.exitCode}`);
+    try {
+      const r = await fetch(url + "healthz");
+      if (r.status === 200 || r.status === 500) return;
+      last = r.status;
+    } catch (e) {
+      last = e.message;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`workerd did not answer ${url}healthz within ${ms} ms (last: ${last})`);
+}
+
+/**
+ * Starts the stack. Options: port (8787; 0 picks a free one), host, env (proxy variables;
+ * defaults: the mock's credentials), mock (options for startMock, or false for real DCS),
+ * logs (array collecting workerd's output lines), quiet.
+ * Returns { url, mock, child, logs, close() }.
+ */
+export async function startStack(opts = {}) {
+  const host = opts.host ?? "127.0.0.1";
+  const port = opts.port === 0 ? await freePort(host) : (opts.port ?? 8787);
+  const useReal = opts.mock === false;
+  let mock = null;
+  const env = {};
+  if (useReal) {
+    for (const v of PROXY_VARS) if (process.env[v] !== undefined) env[v] = process.env[v];
+    env.DEMO_INSTANCE ??= process.env.DEMO_INSTANCE;
+  } else {
+    mock = await startMock({ port: 0, cors: false, ...(opts.mock || {}) });
+    Object.assign(env, {
+      HUAWEICLOUD_SDK_AK: DEFAULT_CREDENTIALS[0].ak,
+      HUAWEICLOUD_SDK_SK: DEFAULT_CREDENTIALS[0].sk,
+      HUAWEICLOUD_SDK_PROJECT_ID: DEFAULT_PROJECT_ID,
+      DCS_ENDPOINT: mock.url,
+      DEMO_INSTANCE,
+    });
+  }
+  Object.assign(env, opts.env || {});
+  for (const k of Object.keys(env)) if (env[k] === undefined || env[k] === null) delete env[k];
+  assembleSite();
+  const dir = join(root, "build", "workerd", String(port));
+  const varNames = PROXY_VARS.filter((v) => v in env);
+  const config = writeWorkerdConfig({ port, host, varNames, dir });
+  const logs = opts.logs ?? [];
+  const childEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
+  const child = spawn(join(root, "node_modules", ".bin", "workerd"), ["serve", config, "--verbose"], {
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const collect = (stream) => {
+    let buf = "";
+    stream.on("data", (d) => {
+      buf += d;
+      let i;
+      while ((i = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        logs.push(line);
+        if (!opts.quiet) process.stderr.write(line + "\n");
+      }
+    });
+  };
+  collect(child.stdout);
+  collect(child.stderr);
+  const url = `http://${host}:${port}/`;
+  const close = async () => {
+    if (child.exitCode === null) {
+      child.kill("SIGTERM");
+      await new Promise((r) => {
+        const t = setTimeout(() => { child.kill("SIGKILL"); r(); }, 3000);
+        child.once("exit", () => { clearTimeout(t); r(); });
+      });
+    }
+    if (mock) await mock.close();
+  };
+  try {
+    await waitHealthy(url, child);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { url, port, mock, child, logs, env, close };
+}
+
+export async function freePort(host = "127.0.0.1") {
+  const net = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, host, () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}

@@ -1,0 +1,412 @@
+//! The edge proxy's I/O half (wasm only): `handleProxyRequest(request, env)` for a
+//! worker's `fetch` handler. Decisions are in [`crate::route`]; calls go through the
+//! client's [`Inner`] (signing, deadline, skew correction) and [`Pager`].
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use crate::bindings::{get, set};
+use crate::client::{Auth, Inner, Pager};
+use crate::error::{DcsError, ErrorCode};
+use crate::fetch::Scope;
+use crate::json;
+use crate::model::{TaskList, Warning};
+use crate::route::{self, ProxyConfig, Refusal, Route, UpstreamAuth};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = log)]
+    fn console_log(s: &str);
+}
+
+/// The worker's `fetch` handler: `export default { fetch: (req, env) => handleProxyRequest(req, env) }`.
+#[wasm_bindgen(js_name = handleProxyRequest, skip_typescript)]
+pub fn handle_proxy_request(request: JsValue, env: JsValue) -> Promise {
+    future_to_promise(async move {
+        let started = js_sys::Date::now();
+        let mut log = LogLine::default();
+        let resp = handle(&request, &env, &mut log).await;
+        let status = get(&resp, "status").as_f64().unwrap_or(0.0) as u16;
+        log.write(status, js_sys::Date::now() - started);
+        Ok(resp)
+    })
+}
+
+/// One log line per request: method, path (no query), route, status, duration,
+/// upstream request ID, and an error code. Never a header, a query value or a secret.
+#[derive(Default)]
+struct LogLine {
+    method: String,
+    path: String,
+    route: &'static str,
+    code: Option<String>,
+    request_id: Option<String>,
+    note: Option<String>,
+}
+
+impl LogLine {
+    fn write(&self, status: u16, ms: f64) {
+        let mut s = String::from("{\"proxy\":");
+        json::write_str(&mut s, self.route);
+        s.push_str(",\"method\":");
+        json::write_str(&mut s, &self.method);
+        s.push_str(",\"path\":");
+        json::write_str(&mut s, &self.path);
+        s.push_str(&format!(",\"status\":{status},\"ms\":{}", ms.round()));
+        for (k, v) in [("code", &self.code), ("requestId", &self.request_id), ("note", &self.note)] {
+            if let Some(v) = v {
+                s.push_str(",\"");
+                s.push_str(k);
+                s.push_str("\":");
+                json::write_str(&mut s, v);
+            }
+        }
+        s.push('}');
+        console_log(&s);
+    }
+}
+
+fn header(req: &JsValue, name: &str) -> Option<String> {
+    let headers = get(req, "headers");
+    let f = get(&headers, "get");
+    let f: &Function = f.dyn_ref()?;
+    f.call1(&headers, &JsValue::from_str(name)).ok().and_then(|v| v.as_string())
+}
+
+/// Splits `scheme://host[:port]/path?query` into the origin and the raw target.
+fn split_url(url: &str) -> (String, String) {
+    let after_scheme = url.find("://").map(|i| i + 3).unwrap_or(0);
+    match url[after_scheme..].find('/') {
+        Some(i) => (url[..after_scheme + i].to_string(), url[after_scheme + i..].to_string()),
+        None => (url.to_string(), "/".to_string()),
+    }
+}
+
+struct Out {
+    status: u16,
+    body: Option<Vec<u8>>,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Out {
+    fn json(status: u16, body: String) -> Out {
+        Out {
+            status,
+            body: Some(body.into_bytes()),
+            headers: vec![("Content-Type", "application/json; charset=utf-8".into())],
+        }
+    }
+
+    fn error(status: u16, code: &str, message: &str, request_id: Option<&str>) -> Out {
+        let mut s = String::from("{\"code\":");
+        json::write_str(&mut s, code);
+        s.push_str(",\"message\":");
+        json::write_str(&mut s, message);
+        if let Some(r) = request_id {
+            s.push_str(",\"requestId\":");
+            json::write_str(&mut s, r);
+        }
+        s.push('}');
+        let mut o = Out::json(status, s);
+        o.headers.push(("Cache-Control", "no-store".into()));
+        o
+    }
+
+    fn refusal(r: &Refusal) -> Out {
+        Out::error(r.status, r.code, &r.message, None)
+    }
+
+    fn into_response(mut self, cors: Option<&str>) -> JsValue {
+        self.headers.push(("X-Content-Type-Options", "nosniff".into()));
+        if let Some(o) = cors {
+            self.headers.push(("Access-Control-Allow-Origin", o.to_string()));
+            self.headers.push(("Access-Control-Expose-Headers", "X-Request-Id, ETag".into()));
+        }
+        self.headers.push(("Vary", "Origin".into()));
+        let h: JsValue = Object::new().into();
+        for (k, v) in &self.headers {
+            set(&h, k, &JsValue::from_str(v));
+        }
+        let init: JsValue = Object::new().into();
+        set(&init, "status", &JsValue::from(self.status));
+        set(&init, "headers", &h);
+        let body = match self.body {
+            Some(b) if !matches!(self.status, 204 | 304) => Uint8Array::from(&b[..]).into(),
+            _ => JsValue::NULL,
+        };
+        let ctor = get(&js_sys::global(), "Response");
+        let ctor: Function = ctor.unchecked_into();
+        Reflect::construct(&ctor, &js_sys::Array::of2(&body, &init)).unwrap_or(JsValue::NULL)
+    }
+}
+
+fn inner_for(cfg: &ProxyConfig) -> Rc<Inner> {
+    Rc::new(Inner {
+        endpoint: cfg.endpoint.clone(),
+        project_id: cfg.project_id.clone(),
+        auth: match &cfg.auth {
+            UpstreamAuth::AkSk(c) => Auth::AkSk(c.clone()),
+            UpstreamAuth::Token(t) => Auth::Token(t.clone()),
+        },
+        fetch: None,
+        timeout_ms: cfg.upstream_timeout_ms,
+        retries: 1,
+        strict: false,
+        headers: Vec::new(),
+        max_body: cfg.max_upstream_bytes,
+        clock_offset_ms: Cell::new(0),
+    })
+}
+
+/// Maps a failed upstream call to the proxy's JSON error.
+fn upstream_error(e: &DcsError) -> Out {
+    let (status, code) = match e.code {
+        ErrorCode::Timeout => (504, "UPSTREAM_TIMEOUT"),
+        ErrorCode::Network => (502, "UPSTREAM_UNREACHABLE"),
+        ErrorCode::InvalidResponse if e.message.contains("-byte limit") => (502, "UPSTREAM_TOO_LARGE"),
+        ErrorCode::InvalidResponse => (502, "INVALID_RESPONSE"),
+        ErrorCode::HttpError => {
+            let s = e.status.unwrap_or(502);
+            (if s >= 500 { 502 } else { s }, "HTTP_ERROR")
+        }
+        _ => (502, "UPSTREAM_ERROR"),
+    };
+    let mut o = Out::error(status, code, &e.message, e.request_id.as_deref());
+    if let Some(r) = &e.request_id {
+        o.headers.push(("X-Request-Id", r.clone()));
+    }
+    o
+}
+
+/// A list answer: short private caching and an ETag; 304 when the caller has it.
+fn cacheable(status: u16, body: Vec<u8>, content_type: String, if_none_match: Option<&str>) -> Out {
+    let tag = route::etag(&body);
+    let mut o = Out {
+        status,
+        body: Some(body),
+        headers: vec![("Content-Type", content_type)],
+    };
+    if status == 200 {
+        o.headers.push(("Cache-Control", "private, max-age=5".into()));
+        if route::etag_matches(if_none_match, &tag) {
+            o.status = 304;
+            o.body = None;
+        }
+        o.headers.push(("ETag", tag));
+    } else {
+        o.headers.push(("Cache-Control", "no-store".into()));
+    }
+    o
+}
+
+async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
+    let method = get(req, "method").as_string().unwrap_or_default();
+    let url = get(req, "url").as_string().unwrap_or_default();
+    let (own_origin, target) = split_url(&url);
+    log.method = method.clone();
+    log.path = target.split('?').next().unwrap_or("").chars().take(200).collect();
+    log.route = "unrouted";
+    let cfg = match ProxyConfig::from_env(|k| get(env, k).as_string()) {
+        Ok(c) => c,
+        Err(e) => {
+            log.code = Some("CONFIG_ERROR".into());
+            log.note = Some(e.message.clone());
+            return Out::error(500, "CONFIG_ERROR", &format!("proxy misconfigured: {}", e.message), None)
+                .into_response(None);
+        }
+    };
+    // CORS: only configured origins (and our own) get CORS headers; a foreign Origin is refused.
+    let origin = header(req, "origin");
+    let cors = origin.as_deref().filter(|o| cfg.origin_allowed(o, &own_origin));
+    if origin.is_some() && cors.is_none() {
+        log.code = Some("FORBIDDEN_ORIGIN".into());
+        return Out::error(403, "FORBIDDEN_ORIGIN", "this origin is not in ALLOWED_ORIGINS", None).into_response(None);
+    }
+    if method == "OPTIONS" {
+        log.route = "preflight";
+        let mut o = Out { status: 204, body: None, headers: Vec::new() };
+        let methods = if cfg.enable_delete { "GET, DELETE, OPTIONS" } else { "GET, OPTIONS" };
+        o.headers.push(("Access-Control-Allow-Methods", methods.into()));
+        o.headers.push((
+            "Access-Control-Allow-Headers",
+            "Authorization, Content-Type, X-Project-Id, X-Auth-Token, X-Sdk-Date, X-Security-Token".into(),
+        ));
+        o.headers.push(("Access-Control-Max-Age", "600".into()));
+        return o.into_response(cors);
+    }
+    let r = match route::route(&method, &target, &cfg) {
+        Ok(r) => r,
+        Err(refusal) => {
+            log.code = Some(refusal.code.into());
+            return Out::refusal(&refusal).into_response(cors);
+        }
+    };
+    log.route = match r {
+        Route::Health => "healthz",
+        Route::Config => "config",
+        Route::MirrorList { .. } => "mirror-list",
+        Route::MirrorProgress { .. } => "mirror-progress",
+        Route::MirrorDelete { .. } => "mirror-delete",
+        Route::ApiList { .. } => "api-list",
+        Route::ApiProgress { .. } => "api-progress",
+        Route::Static => "static",
+    };
+    match r {
+        Route::Health => return Out::json(200, "{\"status\":\"ok\"}".into()).into_response(cors),
+        Route::Static => {
+            let assets = get(env, "ASSETS");
+            let f = get(&assets, "fetch");
+            if let Some(f) = f.dyn_ref::<Function>() {
+                if let Ok(p) = f.call1(&assets, req) {
+                    if let Ok(resp) = JsFuture::from(Promise::resolve(&p)).await {
+                        return resp;
+                    }
+                }
+                return Out::error(502, "ASSETS_ERROR", "the static file service failed", None).into_response(cors);
+            }
+            return Out::error(404, "NOT_FOUND", "no such route (static files are not configured)", None)
+                .into_response(cors);
+        }
+        _ => {}
+    }
+    if !cfg.caller_authorized(header(req, "authorization").as_deref(), header(req, "x-auth-token").as_deref()) {
+        log.code = Some("UNAUTHORIZED".into());
+        let mut o = Out::error(401, "UNAUTHORIZED", "send Authorization: Bearer <PROXY_TOKEN>", None);
+        o.headers.push(("WWW-Authenticate", "Bearer".into()));
+        return o.into_response(cors);
+    }
+    if let Some(i) = r.instance() {
+        if !cfg.instance_allowed(i) {
+            log.code = Some("FORBIDDEN_INSTANCE".into());
+            return Out::error(403, "FORBIDDEN_INSTANCE", "this instance is not in ALLOWED_INSTANCES", None)
+                .into_response(cors);
+        }
+    }
+    let inner = inner_for(&cfg);
+    let if_none_match = header(req, "if-none-match");
+    let out = match r {
+        Route::Config => {
+            let mut s = String::from("{\"projectId\":");
+            json::write_str(&mut s, &cfg.project_id);
+            if let Some(d) = &cfg.demo_instance {
+                s.push_str(",\"demoInstance\":");
+                json::write_str(&mut s, d);
+            }
+            s.push_str(&format!(",\"enableDelete\":{}}}", cfg.enable_delete));
+            Out::json(200, s)
+        }
+        Route::MirrorList { instance, query } => {
+            let base = crate::query::list_request(&cfg.endpoint, &cfg.project_id, &instance, &query);
+            mirror(&inner, &base, if_none_match.as_deref(), true, log).await
+        }
+        Route::MirrorProgress { instance, task } => {
+            let base = crate::query::progress_request(&cfg.endpoint, &cfg.project_id, &instance, &task);
+            mirror(&inner, &base, None, false, log).await
+        }
+        Route::MirrorDelete { instance, task } => {
+            let base = crate::query::delete_request(&cfg.endpoint, &cfg.project_id, &instance, &task);
+            mirror(&inner, &base, None, false, log).await
+        }
+        Route::ApiList { instance, query, all } => {
+            let result = if all {
+                list_all(&inner, &instance, &query).await
+            } else {
+                let scope = Scope::new(None, inner.timeout_ms);
+                inner.list_page(&instance, &query, &scope).await
+            };
+            match result {
+                Ok(list) => cacheable(
+                    200,
+                    list.to_json().into_bytes(),
+                    "application/json; charset=utf-8".into(),
+                    if_none_match.as_deref(),
+                ),
+                Err(e) => {
+                    log.code = Some(e.code.as_str().into());
+                    log.request_id = e.request_id.clone();
+                    upstream_error(&e)
+                }
+            }
+        }
+        Route::ApiProgress { instance, task } => {
+            let scope = Scope::new(None, inner.timeout_ms);
+            let base = crate::query::progress_request(&cfg.endpoint, &cfg.project_id, &instance, &task);
+            let res = match inner.call(&base, &scope).await {
+                Ok(resp) => crate::normalize::parse_task_progress(&resp.body, Default::default()),
+                Err(e) => Err(e),
+            };
+            match res {
+                Ok(p) => {
+                    let mut o = Out::json(200, p.to_json());
+                    o.headers.push(("Cache-Control", "no-store".into()));
+                    o
+                }
+                Err(e) => {
+                    log.code = Some(e.code.as_str().into());
+                    log.request_id = e.request_id.clone();
+                    upstream_error(&e)
+                }
+            }
+        }
+        Route::Health | Route::Static => unreachable_route(),
+    };
+    out.into_response(cors)
+}
+
+fn unreachable_route() -> Out {
+    Out::error(500, "INTERNAL", "route handled above", None)
+}
+
+/// Sends a mirror request signed with the proxy's credentials and passes the answer
+/// back: status, body, `Content-Type` and `X-Request-Id` unchanged.
+async fn mirror(inner: &Inner, base: &crate::query::HttpRequest, inm: Option<&str>, list: bool, log: &mut LogLine) -> Out {
+    let scope = Scope::new(None, inner.timeout_ms);
+    match inner.call_with(base, &scope, 0, true).await {
+        Ok(resp) => {
+            log.request_id = resp.request_id.clone();
+            let ct = resp.content_type.clone().unwrap_or_else(|| "application/json".into());
+            let mut o = if list {
+                cacheable(resp.status, resp.body, ct, inm)
+            } else {
+                Out {
+                    status: resp.status,
+                    body: Some(resp.body),
+                    headers: vec![("Content-Type", ct), ("Cache-Control", "no-store".into())],
+                }
+            };
+            if let Some(r) = resp.request_id {
+                o.headers.push(("X-Request-Id", r));
+            }
+            o
+        }
+        Err(e) => {
+            log.code = Some(e.code.as_str().into());
+            upstream_error(&e)
+        }
+    }
+}
+
+/// `all=1`: every page (bounded by [`route::MAX_ALL_TASKS`]) merged into one list.
+async fn list_all(inner: &Rc<Inner>, instance: &str, q: &crate::query::ListQuery) -> Result<TaskList, DcsError> {
+    let page_size = q.limit.unwrap_or(crate::client::DEFAULT_PAGE_SIZE);
+    let mut base = q.clone();
+    base.offset = None;
+    base.limit = None;
+    let pager = Pager::new(inner.clone(), instance.to_string(), base, page_size, route::MAX_ALL_TASKS);
+    let mut out = TaskList { task_count: 0, tasks: Vec::new(), warnings: Vec::<Warning>::new() };
+    while let Some(d) = pager.next().await? {
+        out.task_count = d.total;
+        out.tasks.extend(d.list.tasks);
+        for w in d.list.warnings {
+            if !out.warnings.contains(&w) {
+                out.warnings.push(w);
+            }
+        }
+    }
+    Ok(out)
+}
