@@ -283,7 +283,8 @@ async function handle(req, res, { config, state, log, reset }) {
     }
   });
 
-  const segs = decode(rawPath).split('/').slice(1);
+  // route on raw segments, then decode each (an encoded "/" stays inside its segment)
+  const segs = rawPath.split('/').slice(1).map(decode);
   const route = matchRoute(req.method, segs);
   ctx.route = route;
   inc(stats.byRoute, route ? route.name : 'unknown');
