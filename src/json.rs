@@ -1,1 +1,684 @@
-//! A small, strict JSON reader (owned by the parser work; see issue 2).
+//! A small, strict JSON reader and writer (RFC 8259), with no dependencies.
+//!
+//! Reader: the input must be valid UTF-8 and exactly one JSON value surrounded by
+//! optional whitespace. Rejected: trailing commas, leading zeros, `NaN`/`Infinity`,
+//! comments, a byte-order mark, lone surrogates in `\u` escapes, raw control characters
+//! in strings, anything after the value, and nesting deeper than [`MAX_DEPTH`].
+//! Strings without escapes are borrowed from the input; numbers keep their source text.
+//! Objects keep their members in order, duplicates included (the caller decides).
+//!
+//! Recursion is bounded by [`MAX_DEPTH`], so hostile input (100,000 `[`) fails fast
+//! with an error instead of overflowing the stack.
+//!
+//! Writer: [`write_str`] escapes a string per RFC 8259; [`ObjWriter`] writes an object's
+//! members with the commas in the right places.
+
+use core::fmt;
+use std::borrow::Cow;
+
+/// Deepest nesting of arrays and objects accepted (the top-level value is depth 1).
+pub const MAX_DEPTH: usize = 64;
+
+/// A parsed JSON value borrowing from the input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Bool(bool),
+    Number(Number<'a>),
+    String(Cow<'a, str>),
+    Array(Vec<Value<'a>>),
+    /// Members in document order, duplicates preserved.
+    Object(Vec<(Cow<'a, str>, Value<'a>)>),
+}
+
+impl<'a> Value<'a> {
+    /// The JSON type as a short noun phrase, for messages: "a string", "null", ...
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The first member named `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
+        match self {
+            Value::Object(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+/// A JSON number, kept as its (validated) source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Number<'a> {
+    raw: &'a str,
+    integer: bool,
+}
+
+impl<'a> Number<'a> {
+    /// Validates `s` as exactly one JSON number (RFC 8259 grammar, no whitespace).
+    pub fn from_text(s: &'a str) -> Option<Number<'a>> {
+        let b = s.as_bytes();
+        let (end, integer) = scan_number(b, 0).ok()?;
+        (end == b.len()).then_some(Number { raw: s, integer })
+    }
+
+    /// The source text, e.g. `0.125`, `-3`, `1e400`.
+    pub fn raw(&self) -> &'a str {
+        self.raw
+    }
+
+    /// True when written without fraction or exponent.
+    pub fn is_integer_literal(&self) -> bool {
+        self.integer
+    }
+
+    /// The value as `u64` when written as a non-negative integer literal that fits.
+    pub fn as_u64(&self) -> Option<u64> {
+        if self.integer {
+            self.raw.parse().ok()
+        } else {
+            None
+        }
+    }
+
+    /// The value as `i64` when written as an integer literal that fits.
+    pub fn as_i64(&self) -> Option<i64> {
+        if self.integer {
+            self.raw.parse().ok()
+        } else {
+            None
+        }
+    }
+
+    /// The nearest `f64`, or `None` when it is not finite (e.g. `1e400`).
+    pub fn as_f64(&self) -> Option<f64> {
+        self.raw.parse::<f64>().ok().filter(|v| v.is_finite())
+    }
+}
+
+/// A syntax error: where (byte offset, 1-based line and column in bytes) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub offset: usize,
+    pub line: usize,
+    pub column: usize,
+    pub message: &'static str,
+}
+
+impl ParseError {
+    fn at(input: &[u8], offset: usize, message: &'static str) -> Self {
+        let offset = offset.min(input.len());
+        let before = input.get(..offset).unwrap_or(&[]);
+        let line = 1 + before.iter().filter(|&&c| c == b'\n').count();
+        let line_start = before
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |p| p + 1);
+        ParseError {
+            offset,
+            line,
+            column: offset - line_start + 1,
+            message,
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at line {} column {} (byte {})",
+            self.message, self.line, self.column, self.offset
+        )
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Parses one JSON document from bytes (which must be valid UTF-8).
+pub fn parse(input: &[u8]) -> Result<Value<'_>, ParseError> {
+    match core::str::from_utf8(input) {
+        Ok(s) => parse_str(s),
+        Err(e) => Err(ParseError::at(input, e.valid_up_to(), "invalid UTF-8")),
+    }
+}
+
+/// Parses one JSON document from a string.
+pub fn parse_str(s: &str) -> Result<Value<'_>, ParseError> {
+    let mut p = Parser {
+        s,
+        b: s.as_bytes(),
+        i: 0,
+    };
+    p.ws();
+    if p.i == p.b.len() {
+        return Err(p.err("empty input"));
+    }
+    let v = p.value(0)?;
+    p.ws();
+    if p.i != p.b.len() {
+        return Err(p.err("unexpected characters after the JSON value"));
+    }
+    Ok(v)
+}
+
+/// Scans a number starting at `i`; returns its end and whether it is an integer literal.
+fn scan_number(b: &[u8], mut i: usize) -> Result<(usize, bool), (usize, &'static str)> {
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(b'0') => {
+            i += 1;
+            if digit(i) {
+                return Err((i, "leading zeros are not allowed"));
+            }
+        }
+        Some(b'1'..=b'9') => {
+            while digit(i) {
+                i += 1;
+            }
+        }
+        _ => return Err((i, "invalid number")),
+    }
+    let mut integer = true;
+    if b.get(i) == Some(&b'.') {
+        integer = false;
+        i += 1;
+        if !digit(i) {
+            return Err((i, "expected a digit after the decimal point"));
+        }
+        while digit(i) {
+            i += 1;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        integer = false;
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digit(i) {
+            return Err((i, "expected a digit in the exponent"));
+        }
+        while digit(i) {
+            i += 1;
+        }
+    }
+    Ok((i, integer))
+}
+
+struct Parser<'a> {
+    s: &'a str,
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn err(&self, message: &'static str) -> ParseError {
+        ParseError::at(self.b, self.i, message)
+    }
+
+    fn err_at(&self, i: usize, message: &'static str) -> ParseError {
+        ParseError::at(self.b, i, message)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn slice(&self, from: usize, to: usize) -> Result<&'a str, ParseError> {
+        // Boundaries are always at ASCII bytes, hence char boundaries; `get` keeps it panic-free.
+        self.s.get(from..to).ok_or_else(|| self.err_at(from, "internal error"))
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        match self.peek() {
+            None => Err(self.err("unexpected end of input")),
+            Some(b'{') => self.object(depth + 1),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'"') => self.string().map(Value::String),
+            Some(b't') => self.literal(b"true", Value::Bool(true)),
+            Some(b'f') => self.literal(b"false", Value::Bool(false)),
+            Some(b'n') => self.literal(b"null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.err("unexpected character")),
+        }
+    }
+
+    fn literal(&mut self, word: &'static [u8], v: Value<'a>) -> Result<Value<'a>, ParseError> {
+        let end = self.i + word.len();
+        if self.b.get(self.i..end) == Some(word) {
+            self.i = end;
+            Ok(v)
+        } else {
+            Err(self.err("invalid literal"))
+        }
+    }
+
+    fn number(&mut self) -> Result<Value<'a>, ParseError> {
+        let start = self.i;
+        match scan_number(self.b, start) {
+            Ok((end, integer)) => {
+                self.i = end;
+                Ok(Value::Number(Number {
+                    raw: self.slice(start, end)?,
+                    integer,
+                }))
+            }
+            Err((at, msg)) => Err(self.err_at(at, msg)),
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(self.err("nesting too deep"));
+        }
+        self.i += 1; // '['
+        let mut items = Vec::new();
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.ws();
+            items.push(self.value(depth)?);
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Ok(Value::Array(items));
+                }
+                None => return Err(self.err("unexpected end of input")),
+                Some(_) => return Err(self.err("expected ',' or ']'")),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(self.err("nesting too deep"));
+        }
+        self.i += 1; // '{'
+        let mut members = Vec::new();
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.ws();
+            match self.peek() {
+                Some(b'"') => {}
+                None => return Err(self.err("unexpected end of input")),
+                Some(_) => return Err(self.err("expected a string key")),
+            }
+            let key = self.string()?;
+            self.ws();
+            match self.peek() {
+                Some(b':') => self.i += 1,
+                None => return Err(self.err("unexpected end of input")),
+                Some(_) => return Err(self.err("expected ':'")),
+            }
+            self.ws();
+            let v = self.value(depth)?;
+            members.push((key, v));
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    return Ok(Value::Object(members));
+                }
+                None => return Err(self.err("unexpected end of input")),
+                Some(_) => return Err(self.err("expected ',' or '}'")),
+            }
+        }
+    }
+
+    /// A string starting at the opening quote.
+    fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
+        self.i += 1; // '"'
+        let start = self.i;
+        // Fast path: no escapes, borrow.
+        loop {
+            match self.peek() {
+                None => return Err(self.err("unterminated string")),
+                Some(b'"') => {
+                    let s = self.slice(start, self.i)?;
+                    self.i += 1;
+                    return Ok(Cow::Borrowed(s));
+                }
+                Some(b'\\') => break,
+                Some(c) if c < 0x20 => return Err(self.err("control character in string")),
+                Some(_) => self.i += 1,
+            }
+        }
+        let mut out = String::with_capacity(self.i - start + 16);
+        out.push_str(self.slice(start, self.i)?);
+        let mut run = self.i;
+        loop {
+            match self.peek() {
+                None => return Err(self.err("unterminated string")),
+                Some(b'"') => {
+                    out.push_str(self.slice(run, self.i)?);
+                    self.i += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => {
+                    out.push_str(self.slice(run, self.i)?);
+                    self.escape(&mut out)?;
+                    run = self.i;
+                }
+                Some(c) if c < 0x20 => return Err(self.err("control character in string")),
+                Some(_) => self.i += 1,
+            }
+        }
+    }
+
+    /// One escape sequence starting at the backslash.
+    fn escape(&mut self, out: &mut String) -> Result<(), ParseError> {
+        let at = self.i;
+        self.i += 1;
+        let c = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.i += 1;
+                let hi = self.hex4()?;
+                let cp = if (0xD800..0xDC00).contains(&hi) {
+                    if self.b.get(self.i..self.i + 2) != Some(b"\\u") {
+                        return Err(self.err_at(at, "lone surrogate in \\u escape"));
+                    }
+                    self.i += 2;
+                    let lo = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return Err(self.err_at(at, "lone surrogate in \\u escape"));
+                    }
+                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                } else if (0xDC00..0xE000).contains(&hi) {
+                    return Err(self.err_at(at, "lone surrogate in \\u escape"));
+                } else {
+                    hi
+                };
+                let ch = char::from_u32(cp).ok_or_else(|| self.err_at(at, "invalid \\u escape"))?;
+                out.push(ch);
+                return Ok(());
+            }
+            None => return Err(self.err("unterminated string")),
+            Some(_) => return Err(self.err("invalid escape")),
+        };
+        self.i += 1;
+        out.push(c);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32, ParseError> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let d = match self.peek() {
+                Some(c @ b'0'..=b'9') => c - b'0',
+                Some(c @ b'a'..=b'f') => c - b'a' + 10,
+                Some(c @ b'A'..=b'F') => c - b'A' + 10,
+                _ => return Err(self.err("invalid \\u escape")),
+            };
+            v = v * 16 + d as u32;
+            self.i += 1;
+        }
+        Ok(v)
+    }
+}
+
+/// Appends `s` as a JSON string literal (quotes included), escaping per RFC 8259.
+pub fn write_str(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let b = s.as_bytes();
+    let mut run = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let esc: &str = match c {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(run..i).unwrap_or(""));
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(HEX[(c >> 4) as usize] as char);
+            out.push(HEX[(c & 15) as usize] as char);
+        } else {
+            out.push_str(esc);
+        }
+        run = i + 1;
+    }
+    out.push_str(s.get(run..).unwrap_or(""));
+    out.push('"');
+}
+
+/// Appends a finite `f64` so that `JSON.parse` reads back the same value (Rust's
+/// `Display` is the shortest round-trip form). Non-finite values become `null`.
+pub fn write_f64(out: &mut String, v: f64) {
+    use fmt::Write;
+    if v.is_finite() {
+        let _ = write!(out, "{}", if v == 0.0 { 0.0 } else { v });
+    } else {
+        out.push_str("null");
+    }
+}
+
+/// Appends an integer.
+pub fn write_i64(out: &mut String, v: i64) {
+    use fmt::Write;
+    let _ = write!(out, "{v}");
+}
+
+/// Writes one JSON object member by member; absent optionals are skipped.
+pub struct ObjWriter<'o> {
+    out: &'o mut String,
+    first: bool,
+}
+
+impl<'o> ObjWriter<'o> {
+    /// Opens the object (`{`).
+    pub fn new(out: &'o mut String) -> Self {
+        out.push('{');
+        ObjWriter { out, first: true }
+    }
+
+    /// Writes the separator and `"key":`, and returns the buffer for the value.
+    pub fn key(&mut self, k: &str) -> &mut String {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        write_str(self.out, k);
+        self.out.push(':');
+        self.out
+    }
+
+    pub fn str(&mut self, k: &str, v: &str) {
+        write_str(self.key(k), v);
+    }
+
+    pub fn opt_str(&mut self, k: &str, v: Option<&str>) {
+        if let Some(v) = v {
+            self.str(k, v);
+        }
+    }
+
+    pub fn i64(&mut self, k: &str, v: i64) {
+        write_i64(self.key(k), v);
+    }
+
+    pub fn u64(&mut self, k: &str, v: u64) {
+        use fmt::Write;
+        let _ = write!(self.key(k), "{v}");
+    }
+
+    pub fn opt_i64(&mut self, k: &str, v: Option<i64>) {
+        if let Some(v) = v {
+            self.i64(k, v);
+        }
+    }
+
+    pub fn opt_f64(&mut self, k: &str, v: Option<f64>) {
+        if let Some(v) = v {
+            write_f64(self.key(k), v);
+        }
+    }
+
+    pub fn opt_bool(&mut self, k: &str, v: Option<bool>) {
+        if let Some(v) = v {
+            self.key(k).push_str(if v { "true" } else { "false" });
+        }
+    }
+
+    /// An array of items, each written by `f`.
+    pub fn array<T>(&mut self, k: &str, items: &[T], mut f: impl FnMut(&T, &mut String)) {
+        let out = self.key(k);
+        out.push('[');
+        for (i, it) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            f(it, out);
+        }
+        out.push(']');
+    }
+
+    /// Closes the object (`}`).
+    pub fn end(self) {
+        self.out.push('}');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> Value<'_> {
+        parse_str(s).unwrap_or_else(|e| panic!("{s:?}: {e}"))
+    }
+
+    #[test]
+    fn accepts() {
+        assert_eq!(ok(" null "), Value::Null);
+        assert_eq!(ok("[true,false]"), Value::Array(vec![Value::Bool(true), Value::Bool(false)]));
+        for n in ["0", "-0", "1", "-12", "0.5", "1e5", "1E+5", "1.5e-3", "123456789012345678901234567890"] {
+            match ok(n) {
+                Value::Number(x) => assert_eq!(x.raw(), n),
+                v => panic!("{v:?}"),
+            }
+        }
+        assert!(matches!(ok(r#""abc""#), Value::String(Cow::Borrowed("abc"))));
+        assert_eq!(ok(r#""a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00""#).as_str(), Some("a\"\\/\u{8}\u{c}\n\r\t\u{e9}\u{1F600}"));
+        assert_eq!(ok("\"h\u{e9}llo\"").as_str(), Some("h\u{e9}llo"));
+        let v = ok(r#"{"a":1,"a":2,"b":{}}"#);
+        match v {
+            Value::Object(m) => assert_eq!(m.len(), 3),
+            _ => panic!(),
+        }
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        ok(&deep);
+    }
+
+    #[test]
+    fn rejects() {
+        for s in [
+            "", " ", "[1,]", "{\"a\":1,}", "01", "-", "1.", ".5", "1e", "+1", "NaN", "Infinity",
+            "[1 2]", "{\"a\" 1}", "{a:1}", "'a'", "\"\\x\"", "\"\\ud800\"", "\"\\udc00\"",
+            "\"\\ud800\\u0041\"", "\"a\nb\"", "\"\t\"", "[1] x", "// c\n1", "/* c */1", "tru",
+            "nul", "[", "{", "\"abc", "\u{feff}1", "\"\\u12\"", "[1,,2]", "{\"a\":}", "1 1",
+        ] {
+            assert!(parse_str(s).is_err(), "{s:?}");
+        }
+        assert!(parse(&[b'"', 0xff, b'"']).is_err());
+        let deep = "[".repeat(MAX_DEPTH + 1);
+        assert_eq!(parse_str(&deep).unwrap_err().message, "nesting too deep");
+        let e = parse_str("{\n  \"a\": tru }").unwrap_err();
+        assert_eq!((e.line, e.column, e.offset), (2, 8, 9));
+    }
+
+    #[test]
+    fn hostile_depth_is_fast() {
+        let deep = "[".repeat(100_000);
+        assert!(parse_str(&deep).is_err());
+        let deep = "{\"a\":".repeat(100_000);
+        assert!(parse_str(&deep).is_err());
+    }
+
+    #[test]
+    fn numbers() {
+        let n = Number::from_text("0.125").unwrap();
+        assert_eq!(n.as_f64(), Some(0.125));
+        assert_eq!(n.as_u64(), None);
+        assert_eq!(Number::from_text("1e400").unwrap().as_f64(), None);
+        assert_eq!(Number::from_text("18446744073709551616").unwrap().as_u64(), None);
+        assert_eq!(Number::from_text("-5").unwrap().as_i64(), Some(-5));
+        assert_eq!(Number::from_text("-5").unwrap().as_u64(), None);
+        for bad in ["", " 1", "1 ", "inf", "NaN", "0x1", "+1", ".5", "5."] {
+            assert!(Number::from_text(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn writes() {
+        let mut s = String::new();
+        write_str(&mut s, "a\"b\\c\n\u{1}\u{e9}");
+        assert_eq!(s, r#""a\"b\\c\n\u0001é""#);
+        let mut s = String::new();
+        let mut o = ObjWriter::new(&mut s);
+        o.str("a", "x");
+        o.opt_str("b", None);
+        o.opt_f64("c", Some(0.1));
+        o.opt_f64("d", Some(1e300));
+        o.opt_bool("e", Some(false));
+        o.array("f", &[1i64, 2], |v, out| write_i64(out, *v));
+        o.end();
+        let expect = format!(r#"{{"a":"x","c":0.1,"d":1{},"e":false,"f":[1,2]}}"#, "0".repeat(300));
+        assert_eq!(s, expect);
+        assert_eq!(ok(&s).get("d").and_then(|v| match v {
+            Value::Number(n) => n.as_f64(),
+            _ => None,
+        }), Some(1e300));
+    }
+}

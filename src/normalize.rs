@@ -1,18 +1,761 @@
-//! Parsing and normalizing (placeholder until the parser lands).
-use crate::error::Result;
-use crate::model::*;
+//! Parsing and normalizing responses: JSON text in, [`TaskList`] / [`TaskProgress`] out.
+//!
+//! One pass over the parsed tree. Every field is checked against the API definition
+//! (`dcs-api-facts.md`). In the default mode the known quirks of the service are fixed
+//! and each fix is reported as a [`Warning`] at its wire path; in strict mode each quirk
+//! is an error. Anything else wrong is `INVALID_RESPONSE` with the wire path
+//! (`tasks[3].details.old_port`, `task_count`, `$` for the whole body).
+//!
+//! Where each rule lives:
+//! - body, JSON syntax, UTF-8, depth: [`parse_root`] (path `$`);
+//! - duplicate keys: [`object`] (every object the schema describes);
+//! - `task_count` number/string: [`task_count`];
+//! - hoisting of top-level `status`/`created_at`/`updated_at`: [`hoist`];
+//! - unknown fields: the `_` arm of each object walk;
+//! - unknown task names/statuses, step statuses: [`check_known`];
+//! - capacities: [`capacity`]; integers (never coerced): [`int`]; timestamps: [`time`];
+//! - `new_cahce_mode`: [`details`].
+//!
+//! Parsing never panics: no indexing, no unchecked arithmetic on input-derived values,
+//! and recursion only through the JSON reader, which is depth-bounded.
+
+use std::borrow::Cow;
+
+use crate::error::{DcsError, Result};
+use crate::json::{self, Number, Value};
+use crate::model::{
+    ParseOptions, Step, SubStep, Task, TaskDetails, TaskList, TaskProgress, Warning, WarningCode,
+};
+use crate::time::{format_iso_ms, parse_timestamp, TimeForm};
+
+/// Largest integer a JS number holds exactly; larger counts and integers are refused.
+pub const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
+
+/// Task `name` values seen in the docs (others pass through with `unknown_value`).
+pub const KNOWN_TASK_NAMES: &[&str] = &[
+    "ChangeInstanceSpec",
+    "BindEip",
+    "UnBindEip",
+    "AddReplica",
+    "DelReplica",
+    "AddWhitelist",
+    "UpdatePort",
+    "RemoveIpFromDns",
+    "EXTEND",
+    "masterStandbySwapJob",
+    "modify",
+    "DeleteAcl",
+];
+
+/// Task `status` values seen in Huawei task APIs.
+pub const KNOWN_TASK_STATUSES: &[&str] =
+    &["CREATED", "EXECUTING", "SUCCESS", "FAILED", "DELETED", "CANCELLED"];
+
+/// Progress `step_status` / `sub_step_status` values.
+pub const KNOWN_STEP_STATUSES: &[&str] = &["FINISH", "FAILED", "EXECUTING", "WAITING"];
+
+/// The body of an HTTP error answer, in any of the shapes the official SDKs accept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ErrorBody {
     pub error_code: Option<String>,
     pub error_msg: Option<String>,
     pub error_ext_msg: Option<String>,
 }
-pub fn parse_list_tasks_response(_b: &[u8], _o: ParseOptions) -> Result<TaskList> {
-    Err(crate::DcsError::invalid_response("$", "unimplemented"))
+
+// ---------------------------------------------------------------------------------------
+// Paths and warnings
+
+/// A wire path as a linked list on the stack; rendered only when an error or warning needs it.
+#[derive(Clone, Copy)]
+enum Loc<'a> {
+    Root,
+    Key(&'a Loc<'a>, &'a str),
+    Index(&'a Loc<'a>, usize),
 }
-pub fn parse_task_progress(_b: &[u8], _o: ParseOptions) -> Result<TaskProgress> {
-    Err(crate::DcsError::invalid_response("$", "unimplemented"))
+
+impl<'a> Loc<'a> {
+    fn key<'b>(&'b self, k: &'b str) -> Loc<'b> {
+        Loc::Key(self, k)
+    }
+
+    fn index(&'a self, i: usize) -> Loc<'a> {
+        Loc::Index(self, i)
+    }
+
+    fn render(&self) -> String {
+        match self {
+            Loc::Root => "$".to_string(),
+            _ => {
+                let mut s = String::with_capacity(32);
+                self.write(&mut s);
+                s
+            }
+        }
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Loc::Root => {}
+            Loc::Key(p, k) => {
+                p.write(out);
+                if !matches!(p, Loc::Root) {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Loc::Index(p, i) => {
+                p.write(out);
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
 }
-pub fn parse_error_body(_b: &[u8]) -> Option<ErrorBody> {
+
+struct Ctx {
+    strict: bool,
+    warnings: Vec<Warning>,
+}
+
+impl Ctx {
+    fn new(strict: bool) -> Self {
+        Ctx {
+            strict,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A tolerated quirk: a warning in the default mode, an error in strict mode.
+    fn quirk(
+        &mut self,
+        code: WarningCode,
+        loc: &Loc,
+        message: impl FnOnce() -> String,
+    ) -> Result<()> {
+        if self.strict {
+            return Err(bad(loc, format!("{} (refused in strict mode)", message())));
+        }
+        self.warnings.push(Warning {
+            code,
+            path: loc.render(),
+            message: message(),
+        });
+        Ok(())
+    }
+}
+
+fn bad(loc: &Loc, message: impl Into<String>) -> DcsError {
+    DcsError::invalid_response(loc.render(), message)
+}
+
+fn wrong_type(loc: &Loc, expected: &str, v: &Value) -> DcsError {
+    bad(loc, format!("expected {expected}, got {}", v.kind()))
+}
+
+fn missing(loc: &Loc) -> DcsError {
+    bad(loc, "missing required field")
+}
+
+/// A value quoted for a message, clipped to 64 characters.
+fn quote(s: &str) -> String {
+    let mut out = String::new();
+    match s.char_indices().nth(64) {
+        Some((cut, _)) => {
+            json::write_str(&mut out, s.get(..cut).unwrap_or(""));
+            out.push('…');
+        }
+        None => json::write_str(&mut out, s),
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Generic readers
+
+type Members<'v, 'a> = &'v [(Cow<'a, str>, Value<'a>)];
+
+/// The whole body as a JSON value; every failure is at `$`.
+fn parse_root(body: &[u8]) -> Result<Value<'_>> {
+    if body.iter().all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r')) {
+        return Err(bad(&Loc::Root, "empty body"));
+    }
+    json::parse(body).map_err(|e| bad(&Loc::Root, format!("invalid JSON: {e}")))
+}
+
+/// The members of an object the schema describes, refusing duplicate keys.
+fn object<'v, 'a>(v: &'v Value<'a>, loc: &Loc, what: &str) -> Result<Members<'v, 'a>> {
+    let Value::Object(m) = v else {
+        return Err(wrong_type(loc, what, v));
+    };
+    let dup = if m.len() <= 16 {
+        m.iter()
+            .enumerate()
+            .find(|(i, (k, _))| m.iter().take(*i).any(|(k2, _)| k2 == k))
+            .map(|(_, (k, _))| k.as_ref())
+    } else {
+        let mut keys: Vec<&str> = m.iter().map(|(k, _)| k.as_ref()).collect();
+        keys.sort_unstable();
+        keys.windows(2).find(|w| w.first() == w.get(1)).and_then(|w| w.first().copied())
+    };
+    match dup {
+        Some(k) => Err(bad(&loc.key(k), "duplicate key")),
+        None => Ok(m),
+    }
+}
+
+fn string(v: &Value, loc: &Loc) -> Result<Option<String>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s.as_ref().to_owned())),
+        _ => Err(wrong_type(loc, "a string", v)),
+    }
+}
+
+/// An integer field: a JSON integer literal within ±(2^53 - 1). Never coerced from strings.
+fn int(v: &Value, loc: &Loc) -> Result<Option<i64>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Number(n) => {
+            if !n.is_integer_literal() {
+                return Err(bad(loc, format!("expected an integer, got {}", clip(n.raw()))));
+            }
+            match n.as_i64() {
+                Some(x) if (-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&x) => Ok(Some(x)),
+                _ => Err(bad(loc, format!("integer {} out of range", clip(n.raw())))),
+            }
+        }
+        _ => Err(wrong_type(loc, "an integer", v)),
+    }
+}
+
+fn boolean(v: &Value, loc: &Loc) -> Result<Option<bool>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Bool(b) => Ok(Some(*b)),
+        _ => Err(wrong_type(loc, "a boolean", v)),
+    }
+}
+
+fn strings(v: &Value, loc: &Loc) -> Result<Option<Vec<String>>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, it) in items.iter().enumerate() {
+                match it {
+                    Value::String(s) => out.push(s.as_ref().to_owned()),
+                    _ => return Err(wrong_type(&loc.index(i), "a string", it)),
+                }
+            }
+            Ok(Some(out))
+        }
+        _ => Err(wrong_type(loc, "an array of strings", v)),
+    }
+}
+
+/// Number text for a message, clipped.
+fn clip(raw: &str) -> &str {
+    raw.get(..40).unwrap_or(raw)
+}
+
+/// A timestamp: normalized to `YYYY-MM-DDTHH:MM:SS.sssZ`; other valid forms are a quirk.
+fn time(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Option<String>> {
+    let s = match v {
+        Value::Null => return Ok(None),
+        Value::String(s) => s.as_ref(),
+        _ => return Err(wrong_type(loc, "a timestamp string", v)),
+    };
+    match parse_timestamp(s) {
+        Ok((_, TimeForm::Canonical)) => Ok(Some(s.to_owned())),
+        Ok((ms, _)) => {
+            let iso = format_iso_ms(ms);
+            ctx.quirk(WarningCode::CoercedType, loc, || {
+                format!(
+                    "timestamp {} is not in the documented form; normalized to {iso}",
+                    quote(s)
+                )
+            })?;
+            Ok(Some(iso))
+        }
+        Err(msg) => Err(bad(loc, format!("invalid timestamp {}: {msg}", quote(s)))),
+    }
+}
+
+/// A capacity in GB: documented as a string holding a number; a JSON number is a quirk.
+fn capacity(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Option<f64>> {
+    let (n, coerced) = match v {
+        Value::Null => return Ok(None),
+        Value::String(s) => match Number::from_text(s) {
+            Some(n) => (n, false),
+            None => return Err(bad(loc, format!("capacity {} is not a number", quote(s)))),
+        },
+        Value::Number(n) => (*n, true),
+        _ => return Err(wrong_type(loc, "a capacity (a string holding a number)", v)),
+    };
+    let Some(x) = n.as_f64() else {
+        return Err(bad(loc, format!("capacity {} is out of range", clip(n.raw()))));
+    };
+    if x < 0.0 {
+        return Err(bad(loc, format!("capacity {} is negative", clip(n.raw()))));
+    }
+    if coerced {
+        ctx.quirk(WarningCode::CoercedType, loc, || {
+            format!(
+                "capacity sent as the number {}; the API documents a string",
+                clip(n.raw())
+            )
+        })?;
+    }
+    Ok(Some(if x == 0.0 { 0.0 } else { x }))
+}
+
+/// A value outside a known set: kept as sent, reported (an error in strict mode).
+fn check_known(ctx: &mut Ctx, loc: &Loc, what: &str, value: &str, known: &[&str]) -> Result<()> {
+    if known.contains(&value) {
+        return Ok(());
+    }
+    ctx.quirk(WarningCode::UnknownValue, loc, || {
+        format!("{what} {} is not a known value; kept as sent", quote(value))
+    })
+}
+
+fn unknown_field(ctx: &mut Ctx, loc: &Loc) -> Result<()> {
+    ctx.quirk(WarningCode::UnknownField, loc, || {
+        "field not in the API definition; dropped".to_string()
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// ListBackgroundTask
+
+/// Parses and normalizes a `ListBackgroundTask` response body.
+pub fn parse_list_tasks_response(body: &[u8], opts: ParseOptions) -> Result<TaskList> {
+    let root_v = parse_root(body)?;
+    let root = Loc::Root;
+    let top = object(&root_v, &root, "a JSON object")?;
+    let mut ctx = Ctx::new(opts.strict);
+    let mut count = None;
+    let mut tasks: Option<Vec<Parsed>> = None;
+    // Top-level task fields, with where their warnings go in wire order.
+    let mut hoists: Vec<(Hoist, &str, &Value, usize)> = Vec::new();
+    for (k, v) in top {
+        let kl = root.key(k);
+        match k.as_ref() {
+            "task_count" => count = task_count(&mut ctx, v, &kl)?,
+            "tasks" => tasks = Some(task_array(&mut ctx, v, &kl)?),
+            "status" | "created_at" | "updated_at" => {
+                if ctx.strict {
+                    return Err(bad(
+                        &kl,
+                        "task field sent at the top level (refused in strict mode)",
+                    ));
+                }
+                let h = match k.as_ref() {
+                    "status" => Hoist::Status,
+                    "created_at" => Hoist::CreatedAt,
+                    _ => Hoist::UpdatedAt,
+                };
+                hoists.push((h, k.as_ref(), v, ctx.warnings.len()));
+            }
+            _ => unknown_field(&mut ctx, &kl)?,
+        }
+    }
+    let Some(mut tasks) = tasks else {
+        return Err(missing(&root.key("tasks")));
+    };
+    let Some(task_count) = count else {
+        return Err(missing(&root.key("task_count")));
+    };
+    // Hoisting, then splicing each field's warnings where the field was on the wire.
+    let mut inserts: Vec<(usize, Vec<Warning>)> = Vec::new();
+    for (h, k, v, pos) in hoists {
+        let mut tmp = Ctx::new(false);
+        hoist(&mut tmp, &mut tasks, h, v, &root.key(k))?;
+        inserts.push((pos, tmp.warnings));
+    }
+    for (pos, ws) in inserts.into_iter().rev() {
+        let pos = pos.min(ctx.warnings.len());
+        ctx.warnings.splice(pos..pos, ws);
+    }
+    let tasks_loc = root.key("tasks");
+    let mut out = Vec::with_capacity(tasks.len());
+    for (i, p) in tasks.into_iter().enumerate() {
+        if !p.has_status {
+            return Err(missing(&tasks_loc.index(i).key("status")));
+        }
+        out.push(p.task);
+    }
+    Ok(TaskList {
+        task_count,
+        tasks: out,
+        warnings: ctx.warnings,
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Hoist {
+    Status,
+    CreatedAt,
+    UpdatedAt,
+}
+
+struct Parsed {
+    task: Task,
+    has_status: bool,
+}
+
+/// `task_count`: documented as a string of digits; a JSON integer is a quirk.
+fn task_count(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Option<u64>> {
+    const WHAT: &str = "a non-negative integer";
+    let n = match v {
+        Value::Null => return Ok(None),
+        Value::String(s) => {
+            if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
+                return Err(bad(loc, format!("expected {WHAT}, got {}", quote(s))));
+            }
+            s.parse::<u64>().ok()
+        }
+        Value::Number(n) => {
+            let Some(x) = n.as_u64() else {
+                return Err(bad(loc, format!("expected {WHAT}, got {}", clip(n.raw()))));
+            };
+            ctx.quirk(WarningCode::CoercedType, loc, || {
+                "task_count sent as a number; the API documents a string".to_string()
+            })?;
+            Some(x)
+        }
+        _ => return Err(wrong_type(loc, WHAT, v)),
+    };
+    match n {
+        Some(x) if x <= MAX_SAFE_INTEGER as u64 => Ok(Some(x)),
+        _ => Err(bad(loc, "task_count out of range")),
+    }
+}
+
+fn task_array(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Vec<Parsed>> {
+    let items = match v {
+        Value::Array(items) => items,
+        Value::Null => return Err(missing(loc)),
+        _ => return Err(wrong_type(loc, "an array", v)),
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, it) in items.iter().enumerate() {
+        out.push(task(ctx, it, &loc.index(i))?);
+    }
+    Ok(out)
+}
+
+fn task(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Parsed> {
+    let m = object(v, loc, "a task object")?;
+    let mut id = None;
+    let mut name = None;
+    let mut status = None;
+    let mut t = Task {
+        id: String::new(),
+        name: String::new(),
+        status: String::new(),
+        user_name: None,
+        user_id: None,
+        params: None,
+        created_at: None,
+        updated_at: None,
+        enable_show: None,
+        details: TaskDetails::default(),
+    };
+    for (k, v) in m {
+        let kl = loc.key(k);
+        match k.as_ref() {
+            "id" => id = string(v, &kl)?,
+            "name" => {
+                name = string(v, &kl)?;
+                if let Some(n) = &name {
+                    check_known(ctx, &kl, "task name", n, KNOWN_TASK_NAMES)?;
+                }
+            }
+            "status" => {
+                status = string(v, &kl)?;
+                if let Some(s) = &status {
+                    check_known(ctx, &kl, "task status", s, KNOWN_TASK_STATUSES)?;
+                }
+            }
+            "details" => {
+                if !v.is_null() {
+                    t.details = details(ctx, v, &kl)?;
+                }
+            }
+            "user_name" => t.user_name = string(v, &kl)?,
+            "user_id" => t.user_id = string(v, &kl)?,
+            "params" => t.params = string(v, &kl)?,
+            "created_at" => t.created_at = time(ctx, v, &kl)?,
+            "updated_at" => t.updated_at = time(ctx, v, &kl)?,
+            "enable_show" => t.enable_show = boolean(v, &kl)?,
+            _ => unknown_field(ctx, &kl)?,
+        }
+    }
+    t.id = id.ok_or_else(|| missing(&loc.key("id")))?;
+    t.name = name.ok_or_else(|| missing(&loc.key("name")))?;
+    let has_status = status.is_some();
+    t.status = status.unwrap_or_default();
+    Ok(Parsed { task: t, has_status })
+}
+
+fn details(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<TaskDetails> {
+    let m = object(v, loc, "a details object")?;
+    let mut d = TaskDetails::default();
+    let mut misspelled: Option<(String, &str)> = None;
+    for (k, v) in m {
+        let kl = loc.key(k);
+        match k.as_ref() {
+            "old_capacity" => d.old_capacity = capacity(ctx, v, &kl)?,
+            "new_capacity" => d.new_capacity = capacity(ctx, v, &kl)?,
+            "old_cache_mode" => d.old_cache_mode = string(v, &kl)?,
+            "new_cache_mode" => d.new_cache_mode = string(v, &kl)?,
+            "new_cahce_mode" => {
+                let s = string(v, &kl)?;
+                ctx.quirk(WarningCode::RenamedField, &kl, || {
+                    "misspelled field read as new_cache_mode".to_string()
+                })?;
+                misspelled = s.map(|s| (s, k.as_ref()));
+            }
+            "old_cache_type" => d.old_cache_type = string(v, &kl)?,
+            "new_cache_type" => d.new_cache_type = string(v, &kl)?,
+            "old_resource_spec_code" => d.old_resource_spec_code = string(v, &kl)?,
+            "new_resource_spec_code" => d.new_resource_spec_code = string(v, &kl)?,
+            "public_ip_id" => d.public_ip_id = string(v, &kl)?,
+            "public_ip_address" => d.public_ip_address = string(v, &kl)?,
+            "replica_ip" => d.replica_ip = string(v, &kl)?,
+            "replica_az" => d.replica_az = string(v, &kl)?,
+            "group_name" => d.group_name = string(v, &kl)?,
+            "account_name" => d.account_name = string(v, &kl)?,
+            "source_ip" => d.source_ip = string(v, &kl)?,
+            "target_ip" => d.target_ip = string(v, &kl)?,
+            "node_name" => d.node_name = string(v, &kl)?,
+            "old_replica_num" => d.old_replica_num = int(v, &kl)?,
+            "new_replica_num" => d.new_replica_num = int(v, &kl)?,
+            "old_port" => d.old_port = int(v, &kl)?,
+            "new_port" => d.new_port = int(v, &kl)?,
+            "updated_config_length" => d.updated_config_length = int(v, &kl)?,
+            "enable_public_ip" => d.enable_public_ip = boolean(v, &kl)?,
+            "enable_ssl" => d.enable_ssl = boolean(v, &kl)?,
+            "is_only_adjust_charging" => d.is_only_adjust_charging = boolean(v, &kl)?,
+            "rename_commands" => d.rename_commands = strings(v, &kl)?,
+            _ => unknown_field(ctx, &kl)?,
+        }
+    }
+    if let Some((s, k)) = misspelled {
+        match &d.new_cache_mode {
+            Some(existing) if *existing != s => {
+                return Err(bad(
+                    &loc.key(k),
+                    format!(
+                        "{} conflicts with new_cache_mode {}",
+                        quote(&s),
+                        quote(existing)
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => d.new_cache_mode = Some(s),
+        }
+    }
+    Ok(d)
+}
+
+/// Moves one top-level field into the single task that lacks it; otherwise the field
+/// is unknown and dropped.
+fn hoist(ctx: &mut Ctx, tasks: &mut [Parsed], h: Hoist, v: &Value, loc: &Loc) -> Result<()> {
+    let lacks = |p: &Parsed| match h {
+        Hoist::Status => !p.has_status,
+        Hoist::CreatedAt => p.task.created_at.is_none(),
+        Hoist::UpdatedAt => p.task.updated_at.is_none(),
+    };
+    let mut lacking = tasks.iter().enumerate().filter(|(_, p)| lacks(p));
+    let target = match (lacking.next(), lacking.next()) {
+        (Some((i, _)), None) if !v.is_null() => i,
+        _ => {
+            return ctx.quirk(WarningCode::UnknownField, loc, || {
+                "top-level field not in the API definition and not attributable to a single task; dropped"
+                    .to_string()
+            })
+        }
+    };
+    let Some(p) = tasks.get_mut(target) else {
+        return Ok(());
+    };
+    ctx.quirk(WarningCode::HoistedField, loc, || {
+        format!("top-level field moved into tasks[{target}]")
+    })?;
+    match h {
+        Hoist::Status => {
+            let Value::String(s) = v else {
+                return Err(wrong_type(loc, "a string", v));
+            };
+            check_known(ctx, loc, "task status", s, KNOWN_TASK_STATUSES)?;
+            p.task.status = s.as_ref().to_owned();
+            p.has_status = true;
+        }
+        Hoist::CreatedAt => p.task.created_at = time(ctx, v, loc)?,
+        Hoist::UpdatedAt => p.task.updated_at = time(ctx, v, loc)?,
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// ShowBackgroundTaskProgress
+
+/// Parses and normalizes a task progress response body
+/// (`GET .../tasks/{task_id}/progress`).
+pub fn parse_task_progress(body: &[u8], opts: ParseOptions) -> Result<TaskProgress> {
+    let root_v = parse_root(body)?;
+    let root = Loc::Root;
+    let top = object(&root_v, &root, "a JSON object")?;
+    let mut ctx = Ctx::new(opts.strict);
+    let mut p = TaskProgress::default();
+    for (k, v) in top {
+        let kl = root.key(k);
+        match k.as_ref() {
+            "progress" => p.progress = int(v, &kl)?,
+            "remain_time" => p.remain_time = int(v, &kl)?,
+            "step_details" => match v {
+                Value::Null => {}
+                Value::Array(items) => {
+                    p.step_details = Vec::with_capacity(items.len());
+                    for (i, it) in items.iter().enumerate() {
+                        p.step_details.push(step(&mut ctx, it, &kl.index(i))?);
+                    }
+                }
+                _ => return Err(wrong_type(&kl, "an array", v)),
+            },
+            _ => unknown_field(&mut ctx, &kl)?,
+        }
+    }
+    p.warnings = ctx.warnings;
+    Ok(p)
+}
+
+fn step(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Step> {
+    let m = object(v, loc, "a step object")?;
+    let mut s = Step::default();
+    for (k, v) in m {
+        let kl = loc.key(k);
+        match k.as_ref() {
+            "step_id" => s.step_id = int(v, &kl)?,
+            "step_name" => s.step_name = string(v, &kl)?,
+            "step_status" => {
+                s.step_status = string(v, &kl)?;
+                if let Some(st) = &s.step_status {
+                    check_known(ctx, &kl, "step status", st, KNOWN_STEP_STATUSES)?;
+                }
+            }
+            "begin_time" => s.begin_time = time(ctx, v, &kl)?,
+            "end_time" => s.end_time = time(ctx, v, &kl)?,
+            "error_code" => s.error_code = string(v, &kl)?,
+            "sub_step_details" => match v {
+                Value::Null => {}
+                Value::Array(items) => {
+                    s.sub_step_details = Vec::with_capacity(items.len());
+                    for (i, it) in items.iter().enumerate() {
+                        s.sub_step_details.push(sub_step(ctx, it, &kl.index(i))?);
+                    }
+                }
+                _ => return Err(wrong_type(&kl, "an array", v)),
+            },
+            _ => unknown_field(ctx, &kl)?,
+        }
+    }
+    Ok(s)
+}
+
+fn sub_step(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<SubStep> {
+    let m = object(v, loc, "a sub-step object")?;
+    let mut s = SubStep::default();
+    for (k, v) in m {
+        let kl = loc.key(k);
+        match k.as_ref() {
+            "sub_step_id" => s.sub_step_id = int(v, &kl)?,
+            "sub_step_name" => s.sub_step_name = string(v, &kl)?,
+            "sub_step_status" => {
+                s.sub_step_status = string(v, &kl)?;
+                if let Some(st) = &s.sub_step_status {
+                    check_known(ctx, &kl, "sub-step status", st, KNOWN_STEP_STATUSES)?;
+                }
+            }
+            "begin_time" => s.begin_time = time(ctx, v, &kl)?,
+            "end_time" => s.end_time = time(ctx, v, &kl)?,
+            "detail" => s.detail = string(v, &kl)?,
+            "error_code" => s.error_code = string(v, &kl)?,
+            _ => unknown_field(ctx, &kl)?,
+        }
+    }
+    Ok(s)
+}
+
+// ---------------------------------------------------------------------------------------
+// Error bodies
+
+/// Reads an HTTP error body: `{error_code, error_msg, error_ext_msg}`,
+/// `{errorCode, errorMsg}`, `{code, message}`, or one of these under `"error"`.
+/// `None` when the body is not a JSON object carrying any of them. Never fails.
+pub fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
+    let v = json::parse(body).ok()?;
+    error_fields(&v).or_else(|| v.get("error").and_then(error_fields))
+}
+
+fn error_fields(v: &Value) -> Option<ErrorBody> {
+    if !matches!(v, Value::Object(_)) {
+        return None;
+    }
+    let text = |k: &str| match v.get(k)? {
+        Value::String(s) => Some(s.as_ref().to_owned()),
+        Value::Number(n) => Some(n.raw().to_owned()),
+        _ => None,
+    };
+    const SHAPES: [(&str, &str, Option<&str>); 3] = [
+        ("error_code", "error_msg", Some("error_ext_msg")),
+        ("errorCode", "errorMsg", None),
+        ("code", "message", None),
+    ];
+    for (c, m, x) in SHAPES {
+        let error_code = text(c);
+        let error_msg = text(m);
+        if error_code.is_some() || error_msg.is_some() {
+            return Some(ErrorBody {
+                error_code,
+                error_msg,
+                error_ext_msg: x.and_then(text),
+            });
+        }
+    }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_render() {
+        let r = Loc::Root;
+        assert_eq!(r.render(), "$");
+        let t = r.key("tasks");
+        let i = t.index(3);
+        let d = i.key("details");
+        assert_eq!(d.key("old_port").render(), "tasks[3].details.old_port");
+        assert_eq!(r.key("task_count").render(), "task_count");
+    }
+
+    #[test]
+    fn error_bodies() {
+        let b = parse_error_body(br#"{"error_code":"DCS.4800","error_msg":"bad","error_ext_msg":"x"}"#)
+            .unwrap();
+        assert_eq!(b.error_ext_msg.as_deref(), Some("x"));
+        let b = parse_error_body(br#"{"errorCode":"APIGW.0301","errorMsg":"m"}"#).unwrap();
+        assert_eq!(b.error_code.as_deref(), Some("APIGW.0301"));
+        let b = parse_error_body(br#"{"error":{"code":401,"message":"no"}}"#).unwrap();
+        assert_eq!(b.error_code.as_deref(), Some("401"));
+        assert_eq!(parse_error_body(b"<html>"), None);
+        assert_eq!(parse_error_body(b"[]"), None);
+        assert_eq!(parse_error_body(br#"{"a":1}"#), None);
+    }
 }
