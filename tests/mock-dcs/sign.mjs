@@ -124,12 +124,22 @@ export function parseSdkDate(s) {
 export const formatSdkDate = (ms) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
 /**
+ * Splits an absolute URL without normalizing it (WHATWG URL would drop "." / ".." segments and
+ * re-encode characters, so the signature would not match what is sent).
+ */
+export function splitUrl(url) {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/i.exec(url);
+  if (!m) throw new Error(`not an absolute URL: ${url}`);
+  return { scheme: m[1].toLowerCase(), host: m[2], path: m[3] || '/', query: m[4] ?? '' };
+}
+
+/**
  * Signs a request (used by the tests and by anyone driving the mock without the real client).
  * `url` is the URL as it will be sent; `headers` the headers to send (Host is added for signing
  * if absent). Returns the headers to send, with X-Sdk-Date, X-Security-Token and Authorization.
  */
 export function signRequest({ method = 'GET', url, headers = {}, body = '' }, { ak, sk, securityToken }, { date = new Date(), signHost = true } = {}) {
-  const u = new URL(url);
+  const u = splitUrl(url);
   const out = { ...headers };
   if (!Object.keys(out).some((k) => k.toLowerCase() === 'x-sdk-date')) out['X-Sdk-Date'] = formatSdkDate(date.getTime());
   if (securityToken) out['X-Security-Token'] = securityToken;
@@ -138,7 +148,7 @@ export function signRequest({ method = 'GET', url, headers = {}, body = '' }, { 
   if (signHost && !lower.host) lower.host = u.host;
   const signedHeaders = Object.keys(lower).sort();
   const canonical = canonicalRequest({
-    method, rawPath: u.pathname, rawQuery: u.search.slice(1), headers: lower, signedHeaders, body,
+    method, rawPath: u.path, rawQuery: u.query, headers: lower, signedHeaders, body,
   });
   const signature = hmacHex(sk, stringToSign(lower['x-sdk-date'], canonical));
   out.Authorization = `${ALGORITHM} Access=${ak}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
