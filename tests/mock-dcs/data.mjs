@@ -245,6 +245,7 @@ const OLD_STATUS_WEIGHTS = [['SUCCESS', 820], ['FAILED', 100], ['CANCELLED', 40]
 /** Typical task durations (ms) per outcome. */
 function durationMs(r, status) {
   if (status === 'CREATED') return 0;
+  if (status === 'EXECUTING') return r.int(200, 5_000); // until it started executing
   if (status === 'FAILED' || status === 'CANCELLED') return r.int(1_500, 240_000);
   return r.int(2_000, 900_000);
 }
@@ -348,9 +349,7 @@ export function viewTask(task, elapsedMs, msPerPercent) {
   const { wire, meta } = task;
   if (meta.status !== 'EXECUTING') return wire;
   const p = percentDone(meta, elapsedMs, msPerPercent);
-  if (p < 100) {
-    return { ...wire, updated_at: isoMs(meta.createdMs + p * msPerPercent) };
-  }
+  if (p < 100) return wire; // updated_at: when it started executing (stable while it runs)
   return { ...wire, status: 'SUCCESS', updated_at: isoMs(meta.createdMs + 100 * msPerPercent) };
 }
 

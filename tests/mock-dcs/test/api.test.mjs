@@ -8,7 +8,8 @@ import {
 } from './helpers.mjs';
 
 let mock;
-before(async () => { mock = await startMock({ tokens: ['IAM-TOKEN-1'], msPerPercent: 20 }); });
+// msPerPercent 1000 (default): no EXECUTING task completes within a test (each test resets)
+before(async () => { mock = await startMock({ tokens: ['IAM-TOKEN-1'] }); });
 after(() => mock.close());
 beforeEach(() => mock.reset());
 
@@ -137,24 +138,30 @@ test('unknown routes and methods: 404 with an error body', async () => {
 });
 
 test('progress: advances with wall time since start/reset', async () => {
-  const [task] = mock.tasks('prog-busy');
-  assert.equal(task.status, 'EXECUTING');
-  const path = `${tasksPath('prog-busy')}/${task.id}/progress`;
-  const a = await signedRequest(mock, { path });
-  assert.equal(a.status, 200);
-  assert.deepEqual(Object.keys(a.json), ['progress', 'remain_time', 'step_details']);
-  await sleep(120); // msPerPercent is 20 in this file
-  const b = await signedRequest(mock, { path });
-  assert.ok(b.json.progress > a.json.progress, `${a.json.progress} -> ${b.json.progress}`);
-  assert.ok(b.json.remain_time <= a.json.remain_time);
-  await sleep(20 * 100);
-  const c = await signedRequest(mock, { path });
-  assert.equal(c.json.progress, 100);
-  const listed = await listTasks(mock, 'prog-busy', { limit: 1 });
-  assert.equal(listed.json.tasks[0].status, 'SUCCESS');
-  mock.reset(); // restarts the clock: running again
-  const d = await signedRequest(mock, { path });
-  assert.ok(d.json.progress < 100);
+  const fast = await startMock({ msPerPercent: 20 });
+  try {
+    const [task] = fast.tasks('prog-busy');
+    assert.equal(task.status, 'EXECUTING');
+    const path = `${tasksPath('prog-busy')}/${task.id}/progress`;
+    const a = await signedRequest(fast, { path });
+    assert.equal(a.status, 200);
+    assert.deepEqual(Object.keys(a.json), ['progress', 'remain_time', 'step_details']);
+    await sleep(120);
+    const b = await signedRequest(fast, { path });
+    assert.ok(b.json.progress > a.json.progress, `${a.json.progress} -> ${b.json.progress}`);
+    assert.ok(b.json.remain_time <= a.json.remain_time);
+    await sleep(20 * 100);
+    const c = await signedRequest(fast, { path });
+    assert.equal(c.json.progress, 100);
+    assert.equal(c.json.remain_time, 0);
+    const listed = await listTasks(fast, 'prog-busy', { limit: 1 });
+    assert.equal(listed.json.tasks[0].status, 'SUCCESS');
+    // a finished task can now be deleted
+    assert.equal((await signedRequest(fast, { method: 'DELETE', path: `${tasksPath('prog-busy')}/${task.id}` })).status, 200);
+    fast.reset(); // restarts the clock (and forgets the deletion): running again
+    const d = await signedRequest(fast, { path });
+    assert.ok(d.json.progress < 100);
+  } finally { await fast.close(); }
 });
 
 test('delete: only SUCCESS/FAILED; 200 {message}; gone from lists, progress and delete', async () => {
@@ -365,4 +372,62 @@ test('CLI argument parsing', () => {
   assert.throws(() => parseArgs(['--ak', 'A']), /go together/);
   assert.throws(() => parseArgs(['--bogus']), /unknown option/);
   assert.throws(() => parseArgs(['--port']), /needs a value/);
+});
+
+test('cors option: preflight and exposed headers; none by default', async () => {
+  const plain = await rawRequest(mock.url, { method: 'OPTIONS', path: tasksPath('c-1') });
+  assert.equal(plain.headers['access-control-allow-origin'], undefined);
+  const m2 = await startMock({ cors: true });
+  try {
+    const pre = await rawRequest(m2.url, { method: 'OPTIONS', path: tasksPath('c-1'), headers: { Origin: 'http://x', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization,x-sdk-date,x-project-id' } });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers['access-control-allow-origin'], '*');
+    assert.equal(pre.headers['access-control-allow-headers'], 'authorization,x-sdk-date,x-project-id');
+    const r = await signedRequest(m2, { path: tasksPath('c-1') });
+    assert.equal(r.status, 200);
+    assert.match(r.headers['access-control-expose-headers'], /X-Request-Id/);
+  } finally { await m2.close(); }
+});
+
+test('request bodies over maxBodyBytes: 413', async () => {
+  const m2 = await startMock({ maxBodyBytes: 10 });
+  try {
+    const r = await rawRequest(m2.url, { method: 'DELETE', path: `${tasksPath('b-1')}/x`, body: 'x'.repeat(100) });
+    assert.equal(r.status, 413);
+  } finally { await m2.close(); }
+});
+
+test("anchor 'now': the newest task is recent", async () => {
+  const m2 = await startMock({ anchor: 'now' });
+  try {
+    const [t] = m2.tasks('anchor-1');
+    const age = Date.now() - Date.parse(t.created_at);
+    assert.ok(age >= 0 && age <= 3_700_000, String(age));
+  } finally { await m2.close(); }
+});
+
+test('CLI: listens on the given loopback port, logs one line per request to stderr', async () => {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../server.mjs', import.meta.url)), '--port', '0', '--host', '127.0.0.1', '--token', 'CLI-TOKEN', '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (c) => { err += c; });
+    const url = await new Promise((resolve, reject) => {
+      child.stdout.on('data', (c) => {
+        out += c;
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+    });
+    const r = await rawRequest(url, { path: tasksPath('cli-1'), headers: { 'X-Auth-Token': 'CLI-TOKEN' } });
+    assert.equal(r.status, 200);
+    await sleep(50);
+    assert.match(err, /GET \/v2\/.*\/instances\/cli-1\/tasks -> 200 .*auth=token/);
+    assert.ok(!err.includes('CLI-TOKEN'));
+  } finally {
+    child.kill('SIGTERM');
+  }
 });

@@ -12,6 +12,9 @@ export const CRED = DEFAULT_CREDENTIALS[0];
  */
 export function rawRequest(base, { method = 'GET', path, headers = {}, body } = {}) {
   const u = new URL(base);
+  if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-length')) {
+    headers = { ...headers, 'Content-Length': Buffer.byteLength(body) };
+  }
   return new Promise((resolve, reject) => {
     const req = http.request({ host: u.hostname, port: u.port, method, path, headers, agent: false }, (res) => {
       const chunks = [];
