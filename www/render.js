@@ -1,0 +1,305 @@
+// Rendering of tasks (table rows, details, progress) and the formatting the table needs.
+// Input is always the package's normalized data (Task, TaskProgress): nothing is parsed here.
+import { t, locale, otherLang, typeLabel, statusLabel } from "./i18n.js";
+
+/** Creates an element: h("td", { class: "x", title: "y" }, child, "text", ...). */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") el.className = v;
+    else if (k === "dataset") Object.assign(el.dataset, v);
+    else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : String(c));
+  }
+  return el;
+}
+
+/** A small "copy" icon (inline SVG, so no font or file is needed). */
+export function copyIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("width", "14");
+  svg.setAttribute("height", "14");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  for (const [x, y] of [[5, 5], [2, 2]]) {
+    const r = document.createElementNS(ns, "rect");
+    Object.entries({ x, y, width: "9", height: "9", rx: "1.5", fill: "none", stroke: "currentColor", "stroke-width": "1.5" })
+      .forEach(([k, v]) => r.setAttribute(k, String(v)));
+    svg.append(r);
+  }
+  return svg;
+}
+
+const KNOWN_STATUS = new Set(["CREATED", "EXECUTING", "SUCCESS", "FAILED", "DELETED", "CANCELLED",
+  "FINISH", "WAITING"]);
+const RUNNING = new Set(["EXECUTING", "CREATED"]);
+
+/** Parses an ISO-8601 time the package produced; null when absent or unreadable. */
+function toDate(iso) {
+  if (!iso) return null;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** Local date and time for the cell, and the UTC value for its title. */
+export function fmtTime(iso) {
+  const d = toDate(iso);
+  if (!d) return { text: iso || "—", title: "" };
+  const text = new Intl.DateTimeFormat(locale(), {
+    year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+  }).format(d);
+  return { text, title: `UTC ${d.toISOString()}` };
+}
+
+/** A duration in milliseconds, human-readable ("3 min 20 s"). */
+export function fmtDuration(ms) {
+  if (!Number.isFinite(ms) || ms < 0) return "—";
+  if (ms < 1000) return t("dur.ms", { n: Math.round(ms) });
+  const s = ms / 1000;
+  if (s < 60) return t("dur.s", { n: s < 10 ? s.toFixed(1) : Math.round(s) });
+  const total = Math.round(s);
+  const d = Math.floor(total / 86400);
+  const hh = Math.floor((total % 86400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  if (d > 0) return t("dur.d", { d, h: hh });
+  if (hh > 0) return t("dur.h", { h: hh, m });
+  return t("dur.m", { m, s: total % 60 });
+}
+
+/** Milliseconds between created and updated, when the task has finished; else null. */
+export function durationMs(task) {
+  if (RUNNING.has(task.status)) return null;
+  const a = toDate(task.createdAt);
+  const b = toDate(task.updatedAt);
+  return a && b ? b - a : null;
+}
+
+/** The end time shown: updatedAt of a task that is no longer running. */
+export const endTime = (task) => (RUNNING.has(task.status) ? undefined : task.updatedAt);
+
+const gb = (v) => t("sum.gb", { v: String(v) });
+const arrow = (a, b) => (a === b ? String(a) : `${a} → ${b}`);
+
+/**
+ * A short summary of the details, built from the fields present (so unknown task names with
+ * known fields are summarized too): "0.125 GB → 0.25 GB, single", "port 6379 → 6380", ...
+ */
+export function summary(task) {
+  const d = task.details || {};
+  const parts = [];
+  if (d.oldCapacity !== undefined || d.newCapacity !== undefined) {
+    if (d.oldCapacity !== undefined && d.newCapacity !== undefined) parts.push(`${gb(d.oldCapacity)} → ${gb(d.newCapacity)}`);
+    else parts.push(gb(d.newCapacity ?? d.oldCapacity));
+  }
+  if (d.oldCacheMode || d.newCacheMode) {
+    parts.push(d.oldCacheMode && d.newCacheMode ? arrow(d.oldCacheMode, d.newCacheMode) : (d.newCacheMode || d.oldCacheMode));
+  }
+  if (d.oldCacheType && d.newCacheType && d.oldCacheType !== d.newCacheType) {
+    parts.push(t("sum.cacheType", { old: d.oldCacheType, new: d.newCacheType }));
+  }
+  if (parts.length === 0 && d.oldResourceSpecCode && d.newResourceSpecCode) {
+    parts.push(t("sum.spec", { old: d.oldResourceSpecCode, new: d.newResourceSpecCode }));
+  }
+  if (d.isOnlyAdjustCharging) parts.push(t("sum.chargingOnly"));
+  if (d.oldReplicaNum !== undefined && d.newReplicaNum !== undefined) {
+    parts.push(t("sum.replicas", { old: d.oldReplicaNum, new: d.newReplicaNum }));
+  }
+  if (d.replicaIp) parts.push(d.replicaAz ? `${d.replicaIp} @ ${d.replicaAz}` : d.replicaIp);
+  if (d.oldPort !== undefined && d.newPort !== undefined) parts.push(t("sum.port", { old: d.oldPort, new: d.newPort }));
+  if (d.publicIpAddress || d.enablePublicIp !== undefined) {
+    const ip = d.publicIpAddress || "—";
+    parts.push(d.enablePublicIp === false ? t("sum.publicIpOff", { ip }) : t("sum.publicIp", { ip }));
+    if (d.enableSsl) parts.push(t("sum.ssl"));
+  }
+  if (d.groupName) parts.push(t("sum.group", { g: d.groupName }));
+  if (d.accountName) parts.push(t("sum.account", { a: d.accountName }));
+  if (d.nodeName && !d.replicaIp) parts.push(t("sum.node", { n: d.nodeName }));
+  if (d.sourceIp && d.targetIp) parts.push(`${d.sourceIp} → ${d.targetIp}`);
+  else if (d.sourceIp) parts.push(d.sourceIp);
+  if (d.updatedConfigLength !== undefined) parts.push(t("sum.config", { n: d.updatedConfigLength }));
+  if (Array.isArray(d.renameCommands) && d.renameCommands.length) parts.push(t("sum.rename", { c: d.renameCommands.join(", ") }));
+  return parts.join(", ");
+}
+
+/** The text searched by the search box: id, name, both labels, status, user, summary. */
+export function searchText(task) {
+  return [task.id, task.name, typeLabel(task.name, "en"), typeLabel(task.name, "zh"), task.status,
+    statusLabel(task.status, "en"), statusLabel(task.status, "zh"), task.userName, task.userId,
+    summary(task)].filter(Boolean).join(" ").toLowerCase();
+}
+
+/** A status badge (coloured by status; unknown statuses get a neutral one). */
+export function badge(status) {
+  const known = KNOWN_STATUS.has(status);
+  return h("span", {
+    class: `badge badge-${known ? status.toLowerCase() : "other"}`,
+    title: status,
+  }, statusLabel(status));
+}
+
+function typeCell(name) {
+  const main = typeLabel(name);
+  if (!main) return h("span", { class: "type" }, h("span", { class: "type-main" }, name));
+  return h("span", { class: "type", title: name },
+    h("span", { class: "type-main" }, main),
+    h("span", { class: "type-alt", lang: otherLang() === "zh" ? "zh-CN" : "en" }, typeLabel(name, otherLang())));
+}
+
+function timeCell(label, iso, extraClass) {
+  const { text, title } = fmtTime(iso);
+  return h("td", { "data-label": label, class: extraClass },
+    iso ? h("time", { datetime: iso, title }, text) : "—");
+}
+
+/** A DOM-safe id fragment for a task in a table (`scope` keeps two tables apart). */
+export const rowKey = (scope, task, index) => `${scope}-${index}-${String(task.id).replace(/[^A-Za-z0-9_-]/g, "_")}`;
+
+/**
+ * The two rows of a task: the summary row and its (hidden unless expanded) details row.
+ * opts: { scope, index, expanded: boolean, withProgress: boolean (a slot for showTaskProgress) }.
+ */
+export function taskRows(task, { scope, index, expanded, withProgress = true }) {
+  const key = rowKey(scope, task, index);
+  const detailsId = `${key}-details`;
+  const shortId = String(task.id).slice(0, 8);
+  const label = typeLabel(task.name) || task.name;
+  const dur = durationMs(task);
+  const row = h("tr", { class: `task status-${String(task.status).toLowerCase()}`, dataset: { id: task.id, key } },
+    h("td", { class: "col-expand", "data-label": t("col.expand") },
+      h("button", {
+        type: "button", class: "expand", "aria-expanded": String(Boolean(expanded)), "aria-controls": detailsId,
+        "aria-label": t(expanded ? "row.collapse" : "row.expand", { id: shortId }),
+        dataset: { action: "toggle", id: task.id, focusKey: `${key}-toggle` },
+      }, h("span", { class: "chevron", "aria-hidden": "true" }, "▸"))),
+    h("td", { class: "col-type", "data-label": t("col.type") }, typeCell(task.name)),
+    h("td", { class: "col-status", "data-label": t("col.status") }, badge(task.status)),
+    h("td", { class: "col-user", "data-label": t("col.user") }, task.userName || "—"),
+    timeCell(t("col.start"), task.createdAt, "col-start"),
+    RUNNING.has(task.status)
+      ? h("td", { class: "col-end", "data-label": t("col.end") },
+        task.updatedAt ? h("span", { class: "muted", title: fmtTime(task.updatedAt).title }, t("row.running")) : "—")
+      : timeCell(t("col.end"), task.updatedAt, "col-end"),
+    h("td", { class: "col-duration", "data-label": t("col.duration") }, dur === null ? "—" : fmtDuration(dur)),
+    h("td", { class: "col-summary", "data-label": t("col.summary") }, summary(task) || "—"),
+    h("td", { class: "col-id", "data-label": t("col.id") },
+      h("code", { title: task.id, class: "task-id" }, `${shortId}…`),
+      h("button", {
+        type: "button", class: "copy", "aria-label": t("row.copy", { id: shortId }), title: t("row.copy", { id: task.id }),
+        dataset: { action: "copy", id: task.id, focusKey: `${key}-copy` },
+      }, copyIcon())),
+  );
+  row.querySelector(".expand").title = label;
+  const detailRow = h("tr", { class: "details-row", id: detailsId, hidden: !expanded, dataset: { id: task.id } },
+    h("td", { colspan: "9" }, expanded ? detailsBlock(task, { withProgress }) : null));
+  return [row, detailRow];
+}
+
+/** Every field of a task, as a definition list, and (withProgress) a slot for its progress. */
+export function detailsBlock(task, { withProgress = true } = {}) {
+  const dl = h("dl", { class: "fields" });
+  const add = (k, v) => {
+    if (v === undefined || v === null || v === "") return;
+    dl.append(h("dt", {}, k), h("dd", {}, v));
+  };
+  add(t("details.id"), h("code", {}, task.id));
+  add(t("details.name"), `${task.name}${typeLabel(task.name) ? ` (${typeLabel(task.name, "en")} / ${typeLabel(task.name, "zh")})` : ""}`);
+  add(t("details.status"), badge(task.status));
+  add(t("details.userName"), task.userName);
+  add(t("details.userId"), task.userId && h("code", {}, task.userId));
+  add(t("details.createdAt"), task.createdAt);
+  add(t("details.updatedAt"), task.updatedAt);
+  if (task.enableShow !== undefined) add(t("details.enableShow"), t(task.enableShow ? "yes" : "no"));
+  if (task.params) add(t("details.params"), h("pre", { class: "params" }, prettyParams(task.params)));
+  const d = task.details || {};
+  const keys = Object.keys(d);
+  const detailsDl = h("dl", { class: "fields detail-fields" });
+  for (const k of keys) {
+    const v = d[k];
+    detailsDl.append(h("dt", {}, h("code", {}, k)),
+      h("dd", {}, Array.isArray(v) ? v.join(", ") : typeof v === "boolean" ? t(v ? "yes" : "no") : String(v)));
+  }
+  return h("div", { class: "details" },
+    h("div", { class: "details-cols" },
+      h("section", {}, h("h3", {}, t("details.title")), dl),
+      h("section", {}, h("h3", {}, t("details.fields")), keys.length ? detailsDl : h("p", { class: "muted" }, t("details.none")))),
+    task.enableShow && withProgress ? h("section", { class: "progress-slot", "aria-live": "polite" },
+      h("h3", {}, t("progress.title")), h("p", { class: "muted" }, t("progress.loading"))) : null);
+}
+
+function prettyParams(s) {
+  try {
+    return JSON.stringify(JSON.parse(s), null, 2);
+  } catch {
+    return s;
+  }
+}
+
+function fmtStepTime(s) {
+  if (!s) return "—";
+  const f = fmtTime(s);
+  return f.title ? h("time", { datetime: s, title: f.title }, f.text) : s;
+}
+
+/** The progress of a task (TaskProgress from showTaskProgress) into `slot`. */
+export function renderProgress(slot, p) {
+  const pct = Number.isFinite(p.progress) ? Math.max(0, Math.min(100, p.progress)) : null;
+  const head = h("div", { class: "progress-head" },
+    pct === null ? null : h("progress", { max: "100", value: String(pct), "aria-label": t("progress.percent", { p: pct }) }),
+    pct === null ? null : h("span", {}, t("progress.percent", { p: pct })),
+    Number.isFinite(p.remainTime) && p.remainTime > 0
+      ? h("span", { class: "muted" }, t("progress.remain", { t: fmtDuration(p.remainTime * 1000) })) : null);
+  const steps = p.stepDetails || [];
+  const list = h("ol", { class: "steps" }, steps.map((s) => h("li", { class: "step" },
+    h("div", { class: "step-line" },
+      s.stepStatus ? badge(s.stepStatus) : null,
+      h("strong", {}, s.stepName || `${t("progress.step")} ${s.stepId ?? ""}`),
+      h("span", { class: "muted step-times" }, fmtStepTime(s.beginTime), " → ", fmtStepTime(s.endTime)),
+      s.errorCode ? h("span", { class: "err-code" }, `${t("progress.error")}: ${s.errorCode}`) : null),
+    (s.subStepDetails || []).length ? h("ol", { class: "substeps" }, s.subStepDetails.map((u) => h("li", { class: "substep" },
+      u.subStepStatus ? badge(u.subStepStatus) : null,
+      h("span", {}, u.subStepName || u.subStepId || ""),
+      h("span", { class: "muted step-times" }, fmtStepTime(u.beginTime), " → ", fmtStepTime(u.endTime)),
+      u.detail ? h("span", { class: "sub-detail" }, u.detail) : null,
+      u.errorCode ? h("span", { class: "err-code" }, `${t("progress.error")}: ${u.errorCode}`) : null))) : null)));
+  slot.replaceChildren(h("h3", {}, t("progress.title")), head, steps.length ? list : h("p", { class: "muted" }, t("progress.none")));
+}
+
+/** A progress slot that could not be filled. */
+export function renderProgressError(slot, err) {
+  slot.replaceChildren(h("h3", {}, t("progress.title")),
+    h("p", { class: "inline-error" }, `${t("progress.failed")}: ${err.code || err.name}: ${err.message}`,
+      err.requestId ? ` (${t("error.requestId")} ${err.requestId})` : ""));
+}
+
+/** Fills a tbody with the rows of `tasks`; `expanded` is a Set of task ids. */
+export function renderRows(tbody, tasks, { scope, expanded, withProgress = true }) {
+  const frag = document.createDocumentFragment();
+  tasks.forEach((task, index) => frag.append(...taskRows(task, { scope, index, expanded: expanded.has(task.id), withProgress })));
+  tbody.replaceChildren(frag);
+}
+
+/** The header row of a task table. */
+export function headerRow() {
+  return h("tr", {},
+    ["col.expand", "col.type", "col.status", "col.user", "col.start", "col.end", "col.duration", "col.summary", "col.id"]
+      .map((k) => h("th", { scope: "col", class: k.replace("col.", "col-") }, k === "col.expand" ? h("span", { class: "sr-only" }, t(k)) : t(k))));
+}
+
+/** A warnings table (code, path, message). */
+export function warningsTable(warnings) {
+  return h("table", { class: "warnings" },
+    h("thead", {}, h("tr", {}, ["warn.code", "warn.path", "warn.message"].map((k) => h("th", { scope: "col" }, t(k))))),
+    h("tbody", {}, warnings.map((w) => h("tr", {},
+      h("td", { "data-label": t("warn.code") }, h("code", { class: "warn-code" }, w.code)),
+      h("td", { "data-label": t("warn.path") }, h("code", {}, w.path)),
+      h("td", { "data-label": t("warn.message") }, w.message)))));
+}
+
