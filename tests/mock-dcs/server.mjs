@@ -98,7 +98,8 @@ export async function startMock(options = {}) {
     get stats() { return snapshotStats(state); },
     reset,
     /** All current tasks of an instance (wire form, newest first), as the list would show them. */
-    tasks: (instanceId) => currentTasks(instanceStore(state, config, instanceId), state, config).map((t) => viewTask(t, Date.now() - state.startedAt, config.msPerPercent)),
+    tasks: (instanceId) => currentTasks(instanceStore(state, config, instanceId))
+      .map((t) => viewTask(t, Date.now() - state.startedAt, config.msPerPercent)),
     close: () => new Promise((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -196,7 +197,6 @@ function sendRaw(res, status, headers, body) {
     res.writeHead(status, { ...headers, 'Content-Length': buf.length });
     ctx.dropped = true;
     res.write(buf.subarray(0, Math.floor(buf.length / 2)), () => res.socket?.destroy());
-    res.socket?.uncork?.();
     return;
   }
   res.writeHead(status, { ...headers, 'Content-Length': buf.length });
