@@ -72,7 +72,10 @@ impl Credentials {
     pub fn validate(&self) -> Result<()> {
         check_secret("auth.ak", &self.ak, MAX_KEY_LEN)?;
         if self.ak.contains(',') {
-            return Err(DcsError::invalid_argument("auth.ak", "must not contain ','"));
+            return Err(DcsError::invalid_argument(
+                "auth.ak",
+                "must not contain ','",
+            ));
         }
         check_secret("auth.sk", &self.sk, MAX_KEY_LEN)?;
         match &self.security_token {
@@ -428,7 +431,10 @@ fn check_request(req: &HttpRequest) -> Result<()> {
                 format!("the value of {k} holds control characters (CR, LF, NUL...)"),
             ));
         }
-        if req.headers[..i].iter().any(|(p, _)| p.eq_ignore_ascii_case(k)) {
+        if req.headers[..i]
+            .iter()
+            .any(|(p, _)| p.eq_ignore_ascii_case(k))
+        {
             return Err(DcsError::invalid_argument(
                 "req.headers",
                 format!("{k} is given twice"),

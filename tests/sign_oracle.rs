@@ -87,9 +87,16 @@ fn our_canonical(c: &Case, signed: &HttpRequest) -> String {
     if signed.header("host").is_none() {
         let rest = &c.url[c.url.find("://").unwrap() + 3..];
         let host = &rest[..rest.find(['/', '?']).unwrap_or(rest.len())];
-        hs.push(("host".into(), format!("{} (as derived)", host.to_ascii_lowercase())));
+        hs.push((
+            "host".into(),
+            format!("{} (as derived)", host.to_ascii_lowercase()),
+        ));
     }
-    let payload = if c.body.is_empty() { EMPTY_HASH.to_string() } else { "<body hash>".into() };
+    let payload = if c.body.is_empty() {
+        EMPTY_HASH.to_string()
+    } else {
+        "<body hash>".into()
+    };
     canonical_request(&c.method, &c.url, &hs, &payload)
         .map(|(s, _)| s)
         .unwrap_or_else(|e| e.to_string())
@@ -129,13 +136,20 @@ fn matches_the_official_python_signer() {
         let signed = match sign_request_with_body(&req, &cred, c.date_ms, &c.body) {
             Ok(s) => s,
             Err(e) => {
-                failures.push(format!("line {}: {} {:?} rejected: {e}", c.line, c.method, c.url));
+                failures.push(format!(
+                    "line {}: {} {:?} rejected: {e}",
+                    c.line, c.method, c.url
+                ));
                 continue;
             }
         };
         let got_auth = signed.header("authorization").unwrap_or("");
         let got_uri = path_and_query(&signed.url);
-        let mut names: Vec<String> = signed.headers.iter().map(|(k, _)| k.to_ascii_lowercase()).collect();
+        let mut names: Vec<String> = signed
+            .headers
+            .iter()
+            .map(|(k, _)| k.to_ascii_lowercase())
+            .collect();
         names.sort();
         let names = names.join(",");
         let date_ok = signed.header("x-sdk-date") == Some(c.sdk_date.as_str());
@@ -162,8 +176,15 @@ fn matches_the_official_python_signer() {
             "{} of {} cases differ from the Python SDK; first ones:\n{}",
             failures.len(),
             cases.len(),
-            shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n\n")
+            shown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("\n\n")
         );
     }
-    eprintln!("{} cases identical to the official Python signer", cases.len());
+    eprintln!(
+        "{} cases identical to the official Python signer",
+        cases.len()
+    );
 }

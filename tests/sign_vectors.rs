@@ -56,7 +56,10 @@ fn vector_a_request() -> HttpRequest {
 fn sha256_fips_180_4() {
     let cases: [(&[u8], &str); 3] = [
         (b"", EMPTY_HASH),
-        (b"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        (
+            b"abc",
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        ),
         (
             b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
@@ -79,15 +82,42 @@ fn sha256_fips_180_4() {
 fn sha256_padding_boundaries() {
     // Message bytes i % 251; digests from Python's hashlib.
     let cases = [
-        (55, "463eb28e72f82e0a96c0a4cc53690c571281131f672aa229e0d45ae59b598b59"),
-        (56, "da2ae4d6b36748f2a318f23e7ab1dfdf45acdc9d049bd80e59de82a60895f562"),
-        (63, "29af2686fd53374a36b0846694cc342177e428d1647515f078784d69cdb9e488"),
-        (64, "fdeab9acf3710362bd2658cdc9a29e8f9c757fcf9811603a8c447cd1d9151108"),
-        (65, "4bfd2c8b6f1eec7a2afeb48b934ee4b2694182027e6d0fc075074f2fabb31781"),
-        (119, "da18797ed7c3a777f0847f429724a2d8cd5138e6ed2895c3fa1a6d39d18f7ec6"),
-        (120, "f52b23db1fbb6ded89ef42a23ce0c8922c45f25c50b568a93bf1c075420bbb7c"),
-        (128, "471fb943aa23c511f6f72f8d1652d9c880cfa392ad80503120547703e56a2be5"),
-        (1000, "4e4c294b331f7a2099a379bec34b9f9fc03dc46ab465d998f4d683da53487e6d"),
+        (
+            55,
+            "463eb28e72f82e0a96c0a4cc53690c571281131f672aa229e0d45ae59b598b59",
+        ),
+        (
+            56,
+            "da2ae4d6b36748f2a318f23e7ab1dfdf45acdc9d049bd80e59de82a60895f562",
+        ),
+        (
+            63,
+            "29af2686fd53374a36b0846694cc342177e428d1647515f078784d69cdb9e488",
+        ),
+        (
+            64,
+            "fdeab9acf3710362bd2658cdc9a29e8f9c757fcf9811603a8c447cd1d9151108",
+        ),
+        (
+            65,
+            "4bfd2c8b6f1eec7a2afeb48b934ee4b2694182027e6d0fc075074f2fabb31781",
+        ),
+        (
+            119,
+            "da18797ed7c3a777f0847f429724a2d8cd5138e6ed2895c3fa1a6d39d18f7ec6",
+        ),
+        (
+            120,
+            "f52b23db1fbb6ded89ef42a23ce0c8922c45f25c50b568a93bf1c075420bbb7c",
+        ),
+        (
+            128,
+            "471fb943aa23c511f6f72f8d1652d9c880cfa392ad80503120547703e56a2be5",
+        ),
+        (
+            1000,
+            "4e4c294b331f7a2099a379bec34b9f9fc03dc46ab465d998f4d683da53487e6d",
+        ),
     ];
     for (n, d) in cases {
         let m: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
@@ -204,7 +234,11 @@ fn vector_b() {
 /// `...1d3e3dca6c0` for exactly this request, and so does the mock gateway: a typo in the sheet.
 #[test]
 fn vector_c() {
-    let r = req("GET", &format!("{BASE}?limit=10&offset=0"), &[("X-Project-Id", PROJECT)]);
+    let r = req(
+        "GET",
+        &format!("{BASE}?limit=10&offset=0"),
+        &[("X-Project-Id", PROJECT)],
+    );
     let signed = sign_request(&r, &cred(Some("TOKEN+/=abc")), JAN_2024).unwrap();
     assert_eq!(signed.header("X-Security-Token"), Some("TOKEN+/=abc"));
     assert_eq!(
@@ -218,12 +252,19 @@ fn vector_d_go_sdk_unit_test() {
     // Only X-Sdk-Date is signed (no Host): reachable through canonical_request only, since
     // sign_request always signs Host.
     let headers = [h("X-Sdk-Date", "20060102T150405Z")];
-    let (c, list) =
-        canonical_request("GET", "https://example.huaweicloud.com/path?limit=1", &headers, EMPTY_HASH)
-            .unwrap();
+    let (c, list) = canonical_request(
+        "GET",
+        "https://example.huaweicloud.com/path?limit=1",
+        &headers,
+        EMPTY_HASH,
+    )
+    .unwrap();
     assert_eq!(list, "x-sdk-date");
     let sig = signature("SecretKey", &string_to_sign("20060102T150405Z", &c));
-    assert_eq!(sig, "5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624");
+    assert_eq!(
+        sig,
+        "5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624"
+    );
     // Through sign_request, Host is signed too (signature computed with the Python SDK).
     let r = req("GET", "https://example.huaweicloud.com/path?limit=1", &[]);
     let c = Credentials::new("AccessKey", "SecretKey", None).unwrap();
@@ -243,14 +284,20 @@ fn canonical_uri_and_query_follow_the_python_sdk() {
     assert_eq!(canonical_uri("/a/b/"), "/a/b/");
     // decoded first, then re-encoded; %2F splits like a slash
     assert_eq!(canonical_uri("/a%2fb/c%20d/e+f"), "/a/b/c%20d/e%2Bf/");
-    assert_eq!(canonical_uri("/x:y@z!$'()*,;="), "/x%3Ay%40z%21%24%27%28%29%2A%2C%3B%3D/");
+    assert_eq!(
+        canonical_uri("/x:y@z!$'()*,;="),
+        "/x%3Ay%40z%21%24%27%28%29%2A%2C%3B%3D/"
+    );
     assert_eq!(canonical_uri("/caf%C3%A9/é"), "/caf%C3%A9/%C3%A9/");
     // a lone % stays; invalid UTF-8 becomes U+FFFD
     assert_eq!(canonical_uri("/100%/%zz/%ff"), "/100%25/%25zz/%EF%BF%BD/");
     assert_eq!(canonical_query(""), "");
     assert_eq!(canonical_query("&&"), "");
     assert_eq!(canonical_query("b=2&a=1&a=0&c"), "a=0&a=1&b=2&c=");
-    assert_eq!(canonical_query("q=a+b%20c&x=%2B%2b&e=a=b"), "e=a%3Db&q=a%2Bb%20c&x=%2B%2B");
+    assert_eq!(
+        canonical_query("q=a+b%20c&x=%2B%2b&e=a=b"),
+        "e=a%3Db&q=a%2Bb%20c&x=%2B%2B"
+    );
     assert_eq!(canonical_query("k=~-_.*&=v"), "=v&k=~-_.%2A");
 }
 
@@ -258,7 +305,11 @@ fn canonical_uri_and_query_follow_the_python_sdk() {
 fn body_and_unsigned_payload() {
     let c = cred(None);
     // JSON body: hashed.
-    let r = req("POST", BASE, &[("Content-Type", "application/json;charset=UTF-8")]);
+    let r = req(
+        "POST",
+        BASE,
+        &[("Content-Type", "application/json;charset=UTF-8")],
+    );
     let s = sign_request_with_body(&r, &c, JAN_2024, b"{\"a\":1}").unwrap();
     assert!(s.header("X-Sdk-Content-Sha256").is_none());
     let mut hs = s.headers.clone();
@@ -298,11 +349,19 @@ fn host_header_underscores_and_default_ports() {
     assert_eq!(auth(&a), auth(&b));
     let e = sign_request(&req("GET", "https://example.com:8443/p", &[]), &c, JAN_2024).unwrap();
     assert_ne!(auth(&e), auth(&b));
-    let hs = [h("host", "example.com:8443"), h("x-sdk-date", "20240101T000000Z")];
-    let (canon, _) = canonical_request("GET", "https://example.com:8443/p", &hs, EMPTY_HASH).unwrap();
+    let hs = [
+        h("host", "example.com:8443"),
+        h("x-sdk-date", "20240101T000000Z"),
+    ];
+    let (canon, _) =
+        canonical_request("GET", "https://example.com:8443/p", &hs, EMPTY_HASH).unwrap();
     assert!(auth(&e).ends_with(&signature(SK, &string_to_sign("20240101T000000Z", &canon))));
     // An old Authorization / X-Sdk-Date is replaced, never signed.
-    let r = req("GET", BASE, &[("authorization", "x"), ("x-sdk-date", "19990101T000000Z")]);
+    let r = req(
+        "GET",
+        BASE,
+        &[("authorization", "x"), ("x-sdk-date", "19990101T000000Z")],
+    );
     let s = sign_request(&r, &c, JAN_2024).unwrap();
     assert_eq!(s.headers.len(), 2);
     assert_eq!(s.header("X-Sdk-Date"), Some("20240101T000000Z"));
@@ -338,19 +397,41 @@ fn credential_validation() {
         (Credentials::new("ak", secret, None), "auth.sk"),
         (Credentials::new("ak", "s\nk", None), "auth.sk"),
         (Credentials::new("ak", "skü", None), "auth.sk"),
-        (Credentials::new("ak", "sk", Some(format!("tok\r\n{secret}"))), "auth.securityToken"),
-        (Credentials::new("ak", "sk", Some("t".repeat(8193))), "auth.securityToken"),
+        (
+            Credentials::new("ak", "sk", Some(format!("tok\r\n{secret}"))),
+            "auth.securityToken",
+        ),
+        (
+            Credentials::new("ak", "sk", Some("t".repeat(8193))),
+            "auth.securityToken",
+        ),
     ];
     for (r, f) in cases {
         let e = r.unwrap_err();
-        assert!(!e.message.contains("S3CRET") && !e.message.contains("sk\n"), "{}", e.message);
+        assert!(
+            !e.message.contains("S3CRET") && !e.message.contains("sk\n"),
+            "{}",
+            e.message
+        );
         assert_eq!(field_of(e), f);
     }
-    assert_eq!(Credentials::new("ak", "sk", Some(String::new())).unwrap().security_token, None);
+    assert_eq!(
+        Credentials::new("ak", "sk", Some(String::new()))
+            .unwrap()
+            .security_token,
+        None
+    );
     assert!(Credentials::new("A+/=", "S+/=", Some("T+/=".into())).is_ok());
     // Fields are public: the signer checks them again.
-    let bad = Credentials { ak: "ak".into(), sk: String::new(), security_token: None };
-    assert_eq!(field_of(sign_request(&req("GET", BASE, &[]), &bad, JAN_2024).unwrap_err()), "auth.sk");
+    let bad = Credentials {
+        ak: "ak".into(),
+        sk: String::new(),
+        security_token: None,
+    };
+    assert_eq!(
+        field_of(sign_request(&req("GET", BASE, &[]), &bad, JAN_2024).unwrap_err()),
+        "auth.sk"
+    );
 }
 
 #[test]
@@ -421,18 +502,33 @@ fn debug_never_shows_secrets() {
     let sig = auth(&signed).rsplit('=').next().unwrap().to_string();
     assert_eq!(sig.len(), 64);
     let d = format!("{signed:?}");
-    assert!(!d.contains(SK) && !d.contains("TOKEN+/=abc") && !d.contains(&sig), "{d}");
+    assert!(
+        !d.contains(SK) && !d.contains("TOKEN+/=abc") && !d.contains(&sig),
+        "{d}"
+    );
     let d = format!("{:#?}", (&c, &signed));
-    assert!(!d.contains(SK) && !d.contains("TOKEN+/=abc") && !d.contains(&sig), "{d}");
+    assert!(
+        !d.contains(SK) && !d.contains("TOKEN+/=abc") && !d.contains(&sig),
+        "{d}"
+    );
 }
 
 #[test]
 fn never_panics_on_odd_input() {
     let c = cred(Some("t"));
     let inputs = [
-        "https://h/%", "https://h/%%%", "https://h/%f", "https://h?%", "https://h?=&=&",
-        "https://h?a=%ff%fe&a=%c3", "https://[:", "https://]:1/", "https://h:65535", "https://:1/",
-        "https://h/\u{10ffff}?\u{10ffff}=\u{fffd}", "http://h/a//b///",
+        "https://h/%",
+        "https://h/%%%",
+        "https://h/%f",
+        "https://h?%",
+        "https://h?=&=&",
+        "https://h?a=%ff%fe&a=%c3",
+        "https://[:",
+        "https://]:1/",
+        "https://h:65535",
+        "https://:1/",
+        "https://h/\u{10ffff}?\u{10ffff}=\u{fffd}",
+        "http://h/a//b///",
     ];
     for u in inputs {
         let _ = sign_request(&req("GET", u, &[("X-V", "\u{a0}é\u{3000}")]), &c, JAN_2024);
