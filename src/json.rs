@@ -166,6 +166,8 @@ pub fn parse_str(s: &str) -> Result<Value<'_>, ParseError> {
         s,
         b: s.as_bytes(),
         i: 0,
+        members: Vec::new(),
+        items: Vec::new(),
     };
     p.ws();
     if p.i == p.b.len() {
@@ -230,6 +232,10 @@ struct Parser<'a> {
     s: &'a str,
     b: &'a [u8],
     i: usize,
+    /// Scratch stacks: members and items of the open containers, moved into an
+    /// exact-size `Vec` when each container closes (one allocation per container).
+    members: Vec<(Cow<'a, str>, Value<'a>)>,
+    items: Vec<Value<'a>>,
 }
 
 impl<'a> Parser<'a> {
@@ -299,21 +305,22 @@ impl<'a> Parser<'a> {
             return Err(self.err("nesting too deep"));
         }
         self.i += 1; // '['
-        let mut items = Vec::new();
         self.ws();
         if self.peek() == Some(b']') {
             self.i += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        let base = self.items.len();
         loop {
             self.ws();
-            items.push(self.value(depth)?);
+            let v = self.value(depth)?;
+            self.items.push(v);
             self.ws();
             match self.peek() {
                 Some(b',') => self.i += 1,
                 Some(b']') => {
                     self.i += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(self.items.drain(base..).collect()));
                 }
                 None => return Err(self.err("unexpected end of input")),
                 Some(_) => return Err(self.err("expected ',' or ']'")),
@@ -326,12 +333,12 @@ impl<'a> Parser<'a> {
             return Err(self.err("nesting too deep"));
         }
         self.i += 1; // '{'
-        let mut members = Vec::new();
         self.ws();
         if self.peek() == Some(b'}') {
             self.i += 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
+        let base = self.members.len();
         loop {
             self.ws();
             match self.peek() {
@@ -348,13 +355,13 @@ impl<'a> Parser<'a> {
             }
             self.ws();
             let v = self.value(depth)?;
-            members.push((key, v));
+            self.members.push((key, v));
             self.ws();
             match self.peek() {
                 Some(b',') => self.i += 1,
                 Some(b'}') => {
                     self.i += 1;
-                    return Ok(Value::Object(members));
+                    return Ok(Value::Object(self.members.drain(base..).collect()));
                 }
                 None => return Err(self.err("unexpected end of input")),
                 Some(_) => return Err(self.err("expected ',' or '}'")),
@@ -367,18 +374,21 @@ impl<'a> Parser<'a> {
         self.i += 1; // '"'
         let start = self.i;
         // Fast path: no escapes, borrow.
-        loop {
-            match self.peek() {
-                None => return Err(self.err("unterminated string")),
-                Some(b'"') => {
-                    let s = self.slice(start, self.i)?;
-                    self.i += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(c) if c < 0x20 => return Err(self.err("control character in string")),
-                Some(_) => self.i += 1,
+        let rest = self.b.get(start..).unwrap_or(&[]);
+        let n = rest
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+            .unwrap_or(rest.len());
+        self.i = start + n;
+        match self.peek() {
+            None => return Err(self.err("unterminated string")),
+            Some(b'"') => {
+                let s = self.slice(start, self.i)?;
+                self.i += 1;
+                return Ok(Cow::Borrowed(s));
             }
+            Some(b'\\') => {}
+            Some(_) => return Err(self.err("control character in string")),
         }
         let mut out = String::with_capacity(self.i - start + 16);
         out.push_str(self.slice(start, self.i)?);

@@ -132,7 +132,7 @@ impl Ctx {
         code: WarningCode,
         loc: &Loc,
         message: impl FnOnce() -> String,
-    ) -> Result<()> {
+    ) -> R<()> {
         if self.strict {
             return Err(bad(loc, format!("{} (refused in strict mode)", message())));
         }
@@ -145,15 +145,19 @@ impl Ctx {
     }
 }
 
-fn bad(loc: &Loc, message: impl Into<String>) -> DcsError {
-    DcsError::invalid_response(loc.render(), message)
+/// Internal results carry a boxed error: the error path is cold, and the hot path then
+/// moves small `Result`s around (DcsError itself is ~180 bytes).
+type R<T> = core::result::Result<T, Box<DcsError>>;
+
+fn bad(loc: &Loc, message: impl Into<String>) -> Box<DcsError> {
+    Box::new(DcsError::invalid_response(loc.render(), message))
 }
 
-fn wrong_type(loc: &Loc, expected: &str, v: &Value) -> DcsError {
+fn wrong_type(loc: &Loc, expected: &str, v: &Value) -> Box<DcsError> {
     bad(loc, format!("expected {expected}, got {}", v.kind()))
 }
 
-fn missing(loc: &Loc) -> DcsError {
+fn missing(loc: &Loc) -> Box<DcsError> {
     bad(loc, "missing required field")
 }
 
@@ -176,7 +180,7 @@ fn quote(s: &str) -> String {
 type Members<'v, 'a> = &'v [(Cow<'a, str>, Value<'a>)];
 
 /// The whole body as a JSON value; every failure is at `$`.
-fn parse_root(body: &[u8]) -> Result<Value<'_>> {
+fn parse_root(body: &[u8]) -> R<Value<'_>> {
     if body.iter().all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r')) {
         return Err(bad(&Loc::Root, "empty body"));
     }
@@ -184,15 +188,29 @@ fn parse_root(body: &[u8]) -> Result<Value<'_>> {
 }
 
 /// The members of an object the schema describes, refusing duplicate keys.
-fn object<'v, 'a>(v: &'v Value<'a>, loc: &Loc, what: &str) -> Result<Members<'v, 'a>> {
+fn object<'v, 'a>(v: &'v Value<'a>, loc: &Loc, what: &str) -> R<Members<'v, 'a>> {
     let Value::Object(m) = v else {
         return Err(wrong_type(loc, what, v));
     };
-    let dup = if m.len() <= 16 {
-        m.iter()
-            .enumerate()
-            .find(|(i, (k, _))| m.iter().take(*i).any(|(k2, _)| k2 == k))
-            .map(|(_, (k, _))| k.as_ref())
+    let dup = if m.len() <= 32 {
+        // Pairwise over cheap fingerprints (length, first two and last byte), so a
+        // typical 10-20 key object costs a few hundred integer compares.
+        let mut fps = [0u64; 32];
+        for (fp, (k, _)) in fps.iter_mut().zip(m) {
+            let b = k.as_bytes();
+            let at = |i: usize| b.get(i).copied().unwrap_or(0) as u64;
+            *fp = (b.len() as u64) << 24 | at(0) << 16 | at(1) << 8 | at(b.len().wrapping_sub(1));
+        }
+        let mut found = None;
+        'outer: for i in 1..m.len() {
+            for j in 0..i {
+                if fps.get(i) == fps.get(j) && m.get(i).map(|e| &e.0) == m.get(j).map(|e| &e.0) {
+                    found = m.get(i).map(|e| e.0.as_ref());
+                    break 'outer;
+                }
+            }
+        }
+        found
     } else {
         let mut keys: Vec<&str> = m.iter().map(|(k, _)| k.as_ref()).collect();
         keys.sort_unstable();
@@ -204,7 +222,7 @@ fn object<'v, 'a>(v: &'v Value<'a>, loc: &Loc, what: &str) -> Result<Members<'v,
     }
 }
 
-fn string(v: &Value, loc: &Loc) -> Result<Option<String>> {
+fn string(v: &Value, loc: &Loc) -> R<Option<String>> {
     match v {
         Value::Null => Ok(None),
         Value::String(s) => Ok(Some(s.as_ref().to_owned())),
@@ -213,7 +231,7 @@ fn string(v: &Value, loc: &Loc) -> Result<Option<String>> {
 }
 
 /// An integer field: a JSON integer literal within ±(2^53 - 1). Never coerced from strings.
-fn int(v: &Value, loc: &Loc) -> Result<Option<i64>> {
+fn int(v: &Value, loc: &Loc) -> R<Option<i64>> {
     match v {
         Value::Null => Ok(None),
         Value::Number(n) => {
@@ -229,7 +247,7 @@ fn int(v: &Value, loc: &Loc) -> Result<Option<i64>> {
     }
 }
 
-fn boolean(v: &Value, loc: &Loc) -> Result<Option<bool>> {
+fn boolean(v: &Value, loc: &Loc) -> R<Option<bool>> {
     match v {
         Value::Null => Ok(None),
         Value::Bool(b) => Ok(Some(*b)),
@@ -237,7 +255,7 @@ fn boolean(v: &Value, loc: &Loc) -> Result<Option<bool>> {
     }
 }
 
-fn strings(v: &Value, loc: &Loc) -> Result<Option<Vec<String>>> {
+fn strings(v: &Value, loc: &Loc) -> R<Option<Vec<String>>> {
     match v {
         Value::Null => Ok(None),
         Value::Array(items) => {
@@ -260,7 +278,7 @@ fn clip(raw: &str) -> &str {
 }
 
 /// A timestamp: normalized to `YYYY-MM-DDTHH:MM:SS.sssZ`; other valid forms are a quirk.
-fn time(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Option<String>> {
+fn time(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<String>> {
     let s = match v {
         Value::Null => return Ok(None),
         Value::String(s) => s.as_ref(),
@@ -283,7 +301,7 @@ fn time(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Option<String>> {
 }
 
 /// A capacity in GB: documented as a string holding a number; a JSON number is a quirk.
-fn capacity(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Option<f64>> {
+fn capacity(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<f64>> {
     let (n, coerced) = match v {
         Value::Null => return Ok(None),
         Value::String(s) => match Number::from_text(s) {
@@ -311,7 +329,7 @@ fn capacity(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Option<f64>> {
 }
 
 /// A value outside a known set: kept as sent, reported (an error in strict mode).
-fn check_known(ctx: &mut Ctx, loc: &Loc, what: &str, value: &str, known: &[&str]) -> Result<()> {
+fn check_known(ctx: &mut Ctx, loc: &Loc, what: &str, value: &str, known: &[&str]) -> R<()> {
     if known.contains(&value) {
         return Ok(());
     }
@@ -320,7 +338,7 @@ fn check_known(ctx: &mut Ctx, loc: &Loc, what: &str, value: &str, known: &[&str]
     })
 }
 
-fn unknown_field(ctx: &mut Ctx, loc: &Loc) -> Result<()> {
+fn unknown_field(ctx: &mut Ctx, loc: &Loc) -> R<()> {
     ctx.quirk(WarningCode::UnknownField, loc, || {
         "field not in the API definition; dropped".to_string()
     })
@@ -330,7 +348,14 @@ fn unknown_field(ctx: &mut Ctx, loc: &Loc) -> Result<()> {
 // ListBackgroundTask
 
 /// Parses and normalizes a `ListBackgroundTask` response body.
+///
+/// Errors are `INVALID_RESPONSE` with the wire path of the offending value.
+#[allow(clippy::result_large_err)] // the crate's one error type, by value, is the contract
 pub fn parse_list_tasks_response(body: &[u8], opts: ParseOptions) -> Result<TaskList> {
+    list(body, opts).map_err(|e| *e)
+}
+
+fn list(body: &[u8], opts: ParseOptions) -> R<TaskList> {
     let root_v = parse_root(body)?;
     let root = Loc::Root;
     let top = object(&root_v, &root, "a JSON object")?;
@@ -406,7 +431,7 @@ struct Parsed {
 }
 
 /// `task_count`: documented as a string of digits; a JSON integer is a quirk.
-fn task_count(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Option<u64>> {
+fn task_count(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<u64>> {
     const WHAT: &str = "a non-negative integer";
     let n = match v {
         Value::Null => return Ok(None),
@@ -433,7 +458,7 @@ fn task_count(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Option<u64>> {
     }
 }
 
-fn task_array(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Vec<Parsed>> {
+fn task_array(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Vec<Parsed>> {
     let items = match v {
         Value::Array(items) => items,
         Value::Null => return Err(missing(loc)),
@@ -446,7 +471,7 @@ fn task_array(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Vec<Parsed>> {
     Ok(out)
 }
 
-fn task(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Parsed> {
+fn task(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Parsed> {
     let m = object(v, loc, "a task object")?;
     let mut id = None;
     let mut name = None;
@@ -500,7 +525,7 @@ fn task(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Parsed> {
     Ok(Parsed { task: t, has_status })
 }
 
-fn details(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<TaskDetails> {
+fn details(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<TaskDetails> {
     let m = object(v, loc, "a details object")?;
     let mut d = TaskDetails::default();
     let mut misspelled: Option<(String, &str)> = None;
@@ -564,7 +589,7 @@ fn details(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<TaskDetails> {
 
 /// Moves one top-level field into the single task that lacks it; otherwise the field
 /// is unknown and dropped.
-fn hoist(ctx: &mut Ctx, tasks: &mut [Parsed], h: Hoist, v: &Value, loc: &Loc) -> Result<()> {
+fn hoist(ctx: &mut Ctx, tasks: &mut [Parsed], h: Hoist, v: &Value, loc: &Loc) -> R<()> {
     let lacks = |p: &Parsed| match h {
         Hoist::Status => !p.has_status,
         Hoist::CreatedAt => p.task.created_at.is_none(),
@@ -606,7 +631,12 @@ fn hoist(ctx: &mut Ctx, tasks: &mut [Parsed], h: Hoist, v: &Value, loc: &Loc) ->
 
 /// Parses and normalizes a task progress response body
 /// (`GET .../tasks/{task_id}/progress`).
+#[allow(clippy::result_large_err)] // the crate's one error type, by value, is the contract
 pub fn parse_task_progress(body: &[u8], opts: ParseOptions) -> Result<TaskProgress> {
+    progress(body, opts).map_err(|e| *e)
+}
+
+fn progress(body: &[u8], opts: ParseOptions) -> R<TaskProgress> {
     let root_v = parse_root(body)?;
     let root = Loc::Root;
     let top = object(&root_v, &root, "a JSON object")?;
@@ -634,7 +664,7 @@ pub fn parse_task_progress(body: &[u8], opts: ParseOptions) -> Result<TaskProgre
     Ok(p)
 }
 
-fn step(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Step> {
+fn step(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Step> {
     let m = object(v, loc, "a step object")?;
     let mut s = Step::default();
     for (k, v) in m {
@@ -667,7 +697,7 @@ fn step(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<Step> {
     Ok(s)
 }
 
-fn sub_step(ctx: &mut Ctx, v: &Value, loc: &Loc) -> Result<SubStep> {
+fn sub_step(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<SubStep> {
     let m = object(v, loc, "a sub-step object")?;
     let mut s = SubStep::default();
     for (k, v) in m {

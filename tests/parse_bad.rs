@@ -52,6 +52,8 @@ fn list_cases() -> Vec<Case> {
     deep_inside.extend(std::iter::repeat_n(b'[', 100_000));
     let mut many_keys: String = (0..20).map(|i| format!(r#""k{i}":1,"#)).collect();
     many_keys.push_str(r#""k5":2"#);
+    let mut more_keys: String = (0..40).map(|i| format!(r#""k{i}":1,"#)).collect();
+    more_keys.push_str(r#""k33":2"#);
     vec![
         // The whole body: `$`.
         case("empty body", "", "$"),
@@ -187,6 +189,7 @@ fn list_cases() -> Vec<Case> {
             path: "tasks[0].details.k5",
             strict_path: None,
         },
+        case("duplicate among more than 32 keys", with_details(&more_keys), "tasks[0].details.k33"),
         // the misspelled field
         Case {
             name: "both spellings, different values",
