@@ -172,7 +172,7 @@ export function taskRows(task, { scope, index, expanded, withProgress = true }) 
   const shortId = String(task.id).slice(0, 8);
   const label = typeLabel(task.name) || task.name;
   const dur = durationMs(task);
-  const row = h("tr", { class: `task status-${String(task.status).toLowerCase()}`, dataset: { id: task.id, key } },
+  const row = h("tr", { class: `task status-${String(task.status).toLowerCase()}`, dataset: { id: task.id, key, status: task.status, name: task.name, show: String(Boolean(task.enableShow)) } },
     h("td", { class: "col-expand", "data-label": t("col.expand") },
       h("button", {
         type: "button", class: "expand", "aria-expanded": String(Boolean(expanded)), "aria-controls": detailsId,

@@ -1,0 +1,365 @@
+// The www/ page in headless Chromium against the demo stack (mock DCS + edge proxy + page).
+// node --test tests/page/   (screenshots go to build/screenshots/; the README's docs/screenshot.png
+// is build/screenshots/desktop.png, copied by hand when the page changes)
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startDemo, launchBrowser, openPage, screenshotPath, parseCsv, root } from "./stack.mjs";
+
+let stack;
+let browser;
+let config;
+
+// Instance IDs with mock behaviours (tests/mock-dcs/README.md): nN = exactly N tasks,
+// slowMS = each answer delayed, err500json / err502 = the upstream always fails.
+const ALL_INSTANCE = "pagetest-n250-slow150";
+const BIG_INSTANCE = "pagetest-n3000-slow400";
+// busy = its 3 newest tasks are EXECUTING; with this ID they run for 90 s or more after the mock
+// starts (the mock moves them at 1 %/s from a seeded start), so this test runs early.
+const BUSY_INSTANCE = "pagetest-busy-1";
+const ERR_JSON_INSTANCE = "pagetest-err500json";
+const ERR_HTML_INSTANCE = "pagetest-err502";
+// What Chromium itself logs for a failed response the page asked for (not a page error).
+const EXPECTED_HTTP_ERRORS = [/Failed to load resource: the server responded with a status of 50[02]/];
+
+const rows = (page) => page.locator("#tasks tbody tr.task");
+const countText = (page) => page.locator("#count").textContent();
+
+async function open(path, opts = {}) {
+  const o = await openPage(browser, opts);
+  await o.page.goto(new URL(path, stack.url).href);
+  return o;
+}
+
+async function waitForRows(page) {
+  await page.locator("#tasks tbody tr.task").first().waitFor({ state: "visible", timeout: 30_000 });
+}
+
+function assertNoErrors(errors) {
+  assert.deepEqual(errors, [], `the page reported errors:\n${errors.join("\n")}`);
+}
+
+describe("www/ page", { timeout: 240_000 }, () => {
+  before(async () => {
+    stack = await startDemo();
+    browser = await launchBrowser();
+    const r = await fetch(new URL("api/config", stack.url));
+    assert.equal(r.status, 200, "GET /api/config");
+    config = await r.json();
+    assert.equal(typeof config.projectId, "string");
+    assert.ok(config.demoInstance, "the demo proxy names a demo instance");
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  test("opens on the demo instance with its tasks, and takes the README screenshot", async () => {
+    const { page, errors, context } = await open("/?lang=en");
+    await waitForRows(page);
+    assert.equal(await page.inputValue("#instance"), config.demoInstance);
+    assert.match(page.url(), new RegExp(`[?&]instance=${config.demoInstance}`));
+    assert.equal(await rows(page).count(), 20);
+    assert.match(await countText(page), /^1–20 of \d+ tasks/);
+    // time cells: local text, UTC on hover
+    const time = page.locator("#tasks tbody tr.task time").first();
+    assert.match(await time.getAttribute("title"), /^UTC \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // type labels in both languages, 8-character IDs with the full one in the title
+    const first = rows(page).first();
+    assert.ok((await first.locator(".type-alt").textContent()).length > 0);
+    assert.equal((await first.locator("code.task-id").textContent()).replace("…", "").length, 8);
+    assert.equal(await first.locator("code.task-id").getAttribute("title"), await first.getAttribute("data-id"));
+    await page.screenshot({ path: screenshotPath("desktop") });
+    assertNoErrors(errors);
+    await context.close();
+  });
+
+  test("auto-refresh runs while a task is executing, with an indicator and a toggle", async () => {
+    const { page, errors, context } = await open(`/?instance=${BUSY_INSTANCE}&lang=en`);
+    await waitForRows(page);
+    assert.ok(await page.locator('#tasks tr.task[data-status="EXECUTING"]').count() > 0);
+    const ind = page.locator("#refresh-indicator");
+    assert.equal(await ind.getAttribute("data-state"), "active");
+    const again = await page.waitForRequest((r) => new RegExp(`/instances/${BUSY_INSTANCE}/tasks\\?`).test(r.url()), { timeout: 9_000 });
+    assert.ok(again);
+    await page.uncheck("#auto-refresh");
+    assert.equal(await ind.getAttribute("data-state"), "off");
+    assertNoErrors(errors);
+    await context.close();
+  });
+
+  test("a deep link shows the instance's tasks with its filters", async () => {
+    const { page, errors, context } = await open(`/?instance=${ALL_INSTANCE}&limit=50&offset=50&status=SUCCESS&lang=en`);
+    await waitForRows(page);
+    assert.equal(await page.inputValue("#instance"), ALL_INSTANCE);
+    assert.equal(await page.inputValue("#status"), "SUCCESS");
+    assert.equal(await page.inputValue("#page-size"), "50");
+    assert.match(await countText(page), /^51–100 of 250 tasks · \d+ shown after filters/);
+    for (const s of await rows(page).evaluateAll((trs) => trs.map((tr) => tr.dataset.status))) assert.equal(s, "SUCCESS");
+    // paging forward keeps the URL in sync
+    await page.click("#next");
+    await page.waitForFunction(() => /^101–150/.test(document.querySelector("#count").textContent));
+    assert.match(page.url(), /offset=100/);
+    assertNoErrors(errors);
+    await context.close();
+  });
+
+  test("filters and search narrow the table and stay in the URL", async () => {
+    const { page, errors, context } = await open(`/?instance=${ALL_INSTANCE}&limit=100&lang=en`);
+    await waitForRows(page);
+    const all = await rows(page).count();
+    assert.equal(all, 100);
+    await page.selectOption("#status", "SUCCESS");
+    const success = await rows(page).count();
+    assert.ok(success > 0 && success < all, `SUCCESS narrows: ${success} of ${all}`);
+    assert.match(page.url(), /status=SUCCESS/);
+    const types = await rows(page).evaluateAll((trs) => trs.map((tr) => tr.dataset.name));
+    const type = types[0];
+    await page.selectOption("#type", type);
+    const both = await rows(page).evaluateAll((trs) => trs.map((tr) => [tr.dataset.status, tr.dataset.name]));
+    assert.ok(both.length > 0 && both.length <= success);
+    for (const [s, n] of both) assert.deepEqual([s, n], ["SUCCESS", type]);
+    assert.match(page.url(), new RegExp(`type=${type}`));
+    // search by a full task ID finds exactly that task
+    await page.selectOption("#status", "");
+    await page.selectOption("#type", "");
+    const id = await rows(page).nth(7).getAttribute("data-id");
+    await page.fill("#search", id);
+    await page.waitForFunction(() => document.querySelectorAll("#tasks tbody tr.task").length === 1);
+    assert.equal(await rows(page).first().getAttribute("data-id"), id);
+    // search by user name: every row is that user's
+    const user = (await rows(page).first().locator(".col-user").textContent()).trim();
+    await page.fill("#search", user);
+    await page.waitForFunction((u) => {
+      const trs = [...document.querySelectorAll("#tasks tbody tr.task")];
+      return trs.length > 1 && trs.every((tr) => tr.textContent.includes(u));
+    }, user);
+    assert.match(page.url(), /[?&]q=/);
+    // a search that matches nothing says so
+    await page.fill("#search", "no-such-task-anywhere");
+    await page.locator("#empty", { hasText: "No task matches." }).waitFor();
+    // time range: a preset sends start_time (never begin_time); a custom range narrows the count
+    const listUrl = page.waitForRequest((r) => /\/tasks\?/.test(r.url()));
+    await page.fill("#search", "");
+    await page.selectOption("#range", "7d");
+    const sent = (await listUrl).url();
+    assert.match(sent, /[?&]start_time=\d{14}/);
+    assert.doesNotMatch(sent, /begin_time/);
+    assertNoErrors(errors);
+    await context.close();
+  });
+
+  test("a custom time range narrows the list", async () => {
+    const { page, errors, context } = await open(`/?instance=${config.demoInstance}&lang=en`);
+    await waitForRows(page);
+    const total = Number(await page.locator("#count").getAttribute("data-total"));
+    // the range from the 10th newest task to the newest one
+    const times = await rows(page).evaluateAll((trs) => trs.map((tr) => tr.querySelector(".col-start time").getAttribute("datetime")));
+    const from = times[9];
+    const to = times[0];
+    await page.goto(new URL(`/?instance=${config.demoInstance}&range=custom&from=${from}&to=${to}&lang=en`, stack.url).href);
+    await waitForRows(page);
+    await page.waitForFunction(() => document.querySelector("#count").dataset.total !== undefined);
+    const narrowed = Number(await page.locator("#count").getAttribute("data-total"));
+    assert.equal(narrowed, 10, `10 tasks between ${from} and ${to} (of ${total})`);
+    assert.equal(await page.isVisible("#from"), true);
+    assert.equal(await page.inputValue("#range"), "custom");
+    assertNoErrors(errors);
+    await context.close();
+  });
+
+  test("load all shows its progress and then the full count; it can be cancelled", async () => {
+    const { page, errors, context } = await open(`/?instance=${ALL_INSTANCE}&lang=en`);
+    await waitForRows(page);
+    await page.click("#load-all");
+    await page.locator("#load-all-box").waitFor({ state: "visible" });
+    await page.locator("#load-all-text", { hasText: /of 250/ }).waitFor();
+    await page.locator("#count", { hasText: "All 250 tasks loaded" }).waitFor({ timeout: 30_000 });
+    assert.equal(await rows(page).count(), 250);
+    assert.equal(await page.isVisible("#load-all-box"), false);
+    assert.equal(await page.isVisible("#back-to-pages"), true);
+    await page.click("#back-to-pages");
+    await page.locator("#count", { hasText: /^1–20 of 250/ }).waitFor();
+
+    await page.goto(new URL(`/?instance=${BIG_INSTANCE}&lang=en`, stack.url).href);
+    await waitForRows(page);
+    await page.click("#load-all");
+    await page.locator("#load-all-text", { hasText: /of 3000/ }).waitFor({ timeout: 20_000 });
+    const max = await page.locator("#load-all-progress").evaluate((p) => p.max);
+    assert.equal(max, 3000);
+    await page.click("#load-all-cancel");
+    await page.locator("#count", { hasText: /of 3000 tasks loaded \(cancelled\)/ }).waitFor();
+    const n = await rows(page).count();
+    assert.ok(n > 0 && n < 3000, `partial list after cancel: ${n}`);
+    assertNoErrors(errors);
+    await context.close();
+  });
+
+  test("a row with progress expands (by keyboard) to its steps and sub-steps; the ID copies", async () => {
+    const { page, errors, context } = await open(`/?instance=${config.demoInstance}&lang=en`, {
+      permissions: ["clipboard-read", "clipboard-write"],
+    });
+    await waitForRows(page);
+    const row = page.locator('#tasks tbody tr.task[data-show="true"]').first();
+    const id = await row.getAttribute("data-id");
+    const toggle = row.locator("button.expand");
+    assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+    await toggle.focus();
+    await page.keyboard.press("Enter");
+    const details = page.locator(`#${await toggle.getAttribute("aria-controls")}`);
+    await details.waitFor({ state: "visible" });
+    assert.equal(await page.locator(`#tasks tr.task[data-id="${id}"] button.expand`).getAttribute("aria-expanded"), "true");
+    await details.locator("ol.steps > li.step").first().waitFor({ timeout: 20_000 });
+    assert.ok(await details.locator("ol.steps > li.step").count() >= 1);
+    assert.ok(await details.locator("ol.substeps > li.substep").count() >= 1);
+    assert.equal(await details.locator(".progress-head progress").count(), 1);
+    assert.match(await details.locator(".progress-head").textContent(), /\d+% done/);
+    assert.match(await details.locator("dl.fields").first().textContent(), new RegExp(id));
+    await page.locator(`#tasks tr.task[data-id="${id}"]`).scrollIntoViewIfNeeded();
+    await details.screenshot({ path: screenshotPath("expanded") });
+    // collapse again with the keyboard
+    await page.locator(`#tasks tr.task[data-id="${id}"] button.expand`).focus();
+    await page.keyboard.press("Space");
+    await details.waitFor({ state: "hidden" });
+    // copy the full ID
+    await page.locator(`#tasks tr.task[data-id="${id}"] button.copy`).click();
+    await page.locator("#live", { hasText: id }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), id);
+    assertNoErrors(errors);
+    await context.close();
+  });
+
+  test("a failing instance shows the error banner with the DCS error code and the request ID", async () => {
+    const { page, errors, context } = await open(`/?instance=${ERR_JSON_INSTANCE}&lang=en`, { allow: EXPECTED_HTTP_ERRORS });
+    const banner = page.locator("#error-banner");
+    await banner.waitFor({ state: "visible", timeout: 30_000 });
+    const text = await banner.textContent();
+    assert.match(text, /HTTP_ERROR/);
+    assert.match(text, /DCS\.5000/);
+    assert.match(text, /500/);
+    const requestId = await banner.locator('code[data-field="error.requestId"]').textContent();
+    assert.match(requestId, /^[0-9a-f]{32}$/);
+    await page.screenshot({ path: screenshotPath("error") });
+
+    await page.fill("#instance", ERR_HTML_INSTANCE);
+    await page.click("#show");
+    await banner.locator("code", { hasText: "502" }).waitFor({ timeout: 30_000 });
+    assert.match(await banner.locator('code[data-field="error.requestId"]').textContent(), /^[0-9a-f]{32}$/);
+    assert.equal(await rows(page).count(), 0);
+    await page.click("#error-dismiss");
+    await banner.waitFor({ state: "hidden" });
+    assertNoErrors(errors);
+    await context.close();
+  });
+
+  test("the paste panel parses the seed example and shows every warning", async () => {
+    const { page, errors, context } = await open(`/?lang=en`);
+    await page.waitForFunction(() => document.body.dataset.ready === "true");
+    await page.click("#paste-panel summary");
+    await page.click("#paste-seed");
+    const out = page.locator("#paste-output");
+    await out.locator("table.warnings").waitFor();
+    const seed = readFileSync(join(root, "tests", "fixtures", "seed-example.json"), "utf8");
+    assert.equal(await page.inputValue("#paste-input"), seed, "the www/ copy is the seed example verbatim");
+    const warnings = await out.locator("table.warnings tbody tr").evaluateAll((trs) => trs.map((tr) => ({
+      code: tr.cells[0].textContent, path: tr.cells[1].textContent, message: tr.cells[2].textContent,
+    })));
+    const codes = new Set(warnings.map((w) => w.code));
+    for (const c of ["coerced_type", "renamed_field", "hoisted_field"]) assert.ok(codes.has(c), `warning ${c} in ${JSON.stringify(warnings)}`);
+    assert.ok(warnings.some((w) => w.code === "renamed_field" && w.path === "tasks[0].details.new_cahce_mode"));
+    for (const w of warnings) assert.ok(w.message.length > 0);
+    assert.equal(await out.locator("#paste-tasks tbody tr.task").count(), 1);
+    assert.equal((await out.locator("#paste-tasks tbody .col-summary").textContent()).trim(), "0.125 GB → 0.25 GB, single");
+    const json = JSON.parse(await out.locator("pre.paste-json").textContent());
+    assert.equal(json.tasks[0].details.newCacheMode, "single");
+    assert.equal(json.tasks[0].status, "SUCCESS");
+    await page.locator("#paste-panel").screenshot({ path: screenshotPath("paste") });
+    // strict mode: the first quirk is an error with its path
+    await page.check("#paste-strict");
+    await out.locator(".paste-error").waitFor();
+    assert.match(await out.locator(".paste-error").textContent(), /INVALID_RESPONSE/);
+    assertNoErrors(errors);
+    await context.close();
+  });
+
+  test("CSV and JSON exports download the filtered view", async () => {
+    const { page, errors, context } = await open(`/?instance=${ALL_INSTANCE}&limit=50&status=SUCCESS&lang=en`);
+    await waitForRows(page);
+    const ids = await rows(page).evaluateAll((trs) => trs.map((tr) => tr.dataset.id));
+    const [csvDl] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
+    assert.match(csvDl.suggestedFilename(), new RegExp(`^dcs-tasks-${ALL_INSTANCE}-\\d{8}T\\d{6}Z\\.csv$`));
+    const csv = readFileSync(await csvDl.path(), "utf8");
+    assert.ok(csv.startsWith("\uFEFF"), "UTF-8 BOM");
+    assert.ok(csv.includes("\r\n"));
+    const table = parseCsv(csv.slice(1));
+    const [head, ...body] = table;
+    assert.deepEqual(head.slice(0, 5), ["id", "name", "type_en", "type_zh", "status"]);
+    assert.equal(body.length, ids.length);
+    for (const r of body) assert.equal(r.length, head.length, "every row has every column (quoting holds)");
+    assert.deepEqual(body.map((r) => r[0]), ids);
+    for (const r of body) assert.equal(r[4], "SUCCESS");
+    const details = JSON.parse(body[0][head.indexOf("details")]);
+    assert.equal(typeof details, "object");
+
+    const [jsonDl] = await Promise.all([page.waitForEvent("download"), page.click("#export-json")]);
+    assert.match(jsonDl.suggestedFilename(), /\.json$/);
+    const doc = JSON.parse(readFileSync(await jsonDl.path(), "utf8"));
+    assert.equal(doc.instanceId, ALL_INSTANCE);
+    assert.equal(doc.filters.status, "SUCCESS");
+    assert.deepEqual(doc.tasks.map((x) => x.id), ids);
+    assertNoErrors(errors);
+    await context.close();
+  });
+
+  test("English and Chinese: the browser's language by default, switchable", async () => {
+    const zh = await open(`/?instance=${config.demoInstance}`, { locale: "zh-CN" });
+    await waitForRows(zh.page);
+    assert.equal(await zh.page.locator("h1").textContent(), "DCS 后台任务");
+    assert.equal(await zh.page.getAttribute("html", "lang"), "zh-CN");
+    await zh.page.screenshot({ path: screenshotPath("desktop-zh") });
+    assertNoErrors(zh.errors);
+    await zh.context.close();
+
+    const { page, errors, context } = await open(`/?instance=${config.demoInstance}`, { locale: "en-US" });
+    await waitForRows(page);
+    assert.equal(await page.locator("h1").textContent(), "DCS background tasks");
+    assert.equal(await page.locator("#tasks thead th.col-type").textContent(), "Task type");
+    await page.selectOption("#lang", "zh");
+    assert.equal(await page.locator("h1").textContent(), "DCS 后台任务");
+    assert.equal(await page.locator("#tasks thead th.col-type").textContent(), "任务类型");
+    assert.match(await countText(page), /共 \d+ 个任务/);
+    const success = page.locator('#tasks tr.task[data-status="SUCCESS"] .badge').first();
+    assert.equal(await success.textContent(), "成功");
+    assert.match(page.url(), /lang=zh/);
+    await page.selectOption("#lang", "en");
+    assert.equal(await success.textContent(), "Succeeded");
+    assertNoErrors(errors);
+    await context.close();
+  });
+
+  test("narrow screens get cards, dark mode follows the system", async () => {
+    const { page, errors, context } = await open(`/?instance=${config.demoInstance}&lang=en`, {
+      viewport: { width: 390, height: 844 }, colorScheme: "dark",
+    });
+    await waitForRows(page);
+    const layout = await page.evaluate(() => {
+      const tr = document.querySelector("#tasks tbody tr.task");
+      const td = tr.querySelector(".col-user");
+      return {
+        row: getComputedStyle(tr).display,
+        label: getComputedStyle(td, "::before").content,
+        overflow: document.documentElement.scrollWidth > window.innerWidth,
+        bg: getComputedStyle(document.body).backgroundColor,
+      };
+    });
+    assert.equal(layout.row, "block");
+    assert.equal(layout.label, '"User"');
+    assert.equal(layout.overflow, false, "no horizontal scrolling");
+    assert.notEqual(layout.bg, "rgb(246, 247, 249)", "dark background");
+    await page.screenshot({ path: screenshotPath("narrow-dark") });
+    assertNoErrors(errors);
+    await context.close();
+  });
+});

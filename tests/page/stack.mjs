@@ -1,0 +1,132 @@
+// Helpers of the page tests: the `make demo` stack (mock DCS + edge proxy in workerd + www/)
+// started as `node scripts/demo.mjs --port <free port>`, headless Chromium, error collection.
+//
+// DCS_PAGE_URL=http://127.0.0.1:PORT/ runs the tests against a stack that is already up
+// (e.g. a `make demo` in another terminal) instead of starting one.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+export const root = resolve(new URL("../..", import.meta.url).pathname);
+export const screenshotDir = join(root, "build", "screenshots");
+
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+export function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.on("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+/**
+ * Starts the demo stack and resolves once it prints its URL. Returns { url, close(), output }.
+ * Fails with the demo's output when it exits early or is not ready within `timeoutMs`.
+ */
+export async function startDemo({ timeoutMs = 60_000 } = {}) {
+  if (process.env.DCS_PAGE_URL) {
+    const url = process.env.DCS_PAGE_URL.replace(/\/?$/, "/");
+    return { url, output: [], close: async () => {} };
+  }
+  for (const f of ["pkg/browser.js", "pkg/workerd.js", "scripts/demo.mjs"]) {
+    if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run \`make pkg\` first (the page tests need the built package and the demo script)`);
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  const child = spawn(process.execPath, [join(root, "scripts", "demo.mjs"), "--port", String(port)], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, PORT: String(port) },
+  });
+  const output = [];
+  const close = () => new Promise((res) => {
+    if (child.exitCode !== null || child.signalCode !== null) return res();
+    const kill = setTimeout(() => child.kill("SIGKILL"), 8_000);
+    child.once("exit", () => { clearTimeout(kill); res(); });
+    child.kill("SIGINT");
+  });
+  await new Promise((res, rej) => {
+    let done = false;
+    const finish = (err) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (err) rej(err); else res();
+    };
+    const tail = () => output.slice(-30).join("\n");
+    const timer = setTimeout(() => {
+      close().then(() => finish(new Error(`the demo did not print ${url} within ${timeoutMs} ms; its output:\n${tail()}`)));
+    }, timeoutMs);
+    const onData = (buf) => {
+      for (const line of String(buf).split(/\r?\n/)) {
+        if (!line) continue;
+        output.push(line);
+        if (line.includes(url)) finish();
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("error", (e) => finish(new Error(`could not start the demo: ${e.message}`)));
+    child.once("exit", (code, signal) => finish(new Error(`the demo exited (${code ?? signal}) before it was ready; its output:\n${tail()}`)));
+  });
+  return { url, output, close, child };
+}
+
+export async function launchBrowser() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/ensure-tools.sh chromium)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Opens a page in a new context and collects its errors: uncaught exceptions (pageerror) and
+ * console errors. `allow` lists regexps of console errors a test expects (e.g. a 500 it caused).
+ */
+export async function openPage(browser, { viewport = { width: 1280, height: 800 }, locale = "en-US", colorScheme = "light", permissions = [], allow = [] } = {}) {
+  const context = await browser.newContext({ viewport, locale, colorScheme, acceptDownloads: true });
+  if (permissions.length) await context.grantPermissions(permissions);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    const text = m.text();
+    if (allow.some((re) => re.test(text))) return;
+    errors.push(`console.error: ${text}`);
+  });
+  return { context, page, errors };
+}
+
+export function screenshotPath(name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  return join(screenshotDir, `${name}.png`);
+}
+
+/** Minimal RFC 4180 reader (quoted fields, doubled quotes, CRLF) to check the exported CSV. */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(field); field = ""; }
+    else if (c === "\r" && text[i + 1] === "\n") { row.push(field); rows.push(row); row = []; field = ""; i++; }
+    else if (c === "\n") { row.push(field); rows.push(row); row = []; field = ""; }
+    else field += c;
+  }
+  if (field !== "" || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
