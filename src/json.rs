@@ -259,7 +259,9 @@ impl<'a> Parser<'a> {
 
     fn slice(&self, from: usize, to: usize) -> Result<&'a str, ParseError> {
         // Boundaries are always at ASCII bytes, hence char boundaries; `get` keeps it panic-free.
-        self.s.get(from..to).ok_or_else(|| self.err_at(from, "internal error"))
+        self.s
+            .get(from..to)
+            .ok_or_else(|| self.err_at(from, "internal error"))
     }
 
     fn value(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
@@ -612,15 +614,34 @@ mod tests {
     #[test]
     fn accepts() {
         assert_eq!(ok(" null "), Value::Null);
-        assert_eq!(ok("[true,false]"), Value::Array(vec![Value::Bool(true), Value::Bool(false)]));
-        for n in ["0", "-0", "1", "-12", "0.5", "1e5", "1E+5", "1.5e-3", "123456789012345678901234567890"] {
+        assert_eq!(
+            ok("[true,false]"),
+            Value::Array(vec![Value::Bool(true), Value::Bool(false)])
+        );
+        for n in [
+            "0",
+            "-0",
+            "1",
+            "-12",
+            "0.5",
+            "1e5",
+            "1E+5",
+            "1.5e-3",
+            "123456789012345678901234567890",
+        ] {
             match ok(n) {
                 Value::Number(x) => assert_eq!(x.raw(), n),
                 v => panic!("{v:?}"),
             }
         }
-        assert!(matches!(ok(r#""abc""#), Value::String(Cow::Borrowed("abc"))));
-        assert_eq!(ok(r#""a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00""#).as_str(), Some("a\"\\/\u{8}\u{c}\n\r\t\u{e9}\u{1F600}"));
+        assert!(matches!(
+            ok(r#""abc""#),
+            Value::String(Cow::Borrowed("abc"))
+        ));
+        assert_eq!(
+            ok(r#""a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00""#).as_str(),
+            Some("a\"\\/\u{8}\u{c}\n\r\t\u{e9}\u{1F600}")
+        );
         assert_eq!(ok("\"h\u{e9}llo\"").as_str(), Some("h\u{e9}llo"));
         let v = ok(r#"{"a":1,"a":2,"b":{}}"#);
         match v {
@@ -634,10 +655,41 @@ mod tests {
     #[test]
     fn rejects() {
         for s in [
-            "", " ", "[1,]", "{\"a\":1,}", "01", "-", "1.", ".5", "1e", "+1", "NaN", "Infinity",
-            "[1 2]", "{\"a\" 1}", "{a:1}", "'a'", "\"\\x\"", "\"\\ud800\"", "\"\\udc00\"",
-            "\"\\ud800\\u0041\"", "\"a\nb\"", "\"\t\"", "[1] x", "// c\n1", "/* c */1", "tru",
-            "nul", "[", "{", "\"abc", "\u{feff}1", "\"\\u12\"", "[1,,2]", "{\"a\":}", "1 1",
+            "",
+            " ",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "-",
+            "1.",
+            ".5",
+            "1e",
+            "+1",
+            "NaN",
+            "Infinity",
+            "[1 2]",
+            "{\"a\" 1}",
+            "{a:1}",
+            "'a'",
+            "\"\\x\"",
+            "\"\\ud800\"",
+            "\"\\udc00\"",
+            "\"\\ud800\\u0041\"",
+            "\"a\nb\"",
+            "\"\t\"",
+            "[1] x",
+            "// c\n1",
+            "/* c */1",
+            "tru",
+            "nul",
+            "[",
+            "{",
+            "\"abc",
+            "\u{feff}1",
+            "\"\\u12\"",
+            "[1,,2]",
+            "{\"a\":}",
+            "1 1",
         ] {
             assert!(parse_str(s).is_err(), "{s:?}");
         }
@@ -662,7 +714,10 @@ mod tests {
         assert_eq!(n.as_f64(), Some(0.125));
         assert_eq!(n.as_u64(), None);
         assert_eq!(Number::from_text("1e400").unwrap().as_f64(), None);
-        assert_eq!(Number::from_text("18446744073709551616").unwrap().as_u64(), None);
+        assert_eq!(
+            Number::from_text("18446744073709551616").unwrap().as_u64(),
+            None
+        );
         assert_eq!(Number::from_text("-5").unwrap().as_i64(), Some(-5));
         assert_eq!(Number::from_text("-5").unwrap().as_u64(), None);
         for bad in ["", " 1", "1 ", "inf", "NaN", "0x1", "+1", ".5", "5."] {
@@ -684,11 +739,17 @@ mod tests {
         o.opt_bool("e", Some(false));
         o.array("f", &[1i64, 2], |v, out| write_i64(out, *v));
         o.end();
-        let expect = format!(r#"{{"a":"x","c":0.1,"d":1{},"e":false,"f":[1,2]}}"#, "0".repeat(300));
+        let expect = format!(
+            r#"{{"a":"x","c":0.1,"d":1{},"e":false,"f":[1,2]}}"#,
+            "0".repeat(300)
+        );
         assert_eq!(s, expect);
-        assert_eq!(ok(&s).get("d").and_then(|v| match v {
-            Value::Number(n) => n.as_f64(),
-            _ => None,
-        }), Some(1e300));
+        assert_eq!(
+            ok(&s).get("d").and_then(|v| match v {
+                Value::Number(n) => n.as_f64(),
+                _ => None,
+            }),
+            Some(1e300)
+        );
     }
 }

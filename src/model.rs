@@ -272,7 +272,11 @@ impl Step {
         o.opt_str("beginTime", self.begin_time.as_deref());
         o.opt_str("endTime", self.end_time.as_deref());
         o.opt_str("errorCode", self.error_code.as_deref());
-        o.array("subStepDetails", &self.sub_step_details, SubStep::write_json);
+        o.array(
+            "subStepDetails",
+            &self.sub_step_details,
+            SubStep::write_json,
+        );
         o.end();
     }
 }

@@ -48,8 +48,14 @@ pub const KNOWN_TASK_NAMES: &[&str] = &[
 ];
 
 /// Task `status` values seen in Huawei task APIs.
-pub const KNOWN_TASK_STATUSES: &[&str] =
-    &["CREATED", "EXECUTING", "SUCCESS", "FAILED", "DELETED", "CANCELLED"];
+pub const KNOWN_TASK_STATUSES: &[&str] = &[
+    "CREATED",
+    "EXECUTING",
+    "SUCCESS",
+    "FAILED",
+    "DELETED",
+    "CANCELLED",
+];
 
 /// Progress `step_status` / `sub_step_status` values.
 pub const KNOWN_STEP_STATUSES: &[&str] = &["FINISH", "FAILED", "EXECUTING", "WAITING"];
@@ -127,12 +133,7 @@ impl Ctx {
     }
 
     /// A tolerated quirk: a warning in the default mode, an error in strict mode.
-    fn quirk(
-        &mut self,
-        code: WarningCode,
-        loc: &Loc,
-        message: impl FnOnce() -> String,
-    ) -> R<()> {
+    fn quirk(&mut self, code: WarningCode, loc: &Loc, message: impl FnOnce() -> String) -> R<()> {
         if self.strict {
             return Err(bad(loc, format!("{} (refused in strict mode)", message())));
         }
@@ -181,7 +182,10 @@ type Members<'v, 'a> = &'v [(Cow<'a, str>, Value<'a>)];
 
 /// The whole body as a JSON value; every failure is at `$`.
 fn parse_root(body: &[u8]) -> R<Value<'_>> {
-    if body.iter().all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r')) {
+    if body
+        .iter()
+        .all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+    {
         return Err(bad(&Loc::Root, "empty body"));
     }
     json::parse(body).map_err(|e| bad(&Loc::Root, format!("invalid JSON: {e}")))
@@ -214,7 +218,9 @@ fn object<'v, 'a>(v: &'v Value<'a>, loc: &Loc, what: &str) -> R<Members<'v, 'a>>
     } else {
         let mut keys: Vec<&str> = m.iter().map(|(k, _)| k.as_ref()).collect();
         keys.sort_unstable();
-        keys.windows(2).find(|w| w.first() == w.get(1)).and_then(|w| w.first().copied())
+        keys.windows(2)
+            .find(|w| w.first() == w.get(1))
+            .and_then(|w| w.first().copied())
     };
     match dup {
         Some(k) => Err(bad(&loc.key(k), "duplicate key")),
@@ -236,7 +242,10 @@ fn int(v: &Value, loc: &Loc) -> R<Option<i64>> {
         Value::Null => Ok(None),
         Value::Number(n) => {
             if !n.is_integer_literal() {
-                return Err(bad(loc, format!("expected an integer, got {}", clip(n.raw()))));
+                return Err(bad(
+                    loc,
+                    format!("expected an integer, got {}", clip(n.raw())),
+                ));
             }
             match n.as_i64() {
                 Some(x) if (-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&x) => Ok(Some(x)),
@@ -312,7 +321,10 @@ fn capacity(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<f64>> {
         _ => return Err(wrong_type(loc, "a capacity (a string holding a number)", v)),
     };
     let Some(x) = n.as_f64() else {
-        return Err(bad(loc, format!("capacity {} is out of range", clip(n.raw()))));
+        return Err(bad(
+            loc,
+            format!("capacity {} is out of range", clip(n.raw())),
+        ));
     };
     if x < 0.0 {
         return Err(bad(loc, format!("capacity {} is negative", clip(n.raw()))));
@@ -522,7 +534,10 @@ fn task(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Parsed> {
     t.name = name.ok_or_else(|| missing(&loc.key("name")))?;
     let has_status = status.is_some();
     t.status = status.unwrap_or_default();
-    Ok(Parsed { task: t, has_status })
+    Ok(Parsed {
+        task: t,
+        has_status,
+    })
 }
 
 fn details(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<TaskDetails> {
@@ -777,8 +792,9 @@ mod tests {
 
     #[test]
     fn error_bodies() {
-        let b = parse_error_body(br#"{"error_code":"DCS.4800","error_msg":"bad","error_ext_msg":"x"}"#)
-            .unwrap();
+        let b =
+            parse_error_body(br#"{"error_code":"DCS.4800","error_msg":"bad","error_ext_msg":"x"}"#)
+                .unwrap();
         assert_eq!(b.error_ext_msg.as_deref(), Some("x"));
         let b = parse_error_body(br#"{"errorCode":"APIGW.0301","errorMsg":"m"}"#).unwrap();
         assert_eq!(b.error_code.as_deref(), Some("APIGW.0301"));

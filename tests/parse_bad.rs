@@ -200,14 +200,24 @@ fn list_cases() -> Vec<Case> {
     ]
 }
 
-fn check(c: &Case, result_default: Result<impl std::fmt::Debug, dcs_tasks::DcsError>, result_strict: Result<impl std::fmt::Debug, dcs_tasks::DcsError>) {
+fn check(
+    c: &Case,
+    result_default: Result<impl std::fmt::Debug, dcs_tasks::DcsError>,
+    result_strict: Result<impl std::fmt::Debug, dcs_tasks::DcsError>,
+) {
     let e = result_default.expect_err(c.name);
     assert_eq!(e.code, ErrorCode::InvalidResponse, "{}", c.name);
     assert_eq!(e.path.as_deref(), Some(c.path), "{}: {}", c.name, e.message);
     assert!(e.message.len() < 400, "{}: message too long", c.name);
     let e = result_strict.expect_err(c.name);
     assert_eq!(e.code, ErrorCode::InvalidResponse, "{} (strict)", c.name);
-    assert_eq!(e.path.as_deref(), Some(c.strict_path.unwrap_or(c.path)), "{} (strict): {}", c.name, e.message);
+    assert_eq!(
+        e.path.as_deref(),
+        Some(c.strict_path.unwrap_or(c.path)),
+        "{} (strict): {}",
+        c.name,
+        e.message
+    );
 }
 
 #[test]
@@ -230,20 +240,68 @@ fn bad_progress_responses() {
         case("not an object", "[1]", "$"),
         case("invalid JSON", "{\"progress\":", "$"),
         case("progress a string", r#"{"progress":"50"}"#, "progress"),
-        case("remain_time a fraction", r#"{"remain_time":1.5}"#, "remain_time"),
-        case("step_details an object", r#"{"step_details":{}}"#, "step_details"),
-        case("step not an object", r#"{"step_details":["a"]}"#, "step_details[0]"),
-        case("step_id a string", r#"{"step_details":[{"step_id":"1"}]}"#, "step_details[0].step_id"),
-        case("impossible begin_time", r#"{"step_details":[{"begin_time":"2022-02-30 11:52:24"}]}"#, "step_details[0].begin_time"),
-        case("hour 24 end_time", r#"{"step_details":[{},{"end_time":"2022-09-01 24:00:00"}]}"#, "step_details[1].end_time"),
-        case("sub-steps a string", r#"{"step_details":[{"sub_step_details":""}]}"#, "step_details[0].sub_step_details"),
-        case("sub_step_id a string", r#"{"step_details":[{"sub_step_details":[{"sub_step_id":"1"}]}]}"#, "step_details[0].sub_step_details[0].sub_step_id"),
-        case("detail a number", r#"{"step_details":[{"sub_step_details":[{},{"detail":1}]}]}"#, "step_details[0].sub_step_details[1].detail"),
-        case("duplicate key", r#"{"progress":1,"progress":2}"#, "progress"),
-        case("error_code an object", r#"{"step_details":[{"error_code":{}}]}"#, "step_details[0].error_code"),
+        case(
+            "remain_time a fraction",
+            r#"{"remain_time":1.5}"#,
+            "remain_time",
+        ),
+        case(
+            "step_details an object",
+            r#"{"step_details":{}}"#,
+            "step_details",
+        ),
+        case(
+            "step not an object",
+            r#"{"step_details":["a"]}"#,
+            "step_details[0]",
+        ),
+        case(
+            "step_id a string",
+            r#"{"step_details":[{"step_id":"1"}]}"#,
+            "step_details[0].step_id",
+        ),
+        case(
+            "impossible begin_time",
+            r#"{"step_details":[{"begin_time":"2022-02-30 11:52:24"}]}"#,
+            "step_details[0].begin_time",
+        ),
+        case(
+            "hour 24 end_time",
+            r#"{"step_details":[{},{"end_time":"2022-09-01 24:00:00"}]}"#,
+            "step_details[1].end_time",
+        ),
+        case(
+            "sub-steps a string",
+            r#"{"step_details":[{"sub_step_details":""}]}"#,
+            "step_details[0].sub_step_details",
+        ),
+        case(
+            "sub_step_id a string",
+            r#"{"step_details":[{"sub_step_details":[{"sub_step_id":"1"}]}]}"#,
+            "step_details[0].sub_step_details[0].sub_step_id",
+        ),
+        case(
+            "detail a number",
+            r#"{"step_details":[{"sub_step_details":[{},{"detail":1}]}]}"#,
+            "step_details[0].sub_step_details[1].detail",
+        ),
+        case(
+            "duplicate key",
+            r#"{"progress":1,"progress":2}"#,
+            "progress",
+        ),
+        case(
+            "error_code an object",
+            r#"{"step_details":[{"error_code":{}}]}"#,
+            "step_details[0].error_code",
+        ),
     ];
     for c in &cases {
-        check(c, parse_task_progress(&c.body, DEFAULT), parse_task_progress(&c.body, STRICT));
+        check(
+            c,
+            parse_task_progress(&c.body, DEFAULT),
+            parse_task_progress(&c.body, STRICT),
+        );
     }
 }
 
@@ -252,7 +310,11 @@ fn invalid_json_message_has_the_offset() {
     let e = parse_list_tasks_response(b"{\n  \"task_count\": tru\n}", DEFAULT).unwrap_err();
     assert_eq!(e.path.as_deref(), Some("$"));
     assert!(e.message.contains("line 2"), "{}", e.message);
-    assert!(e.message.contains("line 2 column 17 (byte 18)"), "{}", e.message);
+    assert!(
+        e.message.contains("line 2 column 17 (byte 18)"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]

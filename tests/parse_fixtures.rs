@@ -16,7 +16,10 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn warnings(l: &TaskList) -> Vec<(WarningCode, &str)> {
-    l.warnings.iter().map(|w| (w.code, w.path.as_str())).collect()
+    l.warnings
+        .iter()
+        .map(|w| (w.code, w.path.as_str()))
+        .collect()
 }
 
 fn strict_path(name: &str) -> String {
@@ -37,7 +40,10 @@ fn all_fields_complete_and_typed_in_both_modes() {
     assert_eq!(t.name, "ChangeInstanceSpec");
     assert_eq!(t.status, "SUCCESS");
     assert_eq!(t.user_name.as_deref(), Some("paas_dcs_a00421997_02"));
-    assert_eq!(t.user_id.as_deref(), Some("d53977d1adfb49c5b025ba7d33a13fd7"));
+    assert_eq!(
+        t.user_id.as_deref(),
+        Some("d53977d1adfb49c5b025ba7d33a13fd7")
+    );
     assert_eq!(t.params.as_deref(), Some("{\"new_capacity\":0.25}"));
     assert_eq!(t.created_at.as_deref(), Some("2020-06-17T08:18:06.597Z"));
     assert_eq!(t.updated_at.as_deref(), Some("2020-06-17T08:18:10.106Z"));
@@ -71,11 +77,18 @@ fn all_fields_complete_and_typed_in_both_modes() {
             enable_public_ip: Some(true),
             enable_ssl: Some(false),
             is_only_adjust_charging: Some(false),
-            rename_commands: Some(vec!["flushall".into(), "keys".into(), "h\u{e9}llo \"q\"".into()]),
+            rename_commands: Some(vec![
+                "flushall".into(),
+                "keys".into(),
+                "h\u{e9}llo \"q\"".into()
+            ]),
         }
     );
     let t2 = &list.tasks[1];
-    assert_eq!((t2.name.as_str(), t2.status.as_str()), ("UpdatePort", "EXECUTING"));
+    assert_eq!(
+        (t2.name.as_str(), t2.status.as_str()),
+        ("UpdatePort", "EXECUTING")
+    );
     assert_eq!(t2.created_at.as_deref(), Some("2024-02-29T23:59:59.999Z"));
     assert_eq!(t2.updated_at, None);
     assert_eq!(t2.enable_show, Some(false));
@@ -99,9 +112,13 @@ fn all_fields_complete_and_typed_in_both_modes() {
 
 #[test]
 fn quirk_task_count_number() {
-    let list = parse_list_tasks_response(&fixture("quirk-task-count-number.json"), DEFAULT).unwrap();
+    let list =
+        parse_list_tasks_response(&fixture("quirk-task-count-number.json"), DEFAULT).unwrap();
     assert_eq!(list.task_count, 1);
-    assert_eq!(warnings(&list), vec![(WarningCode::CoercedType, "task_count")]);
+    assert_eq!(
+        warnings(&list),
+        vec![(WarningCode::CoercedType, "task_count")]
+    );
     assert_eq!(strict_path("quirk-task-count-number.json"), "task_count");
 }
 
@@ -117,15 +134,23 @@ fn quirk_capacity_number() {
             (WarningCode::CoercedType, "tasks[0].details.new_capacity"),
         ]
     );
-    assert!(list.to_json().contains(r#""details":{"oldCapacity":2,"newCapacity":4.5}"#));
-    assert_eq!(strict_path("quirk-capacity-number.json"), "tasks[0].details.old_capacity");
+    assert!(list
+        .to_json()
+        .contains(r#""details":{"oldCapacity":2,"newCapacity":4.5}"#));
+    assert_eq!(
+        strict_path("quirk-capacity-number.json"),
+        "tasks[0].details.old_capacity"
+    );
 }
 
 #[test]
 fn quirk_misspelled_cache_mode() {
     let list =
         parse_list_tasks_response(&fixture("quirk-misspelled-cache-mode.json"), DEFAULT).unwrap();
-    assert_eq!(list.tasks[0].details.new_cache_mode.as_deref(), Some("cluster"));
+    assert_eq!(
+        list.tasks[0].details.new_cache_mode.as_deref(),
+        Some("cluster")
+    );
     assert_eq!(
         warnings(&list),
         vec![(WarningCode::RenamedField, "tasks[0].details.new_cahce_mode")]
@@ -164,7 +189,12 @@ fn quirk_timestamp_forms() {
     let times: Vec<(&str, &str)> = list
         .tasks
         .iter()
-        .map(|t| (t.created_at.as_deref().unwrap(), t.updated_at.as_deref().unwrap()))
+        .map(|t| {
+            (
+                t.created_at.as_deref().unwrap(),
+                t.updated_at.as_deref().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         times,
@@ -176,13 +206,21 @@ fn quirk_timestamp_forms() {
     );
     let mut expected = Vec::new();
     let paths: Vec<String> = (0..3)
-        .flat_map(|i| [format!("tasks[{i}].created_at"), format!("tasks[{i}].updated_at")])
+        .flat_map(|i| {
+            [
+                format!("tasks[{i}].created_at"),
+                format!("tasks[{i}].updated_at"),
+            ]
+        })
         .collect();
     for p in &paths {
         expected.push((WarningCode::CoercedType, p.as_str()));
     }
     assert_eq!(warnings(&list), expected);
-    assert_eq!(strict_path("quirk-timestamp-forms.json"), "tasks[0].created_at");
+    assert_eq!(
+        strict_path("quirk-timestamp-forms.json"),
+        "tasks[0].created_at"
+    );
 }
 
 #[test]
@@ -288,7 +326,10 @@ fn progress_fixture() {
             "step_details[1].begin_time",
         ]
     );
-    assert!(p.warnings.iter().all(|w| w.code == WarningCode::CoercedType));
+    assert!(p
+        .warnings
+        .iter()
+        .all(|w| w.code == WarningCode::CoercedType));
     let json = p.to_json();
     let head = concat!(
         r#"{"progress":50,"remainTime":120,"stepDetails":[{"stepId":1,"stepName":"prepare","stepStatus":"FINISH","#,
@@ -307,10 +348,15 @@ fn progress_fixture() {
 
 #[test]
 fn progress_unknown_status_and_field() {
-    let body = br#"{"progress":100,"step_details":[{"step_id":1,"step_status":"SKIPPED","extra":1}]}"#;
+    let body =
+        br#"{"progress":100,"step_details":[{"step_id":1,"step_status":"SKIPPED","extra":1}]}"#;
     let p = parse_task_progress(body, DEFAULT).unwrap();
     assert_eq!(p.step_details[0].step_status.as_deref(), Some("SKIPPED"));
-    let got: Vec<(WarningCode, &str)> = p.warnings.iter().map(|w| (w.code, w.path.as_str())).collect();
+    let got: Vec<(WarningCode, &str)> = p
+        .warnings
+        .iter()
+        .map(|w| (w.code, w.path.as_str()))
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -319,7 +365,10 @@ fn progress_unknown_status_and_field() {
         ]
     );
     let p = parse_task_progress(br#"{"progress":0}"#, STRICT).unwrap();
-    assert_eq!(p.to_json(), r#"{"progress":0,"stepDetails":[],"warnings":[]}"#);
+    assert_eq!(
+        p.to_json(),
+        r#"{"progress":0,"stepDetails":[],"warnings":[]}"#
+    );
 }
 
 #[test]
@@ -344,7 +393,9 @@ fn error_bodies_of_the_three_shapes() {
         parse_error_body(&fixture("error-body-code-message.json")),
         Some(b("DCS.5000", "Internal error."))
     );
-    let with_ext = parse_error_body(br#"{"error_code":"DCS.4800","error_msg":"m","error_ext_msg":"ext"}"#).unwrap();
+    let with_ext =
+        parse_error_body(br#"{"error_code":"DCS.4800","error_msg":"m","error_ext_msg":"ext"}"#)
+            .unwrap();
     assert_eq!(with_ext.error_ext_msg.as_deref(), Some("ext"));
     for not_error in [
         &b""[..],

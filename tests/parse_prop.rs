@@ -9,8 +9,22 @@ use dcs_tasks::{
 };
 use proptest::prelude::*;
 
-const NAMES: &[&str] = &["ChangeInstanceSpec", "BindEip", "UnBindEip", "AddReplica", "EXTEND", "modify"];
-const STATUSES: &[&str] = &["CREATED", "EXECUTING", "SUCCESS", "FAILED", "DELETED", "CANCELLED"];
+const NAMES: &[&str] = &[
+    "ChangeInstanceSpec",
+    "BindEip",
+    "UnBindEip",
+    "AddReplica",
+    "EXTEND",
+    "modify",
+];
+const STATUSES: &[&str] = &[
+    "CREATED",
+    "EXECUTING",
+    "SUCCESS",
+    "FAILED",
+    "DELETED",
+    "CANCELLED",
+];
 /// Up to 9999-12-30, so a +08:00 rendering stays in range.
 const MAX_MS: i64 = 253_402_214_399_999;
 
@@ -111,7 +125,10 @@ fn render(specs: &[Spec], count_as_number: bool, hoist: [bool; 3]) -> (String, u
     let single = specs.len() == 1;
     let mut tasks = Vec::new();
     for s in specs {
-        let mut f = vec![format!(r#""id":{}"#, q(&s.id)), format!(r#""name":{}"#, q(s.name))];
+        let mut f = vec![
+            format!(r#""id":{}"#, q(&s.id)),
+            format!(r#""name":{}"#, q(s.name)),
+        ];
         let mut hoisted = Vec::new();
         let status = format!(r#""status":{}"#, q(s.status));
         if single && hoist[0] {
@@ -123,7 +140,10 @@ fn render(specs: &[Spec], count_as_number: bool, hoist: [bool; 3]) -> (String, u
         if let Some(u) = &s.user_name {
             f.push(format!(r#""user_name":{}"#, q(u)));
         }
-        for (key, t, h) in [("created_at", &s.created, hoist[1]), ("updated_at", &s.updated, hoist[2])] {
+        for (key, t, h) in [
+            ("created_at", &s.created, hoist[1]),
+            ("updated_at", &s.updated, hoist[2]),
+        ] {
             if let Some(t) = t {
                 if !matches!(t.1, TimeForm::Canonical) {
                     quirks += 1;
@@ -139,7 +159,11 @@ fn render(specs: &[Spec], count_as_number: bool, hoist: [bool; 3]) -> (String, u
         }
         let mut d = Vec::new();
         if let Some((v, as_number, exp)) = s.old_capacity {
-            let text = if exp { format!("{v:e}") } else { format!("{v}") };
+            let text = if exp {
+                format!("{v:e}")
+            } else {
+                format!("{v}")
+            };
             if as_number {
                 d.push(format!(r#""old_capacity":{text}"#));
                 quirks += 1;

@@ -14,7 +14,10 @@ fn seed_parses_in_default_mode() {
     assert_eq!(t.name, "ChangeInstanceSpec");
     assert_eq!(t.status, "SUCCESS");
     assert_eq!(t.user_name.as_deref(), Some("paas_dcs_a00421997_02"));
-    assert_eq!(t.user_id.as_deref(), Some("d53977d1adfb49c5b025ba7d33a13fd7"));
+    assert_eq!(
+        t.user_id.as_deref(),
+        Some("d53977d1adfb49c5b025ba7d33a13fd7")
+    );
     assert_eq!(t.created_at.as_deref(), Some("2020-06-17T08:18:06.597Z"));
     assert_eq!(t.updated_at.as_deref(), Some("2020-06-17T08:18:10.106Z"));
     assert_eq!(t.params, None);
@@ -25,8 +28,11 @@ fn seed_parses_in_default_mode() {
     assert_eq!(d.old_cache_mode.as_deref(), Some("single"));
     assert_eq!(d.new_cache_mode.as_deref(), Some("single"));
 
-    let got: Vec<(WarningCode, &str)> =
-        list.warnings.iter().map(|w| (w.code, w.path.as_str())).collect();
+    let got: Vec<(WarningCode, &str)> = list
+        .warnings
+        .iter()
+        .map(|w| (w.code, w.path.as_str()))
+        .collect();
     assert_eq!(
         got,
         vec![
