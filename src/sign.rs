@@ -360,7 +360,8 @@ fn url_err(msg: &str) -> DcsError {
 }
 
 /// Parses `http(s)://host[:port][/path][?query]`. The host is returned as fetch sends it
-/// in `Host`: lower-cased, without the scheme's default port.
+/// in `Host`: lower-cased, without the scheme's default port. (Host names are otherwise
+/// taken literally: write IP literals in their canonical form, `127.0.0.1`, `[::1]`.)
 fn parse_url(url: &str) -> Result<Url<'_>> {
     if url
         .bytes()
@@ -375,9 +376,9 @@ fn parse_url(url: &str) -> Result<Url<'_>> {
         .and_then(|(s, r)| Some((s, r.strip_prefix("//")?)))
         .ok_or_else(|| url_err("must be an absolute http(s) URL"))?;
     let default_port = if scheme.eq_ignore_ascii_case("https") {
-        "443"
+        443
     } else if scheme.eq_ignore_ascii_case("http") {
-        "80"
+        80
     } else {
         return Err(url_err("must use http or https"));
     };
@@ -408,16 +409,18 @@ fn parse_url(url: &str) -> Result<Url<'_>> {
     }
     let mut host = name.to_ascii_lowercase();
     if let Some(p) = port {
-        if p.is_empty()
-            || p.len() > 5
-            || !p.bytes().all(|b| b.is_ascii_digit())
-            || p.bytes().fold(0u32, |n, d| n * 10 + (d - b'0') as u32) > 65535
-        {
-            return Err(url_err("has an invalid port"));
-        }
-        if p != default_port {
-            host.push(':');
-            host.push_str(p);
+        let n = p.bytes().try_fold(0u32, |n, d| {
+            (d.is_ascii_digit() && n <= 65535).then(|| n * 10 + (d - b'0') as u32)
+        });
+        match n {
+            Some(n) if !p.is_empty() && n <= 65535 => {
+                // as the URL parser does: "0443" is 443, and the default port is dropped
+                if n != default_port {
+                    host.push(':');
+                    host.push_str(&n.to_string());
+                }
+            }
+            _ => return Err(url_err("has an invalid port")),
         }
     }
     for seg in path.split('/') {
