@@ -48,7 +48,7 @@ test-wasm-chromium:
 	$(WASM_RUNNER) $(CHROME_ENV) WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --tests
 
 test-mock:
-	node --test tests/mock-dcs/test/
+	MOCK_DCS_REQUIRE_PYSDK=1 node --test tests/mock-dcs/test/
 
 test-pkg:
 	node --test tests/pkg/

@@ -24,16 +24,20 @@ pub fn to_js_error(e: &DcsError) -> JsValue {
     };
     opt("field", &e.field);
     opt("path", &e.path);
-    if let Some(s) = e.status {
-        set(o, "status", &JsValue::from(s));
+    if let Some(h) = &e.http {
+        set(o, "status", &JsValue::from(h.status));
         // HTTP errors always carry these keys (null when the body had none).
         for (k, v) in [
-            ("errorCode", &e.error_code),
-            ("errorMsg", &e.error_msg),
-            ("errorExtMsg", &e.error_ext_msg),
-            ("requestId", &e.request_id),
+            ("errorCode", &h.error_code),
+            ("errorMsg", &h.error_msg),
+            ("errorExtMsg", &h.error_ext_msg),
+            ("requestId", &h.request_id),
         ] {
-            set(o, k, &v.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL));
+            set(
+                o,
+                k,
+                &v.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL),
+            );
         }
     }
     err.into()
@@ -64,7 +68,10 @@ pub(crate) fn to_arg(v: &JsValue) -> Arg {
     } else if Array::is_array(v) {
         Arg::Other("an array".into())
     } else {
-        Arg::Other(format!("a {}", v.js_typeof().as_string().unwrap_or_default()))
+        Arg::Other(format!(
+            "a {}",
+            v.js_typeof().as_string().unwrap_or_default()
+        ))
     }
 }
 
@@ -102,9 +109,9 @@ pub fn request_from_js(v: &JsValue) -> Result<HttpRequest, DcsError> {
         return Err(DcsError::invalid_argument("req", "must be an object"));
     }
     let s = |k: &str| -> Result<String, DcsError> {
-        get(v, k).as_string().ok_or_else(|| {
-            DcsError::invalid_argument(format!("req.{k}"), "must be a string")
-        })
+        get(v, k)
+            .as_string()
+            .ok_or_else(|| DcsError::invalid_argument(format!("req.{k}"), "must be a string"))
     };
     let method = s("method")?;
     let url = s("url")?;
@@ -112,13 +119,12 @@ pub fn request_from_js(v: &JsValue) -> Result<HttpRequest, DcsError> {
     let h = get(v, "headers");
     if h.is_object() {
         // Headers (and Map-likes) iterate as [name, value] pairs; plain objects by entries.
-        let entries: JsValue = if js_sys::Reflect::has(&h, &js_sys::Symbol::iterator().into())
-            .unwrap_or(false)
-        {
-            Array::from(&h).into()
-        } else {
-            Object::entries(h.unchecked_ref()).into()
-        };
+        let entries: JsValue =
+            if js_sys::Reflect::has(&h, &js_sys::Symbol::iterator().into()).unwrap_or(false) {
+                Array::from(&h).into()
+            } else {
+                Object::entries(h.unchecked_ref()).into()
+            };
         for pair in Array::from(&entries).iter() {
             let k = Reflect::get_u32(&pair, 0).ok().and_then(|k| k.as_string());
             let val = Reflect::get_u32(&pair, 1).ok().and_then(|x| x.as_string());
@@ -130,11 +136,19 @@ pub fn request_from_js(v: &JsValue) -> Result<HttpRequest, DcsError> {
                         "must be a string",
                     ))
                 }
-                _ => return Err(DcsError::invalid_argument("req.headers", "must map names to strings")),
+                _ => {
+                    return Err(DcsError::invalid_argument(
+                        "req.headers",
+                        "must map names to strings",
+                    ))
+                }
             }
         }
     } else if !h.is_undefined() && !h.is_null() {
-        return Err(DcsError::invalid_argument("req.headers", "must be an object"));
+        return Err(DcsError::invalid_argument(
+            "req.headers",
+            "must be an object",
+        ));
     }
     Ok(HttpRequest {
         method,
@@ -152,13 +166,14 @@ pub(crate) fn credentials_from_js(v: &JsValue) -> Result<Credentials, DcsError> 
     let ak = s("ak").ok_or_else(|| DcsError::invalid_argument("auth.ak", "must be a string"))?;
     let sk = s("sk").ok_or_else(|| DcsError::invalid_argument("auth.sk", "must be a string"))?;
     let tok = get(v, "securityToken");
-    let token = if tok.is_undefined() || tok.is_null() {
-        None
-    } else {
-        Some(tok.as_string().ok_or_else(|| {
-            DcsError::invalid_argument("auth.securityToken", "must be a string")
-        })?)
-    };
+    let token =
+        if tok.is_undefined() || tok.is_null() {
+            None
+        } else {
+            Some(tok.as_string().ok_or_else(|| {
+                DcsError::invalid_argument("auth.securityToken", "must be a string")
+            })?)
+        };
     Credentials::new(ak, sk, token)
 }
 
@@ -182,7 +197,10 @@ pub(crate) fn parse_options(v: &JsValue) -> Result<ParseOptions, DcsError> {
     let o = options(v, "opts")?;
     let strict = get(&o, "strict");
     if !(strict.is_undefined() || strict.is_null() || strict.as_bool().is_some()) {
-        return Err(DcsError::invalid_argument("opts.strict", "must be a boolean"));
+        return Err(DcsError::invalid_argument(
+            "opts.strict",
+            "must be a boolean",
+        ));
     }
     Ok(ParseOptions {
         strict: strict.as_bool().unwrap_or(false),
@@ -237,7 +255,10 @@ pub fn sign_request(req: JsValue, cred: JsValue, opts: JsValue) -> Result<JsValu
             return Err(DcsError::invalid_argument("opts.date", "must be a Date"));
         };
         if !now.is_finite() || !(0.0..=crate::time::MAX_MS as f64).contains(&now) {
-            return Err(DcsError::invalid_argument("opts.date", "is an invalid Date"));
+            return Err(DcsError::invalid_argument(
+                "opts.date",
+                "is an invalid Date",
+            ));
         }
         crate::sign::sign_request(&r, &c, now as i64).map(|r| request_to_js(&r))
     })())

@@ -78,17 +78,24 @@ fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
         return Ok(Auth::None);
     }
     if !v.is_object() {
-        return Err(DcsError::invalid_argument("auth", "must be { token } or { ak, sk, securityToken? }"));
+        return Err(DcsError::invalid_argument(
+            "auth",
+            "must be { token } or { ak, sk, securityToken? }",
+        ));
     }
     let token = get(v, "token");
     if !token.is_undefined() {
         if !get(v, "ak").is_undefined() || !get(v, "sk").is_undefined() {
-            return Err(DcsError::invalid_argument("auth", "give either token or ak/sk, not both"));
+            return Err(DcsError::invalid_argument(
+                "auth",
+                "give either token or ak/sk, not both",
+            ));
         }
         let t = token
             .as_string()
             .ok_or_else(|| DcsError::invalid_argument("auth.token", "must be a string"))?;
-        if t.is_empty() || t.len() > MAX_TOKEN_LEN || t.bytes().any(|b| b < 0x21 || b > 0x7e) {
+        if t.is_empty() || t.len() > MAX_TOKEN_LEN || t.bytes().any(|b| !(0x21..=0x7e).contains(&b))
+        {
             return Err(DcsError::invalid_argument(
                 "auth.token",
                 "must be a non-empty printable ASCII string without spaces",
@@ -104,7 +111,10 @@ fn parse_headers(v: &JsValue) -> Result<Vec<(String, String)>, DcsError> {
         return Ok(Vec::new());
     }
     if !v.is_object() || Array::is_array(v) {
-        return Err(DcsError::invalid_argument("headers", "must be an object of strings"));
+        return Err(DcsError::invalid_argument(
+            "headers",
+            "must be an object of strings",
+        ));
     }
     let mut out = Vec::new();
     for pair in Object::entries(v.unchecked_ref()).iter() {
@@ -113,7 +123,10 @@ fn parse_headers(v: &JsValue) -> Result<Vec<(String, String)>, DcsError> {
         let val = Reflect_get_str(&pair, 1)
             .ok_or_else(|| DcsError::invalid_argument(&field, "must be a string"))?;
         if !valid_header_name(&k) {
-            return Err(DcsError::invalid_argument(&field, "is not a valid header name"));
+            return Err(DcsError::invalid_argument(
+                &field,
+                "is not a valid header name",
+            ));
         }
         if RESERVED_HEADERS.iter().any(|r| k.eq_ignore_ascii_case(r)) {
             return Err(DcsError::invalid_argument(
@@ -122,7 +135,10 @@ fn parse_headers(v: &JsValue) -> Result<Vec<(String, String)>, DcsError> {
             ));
         }
         if val.len() > 8192 || val.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
-            return Err(DcsError::invalid_argument(&field, "must be one line of at most 8192 bytes"));
+            return Err(DcsError::invalid_argument(
+                &field,
+                "must be one line of at most 8192 bytes",
+            ));
         }
         out.push((k, val));
     }
@@ -131,7 +147,9 @@ fn parse_headers(v: &JsValue) -> Result<Vec<(String, String)>, DcsError> {
 
 #[allow(non_snake_case)]
 fn Reflect_get_str(v: &JsValue, i: u32) -> Option<String> {
-    js_sys::Reflect::get_u32(v, i).ok().and_then(|x| x.as_string())
+    js_sys::Reflect::get_u32(v, i)
+        .ok()
+        .and_then(|x| x.as_string())
 }
 
 impl Inner {
@@ -163,7 +181,11 @@ impl Inner {
 
     /// One call with retries inside `scope`: every attempt is signed afresh. Returns the
     /// 2xx answer, or the error of the last attempt.
-    pub(crate) async fn call(&self, base: &HttpRequest, scope: &Scope) -> Result<RawResponse, DcsError> {
+    pub(crate) async fn call(
+        &self,
+        base: &HttpRequest,
+        scope: &Scope,
+    ) -> Result<RawResponse, DcsError> {
         self.call_with(base, scope, self.retries, false).await
     }
 
@@ -181,7 +203,8 @@ impl Inner {
         let mut skew_retried = false;
         loop {
             let req = self.authorize(base)?;
-            let outcome = fetch::exchange(&fetch_fn, &req, scope, self.timeout_ms, self.max_body).await;
+            let outcome =
+                fetch::exchange(&fetch_fn, &req, scope, self.timeout_ms, self.max_body).await;
             let (retry_after, err) = match outcome {
                 Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
                 Ok(resp) => {
@@ -239,7 +262,12 @@ impl Inner {
     ) -> Result<crate::model::TaskList, DcsError> {
         let req = query::list_request(&self.endpoint, &self.project_id, instance_id, q);
         let resp = self.call(&req, scope).await?;
-        crate::normalize::parse_list_tasks_response(&resp.body, ParseOptions { strict: self.strict })
+        crate::normalize::parse_list_tasks_response(
+            &resp.body,
+            ParseOptions {
+                strict: self.strict,
+            },
+        )
     }
 }
 
@@ -265,8 +293,12 @@ impl DcsClient {
     pub fn new(o: JsValue) -> Result<DcsClient, JsValue> {
         crate::bindings::js_err((|| {
             let o = options(&o, "options")?;
-            let endpoint = query::resolve_endpoint(&to_arg(&get(&o, "endpoint")), &to_arg(&get(&o, "region")))?;
-            let project_id = query::validate_id("projectId", &to_arg(&get(&o, "projectId")))?.to_string();
+            let endpoint = query::resolve_endpoint(
+                &to_arg(&get(&o, "endpoint")),
+                &to_arg(&get(&o, "region")),
+            )?;
+            let project_id =
+                query::validate_id("projectId", &to_arg(&get(&o, "projectId")))?.to_string();
             let auth = parse_auth(&get(&o, "auth"))?;
             let f = get(&o, "fetch");
             let fetch = if f.is_undefined() || f.is_null() {
@@ -277,8 +309,20 @@ impl DcsClient {
                         .map_err(|_| DcsError::invalid_argument("fetch", "must be a function"))?,
                 )
             };
-            let timeout_ms = int_option(&o, "timeoutMs", 1, policy::MAX_TIMEOUT_MS, policy::DEFAULT_TIMEOUT_MS)?;
-            let retries = int_option(&o, "retries", 0, policy::MAX_RETRIES, policy::DEFAULT_RETRIES)?;
+            let timeout_ms = int_option(
+                &o,
+                "timeoutMs",
+                1,
+                policy::MAX_TIMEOUT_MS,
+                policy::DEFAULT_TIMEOUT_MS,
+            )?;
+            let retries = int_option(
+                &o,
+                "retries",
+                0,
+                policy::MAX_RETRIES,
+                policy::DEFAULT_RETRIES,
+            )?;
             let strict = get(&o, "strict");
             if !(strict.is_undefined() || strict.is_null() || strict.as_bool().is_some()) {
                 return Err(DcsError::invalid_argument("strict", "must be a boolean"));
@@ -308,7 +352,8 @@ impl DcsClient {
             let id = query::validate_id("instanceId", &to_arg(&instance_id))?.to_string();
             let q = options(&q, "q")?;
             let a = |k: &str| to_arg(&get(&q, k));
-            let lq = ListQuery::validate(&a("offset"), &a("limit"), &a("startTime"), &a("endTime"))?;
+            let lq =
+                ListQuery::validate(&a("offset"), &a("limit"), &a("startTime"), &a("endTime"))?;
             Ok((id, lq, call_signal(&o)?))
         })();
         let (id, lq, signal) = match prep {
@@ -318,14 +363,22 @@ impl DcsClient {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let scope = Scope::new(signal, inner.timeout_ms);
-            let list = inner.list_page(&id, &lq, &scope).await.map_err(|e| to_js_error(&e))?;
+            let list = inner
+                .list_page(&id, &lq, &scope)
+                .await
+                .map_err(|e| to_js_error(&e))?;
             json_to_js(&list.to_json())
         })
     }
 
     /// `showTaskProgress(instanceId, taskId, o?) -> Promise<TaskProgress>`
     #[wasm_bindgen(js_name = showTaskProgress)]
-    pub fn show_task_progress(&self, instance_id: JsValue, task_id: JsValue, o: JsValue) -> Promise {
+    pub fn show_task_progress(
+        &self,
+        instance_id: JsValue,
+        task_id: JsValue,
+        o: JsValue,
+    ) -> Promise {
         self.task_call(instance_id, task_id, o, false)
     }
 
@@ -335,7 +388,13 @@ impl DcsClient {
         self.task_call(instance_id, task_id, o, true)
     }
 
-    fn task_call(&self, instance_id: JsValue, task_id: JsValue, o: JsValue, delete: bool) -> Promise {
+    fn task_call(
+        &self,
+        instance_id: JsValue,
+        task_id: JsValue,
+        o: JsValue,
+        delete: bool,
+    ) -> Promise {
         let prep = (|| {
             let id = query::validate_id("instanceId", &to_arg(&instance_id))?.to_string();
             let task = query::validate_id("taskId", &to_arg(&task_id))?.to_string();
@@ -357,8 +416,13 @@ impl DcsClient {
             if delete {
                 return Ok(JsValue::UNDEFINED);
             }
-            let p = crate::normalize::parse_task_progress(&resp.body, ParseOptions { strict: inner.strict })
-                .map_err(|e| to_js_error(&e))?;
+            let p = crate::normalize::parse_task_progress(
+                &resp.body,
+                ParseOptions {
+                    strict: inner.strict,
+                },
+            )
+            .map_err(|e| to_js_error(&e))?;
             json_to_js(&p.to_json())
         })
     }
@@ -366,27 +430,39 @@ impl DcsClient {
     /// `listAllTasks(instanceId, q?, o?) -> AsyncIterable<Task>`: argument errors throw
     /// at once; fetch and parse errors reject `next()`.
     #[wasm_bindgen(js_name = listAllTasks)]
-    pub fn list_all_tasks(&self, instance_id: JsValue, q: JsValue, o: JsValue) -> Result<JsValue, JsValue> {
+    pub fn list_all_tasks(
+        &self,
+        instance_id: JsValue,
+        q: JsValue,
+        o: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let all = crate::bindings::js_err((|| {
             let id = query::validate_id("instanceId", &to_arg(&instance_id))?.to_string();
             let q = options(&q, "q")?;
             let a = |k: &str| to_arg(&get(&q, k));
             let page_size = query::validate_int("pageSize", &a("pageSize"), 1, query::MAX_LIMIT)?
                 .unwrap_or(DEFAULT_PAGE_SIZE);
-            let lq = ListQuery::validate(&Arg::Absent, &Arg::Absent, &a("startTime"), &a("endTime"))?;
+            let lq =
+                ListQuery::validate(&Arg::Absent, &Arg::Absent, &a("startTime"), &a("endTime"))?;
             let o = options(&o, "o")?;
             let signal = signal_arg(&get(&o, "signal"), "o.signal")?;
             let on_page = get(&o, "onPage");
-            let on_page = if on_page.is_undefined() || on_page.is_null() {
-                None
-            } else {
-                Some(
-                    on_page
-                        .dyn_into::<Function>()
-                        .map_err(|_| DcsError::invalid_argument("o.onPage", "must be a function"))?,
-                )
-            };
-            Ok(ListAll::new(self.inner.clone(), id, lq, page_size, signal, on_page))
+            let on_page =
+                if on_page.is_undefined() || on_page.is_null() {
+                    None
+                } else {
+                    Some(on_page.dyn_into::<Function>().map_err(|_| {
+                        DcsError::invalid_argument("o.onPage", "must be a function")
+                    })?)
+                };
+            Ok(ListAll::new(
+                self.inner.clone(),
+                id,
+                lq,
+                page_size,
+                signal,
+                on_page,
+            ))
         })())?;
         Ok(all.into_iterator())
     }
@@ -583,7 +659,9 @@ impl ListAll {
 
     fn cancelled(&self) -> Option<DcsError> {
         if self.caller.as_ref().map(|s| s.aborted()).unwrap_or(false) {
-            Some(DcsError::aborted("the operation was aborted by the caller's signal"))
+            Some(DcsError::aborted(
+                "the operation was aborted by the caller's signal",
+            ))
         } else {
             None
         }
@@ -605,7 +683,10 @@ impl ListAll {
                 return Ok(result(JsValue::UNDEFINED, true));
             };
             let parsed = json_to_js(&d.list.to_json()).map_err(|_| {
-                DcsError::invalid_response("$", "normalized page did not round-trip through JSON.parse")
+                DcsError::invalid_response(
+                    "$",
+                    "normalized page did not round-trip through JSON.parse",
+                )
             })?;
             self.buffer
                 .borrow_mut()

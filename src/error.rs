@@ -49,11 +49,18 @@ pub struct DcsError {
     pub field: Option<String>,
     /// INVALID_RESPONSE: the wire path, e.g. `tasks[3].details.old_port` (`$` for the whole body).
     pub path: Option<String>,
-    /// HTTP_ERROR fields.
-    pub status: Option<u16>,
+    /// HTTP_ERROR: what the service answered (boxed: errors stay small on the happy path).
+    pub http: Option<Box<HttpInfo>>,
+}
+
+/// The details of an `HTTP_ERROR`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpInfo {
+    pub status: u16,
     pub error_code: Option<String>,
     pub error_msg: Option<String>,
     pub error_ext_msg: Option<String>,
+    /// From the `X-Request-Id` response header.
     pub request_id: Option<String>,
 }
 
@@ -64,11 +71,7 @@ impl DcsError {
             message,
             field: None,
             path: None,
-            status: None,
-            error_code: None,
-            error_msg: None,
-            error_ext_msg: None,
-            request_id: None,
+            http: None,
         }
     }
 
@@ -127,12 +130,24 @@ impl DcsError {
             message.push(')');
         }
         let mut e = Self::with(ErrorCode::HttpError, message);
-        e.status = Some(status);
-        e.error_code = error_code;
-        e.error_msg = error_msg;
-        e.error_ext_msg = error_ext_msg;
-        e.request_id = request_id;
+        e.http = Some(Box::new(HttpInfo {
+            status,
+            error_code,
+            error_msg,
+            error_ext_msg,
+            request_id,
+        }));
         e
+    }
+
+    /// The HTTP status of an `HTTP_ERROR`.
+    pub fn status(&self) -> Option<u16> {
+        self.http.as_ref().map(|h| h.status)
+    }
+
+    /// The service's request ID, when it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.http.as_ref().and_then(|h| h.request_id.as_deref())
     }
 }
 

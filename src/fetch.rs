@@ -163,7 +163,9 @@ impl Scope {
     /// over the deadline when both happened.
     pub fn cancelled(&self, timeout_ms: u32) -> Option<DcsError> {
         if self.caller.as_ref().map(|s| s.aborted()).unwrap_or(false) {
-            Some(DcsError::aborted("the operation was aborted by the caller's signal"))
+            Some(DcsError::aborted(
+                "the operation was aborted by the caller's signal",
+            ))
         } else if self.timed_out.get() || self.controller.signal().aborted() {
             Some(DcsError::timeout(format!(
                 "no answer within timeoutMs ({timeout_ms} ms)"
@@ -275,7 +277,10 @@ pub async fn exchange(
         }
         return Err(DcsError::invalid_response(
             "$",
-            format!("response body of {} bytes is over the {max_body}-byte limit", content_length.unwrap_or(0)),
+            format!(
+                "response body of {} bytes is over the {max_body}-byte limit",
+                content_length.unwrap_or(0)
+            ),
         ));
     }
     let ab = get(&resp, "arrayBuffer");
@@ -292,7 +297,10 @@ pub async fn exchange(
     if bytes.length() as usize > max_body {
         return Err(DcsError::invalid_response(
             "$",
-            format!("response body of {} bytes is over the {max_body}-byte limit", bytes.length()),
+            format!(
+                "response body of {} bytes is over the {max_body}-byte limit",
+                bytes.length()
+            ),
         ));
     }
     Ok(RawResponse {
@@ -309,5 +317,7 @@ pub async fn exchange(
 pub fn global_fetch() -> Result<Function, DcsError> {
     get(&js_sys::global(), "fetch")
         .dyn_into::<Function>()
-        .map_err(|_| DcsError::network("this runtime has no global fetch; pass `fetch` in the options"))
+        .map_err(|_| {
+            DcsError::network("this runtime has no global fetch; pass `fetch` in the options")
+        })
 }

@@ -10,7 +10,9 @@ pub mod error;
 pub mod json;
 pub mod model;
 pub mod normalize;
+pub mod policy;
 pub mod query;
+pub mod route;
 pub mod sign;
 pub mod time;
 
@@ -19,3 +21,13 @@ pub use model::{ParseOptions, Task, TaskDetails, TaskList, TaskProgress, Warning
 pub use normalize::{parse_error_body, parse_list_tasks_response, parse_task_progress, ErrorBody};
 pub use query::{build_list_tasks_request, Arg, HttpRequest, ListTasksInput};
 pub use sign::{sign_request, Credentials};
+
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub mod bindings;
+#[cfg(target_arch = "wasm32")]
+pub mod client;
+#[cfg(target_arch = "wasm32")]
+pub mod fetch;
+#[cfg(target_arch = "wasm32")]
+pub mod proxy;

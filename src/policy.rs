@@ -123,7 +123,13 @@ fn excerpt(body: &[u8]) -> String {
 /// excerpt of a body that is not one (an HTML 502 page).
 pub fn http_error(status: u16, body: &[u8], request_id: Option<String>) -> DcsError {
     match parse_error_body(body) {
-        Some(b) => DcsError::http(status, b.error_code, b.error_msg, b.error_ext_msg, request_id),
+        Some(b) => DcsError::http(
+            status,
+            b.error_code,
+            b.error_msg,
+            b.error_ext_msg,
+            request_id,
+        ),
         None => {
             let mut e = DcsError::http(status, None, None, None, request_id);
             let ex = excerpt(body);
@@ -357,23 +363,20 @@ mod tests {
             br#"{"error_code":"DCS.4800","error_msg":"bad","error_ext_msg":null}"#,
             Some("rid".into()),
         );
-        assert_eq!(e.status, Some(400));
-        assert_eq!(e.error_code.as_deref(), Some("DCS.4800"));
-        assert_eq!(e.error_msg.as_deref(), Some("bad"));
-        assert_eq!(e.error_ext_msg, None);
-        assert_eq!(e.request_id.as_deref(), Some("rid"));
+        let h = e.http.as_ref().unwrap();
+        assert_eq!(h.status, 400);
+        assert_eq!(h.error_code.as_deref(), Some("DCS.4800"));
+        assert_eq!(h.error_msg.as_deref(), Some("bad"));
+        assert_eq!(h.error_ext_msg, None);
+        assert_eq!(e.request_id(), Some("rid"));
         let e = http_error(
             502,
             b"<html><head><title>502 Bad Gateway</title></head>\n<body><h1>502 Bad Gateway</h1></body></html>",
             None,
         );
-        assert_eq!(e.status, Some(502));
-        assert_eq!(e.error_code, None);
-        assert!(
-            e.message.contains("502 Bad Gateway"),
-            "{}",
-            e.message
-        );
+        assert_eq!(e.status(), Some(502));
+        assert_eq!(e.http.as_ref().unwrap().error_code, None);
+        assert!(e.message.contains("502 Bad Gateway"), "{}", e.message);
         assert!(!e.message.contains('<'));
     }
 }

@@ -58,7 +58,11 @@ impl LogLine {
         s.push_str(",\"path\":");
         json::write_str(&mut s, &self.path);
         s.push_str(&format!(",\"status\":{status},\"ms\":{}", ms.round()));
-        for (k, v) in [("code", &self.code), ("requestId", &self.request_id), ("note", &self.note)] {
+        for (k, v) in [
+            ("code", &self.code),
+            ("requestId", &self.request_id),
+            ("note", &self.note),
+        ] {
             if let Some(v) = v {
                 s.push_str(",\"");
                 s.push_str(k);
@@ -75,14 +79,19 @@ fn header(req: &JsValue, name: &str) -> Option<String> {
     let headers = get(req, "headers");
     let f = get(&headers, "get");
     let f: &Function = f.dyn_ref()?;
-    f.call1(&headers, &JsValue::from_str(name)).ok().and_then(|v| v.as_string())
+    f.call1(&headers, &JsValue::from_str(name))
+        .ok()
+        .and_then(|v| v.as_string())
 }
 
 /// Splits `scheme://host[:port]/path?query` into the origin and the raw target.
 fn split_url(url: &str) -> (String, String) {
     let after_scheme = url.find("://").map(|i| i + 3).unwrap_or(0);
     match url[after_scheme..].find('/') {
-        Some(i) => (url[..after_scheme + i].to_string(), url[after_scheme + i..].to_string()),
+        Some(i) => (
+            url[..after_scheme + i].to_string(),
+            url[after_scheme + i..].to_string(),
+        ),
         None => (url.to_string(), "/".to_string()),
     }
 }
@@ -122,10 +131,13 @@ impl Out {
     }
 
     fn into_response(mut self, cors: Option<&str>) -> JsValue {
-        self.headers.push(("X-Content-Type-Options", "nosniff".into()));
+        self.headers
+            .push(("X-Content-Type-Options", "nosniff".into()));
         if let Some(o) = cors {
-            self.headers.push(("Access-Control-Allow-Origin", o.to_string()));
-            self.headers.push(("Access-Control-Expose-Headers", "X-Request-Id, ETag".into()));
+            self.headers
+                .push(("Access-Control-Allow-Origin", o.to_string()));
+            self.headers
+                .push(("Access-Control-Expose-Headers", "X-Request-Id, ETag".into()));
         }
         self.headers.push(("Vary", "Origin".into()));
         let h: JsValue = Object::new().into();
@@ -168,17 +180,19 @@ fn upstream_error(e: &DcsError) -> Out {
     let (status, code) = match e.code {
         ErrorCode::Timeout => (504, "UPSTREAM_TIMEOUT"),
         ErrorCode::Network => (502, "UPSTREAM_UNREACHABLE"),
-        ErrorCode::InvalidResponse if e.message.contains("-byte limit") => (502, "UPSTREAM_TOO_LARGE"),
+        ErrorCode::InvalidResponse if e.message.contains("-byte limit") => {
+            (502, "UPSTREAM_TOO_LARGE")
+        }
         ErrorCode::InvalidResponse => (502, "INVALID_RESPONSE"),
         ErrorCode::HttpError => {
-            let s = e.status.unwrap_or(502);
+            let s = e.status().unwrap_or(502);
             (if s >= 500 { 502 } else { s }, "HTTP_ERROR")
         }
         _ => (502, "UPSTREAM_ERROR"),
     };
-    let mut o = Out::error(status, code, &e.message, e.request_id.as_deref());
-    if let Some(r) = &e.request_id {
-        o.headers.push(("X-Request-Id", r.clone()));
+    let mut o = Out::error(status, code, &e.message, e.request_id());
+    if let Some(r) = e.request_id() {
+        o.headers.push(("X-Request-Id", r.to_string()));
     }
     o
 }
@@ -192,7 +206,8 @@ fn cacheable(status: u16, body: Vec<u8>, content_type: String, if_none_match: Op
         headers: vec![("Content-Type", content_type)],
     };
     if status == 200 {
-        o.headers.push(("Cache-Control", "private, max-age=5".into()));
+        o.headers
+            .push(("Cache-Control", "private, max-age=5".into()));
         if route::etag_matches(if_none_match, &tag) {
             o.status = 304;
             o.body = None;
@@ -209,32 +224,61 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
     let url = get(req, "url").as_string().unwrap_or_default();
     let (own_origin, target) = split_url(&url);
     log.method = method.clone();
-    log.path = target.split('?').next().unwrap_or("").chars().take(200).collect();
+    log.path = target
+        .split('?')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect();
     log.route = "unrouted";
     let cfg = match ProxyConfig::from_env(|k| get(env, k).as_string()) {
         Ok(c) => c,
         Err(e) => {
             log.code = Some("CONFIG_ERROR".into());
             log.note = Some(e.message.clone());
-            return Out::error(500, "CONFIG_ERROR", &format!("proxy misconfigured: {}", e.message), None)
-                .into_response(None);
+            return Out::error(
+                500,
+                "CONFIG_ERROR",
+                &format!("proxy misconfigured: {}", e.message),
+                None,
+            )
+            .into_response(None);
         }
     };
     // CORS: only configured origins (and our own) get CORS headers; a foreign Origin is refused.
     let origin = header(req, "origin");
-    let cors = origin.as_deref().filter(|o| cfg.origin_allowed(o, &own_origin));
+    let cors = origin
+        .as_deref()
+        .filter(|o| cfg.origin_allowed(o, &own_origin));
     if origin.is_some() && cors.is_none() {
         log.code = Some("FORBIDDEN_ORIGIN".into());
-        return Out::error(403, "FORBIDDEN_ORIGIN", "this origin is not in ALLOWED_ORIGINS", None).into_response(None);
+        return Out::error(
+            403,
+            "FORBIDDEN_ORIGIN",
+            "this origin is not in ALLOWED_ORIGINS",
+            None,
+        )
+        .into_response(None);
     }
     if method == "OPTIONS" {
         log.route = "preflight";
-        let mut o = Out { status: 204, body: None, headers: Vec::new() };
-        let methods = if cfg.enable_delete { "GET, DELETE, OPTIONS" } else { "GET, OPTIONS" };
-        o.headers.push(("Access-Control-Allow-Methods", methods.into()));
+        let mut o = Out {
+            status: 204,
+            body: None,
+            headers: Vec::new(),
+        };
+        let methods = if cfg.enable_delete {
+            "GET, DELETE, OPTIONS"
+        } else {
+            "GET, OPTIONS"
+        };
+        o.headers
+            .push(("Access-Control-Allow-Methods", methods.into()));
         o.headers.push((
             "Access-Control-Allow-Headers",
-            "Authorization, Content-Type, X-Project-Id, X-Auth-Token, X-Sdk-Date, X-Security-Token".into(),
+            "Authorization, Content-Type, X-Project-Id, X-Auth-Token, X-Sdk-Date, X-Security-Token"
+                .into(),
         ));
         o.headers.push(("Access-Control-Max-Age", "600".into()));
         return o.into_response(cors);
@@ -267,24 +311,43 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
                         return resp;
                     }
                 }
-                return Out::error(502, "ASSETS_ERROR", "the static file service failed", None).into_response(cors);
+                return Out::error(502, "ASSETS_ERROR", "the static file service failed", None)
+                    .into_response(cors);
             }
-            return Out::error(404, "NOT_FOUND", "no such route (static files are not configured)", None)
-                .into_response(cors);
+            return Out::error(
+                404,
+                "NOT_FOUND",
+                "no such route (static files are not configured)",
+                None,
+            )
+            .into_response(cors);
         }
         _ => {}
     }
-    if !cfg.caller_authorized(header(req, "authorization").as_deref(), header(req, "x-auth-token").as_deref()) {
+    if !cfg.caller_authorized(
+        header(req, "authorization").as_deref(),
+        header(req, "x-auth-token").as_deref(),
+    ) {
         log.code = Some("UNAUTHORIZED".into());
-        let mut o = Out::error(401, "UNAUTHORIZED", "send Authorization: Bearer <PROXY_TOKEN>", None);
+        let mut o = Out::error(
+            401,
+            "UNAUTHORIZED",
+            "send Authorization: Bearer <PROXY_TOKEN>",
+            None,
+        );
         o.headers.push(("WWW-Authenticate", "Bearer".into()));
         return o.into_response(cors);
     }
     if let Some(i) = r.instance() {
         if !cfg.instance_allowed(i) {
             log.code = Some("FORBIDDEN_INSTANCE".into());
-            return Out::error(403, "FORBIDDEN_INSTANCE", "this instance is not in ALLOWED_INSTANCES", None)
-                .into_response(cors);
+            return Out::error(
+                403,
+                "FORBIDDEN_INSTANCE",
+                "this instance is not in ALLOWED_INSTANCES",
+                None,
+            )
+            .into_response(cors);
         }
     }
     let inner = inner_for(&cfg);
@@ -301,18 +364,25 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
             Out::json(200, s)
         }
         Route::MirrorList { instance, query } => {
-            let base = crate::query::list_request(&cfg.endpoint, &cfg.project_id, &instance, &query);
+            let base =
+                crate::query::list_request(&cfg.endpoint, &cfg.project_id, &instance, &query);
             mirror(&inner, &base, if_none_match.as_deref(), true, log).await
         }
         Route::MirrorProgress { instance, task } => {
-            let base = crate::query::progress_request(&cfg.endpoint, &cfg.project_id, &instance, &task);
+            let base =
+                crate::query::progress_request(&cfg.endpoint, &cfg.project_id, &instance, &task);
             mirror(&inner, &base, None, false, log).await
         }
         Route::MirrorDelete { instance, task } => {
-            let base = crate::query::delete_request(&cfg.endpoint, &cfg.project_id, &instance, &task);
+            let base =
+                crate::query::delete_request(&cfg.endpoint, &cfg.project_id, &instance, &task);
             mirror(&inner, &base, None, false, log).await
         }
-        Route::ApiList { instance, query, all } => {
+        Route::ApiList {
+            instance,
+            query,
+            all,
+        } => {
             let result = if all {
                 list_all(&inner, &instance, &query).await
             } else {
@@ -328,14 +398,15 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
                 ),
                 Err(e) => {
                     log.code = Some(e.code.as_str().into());
-                    log.request_id = e.request_id.clone();
+                    log.request_id = e.request_id().map(str::to_string);
                     upstream_error(&e)
                 }
             }
         }
         Route::ApiProgress { instance, task } => {
             let scope = Scope::new(None, inner.timeout_ms);
-            let base = crate::query::progress_request(&cfg.endpoint, &cfg.project_id, &instance, &task);
+            let base =
+                crate::query::progress_request(&cfg.endpoint, &cfg.project_id, &instance, &task);
             let res = match inner.call(&base, &scope).await {
                 Ok(resp) => crate::normalize::parse_task_progress(&resp.body, Default::default()),
                 Err(e) => Err(e),
@@ -348,7 +419,7 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
                 }
                 Err(e) => {
                     log.code = Some(e.code.as_str().into());
-                    log.request_id = e.request_id.clone();
+                    log.request_id = e.request_id().map(str::to_string);
                     upstream_error(&e)
                 }
             }
@@ -364,12 +435,21 @@ fn unreachable_route() -> Out {
 
 /// Sends a mirror request signed with the proxy's credentials and passes the answer
 /// back: status, body, `Content-Type` and `X-Request-Id` unchanged.
-async fn mirror(inner: &Inner, base: &crate::query::HttpRequest, inm: Option<&str>, list: bool, log: &mut LogLine) -> Out {
+async fn mirror(
+    inner: &Inner,
+    base: &crate::query::HttpRequest,
+    inm: Option<&str>,
+    list: bool,
+    log: &mut LogLine,
+) -> Out {
     let scope = Scope::new(None, inner.timeout_ms);
     match inner.call_with(base, &scope, 0, true).await {
         Ok(resp) => {
             log.request_id = resp.request_id.clone();
-            let ct = resp.content_type.clone().unwrap_or_else(|| "application/json".into());
+            let ct = resp
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "application/json".into());
             let mut o = if list {
                 cacheable(resp.status, resp.body, ct, inm)
             } else {
@@ -392,13 +472,27 @@ async fn mirror(inner: &Inner, base: &crate::query::HttpRequest, inm: Option<&st
 }
 
 /// `all=1`: every page (bounded by [`route::MAX_ALL_TASKS`]) merged into one list.
-async fn list_all(inner: &Rc<Inner>, instance: &str, q: &crate::query::ListQuery) -> Result<TaskList, DcsError> {
+async fn list_all(
+    inner: &Rc<Inner>,
+    instance: &str,
+    q: &crate::query::ListQuery,
+) -> Result<TaskList, DcsError> {
     let page_size = q.limit.unwrap_or(crate::client::DEFAULT_PAGE_SIZE);
     let mut base = q.clone();
     base.offset = None;
     base.limit = None;
-    let pager = Pager::new(inner.clone(), instance.to_string(), base, page_size, route::MAX_ALL_TASKS);
-    let mut out = TaskList { task_count: 0, tasks: Vec::new(), warnings: Vec::<Warning>::new() };
+    let pager = Pager::new(
+        inner.clone(),
+        instance.to_string(),
+        base,
+        page_size,
+        route::MAX_ALL_TASKS,
+    );
+    let mut out = TaskList {
+        task_count: 0,
+        tasks: Vec::new(),
+        warnings: Vec::<Warning>::new(),
+    };
     while let Some(d) = pager.next().await? {
         out.task_count = d.total;
         out.tasks.extend(d.list.tasks);

@@ -39,14 +39,20 @@ pub struct ProxyConfig {
 impl core::fmt::Debug for ProxyConfig {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ProxyConfig")
-            .field("auth", &match self.auth {
-                UpstreamAuth::AkSk(ref c) => format!("{c:?}"),
-                UpstreamAuth::Token(_) => "Token([redacted])".to_string(),
-            })
+            .field(
+                "auth",
+                &match self.auth {
+                    UpstreamAuth::AkSk(ref c) => format!("{c:?}"),
+                    UpstreamAuth::Token(_) => "Token([redacted])".to_string(),
+                },
+            )
             .field("project_id", &self.project_id)
             .field("endpoint", &self.endpoint.base_url())
             .field("allowed_origins", &self.allowed_origins)
-            .field("proxy_token", &self.proxy_token.as_ref().map(|_| "[redacted]"))
+            .field(
+                "proxy_token",
+                &self.proxy_token.as_ref().map(|_| "[redacted]"),
+            )
             .field("allowed_instances", &self.allowed_instances)
             .field("enable_delete", &self.enable_delete)
             .finish()
@@ -84,12 +90,21 @@ fn flag(variable: &'static str, v: Option<String>) -> Result<bool, ConfigError> 
     }
 }
 
-fn number(variable: &'static str, v: Option<String>, min: u64, max: u64, default: u64) -> Result<u64, ConfigError> {
+fn number(
+    variable: &'static str,
+    v: Option<String>,
+    min: u64,
+    max: u64,
+    default: u64,
+) -> Result<u64, ConfigError> {
     match v {
         None => Ok(default),
         Some(s) => match s.trim().parse::<u64>() {
             Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(cfg_err(variable, format!("must be an integer from {min} to {max}"))),
+            _ => Err(cfg_err(
+                variable,
+                format!("must be an integer from {min} to {max}"),
+            )),
         },
     }
 }
@@ -97,7 +112,10 @@ fn number(variable: &'static str, v: Option<String>, min: u64, max: u64, default
 fn origin_ok(o: &str) -> bool {
     (o.starts_with("https://") || o.starts_with("http://"))
         && !o.ends_with('/')
-        && o.split("://").nth(1).map(|h| !h.is_empty() && !h.contains('/')).unwrap_or(false)
+        && o.split("://")
+            .nth(1)
+            .map(|h| !h.is_empty() && !h.contains('/'))
+            .unwrap_or(false)
         && o.bytes().all(|b| b.is_ascii_graphic())
 }
 
@@ -107,16 +125,32 @@ impl ProxyConfig {
         let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
         let project_id = get("HUAWEICLOUD_SDK_PROJECT_ID")
             .ok_or_else(|| cfg_err("HUAWEICLOUD_SDK_PROJECT_ID", "is not set"))?;
-        query::check_id("HUAWEICLOUD_SDK_PROJECT_ID", &project_id)
-            .map_err(|_| cfg_err("HUAWEICLOUD_SDK_PROJECT_ID", "must be 1-64 characters of A-Z a-z 0-9 - _"))?;
+        query::check_id("HUAWEICLOUD_SDK_PROJECT_ID", &project_id).map_err(|_| {
+            cfg_err(
+                "HUAWEICLOUD_SDK_PROJECT_ID",
+                "must be 1-64 characters of A-Z a-z 0-9 - _",
+            )
+        })?;
         let endpoint = match (get("DCS_ENDPOINT"), get("DCS_REGION")) {
-            (Some(e), _) => endpoint::parse_endpoint(e.trim())
-                .map_err(|e| cfg_err("DCS_ENDPOINT", e.message.trim_start_matches("endpoint: ").to_string()))?,
-            (None, Some(r)) => endpoint::region_endpoint(r.trim())
-                .map_err(|_| cfg_err("DCS_REGION", "is not a known DCS region (set DCS_ENDPOINT instead)"))?,
+            (Some(e), _) => endpoint::parse_endpoint(e.trim()).map_err(|e| {
+                cfg_err(
+                    "DCS_ENDPOINT",
+                    e.message.trim_start_matches("endpoint: ").to_string(),
+                )
+            })?,
+            (None, Some(r)) => endpoint::region_endpoint(r.trim()).map_err(|_| {
+                cfg_err(
+                    "DCS_REGION",
+                    "is not a known DCS region (set DCS_ENDPOINT instead)",
+                )
+            })?,
             (None, None) => return Err(cfg_err("DCS_REGION", "or DCS_ENDPOINT must be set")),
         };
-        let auth = match (get("HUAWEICLOUD_SDK_AK"), get("HUAWEICLOUD_SDK_SK"), get("DCS_AUTH_TOKEN")) {
+        let auth = match (
+            get("HUAWEICLOUD_SDK_AK"),
+            get("HUAWEICLOUD_SDK_SK"),
+            get("DCS_AUTH_TOKEN"),
+        ) {
             (Some(ak), Some(sk), _) => {
                 let token = get("HUAWEICLOUD_SDK_SECURITY_TOKEN");
                 UpstreamAuth::AkSk(Credentials::new(ak, sk, token).map_err(|e| {
@@ -128,11 +162,24 @@ impl ProxyConfig {
                     cfg_err(var, "is not a valid credential")
                 })?)
             }
-            (Some(_), None, _) => return Err(cfg_err("HUAWEICLOUD_SDK_SK", "is not set (HUAWEICLOUD_SDK_AK is)")),
-            (None, Some(_), _) => return Err(cfg_err("HUAWEICLOUD_SDK_AK", "is not set (HUAWEICLOUD_SDK_SK is)")),
+            (Some(_), None, _) => {
+                return Err(cfg_err(
+                    "HUAWEICLOUD_SDK_SK",
+                    "is not set (HUAWEICLOUD_SDK_AK is)",
+                ))
+            }
+            (None, Some(_), _) => {
+                return Err(cfg_err(
+                    "HUAWEICLOUD_SDK_AK",
+                    "is not set (HUAWEICLOUD_SDK_SK is)",
+                ))
+            }
             (None, None, Some(t)) => {
                 if t.bytes().any(|b| !(0x21..=0x7e).contains(&b)) {
-                    return Err(cfg_err("DCS_AUTH_TOKEN", "must be printable ASCII without spaces"));
+                    return Err(cfg_err(
+                        "DCS_AUTH_TOKEN",
+                        "must be printable ASCII without spaces",
+                    ));
                 }
                 UpstreamAuth::Token(t)
             }
@@ -154,7 +201,10 @@ impl ProxyConfig {
         let proxy_token = get("PROXY_TOKEN");
         if let Some(t) = &proxy_token {
             if t.len() < 16 || t.bytes().any(|b| !(0x21..=0x7e).contains(&b)) {
-                return Err(cfg_err("PROXY_TOKEN", "must be at least 16 printable ASCII characters"));
+                return Err(cfg_err(
+                    "PROXY_TOKEN",
+                    "must be at least 16 printable ASCII characters",
+                ));
             }
         }
         let allowed_instances = match get("ALLOWED_INSTANCES") {
@@ -162,7 +212,10 @@ impl ProxyConfig {
             Some(v) => {
                 let l = list(&v);
                 if l.is_empty() || l.iter().any(|i| query::check_id("x", i).is_err()) {
-                    return Err(cfg_err("ALLOWED_INSTANCES", "must be a comma-separated list of instance IDs"));
+                    return Err(cfg_err(
+                        "ALLOWED_INSTANCES",
+                        "must be a comma-separated list of instance IDs",
+                    ));
                 }
                 Some(l)
             }
@@ -170,7 +223,8 @@ impl ProxyConfig {
         let demo_instance = match get("DEMO_INSTANCE") {
             None => None,
             Some(d) => {
-                query::check_id("x", &d).map_err(|_| cfg_err("DEMO_INSTANCE", "is not a valid instance ID"))?;
+                query::check_id("x", &d)
+                    .map_err(|_| cfg_err("DEMO_INSTANCE", "is not a valid instance ID"))?;
                 Some(d)
             }
         };
@@ -203,7 +257,11 @@ impl ProxyConfig {
     /// May this caller use the API? With `PROXY_TOKEN` set, the caller sends
     /// `Authorization: Bearer <it>` or, so that any DCS client works unchanged,
     /// `X-Auth-Token: <it>`. Compared in constant time.
-    pub fn caller_authorized(&self, authorization: Option<&str>, x_auth_token: Option<&str>) -> bool {
+    pub fn caller_authorized(
+        &self,
+        authorization: Option<&str>,
+        x_auth_token: Option<&str>,
+    ) -> bool {
         let Some(expected) = &self.proxy_token else {
             return true;
         };
@@ -211,8 +269,12 @@ impl ProxyConfig {
             let a = a.trim();
             (a.len() > 7 && a[..7].eq_ignore_ascii_case("bearer ")).then(|| a[7..].trim())
         });
-        let a = bearer.map(|b| ct_eq(b.as_bytes(), expected.as_bytes())).unwrap_or(false);
-        let b = x_auth_token.map(|t| ct_eq(t.trim().as_bytes(), expected.as_bytes())).unwrap_or(false);
+        let a = bearer
+            .map(|b| ct_eq(b.as_bytes(), expected.as_bytes()))
+            .unwrap_or(false);
+        let b = x_auth_token
+            .map(|t| ct_eq(t.trim().as_bytes(), expected.as_bytes()))
+            .unwrap_or(false);
         a | b
     }
 
@@ -260,15 +322,31 @@ pub enum Route {
     Health,
     Config,
     /// `GET /v2/{p}/instances/{i}/tasks` (mirror).
-    MirrorList { instance: String, query: ListQuery },
+    MirrorList {
+        instance: String,
+        query: ListQuery,
+    },
     /// `GET /v2/{p}/instances/{i}/tasks/{t}/progress` (mirror).
-    MirrorProgress { instance: String, task: String },
+    MirrorProgress {
+        instance: String,
+        task: String,
+    },
     /// `DELETE /v2/{p}/instances/{i}/tasks/{t}` (mirror).
-    MirrorDelete { instance: String, task: String },
+    MirrorDelete {
+        instance: String,
+        task: String,
+    },
     /// `GET /api/instances/{i}/tasks` (normalized JSON).
-    ApiList { instance: String, query: ListQuery, all: bool },
+    ApiList {
+        instance: String,
+        query: ListQuery,
+        all: bool,
+    },
     /// `GET /api/instances/{i}/tasks/{t}/progress` (normalized JSON).
-    ApiProgress { instance: String, task: String },
+    ApiProgress {
+        instance: String,
+        task: String,
+    },
     /// Anything else under GET: a static file when configured.
     Static,
 }
@@ -302,13 +380,25 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let Some(i) = KEYS.iter().position(|x| *x == k) else {
                 let shown: String = k.chars().take(32).collect();
-                return Err(refuse(400, "INVALID_REQUEST", format!("unknown query parameter {shown:?}")));
+                return Err(refuse(
+                    400,
+                    "INVALID_REQUEST",
+                    format!("unknown query parameter {shown:?}"),
+                ));
             };
             if i == 4 && !allow_all {
-                return Err(refuse(400, "INVALID_REQUEST", "unknown query parameter \"all\""));
+                return Err(refuse(
+                    400,
+                    "INVALID_REQUEST",
+                    "unknown query parameter \"all\"",
+                ));
             }
             if vals[i].is_some() {
-                return Err(refuse(400, "INVALID_REQUEST", format!("query parameter {k} given twice")));
+                return Err(refuse(
+                    400,
+                    "INVALID_REQUEST",
+                    format!("query parameter {k} given twice"),
+                ));
             }
             vals[i] = Some(v);
         }
@@ -317,8 +407,14 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
     let time = |name: &str, v: Option<&str>| -> Result<Arg, Refusal> {
         match v {
             None => Ok(Arg::Absent),
-            Some(s) if s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(Arg::Str(s.to_string())),
-            Some(_) => Err(refuse(400, "INVALID_REQUEST", format!("{name} must be yyyyMMddHHmmss (UTC)"))),
+            Some(s) if s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(Arg::Str(s.to_string()))
+            }
+            Some(_) => Err(refuse(
+                400,
+                "INVALID_REQUEST",
+                format!("{name} must be yyyyMMddHHmmss (UTC)"),
+            )),
         }
     };
     let q = ListQuery::validate(
@@ -349,38 +445,69 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
         return Err(refuse(414, "INVALID_REQUEST", "request target too long"));
     }
     if !target.starts_with('/') || target.starts_with("//") {
-        return Err(refuse(400, "INVALID_REQUEST", "request target must be an absolute path"));
+        return Err(refuse(
+            400,
+            "INVALID_REQUEST",
+            "request target must be an absolute path",
+        ));
     }
     if target.bytes().any(|b| b <= b' ' || b >= 0x7f || b == b'\\') {
-        return Err(refuse(400, "INVALID_REQUEST", "request target holds control, space, backslash or non-ASCII bytes"));
+        return Err(refuse(
+            400,
+            "INVALID_REQUEST",
+            "request target holds control, space, backslash or non-ASCII bytes",
+        ));
     }
     if target.contains('#') {
-        return Err(refuse(400, "INVALID_REQUEST", "request target must not hold a fragment"));
+        return Err(refuse(
+            400,
+            "INVALID_REQUEST",
+            "request target must not hold a fragment",
+        ));
     }
     let (path, raw_query) = target.split_once('?').unwrap_or((target, ""));
     let api = path.starts_with("/v2/") || path.starts_with("/api/") || path == "/healthz";
     if !api {
         return match method {
             "GET" | "HEAD" => Ok(Route::Static),
-            _ => Err(refuse(405, "METHOD_NOT_ALLOWED", format!("{method} is not allowed here"))),
+            _ => Err(refuse(
+                405,
+                "METHOD_NOT_ALLOWED",
+                format!("{method} is not allowed here"),
+            )),
         };
     }
     let segs: Vec<&str> = path[1..].split('/').collect();
-    if segs.iter().any(|s| s.is_empty() || *s == "." || *s == ".." || s.contains('%')) {
-        return Err(refuse(400, "INVALID_REQUEST", "path segments must be non-empty, unencoded, and not . or .."));
+    if segs
+        .iter()
+        .any(|s| s.is_empty() || *s == "." || *s == ".." || s.contains('%'))
+    {
+        return Err(refuse(
+            400,
+            "INVALID_REQUEST",
+            "path segments must be non-empty, unencoded, and not . or ..",
+        ));
     }
     let get_only = |r: Route| -> Result<Route, Refusal> {
         if method == "GET" {
             Ok(r)
         } else {
-            Err(refuse(405, "METHOD_NOT_ALLOWED", format!("{method} is not allowed on this route")))
+            Err(refuse(
+                405,
+                "METHOD_NOT_ALLOWED",
+                format!("{method} is not allowed on this route"),
+            ))
         }
     };
     let no_query = |r: Route| -> Result<Route, Refusal> {
         if raw_query.is_empty() {
             Ok(r)
         } else {
-            Err(refuse(400, "INVALID_REQUEST", "this route takes no query parameters"))
+            Err(refuse(
+                400,
+                "INVALID_REQUEST",
+                "this route takes no query parameters",
+            ))
         }
     };
     match segs.as_slice() {
@@ -389,7 +516,11 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
         ["v2", p, "instances", i, "tasks"] => {
             let _ = id("projectId", p)?;
             if *p != cfg.project_id {
-                return Err(refuse(403, "FORBIDDEN_PROJECT", "this proxy serves another project"));
+                return Err(refuse(
+                    403,
+                    "FORBIDDEN_PROJECT",
+                    "this proxy serves another project",
+                ));
             }
             let instance = id("instanceId", i)?;
             let (query, _) = parse_query(raw_query, false)?;
@@ -398,32 +529,61 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
         ["v2", p, "instances", i, "tasks", t, "progress"] => {
             let _ = id("projectId", p)?;
             if *p != cfg.project_id {
-                return Err(refuse(403, "FORBIDDEN_PROJECT", "this proxy serves another project"));
+                return Err(refuse(
+                    403,
+                    "FORBIDDEN_PROJECT",
+                    "this proxy serves another project",
+                ));
             }
-            let r = Route::MirrorProgress { instance: id("instanceId", i)?, task: id("taskId", t)? };
+            let r = Route::MirrorProgress {
+                instance: id("instanceId", i)?,
+                task: id("taskId", t)?,
+            };
             no_query(get_only(r)?)
         }
         ["v2", p, "instances", i, "tasks", t] => {
             let _ = id("projectId", p)?;
             if *p != cfg.project_id {
-                return Err(refuse(403, "FORBIDDEN_PROJECT", "this proxy serves another project"));
+                return Err(refuse(
+                    403,
+                    "FORBIDDEN_PROJECT",
+                    "this proxy serves another project",
+                ));
             }
-            let r = Route::MirrorDelete { instance: id("instanceId", i)?, task: id("taskId", t)? };
+            let r = Route::MirrorDelete {
+                instance: id("instanceId", i)?,
+                task: id("taskId", t)?,
+            };
             if method != "DELETE" {
-                return Err(refuse(405, "METHOD_NOT_ALLOWED", format!("{method} is not allowed on this route")));
+                return Err(refuse(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    format!("{method} is not allowed on this route"),
+                ));
             }
             if !cfg.enable_delete {
-                return Err(refuse(403, "DELETE_DISABLED", "deleting task records is disabled on this proxy (ENABLE_DELETE)"));
+                return Err(refuse(
+                    403,
+                    "DELETE_DISABLED",
+                    "deleting task records is disabled on this proxy (ENABLE_DELETE)",
+                ));
             }
             no_query(r)
         }
         ["api", "instances", i, "tasks"] => {
             let instance = id("instanceId", i)?;
             let (query, all) = parse_query(raw_query, true)?;
-            get_only(Route::ApiList { instance, query, all })
+            get_only(Route::ApiList {
+                instance,
+                query,
+                all,
+            })
         }
         ["api", "instances", i, "tasks", t, "progress"] => {
-            let r = Route::ApiProgress { instance: id("instanceId", i)?, task: id("taskId", t)? };
+            let r = Route::ApiProgress {
+                instance: id("instanceId", i)?,
+                task: id("taskId", t)?,
+            };
             no_query(get_only(r)?)
         }
         _ => Err(refuse(404, "NOT_FOUND", "no such route")),
@@ -439,10 +599,12 @@ pub fn etag(body: &[u8]) -> String {
 /// Does `If-None-Match` match the ETag?
 pub fn etag_matches(if_none_match: Option<&str>, tag: &str) -> bool {
     if_none_match
-        .map(|v| v.split(',').any(|t| {
-            let t = t.trim();
-            t == "*" || t == tag || t.strip_prefix("W/") == Some(tag)
-        }))
+        .map(|v| {
+            v.split(',').any(|t| {
+                let t = t.trim();
+                t == "*" || t == tag || t.strip_prefix("W/") == Some(tag)
+            })
+        })
         .unwrap_or(false)
 }
 
@@ -451,14 +613,23 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let v: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let v: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k: &str| v.iter().find(|(kk, _)| kk == k).map(|(_, vv)| vv.clone())
     }
 
     const BASE: [(&str, &str); 4] = [
         ("HUAWEICLOUD_SDK_AK", "HPUAXXXXXXXXXXXXXXXX"),
-        ("HUAWEICLOUD_SDK_SK", "SKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSK"),
-        ("HUAWEICLOUD_SDK_PROJECT_ID", "0123456789abcdef0123456789abcdef"),
+        (
+            "HUAWEICLOUD_SDK_SK",
+            "SKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSK",
+        ),
+        (
+            "HUAWEICLOUD_SDK_PROJECT_ID",
+            "0123456789abcdef0123456789abcdef",
+        ),
         ("DCS_REGION", "cn-north-4"),
     ];
 
@@ -483,13 +654,22 @@ mod tests {
         }
         let mut all = BASE.to_vec();
         all.push(("DCS_ENDPOINT", "http://evil.example.com"));
-        assert_eq!(ProxyConfig::from_env(env(&all)).unwrap_err().variable, "DCS_ENDPOINT");
+        assert_eq!(
+            ProxyConfig::from_env(env(&all)).unwrap_err().variable,
+            "DCS_ENDPOINT"
+        );
         let mut all = BASE.to_vec();
         all.push(("ALLOWED_ORIGINS", "*"));
-        assert_eq!(ProxyConfig::from_env(env(&all)).unwrap_err().variable, "ALLOWED_ORIGINS");
+        assert_eq!(
+            ProxyConfig::from_env(env(&all)).unwrap_err().variable,
+            "ALLOWED_ORIGINS"
+        );
         let mut all = BASE.to_vec();
         all.push(("ENABLE_DELETE", "maybe"));
-        assert_eq!(ProxyConfig::from_env(env(&all)).unwrap_err().variable, "ENABLE_DELETE");
+        assert_eq!(
+            ProxyConfig::from_env(env(&all)).unwrap_err().variable,
+            "ENABLE_DELETE"
+        );
         let c = cfg(&[]);
         assert!(!format!("{c:?}").contains("SKSKSK"));
     }
@@ -498,16 +678,41 @@ mod tests {
     fn routes() {
         let c = cfg(&[("ENABLE_DELETE", "true")]);
         let p = "/v2/0123456789abcdef0123456789abcdef/instances/abc";
-        assert!(matches!(route("GET", &format!("{p}/tasks?offset=0&limit=10"), &c), Ok(Route::MirrorList { .. })));
-        assert!(matches!(route("GET", &format!("{p}/tasks/t1/progress"), &c), Ok(Route::MirrorProgress { .. })));
-        assert!(matches!(route("DELETE", &format!("{p}/tasks/t1"), &c), Ok(Route::MirrorDelete { .. })));
-        assert!(matches!(route("GET", "/api/instances/abc/tasks?all=1", &c), Ok(Route::ApiList { all: true, .. })));
+        assert!(matches!(
+            route("GET", &format!("{p}/tasks?offset=0&limit=10"), &c),
+            Ok(Route::MirrorList { .. })
+        ));
+        assert!(matches!(
+            route("GET", &format!("{p}/tasks/t1/progress"), &c),
+            Ok(Route::MirrorProgress { .. })
+        ));
+        assert!(matches!(
+            route("DELETE", &format!("{p}/tasks/t1"), &c),
+            Ok(Route::MirrorDelete { .. })
+        ));
+        assert!(matches!(
+            route("GET", "/api/instances/abc/tasks?all=1", &c),
+            Ok(Route::ApiList { all: true, .. })
+        ));
         assert!(matches!(route("GET", "/index.html", &c), Ok(Route::Static)));
         assert_eq!(route("GET", "/healthz", &c), Ok(Route::Health));
         let c = cfg(&[]);
-        assert_eq!(route("DELETE", &format!("{p}/tasks/t1"), &c).unwrap_err().code, "DELETE_DISABLED");
-        assert_eq!(route("POST", &format!("{p}/tasks"), &c).unwrap_err().status, 405);
-        assert_eq!(route("GET", "/v2/other/instances/abc/tasks", &c).unwrap_err().status, 403);
+        assert_eq!(
+            route("DELETE", &format!("{p}/tasks/t1"), &c)
+                .unwrap_err()
+                .code,
+            "DELETE_DISABLED"
+        );
+        assert_eq!(
+            route("POST", &format!("{p}/tasks"), &c).unwrap_err().status,
+            405
+        );
+        assert_eq!(
+            route("GET", "/v2/other/instances/abc/tasks", &c)
+                .unwrap_err()
+                .status,
+            403
+        );
     }
 
     #[test]
@@ -541,7 +746,10 @@ mod tests {
 
     #[test]
     fn caller_auth_and_origins() {
-        let c = cfg(&[("PROXY_TOKEN", "0123456789abcdefXYZ"), ("ALLOWED_ORIGINS", "https://console.example.com")]);
+        let c = cfg(&[
+            ("PROXY_TOKEN", "0123456789abcdefXYZ"),
+            ("ALLOWED_ORIGINS", "https://console.example.com"),
+        ]);
         assert!(c.caller_authorized(Some("Bearer 0123456789abcdefXYZ"), None));
         assert!(c.caller_authorized(None, Some("0123456789abcdefXYZ")));
         assert!(!c.caller_authorized(Some("Bearer 0123456789abcdefXYz"), None));

@@ -1,5 +1,6 @@
 //! Table-driven bad responses: each is INVALID_RESPONSE at an exact wire path, in both
 //! modes (strict mode may stop earlier at a quirk; those cases say where).
+#![cfg(not(target_arch = "wasm32"))]
 
 use dcs_tasks::{parse_list_tasks_response, parse_task_progress, ErrorCode, ParseOptions};
 

@@ -1,5 +1,6 @@
 //! One fixture per shape: the complete current API definition, each quirk, unknown
 //! values, the progress endpoint and the three error-body shapes.
+#![cfg(not(target_arch = "wasm32"))]
 
 use dcs_tasks::model::{Step, SubStep};
 use dcs_tasks::{

@@ -1,5 +1,6 @@
 //! Property tests: generated valid responses in any mix of the tolerated forms parse in
 //! the default mode and keep their values; arbitrary bytes and mutations never panic.
+#![cfg(not(target_arch = "wasm32"))]
 
 use dcs_tasks::json::write_str;
 use dcs_tasks::time::format_iso_ms;

@@ -1,4 +1,5 @@
 //! The seed page's example response, verbatim (tests/fixtures/seed-example.json).
+#![cfg(not(target_arch = "wasm32"))]
 
 use dcs_tasks::{parse_list_tasks_response, ErrorCode, ParseOptions, WarningCode};
 

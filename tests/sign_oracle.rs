@@ -5,6 +5,7 @@
 //! `DCS_SIGN_CASES=build/sign-cases.tsv cargo test --test sign_oracle -- --include-ignored`.
 //! Fails (never passes vacuously) when the variable is unset, the file is missing, or it
 //! holds fewer than 200 cases.
+#![cfg(not(target_arch = "wasm32"))]
 
 use dcs_tasks::sign::{canonical_request, sign_request_with_body, Credentials, EMPTY_HASH};
 use dcs_tasks::HttpRequest;

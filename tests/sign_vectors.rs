@@ -1,5 +1,6 @@
 //! SDK-HMAC-SHA256: the public vectors A-D of the facts sheet, SHA-256 (FIPS 180-4) and
 //! HMAC-SHA256 (RFC 4231) vectors, validation and redaction.
+#![cfg(not(target_arch = "wasm32"))]
 
 use dcs_tasks::query::{build_list_tasks_request, Arg, ListTasksInput};
 use dcs_tasks::sign::{
