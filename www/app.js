@@ -1,7 +1,7 @@
 // Wiring of the page: state, URL sync, the package's DcsClient against the edge proxy,
 // filters, pagination, "load all", auto-refresh, the paste panel, exports, language.
 // Requests, signing, parsing and normalizing are the package's job (/pkg/browser.js).
-import { t, setLang, lang, initialLang, applyStatic, TASK_TYPES, STATUSES, typeLabel, statusLabel } from "./i18n.js";
+import { t, setLang, lang, initialLang, applyStatic, TASK_TYPES, typeLabel, statusLabel } from "./i18n.js";
 import {
   h, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError, searchText, warningsTable,
 } from "./render.js";
@@ -134,7 +134,7 @@ function fillFilterOptions() {
   }
   if (state.status) seenStatus.add(state.status);
   if (state.type) seenTypes.add(state.type);
-  fillSelect($("status"), [...seenStatus], (s) => (STATUSES[s] ? `${statusLabel(s)} (${s})` : s), state.status);
+  fillSelect($("status"), [...seenStatus], (s) => statusLabel(s), state.status);
   fillSelect($("type"), [...seenTypes], (n) => typeLabel(n) || n, state.type);
 }
 
@@ -216,6 +216,7 @@ async function loadPage({ silent = false } = {}) {
     if (seq !== state.seq || err?.code === "ABORTED") return;
     showError(err);
     if (!silent) {
+      state.inflight = null;
       state.tasks = [];
       state.total = 0;
       state.loaded = false;
@@ -440,7 +441,10 @@ function refreshExpandedProgress(onlyRunning) {
   for (const row of $("tasks").querySelectorAll("tr.details-row:not([hidden])")) {
     const task = findTask(state.tasks, row.dataset.id);
     if (!task?.enableShow) continue;
-    if (!onlyRunning || task.status === "EXECUTING" || task.status === "CREATED" || !state.progress.has(task.id)) {
+    const cached = state.progress.get(task.id);
+    const running = task.status === "EXECUTING" || task.status === "CREATED";
+    // a task that just finished still shows its last running progress: fetch it once more
+    if (!onlyRunning || running || !cached || (cached.progress ?? 0) < 100) {
       fillProgressSlot(row, { refetch: true });
     }
   }

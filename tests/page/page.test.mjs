@@ -33,7 +33,19 @@ async function open(path, opts = {}) {
 }
 
 async function waitForRows(page) {
-  await page.locator("#tasks tbody tr.task").first().waitFor({ state: "visible", timeout: 30_000 });
+  try {
+    await page.locator("#tasks tbody tr.task").first().waitFor({ state: "visible", timeout: 30_000 });
+  } catch (e) {
+    // say what the page shows instead (an error banner, a message), not only "timeout"
+    const shown = await page.evaluate(() => ({
+      banner: document.querySelector("#error-banner")?.hidden === false ? document.querySelector("#error-banner").innerText : null,
+      empty: document.querySelector("#empty")?.textContent ?? null,
+      ready: document.body?.dataset.ready ?? null,
+      title: document.title,
+    })).catch((err) => ({ evaluate: err.message }));
+    e.message += `\nthe page shows: ${JSON.stringify(shown)}`;
+    throw e;
+  }
 }
 
 function assertNoErrors(errors) {
