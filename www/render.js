@@ -190,11 +190,12 @@ export function taskRows(task, { scope, index, expanded, withProgress = true }) 
     h("td", { class: "col-duration", "data-label": t("col.duration") }, dur === null ? "—" : fmtDuration(dur)),
     h("td", { class: "col-summary", "data-label": t("col.summary") }, summary(task) || "—"),
     h("td", { class: "col-id", "data-label": t("col.id") },
-      h("code", { title: task.id, class: "task-id" }, `${shortId}…`),
-      h("button", {
-        type: "button", class: "copy", "aria-label": t("row.copy", { id: shortId }), title: t("row.copy", { id: task.id }),
-        dataset: { action: "copy", id: task.id, focusKey: `${key}-copy` },
-      }, copyIcon())),
+      h("span", { class: "id-wrap" },
+        h("code", { title: task.id, class: "task-id" }, `${shortId}…`),
+        h("button", {
+          type: "button", class: "copy", "aria-label": t("row.copy", { id: shortId }), title: t("row.copy", { id: task.id }),
+          dataset: { action: "copy", id: task.id, focusKey: `${key}-copy` },
+        }, copyIcon()))),
   );
   row.querySelector(".expand").title = label;
   const detailRow = h("tr", { class: "details-row", id: detailsId, hidden: !expanded, dataset: { id: task.id } },
