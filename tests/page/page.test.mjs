@@ -251,6 +251,7 @@ describe("www/ page", { timeout: 240_000 }, () => {
     assert.match(text, /HTTP_ERROR/);
     assert.match(text, /DCS\.5000/);
     assert.match(text, /500/);
+    assert.ok((await page.locator("#error-message").textContent()).trim().length > 0, "the banner has a message");
     const requestId = await banner.locator('code[data-field="error.requestId"]').textContent();
     assert.match(requestId, /^[0-9a-f]{32}$/);
     await page.screenshot({ path: screenshotPath("error") });
