@@ -42,10 +42,10 @@ test-sign-oracle:
 	tests/sign-oracle/run.sh
 
 test-wasm-node:
-	$(WASM_RUNNER) cargo test --target wasm32-unknown-unknown --tests
+	node tests/with-mock.mjs -- env $(WASM_RUNNER) cargo test --target wasm32-unknown-unknown --tests
 
 test-wasm-chromium:
-	$(WASM_RUNNER) $(CHROME_ENV) WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --tests
+	node tests/with-mock.mjs -- env $(WASM_RUNNER) $(CHROME_ENV) WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --tests
 
 test-mock:
 	MOCK_DCS_REQUIRE_PYSDK=1 node --test tests/mock-dcs/test/

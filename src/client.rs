@@ -523,20 +523,26 @@ impl Pager {
             let Some((page, offset)) = self.plan.borrow_mut().next_offset() else {
                 return;
             };
-            let slot: Slot = Rc::new(RefCell::new(None));
-            let me = self.clone();
-            let s = slot.clone();
-            let mut q = self.query.clone();
-            q.offset = Some(offset);
-            q.limit = Some(self.page_size);
-            let p = future_to_promise(async move {
-                let scope = Scope::new(Some(me.master.signal()), me.inner.timeout_ms);
-                let r = me.inner.list_page(&me.instance_id, &q, &scope).await;
-                *s.borrow_mut() = Some(r);
-                Ok(JsValue::UNDEFINED)
-            });
-            self.in_flight.borrow_mut().push_back((page, p, slot));
+            let f = self.fetch_page(page, offset);
+            self.in_flight.borrow_mut().push_back(f);
         }
+    }
+
+    /// Starts fetching one page; its result lands in the returned slot.
+    fn fetch_page(self: &Rc<Self>, page: u32, offset: u32) -> (u32, Promise, Slot) {
+        let slot: Slot = Rc::new(RefCell::new(None));
+        let me = self.clone();
+        let s = slot.clone();
+        let mut q = self.query.clone();
+        q.offset = Some(offset);
+        q.limit = Some(self.page_size);
+        let p = future_to_promise(async move {
+            let scope = Scope::new(Some(me.master.signal()), me.inner.timeout_ms);
+            let r = me.inner.list_page(&me.instance_id, &q, &scope).await;
+            *s.borrow_mut() = Some(r);
+            Ok(JsValue::UNDEFINED)
+        });
+        (page, p, slot)
     }
 
     /// The next page in order, or `None` at the end.
@@ -569,6 +575,11 @@ impl Pager {
                     self.abort();
                     return Err(e);
                 }
+            }
+            let refetch = self.plan.borrow_mut().take_refetch();
+            if let Some((page, offset)) = refetch {
+                let f = self.fetch_page(page, offset);
+                self.in_flight.borrow_mut().push_front(f);
             }
             if self.plan.borrow().is_done() {
                 // Whatever is still in flight is beyond the end: cancel it.

@@ -164,7 +164,17 @@ pub struct PagePlan {
     page_signatures: HashSet<u64>,
     finished: bool,
     fetched: u64,
+    /// `task_count` of the last delivered page.
+    prev_total: Option<u64>,
+    /// Re-fetches of the page awaited next, and of the whole listing.
+    refetch_attempt: u8,
+    refetches: u32,
+    /// A page to fetch again (page, offset) before anything else.
+    refetch: Option<(u32, u32)>,
 }
+
+/// Most re-fetches of shifted pages in one listing before it gives up with an error.
+pub const MAX_REFETCHES: u32 = 64;
 
 /// What the plan says after a page is delivered.
 #[derive(Debug)]
@@ -188,7 +198,17 @@ impl PagePlan {
             page_signatures: HashSet::new(),
             finished: false,
             fetched: 0,
+            prev_total: None,
+            refetch_attempt: 0,
+            refetches: 0,
+            refetch: None,
         }
+    }
+
+    /// A page that must be fetched again (its list was older than the page before it),
+    /// as (page, offset): fetch it before anything else and hand it to [`PagePlan::receive`].
+    pub fn take_refetch(&mut self) -> Option<(u32, u32)> {
+        self.refetch.take()
     }
 
     /// The offset of the next page to fetch, if any. Page 0 is always planned first;
@@ -230,8 +250,34 @@ impl PagePlan {
         let mut out = Vec::new();
         while let Some(list) = self.waiting.remove(&self.next_deliver) {
             let page = self.next_deliver;
-            self.next_deliver += 1;
             let offset = page as u64 * self.page_size as u64;
+            // Pages are fetched concurrently while tasks may be inserted at the top (newest
+            // first): a page answered from an older, shorter list than the page before it
+            // would leave a gap at their boundary. Fetch it again (first at the same offset;
+            // if the list really shrank, at an offset moved back by the shrinkage), so that
+            // shifting only ever causes duplicates, which are dropped below.
+            if let Some(prev) = self.prev_total {
+                if list.task_count < prev && !list.tasks.is_empty() && self.refetch_attempt < 2 {
+                    self.refetches += 1;
+                    if self.refetches > MAX_REFETCHES {
+                        return Err(DcsError::invalid_response(
+                            "task_count",
+                            "the task list kept changing while it was paged; try again",
+                        ));
+                    }
+                    let back = if self.refetch_attempt == 1 {
+                        (prev - list.task_count).min(offset)
+                    } else {
+                        0
+                    };
+                    self.refetch_attempt += 1;
+                    self.refetch = Some((page, (offset - back) as u32));
+                    break;
+                }
+            }
+            self.refetch_attempt = 0;
+            self.prev_total = Some(list.task_count);
+            self.next_deliver += 1;
             if list.task_count > self.total {
                 self.total = list.task_count;
             }
