@@ -456,9 +456,9 @@ function toggleRow(button, list, { withProgress }) {
   const detailRow = document.getElementById(button.getAttribute("aria-controls"));
   if (!task || !detailRow) return;
   const open = button.getAttribute("aria-expanded") !== "true";
-  const shortId = id.slice(0, 8);
+  const label = `${typeLabel(task.name) || task.name} ${id}`;
   button.setAttribute("aria-expanded", String(open));
-  button.setAttribute("aria-label", t(open ? "row.collapse" : "row.expand", { id: shortId }));
+  button.setAttribute("aria-label", t(open ? "row.collapse" : "row.expand", { id: label }));
   detailRow.hidden = !open;
   if (withProgress) {
     if (open) state.expanded.add(id); else state.expanded.delete(id);

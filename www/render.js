@@ -176,7 +176,7 @@ export function taskRows(task, { scope, index, expanded, withProgress = true }) 
     h("td", { class: "col-expand", "data-label": t("col.expand") },
       h("button", {
         type: "button", class: "expand", "aria-expanded": String(Boolean(expanded)), "aria-controls": detailsId,
-        "aria-label": t(expanded ? "row.collapse" : "row.expand", { id: shortId }),
+        "aria-label": t(expanded ? "row.collapse" : "row.expand", { id: `${label} ${task.id}` }),
         dataset: { action: "toggle", id: task.id, focusKey: `${key}-toggle` },
       }, h("span", { class: "chevron", "aria-hidden": "true" }, "▸"))),
     h("td", { class: "col-type", "data-label": t("col.type") }, typeCell(task.name)),
@@ -193,7 +193,7 @@ export function taskRows(task, { scope, index, expanded, withProgress = true }) 
       h("span", { class: "id-wrap" },
         h("code", { title: task.id, class: "task-id" }, `${shortId}…`),
         h("button", {
-          type: "button", class: "copy", "aria-label": t("row.copy", { id: shortId }), title: t("row.copy", { id: task.id }),
+          type: "button", class: "copy", "aria-label": t("row.copy", { id: task.id }), title: t("row.copy", { id: task.id }),
           dataset: { action: "copy", id: task.id, focusKey: `${key}-copy` },
         }, copyIcon()))),
   );
