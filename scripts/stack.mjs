@@ -3,7 +3,7 @@
 // pkg/ served from the same origin. Used by `make demo` (scripts/demo.mjs) and the tests.
 import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, resolve, relative } from "node:path";
 import { startMock, DEFAULT_PROJECT_ID, DEFAULT_CREDENTIALS } from "../tests/mock-dcs/server.mjs";
 
 export const root = resolve(new URL("..", import.meta.url).pathname);
@@ -39,6 +39,8 @@ function capnpString(s) {
 
 /** Writes the workerd config; variables are passed by name (fromEnvironment), never written. */
 function writeWorkerdConfig({ port, host, varNames, dir }) {
+  // embed paths must be relative to the config file.
+  const rel = (...p) => capnpString(relative(dir, join(root, ...p)));
   const bindings = varNames.map((v) => `    (name = ${capnpString(v)}, fromEnvironment = ${capnpString(v)}),`);
   bindings.push(`    (name = "ASSETS", service = "site"),`);
   const config = `using Workerd = import "/workerd/workerd.capnp";
@@ -54,10 +56,10 @@ const config :Workerd.Config = (
 
 const proxy :Workerd.Worker = (
   modules = [
-    (name = "worker.js", esModule = embed ${capnpString(join(root, "edge", "worker.js"))}),
-    (name = "dcs-tasks", esModule = embed ${capnpString(join(root, "pkg", "workerd.js"))}),
-    (name = "dcs_tasks.js", esModule = embed ${capnpString(join(root, "pkg", "dcs_tasks.js"))}),
-    (name = "dcs_tasks_bg.wasm", wasm = embed ${capnpString(join(root, "pkg", "dcs_tasks_bg.wasm"))}),
+    (name = "worker.js", esModule = embed ${rel("edge", "worker.js")}),
+    (name = "dcs-tasks", esModule = embed ${rel("pkg", "workerd.js")}),
+    (name = "dcs_tasks.js", esModule = embed ${rel("pkg", "dcs_tasks.js")}),
+    (name = "dcs_tasks_bg.wasm", wasm = embed ${rel("pkg", "dcs_tasks_bg.wasm")}),
   ],
   compatibilityDate = "2025-01-01",
   bindings = [

@@ -303,24 +303,9 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
     match r {
         Route::Health => return Out::json(200, "{\"status\":\"ok\"}".into()).into_response(cors),
         Route::Static => {
-            let assets = get(env, "ASSETS");
-            let f = get(&assets, "fetch");
-            if let Some(f) = f.dyn_ref::<Function>() {
-                if let Ok(p) = f.call1(&assets, req) {
-                    if let Ok(resp) = JsFuture::from(Promise::resolve(&p)).await {
-                        return resp;
-                    }
-                }
-                return Out::error(502, "ASSETS_ERROR", "the static file service failed", None)
-                    .into_response(cors);
-            }
-            return Out::error(
-                404,
-                "NOT_FOUND",
-                "no such route (static files are not configured)",
-                None,
-            )
-            .into_response(cors);
+            return serve_static(env, &own_origin, &target, log)
+                .await
+                .into_response(cors)
         }
         _ => {}
     }
@@ -427,6 +412,65 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
         Route::Health | Route::Static => unreachable_route(),
     };
     out.into_response(cors)
+}
+
+/// Static files (the page and pkg/) from the `ASSETS` service binding, with the right
+/// `Content-Type` and a Content-Security-Policy for pages.
+async fn serve_static(env: &JsValue, own_origin: &str, target: &str, log: &mut LogLine) -> Out {
+    let assets = get(env, "ASSETS");
+    let fetch_fn = get(&assets, "fetch");
+    let Some(fetch_fn) = fetch_fn.dyn_ref::<Function>() else {
+        return Out::error(
+            404,
+            "NOT_FOUND",
+            "no such route (static files are not configured)",
+            None,
+        );
+    };
+    let path = target.split('?').next().unwrap_or("/");
+    let Some((asset, content_type)) = route::static_asset(path) else {
+        log.code = Some("NOT_FOUND".into());
+        return Out::error(404, "NOT_FOUND", "no such file", None);
+    };
+    let url = format!("{own_origin}{asset}");
+    let resp = match fetch_fn.call1(&assets, &JsValue::from_str(&url)) {
+        Ok(p) => JsFuture::from(Promise::resolve(&p)).await,
+        Err(e) => Err(e),
+    };
+    let Ok(resp) = resp else {
+        return Out::error(502, "ASSETS_ERROR", "the static file service failed", None);
+    };
+    let status = get(&resp, "status").as_f64().unwrap_or(0.0) as u16;
+    if status != 200 {
+        log.code = Some("NOT_FOUND".into());
+        return Out::error(404, "NOT_FOUND", "no such file", None);
+    }
+    let body = match get(&resp, "arrayBuffer")
+        .dyn_ref::<Function>()
+        .map(|f| f.call0(&resp))
+    {
+        Some(Ok(p)) => JsFuture::from(Promise::resolve(&p)).await.ok(),
+        _ => None,
+    };
+    let Some(body) = body else {
+        return Out::error(502, "ASSETS_ERROR", "the static file service failed", None);
+    };
+    let mut o = Out {
+        status: 200,
+        body: Some(Uint8Array::new(&body).to_vec()),
+        headers: vec![
+            ("Content-Type", content_type.into()),
+            ("Cache-Control", "no-cache".into()),
+        ],
+    };
+    if content_type.starts_with("text/html") {
+        o.headers.push((
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'".into(),
+        ));
+        o.headers.push(("Referrer-Policy", "no-referrer".into()));
+    }
+    o
 }
 
 fn unreachable_route() -> Out {

@@ -590,6 +590,41 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
     }
 }
 
+/// A static file request: the asset path to fetch (`/` and folders map to their
+/// `index.html`) and the `Content-Type` to serve it with. `None` for paths that are not
+/// plain files (dot segments, hidden files, encoded bytes).
+pub fn static_asset(path: &str) -> Option<(String, &'static str)> {
+    let path = if path.ends_with('/') {
+        let mut p = path.to_string();
+        p.push_str("index.html");
+        p
+    } else {
+        path.to_string()
+    };
+    if !path.starts_with('/')
+        || path[1..]
+            .split('/')
+            .any(|seg| seg.is_empty() || seg.starts_with('.') || seg.contains('%'))
+    {
+        return None;
+    }
+    let ext = path.rsplit('.').next().unwrap_or("");
+    let ct = match ext {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json; charset=utf-8",
+        "wasm" => "application/wasm",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "ico" => "image/x-icon",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "ts" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    Some((path, ct))
+}
+
 /// A strong ETag of a body: `"` + 16 hex digits of its SHA-256 + `"`.
 pub fn etag(body: &[u8]) -> String {
     let h = crate::sign::sha256(body);
@@ -762,6 +797,26 @@ mod tests {
         assert!(!ct_eq(b"abc", b"abd"));
         assert!(!ct_eq(b"abc", b"abcd"));
         assert!(!ct_eq(b"", b"a"));
+    }
+
+    #[test]
+    fn static_assets() {
+        assert_eq!(
+            static_asset("/"),
+            Some(("/index.html".into(), "text/html; charset=utf-8"))
+        );
+        assert_eq!(
+            static_asset("/pkg/dcs_tasks_bg.wasm").unwrap().1,
+            "application/wasm"
+        );
+        assert_eq!(
+            static_asset("/app.js").unwrap().1,
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(static_asset("/a/../b.js"), None);
+        assert_eq!(static_asset("/.env"), None);
+        assert_eq!(static_asset("/a%2fb.js"), None);
+        assert_eq!(static_asset("//x"), None);
     }
 
     #[test]
