@@ -5,7 +5,7 @@ export CARGO_TERM_COLOR ?= never
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 CHROME_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json WASM_BINDGEN_TEST_TIMEOUT=120
 
-.PHONY: help tools pkg size demo test test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg
+.PHONY: help tools pkg size demo test test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-proxy test-page
 
 help:
 	@echo "make demo   - run the demo"
@@ -23,11 +23,11 @@ size: pkg
 	scripts/size.sh
 
 demo: pkg
-	node scripts/demo.mjs
+	node scripts/demo.mjs $(if $(PORT),--port $(PORT),)
 
 test: tools
-	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg
-	scripts/size.sh --check
+	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-page
+	scripts/size.sh
 	@echo "make test: all suites passed"
 
 test-lint:
@@ -52,3 +52,9 @@ test-mock:
 
 test-pkg:
 	node --test tests/pkg/
+
+test-proxy:
+	node --test tests/proxy/
+
+test-page:
+	node --test tests/page/

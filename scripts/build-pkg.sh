@@ -5,6 +5,12 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/ensure-tools.sh wasm npm
+# Up to date? (pkg/ newer than every input)
+if [ -f pkg/dcs_tasks_bg.wasm ] && [ -f pkg/package.json ] && [ "${FORCE:-}" != 1 ] \
+   && [ -z "$(find src js Cargo.toml Cargo.lock scripts/build-pkg.sh -newer pkg/dcs_tasks_bg.wasm -print -quit)" ]; then
+  echo "pkg/ is up to date" >&2
+  exit 0
+fi
 cargo build --release --lib --target wasm32-unknown-unknown
 out=build/bindgen
 rm -rf "$out" && mkdir -p "$out"

@@ -13,7 +13,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const real = realDcsConfigured();
 let stack;
 try {
-  stack = await startStack({ port, mock: real ? false : {}, quiet: !args.includes("--verbose") });
+  // The mock's newest task is "now" so the page's time presets show tasks; tests pin the
+  // data to the mock's fixed anchor with --fixed-data.
+  const mock = args.includes("--fixed-data") ? {} : { anchor: "now" };
+  stack = await startStack({ port, mock: real ? false : mock, quiet: !args.includes("--verbose") });
 } catch (e) {
   console.error(`demo: could not start: ${e.message}`);
   process.exit(1);

@@ -43,7 +43,7 @@ export async function startDemo({ timeoutMs = 60_000 } = {}) {
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  const child = spawn(process.execPath, [join(root, "scripts", "demo.mjs"), "--port", String(port)], {
+  const child = spawn(process.execPath, [join(root, "scripts", "demo.mjs"), "--port", String(port), "--fixed-data"], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, PORT: String(port) },
