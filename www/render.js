@@ -169,7 +169,9 @@ export const rowKey = (scope, task, index) => `${scope}-${index}-${String(task.i
 export function taskRows(task, { scope, index, expanded, withProgress = true }) {
   const key = rowKey(scope, task, index);
   const detailsId = `${key}-details`;
-  const shortId = String(task.id).slice(0, 8);
+  // The first 8 characters, plus the last 4: IDs of one instance share their start.
+  const id = String(task.id);
+  const shortId = id.length > 14 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;
   const label = typeLabel(task.name) || task.name;
   const dur = durationMs(task);
   const row = h("tr", { class: `task status-${String(task.status).toLowerCase()}`, dataset: { id: task.id, key, status: task.status, name: task.name, show: String(Boolean(task.enableShow)) } },
@@ -191,7 +193,7 @@ export function taskRows(task, { scope, index, expanded, withProgress = true }) 
     h("td", { class: "col-summary", "data-label": t("col.summary") }, summary(task) || "—"),
     h("td", { class: "col-id", "data-label": t("col.id") },
       h("span", { class: "id-wrap" },
-        h("code", { title: task.id, class: "task-id" }, `${shortId}…`),
+        h("code", { title: task.id, class: "task-id" }, shortId),
         h("button", {
           type: "button", class: "copy", "aria-label": t("row.copy", { id: task.id }), title: t("row.copy", { id: task.id }),
           dataset: { action: "copy", id: task.id, focusKey: `${key}-copy` },
