@@ -5,13 +5,14 @@ export CARGO_TERM_COLOR ?= never
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 CHROME_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json WASM_BINDGEN_TEST_TIMEOUT=120
 
-.PHONY: help tools pkg size demo test test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-proxy test-page
+.PHONY: help tools pkg size bench demo test test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-proxy test-page
 
 help:
 	@echo "make demo   - run the demo"
 	@echo "make test   - the whole test suite (what CI runs)"
 	@echo "make pkg    - build the npm package into pkg/"
 	@echo "make size   - print the wasm and glue sizes (raw, gzipped)"
+	@echo "make bench  - benchmarks (parse vs JSON.parse, start-up, size, memory) into BENCHMARKS.md"
 
 tools:
 	scripts/ensure-tools.sh wasm npm chromium python
@@ -22,11 +23,15 @@ pkg:
 size: pkg
 	scripts/size.sh
 
+bench: pkg
+	node scripts/bench.mjs
+
 demo: pkg
 	node scripts/demo.mjs $(if $(PORT),--port $(PORT),)
 
 test: tools
 	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-page
+	node scripts/bench.mjs --smoke
 	scripts/size.sh
 	@echo "make test: all suites passed"
 

@@ -1,0 +1,220 @@
+// `make bench`: parse speed against the JSON.parse floor, start-up time (Node, workerd),
+// size, and peak memory; one Node process per figure, same bytes for every contender,
+// warm-up runs, the median of at least 15 runs. Writes BENCHMARKS.md.
+// `--smoke`: small sizes and few runs (run by `make test` so the benchmark cannot rot;
+// nothing is asserted about timings).
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { cpus, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { generateTasks } from "../tests/mock-dcs/data.mjs";
+import { freePort } from "./stack.mjs";
+
+const root = resolve(new URL("..", import.meta.url).pathname);
+const smoke = process.argv.includes("--smoke");
+const out = join(root, "build", "bench");
+mkdirSync(out, { recursive: true });
+const SIZES = smoke ? [100] : [100, 1000, 10000];
+const RUNS = smoke ? 3 : 15;
+const WARMUP = smoke ? 1 : 5;
+
+/** A realistic list response: every task type, with the doc's quirks mixed in. */
+function makeBody(n) {
+  const tasks = generateTasks(`bench-n${n}-x`, { count: n });
+  const wire = tasks.map((t, i) => {
+    const w = JSON.parse(JSON.stringify(t.wire));
+    if (i % 7 === 3 && w.details) {
+      // Quirks: numeric capacities, the misspelled cache mode.
+      if (w.details.old_capacity !== undefined) w.details.old_capacity = Number(w.details.old_capacity);
+      if (w.details.new_cache_mode !== undefined) {
+        w.details.new_cahce_mode = w.details.new_cache_mode;
+        delete w.details.new_cache_mode;
+      }
+    }
+    return w;
+  });
+  const body = { task_count: n % 2 ? String(n) : n, tasks: wire };
+  return Buffer.from(JSON.stringify(body));
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Runs a child Node process that prints one JSON line of results. */
+function child(code, args = []) {
+  const file = join(out, `child-${Math.random().toString(36).slice(2)}.mjs`);
+  writeFileSync(file, code);
+  const r = execFileSync(process.execPath, ["--expose-gc", file, ...args], { encoding: "utf8", cwd: root });
+  return JSON.parse(r.trim().split("\n").pop());
+}
+
+const PKG = join(root, "pkg", "node.js");
+
+function parseFigure(file, contender) {
+  return child(`
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+const bytes = readFileSync(${JSON.stringify(file)});
+let f;
+if (${JSON.stringify(contender)} === "wasm") {
+  const { parseListTasksResponse } = await import(${JSON.stringify(PKG)});
+  f = () => parseListTasksResponse(bytes);
+} else {
+  f = () => JSON.parse(new TextDecoder().decode(bytes));
+}
+for (let i = 0; i < ${WARMUP}; i++) f();
+const times = [];
+for (let i = 0; i < ${RUNS}; i++) { globalThis.gc(); const t = performance.now(); f(); times.push(performance.now() - t); }
+times.sort((a, b) => a - b);
+console.log(JSON.stringify({ median: times[Math.floor(times.length / 2)] }));
+`);
+}
+
+function memoryFigure(file) {
+  return child(`
+import { readFileSync } from "node:fs";
+import { initSync } from ${JSON.stringify(join(root, "pkg", "dcs_tasks.js"))};
+import { parseListTasksResponse } from ${JSON.stringify(join(root, "pkg", "dcs_tasks.js"))};
+const exports = initSync({ module: readFileSync(${JSON.stringify(join(root, "pkg", "dcs_tasks_bg.wasm"))}) });
+const bytes = readFileSync(${JSON.stringify(file)});
+globalThis.gc();
+const heap0 = process.memoryUsage().heapUsed;
+const wasm0 = exports.memory.buffer.byteLength;
+let peak = 0;
+const timer = setInterval(() => {}, 1000);
+const list = parseListTasksResponse(bytes);
+const heap1 = process.memoryUsage().heapUsed;
+const wasm1 = exports.memory.buffer.byteLength;
+clearInterval(timer);
+console.log(JSON.stringify({ body: bytes.length, heapGrowth: heap1 - heap0, wasmGrowth: wasm1 - wasm0, wasmTotal: wasm1, tasks: list.tasks.length }));
+`);
+}
+
+function nodeStart() {
+  return child(`
+import { performance } from "node:perf_hooks";
+import { readFileSync } from "node:fs";
+const t0 = performance.now();
+const { parseListTasksResponse } = await import(${JSON.stringify(PKG)});
+const t1 = performance.now();
+const l = parseListTasksResponse(readFileSync(${JSON.stringify(join(root, "tests/fixtures/seed-example.json"))}));
+const t2 = performance.now();
+console.log(JSON.stringify({ importMs: t1 - t0, firstParseMs: t2 - t1, totalMs: t2 - t0, ok: l.taskCount === 1 }));
+`);
+}
+
+/** workerd cold start: spawn, then time the first request (module instantiation included). */
+async function workerdStart() {
+  const dir = join(out, "workerd");
+  mkdirSync(dir, { recursive: true });
+  const seed = readFileSync(join(root, "tests/fixtures/seed-example.json"), "utf8");
+  writeFileSync(join(dir, "worker.js"), `
+import { parseListTasksResponse } from "dcs-tasks";
+const loaded = Date.now();
+export default {
+  async fetch() {
+    const t = performance.now();
+    const l = parseListTasksResponse(${JSON.stringify(seed)});
+    return new Response(JSON.stringify({ ok: l.taskCount === 1, parseMs: performance.now() - t }));
+  },
+};
+`);
+  const port = await freePort();
+  writeFileSync(join(dir, "config.capnp"), `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .w) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const w :Workerd.Worker = (
+  modules = [
+    (name = "worker.js", esModule = embed "worker.js"),
+    (name = "dcs-tasks", esModule = embed "../../../pkg/workerd.js"),
+    (name = "dcs_tasks.js", esModule = embed "../../../pkg/dcs_tasks.js"),
+    (name = "dcs_tasks_bg.wasm", wasm = embed "../../../pkg/dcs_tasks_bg.wasm"),
+  ],
+  compatibilityDate = "2025-01-01",
+);
+`);
+  const results = [];
+  for (let i = 0; i < (smoke ? 1 : 5); i++) {
+    const t0 = performance.now();
+    const p = spawn(join(root, "node_modules/.bin/workerd"), ["serve", join(dir, "config.capnp")], { stdio: "ignore" });
+    let first;
+    for (;;) {
+      try {
+        const ts = performance.now();
+        const r = await fetch(`http://127.0.0.1:${port}/`);
+        const j = await r.json();
+        first = { spawnToFirstMs: performance.now() - t0, firstRequestMs: performance.now() - ts, parseMs: j.parseMs };
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 5));
+        if (performance.now() - t0 > 20000) throw new Error("workerd did not start");
+      }
+    }
+    p.kill();
+    await new Promise((r) => p.once("exit", r));
+    results.push(first);
+  }
+  return {
+    spawnToFirstMs: median(results.map((r) => r.spawnToFirstMs)),
+    firstRequestMs: median(results.map((r) => r.firstRequestMs)),
+  };
+}
+
+function sizes() {
+  const f = (p) => readFileSync(join(root, "pkg", p));
+  const wasm = f("dcs_tasks_bg.wasm");
+  const glue = f("dcs_tasks.js");
+  return {
+    wasmRaw: wasm.length, wasmGz: gzipSync(wasm, { level: 9 }).length,
+    glueRaw: glue.length, glueGz: gzipSync(glue, { level: 9 }).length,
+  };
+}
+
+if (!existsSync(PKG)) {
+  console.error("bench: pkg/ is missing: run `make pkg` first");
+  process.exit(1);
+}
+const rows = [];
+for (const n of SIZES) {
+  const file = join(out, `list-${n}.json`);
+  writeFileSync(file, makeBody(n));
+  const floor = parseFigure(file, "json").median;
+  const wasm = parseFigure(file, "wasm").median;
+  rows.push({ n, bytes: readFileSync(file).length, floor, wasm, ratio: wasm / floor });
+}
+const mem = memoryFigure(join(out, `list-${SIZES[SIZES.length - 1]}.json`));
+const node = nodeStart();
+const wd = await workerdStart();
+const sz = sizes();
+
+const kb = (b) => (b / 1024).toFixed(1) + " KB";
+const ms = (x) => x.toFixed(2) + " ms";
+const lines = [];
+lines.push("# Benchmarks", "");
+lines.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. ` +
+  `Reproduce: \`make bench\` (median of ${RUNS} runs after ${WARMUP} warm-ups, one Node process per figure).`, "");
+lines.push("## Parse: `parseListTasksResponse(bytes)` vs the `JSON.parse(new TextDecoder().decode(bytes))` floor", "");
+lines.push("| tasks | body | JSON.parse floor | dcs-tasks | ratio |", "| ---: | ---: | ---: | ---: | ---: |");
+for (const r of rows) lines.push(`| ${r.n} | ${kb(r.bytes)} | ${ms(r.floor)} | ${ms(r.wasm)} | ${r.ratio.toFixed(2)}× |`);
+lines.push("", "## Start", "");
+lines.push(`| runtime | figure | time |`, `| --- | --- | ---: |`);
+lines.push(`| Node | import (compile + instantiate) | ${ms(node.importMs)} |`);
+lines.push(`| Node | first parse (seed example) | ${ms(node.firstParseMs)} |`);
+lines.push(`| workerd | spawn to first response (process start included) | ${ms(wd.spawnToFirstMs)} |`);
+lines.push(`| workerd | first request (cold isolate: instantiate + parse) | ${ms(wd.firstRequestMs)} |`);
+lines.push("", "## Size", "");
+lines.push("| file | raw | gzip -9 |", "| --- | ---: | ---: |");
+lines.push(`| dcs_tasks_bg.wasm | ${kb(sz.wasmRaw)} | ${kb(sz.wasmGz)} |`);
+lines.push(`| dcs_tasks.js (glue) | ${kb(sz.glueRaw)} | ${kb(sz.glueGz)} |`);
+lines.push(`| wasm + glue | ${kb(sz.wasmRaw + sz.glueRaw)} | ${kb(sz.wasmGz + sz.glueGz)} (budget 60 KB) |`);
+lines.push("", `## Memory (${mem.tasks} tasks, body ${kb(mem.body)})`, "");
+lines.push(`JS heap growth ${kb(mem.heapGrowth)}, wasm linear memory growth ${kb(mem.wasmGrowth)} ` +
+  `(total ${kb(mem.wasmTotal)}): ${((mem.heapGrowth + mem.wasmGrowth) / mem.body).toFixed(2)}× the body.`);
+const text = lines.join("\n") + "\n";
+console.log(text);
+if (!smoke) writeFileSync(join(root, "BENCHMARKS.md"), text);
