@@ -402,6 +402,12 @@ async fn progress_and_delete() {
     if let Some(b) = s(&step, "beginTime") {
         assert!(b.ends_with('Z') && b.contains('T'), "{b}");
     }
+    // Deleting a running task is a 400 from the service: never retried.
+    let before = served(&id).await;
+    let e = err(c.delete_task(id.clone().into(), get(&exec, "id"), no_opts())).await;
+    assert_eq!(get(&e, "status").as_f64(), Some(400.0));
+    assert_eq!(s(&e, "errorCode").as_deref(), Some("DCS.4950"));
+    assert_eq!(served(&id).await, before + 1);
     // Delete a finished task: then it is gone.
     let done = tasks
         .iter()
