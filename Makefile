@@ -5,7 +5,7 @@ export CARGO_TERM_COLOR ?= never
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 CHROME_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json WASM_BINDGEN_TEST_TIMEOUT=120
 
-.PHONY: help tools pkg size bench demo test test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-proxy test-page
+.PHONY: help tools pkg size bench demo test test-all test-faults test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-proxy test-page
 
 help:
 	@echo "make demo   - run the demo"
@@ -30,10 +30,15 @@ demo: pkg
 	node scripts/demo.mjs $(if $(PORT),--port $(PORT),)
 
 test: tools
-	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-page
+	@mkdir -p build
+	set -o pipefail; $(MAKE) --no-print-directory test-all 2>&1 | tee build/test-output.log
+	scripts/check-secrets.sh build/test-output.log
+	@echo "make test: all suites passed"
+
+test-all:
+	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-page test-faults
 	node scripts/bench.mjs --smoke
 	scripts/size.sh
-	@echo "make test: all suites passed"
 
 test-lint:
 	cargo fmt --check
@@ -63,3 +68,6 @@ test-proxy:
 
 test-page:
 	node --test tests/page/
+
+test-faults:
+	node --test tests/faults/
