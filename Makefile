@@ -33,7 +33,7 @@ test: tools
 	@mkdir -p build
 	set -o pipefail; $(MAKE) --no-print-directory test-all 2>&1 | tee build/test-output.log
 	scripts/check-secrets.sh build/test-output.log
-	@echo "make test: all suites passed"
+	@scripts/test-summary.sh build/test-output.log
 
 test-all:
 	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-page test-faults
