@@ -1,0 +1,48 @@
+//! `parse_list_tasks_response` in both modes: the first input byte picks strict (odd)
+//! or default (even); the rest is the body.
+//!
+//! Invariants: never panics; errors are INVALID_RESPONSE with a path; a success's
+//! `to_json()` is valid JSON for the crate's own reader; strict mode never warns; and the
+//! modes agree: strict accepts exactly what default mode accepts without warnings, with
+//! the same result.
+#![no_main]
+
+use dcs_tasks::{parse_list_tasks_response, ParseOptions};
+use dcs_tasks_fuzz::{assert_response_error, assert_valid_json};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, body)) = data.split_first() else {
+        return;
+    };
+    let strict = mode & 1 == 1;
+    let first = parse_list_tasks_response(body, ParseOptions { strict });
+    match &first {
+        Ok(list) => {
+            assert_valid_json("TaskList", &list.to_json());
+            assert!(list.task_count <= dcs_tasks::normalize::MAX_SAFE_INTEGER as u64);
+            if strict {
+                assert!(list.warnings.is_empty(), "strict mode warned: {:?}", list.warnings);
+            }
+            for w in &list.warnings {
+                assert!(!w.path.is_empty() && !w.message.is_empty(), "{w:?}");
+            }
+        }
+        Err(e) => assert_response_error(e),
+    }
+    // The other mode, for the cross-mode invariant.
+    let other = parse_list_tasks_response(body, ParseOptions { strict: !strict });
+    let (strict_r, default_r) = if strict { (&first, &other) } else { (&other, &first) };
+    match (strict_r, default_r) {
+        (Ok(s), Ok(d)) => {
+            assert!(d.warnings.is_empty(), "strict accepted what default warned about: {:?}", d.warnings);
+            assert_eq!(s, d, "the modes disagree on an input without quirks");
+        }
+        (Ok(_), Err(e)) => panic!("strict accepted what default mode refused: {e:?}"),
+        (Err(e), Ok(d)) => assert!(
+            !d.warnings.is_empty(),
+            "strict refused an input default mode accepted without warnings: {e:?}"
+        ),
+        (Err(_), Err(e)) => assert_response_error(e),
+    }
+});
