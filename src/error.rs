@@ -64,6 +64,15 @@ pub struct HttpInfo {
     pub request_id: Option<String>,
 }
 
+/// Concatenates message parts (smaller than `format!`, which links `core::fmt` per call site).
+pub fn cat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
 impl DcsError {
     fn with(code: ErrorCode, message: String) -> Self {
         DcsError {
@@ -79,7 +88,7 @@ impl DcsError {
         let field = field.into();
         let mut e = Self::with(
             ErrorCode::InvalidArgument,
-            format!("{}: {}", field, message.into()),
+            cat(&[&field, ": ", &message.into()]),
         );
         e.field = Some(field);
         e
@@ -89,7 +98,7 @@ impl DcsError {
         let path = path.into();
         let mut e = Self::with(
             ErrorCode::InvalidResponse,
-            format!("{}: {}", path, message.into()),
+            cat(&[&path, ": ", &message.into()]),
         );
         e.path = Some(path);
         e
@@ -115,7 +124,8 @@ impl DcsError {
         error_ext_msg: Option<String>,
         request_id: Option<String>,
     ) -> Self {
-        let mut message = format!("HTTP {status}");
+        let mut message = String::from("HTTP ");
+        crate::json::push_u64(&mut message, status as u64);
         if let Some(c) = &error_code {
             message.push_str(": ");
             message.push_str(c);
@@ -153,7 +163,9 @@ impl DcsError {
 
 impl fmt::Display for DcsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
+        f.write_str(self.code.as_str())?;
+        f.write_str(": ")?;
+        f.write_str(&self.message)
     }
 }
 

@@ -92,7 +92,7 @@ impl<'a> Number<'a> {
     /// The value as `u64` when written as a non-negative integer literal that fits.
     pub fn as_u64(&self) -> Option<u64> {
         if self.integer {
-            self.raw.parse().ok()
+            parse_u64(self.raw)
         } else {
             None
         }
@@ -100,17 +100,46 @@ impl<'a> Number<'a> {
 
     /// The value as `i64` when written as an integer literal that fits.
     pub fn as_i64(&self) -> Option<i64> {
-        if self.integer {
-            self.raw.parse().ok()
-        } else {
-            None
+        if !self.integer {
+            return None;
+        }
+        match self.raw.strip_prefix('-') {
+            Some(d) => {
+                let m = parse_u64(d)?;
+                if m <= 1 << 63 {
+                    Some((m as i64).wrapping_neg())
+                } else {
+                    None
+                }
+            }
+            None => parse_u64(self.raw).and_then(|v| i64::try_from(v).ok()),
         }
     }
 
     /// The nearest `f64`, or `None` when it is not finite (e.g. `1e400`).
+    ///
+    /// Correctly rounded everywhere: natively by `str::parse`, on wasm by the host's
+    /// `parseFloat` (the JSON number grammar is a subset of JS numeric literals), which
+    /// keeps core's ~16 KB float parser and its tables out of the module.
     pub fn as_f64(&self) -> Option<f64> {
-        self.raw.parse::<f64>().ok().filter(|v| v.is_finite())
+        parse_f64(self.raw).filter(|v| v.is_finite())
     }
+}
+
+/// Decimal digits only (no sign, no `+`), at least one, to `u64`; `None` on overflow.
+/// Smaller than `str::parse`, which brings in its generic error machinery.
+pub fn parse_u64(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for b in s.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add((b - b'0') as u64)?;
+    }
+    Some(v)
 }
 
 /// A syntax error: where (byte offset, 1-based line and column in bytes) and what.
@@ -140,13 +169,25 @@ impl ParseError {
     }
 }
 
+impl ParseError {
+    /// `message at line L column C (byte B)`, appended to `out`.
+    pub fn describe(&self, out: &mut String) {
+        out.push_str(self.message);
+        out.push_str(" at line ");
+        push_u64(out, self.line as u64);
+        out.push_str(" column ");
+        push_u64(out, self.column as u64);
+        out.push_str(" (byte ");
+        push_u64(out, self.offset as u64);
+        out.push(')');
+    }
+}
+
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} at line {} column {} (byte {})",
-            self.message, self.line, self.column, self.offset
-        )
+        let mut s = String::new();
+        self.describe(&mut s);
+        f.write_str(&s)
     }
 }
 
@@ -506,21 +547,98 @@ pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Appends a finite `f64` so that `JSON.parse` reads back the same value (Rust's
-/// `Display` is the shortest round-trip form). Non-finite values become `null`.
+/// `s` as a JSON string literal for a message, clipped to `max_chars` characters
+/// (then `…` follows the closing quote).
+pub fn quoted(s: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    match s.char_indices().nth(max_chars) {
+        Some((cut, _)) => {
+            write_str(&mut out, s.get(..cut).unwrap_or(""));
+            out.push('…');
+        }
+        None => write_str(&mut out, s),
+    }
+    out
+}
+
+/// Parses a decimal number text (the JSON number grammar) to the nearest `f64`.
+#[cfg(not(target_arch = "wasm32"))]
+fn parse_f64(s: &str) -> Option<f64> {
+    s.parse::<f64>().ok()
+}
+
+/// Parses a decimal number text (the JSON number grammar) to the nearest `f64`, with
+/// the host's correctly rounded `parseFloat`.
+#[cfg(target_arch = "wasm32")]
+fn parse_f64(s: &str) -> Option<f64> {
+    let v = js_sys::Number::parse_float(s);
+    (!v.is_nan()).then_some(v)
+}
+
+/// Appends a finite `f64` in its shortest round-trip decimal form (Rust's `Display`
+/// natively, the host's `Number.prototype.toString` on wasm, which may use exponent
+/// notation like `1e+300`; both are JSON numbers that `JSON.parse` reads back exactly).
+/// Non-finite values become `null`.
 pub fn write_f64(out: &mut String, v: f64) {
-    use fmt::Write;
     if v.is_finite() {
-        let _ = write!(out, "{}", if v == 0.0 { 0.0 } else { v });
+        push_f64(out, if v == 0.0 { 0.0 } else { v });
     } else {
         out.push_str("null");
     }
 }
 
-/// Appends an integer.
-pub fn write_i64(out: &mut String, v: i64) {
+/// Appends any `f64` for a message: natively Rust's `Display` (`1.5`, `NaN`, `inf`),
+/// on wasm JavaScript's `String(v)` (`1.5`, `NaN`, `Infinity`), as a JS caller would
+/// write it. No float formatting code is linked into the wasm module.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn push_f64(out: &mut String, v: f64) {
     use fmt::Write;
     let _ = write!(out, "{v}");
+}
+
+/// Appends any `f64` for a message: natively Rust's `Display` (`1.5`, `NaN`, `inf`),
+/// on wasm JavaScript's `String(v)` (`1.5`, `NaN`, `Infinity`), as a JS caller would
+/// write it. No float formatting code is linked into the wasm module.
+#[cfg(target_arch = "wasm32")]
+pub fn push_f64(out: &mut String, v: f64) {
+    match js_sys::Number::from(v).to_string_with_radix(10) {
+        Ok(s) => out.push_str(&String::from(s)),
+        Err(_) => out.push_str("NaN"),
+    }
+}
+
+/// Appends the decimal digits of `v` (no `core::fmt`).
+pub fn push_u64(out: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    for &b in buf.get(i..).unwrap_or(&[]) {
+        out.push(b as char);
+    }
+}
+
+/// Appends an integer.
+pub fn write_i64(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    push_u64(out, v.unsigned_abs());
+}
+
+/// The decimal digits of `v` as a new string.
+pub fn u64_string(v: u64) -> String {
+    let mut s = String::with_capacity(20);
+    push_u64(&mut s, v);
+    s
 }
 
 /// Writes one JSON object member by member; absent optionals are skipped.
@@ -562,8 +680,7 @@ impl<'o> ObjWriter<'o> {
     }
 
     pub fn u64(&mut self, k: &str, v: u64) {
-        use fmt::Write;
-        let _ = write!(self.key(k), "{v}");
+        push_u64(self.key(k), v);
     }
 
     pub fn opt_i64(&mut self, k: &str, v: Option<i64>) {

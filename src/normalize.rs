@@ -21,7 +21,7 @@
 
 use std::borrow::Cow;
 
-use crate::error::{DcsError, Result};
+use crate::error::{cat, DcsError, Result};
 use crate::json::{self, Number, Value};
 use crate::model::{
     ParseOptions, Step, SubStep, Task, TaskDetails, TaskList, TaskProgress, Warning, WarningCode,
@@ -112,7 +112,7 @@ impl<'a> Loc<'a> {
             Loc::Index(p, i) => {
                 p.write(out);
                 out.push('[');
-                out.push_str(&i.to_string());
+                json::push_u64(out, *i as u64);
                 out.push(']');
             }
         }
@@ -135,7 +135,9 @@ impl Ctx {
     /// A tolerated quirk: a warning in the default mode, an error in strict mode.
     fn quirk(&mut self, code: WarningCode, loc: &Loc, message: impl FnOnce() -> String) -> R<()> {
         if self.strict {
-            return Err(bad(loc, format!("{} (refused in strict mode)", message())));
+            let mut m = message();
+            m.push_str(" (refused in strict mode)");
+            return Err(bad(loc, m));
         }
         self.warnings.push(Warning {
             code,
@@ -155,7 +157,7 @@ fn bad(loc: &Loc, message: impl Into<String>) -> Box<DcsError> {
 }
 
 fn wrong_type(loc: &Loc, expected: &str, v: &Value) -> Box<DcsError> {
-    bad(loc, format!("expected {expected}, got {}", v.kind()))
+    bad(loc, cat(&["expected ", expected, ", got ", v.kind()]))
 }
 
 fn missing(loc: &Loc) -> Box<DcsError> {
@@ -164,15 +166,7 @@ fn missing(loc: &Loc) -> Box<DcsError> {
 
 /// A value quoted for a message, clipped to 64 characters.
 fn quote(s: &str) -> String {
-    let mut out = String::new();
-    match s.char_indices().nth(64) {
-        Some((cut, _)) => {
-            json::write_str(&mut out, s.get(..cut).unwrap_or(""));
-            out.push('…');
-        }
-        None => json::write_str(&mut out, s),
-    }
-    out
+    json::quoted(s, 64)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -188,7 +182,11 @@ fn parse_root(body: &[u8]) -> R<Value<'_>> {
     {
         return Err(bad(&Loc::Root, "empty body"));
     }
-    json::parse(body).map_err(|e| bad(&Loc::Root, format!("invalid JSON: {e}")))
+    json::parse(body).map_err(|e| {
+        let mut m = String::from("invalid JSON: ");
+        e.describe(&mut m);
+        bad(&Loc::Root, m)
+    })
 }
 
 /// The members of an object the schema describes, refusing duplicate keys.
@@ -217,7 +215,7 @@ fn object<'v, 'a>(v: &'v Value<'a>, loc: &Loc, what: &str) -> R<Members<'v, 'a>>
         found
     } else {
         let mut keys: Vec<&str> = m.iter().map(|(k, _)| k.as_ref()).collect();
-        keys.sort_unstable();
+        crate::sign::heapsort(&mut keys);
         keys.windows(2)
             .find(|w| w.first() == w.get(1))
             .and_then(|w| w.first().copied())
@@ -242,14 +240,11 @@ fn int(v: &Value, loc: &Loc) -> R<Option<i64>> {
         Value::Null => Ok(None),
         Value::Number(n) => {
             if !n.is_integer_literal() {
-                return Err(bad(
-                    loc,
-                    format!("expected an integer, got {}", clip(n.raw())),
-                ));
+                return Err(bad(loc, cat(&["expected an integer, got ", clip(n.raw())])));
             }
             match n.as_i64() {
                 Some(x) if (-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&x) => Ok(Some(x)),
-                _ => Err(bad(loc, format!("integer {} out of range", clip(n.raw())))),
+                _ => Err(bad(loc, cat(&["integer ", clip(n.raw()), " out of range"]))),
             }
         }
         _ => Err(wrong_type(loc, "an integer", v)),
@@ -298,14 +293,16 @@ fn time(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<String>> {
         Ok((ms, _)) => {
             let iso = format_iso_ms(ms);
             ctx.quirk(WarningCode::CoercedType, loc, || {
-                format!(
-                    "timestamp {} is not in the documented form; normalized to {iso}",
-                    quote(s)
-                )
+                cat(&[
+                    "timestamp ",
+                    &quote(s),
+                    " is not in the documented form; normalized to ",
+                    &iso,
+                ])
             })?;
             Ok(Some(iso))
         }
-        Err(msg) => Err(bad(loc, format!("invalid timestamp {}: {msg}", quote(s)))),
+        Err(msg) => Err(bad(loc, cat(&["invalid timestamp ", &quote(s), ": ", msg]))),
     }
 }
 
@@ -315,7 +312,7 @@ fn capacity(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<f64>> {
         Value::Null => return Ok(None),
         Value::String(s) => match Number::from_text(s) {
             Some(n) => (n, false),
-            None => return Err(bad(loc, format!("capacity {} is not a number", quote(s)))),
+            None => return Err(bad(loc, cat(&["capacity ", &quote(s), " is not a number"]))),
         },
         Value::Number(n) => (*n, true),
         _ => return Err(wrong_type(loc, "a capacity (a string holding a number)", v)),
@@ -323,18 +320,19 @@ fn capacity(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<f64>> {
     let Some(x) = n.as_f64() else {
         return Err(bad(
             loc,
-            format!("capacity {} is out of range", clip(n.raw())),
+            cat(&["capacity ", clip(n.raw()), " is out of range"]),
         ));
     };
     if x < 0.0 {
-        return Err(bad(loc, format!("capacity {} is negative", clip(n.raw()))));
+        return Err(bad(loc, cat(&["capacity ", clip(n.raw()), " is negative"])));
     }
     if coerced {
         ctx.quirk(WarningCode::CoercedType, loc, || {
-            format!(
-                "capacity sent as the number {}; the API documents a string",
-                clip(n.raw())
-            )
+            cat(&[
+                "capacity sent as the number ",
+                clip(n.raw()),
+                "; the API documents a string",
+            ])
         })?;
     }
     Ok(Some(if x == 0.0 { 0.0 } else { x }))
@@ -346,7 +344,12 @@ fn check_known(ctx: &mut Ctx, loc: &Loc, what: &str, value: &str, known: &[&str]
         return Ok(());
     }
     ctx.quirk(WarningCode::UnknownValue, loc, || {
-        format!("{what} {} is not a known value; kept as sent", quote(value))
+        cat(&[
+            what,
+            " ",
+            &quote(value),
+            " is not a known value; kept as sent",
+        ])
     })
 }
 
@@ -449,13 +452,13 @@ fn task_count(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<u64>> {
         Value::Null => return Ok(None),
         Value::String(s) => {
             if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(bad(loc, format!("expected {WHAT}, got {}", quote(s))));
+                return Err(bad(loc, cat(&["expected ", WHAT, ", got ", &quote(s)])));
             }
-            s.parse::<u64>().ok()
+            json::parse_u64(s)
         }
         Value::Number(n) => {
             let Some(x) = n.as_u64() else {
-                return Err(bad(loc, format!("expected {WHAT}, got {}", clip(n.raw()))));
+                return Err(bad(loc, cat(&["expected ", WHAT, ", got ", clip(n.raw())])));
             };
             ctx.quirk(WarningCode::CoercedType, loc, || {
                 "task_count sent as a number; the API documents a string".to_string()
@@ -588,11 +591,11 @@ fn details(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<TaskDetails> {
             Some(existing) if *existing != s => {
                 return Err(bad(
                     &loc.key(k),
-                    format!(
-                        "{} conflicts with new_cache_mode {}",
-                        quote(&s),
-                        quote(existing)
-                    ),
+                    cat(&[
+                        &quote(&s),
+                        " conflicts with new_cache_mode ",
+                        &quote(existing),
+                    ]),
                 ));
             }
             Some(_) => {}
@@ -624,7 +627,10 @@ fn hoist(ctx: &mut Ctx, tasks: &mut [Parsed], h: Hoist, v: &Value, loc: &Loc) ->
         return Ok(());
     };
     ctx.quirk(WarningCode::HoistedField, loc, || {
-        format!("top-level field moved into tasks[{target}]")
+        let mut m = String::from("top-level field moved into tasks[");
+        json::push_u64(&mut m, target as u64);
+        m.push(']');
+        m
     })?;
     match h {
         Hoist::Status => {

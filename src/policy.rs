@@ -47,7 +47,7 @@ pub fn backoff_ms(attempt: u32, rand01: f64) -> f64 {
 pub fn retry_after_ms(value: &str, now_ms: i64) -> Option<f64> {
     let v = value.trim();
     let ms = if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
-        v.parse::<f64>().ok()? * 1000.0
+        crate::json::parse_u64(v)? as f64 * 1000.0
     } else {
         (crate::time::parse_http_date(v)? - now_ms).max(0) as f64
     };

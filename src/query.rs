@@ -1,7 +1,8 @@
 //! Request building and argument validation.
 
 use crate::endpoint::{self, Endpoint};
-use crate::error::{DcsError, Result};
+use crate::error::{cat, DcsError, Result};
+use crate::json;
 use crate::time::{self, TimeForm};
 
 /// Largest accepted `limit` (page size). The API documents no bound; DCS list
@@ -96,11 +97,12 @@ pub fn validate_id<'a>(field: &str, arg: &'a Arg) -> Result<&'a str> {
             Ok(s)
         }
         Arg::Absent => Err(DcsError::invalid_argument(field, "is required")),
-        other => Err(DcsError::invalid_argument(
-            field,
-            format!("must be a string, got {}", other.type_name()),
-        )),
+        other => Err(not_a_string(field, other)),
     }
+}
+
+fn not_a_string(field: &str, other: &Arg) -> DcsError {
+    DcsError::invalid_argument(field, cat(&["must be a string, got ", other.type_name()]))
 }
 
 /// The ID rule on a plain string.
@@ -109,22 +111,28 @@ pub fn check_id(field: &str, s: &str) -> Result<()> {
         return Err(DcsError::invalid_argument(field, "must not be empty"));
     }
     if s.len() > MAX_ID_LEN {
-        return Err(DcsError::invalid_argument(
-            field,
-            format!(
-                "must be at most {MAX_ID_LEN} characters, got {}",
-                s.chars().count()
-            ),
-        ));
+        let mut m = String::from("must be at most ");
+        json::push_u64(&mut m, MAX_ID_LEN as u64);
+        m.push_str(" characters, got ");
+        json::push_u64(&mut m, s.chars().count() as u64);
+        return Err(DcsError::invalid_argument(field, m));
     }
     if let Some(c) = s
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
     {
-        return Err(DcsError::invalid_argument(
-            field,
-            format!("may hold only A-Z a-z 0-9 - _, found {c:?}"),
-        ));
+        let mut m = String::from("may hold only A-Z a-z 0-9 - _, found ");
+        json::write_str(&mut m, c.encode_utf8(&mut [0; 4]));
+        m.push_str(" (U+");
+        let cp = c as u32;
+        for shift in [20, 16, 12, 8, 4, 0] {
+            let d = (cp >> shift) & 15;
+            if shift < 16 || cp >> shift != 0 {
+                m.push(char::from_digit(d, 16).unwrap_or('0').to_ascii_uppercase());
+            }
+        }
+        m.push(')');
+        return Err(DcsError::invalid_argument(field, m));
     }
     Ok(())
 }
@@ -133,10 +141,7 @@ fn optional_str<'a>(field: &str, arg: &'a Arg) -> Result<Option<&'a str>> {
     match arg {
         Arg::Absent => Ok(None),
         Arg::Str(s) => Ok(Some(s)),
-        other => Err(DcsError::invalid_argument(
-            field,
-            format!("must be a string, got {}", other.type_name()),
-        )),
+        other => Err(not_a_string(field, other)),
     }
 }
 
@@ -150,40 +155,37 @@ pub fn resolve_endpoint(endpoint: &Arg, region: &Arg) -> Result<Endpoint> {
 /// An integer argument within `min..=max`: a JS number that is an integer, or a
 /// string of decimal digits (as query strings carry them).
 pub fn validate_int(field: &str, arg: &Arg, min: u32, max: u32) -> Result<Option<u32>> {
-    let range = || format!("must be an integer from {min} to {max}");
-    let v: f64 = match arg {
+    // "must be an integer from MIN to MAX, got ..."
+    let fail = |got: &str, number: Option<f64>| {
+        let mut m = String::from("must be an integer from ");
+        json::push_u64(&mut m, min as u64);
+        m.push_str(" to ");
+        json::push_u64(&mut m, max as u64);
+        m.push_str(", got ");
+        m.push_str(got);
+        if let Some(n) = number {
+            json::push_f64(&mut m, n);
+        }
+        DcsError::invalid_argument(field, m)
+    };
+    let v: u64 = match arg {
         Arg::Absent => return Ok(None),
         Arg::Num(n) => {
-            if !n.is_finite() || n.fract() != 0.0 {
-                return Err(DcsError::invalid_argument(
-                    field,
-                    format!("{}, got {n}", range()),
-                ));
+            if !n.is_finite() || n.fract() != 0.0 || *n < min as f64 || *n > max as f64 {
+                return Err(fail("", Some(*n)));
             }
-            *n
+            *n as u64
         }
         Arg::Str(s) => {
             if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
-                let shown: String = s.chars().take(20).collect();
-                return Err(DcsError::invalid_argument(
-                    field,
-                    format!("{}, got the string {shown:?}", range()),
-                ));
+                return Err(fail(&cat(&["the string ", &json::quoted(s, 20)]), None));
             }
-            s.parse::<u64>().unwrap_or(u64::MAX) as f64
+            json::parse_u64(s).unwrap_or(u64::MAX)
         }
-        other => {
-            return Err(DcsError::invalid_argument(
-                field,
-                format!("{}, got {}", range(), other.type_name()),
-            ))
-        }
+        other => return Err(fail(other.type_name(), None)),
     };
-    if v < min as f64 || v > max as f64 {
-        return Err(DcsError::invalid_argument(
-            field,
-            format!("{}, got {v}", range()),
-        ));
+    if v < min as u64 || v > max as u64 {
+        return Err(fail(&json::u64_string(v), None));
     }
     Ok(Some(v as u32))
 }
@@ -202,7 +204,7 @@ pub fn validate_time(field: &str, arg: &Arg) -> Result<Option<i64>> {
             if !ms.is_finite() {
                 return Err(DcsError::invalid_argument(
                     field,
-                    format!("is an invalid {what}"),
+                    cat(&["is an invalid ", what]),
                 ));
             }
             if ms.fract() != 0.0 {
@@ -214,7 +216,7 @@ pub fn validate_time(field: &str, arg: &Arg) -> Result<Option<i64>> {
             if *ms < time::MIN_MS as f64 || *ms > time::MAX_MS as f64 {
                 return Err(DcsError::invalid_argument(
                     field,
-                    format!("{what} is outside 1970-01-01..9999-12-31"),
+                    cat(&[what, " is outside 1970-01-01..9999-12-31"]),
                 ));
             }
             *ms as i64
@@ -228,14 +230,16 @@ pub fn validate_time(field: &str, arg: &Arg) -> Result<Option<i64>> {
             }
             Ok((ms, _)) => ms,
             Err(m) => {
-                let shown: String = s.chars().take(40).collect();
-                return Err(DcsError::invalid_argument(field, format!("{m}: {shown:?}")));
+                return Err(DcsError::invalid_argument(
+                    field,
+                    cat(&[m, ": ", &json::quoted(s, 40)]),
+                ));
             }
         },
         Arg::Other(t) => {
             return Err(DcsError::invalid_argument(
                 field,
-                format!("must be a Date, epoch milliseconds or a string, got {t}"),
+                cat(&["must be a Date, epoch milliseconds or a string, got ", t]),
             ))
         }
     };
@@ -274,26 +278,36 @@ impl ListQuery {
     /// `offset=0&limit=10&start_time=...&end_time=...` (only the given ones; never `begin_time`).
     /// Times are sent at whole seconds: the API's format has no milliseconds.
     pub fn to_query_string(&self) -> String {
-        let mut parts: Vec<String> = Vec::with_capacity(4);
+        let mut out = String::with_capacity(80);
+        let sep = |out: &mut String, key: &str| {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            out.push_str(key);
+        };
         if let Some(o) = self.offset {
-            parts.push(format!("offset={o}"));
+            sep(&mut out, "offset=");
+            json::push_u64(&mut out, o as u64);
         }
         if let Some(l) = self.limit {
-            parts.push(format!("limit={l}"));
+            sep(&mut out, "limit=");
+            json::push_u64(&mut out, l as u64);
         }
         if let Some(s) = self.start_ms {
-            parts.push(format!("start_time={}", time::format_api_time(s)));
+            sep(&mut out, "start_time=");
+            out.push_str(&time::format_api_time(s));
         }
         if let Some(e) = self.end_ms {
-            parts.push(format!("end_time={}", time::format_api_time(e)));
+            sep(&mut out, "end_time=");
+            out.push_str(&time::format_api_time(e));
         }
-        parts.join("&")
+        out
     }
 }
 
 /// `/v2/{project}/instances/{instance}/tasks` (IDs must be validated already).
 pub fn tasks_path(project_id: &str, instance_id: &str) -> String {
-    format!("/v2/{project_id}/instances/{instance_id}/tasks")
+    cat(&["/v2/", project_id, "/instances/", instance_id, "/tasks"])
 }
 
 fn request(method: &str, ep: &Endpoint, path: &str, query: &str, project_id: &str) -> HttpRequest {
@@ -336,7 +350,12 @@ pub fn progress_request(
     instance_id: &str,
     task_id: &str,
 ) -> HttpRequest {
-    let path = format!("{}/{task_id}/progress", tasks_path(project_id, instance_id));
+    let path = cat(&[
+        &tasks_path(project_id, instance_id),
+        "/",
+        task_id,
+        "/progress",
+    ]);
     request("GET", ep, &path, "", project_id)
 }
 
@@ -347,7 +366,7 @@ pub fn delete_request(
     instance_id: &str,
     task_id: &str,
 ) -> HttpRequest {
-    let path = format!("{}/{task_id}", tasks_path(project_id, instance_id));
+    let path = cat(&[&tasks_path(project_id, instance_id), "/", task_id]);
     request("DELETE", ep, &path, "", project_id)
 }
 

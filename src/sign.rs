@@ -316,10 +316,14 @@ pub fn canonical_query(raw_query: &str) -> String {
     out
 }
 
-/// Heapsort of name/value pairs (by name, then value; code-point order like Python's):
-/// O(n log n) in a fraction of the code of the generic `sort`.
+/// Heapsort of name/value pairs (by name, then value; code-point order like Python's).
 fn sort_pairs(v: &mut [(String, String)]) {
-    fn sift(v: &mut [(String, String)], mut root: usize, end: usize) {
+    heapsort(v)
+}
+
+/// Heapsort: O(n log n), unstable, in a fraction of the code of the generic `sort`.
+pub(crate) fn heapsort<T: Ord>(v: &mut [T]) {
+    fn sift<T: Ord>(v: &mut [T], mut root: usize, end: usize) {
         loop {
             let mut child = 2 * root + 1;
             if child >= end {
