@@ -267,7 +267,10 @@ impl ProxyConfig {
         };
         let bearer = authorization.and_then(|a| {
             let a = a.trim();
-            (a.len() > 7 && a[..7].eq_ignore_ascii_case("bearer ")).then(|| a[7..].trim())
+            // Byte-wise: a header may hold non-ASCII, and slicing a str mid-character panics.
+            let b = a.as_bytes();
+            (b.len() > 7 && b[..7].eq_ignore_ascii_case(b"bearer "))
+                .then(|| a.get(7..).unwrap_or("").trim())
         });
         let a = bearer
             .map(|b| ct_eq(b.as_bytes(), expected.as_bytes()))
@@ -790,6 +793,10 @@ mod tests {
         assert!(!c.caller_authorized(Some("Bearer 0123456789abcdefXYz"), None));
         assert!(!c.caller_authorized(None, None));
         assert!(!c.caller_authorized(Some("Basic 0123456789abcdefXYZ"), None));
+        // Non-ASCII around the scheme must not panic (found by the proxy_route fuzzer).
+        assert!(!c.caller_authorized(Some("Bearé 0123456789abcdefXYZ"), None));
+        assert!(!c.caller_authorized(Some("Bearer\u{e9}0123456789abcdefXYZ"), None));
+        assert!(!c.caller_authorized(Some("ééééééé"), None));
         assert!(c.origin_allowed("https://console.example.com", "http://127.0.0.1:8787"));
         assert!(c.origin_allowed("http://127.0.0.1:8787", "http://127.0.0.1:8787"));
         assert!(!c.origin_allowed("https://evil.example.com", "http://127.0.0.1:8787"));
