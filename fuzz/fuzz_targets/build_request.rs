@@ -79,7 +79,12 @@ fuzz_target!(|i: Input| {
     assert!(req.url.bytes().all(|b| b.is_ascii_graphic()), "{}", req.url);
     assert_eq!(req.header("X-Project-Id"), Some(project.as_str()));
     for (k, v) in &req.headers {
-        assert!(k.bytes().chain(v.bytes()).all(|b| (0x20..0x7f).contains(&b)), "{k}: {v}");
+        assert!(
+            k.bytes()
+                .chain(v.bytes())
+                .all(|b| (0x20..0x7f).contains(&b)),
+            "{k}: {v}"
+        );
     }
     let base = resolve_endpoint(&input.endpoint, &input.region)
         .expect("the endpoint was accepted once")
@@ -108,11 +113,19 @@ fuzz_target!(|i: Input| {
         _ => None,
     })
     .expect("config for a valid project");
-    let expected = ListQuery::validate(&input.offset, &input.limit, &input.start_time, &input.end_time)
-        .expect("validated once");
+    let expected = ListQuery::validate(
+        &input.offset,
+        &input.limit,
+        &input.start_time,
+        &input.end_time,
+    )
+    .expect("validated once");
     let secs = |ms: Option<i64>| ms.map(|m| m - m.rem_euclid(1000));
     match route("GET", target, &cfg) {
-        Ok(Route::MirrorList { instance: got, query }) => {
+        Ok(Route::MirrorList {
+            instance: got,
+            query,
+        }) => {
             assert_eq!(&got, instance);
             assert_eq!(query.offset, expected.offset);
             assert_eq!(query.limit, expected.limit);

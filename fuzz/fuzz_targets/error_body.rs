@@ -35,12 +35,19 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(e.request_id(), Some("req-1"));
     if r.is_none() {
         // The excerpt of a non-JSON body is clipped.
-        assert!(e.message.chars().count() < 400, "{} chars", e.message.chars().count());
+        assert!(
+            e.message.chars().count() < 400,
+            "{} chars",
+            e.message.chars().count()
+        );
     }
 
     let text = String::from_utf8_lossy(data);
     if let Some(ms) = retry_after_ms(&text, NOW) {
-        assert!(ms.is_finite() && ms >= 0.0 && ms <= dcs_tasks::policy::RETRY_AFTER_CAP_MS, "{ms}");
+        assert!(
+            ms.is_finite() && ms >= 0.0 && ms <= dcs_tasks::policy::RETRY_AFTER_CAP_MS,
+            "{ms}"
+        );
     }
     if let Some(offset) = skew_correction(401, Some(&text), NOW, 0) {
         let server = dcs_tasks::time::parse_http_date(&text).expect("an offset from no date");

@@ -22,7 +22,11 @@ fuzz_target!(|data: &[u8]| {
             assert_valid_json("TaskList", &list.to_json());
             assert!(list.task_count <= dcs_tasks::normalize::MAX_SAFE_INTEGER as u64);
             if strict {
-                assert!(list.warnings.is_empty(), "strict mode warned: {:?}", list.warnings);
+                assert!(
+                    list.warnings.is_empty(),
+                    "strict mode warned: {:?}",
+                    list.warnings
+                );
             }
             for w in &list.warnings {
                 assert!(!w.message.is_empty(), "{w:?}");
@@ -32,10 +36,18 @@ fuzz_target!(|data: &[u8]| {
     }
     // The other mode, for the cross-mode invariant.
     let other = parse_list_tasks_response(body, ParseOptions { strict: !strict });
-    let (strict_r, default_r) = if strict { (&first, &other) } else { (&other, &first) };
+    let (strict_r, default_r) = if strict {
+        (&first, &other)
+    } else {
+        (&other, &first)
+    };
     match (strict_r, default_r) {
         (Ok(s), Ok(d)) => {
-            assert!(d.warnings.is_empty(), "strict accepted what default warned about: {:?}", d.warnings);
+            assert!(
+                d.warnings.is_empty(),
+                "strict accepted what default warned about: {:?}",
+                d.warnings
+            );
             assert_eq!(s, d, "the modes disagree on an input without quirks");
         }
         (Ok(_), Err(e)) => panic!("strict accepted what default mode refused: {e:?}"),

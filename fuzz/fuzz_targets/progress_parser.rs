@@ -16,16 +16,28 @@ fuzz_target!(|data: &[u8]| {
         Ok(p) => {
             assert_valid_json("TaskProgress", &p.to_json());
             if strict {
-                assert!(p.warnings.is_empty(), "strict mode warned: {:?}", p.warnings);
+                assert!(
+                    p.warnings.is_empty(),
+                    "strict mode warned: {:?}",
+                    p.warnings
+                );
             }
         }
         Err(e) => assert_response_error(e),
     }
     let other = parse_task_progress(body, ParseOptions { strict: !strict });
-    let (strict_r, default_r) = if strict { (&first, &other) } else { (&other, &first) };
+    let (strict_r, default_r) = if strict {
+        (&first, &other)
+    } else {
+        (&other, &first)
+    };
     match (strict_r, default_r) {
         (Ok(s), Ok(d)) => {
-            assert!(d.warnings.is_empty(), "strict accepted what default warned about: {:?}", d.warnings);
+            assert!(
+                d.warnings.is_empty(),
+                "strict accepted what default warned about: {:?}",
+                d.warnings
+            );
             assert_eq!(s, d, "the modes disagree on an input without quirks");
         }
         (Ok(_), Err(e)) => panic!("strict accepted what default mode refused: {e:?}"),

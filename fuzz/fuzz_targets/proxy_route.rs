@@ -13,7 +13,9 @@ use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 use dcs_tasks::query::check_id;
-use dcs_tasks::route::{etag, etag_matches, route, static_asset, ProxyConfig, Route, MAX_TARGET_LEN};
+use dcs_tasks::route::{
+    etag, etag_matches, route, static_asset, ProxyConfig, Route, MAX_TARGET_LEN,
+};
 use dcs_tasks_fuzz::word;
 use libfuzzer_sys::fuzz_target;
 
@@ -25,8 +27,10 @@ fn configs() -> &'static [ProxyConfig; 3] {
     static C: OnceLock<[ProxyConfig; 3]> = OnceLock::new();
     C.get_or_init(|| {
         let make = |vars: &[(&str, &str)]| {
-            let vars: Vec<(String, String)> =
-                vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            let vars: Vec<(String, String)> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
             ProxyConfig::from_env(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
                 .expect("fixed config")
         };
@@ -44,7 +48,10 @@ fn configs() -> &'static [ProxyConfig; 3] {
                 ("ALLOWED_INSTANCES", &format!("{INSTANCE}, other_1")),
                 ("ENABLE_DELETE", "true"),
                 ("PROXY_TOKEN", TOKEN),
-                ("ALLOWED_ORIGINS", "https://console.example.com,http://127.0.0.1:8787"),
+                (
+                    "ALLOWED_ORIGINS",
+                    "https://console.example.com,http://127.0.0.1:8787",
+                ),
             ]),
             make(&[
                 ("HUAWEICLOUD_SDK_PROJECT_ID", "p"),
@@ -80,11 +87,40 @@ const VARS: &[&str] = &[
 
 const METHODS: &[&str] = &["GET", "HEAD", "DELETE", "POST", "OPTIONS", "get", ""];
 const SEGMENTS: &[&str] = &[
-    "v2", "api", "instances", "tasks", "progress", "healthz", "config", PROJECT, INSTANCE, "other_1",
-    "demo", "p", "t1", "", ".", "..", "%2e", "a%2Fb", "a.b", "index.html", "app.js", ".env", "x y",
+    "v2",
+    "api",
+    "instances",
+    "tasks",
+    "progress",
+    "healthz",
+    "config",
+    PROJECT,
+    INSTANCE,
+    "other_1",
+    "demo",
+    "p",
+    "t1",
+    "",
+    ".",
+    "..",
+    "%2e",
+    "a%2Fb",
+    "a.b",
+    "index.html",
+    "app.js",
+    ".env",
+    "x y",
     "é",
 ];
-const QUERY_KEYS: &[&str] = &["offset", "limit", "start_time", "end_time", "all", "begin_time", ""];
+const QUERY_KEYS: &[&str] = &[
+    "offset",
+    "limit",
+    "start_time",
+    "end_time",
+    "all",
+    "begin_time",
+    "",
+];
 
 struct Input {
     cfg: Option<Vec<(String, String)>>,
@@ -99,7 +135,11 @@ struct Input {
 
 impl std::fmt::Debug for Input {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {:?} (config {}, env {:?})", self.method, self.target, self.which, self.cfg)
+        write!(
+            f,
+            "{} {:?} (config {}, env {:?})",
+            self.method, self.target, self.which, self.cfg
+        )
     }
 }
 
@@ -176,7 +216,9 @@ impl<'a> Arbitrary<'a> for Input {
 fuzz_target!(|i: Input| {
     let owned;
     let cfg = match &i.cfg {
-        Some(env) => match ProxyConfig::from_env(|k| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())) {
+        Some(env) => match ProxyConfig::from_env(|k| {
+            env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        }) {
             Ok(c) => {
                 owned = c;
                 &owned
@@ -196,7 +238,10 @@ fuzz_target!(|i: Input| {
     }
     let _ = cfg.origin_allowed(&i.origin, "https://proxy.example.com");
     if let Some((p, ct)) = static_asset(i.target.split('?').next().unwrap_or("")) {
-        assert!(p.starts_with('/') && !p.contains("/.") && !p.contains('%'), "{p}");
+        assert!(
+            p.starts_with('/') && !p.contains("/.") && !p.contains('%'),
+            "{p}"
+        );
         assert!(!ct.is_empty());
     }
     let tag = etag(i.target.as_bytes());
@@ -229,8 +274,14 @@ fuzz_target!(|i: Input| {
                     assert!(check_id("taskId", task).is_ok(), "{task:?}")
                 }
                 Route::MirrorList { query, .. } | Route::ApiList { query, .. } => {
-                    assert!(query.limit.map_or(true, |l| (1..=1000).contains(&l)), "{query:?}");
-                    assert!(query.offset.map_or(true, |o| o <= i32::MAX as u32), "{query:?}");
+                    assert!(
+                        query.limit.map_or(true, |l| (1..=1000).contains(&l)),
+                        "{query:?}"
+                    );
+                    assert!(
+                        query.offset.map_or(true, |o| o <= i32::MAX as u32),
+                        "{query:?}"
+                    );
                     if let (Some(s), Some(e)) = (query.start_ms, query.end_ms) {
                         assert!(s <= e, "{query:?}");
                     }

@@ -13,8 +13,12 @@ use dcs_tasks::{sign_request, Credentials, HttpRequest};
 use dcs_tasks_fuzz::{assert_argument_error, word};
 use libfuzzer_sys::fuzz_target;
 
-const METHODS: &[&str] = &["GET", "DELETE", "POST", "get", "PATCH", "", "G T", "GET\r\n", "É"];
-const SCHEMES: &[&str] = &["https://", "http://", "HTTPS://", "ftp://", "https:/", "", "https:"];
+const METHODS: &[&str] = &[
+    "GET", "DELETE", "POST", "get", "PATCH", "", "G T", "GET\r\n", "É",
+];
+const SCHEMES: &[&str] = &[
+    "https://", "http://", "HTTPS://", "ftp://", "https:/", "", "https:",
+];
 const HOSTS: &[&str] = &[
     "dcs.cn-north-4.myhuaweicloud.com",
     "EXAMPLE.com:443",
@@ -114,20 +118,39 @@ impl<'a> Arbitrary<'a> for Input {
             headers.push((k, v));
         }
         let secret = |u: &mut Unstructured<'a>, ok: &str| -> arbitrary::Result<String> {
-            Ok(if u.ratio(3u8, 4u8)? { ok.to_string() } else { String::arbitrary(u)? })
+            Ok(if u.ratio(3u8, 4u8)? {
+                ok.to_string()
+            } else {
+                String::arbitrary(u)?
+            })
         };
         let cred = Credentials {
             ak: secret(u, "FUZZAKFUZZAKFUZZAK")?,
             sk: secret(u, "fuzz-secret-key-not-a-real-one")?,
-            security_token: if bool::arbitrary(u)? { None } else { Some(secret(u, "fuzz+/=token")?) },
+            security_token: if bool::arbitrary(u)? {
+                None
+            } else {
+                Some(secret(u, "fuzz+/=token")?)
+            },
         };
         let now_ms = match u.int_in_range(0u8..=3)? {
             0 => i64::arbitrary(u)?,
-            1 => *u.choose(&[i64::MIN, -1, 0, 253_402_300_799_999, 253_402_300_800_000, i64::MAX])?,
+            1 => *u.choose(&[
+                i64::MIN,
+                -1,
+                0,
+                253_402_300_799_999,
+                253_402_300_800_000,
+                i64::MAX,
+            ])?,
             _ => u.int_in_range(0i64..=253_402_300_799_999)?,
         };
         Ok(Input {
-            req: HttpRequest { method, url, headers },
+            req: HttpRequest {
+                method,
+                url,
+                headers,
+            },
             cred,
             now_ms,
         })
@@ -155,7 +178,10 @@ fuzz_target!(|i: Input| {
     let shown = a.rsplit_once(", Signature=").map_or(a, |(head, _)| head);
     assert!(a.starts_with(&prefix), "{shown}");
     let sig = a.rsplit_once(", Signature=").expect("no signature").1;
-    assert!(sig.len() == 64 && sig.bytes().all(|b| b.is_ascii_hexdigit()), "{shown}");
+    assert!(
+        sig.len() == 64 && sig.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{shown}"
+    );
     let date = signed.header("X-Sdk-Date").expect("no X-Sdk-Date");
     assert_eq!(date, dcs_tasks::time::format_sdk_date(i.now_ms));
     assert_eq!(date.len(), 16, "{date}");
@@ -168,7 +194,10 @@ fuzz_target!(|i: Input| {
     match sign_request(&signed, &i.cred, i.now_ms) {
         Ok(again) => {
             assert_eq!(again.url, signed.url, "re-signing changed the URL");
-            assert_eq!(again.headers, signed.headers, "re-signing changed the headers");
+            assert_eq!(
+                again.headers, signed.headers,
+                "re-signing changed the headers"
+            );
         }
         Err(e) => panic!("the signer refused its own output: {e:?}"),
     }

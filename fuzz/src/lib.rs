@@ -23,7 +23,10 @@ pub fn assert_response_error(e: &DcsError) {
 /// A validation error must be INVALID_ARGUMENT naming a field.
 pub fn assert_argument_error(e: &DcsError) {
     assert_eq!(e.code, ErrorCode::InvalidArgument, "{e:?}");
-    let f = e.field.as_deref().expect("INVALID_ARGUMENT without a field");
+    let f = e
+        .field
+        .as_deref()
+        .expect("INVALID_ARGUMENT without a field");
     assert!(!f.is_empty(), "empty field: {e:?}");
     assert!(e.path.is_none(), "{e:?}");
 }
