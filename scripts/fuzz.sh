@@ -75,6 +75,7 @@ crashed=()
 rows=()
 for t in "${targets[@]}"; do
   log="$fuzz/logs/$t.log"
+  rm -f "$log" "$log.regressions"
   rc=0
   # Every crash found so far (committed under fuzz/regressions/<target>/) runs first.
   regs=("$fuzz/regressions/$t"/*)
