@@ -1,6 +1,7 @@
 //! Endpoints: the 34 DCS regions, and validation of explicit endpoint URLs.
 
-use crate::error::{DcsError, Result};
+use crate::error::{cat, DcsError, Result};
+use crate::json;
 
 /// The regions the official Python SDK knows for DCS, in its order.
 pub const REGIONS: [&str; 34] = [
@@ -60,33 +61,38 @@ pub struct Endpoint {
 impl Endpoint {
     /// `scheme://host[:port]base_path`
     pub fn base_url(&self) -> String {
-        format!("{}://{}{}", self.scheme, self.authority(), self.base_path)
+        cat(&[self.scheme, "://", &self.authority(), &self.base_path])
     }
 
     /// `host[:port]`, the value of the `Host` header.
     pub fn authority(&self) -> String {
-        match self.port {
-            Some(p) => format!("{}:{}", self.host, p),
-            None => self.host.clone(),
+        let mut s = self.host.clone();
+        if let Some(p) = self.port {
+            s.push(':');
+            json::push_u64(&mut s, p as u64);
         }
+        s
     }
 }
 
 /// The endpoint of a region: `https://dcs.{region}.myhuaweicloud.com`.
 pub fn region_endpoint(region: &str) -> Result<Endpoint> {
     if !REGIONS.contains(&region) {
-        let shown: String = region.chars().take(40).collect();
-        return Err(DcsError::invalid_argument(
-            "region",
-            format!(
-                "unknown DCS region {shown:?} (known: {}); pass `endpoint` for a region this version does not list",
-                REGIONS.join(", ")
-            ),
-        ));
+        let mut m = String::from("unknown DCS region ");
+        m.push_str(&json::quoted(region, 40));
+        m.push_str(" (known: ");
+        for (i, r) in REGIONS.iter().enumerate() {
+            if i > 0 {
+                m.push_str(", ");
+            }
+            m.push_str(r);
+        }
+        m.push_str("); pass `endpoint` for a region this version does not list");
+        return Err(DcsError::invalid_argument("region", m));
     }
     Ok(Endpoint {
         scheme: "https",
-        host: format!("dcs.{region}.myhuaweicloud.com"),
+        host: cat(&["dcs.", region, ".myhuaweicloud.com"]),
         port: None,
         base_path: String::new(),
     })
@@ -109,14 +115,11 @@ fn is_loopback(host: &str) -> bool {
         return true;
     }
     // 127.0.0.0/8, dotted quad only.
-    let parts: Vec<&str> = host.split('.').collect();
-    parts.len() == 4
-        && parts[0] == "127"
-        && parts.iter().all(|p| {
-            !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && {
-                p.parse::<u16>().map(|v| v <= 255).unwrap_or(false)
-            }
-        })
+    host.starts_with("127.")
+        && host.split('.').count() == 4
+        && host
+            .split('.')
+            .all(|p| p.len() <= 3 && json::parse_u64(p).is_some_and(|v| v <= 255))
 }
 
 fn valid_hostname(host: &str) -> bool {
@@ -127,8 +130,10 @@ fn valid_hostname(host: &str) -> bool {
         // IPv6 literal: hex digits, colons and dots inside brackets.
         return host.len() > 2
             && host.ends_with(']')
-            && host[1..host.len() - 1]
+            && host
                 .bytes()
+                .skip(1)
+                .take(host.len() - 2)
                 .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
     }
     host.split('.').all(|label| {
@@ -267,8 +272,8 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>)> {
             if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
                 return bad_port();
             }
-            match p.parse::<u32>() {
-                Ok(v) if (1..=65535).contains(&v) => Some(v as u16),
+            match json::parse_u64(p) {
+                Some(v) if (1..=65535).contains(&v) => Some(v as u16),
                 _ => return bad_port(),
             }
         }

@@ -2,9 +2,8 @@
 //! clock-skew detection, HTTP error mapping, and the page planner of `listAllTasks`.
 //! Everything here is deterministic (randomness comes in as an argument) and tested natively.
 
-use std::collections::{BTreeMap, HashSet};
-
-use crate::error::DcsError;
+use crate::error::{cat, DcsError};
+use crate::json::push_u64;
 use crate::model::TaskList;
 use crate::normalize::parse_error_body;
 
@@ -158,10 +157,11 @@ pub struct PagePlan {
     planned: u32,
     /// The next page to deliver, in order.
     next_deliver: u32,
-    /// Pages that arrived out of order.
-    waiting: BTreeMap<u32, TaskList>,
-    seen: HashSet<String>,
-    page_signatures: HashSet<u64>,
+    /// Pages that arrived out of order (few: at most the pages in flight).
+    waiting: Vec<(u32, TaskList)>,
+    seen: IdSet,
+    /// One per delivered page (a page count is bounded by `max_tasks / page_size`).
+    page_signatures: Vec<u64>,
     finished: bool,
     fetched: u64,
     /// `task_count` of the last delivered page.
@@ -193,9 +193,9 @@ impl PagePlan {
             total: 0,
             planned: 0,
             next_deliver: 0,
-            waiting: BTreeMap::new(),
-            seen: HashSet::new(),
-            page_signatures: HashSet::new(),
+            waiting: Vec::new(),
+            seen: IdSet::default(),
+            page_signatures: Vec::new(),
             finished: false,
             fetched: 0,
             prev_total: None,
@@ -246,9 +246,17 @@ impl PagePlan {
         if self.finished {
             return Ok(Vec::new());
         }
-        self.waiting.insert(page, list);
+        match self.waiting.iter_mut().find(|(p, _)| *p == page) {
+            Some(slot) => slot.1 = list,
+            None => self.waiting.push((page, list)),
+        }
         let mut out = Vec::new();
-        while let Some(list) = self.waiting.remove(&self.next_deliver) {
+        while let Some(i) = self
+            .waiting
+            .iter()
+            .position(|(p, _)| *p == self.next_deliver)
+        {
+            let list = self.waiting.swap_remove(i).1;
             let page = self.next_deliver;
             let offset = page as u64 * self.page_size as u64;
             // Pages are fetched concurrently while tasks may be inserted at the top (newest
@@ -293,29 +301,30 @@ impl PagePlan {
                 break;
             }
             if list.tasks.len() > self.page_size as usize {
-                return Err(DcsError::invalid_response(
-                    "tasks",
-                    format!(
-                        "page at offset {offset} holds {} tasks, more than the requested limit {}",
-                        list.tasks.len(),
-                        self.page_size
-                    ),
-                ));
+                let mut m = String::from("page at offset ");
+                push_u64(&mut m, offset);
+                m.push_str(" holds ");
+                push_u64(&mut m, list.tasks.len() as u64);
+                m.push_str(" tasks, more than the requested limit ");
+                push_u64(&mut m, self.page_size as u64);
+                return Err(DcsError::invalid_response("tasks", m));
             }
             let sig = page_signature(&list);
-            if page > 0 && !self.page_signatures.insert(sig) {
+            if page > 0 && self.page_signatures.contains(&sig) {
                 return Err(DcsError::invalid_response(
                     "tasks",
-                    format!(
-                        "page at offset {offset} repeats an earlier page exactly: the server ignores offset, so the list cannot be trusted"
-                    ),
+                    cat(&[
+                        "page at offset ",
+                        &crate::json::u64_string(offset),
+                        " repeats an earlier page exactly: the server ignores offset, so the list cannot be trusted",
+                    ]),
                 ));
             }
-            if page == 0 {
-                self.page_signatures.insert(sig);
+            if !self.page_signatures.contains(&sig) {
+                self.page_signatures.push(sig);
             }
             let mut list = list;
-            list.tasks.retain(|t| self.seen.insert(t.id.clone()));
+            list.tasks.retain(|t| self.seen.insert(&t.id));
             self.fetched += list.tasks.len() as u64;
             if self.fetched >= self.max_tasks {
                 self.finished = true;
@@ -328,6 +337,69 @@ impl PagePlan {
         }
         Ok(out)
     }
+}
+
+/// A set of task IDs: linear probing over FNV-1a hashes, into a list of the IDs. (std's
+/// `HashSet` brings SipHash, `RandomState` and hashbrown: several KB of wasm.)
+#[derive(Debug, Default)]
+struct IdSet {
+    /// 0 = empty, else 1 + index into `ids`; the length is a power of two, at most half full.
+    slots: Vec<u32>,
+    ids: Vec<String>,
+}
+
+impl IdSet {
+    /// Adds `id`; false when it was already there.
+    fn insert(&mut self, id: &str) -> bool {
+        if (self.ids.len() + 1) * 2 > self.slots.len() {
+            let cap = (self.slots.len() * 2).max(16);
+            self.slots = vec![0; cap];
+            for n in 0..self.ids.len() {
+                let i = self.probe(n);
+                if let Some(s) = self.slots.get_mut(i) {
+                    *s = n as u32 + 1;
+                }
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = fnv1a(id.as_bytes()) as usize & mask;
+        loop {
+            match self.slots.get(i).copied() {
+                Some(0) | None => break,
+                Some(n) => {
+                    if self.ids.get(n as usize - 1).is_some_and(|s| s == id) {
+                        return false;
+                    }
+                }
+            }
+            i = (i + 1) & mask;
+        }
+        self.ids.push(id.to_string());
+        if let Some(s) = self.slots.get_mut(i) {
+            *s = self.ids.len() as u32;
+        }
+        true
+    }
+
+    /// The free slot for `ids[n]` (rehashing: the IDs are distinct).
+    fn probe(&self, n: usize) -> usize {
+        let mask = self.slots.len() - 1;
+        let id = self.ids.get(n).map_or(&[][..], |s| s.as_bytes());
+        let mut i = fnv1a(id) as usize & mask;
+        while self.slots.get(i).is_some_and(|&s| s != 0) {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+}
+
+fn fnv1a(b: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &c in b {
+        h ^= c as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 fn page_signature(list: &TaskList) -> u64 {

@@ -3,6 +3,8 @@
 //! The I/O half (wasm only) is [`crate::proxy`].
 
 use crate::endpoint::{self, Endpoint};
+use crate::error::cat;
+use crate::json;
 use crate::query::{self, Arg, ListQuery};
 use crate::sign::Credentials;
 
@@ -69,7 +71,7 @@ pub struct ConfigError {
 fn cfg_err(variable: &'static str, message: impl Into<String>) -> ConfigError {
     ConfigError {
         variable,
-        message: format!("{variable} {}", message.into()),
+        message: cat(&[variable, " ", &message.into()]),
     }
 }
 
@@ -99,23 +101,26 @@ fn number(
 ) -> Result<u64, ConfigError> {
     match v {
         None => Ok(default),
-        Some(s) => match s.trim().parse::<u64>() {
-            Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(cfg_err(
-                variable,
-                format!("must be an integer from {min} to {max}"),
-            )),
-        },
+        Some(s) => {
+            let t = s.trim();
+            match json::parse_u64(t.strip_prefix('+').unwrap_or(t)) {
+                Some(n) if (min..=max).contains(&n) => Ok(n),
+                _ => {
+                    let mut m = String::from("must be an integer from ");
+                    json::push_u64(&mut m, min);
+                    m.push_str(" to ");
+                    json::push_u64(&mut m, max);
+                    Err(cfg_err(variable, m))
+                }
+            }
+        }
     }
 }
 
 fn origin_ok(o: &str) -> bool {
-    (o.starts_with("https://") || o.starts_with("http://"))
-        && !o.ends_with('/')
-        && o.split("://")
-            .nth(1)
-            .map(|h| !h.is_empty() && !h.contains('/'))
-            .unwrap_or(false)
+    o.strip_prefix("https://")
+        .or_else(|| o.strip_prefix("http://"))
+        .is_some_and(|h| !h.is_empty() && !h.contains('/'))
         && o.bytes().all(|b| b.is_ascii_graphic())
 }
 
@@ -135,7 +140,10 @@ impl ProxyConfig {
             (Some(e), _) => endpoint::parse_endpoint(e.trim()).map_err(|e| {
                 cfg_err(
                     "DCS_ENDPOINT",
-                    e.message.trim_start_matches("endpoint: ").to_string(),
+                    e.message
+                        .strip_prefix("endpoint: ")
+                        .unwrap_or(&e.message)
+                        .to_string(),
                 )
             })?,
             (None, Some(r)) => endpoint::region_endpoint(r.trim()).map_err(|_| {
@@ -382,11 +390,10 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
         for pair in raw.split('&') {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let Some(i) = KEYS.iter().position(|x| *x == k) else {
-                let shown: String = k.chars().take(32).collect();
                 return Err(refuse(
                     400,
                     "INVALID_REQUEST",
-                    format!("unknown query parameter {shown:?}"),
+                    cat(&["unknown query parameter ", &json::quoted(k, 32)]),
                 ));
             };
             if i == 4 && !allow_all {
@@ -400,7 +407,7 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
                 return Err(refuse(
                     400,
                     "INVALID_REQUEST",
-                    format!("query parameter {k} given twice"),
+                    cat(&["query parameter ", k, " given twice"]),
                 ));
             }
             vals[i] = Some(v);
@@ -416,7 +423,7 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
             Some(_) => Err(refuse(
                 400,
                 "INVALID_REQUEST",
-                format!("{name} must be yyyyMMddHHmmss (UTC)"),
+                cat(&[name, " must be yyyyMMddHHmmss (UTC)"]),
             )),
         }
     };
@@ -427,10 +434,7 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
         &time("end_time", vals[3])?,
     )
     .map_err(|e| {
-        let m = e
-            .message
-            .replacen("startTime", "start_time", 2)
-            .replacen("endTime", "end_time", 2);
+        let m = snake_times(&e.message);
         refuse(400, "INVALID_REQUEST", m)
     })?;
     let all = match vals[4] {
@@ -439,6 +443,28 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
         Some(_) => return Err(refuse(400, "INVALID_REQUEST", "all must be 0 or 1")),
     };
     Ok((q, all))
+}
+
+/// The message with the JS names `startTime` / `endTime` in the query's spelling
+/// (`start_time` / `end_time`). A byte scan: no substring-search machinery.
+fn snake_times(m: &str) -> String {
+    let mut out = String::with_capacity(m.len() + 4);
+    let mut rest = m;
+    while !rest.is_empty() {
+        let (from, to) = if rest.starts_with("startTime") {
+            ("startTime", "start_time")
+        } else if rest.starts_with("endTime") {
+            ("endTime", "end_time")
+        } else {
+            let n = rest.chars().next().map_or(1, char::len_utf8);
+            out.push_str(rest.get(..n).unwrap_or(""));
+            rest = rest.get(n..).unwrap_or("");
+            continue;
+        };
+        out.push_str(to);
+        rest = rest.get(from.len()..).unwrap_or("");
+    }
+    out
 }
 
 /// Routes a request. `target` is the raw request target (path and query, as received:
@@ -476,7 +502,7 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
             _ => Err(refuse(
                 405,
                 "METHOD_NOT_ALLOWED",
-                format!("{method} is not allowed here"),
+                cat(&[method, " is not allowed here"]),
             )),
         };
     }
@@ -498,7 +524,7 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
             Err(refuse(
                 405,
                 "METHOD_NOT_ALLOWED",
-                format!("{method} is not allowed on this route"),
+                cat(&[method, " is not allowed on this route"]),
             ))
         }
     };
@@ -561,7 +587,7 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
                 return Err(refuse(
                     405,
                     "METHOD_NOT_ALLOWED",
-                    format!("{method} is not allowed on this route"),
+                    cat(&[method, " is not allowed on this route"]),
                 ));
             }
             if !cfg.enable_delete {
@@ -631,7 +657,7 @@ pub fn static_asset(path: &str) -> Option<(String, &'static str)> {
 /// A strong ETag of a body: `"` + 16 hex digits of its SHA-256 + `"`.
 pub fn etag(body: &[u8]) -> String {
     let h = crate::sign::sha256(body);
-    format!("\"{}\"", crate::sign::hex(&h[..8]))
+    cat(&["\"", &crate::sign::hex(h.get(..8).unwrap_or(&[])), "\""])
 }
 
 /// Does `If-None-Match` match the ETag?

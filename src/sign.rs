@@ -16,7 +16,7 @@
 //!   `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` is added and signed, and (for a non-empty body)
 //!   stands in for the hash.
 
-use crate::error::{DcsError, Result};
+use crate::error::{cat, DcsError, Result};
 use crate::query::HttpRequest;
 use crate::time;
 
@@ -421,7 +421,7 @@ fn parse_url(url: &str) -> Result<Url<'_>> {
                 // as the URL parser does: "0443" is 443, and the default port is dropped
                 if n != default_port {
                     host.push(':');
-                    host.push_str(&n.to_string());
+                    crate::json::push_u64(&mut host, n as u64);
                 }
             }
             _ => return Err(url_err("has an invalid port")),
@@ -465,7 +465,11 @@ fn check_request(req: &HttpRequest) -> Result<()> {
         if v.chars().any(|c| (c < ' ' && c != '\t') || c == '\x7f') {
             return Err(DcsError::invalid_argument(
                 "req.headers",
-                format!("the value of {k} holds control characters (CR, LF, NUL...)"),
+                cat(&[
+                    "the value of ",
+                    k,
+                    " holds control characters (CR, LF, NUL...)",
+                ]),
             ));
         }
         if req.headers[..i]
@@ -474,7 +478,7 @@ fn check_request(req: &HttpRequest) -> Result<()> {
         {
             return Err(DcsError::invalid_argument(
                 "req.headers",
-                format!("{k} is given twice"),
+                cat(&[k, " is given twice"]),
             ));
         }
     }

@@ -106,12 +106,13 @@ impl Civil {
     }
 }
 
+/// `v` (non-negative) in at least `width` digits, zero-padded.
 fn push_num(out: &mut String, v: i64, width: usize) {
-    let s = v.to_string();
-    for _ in s.len()..width {
-        out.push('0');
+    let start = out.len();
+    crate::json::push_u64(out, v.unsigned_abs());
+    while out.len() - start < width {
+        out.insert(start, '0');
     }
-    out.push_str(&s);
 }
 
 /// `2020-06-17T08:18:06.597Z`
