@@ -22,8 +22,8 @@ export interface HttpRequest {
 export interface ListTasksRequestOptions {
   /** `https://dcs.cn-north-4.myhuaweicloud.com`, a proxy URL (a base path is allowed), or `http://` for loopback hosts only. */
   endpoint?: string;
-  /** Used when `endpoint` is absent: maps to `https://dcs.{region}.myhuaweicloud.com`. */
-  region?: DcsRegion;
+  /** Used when `endpoint` is absent: maps to `https://dcs.{region}.myhuaweicloud.com`. An unknown region is INVALID_ARGUMENT. */
+  region?: DcsRegion | (string & {});
   /** 1-64 characters of `[A-Za-z0-9_-]`. */
   projectId: string;
   /** 1-64 characters of `[A-Za-z0-9_-]`. */
@@ -121,7 +121,7 @@ export interface TaskList {
 }
 
 export interface ProgressSubStep {
-  subStepId?: string;
+  subStepId?: number;
   subStepName?: string;
   subStepStatus?: string;
   beginTime?: string;
@@ -131,7 +131,7 @@ export interface ProgressSubStep {
 }
 
 export interface ProgressStep {
-  stepId?: string;
+  stepId?: number;
   stepName?: string;
   /** As sent: FINISH | FAILED | EXECUTING | WAITING | other. */
   stepStatus?: string;
@@ -188,8 +188,12 @@ export interface ListAllQuery {
 }
 
 export interface PageProgress {
+  /** Tasks fetched so far, this page included. */
   fetched: number;
+  /** The `task_count` the server reported on this page. */
   total: number;
+  /** This page's normalization warnings. */
+  warnings: Warning[];
 }
 
 export interface ListAllOptions extends CallOptions {
@@ -198,7 +202,7 @@ export interface ListAllOptions extends CallOptions {
 
 export interface DcsClientOptions {
   endpoint?: string;
-  region?: DcsRegion;
+  region?: DcsRegion | (string & {});
   projectId: string;
   auth?: TokenCredentials | AkSkCredentials;
   fetch?: typeof fetch;
@@ -235,6 +239,34 @@ export class DcsClient {
   free(): void;
 }
 
-/** Initialisation, only for the `default`/`browser` build used without top-level await support. */
-export default function init(opts?: { module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module }): Promise<unknown>;
+/**
+ * The edge proxy's environment (worker bindings, see the repository's edge/): settings are
+ * strings, `ASSETS` an optional static-file service.
+ */
+export interface ProxyEnv {
+  HUAWEICLOUD_SDK_AK?: string;
+  HUAWEICLOUD_SDK_SK?: string;
+  HUAWEICLOUD_SDK_SECURITY_TOKEN?: string;
+  DCS_AUTH_TOKEN?: string;
+  HUAWEICLOUD_SDK_PROJECT_ID?: string;
+  DCS_REGION?: string;
+  DCS_ENDPOINT?: string;
+  ALLOWED_ORIGINS?: string;
+  PROXY_TOKEN?: string;
+  ALLOWED_INSTANCES?: string;
+  ENABLE_DELETE?: string;
+  DEMO_INSTANCE?: string;
+  UPSTREAM_TIMEOUT_MS?: string;
+  MAX_UPSTREAM_BYTES?: string;
+  ASSETS?: { fetch(request: Request): Promise<Response> };
+  [binding: string]: unknown;
+}
+
+/** The edge proxy worker's `fetch` handler: `export default { fetch: (req, env) => handleProxyRequest(req, env) }`. */
+export function handleProxyRequest(request: Request, env: ProxyEnv): Promise<Response>;
+
+/**
+ * Every entry has already initialised the module when the import resolves; calling this again
+ * is a no-op that returns the existing instance's exports.
+ */
 export function initSync(opts: { module: BufferSource | WebAssembly.Module }): unknown;
