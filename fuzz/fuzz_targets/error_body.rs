@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     if let Some(ms) = retry_after_ms(&text, NOW) {
         assert!(
-            ms.is_finite() && ms >= 0.0 && ms <= dcs_tasks::policy::RETRY_AFTER_CAP_MS,
+            ms.is_finite() && (0.0..=dcs_tasks::policy::RETRY_AFTER_CAP_MS).contains(&ms),
             "{ms}"
         );
     }

@@ -275,11 +275,11 @@ fuzz_target!(|i: Input| {
                 }
                 Route::MirrorList { query, .. } | Route::ApiList { query, .. } => {
                     assert!(
-                        query.limit.map_or(true, |l| (1..=1000).contains(&l)),
+                        query.limit.is_none_or(|l| (1..=1000).contains(&l)),
                         "{query:?}"
                     );
                     assert!(
-                        query.offset.map_or(true, |o| o <= i32::MAX as u32),
+                        query.offset.is_none_or(|o| o <= i32::MAX as u32),
                         "{query:?}"
                     );
                     if let (Some(s), Some(e)) = (query.start_ms, query.end_ms) {
