@@ -182,10 +182,9 @@ pub fn parse_endpoint(raw: &str) -> Result<Endpoint> {
     if rest.contains('#') {
         return err("must not have a fragment");
     }
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, ""),
-    };
+    let (authority, path) = rest
+        .split_at_checked(rest.find('/').unwrap_or(rest.len()))
+        .unwrap_or((rest, ""));
     if authority.contains('@') {
         return err("must not contain userinfo (user:password@)");
     }
@@ -205,7 +204,7 @@ pub fn parse_endpoint(raw: &str) -> Result<Endpoint> {
     let trimmed = path.trim_end_matches('/');
     let mut base_path = String::new();
     if !trimmed.is_empty() {
-        for seg in trimmed[1..].split('/') {
+        for seg in trimmed.get(1..).unwrap_or("").split('/') {
             if !valid_path_segment(seg) {
                 return err(
                     "base path segments may hold only A-Z a-z 0-9 - _ . ~ (no empty, . or .. segments)",
@@ -224,11 +223,8 @@ pub fn parse_endpoint(raw: &str) -> Result<Endpoint> {
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    if s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix) {
-        Some(&s[prefix.len()..])
-    } else {
-        None
-    }
+    let (head, rest) = s.split_at_checked(prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then_some(rest)
 }
 
 fn split_host_port(authority: &str) -> Result<(&str, Option<u16>)> {
@@ -239,21 +235,14 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>)> {
         ))
     };
     let (host, port) = if authority.starts_with('[') {
-        match authority.find(']') {
-            Some(i) => {
-                let after = &authority[i + 1..];
-                match after.strip_prefix(':') {
-                    Some(p) => (&authority[..=i], Some(p)),
-                    None if after.is_empty() => (authority, None),
-                    None => {
-                        return Err(DcsError::invalid_argument(
-                            "endpoint",
-                            "has an invalid host",
-                        ))
-                    }
-                }
-            }
-            None => {
+        // `[v6]` or `[v6]:port`
+        let split = authority
+            .find(']')
+            .and_then(|i| authority.split_at_checked(i + 1));
+        match split {
+            Some((h, "")) => (h, None),
+            Some((h, after)) if after.starts_with(':') => (h, after.get(1..)),
+            _ => {
                 return Err(DcsError::invalid_argument(
                     "endpoint",
                     "has an invalid host",
@@ -261,8 +250,8 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>)> {
             }
         }
     } else {
-        match authority.rfind(':') {
-            Some(i) => (&authority[..i], Some(&authority[i + 1..])),
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
             None => (authority, None),
         }
     };

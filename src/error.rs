@@ -84,23 +84,25 @@ impl DcsError {
         }
     }
 
+    #[inline]
     pub fn invalid_argument(field: impl Into<String>, message: impl Into<String>) -> Self {
-        let field = field.into();
-        let mut e = Self::with(
-            ErrorCode::InvalidArgument,
-            cat(&[&field, ": ", &message.into()]),
-        );
-        e.field = Some(field);
-        e
+        Self::located(ErrorCode::InvalidArgument, field.into(), message.into())
     }
 
+    #[inline]
     pub fn invalid_response(path: impl Into<String>, message: impl Into<String>) -> Self {
-        let path = path.into();
-        let mut e = Self::with(
-            ErrorCode::InvalidResponse,
-            cat(&[&path, ": ", &message.into()]),
-        );
-        e.path = Some(path);
+        Self::located(ErrorCode::InvalidResponse, path.into(), message.into())
+    }
+
+    /// `where: message`, with `where` as the field (INVALID_ARGUMENT) or the path.
+    /// One non-generic body: the public constructors only convert their arguments.
+    fn located(code: ErrorCode, at: String, message: String) -> Self {
+        let mut e = Self::with(code, cat(&[&at, ": ", &message]));
+        if code == ErrorCode::InvalidArgument {
+            e.field = Some(at);
+        } else {
+            e.path = Some(at);
+        }
         e
     }
 

@@ -561,6 +561,12 @@ pub fn quoted(s: &str, max_chars: usize) -> String {
     out
 }
 
+/// The number of characters of `s` (a byte loop: `chars().count()` links a large
+/// vectorized counter).
+pub fn char_count(s: &str) -> usize {
+    s.bytes().filter(|b| b & 0xC0 != 0x80).count()
+}
+
 /// Parses a decimal number text (the JSON number grammar) to the nearest `f64`.
 #[cfg(not(target_arch = "wasm32"))]
 fn parse_f64(s: &str) -> Option<f64> {

@@ -543,47 +543,115 @@ fn task(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Parsed> {
     })
 }
 
+/// The string, integer and boolean detail fields by wire name (table-driven: one code
+/// path per type instead of one per field).
+const DETAIL_STRS: [&str; 15] = [
+    "old_cache_mode",
+    "new_cache_mode",
+    "old_cache_type",
+    "new_cache_type",
+    "old_resource_spec_code",
+    "new_resource_spec_code",
+    "public_ip_id",
+    "public_ip_address",
+    "replica_ip",
+    "replica_az",
+    "group_name",
+    "account_name",
+    "source_ip",
+    "target_ip",
+    "node_name",
+];
+const DETAIL_INTS: [&str; 5] = [
+    "old_replica_num",
+    "new_replica_num",
+    "old_port",
+    "new_port",
+    "updated_config_length",
+];
+const DETAIL_BOOLS: [&str; 3] = ["enable_public_ip", "enable_ssl", "is_only_adjust_charging"];
+
+fn detail_str(d: &mut TaskDetails, i: usize) -> Option<&mut Option<String>> {
+    Some(match i {
+        0 => &mut d.old_cache_mode,
+        1 => &mut d.new_cache_mode,
+        2 => &mut d.old_cache_type,
+        3 => &mut d.new_cache_type,
+        4 => &mut d.old_resource_spec_code,
+        5 => &mut d.new_resource_spec_code,
+        6 => &mut d.public_ip_id,
+        7 => &mut d.public_ip_address,
+        8 => &mut d.replica_ip,
+        9 => &mut d.replica_az,
+        10 => &mut d.group_name,
+        11 => &mut d.account_name,
+        12 => &mut d.source_ip,
+        13 => &mut d.target_ip,
+        14 => &mut d.node_name,
+        _ => return None,
+    })
+}
+
+fn detail_int(d: &mut TaskDetails, i: usize) -> Option<&mut Option<i64>> {
+    Some(match i {
+        0 => &mut d.old_replica_num,
+        1 => &mut d.new_replica_num,
+        2 => &mut d.old_port,
+        3 => &mut d.new_port,
+        4 => &mut d.updated_config_length,
+        _ => return None,
+    })
+}
+
+fn detail_bool(d: &mut TaskDetails, i: usize) -> Option<&mut Option<bool>> {
+    Some(match i {
+        0 => &mut d.enable_public_ip,
+        1 => &mut d.enable_ssl,
+        2 => &mut d.is_only_adjust_charging,
+        _ => return None,
+    })
+}
+
+fn position(names: &[&str], k: &str) -> Option<usize> {
+    names.iter().position(|n| *n == k)
+}
+
 fn details(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<TaskDetails> {
     let m = object(v, loc, "a details object")?;
     let mut d = TaskDetails::default();
     let mut misspelled: Option<(String, &str)> = None;
     for (k, v) in m {
         let kl = loc.key(k);
-        match k.as_ref() {
-            "old_capacity" => d.old_capacity = capacity(ctx, v, &kl)?,
-            "new_capacity" => d.new_capacity = capacity(ctx, v, &kl)?,
-            "old_cache_mode" => d.old_cache_mode = string(v, &kl)?,
-            "new_cache_mode" => d.new_cache_mode = string(v, &kl)?,
-            "new_cahce_mode" => {
-                let s = string(v, &kl)?;
-                ctx.quirk(WarningCode::RenamedField, &kl, || {
-                    "misspelled field read as new_cache_mode".to_string()
-                })?;
-                misspelled = s.map(|s| (s, k.as_ref()));
+        let k = k.as_ref();
+        if let Some(i) = position(&DETAIL_STRS, k) {
+            let s = string(v, &kl)?;
+            if let Some(f) = detail_str(&mut d, i) {
+                *f = s;
             }
-            "old_cache_type" => d.old_cache_type = string(v, &kl)?,
-            "new_cache_type" => d.new_cache_type = string(v, &kl)?,
-            "old_resource_spec_code" => d.old_resource_spec_code = string(v, &kl)?,
-            "new_resource_spec_code" => d.new_resource_spec_code = string(v, &kl)?,
-            "public_ip_id" => d.public_ip_id = string(v, &kl)?,
-            "public_ip_address" => d.public_ip_address = string(v, &kl)?,
-            "replica_ip" => d.replica_ip = string(v, &kl)?,
-            "replica_az" => d.replica_az = string(v, &kl)?,
-            "group_name" => d.group_name = string(v, &kl)?,
-            "account_name" => d.account_name = string(v, &kl)?,
-            "source_ip" => d.source_ip = string(v, &kl)?,
-            "target_ip" => d.target_ip = string(v, &kl)?,
-            "node_name" => d.node_name = string(v, &kl)?,
-            "old_replica_num" => d.old_replica_num = int(v, &kl)?,
-            "new_replica_num" => d.new_replica_num = int(v, &kl)?,
-            "old_port" => d.old_port = int(v, &kl)?,
-            "new_port" => d.new_port = int(v, &kl)?,
-            "updated_config_length" => d.updated_config_length = int(v, &kl)?,
-            "enable_public_ip" => d.enable_public_ip = boolean(v, &kl)?,
-            "enable_ssl" => d.enable_ssl = boolean(v, &kl)?,
-            "is_only_adjust_charging" => d.is_only_adjust_charging = boolean(v, &kl)?,
-            "rename_commands" => d.rename_commands = strings(v, &kl)?,
-            _ => unknown_field(ctx, &kl)?,
+        } else if let Some(i) = position(&DETAIL_INTS, k) {
+            let n = int(v, &kl)?;
+            if let Some(f) = detail_int(&mut d, i) {
+                *f = n;
+            }
+        } else if let Some(i) = position(&DETAIL_BOOLS, k) {
+            let b = boolean(v, &kl)?;
+            if let Some(f) = detail_bool(&mut d, i) {
+                *f = b;
+            }
+        } else {
+            match k {
+                "old_capacity" => d.old_capacity = capacity(ctx, v, &kl)?,
+                "new_capacity" => d.new_capacity = capacity(ctx, v, &kl)?,
+                "new_cahce_mode" => {
+                    let s = string(v, &kl)?;
+                    ctx.quirk(WarningCode::RenamedField, &kl, || {
+                        "misspelled field read as new_cache_mode".to_string()
+                    })?;
+                    misspelled = s.map(|s| (s, k));
+                }
+                "rename_commands" => d.rename_commands = strings(v, &kl)?,
+                _ => unknown_field(ctx, &kl)?,
+            }
         }
     }
     if let Some((s, k)) = misspelled {

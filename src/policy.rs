@@ -110,7 +110,7 @@ fn excerpt(body: &[u8]) -> String {
                 last_space = false;
             }
         }
-        if out.chars().count() >= 160 {
+        if crate::json::char_count(&out) >= 160 {
             out.push('…');
             break;
         }

@@ -114,7 +114,7 @@ pub fn check_id(field: &str, s: &str) -> Result<()> {
         let mut m = String::from("must be at most ");
         json::push_u64(&mut m, MAX_ID_LEN as u64);
         m.push_str(" characters, got ");
-        json::push_u64(&mut m, s.chars().count() as u64);
+        json::push_u64(&mut m, json::char_count(s) as u64);
         return Err(DcsError::invalid_argument(field, m));
     }
     if let Some(c) = s

@@ -506,7 +506,7 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
             )),
         };
     }
-    let segs: Vec<&str> = path[1..].split('/').collect();
+    let segs: Vec<&str> = path.get(1..).unwrap_or("").split('/').collect();
     if segs
         .iter()
         .any(|s| s.is_empty() || *s == "." || *s == ".." || s.contains('%'))
@@ -631,7 +631,9 @@ pub fn static_asset(path: &str) -> Option<(String, &'static str)> {
         path.to_string()
     };
     if !path.starts_with('/')
-        || path[1..]
+        || path
+            .get(1..)
+            .unwrap_or("")
             .split('/')
             .any(|seg| seg.is_empty() || seg.starts_with('.') || seg.contains('%'))
     {

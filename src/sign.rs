@@ -386,14 +386,17 @@ fn parse_url(url: &str) -> Result<Url<'_>> {
     } else {
         return Err(url_err("must use http or https"));
     };
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
+    let end = rest
+        .bytes()
+        .position(|b| b == b'/' || b == b'?')
+        .unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at_checked(end).unwrap_or((rest, ""));
     let (path, query) = match tail.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (tail, None),
     };
-    let (name, port) = match authority.rfind(':') {
-        Some(i) if !authority.ends_with(']') => (&authority[..i], Some(&authority[i + 1..])),
+    let (name, port) = match authority.rsplit_once(':') {
+        Some((n, p)) if !authority.ends_with(']') => (n, Some(p)),
         _ => (authority, None),
     };
     let name_ok = if let Some(ip6) = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
@@ -434,7 +437,9 @@ fn parse_url(url: &str) -> Result<Url<'_>> {
         }
     }
     Ok(Url {
-        prefix: &url[..url.len() - query.map_or(0, |q| q.len() + 1)],
+        prefix: url
+            .get(..url.len() - query.map_or(0, |q| q.len() + 1))
+            .unwrap_or(url),
         host,
         path: if path.is_empty() { "/" } else { path },
         query,
