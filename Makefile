@@ -5,13 +5,14 @@ export CARGO_TERM_COLOR ?= never
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 CHROME_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json WASM_BINDGEN_TEST_TIMEOUT=120
 
-.PHONY: help tools pkg size bench demo test test-all test-faults test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-proxy test-page
+.PHONY: help tools pkg size bench fuzz demo test test-all test-faults test-fuzz test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-proxy test-page
 
 help:
 	@echo "make demo   - run the demo"
 	@echo "make test   - the whole test suite (what CI runs)"
 	@echo "make pkg    - build the npm package into pkg/"
 	@echo "make size   - print the wasm and glue sizes (raw, gzipped)"
+	@echo "make fuzz   - run every fuzz target for 5 minutes"
 	@echo "make bench  - benchmarks (parse vs JSON.parse, start-up, size, memory) into BENCHMARKS.md"
 
 tools:
@@ -26,6 +27,9 @@ size: pkg
 bench: pkg
 	node scripts/bench.mjs
 
+fuzz:
+	scripts/fuzz.sh 300
+
 demo: pkg
 	node scripts/demo.mjs $(if $(PORT),--port $(PORT),)
 
@@ -36,7 +40,7 @@ test: tools
 	@scripts/test-summary.sh build/test-output.log
 
 test-all:
-	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-page test-faults
+	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-page test-faults test-fuzz
 	node scripts/bench.mjs --smoke
 	scripts/size.sh
 
@@ -71,3 +75,6 @@ test-page:
 
 test-faults:
 	node --test tests/faults/
+
+test-fuzz:
+	scripts/fuzz.sh 10
