@@ -1,11 +1,17 @@
 // Packs pkg/ with `npm pack` and installs the tarball into a fresh temporary project,
-// exactly as a user would consume the published package.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readdirSync, mkdirSync } from "node:fs";
+// exactly as a user would consume the published package. Also: the checks every runtime
+// runs (checks.js, written into the consumer project), their assertions, and small
+// process/port helpers.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync, readdirSync, mkdirSync, copyFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import assert from "node:assert/strict";
 
 export const root = resolve(new URL("../..", import.meta.url).pathname);
+export const bin = (name) => join(root, "node_modules", ".bin", name);
+
+export { startMock, DEFAULT_PROJECT_ID, DEFAULT_CREDENTIALS } from "../mock-dcs/server.mjs";
 
 let tarball;
 export function packTarball() {
@@ -27,4 +33,151 @@ export function freshProject(prefix = "dcs-tasks-consumer-") {
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", packTarball()], { cwd: dir, stdio: "pipe" });
   return dir;
+}
+
+/** The seed's example body (taskCount 1, status SUCCESS hoisted, new_cahce_mode renamed). */
+export const SEED_PATH = join(root, "tests", "fixtures", "seed-example.json");
+
+// The checks, as a plain ES module every runtime can load (no Node, DOM or Deno API).
+// `syncChecks` runs right after the import, before any `await` of the consumer's own:
+// it proves the package is usable at import time. `asyncChecks` lists tasks from the mock.
+const CHECKS_JS = `// Written by tests/pkg/helpers.mjs: the checks every runtime runs on the installed package.
+const PROJECT = ${JSON.stringify("0123456789abcdef0123456789abcdef")};
+const AK = ${JSON.stringify("HPUAXXXXXXXXXXXXXXXX")};
+const SK = ${JSON.stringify("SKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSK")};
+
+function err(f) {
+  try { f(); return null; } catch (e) {
+    const o = { isError: e instanceof Error, name: e.name, code: e.code, field: e.field, path: e.path };
+    for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+    return o;
+  }
+}
+
+export function syncChecks(api, seedText) {
+  const { buildListTasksRequest, signRequest, parseListTasksResponse } = api;
+  const list = parseListTasksResponse(seedText);
+  const t = list.tasks[0];
+  const out = {
+    seed: {
+      taskCount: list.taskCount, tasks: list.tasks.length, id: t.id, name: t.name, status: t.status,
+      createdAt: t.createdAt, updatedAt: t.updatedAt, details: t.details,
+      warnings: list.warnings.map((w) => w.code + " " + w.path).sort(),
+    },
+    seedBytes: parseListTasksResponse(new TextEncoder().encode(seedText)).taskCount,
+    seedStrict: err(() => parseListTasksResponse(seedText, { strict: true })),
+  };
+  const req = buildListTasksRequest({ region: "cn-north-4", projectId: PROJECT,
+    instanceId: "3e5c8b1a-1111-2222-3333-444455556666", offset: 0, limit: 10,
+    startTime: "20200609160000", endTime: "20200617155959" });
+  out.url = req.url;
+  out.authorization = signRequest(req, { ak: AK, sk: SK }, { date: new Date("2024-01-01T00:00:00Z") })
+    .headers.Authorization;
+  out.badArgument = err(() => buildListTasksRequest({ region: "cn-north-4", projectId: PROJECT, instanceId: "../x" }));
+  out.badBody = err(() => parseListTasksResponse('{"task_count": 1, "tasks": {}}'));
+  return out;
+}
+
+export async function asyncChecks(api, mockUrl) {
+  const { DcsClient } = api;
+  const client = new DcsClient({ endpoint: mockUrl, projectId: PROJECT, auth: { ak: AK, sk: SK } });
+  const page = await client.listTasks("n25", { limit: 10 });
+  const out = { list: { taskCount: page.taskCount, ids: page.tasks.map((t) => t.id),
+    warnings: page.warnings.length, statuses: [...new Set(page.tasks.map((t) => t.status))].sort() } };
+  const ids = [];
+  const pages = [];
+  for await (const task of client.listAllTasks("n25", { pageSize: 10 },
+    { onPage: (p) => pages.push([p.fetched, p.total]) })) ids.push(task.id);
+  out.all = { ids, pages };
+  const bad = new DcsClient({ endpoint: mockUrl, projectId: PROJECT, auth: { ak: AK, sk: "wrong" }, retries: 0 });
+  try {
+    await bad.listTasks("n25");
+    out.httpError = null;
+  } catch (e) {
+    out.httpError = { isError: e instanceof Error, name: e.name, code: e.code, status: e.status, errorCode: e.errorCode };
+  }
+  client.free();
+  bad.free();
+  return out;
+}
+`;
+
+/** Writes checks.js (and a copy of the seed, seed.json) into a consumer project. */
+export function writeChecks(dir) {
+  writeFileSync(join(dir, "checks.js"), CHECKS_JS);
+  copyFileSync(SEED_PATH, join(dir, "seed.json"));
+  return readFileSync(SEED_PATH, "utf8");
+}
+
+/** The assertions on `{ sync: syncChecks(...), async: asyncChecks(...) }`, the same for every runtime. */
+export function assertChecks(out, label) {
+  const m = (s) => `${label}: ${s}`;
+  const s = out.sync;
+  assert.ok(s, m("no sync results"));
+  assert.deepEqual(
+    { taskCount: s.seed.taskCount, tasks: s.seed.tasks, status: s.seed.status, name: s.seed.name },
+    { taskCount: 1, tasks: 1, status: "SUCCESS", name: "ChangeInstanceSpec" },
+    m("seed example"),
+  );
+  assert.equal(s.seed.id, "8abf6e1e72c12e7c0172c15b508500aa", m("seed task id"));
+  assert.equal(s.seed.createdAt, "2020-06-17T08:18:06.597Z", m("hoisted createdAt"));
+  assert.equal(s.seed.updatedAt, "2020-06-17T08:18:10.106Z", m("hoisted updatedAt"));
+  assert.deepEqual(s.seed.details, { oldCacheMode: "single", newCacheMode: "single", oldCapacity: 0.125, newCapacity: 0.25 }, m("details"));
+  assert.ok(s.seed.warnings.includes("renamed_field tasks[0].details.new_cahce_mode"), m(`warnings ${s.seed.warnings}`));
+  assert.ok(s.seed.warnings.some((w) => w.startsWith("hoisted_field ")), m(`warnings ${s.seed.warnings}`));
+  assert.equal(s.seedBytes, 1, m("parse from bytes"));
+  assert.equal(s.seedStrict?.code, "INVALID_RESPONSE", m("strict mode rejects the seed's quirks"));
+  assert.equal(s.seedStrict?.name, "DcsError");
+  assert.equal(s.url, "https://dcs.cn-north-4.myhuaweicloud.com/v2/0123456789abcdef0123456789abcdef/instances/3e5c8b1a-1111-2222-3333-444455556666/tasks?offset=0&limit=10&start_time=20200609160000&end_time=20200617155959", m("url"));
+  assert.match(s.authorization, /Signature=6d5730b7e2b3d76486b7e6e8d805ee73b8e788a5be6835f0c8c9b0775dc1a3dc$/, m("signature"));
+  assert.deepEqual(s.badArgument, { isError: true, name: "DcsError", code: "INVALID_ARGUMENT", field: "instanceId" }, m("bad argument"));
+  assert.equal(s.badBody?.code, "INVALID_RESPONSE", m("bad body"));
+  assert.equal(s.badBody?.path, "tasks", m("bad body path"));
+
+  const a = out.async;
+  assert.ok(a, m(`no async results (error: ${out.error})`));
+  assert.equal(a.list.taskCount, 25, m("listTasks taskCount"));
+  assert.equal(a.list.ids.length, 10, m("listTasks page size"));
+  assert.equal(a.list.warnings, 0, m("the mock sends clean bodies"));
+  assert.equal(a.all.ids.length, 25, m("listAllTasks count"));
+  assert.equal(new Set(a.all.ids).size, 25, m("listAllTasks ids unique"));
+  assert.deepEqual(a.all.ids.slice(0, 10), a.list.ids, m("listAllTasks starts with the first page"));
+  assert.deepEqual(a.all.pages, [[10, 25], [20, 25], [25, 25]], m("onPage"));
+  assert.deepEqual(a.httpError, { isError: true, name: "DcsError", code: "HTTP_ERROR", status: 401, errorCode: "APIGW.0301" }, m("HTTP error"));
+}
+
+/** Spawns a command without blocking the event loop (the mock runs in this process). */
+export function run(cmd, args, { cwd, env, timeoutMs = 60000 } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { cwd, env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (e) => { clearTimeout(timer); reject(e); });
+    child.on("close", (code, signal) => { clearTimeout(timer); resolvePromise({ code, signal, stdout, stderr }); });
+  });
+}
+
+/** Parses the last line of a consumer's stdout as JSON, with its output on failure. */
+export function lastJson(r, label) {
+  const line = r.stdout.trim().split("\n").pop();
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new Error(`${label} exited ${r.code ?? r.signal}; stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+  }
+}
+
+export async function freePort(host = "127.0.0.1") {
+  const net = await import("node:net");
+  return new Promise((resolvePromise, reject) => {
+    const s = net.createServer();
+    s.listen(0, host, () => {
+      const { port } = s.address();
+      s.close(() => resolvePromise(port));
+    });
+    s.on("error", reject);
+  });
 }

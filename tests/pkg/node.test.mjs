@@ -1,43 +1,42 @@
 // The packed package, installed into a fresh project, used from Node ESM.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { writeFileSync, readFileSync, copyFileSync } from "node:fs";
+import { writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { freshProject, root } from "./helpers.mjs";
+import { freshProject, writeChecks, assertChecks, run, lastJson, startMock } from "./helpers.mjs";
 
-test("Node ESM: import without await, build, sign, parse, errors", () => {
+test("Node ESM: import without await; parse the seed, build, sign, errors; list from the mock", async () => {
   const dir = freshProject();
-  copyFileSync(join(root, "tests/fixtures/seed-example.json"), join(dir, "seed.json"));
+  writeChecks(dir);
   writeFileSync(
-    join(dir, "main.mjs"),
-    `
-import { readFileSync } from "node:fs";
+    join(dir, "main.js"),
+    `import { readFileSync } from "node:fs";
 import { buildListTasksRequest, signRequest, parseListTasksResponse, DcsClient } from "dcs-tasks";
-const out = {};
-const req = buildListTasksRequest({ region: "cn-north-4", projectId: "0123456789abcdef0123456789abcdef",
-  instanceId: "3e5c8b1a-1111-2222-3333-444455556666", offset: 0, limit: 10,
-  startTime: "20200609160000", endTime: "20200617155959" });
-out.url = req.url;
-const signed = signRequest(req, { ak: "HPUAXXXXXXXXXXXXXXXX", sk: "SKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSK" },
-  { date: new Date("2024-01-01T00:00:00Z") });
-out.authorization = signed.headers.Authorization;
-const list = parseListTasksResponse(readFileSync("seed.json"));
-out.taskCount = list.taskCount; out.status = list.tasks[0].status; out.warnings = list.warnings.length;
-try { buildListTasksRequest({ region: "cn-north-4", projectId: "p", instanceId: "../x" }); }
-catch (e) { out.err = { name: e.name, code: e.code, field: e.field, isError: e instanceof Error }; }
-out.client = typeof DcsClient;
+import * as ns from "dcs-tasks";
+import { syncChecks, asyncChecks } from "./checks.js";
+const api = { buildListTasksRequest, signRequest, parseListTasksResponse, DcsClient };
+// No await before use: the package is ready when the import resolves.
+const out = { sync: syncChecks(api, readFileSync("seed.json", "utf8")), exports: Object.keys(ns).sort() };
+out.resolved = import.meta.resolve("dcs-tasks");
+out.async = await asyncChecks(api, process.argv[2]);
 console.log(JSON.stringify(out));
 `,
   );
-  const out = JSON.parse(execFileSync("node", ["main.mjs"], { cwd: dir, encoding: "utf8" }));
-  assert.equal(out.url, "https://dcs.cn-north-4.myhuaweicloud.com/v2/0123456789abcdef0123456789abcdef/instances/3e5c8b1a-1111-2222-3333-444455556666/tasks?offset=0&limit=10&start_time=20200609160000&end_time=20200617155959");
-  assert.match(out.authorization, /Signature=6d5730b7e2b3d76486b7e6e8d805ee73b8e788a5be6835f0c8c9b0775dc1a3dc$/);
-  assert.equal(out.taskCount, 1);
-  assert.equal(out.status, "SUCCESS");
-  assert.ok(out.warnings >= 5);
-  assert.deepEqual(out.err, { name: "DcsError", code: "INVALID_ARGUMENT", field: "instanceId", isError: true });
-  assert.equal(out.client, "function");
+  const mock = await startMock({ port: 0 });
+  try {
+    const r = await run(process.execPath, ["main.js", mock.url], { cwd: dir });
+    const out = lastJson(r, "node main.js");
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, "", "no warnings on stderr");
+    assertChecks(out, "Node");
+    assert.match(out.resolved, /\/node_modules\/dcs-tasks\/node\.js$/, "the 'node' condition");
+    for (const name of ["buildListTasksRequest", "signRequest", "parseListTasksResponse", "DcsClient"]) {
+      assert.ok(out.exports.includes(name), `exports ${name}`);
+    }
+    assert.ok(!out.exports.includes("default"), "no default export (the types declare none)");
+  } finally {
+    await mock.close();
+  }
   const pj = JSON.parse(readFileSync(join(dir, "node_modules/dcs-tasks/package.json"), "utf8"));
   assert.equal(pj.name, "dcs-tasks");
 });
