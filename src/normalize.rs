@@ -133,16 +133,16 @@ impl Ctx {
     }
 
     /// A tolerated quirk: a warning in the default mode, an error in strict mode.
-    fn quirk(&mut self, code: WarningCode, loc: &Loc, message: impl FnOnce() -> String) -> R<()> {
+    fn quirk(&mut self, code: WarningCode, loc: &Loc, message: String) -> R<()> {
         if self.strict {
-            let mut m = message();
+            let mut m = message;
             m.push_str(" (refused in strict mode)");
             return Err(bad(loc, m));
         }
         self.warnings.push(Warning {
             code,
             path: loc.render(),
-            message: message(),
+            message,
         });
         Ok(())
     }
@@ -153,6 +153,10 @@ impl Ctx {
 type R<T> = core::result::Result<T, Box<DcsError>>;
 
 fn bad(loc: &Loc, message: impl Into<String>) -> Box<DcsError> {
+    bad_owned(loc, message.into())
+}
+
+fn bad_owned(loc: &Loc, message: String) -> Box<DcsError> {
     Box::new(DcsError::invalid_response(loc.render(), message))
 }
 
@@ -292,7 +296,7 @@ fn time(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<String>> {
         Ok((_, TimeForm::Canonical)) => Ok(Some(s.to_owned())),
         Ok((ms, _)) => {
             let iso = format_iso_ms(ms);
-            ctx.quirk(WarningCode::CoercedType, loc, || {
+            ctx.quirk(WarningCode::CoercedType, loc, {
                 cat(&[
                     "timestamp ",
                     &quote(s),
@@ -327,7 +331,7 @@ fn capacity(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<f64>> {
         return Err(bad(loc, cat(&["capacity ", clip(n.raw()), " is negative"])));
     }
     if coerced {
-        ctx.quirk(WarningCode::CoercedType, loc, || {
+        ctx.quirk(WarningCode::CoercedType, loc, {
             cat(&[
                 "capacity sent as the number ",
                 clip(n.raw()),
@@ -343,7 +347,7 @@ fn check_known(ctx: &mut Ctx, loc: &Loc, what: &str, value: &str, known: &[&str]
     if known.contains(&value) {
         return Ok(());
     }
-    ctx.quirk(WarningCode::UnknownValue, loc, || {
+    ctx.quirk(WarningCode::UnknownValue, loc, {
         cat(&[
             what,
             " ",
@@ -354,7 +358,7 @@ fn check_known(ctx: &mut Ctx, loc: &Loc, what: &str, value: &str, known: &[&str]
 }
 
 fn unknown_field(ctx: &mut Ctx, loc: &Loc) -> R<()> {
-    ctx.quirk(WarningCode::UnknownField, loc, || {
+    ctx.quirk(WarningCode::UnknownField, loc, {
         "field not in the API definition; dropped".to_string()
     })
 }
@@ -460,7 +464,7 @@ fn task_count(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<u64>> {
             let Some(x) = n.as_u64() else {
                 return Err(bad(loc, cat(&["expected ", WHAT, ", got ", clip(n.raw())])));
             };
-            ctx.quirk(WarningCode::CoercedType, loc, || {
+            ctx.quirk(WarningCode::CoercedType, loc, {
                 "task_count sent as a number; the API documents a string".to_string()
             })?;
             Some(x)
@@ -644,7 +648,7 @@ fn details(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<TaskDetails> {
                 "new_capacity" => d.new_capacity = capacity(ctx, v, &kl)?,
                 "new_cahce_mode" => {
                     let s = string(v, &kl)?;
-                    ctx.quirk(WarningCode::RenamedField, &kl, || {
+                    ctx.quirk(WarningCode::RenamedField, &kl, {
                         "misspelled field read as new_cache_mode".to_string()
                     })?;
                     misspelled = s.map(|s| (s, k));
@@ -685,7 +689,7 @@ fn hoist(ctx: &mut Ctx, tasks: &mut [Parsed], h: Hoist, v: &Value, loc: &Loc) ->
     let target = match (lacking.next(), lacking.next()) {
         (Some((i, _)), None) if !v.is_null() => i,
         _ => {
-            return ctx.quirk(WarningCode::UnknownField, loc, || {
+            return ctx.quirk(WarningCode::UnknownField, loc, {
                 "top-level field not in the API definition and not attributable to a single task; dropped"
                     .to_string()
             })
@@ -694,7 +698,7 @@ fn hoist(ctx: &mut Ctx, tasks: &mut [Parsed], h: Hoist, v: &Value, loc: &Loc) ->
     let Some(p) = tasks.get_mut(target) else {
         return Ok(());
     };
-    ctx.quirk(WarningCode::HoistedField, loc, || {
+    ctx.quirk(WarningCode::HoistedField, loc, {
         let mut m = String::from("top-level field moved into tasks[");
         json::push_u64(&mut m, target as u64);
         m.push(']');
