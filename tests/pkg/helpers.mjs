@@ -3,7 +3,7 @@
 // runs (checks.js, written into the consumer project), their assertions, and small
 // process/port helpers.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync, readdirSync, mkdirSync, copyFileSync, readFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, copyFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import assert from "node:assert/strict";
@@ -13,12 +13,23 @@ export const bin = (name) => join(root, "node_modules", ".bin", name);
 
 export { startMock, DEFAULT_PROJECT_ID, DEFAULT_CREDENTIALS } from "../mock-dcs/server.mjs";
 
+// Temporary folders of this process (the tarball's and the consumer projects), removed at
+// exit unless KEEP_PKG_TESTS=1. Test files run in parallel processes: each packs its own copy.
+const temps = [];
+process.on("exit", () => {
+  if (process.env.KEEP_PKG_TESTS === "1") return;
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(prefix) {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+}
+
 let tarball;
 export function packTarball() {
   if (tarball) return tarball;
-  const out = join(root, "build", "pack");
-  mkdirSync(out, { recursive: true });
-  for (const f of readdirSync(out)) if (f.endsWith(".tgz")) execFileSync("rm", ["-f", join(out, f)]);
+  const out = tempDir("dcs-tasks-pack-");
   const name = execFileSync("npm", ["pack", "--silent", "--pack-destination", out], {
     cwd: join(root, "pkg"),
     encoding: "utf8",
@@ -29,7 +40,7 @@ export function packTarball() {
 
 /** A fresh project under the OS temp folder with the tarball installed; returns its path. */
 export function freshProject(prefix = "dcs-tasks-consumer-") {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = tempDir(prefix);
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", packTarball()], { cwd: dir, stdio: "pipe" });
   return dir;
