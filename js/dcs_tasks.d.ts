@@ -206,9 +206,9 @@ export interface DcsClientOptions {
   projectId: string;
   auth?: TokenCredentials | AkSkCredentials;
   fetch?: typeof fetch;
-  /** Per attempt, milliseconds (default 30000). */
+  /** Deadline of one call, all its attempts and backoff waits included (listAllTasks: of each page), milliseconds: 1..600000 (default 30000). */
   timeoutMs?: number;
-  /** Retries on 429/500/502/503/504 and network errors (default 2). */
+  /** Retries on 429/500/502/503/504 and network errors: 0..10 (default 2). */
   retries?: number;
   strict?: boolean;
   headers?: Record<string, string>;

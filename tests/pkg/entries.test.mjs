@@ -1,0 +1,64 @@
+// The packed package's shape: which entry each runtime's export conditions select (resolved
+// with Node's PACKAGE_EXPORTS_RESOLVE rules: the first key in the object's order that the
+// runtime accepts wins), that every exported file is in the tarball, and that each entry
+// needs at most one `await`: none in the Node and workerd entries (synchronous init), one
+// top-level await in browser.js (browsers, Deno, default), which importers never see.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { freshProject, root } from "./helpers.mjs";
+
+/** Node's conditional-exports resolution for one target object. */
+function resolveTarget(target, conditions) {
+  if (typeof target === "string") return target;
+  for (const [key, value] of Object.entries(target)) {
+    if (key === "default" || conditions.includes(key)) {
+      const r = resolveTarget(value, conditions);
+      if (r !== undefined) return r;
+    }
+  }
+  return undefined;
+}
+
+// The conditions each consumer sets (documented by each tool).
+const RUNTIMES = {
+  "Node (import)": [["node", "import"], "./node.js"],
+  "Deno": [["deno", "node", "import"], "./browser.js"],
+  "workerd / wrangler (esbuild)": [["workerd", "worker", "browser", "import"], "./workerd.js"],
+  "browser bundlers (Vite, webpack, esbuild --platform=browser)": [["browser", "import", "module"], "./browser.js"],
+  "other (no known condition)": [["import"], "./browser.js"],
+  "TypeScript": [["types", "import", "node"], "./dcs_tasks.d.ts"],
+};
+
+test("entries: each runtime's conditions select its entry; all files packed; at most one await", () => {
+  const dir = freshProject("dcs-tasks-entries-");
+  const pkgDir = join(dir, "node_modules", "dcs-tasks");
+  const pj = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
+  for (const [label, [conditions, expected]] of Object.entries(RUNTIMES)) {
+    assert.equal(resolveTarget(pj.exports["."], conditions), expected, label);
+  }
+  // Every file an export or the entries name was packed.
+  const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: join(root, "pkg"), encoding: "utf8" }))[0]
+    .files.map((f) => f.path).sort();
+  const named = new Set(["package.json", "README.md", "dcs_tasks.js", "dcs_tasks_bg.wasm"]);
+  for (const v of Object.values(pj.exports)) {
+    for (const t of typeof v === "string" ? [v] : Object.values(v)) named.add(t.replace(/^\.\//, ""));
+  }
+  for (const f of named) assert.ok(packed.includes(f), `${f} is in the tarball (${packed})`);
+
+  const src = (f) => readFileSync(join(pkgDir, f), "utf8").replace(/^\s*\/\/.*$/gm, "");
+  const awaits = (f) => (src(f).match(/\bawait\b/g) ?? []).length;
+  assert.equal(awaits("node.js"), 0, "node.js initialises synchronously");
+  assert.equal(awaits("workerd.js"), 0, "workerd.js initialises synchronously");
+  assert.equal(awaits("browser.js"), 1, "browser.js: one top-level await");
+  assert.match(src("browser.js"), /^await init\(/m, "browser.js awaits at top level");
+  assert.match(src("workerd.js"), /^import \w+ from "\.\/dcs_tasks_bg\.wasm";$/m, "workerd.js imports the wasm as a module");
+
+  const readme = readFileSync(join(pkgDir, "README.md"), "utf8");
+  assert.ok(readme.length > 1000, "the package README is written, not a stub");
+  for (const s of ["npm install dcs-tasks", "wasm-unsafe-eval", "importmap", "workerd", "Deno"]) {
+    assert.ok(readme.includes(s), `README mentions ${s}`);
+  }
+});
