@@ -184,6 +184,7 @@ fn upstream_error(e: &DcsError) -> Out {
             (502, "UPSTREAM_TOO_LARGE")
         }
         ErrorCode::InvalidResponse => (502, "INVALID_RESPONSE"),
+        ErrorCode::InvalidArgument => (400, "INVALID_REQUEST"),
         ErrorCode::HttpError => {
             let s = e.status().unwrap_or(502);
             (if s >= 500 { 502 } else { s }, "HTTP_ERROR")
@@ -283,8 +284,18 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
         o.headers.push(("Access-Control-Max-Age", "600".into()));
         return o.into_response(cors);
     }
+    let authorized = cfg.caller_authorized(
+        header(req, "authorization").as_deref(),
+        header(req, "x-auth-token").as_deref(),
+    );
     let r = match route::route(&method, &target, &cfg) {
         Ok(r) => r,
+        // Without the proxy token, an API path learns nothing (not even which project or
+        // whether delete is enabled): 401 before any other refusal.
+        Err(_) if !authorized && (target.starts_with("/v2/") || target.starts_with("/api/")) => {
+            log.code = Some("UNAUTHORIZED".into());
+            return unauthorized().into_response(cors);
+        }
         Err(refusal) => {
             log.code = Some(refusal.code.into());
             return Out::refusal(&refusal).into_response(cors);
@@ -309,20 +320,11 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
         }
         _ => {}
     }
-    if !cfg.caller_authorized(
-        header(req, "authorization").as_deref(),
-        header(req, "x-auth-token").as_deref(),
-    ) {
+    if !authorized {
         log.code = Some("UNAUTHORIZED".into());
-        let mut o = Out::error(
-            401,
-            "UNAUTHORIZED",
-            "send Authorization: Bearer <PROXY_TOKEN>",
-            None,
-        );
-        o.headers.push(("WWW-Authenticate", "Bearer".into()));
-        return o.into_response(cors);
+        return unauthorized().into_response(cors);
     }
+
     if let Some(i) = r.instance() {
         if !cfg.instance_allowed(i) {
             log.code = Some("FORBIDDEN_INSTANCE".into());
@@ -473,6 +475,17 @@ async fn serve_static(env: &JsValue, own_origin: &str, target: &str, log: &mut L
     o
 }
 
+fn unauthorized() -> Out {
+    let mut o = Out::error(
+        401,
+        "UNAUTHORIZED",
+        "send Authorization: Bearer <PROXY_TOKEN>",
+        None,
+    );
+    o.headers.push(("WWW-Authenticate", "Bearer".into()));
+    o
+}
+
 fn unreachable_route() -> Out {
     Out::error(500, "INTERNAL", "route handled above", None)
 }
@@ -521,6 +534,12 @@ async fn list_all(
     instance: &str,
     q: &crate::query::ListQuery,
 ) -> Result<TaskList, DcsError> {
+    if q.offset.is_some() {
+        return Err(DcsError::invalid_argument(
+            "offset",
+            "all=1 gathers every page from the start: leave offset out",
+        ));
+    }
     let page_size = q.limit.unwrap_or(crate::client::DEFAULT_PAGE_SIZE);
     let mut base = q.clone();
     base.offset = None;
@@ -538,6 +557,14 @@ async fn list_all(
         warnings: Vec::<Warning>::new(),
     };
     while let Some(d) = pager.next().await? {
+        if d.total > route::MAX_ALL_TASKS {
+            pager.abort();
+            // Never a silent partial list: the caller pages or narrows the time range.
+            return Err(DcsError::invalid_argument(
+                "all",
+                "the instance has more than 20000 tasks in this range: page with offset/limit or narrow start_time/end_time",
+            ));
+        }
         out.task_count = d.total;
         out.tasks.extend(d.list.tasks);
         for w in d.list.warnings {

@@ -154,16 +154,20 @@ describe("default stack (AK/SK upstream, ALLOWED_ORIGINS, no PROXY_TOKEN, no del
     assert.equal(json(r2).taskCount, 57);
   });
 
-  test("all=1 is bounded (20,000 tasks at most)", async () => {
+  test("all=1 is bounded: over 20,000 tasks is a clear 400, never a silent partial list", async () => {
     const inst = "proxy-big-n25000";
     const r = await req(s, `/api/instances/${inst}/tasks?all=1&limit=1000`);
-    assert.equal(r.status, 200);
+    assert.equal(r.status, 400);
     const b = json(r);
-    assert.equal(b.taskCount, 25000);
-    assert.equal(b.tasks.length, 20000);
+    assert.equal(b.code, "INVALID_REQUEST");
+    assert.match(b.message, /20000/);
     const pages = (await mockStats(s)).byInstance[inst];
-    assert.ok(pages <= 21, `pages fetched: ${pages}`);
-    note(`all=1 over 25000 tasks: ${b.tasks.length} returned (taskCount ${b.taskCount}, warnings ${JSON.stringify(b.warnings.map((w) => w.code))}), ${pages} upstream requests, ${(r.buf.length / 1e6).toFixed(1)} MB, ${r.ms.toFixed(0)} ms`);
+    assert.ok(pages <= 5, `pages fetched before refusing: ${pages}`);
+    // all=1 gathers from the start: an offset is refused, not ignored.
+    const o = await req(s, `/api/instances/${INST}/tasks?all=1&offset=5&limit=3`);
+    assert.equal(o.status, 400);
+    assert.equal(json(o).code, "INVALID_REQUEST");
+    note(`all=1 over 25000 tasks: ${r.status} ${b.code} after ${pages} upstream requests`);
   });
 
   test("GET /api/instances/{id}/tasks/{task}/progress: normalized", async () => {
@@ -491,7 +495,10 @@ describe("secured stack (PROXY_TOKEN, ALLOWED_INSTANCES, ENABLE_DELETE, DCS_AUTH
         { "X-Auth-Token": "" },
         { Authorization: "Bearer ", "X-Auth-Token": `${PROXY_TOKEN}-` },
       ]) {
-        for (const path of [`${M}/${A}/tasks`, `/api/instances/${A}/tasks`, "/api/config"]) {
+        // Without the token nothing is revealed either: a wrong project, a refused DELETE or a
+        // malformed path are 401 too, not 403/400.
+        for (const path of [`${M}/${A}/tasks`, `/api/instances/${A}/tasks`, "/api/config",
+          `/v2/ffffffffffffffffffffffffffffffff/instances/${A}/tasks`, `/api/instances/a%2Fb/tasks`]) {
           const r = await req(s, path, { headers });
           errorBody(r, assert, { status: 401, code: "UNAUTHORIZED" });
           assert.match(r.headers["www-authenticate"] || "", /Bearer/);
