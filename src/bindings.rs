@@ -1,6 +1,7 @@
 //! The wasm-bindgen layer: converts JS values to the core's types and back, and
 //! nothing else. Every function here is a thin wrapper over a core function.
 
+use crate::error::cat as dcs_cat;
 use js_sys::{Array, Date, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -68,10 +69,10 @@ pub(crate) fn to_arg(v: &JsValue) -> Arg {
     } else if Array::is_array(v) {
         Arg::Other("an array".into())
     } else {
-        Arg::Other(format!(
-            "a {}",
-            v.js_typeof().as_string().unwrap_or_default()
-        ))
+        Arg::Other(dcs_cat(&[
+            "a ",
+            &v.js_typeof().as_string().unwrap_or_default(),
+        ]))
     }
 }
 
@@ -111,7 +112,7 @@ pub fn request_from_js(v: &JsValue) -> Result<HttpRequest, DcsError> {
     let s = |k: &str| -> Result<String, DcsError> {
         get(v, k)
             .as_string()
-            .ok_or_else(|| DcsError::invalid_argument(format!("req.{k}"), "must be a string"))
+            .ok_or_else(|| DcsError::invalid_argument(dcs_cat(&["req.", k]), "must be a string"))
     };
     let method = s("method")?;
     let url = s("url")?;
@@ -132,7 +133,7 @@ pub fn request_from_js(v: &JsValue) -> Result<HttpRequest, DcsError> {
                 (Some(k), Some(val)) => headers.push((k, val)),
                 (Some(k), None) => {
                     return Err(DcsError::invalid_argument(
-                        format!("req.headers.{k}"),
+                        dcs_cat(&["req.headers.", &k]),
                         "must be a string",
                     ))
                 }
@@ -239,8 +240,14 @@ pub fn sign_request(req: JsValue, cred: JsValue, opts: JsValue) -> Result<JsValu
         let c = credentials_from_js(&cred).map_err(|mut e| {
             // The contract's second argument is `cred`.
             if let Some(f) = e.field.take() {
-                let f = f.replacen("auth", "cred", 1);
-                e.message = e.message.replacen("auth", "cred", 1);
+                // `auth.x` -> `cred.x` (the message starts with the field)
+                let f = match f.strip_prefix("auth") {
+                    Some(rest) => dcs_cat(&["cred", rest]),
+                    None => f,
+                };
+                if let Some(rest) = e.message.strip_prefix("auth") {
+                    e.message = dcs_cat(&["cred", rest]);
+                }
                 e.field = Some(f);
             }
             e

@@ -119,7 +119,7 @@ fn parse_headers(v: &JsValue) -> Result<Vec<(String, String)>, DcsError> {
     let mut out = Vec::new();
     for pair in Object::entries(v.unchecked_ref()).iter() {
         let k = Reflect_get_str(&pair, 0).unwrap_or_default();
-        let field = format!("headers.{k}");
+        let field = crate::error::cat(&["headers.", &k]);
         let val = Reflect_get_str(&pair, 1)
             .ok_or_else(|| DcsError::invalid_argument(&field, "must be a string"))?;
         if !valid_header_name(&k) {

@@ -167,9 +167,10 @@ impl Scope {
                 "the operation was aborted by the caller's signal",
             ))
         } else if self.timed_out.get() || self.controller.signal().aborted() {
-            Some(DcsError::timeout(format!(
-                "no answer within timeoutMs ({timeout_ms} ms)"
-            )))
+            let mut m = String::from("no answer within timeoutMs (");
+            crate::json::push_u64(&mut m, timeout_ms as u64);
+            m.push_str(" ms)");
+            Some(DcsError::timeout(m))
         } else {
             None
         }
@@ -251,7 +252,7 @@ pub async fn exchange(
             .unwrap_or_else(|| "fetch failed".into());
         let cause = get(&get(&e, "cause"), "code").as_string();
         DcsError::network(match cause {
-            Some(c) => format!("{msg} ({c})"),
+            Some(c) => crate::error::cat(&[&msg, " (", &c, ")"]),
             None => msg,
         })
     };
@@ -277,10 +278,7 @@ pub async fn exchange(
         }
         return Err(DcsError::invalid_response(
             "$",
-            format!(
-                "response body of {} bytes is over the {max_body}-byte limit",
-                content_length.unwrap_or(0)
-            ),
+            too_large(content_length.unwrap_or(0), max_body),
         ));
     }
     let ab = get(&resp, "arrayBuffer");
@@ -297,10 +295,7 @@ pub async fn exchange(
     if bytes.length() as usize > max_body {
         return Err(DcsError::invalid_response(
             "$",
-            format!(
-                "response body of {} bytes is over the {max_body}-byte limit",
-                bytes.length()
-            ),
+            too_large(bytes.length() as u64, max_body),
         ));
     }
     Ok(RawResponse {
@@ -320,4 +315,13 @@ pub fn global_fetch() -> Result<Function, DcsError> {
         .map_err(|_| {
             DcsError::network("this runtime has no global fetch; pass `fetch` in the options")
         })
+}
+
+fn too_large(n: u64, max_body: usize) -> String {
+    let mut m = String::from("response body of ");
+    crate::json::push_u64(&mut m, n);
+    m.push_str(" bytes is over the ");
+    crate::json::push_u64(&mut m, max_body as u64);
+    m.push_str("-byte limit");
+    m
 }

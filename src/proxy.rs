@@ -57,7 +57,10 @@ impl LogLine {
         json::write_str(&mut s, &self.method);
         s.push_str(",\"path\":");
         json::write_str(&mut s, &self.path);
-        s.push_str(&format!(",\"status\":{status},\"ms\":{}", ms.round()));
+        s.push_str(",\"status\":");
+        json::push_u64(&mut s, status as u64);
+        s.push_str(",\"ms\":");
+        json::write_f64(&mut s, ms.round());
         for (k, v) in [
             ("code", &self.code),
             ("requestId", &self.request_id),
@@ -86,12 +89,18 @@ fn header(req: &JsValue, name: &str) -> Option<String> {
 
 /// Splits `scheme://host[:port]/path?query` into the origin and the raw target.
 fn split_url(url: &str) -> (String, String) {
-    let after_scheme = url.find("://").map(|i| i + 3).unwrap_or(0);
-    match url[after_scheme..].find('/') {
-        Some(i) => (
-            url[..after_scheme + i].to_string(),
-            url[after_scheme + i..].to_string(),
-        ),
+    let b = url.as_bytes();
+    let after_scheme = b
+        .windows(3)
+        .position(|w| w == b"://")
+        .map_or(0, |i| i + 3);
+    let slash = b
+        .iter()
+        .skip(after_scheme)
+        .position(|&c| c == b'/')
+        .map(|i| i + after_scheme);
+    match slash.and_then(|i| url.split_at_checked(i)) {
+        Some((o, t)) => (o.to_string(), t.to_string()),
         None => (url.to_string(), "/".to_string()),
     }
 }
@@ -180,7 +189,9 @@ fn upstream_error(e: &DcsError) -> Out {
     let (status, code) = match e.code {
         ErrorCode::Timeout => (504, "UPSTREAM_TIMEOUT"),
         ErrorCode::Network => (502, "UPSTREAM_UNREACHABLE"),
-        ErrorCode::InvalidResponse if e.message.contains("-byte limit") => {
+        ErrorCode::InvalidResponse
+            if e.message.as_bytes().windows(11).any(|w| w == b"-byte limit") =>
+        {
             (502, "UPSTREAM_TOO_LARGE")
         }
         ErrorCode::InvalidResponse => (502, "INVALID_RESPONSE"),
@@ -241,7 +252,7 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
             return Out::error(
                 500,
                 "CONFIG_ERROR",
-                &format!("proxy misconfigured: {}", e.message),
+                &crate::error::cat(&["proxy misconfigured: ", &e.message]),
                 None,
             )
             .into_response(None);
@@ -347,7 +358,11 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
                 s.push_str(",\"demoInstance\":");
                 json::write_str(&mut s, d);
             }
-            s.push_str(&format!(",\"enableDelete\":{}}}", cfg.enable_delete));
+            s.push_str(if cfg.enable_delete {
+                ",\"enableDelete\":true}"
+            } else {
+                ",\"enableDelete\":false}"
+            });
             Out::json(200, s)
         }
         Route::MirrorList { instance, query } => {
@@ -434,7 +449,7 @@ async fn serve_static(env: &JsValue, own_origin: &str, target: &str, log: &mut L
         log.code = Some("NOT_FOUND".into());
         return Out::error(404, "NOT_FOUND", "no such file", None);
     };
-    let url = format!("{own_origin}{asset}");
+    let url = crate::error::cat(&[own_origin, &asset]);
     let resp = match fetch_fn.call1(&assets, &JsValue::from_str(&url)) {
         Ok(p) => JsFuture::from(Promise::resolve(&p)).await,
         Err(e) => Err(e),
