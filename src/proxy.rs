@@ -90,10 +90,7 @@ fn header(req: &JsValue, name: &str) -> Option<String> {
 /// Splits `scheme://host[:port]/path?query` into the origin and the raw target.
 fn split_url(url: &str) -> (String, String) {
     let b = url.as_bytes();
-    let after_scheme = b
-        .windows(3)
-        .position(|w| w == b"://")
-        .map_or(0, |i| i + 3);
+    let after_scheme = b.windows(3).position(|w| w == b"://").map_or(0, |i| i + 3);
     let slash = b
         .iter()
         .skip(after_scheme)
@@ -190,7 +187,10 @@ fn upstream_error(e: &DcsError) -> Out {
         ErrorCode::Timeout => (504, "UPSTREAM_TIMEOUT"),
         ErrorCode::Network => (502, "UPSTREAM_UNREACHABLE"),
         ErrorCode::InvalidResponse
-            if e.message.as_bytes().windows(11).any(|w| w == b"-byte limit") =>
+            if e.message
+                .as_bytes()
+                .windows(11)
+                .any(|w| w == b"-byte limit") =>
         {
             (502, "UPSTREAM_TOO_LARGE")
         }
