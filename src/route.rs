@@ -467,6 +467,19 @@ fn snake_times(m: &str) -> String {
     out
 }
 
+/// The path's project must be a valid ID and the configured one.
+fn check_project(p: &str, cfg: &ProxyConfig) -> Result<(), Refusal> {
+    id("projectId", p)?;
+    if p != cfg.project_id {
+        return Err(refuse(
+            403,
+            "FORBIDDEN_PROJECT",
+            "this proxy serves another project",
+        ));
+    }
+    Ok(())
+}
+
 /// Routes a request. `target` is the raw request target (path and query, as received:
 /// never decoded, so encoded slashes, dots and CRLF stay visible and are refused).
 pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Refusal> {
@@ -543,27 +556,13 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
         ["healthz"] => get_only(Route::Health),
         ["api", "config"] => get_only(Route::Config),
         ["v2", p, "instances", i, "tasks"] => {
-            let _ = id("projectId", p)?;
-            if *p != cfg.project_id {
-                return Err(refuse(
-                    403,
-                    "FORBIDDEN_PROJECT",
-                    "this proxy serves another project",
-                ));
-            }
+            check_project(p, cfg)?;
             let instance = id("instanceId", i)?;
             let (query, _) = parse_query(raw_query, false)?;
             get_only(Route::MirrorList { instance, query })
         }
         ["v2", p, "instances", i, "tasks", t, "progress"] => {
-            let _ = id("projectId", p)?;
-            if *p != cfg.project_id {
-                return Err(refuse(
-                    403,
-                    "FORBIDDEN_PROJECT",
-                    "this proxy serves another project",
-                ));
-            }
+            check_project(p, cfg)?;
             let r = Route::MirrorProgress {
                 instance: id("instanceId", i)?,
                 task: id("taskId", t)?,
@@ -571,14 +570,7 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
             no_query(get_only(r)?)
         }
         ["v2", p, "instances", i, "tasks", t] => {
-            let _ = id("projectId", p)?;
-            if *p != cfg.project_id {
-                return Err(refuse(
-                    403,
-                    "FORBIDDEN_PROJECT",
-                    "this proxy serves another project",
-                ));
-            }
+            check_project(p, cfg)?;
             let r = Route::MirrorDelete {
                 instance: id("instanceId", i)?,
                 task: id("taskId", t)?,

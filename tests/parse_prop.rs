@@ -18,14 +18,7 @@ const NAMES: &[&str] = &[
     "EXTEND",
     "modify",
 ];
-const STATUSES: &[&str] = &[
-    "CREATED",
-    "EXECUTING",
-    "SUCCESS",
-    "FAILED",
-    "DELETED",
-    "CANCELLED",
-];
+const STATUSES: &[&str] = dcs_tasks::normalize::KNOWN_TASK_STATUSES;
 /// Up to 9999-12-30, so a +08:00 rendering stays in range.
 const MAX_MS: i64 = 253_402_214_399_999;
 
