@@ -5,7 +5,7 @@ export CARGO_TERM_COLOR ?= never
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 CHROME_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json WASM_BINDGEN_TEST_TIMEOUT=120
 
-.PHONY: help tools pkg size bench fuzz demo test test-all test-faults test-fuzz test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-proxy test-page
+.PHONY: help tools pkg size bench fuzz demo test test-all test-faults test-fuzz test-demo test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-proxy test-page
 
 help:
 	@echo "make demo   - run the demo"
@@ -40,7 +40,7 @@ test: tools
 	@scripts/test-summary.sh build/test-output.log
 
 test-all:
-	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-page test-faults test-fuzz
+	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-page test-demo test-faults test-fuzz
 	node scripts/bench.mjs --smoke
 	scripts/size.sh
 
@@ -75,6 +75,9 @@ test-page:
 
 test-faults:
 	node --test tests/faults/
+
+test-demo:
+	node --test tests/demo/
 
 test-fuzz:
 	scripts/fuzz.sh 10

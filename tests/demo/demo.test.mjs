@@ -1,0 +1,81 @@
+// `make demo`'s script: starts the mock + workerd (or uses the DCS named by the environment),
+// prints the URL, serves the page and the API, and stops everything on Ctrl-C (SIGINT).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { startMock } from "../mock-dcs/server.mjs";
+import { root, freePort } from "../../scripts/stack.mjs";
+
+function startDemo(port, env = {}) {
+  const child = spawn(process.execPath, [join(root, "scripts", "demo.mjs"), "--port", String(port)], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const ready = new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`demo did not print ready within 30 s:\n${out}`)), 30_000);
+    child.stdout.on("data", () => {
+      if (out.includes(`ready: http://127.0.0.1:${port}/`)) { clearTimeout(t); resolve(); }
+    });
+    child.on("exit", (c) => { clearTimeout(t); reject(new Error(`demo exited ${c}:\n${out}`)); });
+  });
+  return { child, ready, output: () => out };
+}
+
+async function stop(demo) {
+  const exited = new Promise((r) => demo.child.on("exit", (code, sig) => r({ code, sig })));
+  demo.child.kill("SIGINT");
+  return exited;
+}
+
+function workerdOn(port) {
+  try {
+    return execFileSync("pgrep", ["-f", `build/workerd/${port}/config.capnp`], { encoding: "utf8" }).trim();
+  } catch {
+    return "";
+  }
+}
+
+test("demo with the mock: page, API, and a clean stop on SIGINT", { timeout: 60_000 }, async () => {
+  const port = await freePort();
+  const demo = startDemo(port);
+  await demo.ready;
+  assert.match(demo.output(), /open http:\/\/127\.0\.0\.1:\d+\/\?instance=/);
+  const page = await fetch(`http://127.0.0.1:${port}/`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<html/i);
+  const cfg = await (await fetch(`http://127.0.0.1:${port}/api/config`)).json();
+  const list = await (await fetch(`http://127.0.0.1:${port}/api/instances/${cfg.demoInstance}/tasks?limit=5`)).json();
+  assert.equal(list.tasks.length, 5);
+  assert.ok(workerdOn(port), "workerd is running");
+  const { code } = await stop(demo);
+  assert.equal(code, 0);
+  assert.match(demo.output(), /demo stopped/);
+  assert.equal(workerdOn(port), "", "workerd was left running");
+});
+
+test("demo with credentials in the environment talks to that DCS, not its own mock", { timeout: 60_000 }, async () => {
+  const upstream = await startMock({ port: 0 });
+  const port = await freePort();
+  const demo = startDemo(port, {
+    HUAWEICLOUD_SDK_AK: "HPUAXXXXXXXXXXXXXXXX",
+    HUAWEICLOUD_SDK_SK: "SKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSK",
+    HUAWEICLOUD_SDK_PROJECT_ID: "0123456789abcdef0123456789abcdef",
+    DCS_ENDPOINT: upstream.url,
+  });
+  try {
+    await demo.ready;
+    assert.match(demo.output(), /proxy to the real DCS/);
+    const r = await fetch(`http://127.0.0.1:${port}/api/instances/n7/tasks`);
+    assert.equal(r.status, 200);
+    assert.equal((await r.json()).taskCount, 7);
+    assert.equal(upstream.stats.byInstance.n7, 1, "the request reached the configured DCS");
+    assert.doesNotMatch(demo.output(), /SKSKSK/);
+  } finally {
+    await stop(demo);
+    await upstream.close();
+  }
+});
