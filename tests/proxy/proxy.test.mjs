@@ -450,13 +450,13 @@ describe("default stack (AK/SK upstream, ALLOWED_ORIGINS, no PROXY_TOKEN, no del
     note(`err502: mirror made ${mid - before} upstream request(s), /api made ${after - mid - 1} (retries)`);
   });
 
-  test("small load run through the proxy (500 requests at concurrency 10): no errors", async () => {
+  test("load run through the proxy (5,000 requests at concurrency 50): figures printed, no errors", { timeout: 180_000 }, async () => {
     const before = (await mockStats(s)).byRoute.list || 0;
-    const r = await runLoad({ port: s.port, requests: 500, concurrency: 10 });
+    const r = await runLoad({ port: s.port, requests: 5000, concurrency: 50 });
     note(formatLoad(r));
     assert.equal(r.errors, 0, r.firstErrors.join("; "));
     const sent = ((await mockStats(s)).byRoute.list || 0) - before;
-    assert.equal(sent, 500, "each proxied request is exactly one upstream request");
+    assert.equal(sent, 5000, "each proxied request is exactly one upstream request");
   });
 
   test("cold start of the worker (printed, not asserted)", async () => {
