@@ -311,6 +311,10 @@ async fn bad_bodies_are_invalid_response() {
             "{tokens}: a bad 200 body is not retried"
         );
     }
+    // A body over the client's 32 MiB bound is refused (on Content-Length, before download).
+    let e = err(c.list_tasks(inst("n5-huge40").into(), no_opts(), no_opts())).await;
+    assert_eq!(s(&e, "code").as_deref(), Some("INVALID_RESPONSE"));
+    assert!(s(&e, "message").unwrap().contains("limit"));
     // The seed page's quirky body parses (default mode) with warnings, and fails strict.
     let id = inst("seedexample");
     let list = ok(c.list_tasks(id.clone().into(), no_opts(), no_opts())).await;
