@@ -209,7 +209,8 @@ pub struct RawResponse {
     pub body: Vec<u8>,
 }
 
-fn header(resp: &JsValue, name: &str) -> Option<String> {
+/// A header of a `Request` or `Response` (`.headers.get(name)`).
+pub(crate) fn header(resp: &JsValue, name: &str) -> Option<String> {
     let headers = get(resp, "headers");
     let f = get(&headers, "get");
     let f: &Function = f.dyn_ref()?;

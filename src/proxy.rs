@@ -13,7 +13,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use crate::bindings::{get, set};
 use crate::client::{Auth, Inner, Pager};
 use crate::error::{DcsError, ErrorCode};
-use crate::fetch::Scope;
+use crate::fetch::{header, Scope};
 use crate::json;
 use crate::model::{TaskList, Warning};
 use crate::route::{self, ProxyConfig, Refusal, Route, UpstreamAuth};
@@ -76,15 +76,6 @@ impl LogLine {
         s.push('}');
         console_log(&s);
     }
-}
-
-fn header(req: &JsValue, name: &str) -> Option<String> {
-    let headers = get(req, "headers");
-    let f = get(&headers, "get");
-    let f: &Function = f.dyn_ref()?;
-    f.call1(&headers, &JsValue::from_str(name))
-        .ok()
-        .and_then(|v| v.as_string())
 }
 
 /// Splits `scheme://host[:port]/path?query` into the origin and the raw target.
