@@ -31,6 +31,14 @@ use crate::time::{format_iso_ms, parse_timestamp, TimeForm};
 /// Largest integer a JS number holds exactly; larger counts and integers are refused.
 pub const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
 
+/// Resource bounds of the parsers (each is an `INVALID_RESPONSE` at the offending path):
+/// the body (64 MiB), any string field (1 MiB), the tasks of one response (100,000),
+/// the entries of a string array such as `rename_commands` (10,000).
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+pub const MAX_STRING_BYTES: usize = 1024 * 1024;
+pub const MAX_TASKS: usize = 100_000;
+pub const MAX_ARRAY_ITEMS: usize = 10_000;
+
 /// Task `name` values seen in the docs (others pass through with `unknown_value`).
 pub const KNOWN_TASK_NAMES: &[&str] = &[
     "ChangeInstanceSpec",
@@ -180,6 +188,9 @@ type Members<'v, 'a> = &'v [(Cow<'a, str>, Value<'a>)];
 
 /// The whole body as a JSON value; every failure is at `$`.
 fn parse_root(body: &[u8]) -> R<Value<'_>> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(bad(&Loc::Root, "body over the 64 MiB limit"));
+    }
     if body
         .iter()
         .all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
@@ -233,6 +244,9 @@ fn object<'v, 'a>(v: &'v Value<'a>, loc: &Loc, what: &str) -> R<Members<'v, 'a>>
 fn string(v: &Value, loc: &Loc) -> R<Option<String>> {
     match v {
         Value::Null => Ok(None),
+        Value::String(s) if s.len() > MAX_STRING_BYTES => {
+            Err(bad(loc, "string over the 1 MiB limit"))
+        }
         Value::String(s) => Ok(Some(s.as_ref().to_owned())),
         _ => Err(wrong_type(loc, "a string", v)),
     }
@@ -266,10 +280,16 @@ fn boolean(v: &Value, loc: &Loc) -> R<Option<bool>> {
 fn strings(v: &Value, loc: &Loc) -> R<Option<Vec<String>>> {
     match v {
         Value::Null => Ok(None),
+        Value::Array(items) if items.len() > MAX_ARRAY_ITEMS => {
+            Err(bad(loc, "more than 10000 entries"))
+        }
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, it) in items.iter().enumerate() {
                 match it {
+                    Value::String(s) if s.len() > MAX_STRING_BYTES => {
+                        return Err(bad(&loc.index(i), "string over the 1 MiB limit"))
+                    }
                     Value::String(s) => out.push(s.as_ref().to_owned()),
                     _ => return Err(wrong_type(&loc.index(i), "a string", it)),
                 }
@@ -483,6 +503,9 @@ fn task_array(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Vec<Parsed>> {
         Value::Null => return Err(missing(loc)),
         _ => return Err(wrong_type(loc, "an array", v)),
     };
+    if items.len() > MAX_TASKS {
+        return Err(bad(loc, "more than 100000 tasks in one response"));
+    }
     let mut out = Vec::with_capacity(items.len());
     for (i, it) in items.iter().enumerate() {
         out.push(task(ctx, it, &loc.index(i))?);
