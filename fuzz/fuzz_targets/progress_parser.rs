@@ -3,7 +3,7 @@
 #![no_main]
 
 use dcs_tasks::{parse_task_progress, ParseOptions};
-use dcs_tasks_fuzz::{assert_response_error, assert_valid_json};
+use dcs_tasks_fuzz::{assert_modes_agree, assert_response_error, assert_valid_json};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -31,20 +31,5 @@ fuzz_target!(|data: &[u8]| {
     } else {
         (&other, &first)
     };
-    match (strict_r, default_r) {
-        (Ok(s), Ok(d)) => {
-            assert!(
-                d.warnings.is_empty(),
-                "strict accepted what default warned about: {:?}",
-                d.warnings
-            );
-            assert_eq!(s, d, "the modes disagree on an input without quirks");
-        }
-        (Ok(_), Err(e)) => panic!("strict accepted what default mode refused: {e:?}"),
-        (Err(e), Ok(d)) => assert!(
-            !d.warnings.is_empty(),
-            "strict refused an input default mode accepted without warnings: {e:?}"
-        ),
-        (Err(_), Err(e)) => assert_response_error(e),
-    }
+    assert_modes_agree(strict_r, default_r, |r| &r.warnings);
 });

@@ -20,6 +20,31 @@ pub fn assert_response_error(e: &DcsError) {
     assert!(e.http.is_none(), "{e:?}");
 }
 
+/// The two parse modes agree: strict accepts exactly what default mode accepts without
+/// warnings, with the same result. `warnings` reads a result's warnings.
+pub fn assert_modes_agree<T: PartialEq + std::fmt::Debug>(
+    strict_r: &Result<T, DcsError>,
+    default_r: &Result<T, DcsError>,
+    warnings: impl Fn(&T) -> &[dcs_tasks::Warning],
+) {
+    match (strict_r, default_r) {
+        (Ok(s), Ok(d)) => {
+            assert!(
+                warnings(d).is_empty(),
+                "strict accepted what default warned about: {:?}",
+                warnings(d)
+            );
+            assert_eq!(s, d, "the modes disagree on an input without quirks");
+        }
+        (Ok(_), Err(e)) => panic!("strict accepted what default mode refused: {e:?}"),
+        (Err(e), Ok(d)) => assert!(
+            !warnings(d).is_empty(),
+            "strict refused an input default mode accepted without warnings: {e:?}"
+        ),
+        (Err(_), Err(e)) => assert_response_error(e),
+    }
+}
+
 /// A validation error must be INVALID_ARGUMENT naming a field.
 pub fn assert_argument_error(e: &DcsError) {
     assert_eq!(e.code, ErrorCode::InvalidArgument, "{e:?}");
