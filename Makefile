@@ -48,6 +48,7 @@ test-lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --all-targets --target wasm32-unknown-unknown --features proxy -- -D warnings
 
 test-native:
 	cargo test --all-targets

@@ -1,27 +1,39 @@
 #!/usr/bin/env bash
 # Builds pkg/: the npm package `dcs-tasks` (wasm optimized with npm binaryen's wasm-opt -Oz,
 # wasm-bindgen's ESM glue, per-runtime entries, TypeScript types, README).
+# Two wasm builds of the one crate:
+#   dcs_tasks_bg.wasm        the library (every runtime entry: browser, Node, Deno, workerd);
+#   dcs_tasks_proxy_bg.wasm  the library plus the edge proxy handler (`dcs-tasks/proxy`,
+#                            cargo feature `proxy`), so pages never download the proxy.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/ensure-tools.sh wasm npm
 # Up to date? (pkg/ newer than every input)
-if [ -f pkg/dcs_tasks_bg.wasm ] && [ -f pkg/package.json ] && [ "${FORCE:-}" != 1 ] \
+if [ -f pkg/dcs_tasks_bg.wasm ] && [ -f pkg/dcs_tasks_proxy_bg.wasm ] && [ -f pkg/package.json ] \
+   && [ "${FORCE:-}" != 1 ] \
    && [ -z "$(find src js Cargo.toml Cargo.lock scripts/build-pkg.sh -newer pkg/dcs_tasks_bg.wasm -print -quit)" ]; then
   echo "pkg/ is up to date" >&2
   exit 0
 fi
-cargo build --release --lib --target wasm32-unknown-unknown
 out=build/bindgen
-rm -rf "$out" && mkdir -p "$out"
-wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name dcs_tasks \
-  target/wasm32-unknown-unknown/release/dcs_tasks.wasm
-rm -rf pkg && mkdir -p pkg
-# Debian's binaryen silently breaks externref tables: only npm's binaryen is used.
-node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory \
-  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-  --strip-debug --strip-producers "$out/dcs_tasks_bg.wasm" -o pkg/dcs_tasks_bg.wasm
-cp "$out/dcs_tasks.js" pkg/
-cp js/node.js js/browser.js js/workerd.js js/dcs_tasks.d.ts js/package.json pkg/
+rm -rf "$out" pkg && mkdir -p "$out" pkg
+# build <name> [cargo args...]: cargo build, wasm-bindgen glue, wasm-opt -Oz into pkg/.
+build() {
+  local name="$1"; shift
+  cargo build --release --lib --target wasm32-unknown-unknown "$@"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$name" \
+    target/wasm32-unknown-unknown/release/dcs_tasks.wasm
+  # Debian's binaryen silently breaks externref tables: only npm's binaryen is used.
+  node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory \
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+    --strip-debug --strip-producers "$out/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+  # The glue, minified without renaming (names stay readable in stack traces and consoles).
+  node_modules/.bin/esbuild "$out/$name.js" --minify-whitespace --minify-syntax --format=esm \
+    --log-level=warning --outfile="pkg/$name.js"
+}
+build dcs_tasks_proxy --features proxy
+build dcs_tasks
+cp js/node.js js/browser.js js/workerd.js js/proxy.js js/dcs_tasks.d.ts js/proxy.d.ts js/package.json pkg/
 cp js/README.md pkg/README.md
-echo "built pkg/ ($(wc -c < pkg/dcs_tasks_bg.wasm) bytes of wasm)" >&2
+echo "built pkg/ ($(wc -c < pkg/dcs_tasks_bg.wasm) bytes of wasm; proxy build $(wc -c < pkg/dcs_tasks_proxy_bg.wasm))" >&2

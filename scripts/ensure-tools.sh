@@ -26,7 +26,8 @@ for w in $want; do
     ;;
   npm)
     if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
-       || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/workerd ]; then
+       || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/workerd ] \
+       || [ ! -x node_modules/.bin/esbuild ]; then
       say "installing npm dev packages (npm ci)"
       npm ci --no-audit --no-fund >&2
       touch node_modules/.package-lock.json

@@ -57,9 +57,9 @@ const config :Workerd.Config = (
 const proxy :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed ${rel("edge", "worker.js")}),
-    (name = "dcs-tasks", esModule = embed ${rel("pkg", "workerd.js")}),
-    (name = "dcs_tasks.js", esModule = embed ${rel("pkg", "dcs_tasks.js")}),
-    (name = "dcs_tasks_bg.wasm", wasm = embed ${rel("pkg", "dcs_tasks_bg.wasm")}),
+    (name = "dcs-tasks/proxy", esModule = embed ${rel("pkg", "proxy.js")}),
+    (name = "dcs-tasks/dcs_tasks_proxy.js", esModule = embed ${rel("pkg", "dcs_tasks_proxy.js")}),
+    (name = "dcs-tasks/dcs_tasks_proxy_bg.wasm", wasm = embed ${rel("pkg", "dcs_tasks_proxy_bg.wasm")}),
   ],
   compatibilityDate = "2025-01-01",
   bindings = [

@@ -29,5 +29,11 @@ pub mod bindings;
 pub mod client;
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "proxy"))]
 pub mod proxy;
+
+/// The wasm heap allocator: Talc instead of the default dlmalloc (smaller and faster on
+/// wasm; the benchmark and size figures are in BENCHMARKS.md).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -39,10 +39,17 @@ test("entries: each runtime's conditions select its entry; all files packed; at 
   for (const [label, [conditions, expected]] of Object.entries(RUNTIMES)) {
     assert.equal(resolveTarget(pj.exports["."], conditions), expected, label);
   }
+  // `dcs-tasks/proxy` (the edge proxy handler, its own wasm build) exists only for workers:
+  // elsewhere the import fails at resolution instead of at a `.wasm` module import.
+  assert.equal(resolveTarget(pj.exports["./proxy"], ["workerd", "worker", "browser", "import"]), "./proxy.js");
+  assert.equal(resolveTarget(pj.exports["./proxy"], ["types", "import"]), "./proxy.d.ts");
+  assert.equal(resolveTarget(pj.exports["./proxy"], ["node", "import"]), undefined);
+  assert.equal(resolveTarget(pj.exports["./proxy"], ["browser", "import"]), undefined);
   // Every file an export or the entries name was packed.
   const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: join(root, "pkg"), encoding: "utf8" }))[0]
     .files.map((f) => f.path).sort();
-  const named = new Set(["package.json", "README.md", "dcs_tasks.js", "dcs_tasks_bg.wasm"]);
+  const named = new Set(["package.json", "README.md", "dcs_tasks.js", "dcs_tasks_bg.wasm",
+    "dcs_tasks_proxy.js", "dcs_tasks_proxy_bg.wasm"]);
   for (const v of Object.values(pj.exports)) {
     for (const t of typeof v === "string" ? [v] : Object.values(v)) named.add(t.replace(/^\.\//, ""));
   }
@@ -55,6 +62,12 @@ test("entries: each runtime's conditions select its entry; all files packed; at 
   assert.equal(awaits("browser.js"), 1, "browser.js: one top-level await");
   assert.match(src("browser.js"), /^await init\(/m, "browser.js awaits at top level");
   assert.match(src("workerd.js"), /^import \w+ from "\.\/dcs_tasks_bg\.wasm";$/m, "workerd.js imports the wasm as a module");
+  assert.equal(awaits("proxy.js"), 0, "proxy.js initialises synchronously");
+  assert.match(src("proxy.js"), /^import \w+ from "\.\/dcs_tasks_proxy_bg\.wasm";$/m, "proxy.js imports its wasm as a module");
+  // The library's build leaves the proxy out (pages never download it); the proxy's has it.
+  const exported = (f) => WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(pkgDir, f)))).map((e) => e.name);
+  assert.ok(!exported("dcs_tasks_bg.wasm").includes("handleProxyRequest"), "no proxy in the library build");
+  assert.ok(exported("dcs_tasks_proxy_bg.wasm").includes("handleProxyRequest"), "the proxy build has it");
 
   const readme = readFileSync(join(pkgDir, "README.md"), "utf8");
   assert.ok(readme.length > 1000, "the package README is written, not a stub");

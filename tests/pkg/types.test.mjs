@@ -13,12 +13,14 @@ import { join } from "node:path";
 import { freshProject, startMock, run, lastJson, bin, root } from "./helpers.mjs";
 
 const GOOD = `import {
-  buildListTasksRequest, signRequest, parseListTasksResponse, DcsClient, handleProxyRequest, initSync,
+  buildListTasksRequest, signRequest, parseListTasksResponse, DcsClient, initSync,
 } from "dcs-tasks";
+import { handleProxyRequest } from "dcs-tasks/proxy";
+import type { ProxyEnv } from "dcs-tasks/proxy";
 import type {
   HttpRequest, TaskList, Task, TaskDetails, TaskStatus, Warning, WarningCode, DcsError, DcsErrorCode,
   TaskProgress, ProgressStep, ProgressSubStep, PageProgress, DcsClientOptions, TimeInput,
-  AkSkCredentials, TokenCredentials, ListQuery, ListAllQuery, ListAllOptions, CallOptions, ProxyEnv,
+  AkSkCredentials, TokenCredentials, ListQuery, ListAllQuery, ListAllOptions, CallOptions,
 } from "dcs-tasks";
 
 const ak = "HPUAXXXXXXXXXXXXXXXX";
