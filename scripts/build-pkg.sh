@@ -28,9 +28,18 @@ build() {
   node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory \
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
     --strip-debug --strip-producers "$out/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
-  # The glue, minified without renaming (names stay readable in stack traces and consoles).
-  node_modules/.bin/esbuild "$out/$name.js" --minify-whitespace --minify-syntax --format=esm \
+  # The driver is small, private and size-budgeted: fully minified (its exports keep their names).
+  find "$out/snippets" -name '*.js' -exec node_modules/.bin/esbuild {} --minify --format=esm \
+    --log-level=warning --allow-overwrite --outfile={} \;
+  # The glue, minified without renaming (names stay readable in stack traces and consoles),
+  # with the client's I/O driver (js/driver.js, a wasm-bindgen snippet under $out/snippets/)
+  # bundled in: one glue file per build, so the package's file list and a workerd config's
+  # module list stay as they were.
+  node_modules/.bin/esbuild "$out/$name.js" --bundle --minify-whitespace --minify-syntax --format=esm \
     --log-level=warning --outfile="pkg/$name.js"
+  if grep -q 'snippets/' "pkg/$name.js"; then
+    echo "build-pkg: pkg/$name.js still imports a snippet" >&2; exit 1
+  fi
 }
 build dcs_tasks_proxy --features proxy
 build dcs_tasks
