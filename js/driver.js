@@ -9,6 +9,9 @@
 // body) or a retry wait; response(status, body, date, retryAfter, requestId, contentType)
 // -> the value, or a retry wait (a number); fail(cancelled, what, error) -> a retry wait.
 // Each throws the DcsError to report. `cancelled`: 0 no, 1 deadline, 2 caller's signal.
+// Pages: next(inFlight) -> [page, Call] to start now, or undefined; receive(page) ->
+// [finished, refetch ([page, Call] or undefined), deliveries]; error(aborted, e) -> the
+// DcsError of an iteration.
 
 /** Waits `ms`, or less when `signal` fires first. */
 const sleep = (ms, signal) =>
@@ -152,16 +155,17 @@ function pager(p, f, timeoutMs) {
       }
       await head.p;
       if (done) return null;
+      let finished, again, delivered;
       try {
         if (head.failed) throw head.error;
-        for (const d of p.receive(head.page)) ready.push(d);
+        [finished, again, delivered] = p.receive(head.page);
       } catch (e) {
         abort();
         throw e;
       }
-      const again = p.refetch();
+      for (const d of delivered) ready.push(d);
       if (again) queue.unshift(start(again));
-      if (p.finished()) {
+      if (finished) {
         // Whatever is still in flight is beyond the end: cancel it.
         done = true;
         queue = [];
@@ -186,7 +190,7 @@ export function iterate(p, f, timeoutMs, caller, onPage) {
     pages.abort();
   };
   const check = () => {
-    if (caller && caller.aborted) throw p.aborted();
+    if (caller && caller.aborted) throw p.error(true);
   };
   async function step() {
     for (;;) {
@@ -200,7 +204,7 @@ export function iterate(p, f, timeoutMs, caller, onPage) {
         try {
           onPage({ fetched: d.fetched, total: d.total, warnings: d.warnings });
         } catch (e) {
-          throw p.pageError(e);
+          throw p.error(false, e);
         }
       }
     }

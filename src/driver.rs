@@ -419,38 +419,36 @@ impl Pages {
         Some(self.page_call(n))
     }
 
-    /// `[page, Call]` of a page to fetch again before anything else, if any.
-    pub fn refetch(&mut self) -> Option<Array> {
-        let n = self.plan.take_refetch()?;
-        Some(self.page_call(n))
-    }
-
-    /// Page `page` was fetched: the deliveries now possible, in order, each
-    /// `{ tasks, warnings, taskCount, fetched, total }`; throws the listing's error.
+    /// Page `page` was fetched: `[finished, refetch, deliveries]`, where `finished` says
+    /// nothing more will be delivered, `refetch` is a `[page, Call]` to start before
+    /// anything else (or undefined) and `deliveries` are the pages now deliverable, in
+    /// order, each `{ taskCount, tasks, warnings, fetched, total }`. Throws the listing's error.
     pub fn receive(&mut self, page: u32) -> Result<Array, JsValue> {
-        self.deliver(page).map_err(|e| to_js_error(&e))
-    }
-
-    /// True when nothing more will be delivered.
-    pub fn finished(&self) -> bool {
-        self.plan.is_done()
-    }
-
-    /// The error of an iteration whose caller's signal fired.
-    pub fn aborted(&self) -> JsValue {
-        to_js_error(&DcsError::aborted(
-            "the operation was aborted by the caller's signal",
+        let ds = self.deliver(page).map_err(|e| to_js_error(&e))?;
+        let again = match self.plan.take_refetch() {
+            Some(n) => self.page_call(n).into(),
+            None => JsValue::UNDEFINED,
+        };
+        Ok(Array::of3(
+            &JsValue::from_bool(self.plan.is_done()),
+            &again,
+            &ds,
         ))
     }
 
-    /// The error for an `onPage` callback that threw `e`.
-    #[wasm_bindgen(js_name = pageError)]
-    pub fn page_error(&self, e: JsValue) -> JsValue {
-        let mut d = DcsError::invalid_argument("o.onPage", "threw an exception");
-        if let Some(m) = get(&e, "message").as_string() {
-            d.message.push_str(": ");
-            d.message.push_str(&m);
-        }
+    /// The error of an iteration: the caller's signal fired (`aborted`), or the `onPage`
+    /// callback threw `e`.
+    pub fn error(&self, aborted: bool, e: JsValue) -> JsValue {
+        let d = if aborted {
+            DcsError::aborted("the operation was aborted by the caller's signal")
+        } else {
+            let mut d = DcsError::invalid_argument("o.onPage", "threw an exception");
+            if let Some(m) = get(&e, "message").as_string() {
+                d.message.push_str(": ");
+                d.message.push_str(&m);
+            }
+            d
+        };
         to_js_error(&d)
     }
 }
