@@ -1,7 +1,9 @@
 //! `DcsClient`: the calls of the contract over `fetch`, with signing or token auth,
 //! a per-call deadline, caller cancellation, retries with backoff, clock-skew
-//! correction, typed errors, and `listAllTasks` pagination. The decisions live in
-//! [`crate::policy`] (pure, tested natively); this file only does the I/O.
+//! correction, typed errors, and `listAllTasks` pagination. This file validates the
+//! arguments and builds the requests; each call is a sans-IO [`crate::driver::Call`]
+//! (or [`crate::driver::Pages`]) run by `js/driver.js`, which does the I/O. The rules
+//! live in [`crate::policy`] (pure, tested natively).
 
 use std::cell::Cell;
 use std::rc::Rc;

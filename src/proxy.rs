@@ -1,6 +1,7 @@
 //! The edge proxy's I/O half (wasm only): `handleProxyRequest(request, env)` for a
 //! worker's `fetch` handler. Decisions are in [`crate::route`]; calls go through the
-//! client's [`Inner`] (signing, deadline, skew correction) and [`Pager`].
+//! client's [`Inner`] and the same I/O driver as the library (`js/driver.js`, awaited with
+//! `JsFuture`): [`Call`] (signing, deadline, retries, skew correction) and [`Pages`].
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
