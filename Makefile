@@ -42,7 +42,7 @@ test: tools
 test-all:
 	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-page test-demo test-faults test-fuzz
 	node scripts/bench.mjs --smoke
-	scripts/size.sh
+	scripts/size.sh --check
 
 test-lint:
 	cargo fmt --check

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Prints the package's wasm and JS glue sizes, raw and gzipped (-9), and checks the budget.
+# The glue (dcs_tasks.js) includes the client's I/O driver (js/driver.js), bundled in by build-pkg.sh.
 # Usage: scripts/size.sh [--check]   (builds pkg/ first if missing)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

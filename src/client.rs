@@ -1,30 +1,26 @@
 //! `DcsClient`: the calls of the contract over `fetch`, with signing or token auth,
 //! a per-call deadline, caller cancellation, retries with backoff, clock-skew
-//! correction, typed errors, and `listAllTasks` pagination. The decisions live in
-//! [`crate::policy`] (pure, tested natively); this file only does the I/O.
+//! correction, typed errors, and `listAllTasks` pagination. This file validates the
+//! arguments and builds the requests; each call is a sans-IO [`crate::driver::Call`]
+//! (or [`crate::driver::Pages`]) run by `js/driver.js`, which does the I/O. The rules
+//! live in [`crate::policy`] (pure, tested natively).
 
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::cell::Cell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::bindings::{credentials_from_js, get, json_to_js, options, set, to_arg, to_js_error};
+use crate::bindings::{credentials_from_js, get, options, to_arg, to_js_error};
+use crate::driver::{Call, Outcome, Pages};
+pub use crate::driver::{DEFAULT_PAGE_SIZE, PAGE_CONCURRENCY};
 use crate::endpoint::Endpoint;
 use crate::error::DcsError;
-use crate::fetch::{self, signal_arg, AbortController, AbortSignal, RawResponse, Scope};
-use crate::model::ParseOptions;
-use crate::policy::{self, PagePlan};
+use crate::fetch::signal_arg;
+use crate::policy;
 use crate::query::{self, Arg, HttpRequest, ListQuery};
 use crate::sign::Credentials;
-
-/// Default page size of `listAllTasks`.
-pub const DEFAULT_PAGE_SIZE: u32 = 100;
-/// Pages of `listAllTasks` fetched at once.
-pub const PAGE_CONCURRENCY: usize = 4;
 /// Most tasks `listAllTasks` will ever deliver (bounds a lying `task_count`).
 pub const MAX_LIST_ALL_TASKS: u64 = 1_000_000;
 /// Longest IAM token accepted.
@@ -153,13 +149,6 @@ fn Reflect_get_str(v: &JsValue, i: u32) -> Option<String> {
 }
 
 impl Inner {
-    pub(crate) fn fetch_fn(&self) -> Result<Function, DcsError> {
-        match &self.fetch {
-            Some(f) => Ok(f.clone()),
-            None => fetch::global_fetch(),
-        }
-    }
-
     /// Adds the caller's headers and the credentials to a freshly built request.
     pub(crate) fn authorize(&self, base: &HttpRequest) -> Result<HttpRequest, DcsError> {
         let mut req = base.clone();
@@ -178,101 +167,10 @@ impl Inner {
             }
         }
     }
-
-    /// One call with retries inside `scope`: every attempt is signed afresh. Returns the
-    /// 2xx answer, or the error of the last attempt.
-    pub(crate) async fn call(
-        &self,
-        base: &HttpRequest,
-        scope: &Scope,
-    ) -> Result<RawResponse, DcsError> {
-        self.call_with(base, scope, self.retries, false).await
-    }
-
-    /// Like [`Inner::call`] with `retries` given; with `pass_through`, a final non-2xx
-    /// answer is returned as it is instead of as an `HTTP_ERROR` (the proxy's mirror).
-    pub(crate) async fn call_with(
-        &self,
-        base: &HttpRequest,
-        scope: &Scope,
-        retries: u32,
-        pass_through: bool,
-    ) -> Result<RawResponse, DcsError> {
-        let fetch_fn = self.fetch_fn()?;
-        let mut attempt: u32 = 0;
-        let mut skew_retried = false;
-        loop {
-            let req = self.authorize(base)?;
-            let outcome =
-                fetch::exchange(&fetch_fn, &req, scope, self.timeout_ms, self.max_body).await;
-            let (retry_after, err) = match outcome {
-                Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
-                Ok(resp) => {
-                    if matches!(self.auth, Auth::AkSk(_)) && !skew_retried {
-                        if let Some(off) = policy::skew_correction(
-                            resp.status,
-                            resp.date.as_deref(),
-                            js_sys::Date::now() as i64,
-                            self.clock_offset_ms.get(),
-                        ) {
-                            self.clock_offset_ms.set(off);
-                            skew_retried = true;
-                            continue;
-                        }
-                    }
-                    let retryable = policy::is_retryable_status(resp.status) && attempt < retries;
-                    if pass_through && !retryable {
-                        return Ok(resp);
-                    }
-                    let e = policy::http_error(resp.status, &resp.body, resp.request_id.clone());
-                    if !retryable {
-                        return Err(e);
-                    }
-                    (resp.retry_after.clone(), e)
-                }
-                Err(e) if e.code == crate::ErrorCode::Network => (None, e),
-                Err(e) => return Err(e),
-            };
-            if attempt >= retries {
-                return Err(err);
-            }
-            let wait = policy::retry_delay_ms(
-                attempt,
-                retry_after.as_deref(),
-                js_sys::Date::now() as i64,
-                js_sys::Math::random(),
-            );
-            if wait >= scope.remaining_ms() {
-                // Waiting would only end in the deadline: report what we know now.
-                return Err(err);
-            }
-            fetch::sleep(wait, &scope.signal()).await;
-            if let Some(c) = scope.cancelled(self.timeout_ms) {
-                return Err(c);
-            }
-            attempt += 1;
-        }
-    }
-
-    pub(crate) async fn list_page(
-        &self,
-        instance_id: &str,
-        q: &ListQuery,
-        scope: &Scope,
-    ) -> Result<crate::model::TaskList, DcsError> {
-        let req = query::list_request(&self.endpoint, &self.project_id, instance_id, q);
-        let resp = self.call(&req, scope).await?;
-        crate::normalize::parse_list_tasks_response(
-            &resp.body,
-            ParseOptions {
-                strict: self.strict,
-            },
-        )
-    }
 }
 
 /// Reads `{ signal? }`.
-fn call_signal(o: &JsValue) -> Result<Option<AbortSignal>, DcsError> {
+fn call_signal(o: &JsValue) -> Result<JsValue, DcsError> {
     let o = options(o, "o")?;
     signal_arg(&get(&o, "signal"), "o.signal")
 }
@@ -360,15 +258,9 @@ impl DcsClient {
             Ok(v) => v,
             Err(e) => return reject(e),
         };
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            let scope = Scope::new(signal, inner.timeout_ms);
-            let list = inner
-                .list_page(&id, &lq, &scope)
-                .await
-                .map_err(|e| to_js_error(&e))?;
-            json_to_js(&list.to_json())
-        })
+        let inner = &self.inner;
+        let req = query::list_request(&inner.endpoint, &inner.project_id, &id, &lq);
+        Call::new(inner.clone(), req, Outcome::List).start(&signal)
     }
 
     /// `showTaskProgress(instanceId, taskId, o?) -> Promise<TaskProgress>`
@@ -404,27 +296,15 @@ impl DcsClient {
             Ok(v) => v,
             Err(e) => return reject(e),
         };
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            let scope = Scope::new(signal, inner.timeout_ms);
-            let r = if delete {
-                query::delete_request(&inner.endpoint, &inner.project_id, &id, &task)
-            } else {
-                query::progress_request(&inner.endpoint, &inner.project_id, &id, &task)
-            };
-            let resp = inner.call(&r, &scope).await.map_err(|e| to_js_error(&e))?;
-            if delete {
-                return Ok(JsValue::UNDEFINED);
-            }
-            let p = crate::normalize::parse_task_progress(
-                &resp.body,
-                ParseOptions {
-                    strict: inner.strict,
-                },
-            )
-            .map_err(|e| to_js_error(&e))?;
-            json_to_js(&p.to_json())
-        })
+        let inner = &self.inner;
+        let (req, outcome) = if delete {
+            let r = query::delete_request(&inner.endpoint, &inner.project_id, &id, &task);
+            (r, Outcome::Delete)
+        } else {
+            let r = query::progress_request(&inner.endpoint, &inner.project_id, &id, &task);
+            (r, Outcome::Progress)
+        };
+        Call::new(inner.clone(), req, outcome).start(&signal)
     }
 
     /// `listAllTasks(instanceId, q?, o?) -> AsyncIterable<Task>`: argument errors throw
@@ -436,7 +316,7 @@ impl DcsClient {
         q: JsValue,
         o: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let all = crate::bindings::js_err((|| {
+        crate::bindings::js_err((|| {
             let id = query::validate_id("instanceId", &to_arg(&instance_id))?.to_string();
             let q = options(&q, "q")?;
             let a = |k: &str| to_arg(&get(&q, k));
@@ -447,282 +327,11 @@ impl DcsClient {
             let o = options(&o, "o")?;
             let signal = signal_arg(&get(&o, "signal"), "o.signal")?;
             let on_page = get(&o, "onPage");
-            let on_page =
-                if on_page.is_undefined() || on_page.is_null() {
-                    None
-                } else {
-                    Some(on_page.dyn_into::<Function>().map_err(|_| {
-                        DcsError::invalid_argument("o.onPage", "must be a function")
-                    })?)
-                };
-            Ok(ListAll::new(
-                self.inner.clone(),
-                id,
-                lq,
-                page_size,
-                signal,
-                on_page,
-            ))
-        })())?;
-        Ok(all.into_iterator())
-    }
-}
-
-type Slot = Rc<RefCell<Option<Result<crate::model::TaskList, DcsError>>>>;
-
-/// Fetches every page of a list with bounded concurrency and hands the pages out in
-/// order, duplicates removed ([`PagePlan`] decides; this only does the I/O). Used by
-/// `listAllTasks` and by the proxy's `all=1`.
-pub(crate) struct Pager {
-    inner: Rc<Inner>,
-    instance_id: String,
-    query: ListQuery,
-    page_size: u32,
-    /// Cancels every page in flight: aborted by the owner, or at the end.
-    master: AbortController,
-    plan: RefCell<PagePlan>,
-    in_flight: RefCell<VecDeque<(u32, Promise, Slot)>>,
-    ready: RefCell<VecDeque<policy::Delivery>>,
-    done: Cell<bool>,
-}
-
-impl Pager {
-    pub(crate) fn new(
-        inner: Rc<Inner>,
-        instance_id: String,
-        query: ListQuery,
-        page_size: u32,
-        max_tasks: u64,
-    ) -> Rc<Pager> {
-        Rc::new(Pager {
-            inner,
-            instance_id,
-            query,
-            page_size,
-            master: AbortController::new(),
-            plan: RefCell::new(PagePlan::new(page_size, max_tasks)),
-            in_flight: RefCell::new(VecDeque::new()),
-            ready: RefCell::new(VecDeque::new()),
-            done: Cell::new(false),
-        })
-    }
-
-    /// Stops: cancels the pages in flight; `next` returns `None` from now on.
-    pub(crate) fn abort(&self) {
-        self.done.set(true);
-        self.in_flight.borrow_mut().clear();
-        self.ready.borrow_mut().clear();
-        self.master.abort();
-    }
-
-    fn launch(self: &Rc<Self>) {
-        loop {
-            if self.in_flight.borrow().len() >= PAGE_CONCURRENCY {
-                return;
+            if !(on_page.is_undefined() || on_page.is_null() || on_page.is_function()) {
+                return Err(DcsError::invalid_argument("o.onPage", "must be a function"));
             }
-            let Some((page, offset)) = self.plan.borrow_mut().next_offset() else {
-                return;
-            };
-            let f = self.fetch_page(page, offset);
-            self.in_flight.borrow_mut().push_back(f);
-        }
+            let pages = Pages::new(self.inner.clone(), id, lq, page_size, MAX_LIST_ALL_TASKS);
+            Ok(pages.iterate(&signal, &on_page))
+        })())
     }
-
-    /// Starts fetching one page; its result lands in the returned slot.
-    fn fetch_page(self: &Rc<Self>, page: u32, offset: u32) -> (u32, Promise, Slot) {
-        let slot: Slot = Rc::new(RefCell::new(None));
-        let me = self.clone();
-        let s = slot.clone();
-        let mut q = self.query.clone();
-        q.offset = Some(offset);
-        q.limit = Some(self.page_size);
-        let p = future_to_promise(async move {
-            let scope = Scope::new(Some(me.master.signal()), me.inner.timeout_ms);
-            let r = me.inner.list_page(&me.instance_id, &q, &scope).await;
-            *s.borrow_mut() = Some(r);
-            Ok(JsValue::UNDEFINED)
-        });
-        (page, p, slot)
-    }
-
-    /// The next page in order, or `None` at the end.
-    pub(crate) async fn next(self: &Rc<Self>) -> Result<Option<policy::Delivery>, DcsError> {
-        loop {
-            if let Some(d) = self.ready.borrow_mut().pop_front() {
-                return Ok(Some(d));
-            }
-            if self.done.get() {
-                return Ok(None);
-            }
-            self.launch();
-            let head = self.in_flight.borrow_mut().pop_front();
-            let Some((page, promise, slot)) = head else {
-                self.done.set(true);
-                continue;
-            };
-            let _ = JsFuture::from(promise).await;
-            if self.done.get() {
-                return Ok(None);
-            }
-            let got = slot
-                .borrow_mut()
-                .take()
-                .unwrap_or_else(|| Err(DcsError::network("a page fetch ended without a result")));
-            let delivered = got.and_then(|list| self.plan.borrow_mut().receive(page, list));
-            match delivered {
-                Ok(ds) => self.ready.borrow_mut().extend(ds),
-                Err(e) => {
-                    self.abort();
-                    return Err(e);
-                }
-            }
-            let refetch = self.plan.borrow_mut().take_refetch();
-            if let Some((page, offset)) = refetch {
-                let f = self.fetch_page(page, offset);
-                self.in_flight.borrow_mut().push_front(f);
-            }
-            if self.plan.borrow().is_done() {
-                // Whatever is still in flight is beyond the end: cancel it.
-                self.done.set(true);
-                self.in_flight.borrow_mut().clear();
-                self.master.abort();
-            }
-        }
-    }
-}
-
-/// The state of one `listAllTasks` iteration.
-struct ListAll {
-    pager: Rc<Pager>,
-    caller: Option<AbortSignal>,
-    _listener: Option<fetch::Listener>,
-    on_page: Option<Function>,
-    buffer: RefCell<VecDeque<JsValue>>,
-    last: RefCell<Promise>,
-}
-
-impl ListAll {
-    fn new(
-        inner: Rc<Inner>,
-        instance_id: String,
-        query: ListQuery,
-        page_size: u32,
-        caller: Option<AbortSignal>,
-        on_page: Option<Function>,
-    ) -> Rc<ListAll> {
-        let pager = Pager::new(inner, instance_id, query, page_size, MAX_LIST_ALL_TASKS);
-        let listener = caller.as_ref().map(|s| {
-            let p = pager.clone();
-            fetch::Listener::new(s, move || p.abort())
-        });
-        if caller.as_ref().map(|s| s.aborted()).unwrap_or(false) {
-            pager.abort();
-        }
-        Rc::new(ListAll {
-            pager,
-            caller,
-            _listener: listener,
-            on_page,
-            buffer: RefCell::new(VecDeque::new()),
-            last: RefCell::new(Promise::resolve(&JsValue::UNDEFINED)),
-        })
-    }
-
-    /// `{ next, return, [Symbol.asyncIterator] }`; `Object.prototype.valueOf` returns
-    /// `this`, which is exactly what `[Symbol.asyncIterator]` must do.
-    fn into_iterator(self: Rc<Self>) -> JsValue {
-        let it: JsValue = Object::new().into();
-        let me = self.clone();
-        let next = Closure::<dyn FnMut() -> Promise>::new(move || me.clone().serialized(false));
-        let me = self.clone();
-        let ret = Closure::<dyn FnMut() -> Promise>::new(move || me.clone().serialized(true));
-        set(&it, "next", &next.into_js_value());
-        set(&it, "return", &ret.into_js_value());
-        let proto = get(&get(&js_sys::global(), "Object"), "prototype");
-        let value_of = get(&proto, "valueOf");
-        let _ = js_sys::Reflect::set(&it, &js_sys::Symbol::async_iterator().into(), &value_of);
-        it
-    }
-
-    /// Runs `next()`/`return()` one at a time, in call order.
-    fn serialized(self: Rc<Self>, finish: bool) -> Promise {
-        let prev = self.last.borrow().clone();
-        let me = self.clone();
-        let p = future_to_promise(async move {
-            let _ = JsFuture::from(prev).await;
-            if finish {
-                me.stop();
-                return Ok(result(JsValue::UNDEFINED, true));
-            }
-            me.step().await.map_err(|e| {
-                me.stop();
-                to_js_error(&e)
-            })
-        });
-        *self.last.borrow_mut() = p.clone();
-        p
-    }
-
-    fn stop(&self) {
-        self.buffer.borrow_mut().clear();
-        self.pager.abort();
-    }
-
-    fn cancelled(&self) -> Option<DcsError> {
-        if self.caller.as_ref().map(|s| s.aborted()).unwrap_or(false) {
-            Some(DcsError::aborted(
-                "the operation was aborted by the caller's signal",
-            ))
-        } else {
-            None
-        }
-    }
-
-    async fn step(self: &Rc<Self>) -> Result<JsValue, DcsError> {
-        loop {
-            if let Some(e) = self.cancelled() {
-                return Err(e);
-            }
-            if let Some(t) = self.buffer.borrow_mut().pop_front() {
-                return Ok(result(t, false));
-            }
-            let delivery = self.pager.next().await;
-            if let Some(e) = self.cancelled() {
-                return Err(e);
-            }
-            let Some(d) = delivery? else {
-                return Ok(result(JsValue::UNDEFINED, true));
-            };
-            let parsed = json_to_js(&d.list.to_json()).map_err(|_| {
-                DcsError::invalid_response(
-                    "$",
-                    "normalized page did not round-trip through JSON.parse",
-                )
-            })?;
-            self.buffer
-                .borrow_mut()
-                .extend(Array::from(&get(&parsed, "tasks")).iter());
-            if let Some(cb) = &self.on_page {
-                let ev: JsValue = Object::new().into();
-                set(&ev, "fetched", &JsValue::from_f64(d.fetched as f64));
-                set(&ev, "total", &JsValue::from_f64(d.total as f64));
-                set(&ev, "warnings", &get(&parsed, "warnings"));
-                cb.call1(&JsValue::UNDEFINED, &ev).map_err(|e| {
-                    let mut d = DcsError::invalid_argument("o.onPage", "threw an exception");
-                    if let Some(m) = get(&e, "message").as_string() {
-                        d.message.push_str(": ");
-                        d.message.push_str(&m);
-                    }
-                    d
-                })?;
-            }
-        }
-    }
-}
-
-fn result(value: JsValue, done: bool) -> JsValue {
-    let r: JsValue = Object::new().into();
-    set(&r, "value", &value);
-    set(&r, "done", &JsValue::from_bool(done));
-    r
 }

@@ -28,6 +28,8 @@ pub mod bindings;
 #[cfg(target_arch = "wasm32")]
 pub mod client;
 #[cfg(target_arch = "wasm32")]
+pub mod driver;
+#[cfg(target_arch = "wasm32")]
 pub mod fetch;
 #[cfg(all(target_arch = "wasm32", feature = "proxy"))]
 pub mod proxy;

@@ -1,8 +1,9 @@
 //! The edge proxy's I/O half (wasm only): `handleProxyRequest(request, env)` for a
 //! worker's `fetch` handler. Decisions are in [`crate::route`]; calls go through the
-//! client's [`Inner`] (signing, deadline, skew correction) and [`Pager`].
+//! client's [`Inner`] and the same I/O driver as the library (`js/driver.js`, awaited with
+//! `JsFuture`): [`Call`] (signing, deadline, retries, skew correction) and [`Pages`].
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
@@ -11,9 +12,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::bindings::{get, set};
-use crate::client::{Auth, Inner, Pager};
-use crate::error::{DcsError, ErrorCode};
-use crate::fetch::{header, Scope};
+use crate::client::{Auth, Inner};
+use crate::driver::{Call, Outcome, Pages, Sink};
+use crate::error::{DcsError, ErrorCode, HttpInfo};
+use crate::fetch::{header, RawResponse};
 use crate::json;
 use crate::model::{TaskList, Warning};
 use crate::route::{self, ProxyConfig, Refusal, Route, UpstreamAuth};
@@ -359,17 +361,17 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
         Route::MirrorList { instance, query } => {
             let base =
                 crate::query::list_request(&cfg.endpoint, &cfg.project_id, &instance, &query);
-            mirror(&inner, &base, if_none_match.as_deref(), true, log).await
+            mirror(&inner, base, if_none_match.as_deref(), true, log).await
         }
         Route::MirrorProgress { instance, task } => {
             let base =
                 crate::query::progress_request(&cfg.endpoint, &cfg.project_id, &instance, &task);
-            mirror(&inner, &base, None, false, log).await
+            mirror(&inner, base, None, false, log).await
         }
         Route::MirrorDelete { instance, task } => {
             let base =
                 crate::query::delete_request(&cfg.endpoint, &cfg.project_id, &instance, &task);
-            mirror(&inner, &base, None, false, log).await
+            mirror(&inner, base, None, false, log).await
         }
         Route::ApiList {
             instance,
@@ -379,8 +381,14 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
             let result = if all {
                 list_all(&inner, &instance, &query).await
             } else {
-                let scope = Scope::new(None, inner.timeout_ms);
-                inner.list_page(&instance, &query, &scope).await
+                let base =
+                    crate::query::list_request(&cfg.endpoint, &cfg.project_id, &instance, &query);
+                match upstream(&inner, base, inner.retries, false).await {
+                    Ok(resp) => {
+                        crate::normalize::parse_list_tasks_response(&resp.body, Default::default())
+                    }
+                    Err(e) => Err(e),
+                }
             };
             match result {
                 Ok(list) => cacheable(
@@ -397,10 +405,9 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
             }
         }
         Route::ApiProgress { instance, task } => {
-            let scope = Scope::new(None, inner.timeout_ms);
             let base =
                 crate::query::progress_request(&cfg.endpoint, &cfg.project_id, &instance, &task);
-            let res = match inner.call(&base, &scope).await {
+            let res = match upstream(&inner, base, inner.retries, false).await {
                 Ok(resp) => crate::normalize::parse_task_progress(&resp.body, Default::default()),
                 Err(e) => Err(e),
             };
@@ -499,14 +506,13 @@ fn unreachable_route() -> Out {
 /// Sends a mirror request signed with the proxy's credentials and passes the answer
 /// back: status, body, `Content-Type` and `X-Request-Id` unchanged.
 async fn mirror(
-    inner: &Inner,
-    base: &crate::query::HttpRequest,
+    inner: &Rc<Inner>,
+    base: crate::query::HttpRequest,
     inm: Option<&str>,
     list: bool,
     log: &mut LogLine,
 ) -> Out {
-    let scope = Scope::new(None, inner.timeout_ms);
-    match inner.call_with(base, &scope, 0, true).await {
+    match upstream(inner, base, 0, true).await {
         Ok(resp) => {
             log.request_id = resp.request_id.clone();
             let ct = resp
@@ -550,27 +556,22 @@ async fn list_all(
     let mut base = q.clone();
     base.offset = None;
     base.limit = None;
-    let pager = Pager::new(
+    let pages = Pages::new(
         inner.clone(),
         instance.to_string(),
         base,
         page_size,
         route::MAX_ALL_TASKS,
     );
+    let got = Rc::new(RefCell::new(Vec::new()));
+    let done = pages.gather(got.clone(), route::MAX_ALL_TASKS, too_many);
+    JsFuture::from(done).await.map_err(|e| error_from_js(&e))?;
     let mut out = TaskList {
         task_count: 0,
         tasks: Vec::new(),
         warnings: Vec::<Warning>::new(),
     };
-    while let Some(d) = pager.next().await? {
-        if d.total > route::MAX_ALL_TASKS {
-            pager.abort();
-            // Never a silent partial list: the caller pages or narrows the time range.
-            return Err(DcsError::invalid_argument(
-                "all",
-                "the instance has more than 20000 tasks in this range: page with offset/limit or narrow start_time/end_time",
-            ));
-        }
+    for d in got.take() {
         out.task_count = d.total;
         out.tasks.extend(d.list.tasks);
         for w in d.list.warnings {
@@ -580,4 +581,65 @@ async fn list_all(
         }
     }
     Ok(out)
+}
+
+/// Never a silent partial list: the caller pages or narrows the time range.
+fn too_many() -> DcsError {
+    DcsError::invalid_argument(
+        "all",
+        "the instance has more than 20000 tasks in this range: page with offset/limit or narrow start_time/end_time",
+    )
+}
+
+/// One upstream call through the client's driver (`js/driver.js`, the same retry loop as
+/// the library's): the final answer (a non-2xx one too with `pass_through`), or the error.
+async fn upstream(
+    inner: &Rc<Inner>,
+    base: crate::query::HttpRequest,
+    retries: u32,
+    pass_through: bool,
+) -> Result<RawResponse, DcsError> {
+    let sink: Sink<RawResponse> = Rc::new(RefCell::new(None));
+    let call = Call::with(
+        inner.clone(),
+        base,
+        Outcome::Raw(sink.clone()),
+        retries,
+        pass_through,
+    );
+    JsFuture::from(call.start(&JsValue::UNDEFINED))
+        .await
+        .map_err(|e| error_from_js(&e))?;
+    let got = sink.borrow_mut().take();
+    got.ok_or_else(|| DcsError::network("the upstream call ended without an answer"))
+}
+
+/// The driver rejects with the JS `DcsError` the Rust side built: read it back.
+fn error_from_js(e: &JsValue) -> DcsError {
+    let s = |k: &str| get(e, k).as_string();
+    let message = s("message").unwrap_or_else(|| "upstream call failed".into());
+    let code = match s("code").as_deref() {
+        Some("INVALID_ARGUMENT") => ErrorCode::InvalidArgument,
+        Some("INVALID_RESPONSE") => ErrorCode::InvalidResponse,
+        Some("HTTP_ERROR") => ErrorCode::HttpError,
+        Some("TIMEOUT") => ErrorCode::Timeout,
+        Some("ABORTED") => ErrorCode::Aborted,
+        _ => ErrorCode::Network,
+    };
+    let status = get(e, "status").as_f64();
+    DcsError {
+        code,
+        message,
+        field: s("field"),
+        path: s("path"),
+        http: status.filter(|_| code == ErrorCode::HttpError).map(|st| {
+            Box::new(HttpInfo {
+                status: st as u16,
+                error_code: s("errorCode"),
+                error_msg: s("errorMsg"),
+                error_ext_msg: s("errorExtMsg"),
+                request_id: s("requestId"),
+            })
+        }),
+    }
 }
