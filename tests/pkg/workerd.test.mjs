@@ -39,6 +39,16 @@ function config({ port1, port2, mockUrl }) {
   const bindings = `bindings = [ (name = "SEED", text = embed "seed.json"), (name = "MOCK_URL", text = ${s(mockUrl)}) ],
   compatibilityDate = "2025-01-01",
   globalOutbound = "net",`;
+  // One worker: the package's three files under the module names `name(file)` gives.
+  const worker = (id, entry, name) => `const ${id} :Workerd.Worker = (
+  modules = [
+    (name = "worker.js", esModule = embed "${entry}"),
+    (name = "checks.js", esModule = embed "checks.js"),
+${["workerd.js", "dcs_tasks.js", "dcs_tasks_bg.wasm"].map((f) =>
+    `    (name = ${s(name(f))}, ${f.endsWith(".wasm") ? "wasm" : "esModule"} = embed "node_modules/dcs-tasks/${f}"),`).join("\n")}
+  ],
+  ${bindings}
+);`;
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -54,27 +64,8 @@ const config :Workerd.Config = (
 );
 
 # Paths are relative to this file (the consumer project).
-const bare :Workerd.Worker = (
-  modules = [
-    (name = "worker.js", esModule = embed "worker-bare.js"),
-    (name = "checks.js", esModule = embed "checks.js"),
-    (name = "dcs-tasks", esModule = embed "node_modules/dcs-tasks/workerd.js"),
-    (name = "dcs_tasks.js", esModule = embed "node_modules/dcs-tasks/dcs_tasks.js"),
-    (name = "dcs_tasks_bg.wasm", wasm = embed "node_modules/dcs-tasks/dcs_tasks_bg.wasm"),
-  ],
-  ${bindings}
-);
-
-const paths :Workerd.Worker = (
-  modules = [
-    (name = "worker.js", esModule = embed "worker-paths.js"),
-    (name = "checks.js", esModule = embed "checks.js"),
-    (name = "node_modules/dcs-tasks/workerd.js", esModule = embed "node_modules/dcs-tasks/workerd.js"),
-    (name = "node_modules/dcs-tasks/dcs_tasks.js", esModule = embed "node_modules/dcs-tasks/dcs_tasks.js"),
-    (name = "node_modules/dcs-tasks/dcs_tasks_bg.wasm", wasm = embed "node_modules/dcs-tasks/dcs_tasks_bg.wasm"),
-  ],
-  ${bindings}
-);
+${worker("bare", "worker-bare.js", (f) => f === "workerd.js" ? "dcs-tasks" : f)}
+${worker("paths", "worker-paths.js", (f) => `node_modules/dcs-tasks/${f}`)}
 `;
 }
 
