@@ -185,14 +185,5 @@ export function lastJson(r, label) {
   }
 }
 
-export async function freePort(host = "127.0.0.1") {
-  const net = await import("node:net");
-  return new Promise((resolvePromise, reject) => {
-    const s = net.createServer();
-    s.listen(0, host, () => {
-      const { port } = s.address();
-      s.close(() => resolvePromise(port));
-    });
-    s.on("error", reject);
-  });
-}
+// One free-port helper for the repository: the demo stack's.
+export { freePort } from "../../scripts/stack.mjs";
