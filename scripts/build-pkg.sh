@@ -34,18 +34,30 @@ build() {
   # Debian's binaryen silently breaks externref tables: only npm's binaryen is used.
   # --low-memory-unused: Rust never uses the first 1 KiB of linear memory (the stack would have
   # to be all but exhausted), so constant offsets may be folded into loads and stores.
-  node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --enable-reference-types --enable-bulk-memory \
+  # --one-caller-inline-max-function-size=20: binaryen inlines every function that has
+  # one caller at -Oz, which makes the module smaller raw but larger gzipped (fewer
+  # repeated call sequences, more unique code): -730 B gzipped measured (BENCHMARKS.md).
+  node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --one-caller-inline-max-function-size=20 --enable-reference-types --enable-bulk-memory \
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
     --strip-debug --strip-producers "$wasm" -o "pkg/${name}_bg.wasm"
   # The driver is small, private and size-budgeted: fully minified (its exports keep their names).
   find "$out/snippets" -name '*.js' -exec node_modules/.bin/esbuild {} --minify --format=esm \
     --log-level=warning --allow-overwrite --outfile={} \;
-  # The glue, minified without renaming (names stay readable in stack traces and consoles),
-  # with the client's I/O driver (js/driver.js, a wasm-bindgen snippet under $out/snippets/)
-  # bundled in: one glue file per build, so the package's file list and a workerd config's
-  # module list stay as they were.
-  node_modules/.bin/esbuild "$out/$name.js" --bundle --minify-whitespace --minify-syntax --format=esm \
+  # The glue, fully minified, with the client's I/O driver (js/driver.js, a wasm-bindgen
+  # snippet under $out/snippets/) bundled in: one glue file per build, so the package's
+  # file list and a workerd config's module list stay as they were. Exports keep their
+  # names; exported classes get their name back (consoles and inspectors show it).
+  node_modules/.bin/esbuild "$out/$name.js" --bundle --minify --format=esm \
     --log-level=warning --outfile="pkg/$name.js"
+  node -e '
+    const fs = require("fs"), f = process.argv[1];
+    let js = fs.readFileSync(f, "utf8");
+    const ex = /export\{([^}]*)\}/.exec(js);
+    if (!ex) throw new Error("build-pkg: no export list in " + f);
+    for (const m of ex[1].matchAll(/(\w+|\$+\w*) as ([A-Z]\w*)/g))
+      if (m[1] !== m[2]) js += `Object.defineProperty(${m[1]},"name",{value:"${m[2]}"});`;
+    fs.writeFileSync(f, js);
+  ' "pkg/$name.js"
   if grep -q 'snippets/' "pkg/$name.js"; then
     echo "build-pkg: pkg/$name.js still imports a snippet" >&2; exit 1
   fi

@@ -274,10 +274,19 @@ pub fn sign_request(req: JsValue, cred: JsValue, opts: JsValue) -> Result<JsValu
 /// `parseListTasksResponse(body, opts?)`
 #[wasm_bindgen(js_name = parseListTasksResponse, skip_typescript)]
 pub fn parse_list_tasks_response(body: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
-    let list = js_err((|| {
+    js_err((|| {
         let o = parse_options(&opts)?;
-        let bytes = body_bytes(&body)?;
-        crate::normalize::parse_list_tasks_response(&bytes, o)
-    })())?;
-    json_to_js(&list.to_json())
+        list_value(&body_bytes(&body)?, o.strict)
+    })())
+}
+
+/// The one place a list body becomes the JS value of `parseListTasksResponse` and
+/// `listTasks`: the parser writes the contract JSON, read by one `JSON.parse`.
+pub(crate) fn list_value(body: &[u8], strict: bool) -> Result<JsValue, DcsError> {
+    let list = crate::normalize::parse_list_tasks_json(body, ParseOptions { strict })?;
+    json_to_js(list.json()).map_err(|_| round_trip_error())
+}
+
+pub(crate) fn round_trip_error() -> DcsError {
+    DcsError::invalid_response("$", "normalized page did not round-trip through JSON.parse")
 }

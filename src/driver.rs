@@ -11,11 +11,11 @@ use std::rc::Rc;
 use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::bindings::{get, json_to_js, set, to_js_error};
+use crate::bindings::{get, json_to_js, list_value, round_trip_error, set, to_js_error};
 use crate::client::{Auth, Inner};
 use crate::error::DcsError;
 use crate::fetch::{network_error, too_large, RawResponse};
-use crate::model::{ParseOptions, TaskList};
+use crate::model::{write_list, ListJson, ParseOptions};
 use crate::policy::{self, Delivery, PagePlan};
 use crate::query::{self, HttpRequest, ListQuery};
 
@@ -56,17 +56,7 @@ pub(crate) enum Outcome {
     #[cfg_attr(not(feature = "proxy"), allow(dead_code))]
     Raw(Sink<RawResponse>),
     /// Page `.1` of a listing, parsed, into the listing's arrivals.
-    Page(Rc<RefCell<Vec<(u32, TaskList)>>>, u32),
-}
-
-/// The one place a 2xx list body becomes the JS value of `listTasks`.
-fn list_value(body: &[u8], strict: bool) -> Result<JsValue, DcsError> {
-    let list = crate::normalize::parse_list_tasks_response(body, ParseOptions { strict })?;
-    json_to_js(&list.to_json()).map_err(|_| round_trip_error())
-}
-
-fn round_trip_error() -> DcsError {
-    DcsError::invalid_response("$", "normalized page did not round-trip through JSON.parse")
+    Page(Rc<RefCell<Vec<(u32, ListJson)>>>, u32),
 }
 
 fn now() -> i64 {
@@ -153,10 +143,8 @@ impl Call {
                 Ok(JsValue::UNDEFINED)
             }
             Outcome::Page(arrived, page) => {
-                let list = crate::normalize::parse_list_tasks_response(
-                    &resp.body,
-                    ParseOptions { strict },
-                )?;
+                let list =
+                    crate::normalize::parse_list_tasks_json(&resp.body, ParseOptions { strict })?;
                 arrived.borrow_mut().push((*page, list));
                 Ok(JsValue::UNDEFINED)
             }
@@ -314,7 +302,7 @@ pub struct Pages {
     query: ListQuery,
     page_size: u32,
     plan: PagePlan,
-    arrived: Rc<RefCell<Vec<(u32, TaskList)>>>,
+    arrived: Rc<RefCell<Vec<(u32, ListJson)>>>,
     /// Gathers the deliveries in Rust instead of handing them to JS (the proxy), failing
     /// once a page reports more than `.0` tasks.
     collect: Option<Gather>,
@@ -399,10 +387,19 @@ impl Pages {
                 g.out.borrow_mut().push(d);
                 continue;
             }
-            let v = json_to_js(&d.list.to_json()).map_err(|_| round_trip_error())?;
-            set(&v, "fetched", &JsValue::from_f64(d.fetched as f64));
-            set(&v, "total", &JsValue::from_f64(d.total as f64));
-            out.push(&v);
+            let mut text = String::with_capacity(d.list.json().len() + 64);
+            write_list(
+                &mut text,
+                d.list.task_count,
+                d.list.tasks(),
+                &d.list.warnings,
+            );
+            for (k, n) in [(",\"fetched\":", d.fetched), (",\"total\":", d.total)] {
+                text.push_str(k);
+                crate::json::push_u64(&mut text, n);
+            }
+            text.push('}');
+            out.push(&json_to_js(&text).map_err(|_| round_trip_error())?);
         }
         Ok(out)
     }

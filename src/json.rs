@@ -203,22 +203,13 @@ pub fn parse(input: &[u8]) -> Result<Value<'_>, ParseError> {
 
 /// Parses one JSON document from a string.
 pub fn parse_str(s: &str) -> Result<Value<'_>, ParseError> {
-    let mut p = Parser {
-        s,
-        b: s.as_bytes(),
-        i: 0,
-        members: Vec::new(),
-        items: Vec::new(),
-    };
+    let mut p = Parser::new(s);
     p.ws();
     if p.i == p.b.len() {
         return Err(p.err("empty input"));
     }
     let v = p.value(0)?;
-    p.ws();
-    if p.i != p.b.len() {
-        return Err(p.err("unexpected characters after the JSON value"));
-    }
+    p.end()?;
     Ok(v)
 }
 
@@ -269,7 +260,23 @@ fn scan_number(b: &[u8], mut i: usize) -> Result<(usize, bool), (usize, &'static
     Ok((i, integer))
 }
 
-struct Parser<'a> {
+/// The bytes that end the plain run of a string: `"`, `\\` and control characters.
+const STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// The JSON reader. [`parse`] builds a [`Value`] tree with it; the list parser
+/// (`normalize`) walks the body with it directly, member by member, through
+/// [`Parser::begin`], [`Parser::key`], [`Parser::more`] and [`Parser::value`].
+pub(crate) struct Parser<'a> {
     s: &'a str,
     b: &'a [u8],
     i: usize,
@@ -280,6 +287,16 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
+    pub(crate) fn new(s: &'a str) -> Self {
+        Parser {
+            s,
+            b: s.as_bytes(),
+            i: 0,
+            members: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+
     fn err(&self, message: &'static str) -> ParseError {
         ParseError::at(self.b, self.i, message)
     }
@@ -288,16 +305,29 @@ impl<'a> Parser<'a> {
         ParseError::at(self.b, i, message)
     }
 
-    fn peek(&self) -> Option<u8> {
+    /// The next byte (call [`Parser::ws`] first).
+    #[inline(always)]
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
-    fn ws(&mut self) {
+    #[inline(always)]
+    pub(crate) fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.i += 1;
         }
     }
 
+    /// Whitespace, then the end of the input.
+    pub(crate) fn end(&mut self) -> Result<(), ParseError> {
+        self.ws();
+        if self.i != self.b.len() {
+            return Err(self.err("unexpected characters after the JSON value"));
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
     fn slice(&self, from: usize, to: usize) -> Result<&'a str, ParseError> {
         // Boundaries are always at ASCII bytes, hence char boundaries; `get` keeps it panic-free.
         self.s
@@ -305,7 +335,8 @@ impl<'a> Parser<'a> {
             .ok_or_else(|| self.err_at(from, "internal error"))
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+    /// One value at the current position, inside a container at `depth` (0: the top).
+    pub(crate) fn value(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
         match self.peek() {
             None => Err(self.err("unexpected end of input")),
             Some(b'{') => self.object(depth + 1),
@@ -343,84 +374,98 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+    /// Opens the container (`{` or `[`, at the current position) of nesting `depth`;
+    /// false when it is empty (then already closed).
+    pub(crate) fn begin(&mut self, open: u8, depth: usize) -> Result<bool, ParseError> {
         if depth > MAX_DEPTH {
             return Err(self.err("nesting too deep"));
         }
-        self.i += 1; // '['
+        self.i += 1; // `open`
         self.ws();
-        if self.peek() == Some(b']') {
+        if self.peek() == Some(open + 2) {
+            // `}` and `]` are two after `{` and `[`
             self.i += 1;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// After a member or item: true at `,` (another follows), false at `close` (consumed).
+    pub(crate) fn more(&mut self, close: u8) -> Result<bool, ParseError> {
+        self.ws();
+        match self.peek() {
+            Some(b',') => {
+                self.i += 1;
+                self.ws();
+                Ok(true)
+            }
+            Some(c) if c == close => {
+                self.i += 1;
+                Ok(false)
+            }
+            None => Err(self.err("unexpected end of input")),
+            Some(_) if close == b'}' => Err(self.err("expected ',' or '}'")),
+            Some(_) => Err(self.err("expected ',' or ']'")),
+        }
+    }
+
+    /// A member's key and its colon; then the value is next.
+    pub(crate) fn key(&mut self) -> Result<Cow<'a, str>, ParseError> {
+        self.ws();
+        match self.peek() {
+            Some(b'"') => {}
+            None => return Err(self.err("unexpected end of input")),
+            Some(_) => return Err(self.err("expected a string key")),
+        }
+        let key = self.string()?;
+        self.ws();
+        match self.peek() {
+            Some(b':') => self.i += 1,
+            None => return Err(self.err("unexpected end of input")),
+            Some(_) => return Err(self.err("expected ':'")),
+        }
+        self.ws();
+        Ok(key)
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        if !self.begin(b'[', depth)? {
             return Ok(Value::Array(Vec::new()));
         }
         let base = self.items.len();
         loop {
-            self.ws();
             let v = self.value(depth)?;
             self.items.push(v);
-            self.ws();
-            match self.peek() {
-                Some(b',') => self.i += 1,
-                Some(b']') => {
-                    self.i += 1;
-                    return Ok(Value::Array(self.items.drain(base..).collect()));
-                }
-                None => return Err(self.err("unexpected end of input")),
-                Some(_) => return Err(self.err("expected ',' or ']'")),
+            if !self.more(b']')? {
+                return Ok(Value::Array(self.items.drain(base..).collect()));
             }
         }
     }
 
     fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
-        if depth > MAX_DEPTH {
-            return Err(self.err("nesting too deep"));
-        }
-        self.i += 1; // '{'
-        self.ws();
-        if self.peek() == Some(b'}') {
-            self.i += 1;
+        if !self.begin(b'{', depth)? {
             return Ok(Value::Object(Vec::new()));
         }
         let base = self.members.len();
         loop {
-            self.ws();
-            match self.peek() {
-                Some(b'"') => {}
-                None => return Err(self.err("unexpected end of input")),
-                Some(_) => return Err(self.err("expected a string key")),
-            }
-            let key = self.string()?;
-            self.ws();
-            match self.peek() {
-                Some(b':') => self.i += 1,
-                None => return Err(self.err("unexpected end of input")),
-                Some(_) => return Err(self.err("expected ':'")),
-            }
-            self.ws();
+            let key = self.key()?;
             let v = self.value(depth)?;
             self.members.push((key, v));
-            self.ws();
-            match self.peek() {
-                Some(b',') => self.i += 1,
-                Some(b'}') => {
-                    self.i += 1;
-                    return Ok(Value::Object(self.members.drain(base..).collect()));
-                }
-                None => return Err(self.err("unexpected end of input")),
-                Some(_) => return Err(self.err("expected ',' or '}'")),
+            if !self.more(b'}')? {
+                return Ok(Value::Object(self.members.drain(base..).collect()));
             }
         }
     }
 
     /// A string starting at the opening quote.
-    fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
+    pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
         self.i += 1; // '"'
         let start = self.i;
         // Fast path: no escapes, borrow.
         let rest = self.b.get(start..).unwrap_or(&[]);
         let n = rest
             .iter()
-            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+            .position(|&c| STRING_STOP[c as usize])
             .unwrap_or(rest.len());
         self.i = start + n;
         match self.peek() {
@@ -559,6 +604,28 @@ pub fn quoted(s: &str, max_chars: usize) -> String {
         None => write_str(&mut out, s),
     }
     out
+}
+
+/// `b` as text, each invalid UTF-8 sequence replaced by U+FFFD (as
+/// `String::from_utf8_lossy`, whose chunk iterator weighs 1 KB of wasm).
+pub fn lossy(mut b: &[u8]) -> String {
+    let mut out = String::with_capacity(b.len());
+    loop {
+        match core::str::from_utf8(b) {
+            Ok(s) => {
+                out.push_str(s);
+                return out;
+            }
+            Err(e) => {
+                let (ok, rest) = b.split_at(e.valid_up_to());
+                out.push_str(core::str::from_utf8(ok).unwrap_or(""));
+                out.push('\u{FFFD}');
+                b = rest
+                    .get(e.error_len().unwrap_or(rest.len()).max(1)..)
+                    .unwrap_or(&[]);
+            }
+        }
+    }
 }
 
 /// The number of characters of `s` (a byte loop: `chars().count()` links a large

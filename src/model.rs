@@ -3,7 +3,9 @@
 //! These are what the parser (`normalize`) produces: clean types with every documented
 //! field, timestamps as ISO-8601 UTC with milliseconds, capacities as numbers (GB).
 
-use crate::json::{write_str, ObjWriter};
+use std::borrow::Cow;
+
+use crate::json::{push_u64, write_f64, write_i64, write_str, ObjWriter};
 
 /// Parser options. The default is the normalizing (non-strict) mode.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -147,15 +149,23 @@ pub struct SubStep {
 }
 
 impl TaskList {
-    /// The contract JSON: `{"taskCount":1,"tasks":[...],"warnings":[...]}`.
+    /// The contract JSON: `{"taskCount":1,"tasks":[...],"warnings":[...]}` (the same
+    /// text [`crate::normalize::parse_list_tasks_json`] writes).
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(64 + self.tasks.len() * 320);
-        let mut o = ObjWriter::new(&mut out);
+        out.push_str("{\"taskCount\":");
         // The parser bounds counts to 2^53 - 1, so JS reads them exactly.
-        o.u64("taskCount", self.task_count);
-        o.array("tasks", &self.tasks, Task::write_json);
-        o.array("warnings", &self.warnings, Warning::write_json);
-        o.end();
+        push_u64(&mut out, self.task_count);
+        out.push_str(",\"tasks\":[");
+        for (i, t) in self.tasks.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            t.write_json(&mut out);
+        }
+        out.push_str("],");
+        write_warnings(&mut out, &self.warnings);
+        out.push('}');
         out
     }
 }
@@ -169,67 +179,443 @@ impl Task {
     }
 
     pub fn write_json(&self, out: &mut String) {
-        let mut o = ObjWriter::new(out);
-        o.str("id", &self.id);
-        o.str("name", &self.name);
-        o.str("status", &self.status);
-        o.opt_str("userName", self.user_name.as_deref());
-        o.opt_str("userId", self.user_id.as_deref());
-        o.opt_str("params", self.params.as_deref());
-        o.opt_str("createdAt", self.created_at.as_deref());
-        o.opt_str("updatedAt", self.updated_at.as_deref());
-        o.opt_bool("enableShow", self.enable_show);
-        self.details.write_json(o.key("details"));
-        o.end();
+        self.view().write_json(out);
+    }
+
+    /// This task as the parser's borrowed view (whose writer is the one JSON writer).
+    fn view(&self) -> TaskView<'_> {
+        fn b(s: &Option<String>) -> Option<Cow<'_, str>> {
+            s.as_deref().map(Cow::Borrowed)
+        }
+        let d = &self.details;
+        let cap = |x: Option<f64>| {
+            x.map(|x| {
+                let mut s = String::new();
+                write_f64(&mut s, x);
+                Cow::Owned(s)
+            })
+        };
+        TaskView {
+            strs: [
+                Some(Cow::Borrowed(&self.id)),
+                Some(Cow::Borrowed(&self.name)),
+                Some(Cow::Borrowed(&self.status)),
+                b(&self.user_name),
+                b(&self.user_id),
+                b(&self.params),
+                b(&self.created_at),
+                b(&self.updated_at),
+            ],
+            enable_show: self.enable_show,
+            details: DetailsView {
+                caps: [cap(d.old_capacity), cap(d.new_capacity)],
+                strs: d.strs().map(b),
+                ints: d.ints(),
+                bools: d.bools(),
+                rename_commands: d
+                    .rename_commands
+                    .as_ref()
+                    .map(|v| v.iter().map(|s| Cow::Borrowed(s.as_str())).collect()),
+            },
+        }
     }
 }
 
 impl TaskDetails {
-    pub fn write_json(&self, out: &mut String) {
+    /// The string fields in [`DETAIL_STRS`] order.
+    fn strs(&self) -> [&Option<String>; 15] {
         let d = self;
-        let mut o = ObjWriter::new(out);
-        o.opt_f64("oldCapacity", d.old_capacity);
-        o.opt_f64("newCapacity", d.new_capacity);
-        for (k, v) in [
-            ("oldCacheMode", &d.old_cache_mode),
-            ("newCacheMode", &d.new_cache_mode),
-            ("oldCacheType", &d.old_cache_type),
-            ("newCacheType", &d.new_cache_type),
-            ("oldResourceSpecCode", &d.old_resource_spec_code),
-            ("newResourceSpecCode", &d.new_resource_spec_code),
-            ("publicIpId", &d.public_ip_id),
-            ("publicIpAddress", &d.public_ip_address),
-            ("replicaIp", &d.replica_ip),
-            ("replicaAz", &d.replica_az),
-            ("groupName", &d.group_name),
-            ("accountName", &d.account_name),
-            ("sourceIp", &d.source_ip),
-            ("targetIp", &d.target_ip),
-            ("nodeName", &d.node_name),
-        ] {
-            o.opt_str(k, v.as_deref());
+        [
+            &d.old_cache_mode,
+            &d.new_cache_mode,
+            &d.old_cache_type,
+            &d.new_cache_type,
+            &d.old_resource_spec_code,
+            &d.new_resource_spec_code,
+            &d.public_ip_id,
+            &d.public_ip_address,
+            &d.replica_ip,
+            &d.replica_az,
+            &d.group_name,
+            &d.account_name,
+            &d.source_ip,
+            &d.target_ip,
+            &d.node_name,
+        ]
+    }
+
+    /// The integer fields in [`DETAIL_INTS`] order.
+    fn ints(&self) -> [Option<i64>; 5] {
+        let d = self;
+        [
+            d.old_replica_num,
+            d.new_replica_num,
+            d.old_port,
+            d.new_port,
+            d.updated_config_length,
+        ]
+    }
+
+    /// The boolean fields in [`DETAIL_BOOLS`] order.
+    fn bools(&self) -> [Option<bool>; 3] {
+        [
+            self.enable_public_ip,
+            self.enable_ssl,
+            self.is_only_adjust_charging,
+        ]
+    }
+}
+
+/// Wire and contract names of the detail fields, by type; the parser's field views and
+/// the JSON writer index the same tables.
+pub(crate) const DETAIL_STRS: [(&str, &str); 15] = [
+    ("old_cache_mode", "oldCacheMode"),
+    ("new_cache_mode", "newCacheMode"),
+    ("old_cache_type", "oldCacheType"),
+    ("new_cache_type", "newCacheType"),
+    ("old_resource_spec_code", "oldResourceSpecCode"),
+    ("new_resource_spec_code", "newResourceSpecCode"),
+    ("public_ip_id", "publicIpId"),
+    ("public_ip_address", "publicIpAddress"),
+    ("replica_ip", "replicaIp"),
+    ("replica_az", "replicaAz"),
+    ("group_name", "groupName"),
+    ("account_name", "accountName"),
+    ("source_ip", "sourceIp"),
+    ("target_ip", "targetIp"),
+    ("node_name", "nodeName"),
+];
+pub(crate) const DETAIL_INTS: [(&str, &str); 5] = [
+    ("old_replica_num", "oldReplicaNum"),
+    ("new_replica_num", "newReplicaNum"),
+    ("old_port", "oldPort"),
+    ("new_port", "newPort"),
+    ("updated_config_length", "updatedConfigLength"),
+];
+pub(crate) const DETAIL_BOOLS: [(&str, &str); 3] = [
+    ("enable_public_ip", "enablePublicIp"),
+    ("enable_ssl", "enableSsl"),
+    ("is_only_adjust_charging", "isOnlyAdjustCharging"),
+];
+pub(crate) const DETAIL_CAPS: [(&str, &str); 2] = [
+    ("old_capacity", "oldCapacity"),
+    ("new_capacity", "newCapacity"),
+];
+/// The task's string fields: id, name, status, then the optional ones.
+pub(crate) const TASK_STRS: [(&str, &str); 8] = [
+    ("id", "id"),
+    ("name", "name"),
+    ("status", "status"),
+    ("user_name", "userName"),
+    ("user_id", "userId"),
+    ("params", "params"),
+    ("created_at", "createdAt"),
+    ("updated_at", "updatedAt"),
+];
+
+/// One task as the parser reads it: strings borrowed from the body where they need no
+/// unescaping, numbers as their contract JSON text. [`TaskView::write_json`] is the one
+/// writer of a task's contract JSON; [`Task`] is its owned form.
+#[derive(Debug, Default)]
+pub(crate) struct TaskView<'a> {
+    /// In [`TASK_STRS`] order; id, name and status are always written (status as `""`
+    /// when the service sent none).
+    pub strs: [Option<Cow<'a, str>>; 8],
+    pub enable_show: Option<bool>,
+    pub details: DetailsView<'a>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct DetailsView<'a> {
+    /// Capacities as JSON number text, in [`DETAIL_CAPS`] order.
+    pub caps: [Option<Cow<'a, str>>; 2],
+    pub strs: [Option<Cow<'a, str>>; 15],
+    pub ints: [Option<i64>; 5],
+    pub bools: [Option<bool>; 3],
+    pub rename_commands: Option<Vec<Cow<'a, str>>>,
+}
+
+/// `"key":` (keys are plain ASCII).
+fn key(out: &mut String, k: &str) {
+    out.push('"');
+    out.push_str(k);
+    out.push_str("\":");
+}
+
+impl TaskView<'_> {
+    pub(crate) fn write_json(&self, out: &mut String) {
+        out.push('{');
+        for (i, ((_, k), v)) in TASK_STRS.iter().zip(&self.strs).enumerate() {
+            if i < 3 || v.is_some() {
+                if i > 0 {
+                    out.push(',');
+                }
+                key(out, k);
+                write_str(out, v.as_deref().unwrap_or(""));
+            }
         }
-        for (k, v) in [
-            ("oldReplicaNum", d.old_replica_num),
-            ("newReplicaNum", d.new_replica_num),
-            ("oldPort", d.old_port),
-            ("newPort", d.new_port),
-            ("updatedConfigLength", d.updated_config_length),
-        ] {
-            o.opt_i64(k, v);
+        if let Some(b) = self.enable_show {
+            out.push(',');
+            key(out, "enableShow");
+            out.push_str(if b { "true" } else { "false" });
         }
-        for (k, v) in [
-            ("enablePublicIp", d.enable_public_ip),
-            ("enableSsl", d.enable_ssl),
-            ("isOnlyAdjustCharging", d.is_only_adjust_charging),
-        ] {
-            o.opt_bool(k, v);
+        out.push_str(",\"details\":{");
+        let d = &self.details;
+        let mut first = true;
+        let mut sep = |out: &mut String, k: &str| {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            key(out, k);
+        };
+        for ((_, k), v) in DETAIL_CAPS.iter().zip(&d.caps) {
+            if let Some(v) = v {
+                sep(out, k);
+                out.push_str(v);
+            }
+        }
+        for ((_, k), v) in DETAIL_STRS.iter().zip(&d.strs) {
+            if let Some(v) = v {
+                sep(out, k);
+                write_str(out, v);
+            }
+        }
+        for ((_, k), v) in DETAIL_INTS.iter().zip(d.ints) {
+            if let Some(v) = v {
+                sep(out, k);
+                write_i64(out, v);
+            }
+        }
+        for ((_, k), v) in DETAIL_BOOLS.iter().zip(d.bools) {
+            if let Some(b) = v {
+                sep(out, k);
+                out.push_str(if b { "true" } else { "false" });
+            }
         }
         if let Some(cmds) = &d.rename_commands {
-            o.array("renameCommands", cmds, |s, out| write_str(out, s));
+            sep(out, "renameCommands");
+            out.push('[');
+            for (i, c) in cmds.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(out, c);
+            }
+            out.push(']');
         }
-        o.end();
+        out.push_str("}}");
     }
+}
+
+impl From<TaskView<'_>> for Task {
+    fn from(v: TaskView<'_>) -> Task {
+        let [id, name, status, user_name, user_id, params, created_at, updated_at] =
+            v.strs.map(|s| s.map(Cow::into_owned));
+        let d = v.details;
+        let [old_capacity, new_capacity] = d
+            .caps
+            .map(|c| c.and_then(|t| crate::json::Number::from_text(&t)?.as_f64()));
+        let [old_cache_mode, new_cache_mode, old_cache_type, new_cache_type, old_resource_spec_code, new_resource_spec_code, public_ip_id, public_ip_address, replica_ip, replica_az, group_name, account_name, source_ip, target_ip, node_name] =
+            d.strs.map(|s| s.map(Cow::into_owned));
+        let [old_replica_num, new_replica_num, old_port, new_port, updated_config_length] = d.ints;
+        let [enable_public_ip, enable_ssl, is_only_adjust_charging] = d.bools;
+        Task {
+            id: id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            user_name,
+            user_id,
+            params,
+            created_at,
+            updated_at,
+            enable_show: v.enable_show,
+            details: TaskDetails {
+                old_capacity,
+                new_capacity,
+                old_cache_mode,
+                new_cache_mode,
+                old_cache_type,
+                new_cache_type,
+                old_resource_spec_code,
+                new_resource_spec_code,
+                public_ip_id,
+                public_ip_address,
+                replica_ip,
+                replica_az,
+                group_name,
+                account_name,
+                source_ip,
+                target_ip,
+                node_name,
+                old_replica_num,
+                new_replica_num,
+                old_port,
+                new_port,
+                updated_config_length,
+                enable_public_ip,
+                enable_ssl,
+                is_only_adjust_charging,
+                rename_commands: d
+                    .rename_commands
+                    .map(|v| v.into_iter().map(Cow::into_owned).collect()),
+            },
+        }
+    }
+}
+
+/// `"warnings":[...]`
+pub(crate) fn write_warnings(out: &mut String, ws: &[Warning]) {
+    out.push_str("\"warnings\":[");
+    for (i, w) in ws.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        w.write_json(out);
+    }
+    out.push(']');
+}
+
+/// Room left at the start of [`ListJson`]'s text for `{"taskCount":N,`, written once the
+/// count is known (the service may send it after the tasks): `{"taskCount":` (13) + at
+/// most 16 digits + `,`. Unused room stays as leading whitespace, which JSON allows.
+const HEAD_ROOM: usize = 30;
+
+/// One page of `ListBackgroundTask` as its contract JSON text, written by the parser in
+/// one pass over the body (what the JS API hands to one `JSON.parse`), with where each
+/// task's text and ID are, so that pages can be merged and deduplicated without parsing
+/// it again.
+#[derive(Debug, Clone)]
+pub struct ListJson {
+    pub task_count: u64,
+    pub warnings: Vec<Warning>,
+    text: String,
+    /// Per task: start of its text, end of its (escaped) ID, end of its text.
+    spans: Vec<[u32; 3]>,
+}
+
+impl ListJson {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        let mut text = String::with_capacity(n.max(64));
+        for _ in 0..HEAD_ROOM {
+            text.push(' ');
+        }
+        text.push_str("\"tasks\":[");
+        ListJson {
+            task_count: 0,
+            warnings: Vec::new(),
+            text,
+            spans: Vec::new(),
+        }
+    }
+}
+
+impl ListJson {
+    /// Appends one task.
+    pub(crate) fn push(&mut self, t: &TaskView) {
+        if !self.spans.is_empty() {
+            self.text.push(',');
+        }
+        let start = self.text.len();
+        let before_id = start + "{\"id\":\"".len();
+        t.write_json(&mut self.text);
+        let id_end = before_id
+            + t.strs[0].as_deref().map_or(0, |s| {
+                self.text.get(before_id..).map_or(0, |r| escaped_len(r, s))
+            });
+        self.spans
+            .push([start as u32, id_end as u32, self.text.len() as u32]);
+    }
+
+    /// Closes the text once the count and the warnings are known.
+    pub(crate) fn finish(&mut self, task_count: u64, warnings: Vec<Warning>) {
+        self.task_count = task_count;
+        self.text.push_str("],");
+        write_warnings(&mut self.text, &warnings);
+        self.text.push('}');
+        self.warnings = warnings;
+        let mut head = String::from("{\"taskCount\":");
+        push_u64(&mut head, task_count);
+        head.push(',');
+        let at = HEAD_ROOM.saturating_sub(head.len());
+        if head.len() <= HEAD_ROOM {
+            self.text.replace_range(at..HEAD_ROOM, &head);
+        }
+    }
+
+    /// The contract JSON: `{"taskCount":N,"tasks":[...],"warnings":[...]}`.
+    pub fn json(&self) -> &str {
+        let pad = self.text.bytes().take_while(|&b| b == b' ').count();
+        self.text.get(pad..).unwrap_or("")
+    }
+
+    /// The number of tasks.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Task `i`'s ID as JSON-escaped text (equal IDs have equal escaped text).
+    pub fn id(&self, i: usize) -> &str {
+        self.spans
+            .get(i)
+            .and_then(|&[s, id_end, _]| self.text.get(s as usize + 7..id_end as usize))
+            .unwrap_or("")
+    }
+
+    /// The tasks' contract JSON texts, in order.
+    pub fn tasks(&self) -> impl Iterator<Item = &str> + '_ {
+        self.spans
+            .iter()
+            .map(|&[s, _, e]| self.text.get(s as usize..e as usize).unwrap_or("{}"))
+    }
+
+    /// Keeps the tasks whose (escaped) ID `keep` accepts.
+    pub fn retain_ids(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        let text = &self.text;
+        self.spans.retain(|&[s, id_end, _]| {
+            keep(text.get(s as usize + 7..id_end as usize).unwrap_or(""))
+        });
+    }
+}
+
+/// Writes `{"taskCount":N,"tasks":[...],"warnings":[...]` from task texts (no closing
+/// brace: the caller may add members).
+pub fn write_list<'t>(
+    out: &mut String,
+    task_count: u64,
+    tasks: impl Iterator<Item = &'t str>,
+    warnings: &[Warning],
+) {
+    out.push_str("{\"taskCount\":");
+    push_u64(out, task_count);
+    out.push_str(",\"tasks\":[");
+    for (i, t) in tasks.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(t);
+    }
+    out.push_str("],");
+    write_warnings(out, warnings);
+}
+
+/// The length of `s` JSON-escaped, at the start of `written` (where it was just written).
+fn escaped_len(written: &str, s: &str) -> usize {
+    let b = written.as_bytes();
+    // The escaped text ends at the first unescaped quote.
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'"' => return i,
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+    s.len()
 }
 
 impl Warning {

@@ -7,7 +7,7 @@
 //! (`tasks[3].details.old_port`, `task_count`, `$` for the whole body).
 //!
 //! Where each rule lives:
-//! - body, JSON syntax, UTF-8, depth: [`parse_root`] (path `$`);
+//! - body, JSON syntax, UTF-8, depth: [`check_body`], [`syntax`] (path `$`);
 //! - duplicate keys: [`object`] (every object the schema describes);
 //! - `task_count` number/string: [`task_count`];
 //! - hoisting of top-level `status`/`created_at`/`updated_at`: [`hoist`];
@@ -24,8 +24,10 @@ use std::borrow::Cow;
 use crate::error::{cat, DcsError, Result};
 use crate::json::{self, Number, Value};
 use crate::model::{
-    ParseOptions, Step, SubStep, Task, TaskDetails, TaskList, TaskProgress, Warning, WarningCode,
+    DetailsView, ListJson, ParseOptions, Step, SubStep, Task, TaskList, TaskProgress, TaskView,
+    Warning, WarningCode, DETAIL_BOOLS, DETAIL_CAPS, DETAIL_INTS, DETAIL_STRS, TASK_STRS,
 };
+use crate::policy::IdSet;
 use crate::time::{format_iso_ms, parse_timestamp, TimeForm};
 
 /// Largest integer a JS number holds exactly; larger counts and integers are refused.
@@ -186,8 +188,8 @@ fn quote(s: &str) -> String {
 
 type Members<'v, 'a> = &'v [(Cow<'a, str>, Value<'a>)];
 
-/// The whole body as a JSON value; every failure is at `$`.
-fn parse_root(body: &[u8]) -> R<Value<'_>> {
+/// The body's size and emptiness (at `$`).
+fn check_body(body: &[u8]) -> R<()> {
     if body.len() > MAX_BODY_BYTES {
         return Err(bad(&Loc::Root, "body over the 64 MiB limit"));
     }
@@ -197,11 +199,13 @@ fn parse_root(body: &[u8]) -> R<Value<'_>> {
     {
         return Err(bad(&Loc::Root, "empty body"));
     }
-    json::parse(body).map_err(|e| {
-        let mut m = String::from("invalid JSON: ");
-        e.describe(&mut m);
-        bad(&Loc::Root, m)
-    })
+    Ok(())
+}
+
+/// The whole body as a JSON value; every failure is at `$`.
+fn parse_root(body: &[u8]) -> R<Value<'_>> {
+    check_body(body)?;
+    json::parse(body).map_err(syntax)
 }
 
 /// The members of an object the schema describes, refusing duplicate keys.
@@ -209,47 +213,26 @@ fn object<'v, 'a>(v: &'v Value<'a>, loc: &Loc, what: &str) -> R<Members<'v, 'a>>
     let Value::Object(m) = v else {
         return Err(wrong_type(loc, what, v));
     };
-    let dup = if m.len() <= 32 {
-        // Pairwise over cheap fingerprints (length, first two and last byte), so a
-        // typical 10-20 key object costs a few hundred integer compares.
-        let mut fps = [0u64; 32];
-        for (fp, (k, _)) in fps.iter_mut().zip(m) {
-            let b = k.as_bytes();
-            let at = |i: usize| b.get(i).copied().unwrap_or(0) as u64;
-            *fp = (b.len() as u64) << 24 | at(0) << 16 | at(1) << 8 | at(b.len().wrapping_sub(1));
-        }
-        let mut found = None;
-        'outer: for i in 1..m.len() {
-            for j in 0..i {
-                if fps.get(i) == fps.get(j) && m.get(i).map(|e| &e.0) == m.get(j).map(|e| &e.0) {
-                    found = m.get(i).map(|e| e.0.as_ref());
-                    break 'outer;
-                }
-            }
-        }
-        found
-    } else {
-        let mut keys: Vec<&str> = m.iter().map(|(k, _)| k.as_ref()).collect();
-        crate::sign::heapsort(&mut keys);
-        keys.windows(2)
-            .find(|w| w.first() == w.get(1))
-            .and_then(|w| w.first().copied())
-    };
-    match dup {
-        Some(k) => Err(bad(&loc.key(k), "duplicate key")),
-        None => Ok(m),
+    let mut seen = Seen::default();
+    for (k, _) in m {
+        seen.add(None, k, &loc.key(k))?;
     }
+    Ok(m)
 }
 
-fn string(v: &Value, loc: &Loc) -> R<Option<String>> {
+fn string<'a>(v: &Value<'a>, loc: &Loc) -> R<Option<Cow<'a, str>>> {
     match v {
         Value::Null => Ok(None),
         Value::String(s) if s.len() > MAX_STRING_BYTES => {
             Err(bad(loc, "string over the 1 MiB limit"))
         }
-        Value::String(s) => Ok(Some(s.as_ref().to_owned())),
+        Value::String(s) => Ok(Some(s.clone())),
         _ => Err(wrong_type(loc, "a string", v)),
     }
+}
+
+fn owned(s: Option<Cow<str>>) -> Option<String> {
+    s.map(Cow::into_owned)
 }
 
 /// An integer field: a JSON integer literal within ±(2^53 - 1). Never coerced from strings.
@@ -277,7 +260,7 @@ fn boolean(v: &Value, loc: &Loc) -> R<Option<bool>> {
     }
 }
 
-fn strings(v: &Value, loc: &Loc) -> R<Option<Vec<String>>> {
+fn strings<'a>(v: &Value<'a>, loc: &Loc) -> R<Option<Vec<Cow<'a, str>>>> {
     match v {
         Value::Null => Ok(None),
         Value::Array(items) if items.len() > MAX_ARRAY_ITEMS => {
@@ -286,12 +269,9 @@ fn strings(v: &Value, loc: &Loc) -> R<Option<Vec<String>>> {
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, it) in items.iter().enumerate() {
-                match it {
-                    Value::String(s) if s.len() > MAX_STRING_BYTES => {
-                        return Err(bad(&loc.index(i), "string over the 1 MiB limit"))
-                    }
-                    Value::String(s) => out.push(s.as_ref().to_owned()),
-                    _ => return Err(wrong_type(&loc.index(i), "a string", it)),
+                match string(it, &loc.index(i))? {
+                    Some(s) => out.push(s),
+                    None => return Err(wrong_type(&loc.index(i), "a string", it)),
                 }
             }
             Ok(Some(out))
@@ -306,14 +286,14 @@ fn clip(raw: &str) -> &str {
 }
 
 /// A timestamp: normalized to `YYYY-MM-DDTHH:MM:SS.sssZ`; other valid forms are a quirk.
-fn time(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<String>> {
+fn time<'a>(ctx: &mut Ctx, v: &Value<'a>, loc: &Loc) -> R<Option<Cow<'a, str>>> {
     let s = match v {
         Value::Null => return Ok(None),
-        Value::String(s) => s.as_ref(),
+        Value::String(s) => s,
         _ => return Err(wrong_type(loc, "a timestamp string", v)),
     };
     match parse_timestamp(s) {
-        Ok((_, TimeForm::Canonical)) => Ok(Some(s.to_owned())),
+        Ok((_, TimeForm::Canonical)) => Ok(Some(s.clone())),
         Ok((ms, _)) => {
             let iso = format_iso_ms(ms);
             ctx.quirk(WarningCode::CoercedType, loc, {
@@ -324,42 +304,61 @@ fn time(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<String>> {
                     &iso,
                 ])
             })?;
-            Ok(Some(iso))
+            Ok(Some(Cow::Owned(iso)))
         }
         Err(msg) => Err(bad(loc, cat(&["invalid timestamp ", &quote(s), ": ", msg]))),
     }
 }
 
 /// A capacity in GB: documented as a string holding a number; a JSON number is a quirk.
-fn capacity(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<f64>> {
-    let (n, coerced) = match v {
+/// The result is the number's contract JSON text: a short plain decimal as sent (it is
+/// already its own shortest form, so no float conversion is needed), else the
+/// shortest form of its value.
+fn capacity<'a>(ctx: &mut Ctx, v: &Value<'a>, loc: &Loc) -> R<Option<Cow<'a, str>>> {
+    let (n, text, coerced) = match v {
         Value::Null => return Ok(None),
         Value::String(s) => match Number::from_text(s) {
-            Some(n) => (n, false),
+            Some(n) => (
+                n,
+                match s {
+                    Cow::Borrowed(b) => Cow::Borrowed(*b),
+                    Cow::Owned(o) => Cow::Owned(o.clone()),
+                },
+                false,
+            ),
             None => return Err(bad(loc, cat(&["capacity ", &quote(s), " is not a number"]))),
         },
-        Value::Number(n) => (*n, true),
+        Value::Number(n) => (*n, Cow::Borrowed(n.raw()), true),
         _ => return Err(wrong_type(loc, "a capacity (a string holding a number)", v)),
     };
-    let Some(x) = n.as_f64() else {
-        return Err(bad(
-            loc,
-            cat(&["capacity ", clip(n.raw()), " is out of range"]),
-        ));
-    };
-    if x < 0.0 {
-        return Err(bad(loc, cat(&["capacity ", clip(n.raw()), " is negative"])));
+    let raw = n.raw();
+    // At most 15 significant digits, no sign, exponent or trailing fractional zero: the
+    // text is the shortest round-trip form of its own value (and finite, non-negative).
+    let plain = raw.len() <= 15
+        && raw.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+        && !(raw.contains('.') && raw.ends_with('0'));
+    let mut out = text;
+    if !plain {
+        let Some(x) = n.as_f64() else {
+            return Err(bad(loc, cat(&["capacity ", clip(raw), " is out of range"])));
+        };
+        if x < 0.0 {
+            return Err(bad(loc, cat(&["capacity ", clip(raw), " is negative"])));
+        }
+        let mut t = String::new();
+        json::write_f64(&mut t, x);
+        out = Cow::Owned(t);
     }
     if coerced {
         ctx.quirk(WarningCode::CoercedType, loc, {
             cat(&[
                 "capacity sent as the number ",
-                clip(n.raw()),
+                clip(raw),
                 "; the API documents a string",
             ])
         })?;
     }
-    Ok(Some(if x == 0.0 { 0.0 } else { x }))
+    Ok(Some(out))
 }
 
 /// A value outside a known set: kept as sent, reported (an error in strict mode).
@@ -385,88 +384,535 @@ fn unknown_field(ctx: &mut Ctx, loc: &Loc) -> R<()> {
 
 // ---------------------------------------------------------------------------------------
 // ListBackgroundTask
+//
+// One pass over the body: the walk reads the top-level object member by member and each
+// task as it comes, checks and normalizes its fields into a borrowed [`TaskView`] and
+// hands it to a [`Tasks`] sink: `Vec<Task>` for the Rust API, [`ListJson`] (the contract
+// JSON text) for the JS API. No tree of the body is built; only unknown fields' values
+// and scalars go through the JSON reader's `Value`.
+//
+// Errors come in document order, except that a JSON syntax error anywhere wins (the walk
+// stops at the first problem; the body is then checked whole). Top-level task fields
+// (`status`, `created_at`, `updated_at`) can only be attributed once every task is known:
+// when the body has any, it is walked a second time with the decision made.
 
 /// Parses and normalizes a `ListBackgroundTask` response body.
 ///
 /// Errors are `INVALID_RESPONSE` with the wire path of the offending value.
 #[allow(clippy::result_large_err)] // the crate's one error type, by value, is the contract
 pub fn parse_list_tasks_response(body: &[u8], opts: ParseOptions) -> Result<TaskList> {
-    list(body, opts).map_err(|e| *e)
-}
-
-fn list(body: &[u8], opts: ParseOptions) -> R<TaskList> {
-    let root_v = parse_root(body)?;
-    let root = Loc::Root;
-    let top = object(&root_v, &root, "a JSON object")?;
-    let mut ctx = Ctx::new(opts.strict);
-    let mut count = None;
-    let mut tasks: Option<Vec<Parsed>> = None;
-    // Top-level task fields, with where their warnings go in wire order.
-    let mut hoists: Vec<(Hoist, &str, &Value, usize)> = Vec::new();
-    for (k, v) in top {
-        let kl = root.key(k);
-        match k.as_ref() {
-            "task_count" => count = task_count(&mut ctx, v, &kl)?,
-            "tasks" => tasks = Some(task_array(&mut ctx, v, &kl)?),
-            "status" | "created_at" | "updated_at" => {
-                if ctx.strict {
-                    return Err(bad(
-                        &kl,
-                        "task field sent at the top level (refused in strict mode)",
-                    ));
-                }
-                let h = match k.as_ref() {
-                    "status" => Hoist::Status,
-                    "created_at" => Hoist::CreatedAt,
-                    _ => Hoist::UpdatedAt,
-                };
-                hoists.push((h, k.as_ref(), v, ctx.warnings.len()));
-            }
-            _ => unknown_field(&mut ctx, &kl)?,
-        }
-    }
-    let Some(mut tasks) = tasks else {
-        return Err(missing(&root.key("tasks")));
-    };
-    let Some(task_count) = count else {
-        return Err(missing(&root.key("task_count")));
-    };
-    // Hoisting, then splicing each field's warnings where the field was on the wire.
-    let mut inserts: Vec<(usize, Vec<Warning>)> = Vec::new();
-    for (h, k, v, pos) in hoists {
-        let mut tmp = Ctx::new(false);
-        hoist(&mut tmp, &mut tasks, h, v, &root.key(k))?;
-        inserts.push((pos, tmp.warnings));
-    }
-    for (pos, ws) in inserts.into_iter().rev() {
-        let pos = pos.min(ctx.warnings.len());
-        ctx.warnings.splice(pos..pos, ws);
-    }
-    let tasks_loc = root.key("tasks");
-    let mut out = Vec::with_capacity(tasks.len());
-    for (i, p) in tasks.into_iter().enumerate() {
-        if !p.has_status {
-            return Err(missing(&tasks_loc.index(i).key("status")));
-        }
-        out.push(p.task);
-    }
+    let (tasks, task_count, warnings) = list::<Vec<Task>>(body, opts).map_err(|e| *e)?;
     Ok(TaskList {
         task_count,
-        tasks: out,
-        warnings: ctx.warnings,
+        tasks,
+        warnings,
     })
 }
 
-#[derive(Clone, Copy)]
-enum Hoist {
-    Status,
-    CreatedAt,
-    UpdatedAt,
+/// [`parse_list_tasks_response`], written straight to the contract JSON text
+/// (`ListJson::json`): the same checks, warnings and errors, and the same text as
+/// `TaskList::to_json`, without building the tasks.
+#[allow(clippy::result_large_err)]
+pub fn parse_list_tasks_json(body: &[u8], opts: ParseOptions) -> Result<ListJson> {
+    let (mut out, task_count, warnings) = list::<ListJson>(body, opts).map_err(|e| *e)?;
+    out.finish(task_count, warnings);
+    Ok(out)
 }
 
-struct Parsed {
-    task: Task,
-    has_status: bool,
+/// Where the list walk puts each task.
+pub(crate) trait Tasks<'a> {
+    /// An empty sink for a body of `len` bytes.
+    fn new(len: usize) -> Self;
+    fn task(&mut self, t: TaskView<'a>);
+}
+
+impl<'a> Tasks<'a> for Vec<Task> {
+    fn new(_: usize) -> Self {
+        Vec::new()
+    }
+
+    fn task(&mut self, t: TaskView<'a>) {
+        self.push(t.into());
+    }
+}
+
+impl<'a> Tasks<'a> for ListJson {
+    fn new(len: usize) -> Self {
+        // The contract JSON is about as long as the wire JSON: one allocation.
+        ListJson::with_capacity(len + len / 8)
+    }
+
+    fn task(&mut self, t: TaskView<'a>) {
+        self.push(&t);
+    }
+}
+
+fn list<'a, S: Tasks<'a>>(body: &'a [u8], opts: ParseOptions) -> R<(S, u64, Vec<Warning>)> {
+    check_body(body)?;
+    let text = core::str::from_utf8(body).ok();
+    let walked = match text {
+        Some(s) => walk_list(s, opts.strict),
+        None => Err(bad(&Loc::Root, "")),
+    };
+    // A syntax error anywhere in the body comes before what the walk found.
+    walked.map_err(|e| match json::parse(body) {
+        Err(pe) => syntax(pe),
+        Ok(_) => e,
+    })
+}
+
+fn walk_list<'a, S: Tasks<'a>>(s: &'a str, strict: bool) -> R<(S, u64, Vec<Warning>)> {
+    let none: Plan = [None, None, None];
+    let mut w = Walk::new(s, strict, &none);
+    let mut out = S::new(s.len());
+    let count = w.top(&mut out)?;
+    let plan = if w.hoists.is_empty() {
+        [None, None, None]
+    } else {
+        w.plan()?
+    };
+    let (n, first) = w.lacking[0];
+    if n > 0
+        && !matches!(
+            &plan[0],
+            Some(Hoisted {
+                target: Some(_),
+                ..
+            })
+        )
+    {
+        let tasks = Loc::Root.key("tasks");
+        return Err(missing(&tasks.index(first).key("status")));
+    }
+    if w.hoists.is_empty() {
+        return Ok((out, count, w.ctx.warnings));
+    }
+    // Again, with the top-level fields' targets known.
+    let mut w = Walk::new(s, strict, &plan);
+    let mut out = S::new(s.len());
+    let count = w.top(&mut out)?;
+    Ok((out, count, w.ctx.warnings))
+}
+
+fn syntax(e: json::ParseError) -> Box<DcsError> {
+    let mut m = String::from("invalid JSON: ");
+    e.describe(&mut m);
+    bad(&Loc::Root, m)
+}
+
+/// The top-level task fields, by index: status, created_at, updated_at.
+const HOISTS: [&str; 3] = ["status", "created_at", "updated_at"];
+/// Their slots in [`TaskView::strs`].
+const HOIST_SLOTS: [usize; 3] = [2, 6, 7];
+
+/// What happens to each top-level task field (second walk only).
+type Plan<'a> = [Option<Hoisted<'a>>; 3];
+
+struct Hoisted<'a> {
+    /// The one task that lacks the field, or none (then the field is dropped).
+    target: Option<usize>,
+    value: Option<Cow<'a, str>>,
+    /// Its warnings, reported where the field is on the wire.
+    warnings: Vec<Warning>,
+}
+
+/// Wire names of the task's members: [`TASK_STRS`], then `enable_show` and `details`.
+const TASK_KEYS: [&str; 10] = {
+    let mut k = [""; 10];
+    let mut i = 0;
+    while i < 8 {
+        k[i] = TASK_STRS[i].0;
+        i += 1;
+    }
+    k[8] = "enable_show";
+    k[9] = "details";
+    k
+};
+
+/// Wire names of the details' members: strings, integers, booleans, capacities (the
+/// tables in `model`), then `rename_commands` and the misspelled `new_cahce_mode`.
+const DETAIL_KEYS: [&str; 27] = {
+    let mut k = [""; 27];
+    let mut i = 0;
+    while i < 15 {
+        k[i] = DETAIL_STRS[i].0;
+        i += 1;
+    }
+    while i < 20 {
+        k[i] = DETAIL_INTS[i - 15].0;
+        i += 1;
+    }
+    while i < 23 {
+        k[i] = DETAIL_BOOLS[i - 20].0;
+        i += 1;
+    }
+    k[23] = DETAIL_CAPS[0].0;
+    k[24] = DETAIL_CAPS[1].0;
+    k[25] = "rename_commands";
+    k[26] = "new_cahce_mode";
+    k
+};
+
+/// The index of `k` in `names`. Members usually come in the same order in every task,
+/// so `next[after]` remembers which key followed the one at `after - 1` (0: the first
+/// key) and is tried first: one string compare per member in the common case.
+fn find(next: &mut [u8], after: usize, names: &[&str], k: &str) -> Option<usize> {
+    let guess = next.get(after).copied().unwrap_or(0) as usize;
+    if names.get(guess).is_some_and(|n| *n == k) {
+        return Some(guess);
+    }
+    let i = names.iter().position(|n| *n == k)?;
+    if let Some(g) = next.get_mut(after) {
+        *g = i as u8;
+    }
+    Some(i)
+}
+
+/// The keys of one object so far, for duplicates: known keys by bit, others in a set.
+#[derive(Default)]
+struct Seen {
+    bits: u32,
+    others: IdSet,
+}
+
+impl Seen {
+    fn add(&mut self, known: Option<usize>, k: &str, kl: &Loc) -> R<()> {
+        let fresh = match known {
+            Some(i) => {
+                let bit = 1u32 << i;
+                let fresh = self.bits & bit == 0;
+                self.bits |= bit;
+                fresh
+            }
+            None => self.others.insert(k),
+        };
+        if !fresh {
+            return Err(bad(kl, "duplicate key"));
+        }
+        Ok(())
+    }
+}
+
+/// One walk over a list body.
+struct Walk<'a, 'p> {
+    p: json::Parser<'a>,
+    ctx: Ctx,
+    plan: &'p Plan<'a>,
+    /// Top-level task fields met (first walk), by [`HOISTS`] index.
+    hoists: Vec<(usize, Value<'a>)>,
+    /// Per [`HOISTS`] field: how many tasks lack it, and the first of them.
+    lacking: [(usize, usize); 3],
+    task_next: [u8; 11],
+    detail_next: [u8; 28],
+}
+
+impl<'a, 'p> Walk<'a, 'p> {
+    fn new(s: &'a str, strict: bool, plan: &'p Plan<'a>) -> Self {
+        Walk {
+            p: json::Parser::new(s),
+            ctx: Ctx::new(strict),
+            plan,
+            hoists: Vec::new(),
+            lacking: [(0, 0); 3],
+            task_next: [0; 11],
+            detail_next: [0; 28],
+        }
+    }
+
+    /// The value at the current position, inside a container at `depth`.
+    #[inline(never)]
+    fn value(&mut self, depth: usize) -> R<Value<'a>> {
+        self.p.value(depth).map_err(syntax)
+    }
+
+    #[inline(never)]
+    fn key(&mut self) -> R<Cow<'a, str>> {
+        self.p.key().map_err(syntax)
+    }
+
+    /// The container (`{` or `[`) of nesting `depth` opens; false when it is empty.
+    #[inline(never)]
+    fn begin(&mut self, open: u8, depth: usize) -> R<bool> {
+        self.p.begin(open, depth).map_err(syntax)
+    }
+
+    #[inline(never)]
+    fn more(&mut self, close: u8) -> R<bool> {
+        self.p.more(close).map_err(syntax)
+    }
+
+    /// A container value expected at `depth`: true when it opens with `open`; else the
+    /// value is read and `Ok(false)` returned for null, an error for anything else.
+    fn expect(&mut self, open: u8, depth: usize, loc: &Loc, what: &str) -> R<bool> {
+        if self.p.peek() == Some(open) {
+            return Ok(true);
+        }
+        let v = self.value(depth)?;
+        if v.is_null() {
+            return Ok(false);
+        }
+        Err(wrong_type(loc, what, &v))
+    }
+
+    /// The whole body; returns `task_count`.
+    fn top<S: Tasks<'a>>(&mut self, out: &mut S) -> R<u64> {
+        let root = Loc::Root;
+        self.p.ws();
+        if self.p.peek() != Some(b'{') {
+            let v = self.value(0)?;
+            return Err(wrong_type(&root, "a JSON object", &v));
+        }
+        let mut count = None;
+        let mut has_tasks = false;
+        let mut seen = Seen::default();
+        if self.begin(b'{', 1)? {
+            loop {
+                let k = self.key()?;
+                let kl = root.key(&k);
+                let i = match k.as_ref() {
+                    "task_count" => Some(3),
+                    "tasks" => Some(4),
+                    k => HOISTS.iter().position(|h| *h == k),
+                };
+                seen.add(i, &k, &kl)?;
+                match i {
+                    Some(3) => {
+                        let v = self.value(1)?;
+                        count = task_count(&mut self.ctx, &v, &kl)?;
+                    }
+                    Some(4) => {
+                        if !self.expect(b'[', 1, &kl, "an array")? {
+                            return Err(missing(&kl));
+                        }
+                        self.tasks(out, &kl)?;
+                        has_tasks = true;
+                    }
+                    Some(h) => {
+                        if self.ctx.strict {
+                            return Err(bad(
+                                &kl,
+                                "task field sent at the top level (refused in strict mode)",
+                            ));
+                        }
+                        let v = self.value(1)?;
+                        match self.plan.get(h) {
+                            Some(Some(p)) => self.ctx.warnings.extend(p.warnings.iter().cloned()),
+                            _ => self.hoists.push((h, v)),
+                        }
+                    }
+                    None => {
+                        unknown_field(&mut self.ctx, &kl)?;
+                        self.value(1)?;
+                    }
+                }
+                if !self.more(b'}')? {
+                    break;
+                }
+            }
+        }
+        self.p.end().map_err(syntax)?;
+        if !has_tasks {
+            return Err(missing(&root.key("tasks")));
+        }
+        count.ok_or_else(|| missing(&root.key("task_count")))
+    }
+
+    fn tasks<S: Tasks<'a>>(&mut self, out: &mut S, loc: &Loc) -> R<()> {
+        if !self.begin(b'[', 2)? {
+            return Ok(());
+        }
+        let mut i = 0;
+        loop {
+            if i >= MAX_TASKS {
+                return Err(bad(loc, "more than 100000 tasks in one response"));
+            }
+            let t = self.task(&loc.index(i), i)?;
+            for (l, slot) in self.lacking.iter_mut().zip(HOIST_SLOTS) {
+                if t.strs.get(slot).is_some_and(Option::is_none) {
+                    if l.0 == 0 {
+                        l.1 = i;
+                    }
+                    l.0 += 1;
+                }
+            }
+            out.task(t);
+            i += 1;
+            if !self.more(b']')? {
+                return Ok(());
+            }
+        }
+    }
+
+    fn task(&mut self, loc: &Loc, index: usize) -> R<TaskView<'a>> {
+        let mut t = TaskView::default();
+        if !self.expect(b'{', 2, loc, "a task object")? {
+            return Err(wrong_type(loc, "a task object", &Value::Null));
+        }
+        let mut seen = Seen::default();
+        if self.begin(b'{', 3)? {
+            let mut after = 0;
+            loop {
+                let k = self.key()?;
+                let kl = loc.key(&k);
+                let i = find(&mut self.task_next, after, &TASK_KEYS, &k);
+                seen.add(i, &k, &kl)?;
+                match i {
+                    Some(9) => {
+                        if self.expect(b'{', 3, &kl, "a details object")? {
+                            self.details(&mut t.details, &kl)?;
+                        }
+                    }
+                    Some(8) => t.enable_show = boolean(&self.value(3)?, &kl)?,
+                    Some(i) => {
+                        let v = self.value(3)?;
+                        let s = if i >= 6 {
+                            time(&mut self.ctx, &v, &kl)?
+                        } else {
+                            string(&v, &kl)?
+                        };
+                        if let (Some(s), 1 | 2) = (&s, i) {
+                            let (what, known) = if i == 1 {
+                                ("task name", KNOWN_TASK_NAMES)
+                            } else {
+                                ("task status", KNOWN_TASK_STATUSES)
+                            };
+                            check_known(&mut self.ctx, &kl, what, s, known)?;
+                        }
+                        if let Some(slot) = t.strs.get_mut(i) {
+                            *slot = s;
+                        }
+                    }
+                    None => {
+                        unknown_field(&mut self.ctx, &kl)?;
+                        self.value(3)?;
+                    }
+                }
+                if let Some(i) = i {
+                    after = i + 1;
+                }
+                if !self.more(b'}')? {
+                    break;
+                }
+            }
+        }
+        for (i, k) in ["id", "name"].into_iter().enumerate() {
+            if t.strs.get(i).is_some_and(Option::is_none) {
+                return Err(missing(&loc.key(k)));
+            }
+        }
+        for (h, slot) in self.plan.iter().zip(HOIST_SLOTS) {
+            if let (Some(h), Some(s)) = (h, t.strs.get_mut(slot)) {
+                if h.target == Some(index) {
+                    s.clone_from(&h.value);
+                }
+            }
+        }
+        Ok(t)
+    }
+
+    fn details(&mut self, d: &mut DetailsView<'a>, loc: &Loc) -> R<()> {
+        let mut seen = Seen::default();
+        let mut misspelled = None;
+        if self.begin(b'{', 4)? {
+            let mut after = 0;
+            loop {
+                let k = self.key()?;
+                let kl = loc.key(&k);
+                let i = find(&mut self.detail_next, after, &DETAIL_KEYS, &k);
+                seen.add(i, &k, &kl)?;
+                let v = self.value(4)?;
+                let ctx = &mut self.ctx;
+                match i {
+                    Some(i @ 0..=14) => set(d.strs.get_mut(i), string(&v, &kl)?),
+                    Some(i @ 15..=19) => set(d.ints.get_mut(i - 15), int(&v, &kl)?),
+                    Some(i @ 20..=22) => set(d.bools.get_mut(i - 20), boolean(&v, &kl)?),
+                    Some(i @ 23..=24) => set(d.caps.get_mut(i - 23), capacity(ctx, &v, &kl)?),
+                    Some(25) => d.rename_commands = strings(&v, &kl)?,
+                    Some(_) => {
+                        let s = string(&v, &kl)?;
+                        ctx.quirk(WarningCode::RenamedField, &kl, {
+                            "misspelled field read as new_cache_mode".to_string()
+                        })?;
+                        misspelled = s;
+                    }
+                    None => unknown_field(ctx, &kl)?,
+                }
+                if let Some(i) = i {
+                    after = i + 1;
+                }
+                if !self.more(b'}')? {
+                    break;
+                }
+            }
+        }
+        if let (Some(s), Some(slot)) = (misspelled, d.strs.get_mut(1)) {
+            match slot {
+                Some(existing) if *existing != s => {
+                    return Err(bad(
+                        &loc.key("new_cahce_mode"),
+                        cat(&[
+                            &quote(&s),
+                            " conflicts with new_cache_mode ",
+                            &quote(existing),
+                        ]),
+                    ));
+                }
+                Some(_) => {}
+                None => *slot = Some(s),
+            }
+        }
+        Ok(())
+    }
+
+    /// After the first walk: where each top-level task field goes. It moves into the
+    /// single task that lacks it; otherwise it is unknown and dropped.
+    fn plan(&self) -> R<Plan<'a>> {
+        let mut plan: Plan = [None, None, None];
+        for (h, v) in &self.hoists {
+            let loc = Loc::Root.key(HOISTS.get(*h).copied().unwrap_or(""));
+            let (n, first) = self.lacking.get(*h).copied().unwrap_or((0, 0));
+            let target = (n == 1 && !v.is_null()).then_some(first);
+            let mut ctx = Ctx::new(false);
+            let mut value = None;
+            match target {
+                None => ctx.quirk(WarningCode::UnknownField, &loc, {
+                    "top-level field not in the API definition and not attributable to a single task; dropped"
+                        .to_string()
+                })?,
+                Some(t) => {
+                    ctx.quirk(WarningCode::HoistedField, &loc, {
+                        let mut m = String::from("top-level field moved into tasks[");
+                        json::push_u64(&mut m, t as u64);
+                        m.push(']');
+                        m
+                    })?;
+                    value = if *h == 0 {
+                        let Value::String(s) = v else {
+                            return Err(wrong_type(&loc, "a string", v));
+                        };
+                        check_known(&mut ctx, &loc, "task status", s, KNOWN_TASK_STATUSES)?;
+                        Some(s.clone())
+                    } else {
+                        time(&mut ctx, v, &loc)?
+                    };
+                }
+            }
+            if let Some(slot) = plan.get_mut(*h) {
+                *slot = Some(Hoisted {
+                    target,
+                    value,
+                    warnings: ctx.warnings,
+                });
+            }
+        }
+        Ok(plan)
+    }
+}
+
+fn set<T>(slot: Option<&mut Option<T>>, v: Option<T>) {
+    if let Some(s) = slot {
+        *s = v;
+    }
 }
 
 /// `task_count`: documented as a string of digits; a JSON integer is a quirk.
@@ -495,251 +941,6 @@ fn task_count(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<u64>> {
         Some(x) if x <= MAX_SAFE_INTEGER as u64 => Ok(Some(x)),
         _ => Err(bad(loc, "task_count out of range")),
     }
-}
-
-fn task_array(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Vec<Parsed>> {
-    let items = match v {
-        Value::Array(items) => items,
-        Value::Null => return Err(missing(loc)),
-        _ => return Err(wrong_type(loc, "an array", v)),
-    };
-    if items.len() > MAX_TASKS {
-        return Err(bad(loc, "more than 100000 tasks in one response"));
-    }
-    let mut out = Vec::with_capacity(items.len());
-    for (i, it) in items.iter().enumerate() {
-        out.push(task(ctx, it, &loc.index(i))?);
-    }
-    Ok(out)
-}
-
-fn task(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Parsed> {
-    let m = object(v, loc, "a task object")?;
-    let mut id = None;
-    let mut name = None;
-    let mut status = None;
-    let mut t = Task {
-        id: String::new(),
-        name: String::new(),
-        status: String::new(),
-        user_name: None,
-        user_id: None,
-        params: None,
-        created_at: None,
-        updated_at: None,
-        enable_show: None,
-        details: TaskDetails::default(),
-    };
-    for (k, v) in m {
-        let kl = loc.key(k);
-        match k.as_ref() {
-            "id" => id = string(v, &kl)?,
-            "name" => {
-                name = string(v, &kl)?;
-                if let Some(n) = &name {
-                    check_known(ctx, &kl, "task name", n, KNOWN_TASK_NAMES)?;
-                }
-            }
-            "status" => {
-                status = string(v, &kl)?;
-                if let Some(s) = &status {
-                    check_known(ctx, &kl, "task status", s, KNOWN_TASK_STATUSES)?;
-                }
-            }
-            "details" => {
-                if !v.is_null() {
-                    t.details = details(ctx, v, &kl)?;
-                }
-            }
-            "user_name" => t.user_name = string(v, &kl)?,
-            "user_id" => t.user_id = string(v, &kl)?,
-            "params" => t.params = string(v, &kl)?,
-            "created_at" => t.created_at = time(ctx, v, &kl)?,
-            "updated_at" => t.updated_at = time(ctx, v, &kl)?,
-            "enable_show" => t.enable_show = boolean(v, &kl)?,
-            _ => unknown_field(ctx, &kl)?,
-        }
-    }
-    t.id = id.ok_or_else(|| missing(&loc.key("id")))?;
-    t.name = name.ok_or_else(|| missing(&loc.key("name")))?;
-    let has_status = status.is_some();
-    t.status = status.unwrap_or_default();
-    Ok(Parsed {
-        task: t,
-        has_status,
-    })
-}
-
-/// The string, integer and boolean detail fields by wire name (table-driven: one code
-/// path per type instead of one per field).
-const DETAIL_STRS: [&str; 15] = [
-    "old_cache_mode",
-    "new_cache_mode",
-    "old_cache_type",
-    "new_cache_type",
-    "old_resource_spec_code",
-    "new_resource_spec_code",
-    "public_ip_id",
-    "public_ip_address",
-    "replica_ip",
-    "replica_az",
-    "group_name",
-    "account_name",
-    "source_ip",
-    "target_ip",
-    "node_name",
-];
-const DETAIL_INTS: [&str; 5] = [
-    "old_replica_num",
-    "new_replica_num",
-    "old_port",
-    "new_port",
-    "updated_config_length",
-];
-const DETAIL_BOOLS: [&str; 3] = ["enable_public_ip", "enable_ssl", "is_only_adjust_charging"];
-
-fn detail_str(d: &mut TaskDetails, i: usize) -> Option<&mut Option<String>> {
-    Some(match i {
-        0 => &mut d.old_cache_mode,
-        1 => &mut d.new_cache_mode,
-        2 => &mut d.old_cache_type,
-        3 => &mut d.new_cache_type,
-        4 => &mut d.old_resource_spec_code,
-        5 => &mut d.new_resource_spec_code,
-        6 => &mut d.public_ip_id,
-        7 => &mut d.public_ip_address,
-        8 => &mut d.replica_ip,
-        9 => &mut d.replica_az,
-        10 => &mut d.group_name,
-        11 => &mut d.account_name,
-        12 => &mut d.source_ip,
-        13 => &mut d.target_ip,
-        14 => &mut d.node_name,
-        _ => return None,
-    })
-}
-
-fn detail_int(d: &mut TaskDetails, i: usize) -> Option<&mut Option<i64>> {
-    Some(match i {
-        0 => &mut d.old_replica_num,
-        1 => &mut d.new_replica_num,
-        2 => &mut d.old_port,
-        3 => &mut d.new_port,
-        4 => &mut d.updated_config_length,
-        _ => return None,
-    })
-}
-
-fn detail_bool(d: &mut TaskDetails, i: usize) -> Option<&mut Option<bool>> {
-    Some(match i {
-        0 => &mut d.enable_public_ip,
-        1 => &mut d.enable_ssl,
-        2 => &mut d.is_only_adjust_charging,
-        _ => return None,
-    })
-}
-
-fn position(names: &[&str], k: &str) -> Option<usize> {
-    names.iter().position(|n| *n == k)
-}
-
-fn details(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<TaskDetails> {
-    let m = object(v, loc, "a details object")?;
-    let mut d = TaskDetails::default();
-    let mut misspelled: Option<(String, &str)> = None;
-    for (k, v) in m {
-        let kl = loc.key(k);
-        let k = k.as_ref();
-        if let Some(i) = position(&DETAIL_STRS, k) {
-            let s = string(v, &kl)?;
-            if let Some(f) = detail_str(&mut d, i) {
-                *f = s;
-            }
-        } else if let Some(i) = position(&DETAIL_INTS, k) {
-            let n = int(v, &kl)?;
-            if let Some(f) = detail_int(&mut d, i) {
-                *f = n;
-            }
-        } else if let Some(i) = position(&DETAIL_BOOLS, k) {
-            let b = boolean(v, &kl)?;
-            if let Some(f) = detail_bool(&mut d, i) {
-                *f = b;
-            }
-        } else {
-            match k {
-                "old_capacity" => d.old_capacity = capacity(ctx, v, &kl)?,
-                "new_capacity" => d.new_capacity = capacity(ctx, v, &kl)?,
-                "new_cahce_mode" => {
-                    let s = string(v, &kl)?;
-                    ctx.quirk(WarningCode::RenamedField, &kl, {
-                        "misspelled field read as new_cache_mode".to_string()
-                    })?;
-                    misspelled = s.map(|s| (s, k));
-                }
-                "rename_commands" => d.rename_commands = strings(v, &kl)?,
-                _ => unknown_field(ctx, &kl)?,
-            }
-        }
-    }
-    if let Some((s, k)) = misspelled {
-        match &d.new_cache_mode {
-            Some(existing) if *existing != s => {
-                return Err(bad(
-                    &loc.key(k),
-                    cat(&[
-                        &quote(&s),
-                        " conflicts with new_cache_mode ",
-                        &quote(existing),
-                    ]),
-                ));
-            }
-            Some(_) => {}
-            None => d.new_cache_mode = Some(s),
-        }
-    }
-    Ok(d)
-}
-
-/// Moves one top-level field into the single task that lacks it; otherwise the field
-/// is unknown and dropped.
-fn hoist(ctx: &mut Ctx, tasks: &mut [Parsed], h: Hoist, v: &Value, loc: &Loc) -> R<()> {
-    let lacks = |p: &Parsed| match h {
-        Hoist::Status => !p.has_status,
-        Hoist::CreatedAt => p.task.created_at.is_none(),
-        Hoist::UpdatedAt => p.task.updated_at.is_none(),
-    };
-    let mut lacking = tasks.iter().enumerate().filter(|(_, p)| lacks(p));
-    let target = match (lacking.next(), lacking.next()) {
-        (Some((i, _)), None) if !v.is_null() => i,
-        _ => {
-            return ctx.quirk(WarningCode::UnknownField, loc, {
-                "top-level field not in the API definition and not attributable to a single task; dropped"
-                    .to_string()
-            })
-        }
-    };
-    let Some(p) = tasks.get_mut(target) else {
-        return Ok(());
-    };
-    ctx.quirk(WarningCode::HoistedField, loc, {
-        let mut m = String::from("top-level field moved into tasks[");
-        json::push_u64(&mut m, target as u64);
-        m.push(']');
-        m
-    })?;
-    match h {
-        Hoist::Status => {
-            let Value::String(s) = v else {
-                return Err(wrong_type(loc, "a string", v));
-            };
-            check_known(ctx, loc, "task status", s, KNOWN_TASK_STATUSES)?;
-            p.task.status = s.as_ref().to_owned();
-            p.has_status = true;
-        }
-        Hoist::CreatedAt => p.task.created_at = time(ctx, v, loc)?,
-        Hoist::UpdatedAt => p.task.updated_at = time(ctx, v, loc)?,
-    }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -787,16 +988,16 @@ fn step(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Step> {
         let kl = loc.key(k);
         match k.as_ref() {
             "step_id" => s.step_id = int(v, &kl)?,
-            "step_name" => s.step_name = string(v, &kl)?,
+            "step_name" => s.step_name = owned(string(v, &kl)?),
             "step_status" => {
-                s.step_status = string(v, &kl)?;
+                s.step_status = owned(string(v, &kl)?);
                 if let Some(st) = &s.step_status {
                     check_known(ctx, &kl, "step status", st, KNOWN_STEP_STATUSES)?;
                 }
             }
-            "begin_time" => s.begin_time = time(ctx, v, &kl)?,
-            "end_time" => s.end_time = time(ctx, v, &kl)?,
-            "error_code" => s.error_code = string(v, &kl)?,
+            "begin_time" => s.begin_time = owned(time(ctx, v, &kl)?),
+            "end_time" => s.end_time = owned(time(ctx, v, &kl)?),
+            "error_code" => s.error_code = owned(string(v, &kl)?),
             "sub_step_details" => match v {
                 Value::Null => {}
                 Value::Array(items) => {
@@ -820,17 +1021,17 @@ fn sub_step(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<SubStep> {
         let kl = loc.key(k);
         match k.as_ref() {
             "sub_step_id" => s.sub_step_id = int(v, &kl)?,
-            "sub_step_name" => s.sub_step_name = string(v, &kl)?,
+            "sub_step_name" => s.sub_step_name = owned(string(v, &kl)?),
             "sub_step_status" => {
-                s.sub_step_status = string(v, &kl)?;
+                s.sub_step_status = owned(string(v, &kl)?);
                 if let Some(st) = &s.sub_step_status {
                     check_known(ctx, &kl, "sub-step status", st, KNOWN_STEP_STATUSES)?;
                 }
             }
-            "begin_time" => s.begin_time = time(ctx, v, &kl)?,
-            "end_time" => s.end_time = time(ctx, v, &kl)?,
-            "detail" => s.detail = string(v, &kl)?,
-            "error_code" => s.error_code = string(v, &kl)?,
+            "begin_time" => s.begin_time = owned(time(ctx, v, &kl)?),
+            "end_time" => s.end_time = owned(time(ctx, v, &kl)?),
+            "detail" => s.detail = owned(string(v, &kl)?),
+            "error_code" => s.error_code = owned(string(v, &kl)?),
             _ => unknown_field(ctx, &kl)?,
         }
     }

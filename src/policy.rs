@@ -4,7 +4,7 @@
 
 use crate::error::{cat, DcsError};
 use crate::json::push_u64;
-use crate::model::TaskList;
+use crate::model::ListJson;
 use crate::normalize::parse_error_body;
 
 /// Default number of retries after the first attempt.
@@ -83,7 +83,7 @@ pub fn skew_correction(
 }
 
 fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let text = crate::json::lossy(body.get(..4096).unwrap_or(body));
     // Drop tags and collapse whitespace so an HTML error page reads as one line.
     let mut out = String::new();
     let mut in_tag = false;
@@ -158,7 +158,7 @@ pub struct PagePlan {
     /// The next page to deliver, in order.
     next_deliver: u32,
     /// Pages that arrived out of order (few: at most the pages in flight).
-    waiting: Vec<(u32, TaskList)>,
+    waiting: Vec<(u32, ListJson)>,
     seen: IdSet,
     /// One per delivered page (a page count is bounded by `max_tasks / page_size`).
     page_signatures: Vec<u64>,
@@ -180,7 +180,7 @@ pub const MAX_REFETCHES: u32 = 64;
 #[derive(Debug)]
 pub struct Delivery {
     /// The new tasks of that page, duplicates removed, in order.
-    pub list: TaskList,
+    pub list: ListJson,
     pub fetched: u64,
     pub total: u64,
 }
@@ -242,7 +242,7 @@ impl PagePlan {
     }
 
     /// Hands in page `page`'s parsed list; returns the deliveries now possible, in order.
-    pub fn receive(&mut self, page: u32, list: TaskList) -> Result<Vec<Delivery>, DcsError> {
+    pub fn receive(&mut self, page: u32, list: ListJson) -> Result<Vec<Delivery>, DcsError> {
         if self.finished {
             return Ok(Vec::new());
         }
@@ -265,7 +265,7 @@ impl PagePlan {
             // if the list really shrank, at an offset moved back by the shrinkage), so that
             // shifting only ever causes duplicates, which are dropped below.
             if let Some(prev) = self.prev_total {
-                if list.task_count < prev && !list.tasks.is_empty() && self.refetch_attempt < 2 {
+                if list.task_count < prev && !list.is_empty() && self.refetch_attempt < 2 {
                     self.refetches += 1;
                     if self.refetches > MAX_REFETCHES {
                         return Err(DcsError::invalid_response(
@@ -289,7 +289,7 @@ impl PagePlan {
             if list.task_count > self.total {
                 self.total = list.task_count;
             }
-            if list.tasks.is_empty() {
+            if list.is_empty() {
                 // An empty page ends the list (the total lied, or tasks were deleted).
                 self.finished = true;
                 self.waiting.clear();
@@ -300,11 +300,11 @@ impl PagePlan {
                 });
                 break;
             }
-            if list.tasks.len() > self.page_size as usize {
+            if list.len() > self.page_size as usize {
                 let mut m = String::from("page at offset ");
                 push_u64(&mut m, offset);
                 m.push_str(" holds ");
-                push_u64(&mut m, list.tasks.len() as u64);
+                push_u64(&mut m, list.len() as u64);
                 m.push_str(" tasks, more than the requested limit ");
                 push_u64(&mut m, self.page_size as u64);
                 return Err(DcsError::invalid_response("tasks", m));
@@ -324,8 +324,8 @@ impl PagePlan {
                 self.page_signatures.push(sig);
             }
             let mut list = list;
-            list.tasks.retain(|t| self.seen.insert(&t.id));
-            self.fetched += list.tasks.len() as u64;
+            list.retain_ids(|id| self.seen.insert(id));
+            self.fetched += list.len() as u64;
             if self.fetched >= self.max_tasks {
                 self.finished = true;
             }
@@ -342,7 +342,7 @@ impl PagePlan {
 /// A set of task IDs: linear probing over FNV-1a hashes, into a list of the IDs. (std's
 /// `HashSet` brings SipHash, `RandomState` and hashbrown: several KB of wasm.)
 #[derive(Debug, Default)]
-struct IdSet {
+pub(crate) struct IdSet {
     /// 0 = empty, else 1 + index into `ids`; the length is a power of two, at most half full.
     slots: Vec<u32>,
     ids: Vec<String>,
@@ -350,7 +350,7 @@ struct IdSet {
 
 impl IdSet {
     /// Adds `id`; false when it was already there.
-    fn insert(&mut self, id: &str) -> bool {
+    pub(crate) fn insert(&mut self, id: &str) -> bool {
         if (self.ids.len() + 1) * 2 > self.slots.len() {
             let cap = (self.slots.len() * 2).max(16);
             self.slots = vec![0; cap];
@@ -402,11 +402,11 @@ fn fnv1a(b: &[u8]) -> u64 {
     h
 }
 
-fn page_signature(list: &TaskList) -> u64 {
+fn page_signature(list: &ListJson) -> u64 {
     // FNV-1a over the IDs in order.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for t in &list.tasks {
-        for b in t.id.bytes().chain(std::iter::once(0)) {
+    for i in 0..list.len() {
+        for b in list.id(i).bytes().chain(std::iter::once(0)) {
             h ^= b as u64;
             h = h.wrapping_mul(0x0100_0000_01b3);
         }

@@ -17,7 +17,7 @@ use crate::driver::{Call, Outcome, Pages, Sink};
 use crate::error::{DcsError, ErrorCode, HttpInfo};
 use crate::fetch::{header, RawResponse};
 use crate::json;
-use crate::model::{TaskList, Warning};
+use crate::model::{write_list, Warning};
 use crate::route::{self, ProxyConfig, Refusal, Route, UpstreamAuth};
 
 #[wasm_bindgen]
@@ -385,7 +385,8 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
                     crate::query::list_request(&cfg.endpoint, &cfg.project_id, &instance, &query);
                 match upstream(&inner, base, inner.retries, false).await {
                     Ok(resp) => {
-                        crate::normalize::parse_list_tasks_response(&resp.body, Default::default())
+                        crate::normalize::parse_list_tasks_json(&resp.body, Default::default())
+                            .map(|l| l.json().to_string())
                     }
                     Err(e) => Err(e),
                 }
@@ -393,7 +394,7 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
             match result {
                 Ok(list) => cacheable(
                     200,
-                    list.to_json().into_bytes(),
+                    list.into_bytes(),
                     "application/json; charset=utf-8".into(),
                     if_none_match.as_deref(),
                 ),
@@ -545,7 +546,7 @@ async fn list_all(
     inner: &Rc<Inner>,
     instance: &str,
     q: &crate::query::ListQuery,
-) -> Result<TaskList, DcsError> {
+) -> Result<String, DcsError> {
     if q.offset.is_some() {
         return Err(DcsError::invalid_argument(
             "offset",
@@ -566,20 +567,24 @@ async fn list_all(
     let got = Rc::new(RefCell::new(Vec::new()));
     let done = pages.gather(got.clone(), route::MAX_ALL_TASKS, too_many);
     JsFuture::from(done).await.map_err(|e| error_from_js(&e))?;
-    let mut out = TaskList {
-        task_count: 0,
-        tasks: Vec::new(),
-        warnings: Vec::<Warning>::new(),
-    };
-    for d in got.take() {
-        out.task_count = d.total;
-        out.tasks.extend(d.list.tasks);
-        for w in d.list.warnings {
-            if !out.warnings.contains(&w) {
-                out.warnings.push(w);
+    let pages = got.take();
+    let mut warnings: Vec<Warning> = Vec::new();
+    for d in &pages {
+        for w in &d.list.warnings {
+            if !warnings.contains(w) {
+                warnings.push(w.clone());
             }
         }
     }
+    let total = pages.last().map_or(0, |d| d.total);
+    let mut out = String::new();
+    write_list(
+        &mut out,
+        total,
+        pages.iter().flat_map(|d| d.list.tasks()),
+        &warnings,
+    );
+    out.push('}');
     Ok(out)
 }
 

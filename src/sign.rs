@@ -273,7 +273,7 @@ fn decode(s: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::json::lossy(&out)
 }
 
 /// Canonical URI of a raw path (as sent): decoded, split on `/`, each segment re-encoded,
