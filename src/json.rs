@@ -891,6 +891,23 @@ mod tests {
     }
 
     #[test]
+    fn lossy_matches_std() {
+        let cases: [&[u8]; 8] = [
+            b"",
+            b"plain",
+            "h\u{e9}llo \u{1F600}".as_bytes(),
+            b"\xff",
+            b"a\xffb\xfe",
+            b"\xe2\x82",
+            b"x\xe2\x82y\xf0\x9f\x98",
+            b"\xed\xa0\x80\xc0\xaf",
+        ];
+        for b in cases {
+            assert_eq!(lossy(b), String::from_utf8_lossy(b), "{b:?}");
+        }
+    }
+
+    #[test]
     fn hostile_depth_is_fast() {
         let deep = "[".repeat(100_000);
         assert!(parse_str(&deep).is_err());

@@ -101,6 +101,20 @@ prop_compose! {
     }
 }
 
+/// The list's contract JSON (or its error) through the JS API's one-pass writer...
+fn sink_text(b: &[u8], strict: bool) -> Result<String, String> {
+    dcs_tasks::normalize::parse_list_tasks_json(b, ParseOptions { strict })
+        .map(|l| l.json().to_string())
+        .map_err(|e| format!("{:?} {:?} {}", e.code, e.path, e.message))
+}
+
+/// ... and through the Rust API's `TaskList`.
+fn model_text(b: &[u8], strict: bool) -> Result<String, String> {
+    parse_list_tasks_response(b, ParseOptions { strict })
+        .map(|l| l.to_json())
+        .map_err(|e| format!("{:?} {:?} {}", e.code, e.path, e.message))
+}
+
 fn q(s: &str) -> String {
     let mut out = String::new();
     write_str(&mut out, s);
@@ -231,6 +245,10 @@ proptest! {
             prop_assert_eq!(e.code, ErrorCode::InvalidResponse);
             prop_assert!(e.path.is_some());
         }
+        // The JS API's one-pass writer gives the same text.
+        for strict in [false, true] {
+            prop_assert_eq!(sink_text(body.as_bytes(), strict), model_text(body.as_bytes(), strict));
+        }
         // The output is valid JSON, and capacities read back exactly.
         let out = list.to_json();
         let v = dcs_tasks::json::parse_str(&out).map_err(|e| TestCaseError::fail(format!("{e} in {out}")))?;
@@ -289,6 +307,7 @@ proptest! {
             }
         }
         for strict in [false, true] {
+            prop_assert_eq!(sink_text(&b, strict), model_text(&b, strict));
             match parse_list_tasks_response(&b, ParseOptions { strict }) {
                 Ok(list) => {
                     prop_assert!(dcs_tasks::json::parse_str(&list.to_json()).is_ok());

@@ -1,7 +1,7 @@
 //! `parse_list_tasks_response` in both modes: the first input byte picks strict (odd)
 //! or default (even); the rest is the body.
 //!
-//! Invariants: never panics; errors are INVALID_RESPONSE with a path; a success's
+//! Invariants: never panics; the one-pass JSON writer agrees with `TaskList::to_json`; errors are INVALID_RESPONSE with a path; a success's
 //! `to_json()` is valid JSON for the crate's own reader; strict mode never warns; and the
 //! modes agree: strict accepts exactly what default mode accepts without warnings, with
 //! the same result.
@@ -33,6 +33,16 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Err(e) => assert_response_error(e),
+    }
+    // The JS API's one-pass writer: the same text, or the same error.
+    let text = dcs_tasks::normalize::parse_list_tasks_json(body, ParseOptions { strict });
+    match (&first, &text) {
+        (Ok(l), Ok(t)) => assert_eq!(l.to_json(), t.json()),
+        (Err(a), Err(b)) => assert_eq!(
+            (a.code, &a.path, &a.message),
+            (b.code, &b.path, &b.message)
+        ),
+        (a, b) => panic!("the writers disagree: {a:?} vs {:?}", b.as_ref().map(|t| t.json())),
     }
     // The other mode, for the cross-mode invariant.
     let other = parse_list_tasks_response(body, ParseOptions { strict: !strict });
