@@ -561,9 +561,20 @@ impl<'a> Parser<'a> {
 
 /// Appends `s` as a JSON string literal (quotes included), escaping per RFC 8259.
 pub fn write_str(out: &mut String, s: &str) {
-    out.reserve(s.len() + 2);
     out.push('"');
+    write_str_body(out, s);
+}
+
+/// Appends `s` escaped per RFC 8259 and the closing quote (the opening one is written).
+pub fn write_str_body(out: &mut String, s: &str) {
     let b = s.as_bytes();
+    if !b.iter().any(|&c| STRING_STOP[c as usize]) {
+        // Nearly every string: nothing to escape.
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    out.reserve(s.len() + 8);
     let mut run = 0;
     for (i, &c) in b.iter().enumerate() {
         let esc: &str = match c {

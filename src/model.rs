@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::json::{push_u64, write_f64, write_i64, write_str, ObjWriter};
+use crate::json::{push_u64, write_f64, write_i64, write_str, write_str_body, ObjWriter};
 
 /// Parser options. The default is the normalizing (non-strict) mode.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -179,7 +179,7 @@ impl Task {
     }
 
     pub fn write_json(&self, out: &mut String) {
-        self.view().write_json(out);
+        let _ = self.view().write_json(out);
     }
 
     /// This task as the parser's borrowed view (whose writer is the one JSON writer).
@@ -266,51 +266,64 @@ impl TaskDetails {
     }
 }
 
-/// Wire and contract names of the detail fields, by type; the parser's field views and
-/// the JSON writer index the same tables.
+/// `,"name":` (a member of the contract JSON after another; the writer drops the comma
+/// for the first), and for strings `,"name":"` (the value's opening quote included).
+macro_rules! key {
+    ($k:literal) => {
+        concat!(",\"", $k, "\":")
+    };
+}
+macro_rules! skey {
+    ($k:literal) => {
+        concat!(",\"", $k, "\":\"")
+    };
+}
+
+/// Wire names and contract JSON keys of the detail fields, by type; the parser's field
+/// views and the JSON writer index the same tables.
 pub(crate) const DETAIL_STRS: [(&str, &str); 15] = [
-    ("old_cache_mode", "oldCacheMode"),
-    ("new_cache_mode", "newCacheMode"),
-    ("old_cache_type", "oldCacheType"),
-    ("new_cache_type", "newCacheType"),
-    ("old_resource_spec_code", "oldResourceSpecCode"),
-    ("new_resource_spec_code", "newResourceSpecCode"),
-    ("public_ip_id", "publicIpId"),
-    ("public_ip_address", "publicIpAddress"),
-    ("replica_ip", "replicaIp"),
-    ("replica_az", "replicaAz"),
-    ("group_name", "groupName"),
-    ("account_name", "accountName"),
-    ("source_ip", "sourceIp"),
-    ("target_ip", "targetIp"),
-    ("node_name", "nodeName"),
+    ("old_cache_mode", skey!("oldCacheMode")),
+    ("new_cache_mode", skey!("newCacheMode")),
+    ("old_cache_type", skey!("oldCacheType")),
+    ("new_cache_type", skey!("newCacheType")),
+    ("old_resource_spec_code", skey!("oldResourceSpecCode")),
+    ("new_resource_spec_code", skey!("newResourceSpecCode")),
+    ("public_ip_id", skey!("publicIpId")),
+    ("public_ip_address", skey!("publicIpAddress")),
+    ("replica_ip", skey!("replicaIp")),
+    ("replica_az", skey!("replicaAz")),
+    ("group_name", skey!("groupName")),
+    ("account_name", skey!("accountName")),
+    ("source_ip", skey!("sourceIp")),
+    ("target_ip", skey!("targetIp")),
+    ("node_name", skey!("nodeName")),
 ];
 pub(crate) const DETAIL_INTS: [(&str, &str); 5] = [
-    ("old_replica_num", "oldReplicaNum"),
-    ("new_replica_num", "newReplicaNum"),
-    ("old_port", "oldPort"),
-    ("new_port", "newPort"),
-    ("updated_config_length", "updatedConfigLength"),
+    ("old_replica_num", key!("oldReplicaNum")),
+    ("new_replica_num", key!("newReplicaNum")),
+    ("old_port", key!("oldPort")),
+    ("new_port", key!("newPort")),
+    ("updated_config_length", key!("updatedConfigLength")),
 ];
 pub(crate) const DETAIL_BOOLS: [(&str, &str); 3] = [
-    ("enable_public_ip", "enablePublicIp"),
-    ("enable_ssl", "enableSsl"),
-    ("is_only_adjust_charging", "isOnlyAdjustCharging"),
+    ("enable_public_ip", key!("enablePublicIp")),
+    ("enable_ssl", key!("enableSsl")),
+    ("is_only_adjust_charging", key!("isOnlyAdjustCharging")),
 ];
 pub(crate) const DETAIL_CAPS: [(&str, &str); 2] = [
-    ("old_capacity", "oldCapacity"),
-    ("new_capacity", "newCapacity"),
+    ("old_capacity", key!("oldCapacity")),
+    ("new_capacity", key!("newCapacity")),
 ];
 /// The task's string fields: id, name, status, then the optional ones.
 pub(crate) const TASK_STRS: [(&str, &str); 8] = [
-    ("id", "id"),
-    ("name", "name"),
-    ("status", "status"),
-    ("user_name", "userName"),
-    ("user_id", "userId"),
-    ("params", "params"),
-    ("created_at", "createdAt"),
-    ("updated_at", "updatedAt"),
+    ("id", skey!("id")),
+    ("name", skey!("name")),
+    ("status", skey!("status")),
+    ("user_name", skey!("userName")),
+    ("user_id", skey!("userId")),
+    ("params", skey!("params")),
+    ("created_at", skey!("createdAt")),
+    ("updated_at", skey!("updatedAt")),
 ];
 
 /// One task as the parser reads it: strings borrowed from the body where they need no
@@ -335,66 +348,65 @@ pub(crate) struct DetailsView<'a> {
     pub rename_commands: Option<Vec<Cow<'a, str>>>,
 }
 
-/// `"key":` (keys are plain ASCII).
-fn key(out: &mut String, k: &str) {
-    out.push('"');
-    out.push_str(k);
-    out.push_str("\":");
+/// Writes a member's key fragment (see [`key!`]), without its comma for the first member.
+fn member(out: &mut String, frag: &str, first: &mut bool) {
+    out.push_str(if *first {
+        frag.get(1..).unwrap_or(frag)
+    } else {
+        frag
+    });
+    *first = false;
 }
 
 impl TaskView<'_> {
-    pub(crate) fn write_json(&self, out: &mut String) {
+    /// Appends the task's contract JSON; returns the offset of its ID's closing quote.
+    pub(crate) fn write_json(&self, out: &mut String) -> usize {
         out.push('{');
+        let mut first = true;
+        let mut id_end = 0;
         for (i, ((_, k), v)) in TASK_STRS.iter().zip(&self.strs).enumerate() {
             if i < 3 || v.is_some() {
-                if i > 0 {
-                    out.push(',');
+                member(out, k, &mut first);
+                write_str_body(out, v.as_deref().unwrap_or(""));
+                if i == 0 {
+                    id_end = out.len() - 1;
                 }
-                key(out, k);
-                write_str(out, v.as_deref().unwrap_or(""));
             }
         }
         if let Some(b) = self.enable_show {
-            out.push(',');
-            key(out, "enableShow");
+            out.push_str(key!("enableShow"));
             out.push_str(if b { "true" } else { "false" });
         }
-        out.push_str(",\"details\":{");
+        out.push_str(key!("details"));
+        out.push('{');
         let d = &self.details;
         let mut first = true;
-        let mut sep = |out: &mut String, k: &str| {
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            key(out, k);
-        };
         for ((_, k), v) in DETAIL_CAPS.iter().zip(&d.caps) {
             if let Some(v) = v {
-                sep(out, k);
+                member(out, k, &mut first);
                 out.push_str(v);
             }
         }
         for ((_, k), v) in DETAIL_STRS.iter().zip(&d.strs) {
             if let Some(v) = v {
-                sep(out, k);
-                write_str(out, v);
+                member(out, k, &mut first);
+                write_str_body(out, v);
             }
         }
         for ((_, k), v) in DETAIL_INTS.iter().zip(d.ints) {
             if let Some(v) = v {
-                sep(out, k);
+                member(out, k, &mut first);
                 write_i64(out, v);
             }
         }
         for ((_, k), v) in DETAIL_BOOLS.iter().zip(d.bools) {
             if let Some(b) = v {
-                sep(out, k);
+                member(out, k, &mut first);
                 out.push_str(if b { "true" } else { "false" });
             }
         }
         if let Some(cmds) = &d.rename_commands {
-            sep(out, "renameCommands");
+            member(out, key!("renameCommands"), &mut first);
             out.push('[');
             for (i, c) in cmds.iter().enumerate() {
                 if i > 0 {
@@ -405,6 +417,7 @@ impl TaskView<'_> {
             out.push(']');
         }
         out.push_str("}}");
+        id_end
     }
 }
 
@@ -517,12 +530,7 @@ impl ListJson {
             self.text.push(',');
         }
         let start = self.text.len();
-        let before_id = start + "{\"id\":\"".len();
-        t.write_json(&mut self.text);
-        let id_end = before_id
-            + t.strs[0].as_deref().map_or(0, |s| {
-                self.text.get(before_id..).map_or(0, |r| escaped_len(r, s))
-            });
+        let id_end = t.write_json(&mut self.text);
         self.spans
             .push([start as u32, id_end as u32, self.text.len() as u32]);
     }
@@ -601,21 +609,6 @@ pub fn write_list<'t>(
     }
     out.push_str("],");
     write_warnings(out, warnings);
-}
-
-/// The length of `s` JSON-escaped, at the start of `written` (where it was just written).
-fn escaped_len(written: &str, s: &str) -> usize {
-    let b = written.as_bytes();
-    // The escaped text ends at the first unescaped quote.
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'"' => return i,
-            b'\\' => i += 2,
-            _ => i += 1,
-        }
-    }
-    s.len()
 }
 
 impl Warning {
