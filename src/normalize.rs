@@ -1,20 +1,23 @@
-//! Parsing and normalizing responses: JSON text in, [`TaskList`] / [`TaskProgress`] out.
+//! Parsing and normalizing responses: JSON text in, [`TaskList`] (or its contract JSON,
+//! [`ListJson`]) / [`TaskProgress`] out.
 //!
-//! One pass over the parsed tree. Every field is checked against the API definition
+//! A list body is read in one streaming pass (`Walk`): no tree of the body is built,
+//! each task is checked as it comes and handed to a sink. A progress body (small) goes
+//! through the JSON reader's tree. Every field is checked against the API definition
 //! (`dcs-api-facts.md`). In the default mode the known quirks of the service are fixed
 //! and each fix is reported as a [`Warning`] at its wire path; in strict mode each quirk
 //! is an error. Anything else wrong is `INVALID_RESPONSE` with the wire path
 //! (`tasks[3].details.old_port`, `task_count`, `$` for the whole body).
 //!
 //! Where each rule lives:
-//! - body, JSON syntax, UTF-8, depth: [`check_body`], [`syntax`] (path `$`);
-//! - duplicate keys: [`object`] (every object the schema describes);
-//! - `task_count` number/string: [`task_count`];
-//! - hoisting of top-level `status`/`created_at`/`updated_at`: [`hoist`];
+//! - body, JSON syntax, UTF-8, depth: `check_body`, `syntax` (path `$`);
+//! - duplicate keys: `Seen` (every object the schema describes);
+//! - `task_count` number/string: `task_count`;
+//! - hoisting of top-level `status`/`created_at`/`updated_at`: `Walk::plan`;
 //! - unknown fields: the `_` arm of each object walk;
-//! - unknown task names/statuses, step statuses: [`check_known`];
-//! - capacities: [`capacity`]; integers (never coerced): [`int`]; timestamps: [`time`];
-//! - `new_cahce_mode`: [`details`].
+//! - unknown task names/statuses, step statuses: `check_known`;
+//! - capacities: `capacity`; integers (never coerced): `int`; timestamps: `time`;
+//! - `new_cahce_mode`: `Walk::details`.
 //!
 //! Parsing never panics: no indexing, no unchecked arithmetic on input-derived values,
 //! and recursion only through the JSON reader, which is depth-bounded.
