@@ -213,6 +213,22 @@ pub fn parse_str(s: &str) -> Result<Value<'_>, ParseError> {
     Ok(v)
 }
 
+/// Checks that `input` is one JSON document (the same rules and errors as [`parse`])
+/// without building its tree: memory stays constant whatever the input.
+pub fn validate(input: &[u8]) -> Result<(), ParseError> {
+    let s = match core::str::from_utf8(input) {
+        Ok(s) => s,
+        Err(e) => return Err(ParseError::at(input, e.valid_up_to(), "invalid UTF-8")),
+    };
+    let mut p = Parser::new(s);
+    p.ws();
+    if p.i == p.b.len() {
+        return Err(p.err("empty input"));
+    }
+    p.skip(0)?;
+    p.end()
+}
+
 /// Scans a number starting at `i`; returns its end and whether it is an integer literal.
 fn scan_number(b: &[u8], mut i: usize) -> Result<(usize, bool), (usize, &'static str)> {
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
@@ -348,6 +364,26 @@ impl<'a> Parser<'a> {
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => Err(self.err("unexpected character")),
         }
+    }
+
+    /// Reads past one value inside a container at `depth`, building nothing but scalars.
+    pub(crate) fn skip(&mut self, depth: usize) -> Result<(), ParseError> {
+        let open = match self.peek() {
+            Some(c @ (b'{' | b'[')) => c,
+            _ => return self.value(depth).map(drop),
+        };
+        if self.begin(open, depth + 1)? {
+            loop {
+                if open == b'{' {
+                    self.key()?;
+                }
+                self.skip(depth + 1)?;
+                if !self.more(open + 2)? {
+                    break;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn literal(&mut self, word: &'static [u8], v: Value<'a>) -> Result<Value<'a>, ParseError> {

@@ -489,11 +489,6 @@ pub(crate) fn write_warnings(out: &mut String, ws: &[Warning]) {
     out.push(']');
 }
 
-/// Room left at the start of [`ListJson`]'s text for `{"taskCount":N,`, written once the
-/// count is known (the service may send it after the tasks): `{"taskCount":` (13) + at
-/// most 16 digits + `,`. Unused room stays as leading whitespace, which JSON allows.
-const HEAD_ROOM: usize = 30;
-
 /// One page of `ListBackgroundTask` as its contract JSON text, written by the parser in
 /// one pass over the body (what the JS API hands to one `JSON.parse`), with where each
 /// task's text and ID are, so that pages can be merged and deduplicated without parsing
@@ -509,10 +504,9 @@ pub struct ListJson {
 
 impl ListJson {
     pub(crate) fn with_capacity(n: usize) -> Self {
-        let mut text = String::with_capacity(n.max(64));
-        for _ in 0..HEAD_ROOM {
-            text.push(' ');
-        }
+        // Room for `{"taskCount":N,` too, inserted once the count is known (the service
+        // may send it after the tasks): one move of the text, no second buffer.
+        let mut text = String::with_capacity(n.max(64) + 32);
         text.push_str("\"tasks\":[");
         ListJson {
             task_count: 0,
@@ -545,16 +539,18 @@ impl ListJson {
         let mut head = String::from("{\"taskCount\":");
         push_u64(&mut head, task_count);
         head.push(',');
-        let at = HEAD_ROOM.saturating_sub(head.len());
-        if head.len() <= HEAD_ROOM {
-            self.text.replace_range(at..HEAD_ROOM, &head);
+        self.text.insert_str(0, &head);
+        let shift = head.len() as u32;
+        for span in &mut self.spans {
+            for at in span {
+                *at += shift;
+            }
         }
     }
 
     /// The contract JSON: `{"taskCount":N,"tasks":[...],"warnings":[...]}`.
     pub fn json(&self) -> &str {
-        let pad = self.text.bytes().take_while(|&b| b == b' ').count();
-        self.text.get(pad..).unwrap_or("")
+        &self.text
     }
 
     /// The number of tasks.

@@ -458,9 +458,9 @@ fn list<'a, S: Tasks<'a>>(body: &'a [u8], opts: ParseOptions) -> R<(S, u64, Vec<
         None => Err(bad(&Loc::Root, "")),
     };
     // A syntax error anywhere in the body comes before what the walk found.
-    walked.map_err(|e| match json::parse(body) {
+    walked.map_err(|e| match json::validate(body) {
         Err(pe) => syntax(pe),
-        Ok(_) => e,
+        Ok(()) => e,
     })
 }
 
@@ -628,6 +628,11 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.p.value(depth).map_err(syntax)
     }
 
+    /// Reads past the value at the current position (an unknown field's).
+    fn skip(&mut self, depth: usize) -> R<()> {
+        self.p.skip(depth).map_err(syntax)
+    }
+
     #[inline(never)]
     fn key(&mut self) -> R<Cow<'a, str>> {
         self.p.key().map_err(syntax)
@@ -705,7 +710,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                     None => {
                         unknown_field(&mut self.ctx, &kl)?;
-                        self.value(1)?;
+                        self.skip(1)?;
                     }
                 }
                 if !self.more(b'}')? {
@@ -787,7 +792,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                     None => {
                         unknown_field(&mut self.ctx, &kl)?;
-                        self.value(3)?;
+                        self.skip(3)?;
                     }
                 }
                 if let Some(i) = i {
@@ -823,7 +828,13 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let kl = loc.key(&k);
                 let i = find(&mut self.detail_next, after, &DETAIL_KEYS, &k);
                 seen.add(i, &k, &kl)?;
-                let v = self.value(4)?;
+                let v = match i {
+                    Some(_) => self.value(4)?,
+                    None => {
+                        self.skip(4)?;
+                        Value::Null
+                    }
+                };
                 let ctx = &mut self.ctx;
                 match i {
                     Some(i @ 0..=14) => set(d.strs.get_mut(i), string(&v, &kl)?),
