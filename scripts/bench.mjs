@@ -107,7 +107,7 @@ console.log(JSON.stringify({ importMs: t1 - t0, firstParseMs: t2 - t1, totalMs: 
 }
 
 /**
- * workerd cold start. workerd loads (compiles, instantiates, evaluates) a worker when the
+ * workerd cold start (with a breakdown from two more workers, see below). workerd loads (compiles, instantiates, evaluates) a worker when the
  * process starts, so the cold start is part of "spawn to first response". Two workers are
  * timed alternately, RUNS spawns each: a baseline that parses the seed with JSON.parse and
  * loads no package, and one that imports dcs-tasks (workerd entry: wasm compile, instantiate,
@@ -119,18 +119,27 @@ async function workerdStart() {
   const dir = join(out, "workerd");
   mkdirSync(dir, { recursive: true });
   const seed = readFileSync(join(root, "tests/fixtures/seed-example.json"), "utf8");
+  const seedJs = JSON.stringify(seed);
+  // The breakdown: `module` only imports the .wasm (workerd compiles it), `loaded` also
+  // evaluates the package (glue, instantiate) without calling it, `package` parses.
   const workers = {
     package: `import { parseListTasksResponse } from "dcs-tasks";
-export default { async fetch() { return new Response(String(parseListTasksResponse(${JSON.stringify(seed)}).taskCount)); } };
+export default { async fetch() { return new Response(String(parseListTasksResponse(${seedJs}).taskCount)); } };
 `,
-    baseline: `export default { async fetch() { return new Response(String(JSON.parse(${JSON.stringify(seed)}).task_count)); } };
+    loaded: `import { parseListTasksResponse } from "dcs-tasks";
+export default { async fetch() { return new Response(String(JSON.parse(${seedJs}).task_count + (parseListTasksResponse ? 0 : 1))); } };
+`,
+    module: `import wasm from "dcs_tasks_bg.wasm";
+export default { async fetch() { return new Response(String(JSON.parse(${seedJs}).task_count + (wasm ? 0 : 1))); } };
+`,
+    baseline: `export default { async fetch() { return new Response(String(JSON.parse(${seedJs}).task_count)); } };
 `,
   };
   const configs = {};
   for (const [name, code] of Object.entries(workers)) {
     writeFileSync(join(dir, `${name}.js`), code);
     const port = await freePort();
-    const pkgModules = name === "package" ? `
+    const pkgModules = name !== "baseline" ? `
     (name = "dcs-tasks", esModule = embed "../../../pkg/workerd.js"),
     (name = "dcs_tasks.js", esModule = embed "../../../pkg/dcs_tasks.js"),
     (name = "dcs_tasks_bg.wasm", wasm = embed "../../../pkg/dcs_tasks_bg.wasm"),` : "";
@@ -170,13 +179,16 @@ const w :Workerd.Worker = (
     await new Promise((r) => p.once("exit", r));
     return first;
   };
-  const times = { package: [], baseline: [] };
+  const names = Object.keys(workers);
+  const times = Object.fromEntries(names.map((n) => [n, []]));
   for (let i = 0; i < RUNS; i++) {
-    for (const name of ["baseline", "package"]) times[name].push(await once(configs[name]));
+    for (const name of names) times[name].push(await once(configs[name]));
   }
-  const pkg = median(times.package);
-  const base = median(times.baseline);
-  return { spawnToFirstMs: pkg, baselineMs: base, addedMs: pkg - base };
+  const m = Object.fromEntries(names.map((n) => [n, median(times[n])]));
+  return {
+    spawnToFirstMs: m.package, baselineMs: m.baseline, addedMs: m.package - m.baseline,
+    compileMs: m.module - m.baseline, loadMs: m.loaded - m.module, firstParseMs: m.package - m.loaded,
+  };
 }
 
 /** listAll over N tasks with 20 ms of mock latency: sequential listTasks pages vs listAllTasks. */
@@ -252,6 +264,9 @@ lines.push(`| Node | first parse (seed example) | ${ms(node.firstParseMs)} |`);
 lines.push(`| workerd | spawn to first parsed response, worker importing dcs-tasks | ${ms(wd.spawnToFirstMs)} |`);
 lines.push(`| workerd | spawn to first parsed response, baseline worker (JSON.parse, no package) | ${ms(wd.baselineMs)} |`);
 lines.push(`| workerd | **cold start added by dcs-tasks** (difference of the medians) | **${ms(wd.addedMs)}** |`);
+lines.push(`| workerd | of which: compiling the .wasm (a worker importing only the module) | ${ms(wd.compileMs)} |`);
+lines.push(`| workerd | of which: evaluating the package (glue, instantiate), not calling it | ${ms(wd.loadMs)} |`);
+lines.push(`| workerd | of which: the first parse (lazy compilation of its code, the seed's two passes) | ${ms(wd.firstParseMs)} |`);
 lines.push("", `## listAll: ${la.n} tasks, page size ${la.pageSize}, 20 ms mock latency`, "");
 lines.push("| strategy | wall time | tasks |", "| --- | ---: | ---: |");
 lines.push(`| sequential \`listTasks\` pages | ${ms(la.sequentialMs)} | ${la.seq} |`);
