@@ -53,23 +53,34 @@ function child(code, args = []) {
 
 const PKG = join(root, "pkg", "node.js");
 
-function parseFigure(file, contender) {
+/**
+ * One process per size: the floor and the package run alternately on the same bytes (a
+ * forced GC before each run), so both see the same JIT, GC and CPU state. Separate
+ * processes per contender made the ratio swing between ~2.4× and ~5.2× from run to run
+ * on this shared machine (the floor alone moved between ~19 and ~33 ms at 10,000 tasks).
+ */
+function parseFigure(file) {
   return child(`
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 const bytes = readFileSync(${JSON.stringify(file)});
-let f;
-if (${JSON.stringify(contender)} === "wasm") {
-  const { parseListTasksResponse } = await import(${JSON.stringify(PKG)});
-  f = () => parseListTasksResponse(bytes);
-} else {
-  f = () => JSON.parse(new TextDecoder().decode(bytes));
+const { parseListTasksResponse } = await import(${JSON.stringify(PKG)});
+const contenders = {
+  floor: () => JSON.parse(new TextDecoder().decode(bytes)),
+  wasm: () => parseListTasksResponse(bytes),
+};
+for (let i = 0; i < ${WARMUP}; i++) for (const f of Object.values(contenders)) f();
+const times = { floor: [], wasm: [] };
+for (let i = 0; i < ${RUNS}; i++) {
+  for (const [k, f] of Object.entries(contenders)) {
+    globalThis.gc();
+    const t = performance.now();
+    f();
+    times[k].push(performance.now() - t);
+  }
 }
-for (let i = 0; i < ${WARMUP}; i++) f();
-const times = [];
-for (let i = 0; i < ${RUNS}; i++) { globalThis.gc(); const t = performance.now(); f(); times.push(performance.now() - t); }
-times.sort((a, b) => a - b);
-console.log(JSON.stringify({ median: times[Math.floor(times.length / 2)] }));
+const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(JSON.stringify({ floor: med(times.floor), wasm: med(times.wasm) }));
 `);
 }
 
@@ -238,8 +249,7 @@ const rows = [];
 for (const n of SIZES) {
   const file = join(out, `list-${n}.json`);
   writeFileSync(file, makeBody(n));
-  const floor = parseFigure(file, "json").median;
-  const wasm = parseFigure(file, "wasm").median;
+  const { floor, wasm } = parseFigure(file);
   rows.push({ n, bytes: readFileSync(file).length, floor, wasm, ratio: wasm / floor });
 }
 const mem = memoryFigure(join(out, `list-${SIZES[SIZES.length - 1]}.json`));
@@ -253,7 +263,8 @@ const ms = (x) => x.toFixed(2) + " ms";
 const lines = [];
 lines.push("# Benchmarks", "");
 lines.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. ` +
-  `Reproduce: \`make bench\` (median of ${RUNS} runs after ${WARMUP} warm-ups, one Node process per figure).`, "");
+  `Reproduce: \`make bench\` (median of ${RUNS} runs after ${WARMUP} warm-ups, one Node process per figure; ` +
+  `the parse floor and the package alternate in one process per size).`, "");
 lines.push("## Parse: `parseListTasksResponse(bytes)` vs the `JSON.parse(new TextDecoder().decode(bytes))` floor", "");
 lines.push("| tasks | body | JSON.parse floor | dcs-tasks | ratio |", "| ---: | ---: | ---: | ---: | ---: |");
 for (const r of rows) lines.push(`| ${r.n} | ${kb(r.bytes)} | ${ms(r.floor)} | ${ms(r.wasm)} | ${r.ratio.toFixed(2)}× |`);
