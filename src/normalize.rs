@@ -504,7 +504,9 @@ fn syntax(e: json::ParseError) -> Box<DcsError> {
 }
 
 /// The top-level task fields, by index: status, created_at, updated_at.
-const HOISTS: [&str; 3] = ["status", "created_at", "updated_at"];
+const HOISTS: [&str; 3] = [TOP_KEYS[0], TOP_KEYS[1], TOP_KEYS[2]];
+/// Wire names of the top level's members: [`HOISTS`], then `task_count` and `tasks`.
+const TOP_KEYS: [&str; 5] = ["status", "created_at", "updated_at", "task_count", "tasks"];
 /// Their slots in [`TaskView::strs`].
 const HOIST_SLOTS: [usize; 3] = [2, 6, 7];
 
@@ -605,8 +607,8 @@ struct Walk<'a, 'p> {
     hoists: Vec<(usize, Value<'a>)>,
     /// Per [`HOISTS`] field: how many tasks lack it, and the first of them.
     lacking: [(usize, usize); 3],
-    task_next: [u8; 11],
-    detail_next: [u8; 28],
+    /// The key-order memory of [`find`] for the top level, tasks and details.
+    next: [[u8; 28]; 3],
 }
 
 impl<'a, 'p> Walk<'a, 'p> {
@@ -617,8 +619,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             plan,
             hoists: Vec::new(),
             lacking: [(0, 0); 3],
-            task_next: [0; 11],
-            detail_next: [0; 28],
+            next: [[0; 28]; 3],
         }
     }
 
@@ -662,6 +663,38 @@ impl<'a, 'p> Walk<'a, 'p> {
         Err(wrong_type(loc, what, &v))
     }
 
+    /// The members of the object at the current position (nesting `depth`, path `loc`):
+    /// each key's index in `names` (none for an unknown key) and path go to `each`, which
+    /// reads the value. Duplicate keys are refused here; `which` picks the key-order memory.
+    fn members(
+        &mut self,
+        depth: usize,
+        loc: &Loc,
+        names: &[&str],
+        which: usize,
+        mut each: impl FnMut(&mut Self, Option<usize>, &Loc) -> R<()>,
+    ) -> R<()> {
+        let mut seen = Seen::default();
+        if !self.begin(b'{', depth)? {
+            return Ok(());
+        }
+        let mut after = 0;
+        loop {
+            let k = self.key()?;
+            let kl = loc.key(&k);
+            let next = self.next.get_mut(which).map_or(&mut [][..], |n| &mut n[..]);
+            let i = find(next, after, names, &k);
+            seen.add(i, &k, &kl)?;
+            each(self, i, &kl)?;
+            if let Some(i) = i {
+                after = i + 1;
+            }
+            if !self.more(b'}')? {
+                return Ok(());
+            }
+        }
+    }
+
     /// The whole body; returns `task_count`.
     fn top<S: Tasks<'a>>(&mut self, out: &mut S) -> R<u64> {
         let root = Loc::Root;
@@ -672,52 +705,39 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
         let mut count = None;
         let mut has_tasks = false;
-        let mut seen = Seen::default();
-        if self.begin(b'{', 1)? {
-            loop {
-                let k = self.key()?;
-                let kl = root.key(&k);
-                let i = match k.as_ref() {
-                    "task_count" => Some(3),
-                    "tasks" => Some(4),
-                    k => HOISTS.iter().position(|h| *h == k),
-                };
-                seen.add(i, &k, &kl)?;
-                match i {
-                    Some(3) => {
-                        let v = self.value(1)?;
-                        count = task_count(&mut self.ctx, &v, &kl)?;
+        self.members(1, &root, &TOP_KEYS, 0, |w, i, kl| {
+            match i {
+                Some(3) => {
+                    let v = w.value(1)?;
+                    count = task_count(&mut w.ctx, &v, kl)?;
+                }
+                Some(4) => {
+                    if !w.expect(b'[', 1, kl, "an array")? {
+                        return Err(missing(kl));
                     }
-                    Some(4) => {
-                        if !self.expect(b'[', 1, &kl, "an array")? {
-                            return Err(missing(&kl));
-                        }
-                        self.tasks(out, &kl)?;
-                        has_tasks = true;
+                    w.tasks(out, kl)?;
+                    has_tasks = true;
+                }
+                Some(h) => {
+                    if w.ctx.strict {
+                        return Err(bad(
+                            kl,
+                            "task field sent at the top level (refused in strict mode)",
+                        ));
                     }
-                    Some(h) => {
-                        if self.ctx.strict {
-                            return Err(bad(
-                                &kl,
-                                "task field sent at the top level (refused in strict mode)",
-                            ));
-                        }
-                        let v = self.value(1)?;
-                        match self.plan.get(h) {
-                            Some(Some(p)) => self.ctx.warnings.extend(p.warnings.iter().cloned()),
-                            _ => self.hoists.push((h, v)),
-                        }
-                    }
-                    None => {
-                        unknown_field(&mut self.ctx, &kl)?;
-                        self.skip(1)?;
+                    let v = w.value(1)?;
+                    match w.plan.get(h) {
+                        Some(Some(p)) => w.ctx.warnings.extend(p.warnings.iter().cloned()),
+                        _ => w.hoists.push((h, v)),
                     }
                 }
-                if !self.more(b'}')? {
-                    break;
+                None => {
+                    unknown_field(&mut w.ctx, kl)?;
+                    w.skip(1)?;
                 }
             }
-        }
+            Ok(())
+        })?;
         self.p.end().map_err(syntax)?;
         if !has_tasks {
             return Err(missing(&root.key("tasks")));
@@ -756,53 +776,38 @@ impl<'a, 'p> Walk<'a, 'p> {
         if !self.expect(b'{', 2, loc, "a task object")? {
             return Err(wrong_type(loc, "a task object", &Value::Null));
         }
-        let mut seen = Seen::default();
-        if self.begin(b'{', 3)? {
-            let mut after = 0;
-            loop {
-                let k = self.key()?;
-                let kl = loc.key(&k);
-                let i = find(&mut self.task_next, after, &TASK_KEYS, &k);
-                seen.add(i, &k, &kl)?;
-                match i {
-                    Some(9) => {
-                        if self.expect(b'{', 3, &kl, "a details object")? {
-                            self.details(&mut t.details, &kl)?;
-                        }
+        self.members(3, loc, &TASK_KEYS, 1, |w, i, kl| {
+            match i {
+                Some(9) => {
+                    if w.expect(b'{', 3, kl, "a details object")? {
+                        w.details(&mut t.details, kl)?;
                     }
-                    Some(8) => t.enable_show = boolean(&self.value(3)?, &kl)?,
-                    Some(i) => {
-                        let v = self.value(3)?;
-                        let s = if i >= 6 {
-                            time(&mut self.ctx, &v, &kl)?
+                }
+                Some(8) => t.enable_show = boolean(&w.value(3)?, kl)?,
+                Some(i) => {
+                    let v = w.value(3)?;
+                    let s = if i >= 6 {
+                        time(&mut w.ctx, &v, kl)?
+                    } else {
+                        string(&v, kl)?
+                    };
+                    if let (Some(s), 1 | 2) = (&s, i) {
+                        let (what, known) = if i == 1 {
+                            ("task name", KNOWN_TASK_NAMES)
                         } else {
-                            string(&v, &kl)?
+                            ("task status", KNOWN_TASK_STATUSES)
                         };
-                        if let (Some(s), 1 | 2) = (&s, i) {
-                            let (what, known) = if i == 1 {
-                                ("task name", KNOWN_TASK_NAMES)
-                            } else {
-                                ("task status", KNOWN_TASK_STATUSES)
-                            };
-                            check_known(&mut self.ctx, &kl, what, s, known)?;
-                        }
-                        if let Some(slot) = t.strs.get_mut(i) {
-                            *slot = s;
-                        }
+                        check_known(&mut w.ctx, kl, what, s, known)?;
                     }
-                    None => {
-                        unknown_field(&mut self.ctx, &kl)?;
-                        self.skip(3)?;
-                    }
+                    set(t.strs.get_mut(i), s);
                 }
-                if let Some(i) = i {
-                    after = i + 1;
-                }
-                if !self.more(b'}')? {
-                    break;
+                None => {
+                    unknown_field(&mut w.ctx, kl)?;
+                    w.skip(3)?;
                 }
             }
-        }
+            Ok(())
+        })?;
         for (i, k) in ["id", "name"].into_iter().enumerate() {
             if t.strs.get(i).is_some_and(Option::is_none) {
                 return Err(missing(&loc.key(k)));
@@ -819,46 +824,30 @@ impl<'a, 'p> Walk<'a, 'p> {
     }
 
     fn details(&mut self, d: &mut DetailsView<'a>, loc: &Loc) -> R<()> {
-        let mut seen = Seen::default();
         let mut misspelled = None;
-        if self.begin(b'{', 4)? {
-            let mut after = 0;
-            loop {
-                let k = self.key()?;
-                let kl = loc.key(&k);
-                let i = find(&mut self.detail_next, after, &DETAIL_KEYS, &k);
-                seen.add(i, &k, &kl)?;
-                let v = match i {
-                    Some(_) => self.value(4)?,
-                    None => {
-                        self.skip(4)?;
-                        Value::Null
-                    }
-                };
-                let ctx = &mut self.ctx;
-                match i {
-                    Some(i @ 0..=14) => set(d.strs.get_mut(i), string(&v, &kl)?),
-                    Some(i @ 15..=19) => set(d.ints.get_mut(i - 15), int(&v, &kl)?),
-                    Some(i @ 20..=22) => set(d.bools.get_mut(i - 20), boolean(&v, &kl)?),
-                    Some(i @ 23..=24) => set(d.caps.get_mut(i - 23), capacity(ctx, &v, &kl)?),
-                    Some(25) => d.rename_commands = strings(&v, &kl)?,
-                    Some(_) => {
-                        let s = string(&v, &kl)?;
-                        ctx.quirk(WarningCode::RenamedField, &kl, {
-                            "misspelled field read as new_cache_mode".to_string()
-                        })?;
-                        misspelled = s;
-                    }
-                    None => unknown_field(ctx, &kl)?,
-                }
-                if let Some(i) = i {
-                    after = i + 1;
-                }
-                if !self.more(b'}')? {
-                    break;
+        self.members(4, loc, &DETAIL_KEYS, 2, |w, i, kl| {
+            let Some(i) = i else {
+                unknown_field(&mut w.ctx, kl)?;
+                return w.skip(4);
+            };
+            let v = w.value(4)?;
+            let ctx = &mut w.ctx;
+            match i {
+                0..=14 => set(d.strs.get_mut(i), string(&v, kl)?),
+                15..=19 => set(d.ints.get_mut(i - 15), int(&v, kl)?),
+                20..=22 => set(d.bools.get_mut(i - 20), boolean(&v, kl)?),
+                23..=24 => set(d.caps.get_mut(i - 23), capacity(ctx, &v, kl)?),
+                25 => d.rename_commands = strings(&v, kl)?,
+                _ => {
+                    let s = string(&v, kl)?;
+                    ctx.quirk(WarningCode::RenamedField, kl, {
+                        "misspelled field read as new_cache_mode".to_string()
+                    })?;
+                    misspelled = s;
                 }
             }
-        }
+            Ok(())
+        })?;
         if let (Some(s), Some(slot)) = (misspelled, d.strs.get_mut(1)) {
             match slot {
                 Some(existing) if *existing != s => {
