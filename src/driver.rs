@@ -392,6 +392,7 @@ impl Pages {
                 &mut text,
                 d.list.task_count,
                 d.list.tasks(),
+                |t, out| out.push_str(t),
                 &d.list.warnings,
             );
             for (k, n) in [(",\"fetched\":", d.fetched), (",\"total\":", d.total)] {

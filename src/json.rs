@@ -761,6 +761,22 @@ pub fn u64_string(v: u64) -> String {
     s
 }
 
+/// Appends `[a,b,...]`, each item written by `f`.
+pub fn write_array<I: IntoIterator>(
+    out: &mut String,
+    items: I,
+    mut f: impl FnMut(I::Item, &mut String),
+) {
+    out.push('[');
+    for (i, it) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        f(it, out);
+    }
+    out.push(']');
+}
+
 /// Writes one JSON object member by member; absent optionals are skipped.
 pub struct ObjWriter<'o> {
     out: &'o mut String,
@@ -822,16 +838,8 @@ impl<'o> ObjWriter<'o> {
     }
 
     /// An array of items, each written by `f`.
-    pub fn array<T>(&mut self, k: &str, items: &[T], mut f: impl FnMut(&T, &mut String)) {
-        let out = self.key(k);
-        out.push('[');
-        for (i, it) in items.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            f(it, out);
-        }
-        out.push(']');
+    pub fn array<T>(&mut self, k: &str, items: &[T], f: impl FnMut(&T, &mut String)) {
+        write_array(self.key(k), items, f);
     }
 
     /// Closes the object (`}`).

@@ -5,7 +5,9 @@
 
 use std::borrow::Cow;
 
-use crate::json::{push_u64, write_f64, write_i64, write_str, write_str_body, ObjWriter};
+use crate::json::{
+    push_u64, write_array, write_f64, write_i64, write_str, write_str_body, ObjWriter,
+};
 
 /// Parser options. The default is the normalizing (non-strict) mode.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -153,18 +155,13 @@ impl TaskList {
     /// text [`crate::normalize::parse_list_tasks_json`] writes).
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(64 + self.tasks.len() * 320);
-        out.push_str("{\"taskCount\":");
-        // The parser bounds counts to 2^53 - 1, so JS reads them exactly.
-        push_u64(&mut out, self.task_count);
-        out.push_str(",\"tasks\":[");
-        for (i, t) in self.tasks.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            t.write_json(&mut out);
-        }
-        out.push_str("],");
-        write_warnings(&mut out, &self.warnings);
+        write_list(
+            &mut out,
+            self.task_count,
+            &self.tasks,
+            Task::write_json,
+            &self.warnings,
+        );
         out.push('}');
         out
     }
@@ -407,14 +404,7 @@ impl TaskView<'_> {
         }
         if let Some(cmds) = &d.rename_commands {
             member(out, key!("renameCommands"), &mut first);
-            out.push('[');
-            for (i, c) in cmds.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_str(out, c);
-            }
-            out.push(']');
+            write_array(out, cmds, |c, out| write_str(out, c));
         }
         out.push_str("}}");
         id_end
@@ -479,14 +469,8 @@ impl From<TaskView<'_>> for Task {
 
 /// `"warnings":[...]`
 pub(crate) fn write_warnings(out: &mut String, ws: &[Warning]) {
-    out.push_str("\"warnings\":[");
-    for (i, w) in ws.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        w.write_json(out);
-    }
-    out.push(']');
+    out.push_str("\"warnings\":");
+    write_array(out, ws, Warning::write_json);
 }
 
 /// One page of `ListBackgroundTask` as its contract JSON text, written by the parser in
@@ -586,24 +570,21 @@ impl ListJson {
     }
 }
 
-/// Writes `{"taskCount":N,"tasks":[...],"warnings":[...]` from task texts (no closing
-/// brace: the caller may add members).
-pub fn write_list<'t>(
+/// Writes `{"taskCount":N,"tasks":[...],"warnings":[...]` (no closing brace: the caller
+/// may add members), each task written by `task`.
+pub fn write_list<I: IntoIterator>(
     out: &mut String,
     task_count: u64,
-    tasks: impl Iterator<Item = &'t str>,
+    tasks: I,
+    task: impl FnMut(I::Item, &mut String),
     warnings: &[Warning],
 ) {
+    // The parser bounds counts to 2^53 - 1, so JS reads them exactly.
     out.push_str("{\"taskCount\":");
     push_u64(out, task_count);
-    out.push_str(",\"tasks\":[");
-    for (i, t) in tasks.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(t);
-    }
-    out.push_str("],");
+    out.push_str(",\"tasks\":");
+    write_array(out, tasks, task);
+    out.push(',');
     write_warnings(out, warnings);
 }
 

@@ -582,6 +582,7 @@ async fn list_all(
         &mut out,
         total,
         pages.iter().flat_map(|d| d.list.tasks()),
+        |t, out| out.push_str(t),
         &warnings,
     );
     out.push('}');
