@@ -521,42 +521,43 @@ struct Hoisted<'a> {
     warnings: Vec<Warning>,
 }
 
-/// Wire names of the task's members: [`TASK_STRS`], then `enable_show` and `details`.
-const TASK_KEYS: [&str; 10] = {
-    let mut k = [""; 10];
+/// The wire names of `tables` (name tables of `model`), in order, then `extra`; exactly `N`
+/// (checked when compiling).
+const fn wire_names<const N: usize>(
+    tables: &[&[(&'static str, &'static str)]],
+    extra: &[&'static str],
+) -> [&'static str; N] {
+    let mut k = [""; N];
+    let mut n = 0;
+    let mut t = 0;
+    while t < tables.len() {
+        let mut i = 0;
+        while i < tables[t].len() {
+            k[n] = tables[t][i].0;
+            n += 1;
+            i += 1;
+        }
+        t += 1;
+    }
     let mut i = 0;
-    while i < 8 {
-        k[i] = TASK_STRS[i].0;
+    while i < extra.len() {
+        k[n] = extra[i];
+        n += 1;
         i += 1;
     }
-    k[8] = "enable_show";
-    k[9] = "details";
+    assert!(n == N);
     k
-};
+}
+
+/// Wire names of the task's members: [`TASK_STRS`], then `enable_show` and `details`.
+const TASK_KEYS: [&str; 10] = wire_names(&[&TASK_STRS], &["enable_show", "details"]);
 
 /// Wire names of the details' members: strings, integers, booleans, capacities (the
 /// tables in `model`), then `rename_commands` and the misspelled `new_cahce_mode`.
-const DETAIL_KEYS: [&str; 27] = {
-    let mut k = [""; 27];
-    let mut i = 0;
-    while i < 15 {
-        k[i] = DETAIL_STRS[i].0;
-        i += 1;
-    }
-    while i < 20 {
-        k[i] = DETAIL_INTS[i - 15].0;
-        i += 1;
-    }
-    while i < 23 {
-        k[i] = DETAIL_BOOLS[i - 20].0;
-        i += 1;
-    }
-    k[23] = DETAIL_CAPS[0].0;
-    k[24] = DETAIL_CAPS[1].0;
-    k[25] = "rename_commands";
-    k[26] = "new_cahce_mode";
-    k
-};
+const DETAIL_KEYS: [&str; 27] = wire_names(
+    &[&DETAIL_STRS, &DETAIL_INTS, &DETAIL_BOOLS, &DETAIL_CAPS],
+    &["rename_commands", "new_cahce_mode"],
+);
 
 /// The index of `k` in `names`. Members usually come in the same order in every task,
 /// so `next[after]` remembers which key followed the one at `after - 1` (0: the first
