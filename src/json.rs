@@ -203,12 +203,20 @@ pub fn parse(input: &[u8]) -> Result<Value<'_>, ParseError> {
 
 /// Parses one JSON document from a string.
 pub fn parse_str(s: &str) -> Result<Value<'_>, ParseError> {
+    document(s, |p| p.value(0))
+}
+
+/// One document in `s`: whitespace, `read` for the value, whitespace, the end.
+fn document<'a, T>(
+    s: &'a str,
+    read: impl FnOnce(&mut Parser<'a>) -> Result<T, ParseError>,
+) -> Result<T, ParseError> {
     let mut p = Parser::new(s);
     p.ws();
     if p.i == p.b.len() {
         return Err(p.err("empty input"));
     }
-    let v = p.value(0)?;
+    let v = read(&mut p)?;
     p.end()?;
     Ok(v)
 }
@@ -216,17 +224,10 @@ pub fn parse_str(s: &str) -> Result<Value<'_>, ParseError> {
 /// Checks that `input` is one JSON document (the same rules and errors as [`parse`])
 /// without building its tree: memory stays constant whatever the input.
 pub fn validate(input: &[u8]) -> Result<(), ParseError> {
-    let s = match core::str::from_utf8(input) {
-        Ok(s) => s,
-        Err(e) => return Err(ParseError::at(input, e.valid_up_to(), "invalid UTF-8")),
-    };
-    let mut p = Parser::new(s);
-    p.ws();
-    if p.i == p.b.len() {
-        return Err(p.err("empty input"));
+    match core::str::from_utf8(input) {
+        Ok(s) => document(s, |p| p.skip(0)),
+        Err(e) => Err(ParseError::at(input, e.valid_up_to(), "invalid UTF-8")),
     }
-    p.skip(0)?;
-    p.end()
 }
 
 /// Scans a number starting at `i`; returns its end and whether it is an integer literal.
