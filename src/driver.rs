@@ -218,7 +218,7 @@ impl Call {
                 2 => DcsError::aborted("the operation was aborted by the caller's signal"),
                 1 => {
                     let mut m = String::from("no answer within timeoutMs (");
-                    crate::json::push_u64(&mut m, self.inner.timeout_ms as u64);
+                    m.push_str(&(self.inner.timeout_ms as u64).to_string());
                     m.push_str(" ms)");
                     DcsError::timeout(m)
                 }
@@ -392,12 +392,11 @@ impl Pages {
                 &mut text,
                 d.list.task_count,
                 d.list.tasks(),
-                |t, out| out.push_str(t),
                 &d.list.warnings,
             );
             for (k, n) in [(",\"fetched\":", d.fetched), (",\"total\":", d.total)] {
                 text.push_str(k);
-                crate::json::push_u64(&mut text, n);
+                text.push_str(&(n).to_string());
             }
             text.push('}');
             out.push(&json_to_js(&text).map_err(|_| round_trip_error())?);

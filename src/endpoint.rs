@@ -1,7 +1,6 @@
 //! Endpoints: the 34 DCS regions, and validation of explicit endpoint URLs.
 
 use crate::error::{cat, DcsError, Result};
-use crate::json;
 
 /// The regions the official Python SDK knows for DCS, in its order.
 pub const REGIONS: [&str; 34] = [
@@ -69,7 +68,7 @@ impl Endpoint {
         let mut s = self.host.clone();
         if let Some(p) = self.port {
             s.push(':');
-            json::push_u64(&mut s, p as u64);
+            s.push_str(&(p as u64).to_string());
         }
         s
     }
@@ -79,7 +78,7 @@ impl Endpoint {
 pub fn region_endpoint(region: &str) -> Result<Endpoint> {
     if !REGIONS.contains(&region) {
         let mut m = String::from("unknown DCS region ");
-        m.push_str(&json::quoted(region, 40));
+        m.push_str(&crate::text::quoted(region, 40));
         m.push_str(" (known: ");
         for (i, r) in REGIONS.iter().enumerate() {
             if i > 0 {
@@ -119,7 +118,7 @@ fn is_loopback(host: &str) -> bool {
         && host.split('.').count() == 4
         && host
             .split('.')
-            .all(|p| p.len() <= 3 && json::parse_u64(p).is_some_and(|v| v <= 255))
+            .all(|p| p.len() <= 3 && crate::text::digits(p).is_some_and(|v| v <= 255))
 }
 
 fn valid_hostname(host: &str) -> bool {
@@ -261,7 +260,7 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>)> {
             if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
                 return bad_port();
             }
-            match json::parse_u64(p) {
+            match crate::text::digits(p) {
                 Some(v) if (1..=65535).contains(&v) => Some(v as u16),
                 _ => return bad_port(),
             }

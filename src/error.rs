@@ -127,7 +127,7 @@ impl DcsError {
         request_id: Option<String>,
     ) -> Self {
         let mut message = String::from("HTTP ");
-        crate::json::push_u64(&mut message, status as u64);
+        message.push_str(&(status as u64).to_string());
         if let Some(c) = &error_code {
             message.push_str(": ");
             message.push_str(c);

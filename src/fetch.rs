@@ -63,9 +63,9 @@ pub(crate) fn network_error(e: &JsValue) -> DcsError {
 
 pub(crate) fn too_large(n: u64, max_body: usize) -> String {
     let mut m = String::from("response body of ");
-    crate::json::push_u64(&mut m, n);
+    m.push_str(&(n).to_string());
     m.push_str(" bytes is over the ");
-    crate::json::push_u64(&mut m, max_body as u64);
+    m.push_str(&(max_body as u64).to_string());
     m.push_str("-byte limit");
     m
 }

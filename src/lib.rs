@@ -7,13 +7,13 @@
 
 pub mod endpoint;
 pub mod error;
-pub mod json;
 pub mod model;
 pub mod normalize;
 pub mod policy;
 pub mod query;
 pub mod route;
 pub mod sign;
+pub mod text;
 pub mod time;
 
 pub use error::{DcsError, ErrorCode, Result};

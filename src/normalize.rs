@@ -1,36 +1,45 @@
-//! Parsing and normalizing responses: JSON text in, [`TaskList`] (or its contract JSON,
-//! [`ListJson`]) / [`TaskProgress`] out.
+//! Parsing and normalizing responses on serde and serde_json: JSON text in, [`TaskList`]
+//! (or its contract JSON, [`ListJson`]) / [`TaskProgress`] out.
 //!
-//! A list body is read in one streaming pass (`Walk`): no tree of the body is built,
-//! each task is checked as it comes and handed to a sink. A progress body (small) goes
-//! through the JSON reader's tree. Every field is checked against the API definition
-//! (`dcs-api-facts.md`). In the default mode the known quirks of the service are fixed
-//! and each fix is reported as a [`Warning`] at its wire path; in strict mode each quirk
-//! is an error. Anything else wrong is `INVALID_RESPONSE` with the wire path
+//! A list body is read in one streaming pass: `serde_json` drives `DeserializeSeed`s that
+//! carry the wire path and the warnings; each task is deserialized, checked and normalized
+//! on its own and handed to a sink at once (`Vec<Task>` for the Rust API, [`ListJson`],
+//! the contract JSON text written by serde_json, for the JS API), so memory stays bounded
+//! by one task. Keys are read as borrowed strings and mapped to the derived field
+//! enums (`TopField`, `TaskField`, `DetailField`, ...); a key no enum knows is an
+//! `unknown_field` warning at its wire path. In the default mode the known quirks of the
+//! service are fixed and each fix is reported as a [`Warning`] at its wire path; in strict
+//! mode each quirk is an error. Anything else wrong is `INVALID_RESPONSE` with the wire path
 //! (`tasks[3].details.old_port`, `task_count`, `$` for the whole body).
 //!
 //! Where each rule lives:
-//! - body, JSON syntax, UTF-8, depth: `check_body`, `syntax` (path `$`);
-//! - duplicate keys: `Seen` (every object the schema describes);
+//! - body size, UTF-8, JSON syntax, depth: `check_body`, `validate`, `syntax` (path `$`);
+//! - duplicate keys, keys per object, key length: `Seen`;
 //! - `task_count` number/string: `task_count`;
 //! - hoisting of top-level `status`/`created_at`/`updated_at`: `Walk::plan`;
-//! - unknown fields: the `_` arm of each object walk;
+//! - unknown fields: the `Unknown` arm of each object's visitor;
 //! - unknown task names/statuses, step statuses: `check_known`;
 //! - capacities: `capacity`; integers (never coerced): `int`; timestamps: `time`;
-//! - `new_cahce_mode`: `Walk::details`.
+//! - `new_cahce_mode`: `DetailsVisitor`;
+//! - the warning cap: `Ctx::warn`.
 //!
-//! Parsing never panics: no indexing, no unchecked arithmetic on input-derived values,
-//! and recursion only through the JSON reader, which is depth-bounded.
+//! Parsing never panics and every check is linear or `O(n log n)` in the body: the
+//! per-object key sets are `BTreeSet`s of at most [`MAX_KEYS`] keys, recursion is bounded
+//! by [`MAX_DEPTH`], and at most [`MAX_WARNINGS`] warnings are kept.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::fmt;
 
-use crate::error::{cat, DcsError, Result};
-use crate::json::{self, Number, Value};
+use serde::de::value::{BorrowedStrDeserializer, Error as ValueError};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use crate::error::{DcsError, Result};
 use crate::model::{
-    DetailsView, ListJson, ParseOptions, Step, SubStep, Task, TaskList, TaskProgress, TaskView,
-    Warning, WarningCode, DETAIL_BOOLS, DETAIL_CAPS, DETAIL_INTS, DETAIL_STRS, TASK_STRS,
+    ListJson, ParseOptions, Step, SubStep, Task, TaskDetails, TaskList, TaskProgress, TaskView,
+    Warning, WarningCode,
 };
-use crate::policy::IdSet;
 use crate::time::{format_iso_ms, parse_timestamp, TimeForm};
 
 /// Largest integer a JS number holds exactly; larger counts and integers are refused.
@@ -43,6 +52,15 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 pub const MAX_STRING_BYTES: usize = 1024 * 1024;
 pub const MAX_TASKS: usize = 100_000;
 pub const MAX_ARRAY_ITEMS: usize = 10_000;
+/// Deepest nesting of arrays and objects accepted (the top-level value is depth 1);
+/// deeper is invalid JSON for this parser (`$`).
+pub const MAX_DEPTH: usize = 64;
+/// Most keys in one object (more: `INVALID_RESPONSE` at the object's path).
+pub const MAX_KEYS: usize = 1024;
+/// Longest key, in bytes (longer: `INVALID_RESPONSE` at the object's path).
+pub const MAX_KEY_BYTES: usize = 1024;
+/// Most warnings listed per response; the rest are counted in one `warnings_truncated`.
+pub const MAX_WARNINGS: usize = 100;
 
 /// Task `name` values seen in the docs (others pass through with `unknown_value`).
 pub const KNOWN_TASK_NAMES: &[&str] = &[
@@ -82,7 +100,7 @@ pub struct ErrorBody {
 }
 
 // ---------------------------------------------------------------------------------------
-// Paths and warnings
+// Paths, warnings, errors
 
 /// A wire path as a linked list on the stack; rendered only when an error or warning needs it.
 #[derive(Clone, Copy)]
@@ -101,6 +119,8 @@ impl<'a> Loc<'a> {
         Loc::Index(self, i)
     }
 
+    /// `tasks[0].details.old_port`; `$` for the root. A key that is empty or holds `.`,
+    /// `[`, `]` or `"` is written quoted, as a JSON string in brackets: `tasks[0]["a.b"]`.
     fn render(&self) -> String {
         match self {
             Loc::Root => "$".to_string(),
@@ -117,24 +137,35 @@ impl<'a> Loc<'a> {
             Loc::Root => {}
             Loc::Key(p, k) => {
                 p.write(out);
-                if !matches!(p, Loc::Root) {
-                    out.push('.');
+                if k.is_empty() || k.contains(['.', '[', ']', '"']) {
+                    out.push('[');
+                    out.push_str(&crate::model::to_json(k));
+                    out.push(']');
+                } else {
+                    if !matches!(p, Loc::Root) {
+                        out.push('.');
+                    }
+                    out.push_str(k);
                 }
-                out.push_str(k);
             }
             Loc::Index(p, i) => {
                 p.write(out);
                 out.push('[');
-                json::push_u64(out, *i as u64);
+                out.push_str(&i.to_string());
                 out.push(']');
             }
         }
     }
 }
 
+/// The parse's state: the mode, the warnings so far, and the error that stopped it.
 struct Ctx {
     strict: bool,
     warnings: Vec<Warning>,
+    /// Warnings past [`MAX_WARNINGS`], counted only.
+    more: usize,
+    /// Set when a check fails: the serde error that unwinds carries no message.
+    err: Option<Box<DcsError>>,
 }
 
 impl Ctx {
@@ -142,57 +173,88 @@ impl Ctx {
         Ctx {
             strict,
             warnings: Vec::new(),
+            more: 0,
+            err: None,
+        }
+    }
+
+    /// Records a warning, or counts it once [`MAX_WARNINGS`] are listed (its path and
+    /// message are then never rendered).
+    fn warn(&mut self, code: WarningCode, loc: &Loc, message: impl FnOnce() -> String) {
+        if self.warnings.len() < MAX_WARNINGS {
+            self.warnings.push(Warning {
+                code,
+                path: loc.render(),
+                message: message(),
+            });
+        } else {
+            self.more += 1;
         }
     }
 
     /// A tolerated quirk: a warning in the default mode, an error in strict mode.
-    fn quirk(&mut self, code: WarningCode, loc: &Loc, message: String) -> R<()> {
+    fn quirk(&mut self, code: WarningCode, loc: &Loc, message: impl FnOnce() -> String) -> R<()> {
         if self.strict {
-            let mut m = message;
-            m.push_str(" (refused in strict mode)");
-            return Err(bad(loc, m));
+            return Err(bad(loc, message() + " (refused in strict mode)"));
         }
-        self.warnings.push(Warning {
-            code,
-            path: loc.render(),
-            message,
-        });
+        self.warn(code, loc, message);
         Ok(())
+    }
+
+    /// The warnings, with the `warnings_truncated` entry when some were left out.
+    fn finish(mut self) -> Vec<Warning> {
+        if self.more > 0 {
+            self.warnings.push(Warning {
+                code: WarningCode::WarningsTruncated,
+                path: "$".to_string(),
+                message: format!(
+                    "{} more warnings not listed (at most {MAX_WARNINGS} are)",
+                    self.more
+                ),
+            });
+        }
+        self.warnings
     }
 }
 
 /// Internal results carry a boxed error: the error path is cold, and the hot path then
-/// moves small `Result`s around (DcsError itself is ~180 bytes).
+/// moves small `Result`s around.
 type R<T> = core::result::Result<T, Box<DcsError>>;
 
 fn bad(loc: &Loc, message: impl Into<String>) -> Box<DcsError> {
-    bad_owned(loc, message.into())
-}
-
-fn bad_owned(loc: &Loc, message: String) -> Box<DcsError> {
     Box::new(DcsError::invalid_response(loc.render(), message))
-}
-
-fn wrong_type(loc: &Loc, expected: &str, v: &Value) -> Box<DcsError> {
-    bad(loc, cat(&["expected ", expected, ", got ", v.kind()]))
 }
 
 fn missing(loc: &Loc) -> Box<DcsError> {
     bad(loc, "missing required field")
 }
 
-/// A value quoted for a message, clipped to 64 characters.
-fn quote(s: &str) -> String {
-    json::quoted(s, 64)
+/// Stops the parse with `e`: it is kept in `ctx` while serde unwinds with an empty error.
+fn raise<E: de::Error>(ctx: &mut Ctx, e: Box<DcsError>) -> E {
+    ctx.err = Some(e);
+    E::custom("")
 }
 
-// ---------------------------------------------------------------------------------------
-// Generic readers
+/// `expr` (an `R<T>`) or return its error through serde.
+macro_rules! tri {
+    ($ctx:expr, $e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return Err(raise($ctx, e)),
+        }
+    };
+}
 
-type Members<'v, 'a> = &'v [(Cow<'a, str>, Value<'a>)];
+/// A value quoted for a message (a JSON string), clipped to 64 characters.
+fn quote(s: &str) -> String {
+    match s.char_indices().nth(64) {
+        Some((cut, _)) => crate::model::to_json(s.get(..cut).unwrap_or("")) + "…",
+        None => crate::model::to_json(s),
+    }
+}
 
 /// The body's size and emptiness (at `$`).
-fn check_body(body: &[u8]) -> R<()> {
+fn check_body(body: &[u8]) -> R<&str> {
     if body.len() > MAX_BODY_BYTES {
         return Err(bad(&Loc::Root, "body over the 64 MiB limit"));
     }
@@ -202,35 +264,225 @@ fn check_body(body: &[u8]) -> R<()> {
     {
         return Err(bad(&Loc::Root, "empty body"));
     }
-    Ok(())
+    core::str::from_utf8(body).map_err(|e| {
+        bad(
+            &Loc::Root,
+            format!("invalid JSON: invalid UTF-8 at byte {}", e.valid_up_to()),
+        )
+    })
 }
 
-/// The whole body as a JSON value; every failure is at `$`.
-fn parse_root(body: &[u8]) -> R<Value<'_>> {
-    check_body(body)?;
-    json::parse(body).map_err(syntax)
+/// A serde_json error as `INVALID_RESPONSE` at `$`: `invalid JSON: <what> at line L
+/// column C (byte B)`.
+fn syntax(text: &str, e: &serde_json::Error) -> Box<DcsError> {
+    let full = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    let what = full.strip_suffix(&at).unwrap_or(&full);
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(e.line().saturating_sub(1))
+        .map(str::len)
+        .sum();
+    // serde_json counts columns in bytes from 1; column 0 is the end of the line before.
+    let byte = (line_start + e.column()).saturating_sub(1).min(text.len());
+    bad(
+        &Loc::Root,
+        format!("invalid JSON: {what}{at} (byte {byte})"),
+    )
 }
 
-/// The members of an object the schema describes, refusing duplicate keys.
-fn object<'v, 'a>(v: &'v Value<'a>, loc: &Loc, what: &str) -> R<Members<'v, 'a>> {
-    let Value::Object(m) = v else {
-        return Err(wrong_type(loc, what, v));
-    };
-    let mut seen = Seen::default();
-    for (k, _) in m {
-        seen.add(None, k, &loc.key(k))?;
+/// The whole text is one JSON value within [`MAX_DEPTH`] (serde_json's grammar: UTF-8,
+/// no trailing commas, comments, `NaN`, lone surrogates, numbers out of `f64` range, ...).
+fn validate(text: &str) -> core::result::Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    Skip(1).deserialize(&mut de)?;
+    de.end()
+}
+
+/// Runs `walk` over `text`; a syntax error anywhere in the body wins over what the walk
+/// found (the walk stops at the first problem; the body is then validated whole).
+fn run<'a, T>(
+    text: &'a str,
+    ctx: &mut Ctx,
+    walk: impl FnOnce(
+        &mut serde_json::Deserializer<serde_json::de::StrRead<'a>>,
+        &mut Ctx,
+    ) -> core::result::Result<T, serde_json::Error>,
+) -> R<T> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let r = walk(&mut de, ctx).and_then(|v| de.end().map(|()| v));
+    r.map_err(|e| match (ctx.err.take(), validate(text)) {
+        (_, Err(se)) => syntax(text, &se),
+        (Some(ours), Ok(())) => ours,
+        (None, Ok(())) => syntax(text, &e),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Values
+
+/// Reads past one value at nesting `depth` (its elements are at `depth + 1`).
+struct Skip(usize);
+
+impl<'de> DeserializeSeed<'de> for Skip {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> core::result::Result<(), D::Error> {
+        d.deserialize_any(self)
     }
-    Ok(m)
 }
 
-fn string<'a>(v: &Value<'a>, loc: &Loc) -> R<Option<Cow<'a, str>>> {
-    match v {
-        Value::Null => Ok(None),
-        Value::String(s) if s.len() > MAX_STRING_BYTES => {
-            Err(bad(loc, "string over the 1 MiB limit"))
+fn too_deep<E: de::Error>() -> E {
+    E::custom(format_args!("nesting deeper than {MAX_DEPTH} levels"))
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> core::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> core::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> core::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> core::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> core::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> core::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> core::result::Result<(), A::Error> {
+        if self.0 > MAX_DEPTH {
+            return Err(too_deep());
         }
-        Value::String(s) => Ok(Some(s.clone())),
-        _ => Err(wrong_type(loc, "a string", v)),
+        while seq.next_element_seed(Skip(self.0 + 1))?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<(), A::Error> {
+        if self.0 > MAX_DEPTH {
+            return Err(too_deep());
+        }
+        while map.next_key_seed(Skip(self.0 + 1))?.is_some() {
+            map.next_value_seed(Skip(self.0 + 1))?;
+        }
+        Ok(())
+    }
+}
+
+/// A scalar as sent (strings borrowed from the body when they need no unescaping);
+/// arrays and objects are read past (depth-bounded) and only their kind is kept.
+#[derive(Debug, Clone)]
+enum Scalar<'de> {
+    Null,
+    Bool(bool),
+    U64(u64),
+    I64(i64),
+    F64(f64),
+    Str(Cow<'de, str>),
+    /// A string over [`MAX_STRING_BYTES`] (never copied).
+    LongStr,
+    Array,
+    Object,
+}
+
+impl Scalar<'_> {
+    /// The JSON type as a short noun phrase, for messages.
+    fn kind(&self) -> &'static str {
+        match self {
+            Scalar::Null => "null",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::U64(_) | Scalar::I64(_) | Scalar::F64(_) => "a number",
+            Scalar::Str(_) | Scalar::LongStr => "a string",
+            Scalar::Array => "an array",
+            Scalar::Object => "an object",
+        }
+    }
+
+    /// A number as text for a message.
+    fn number(&self) -> String {
+        match self {
+            Scalar::U64(u) => u.to_string(),
+            Scalar::I64(i) => i.to_string(),
+            Scalar::F64(x) => crate::model::to_json(x),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Reads one value as a [`Scalar`] at nesting `depth`.
+struct ScalarSeed(usize);
+
+impl<'de> DeserializeSeed<'de> for ScalarSeed {
+    type Value = Scalar<'de>;
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> core::result::Result<Scalar<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ScalarSeed {
+    type Value = Scalar<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> core::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> core::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::I64(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> core::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::U64(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> core::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::F64(v))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> core::result::Result<Scalar<'de>, E> {
+        Ok(if v.len() > MAX_STRING_BYTES {
+            Scalar::LongStr
+        } else {
+            Scalar::Str(Cow::Borrowed(v))
+        })
+    }
+    fn visit_str<E>(self, v: &str) -> core::result::Result<Scalar<'de>, E> {
+        Ok(if v.len() > MAX_STRING_BYTES {
+            Scalar::LongStr
+        } else {
+            Scalar::Str(Cow::Owned(v.to_owned()))
+        })
+    }
+    fn visit_unit<E>(self) -> core::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> core::result::Result<Scalar<'de>, A::Error> {
+        Skip(self.0).visit_seq(seq).map(|()| Scalar::Array)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> core::result::Result<Scalar<'de>, A::Error> {
+        Skip(self.0).visit_map(map).map(|()| Scalar::Object)
+    }
+}
+
+fn wrong_type(loc: &Loc, expected: &str, v: &Scalar) -> Box<DcsError> {
+    if let Scalar::LongStr = v {
+        return bad(loc, "string over the 1 MiB limit");
+    }
+    bad(loc, format!("expected {expected}, got {}", v.kind()))
+}
+
+fn string<'a>(v: Scalar<'a>, loc: &Loc) -> R<Option<Cow<'a, str>>> {
+    match v {
+        Scalar::Null => Ok(None),
+        Scalar::Str(s) => Ok(Some(s)),
+        v => Err(wrong_type(loc, "a string", &v)),
     }
 }
 
@@ -239,129 +491,99 @@ fn owned(s: Option<Cow<str>>) -> Option<String> {
 }
 
 /// An integer field: a JSON integer literal within ±(2^53 - 1). Never coerced from strings.
-fn int(v: &Value, loc: &Loc) -> R<Option<i64>> {
+fn int(v: Scalar, loc: &Loc) -> R<Option<i64>> {
+    const SAFE: u64 = MAX_SAFE_INTEGER as u64;
     match v {
-        Value::Null => Ok(None),
-        Value::Number(n) => {
-            if !n.is_integer_literal() {
-                return Err(bad(loc, cat(&["expected an integer, got ", clip(n.raw())])));
-            }
-            match n.as_i64() {
-                Some(x) if (-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&x) => Ok(Some(x)),
-                _ => Err(bad(loc, cat(&["integer ", clip(n.raw()), " out of range"]))),
-            }
+        Scalar::Null => Ok(None),
+        Scalar::U64(u) if u <= SAFE => Ok(Some(u as i64)),
+        Scalar::I64(i) if i.unsigned_abs() <= SAFE => Ok(Some(i)),
+        Scalar::U64(_) | Scalar::I64(_) => {
+            Err(bad(loc, format!("integer {} out of range", v.number())))
         }
-        _ => Err(wrong_type(loc, "an integer", v)),
+        Scalar::F64(_) => Err(bad(loc, format!("expected an integer, got {}", v.number()))),
+        v => Err(wrong_type(loc, "an integer", &v)),
     }
 }
 
-fn boolean(v: &Value, loc: &Loc) -> R<Option<bool>> {
+fn boolean(v: Scalar, loc: &Loc) -> R<Option<bool>> {
     match v {
-        Value::Null => Ok(None),
-        Value::Bool(b) => Ok(Some(*b)),
-        _ => Err(wrong_type(loc, "a boolean", v)),
+        Scalar::Null => Ok(None),
+        Scalar::Bool(b) => Ok(Some(b)),
+        v => Err(wrong_type(loc, "a boolean", &v)),
     }
-}
-
-fn strings<'a>(v: &Value<'a>, loc: &Loc) -> R<Option<Vec<Cow<'a, str>>>> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Array(items) if items.len() > MAX_ARRAY_ITEMS => {
-            Err(bad(loc, "more than 10000 entries"))
-        }
-        Value::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, it) in items.iter().enumerate() {
-                match string(it, &loc.index(i))? {
-                    Some(s) => out.push(s),
-                    None => return Err(wrong_type(&loc.index(i), "a string", it)),
-                }
-            }
-            Ok(Some(out))
-        }
-        _ => Err(wrong_type(loc, "an array of strings", v)),
-    }
-}
-
-/// Number text for a message, clipped.
-fn clip(raw: &str) -> &str {
-    raw.get(..40).unwrap_or(raw)
 }
 
 /// A timestamp: normalized to `YYYY-MM-DDTHH:MM:SS.sssZ`; other valid forms are a quirk.
-fn time<'a>(ctx: &mut Ctx, v: &Value<'a>, loc: &Loc) -> R<Option<Cow<'a, str>>> {
+fn time<'a>(ctx: &mut Ctx, v: Scalar<'a>, loc: &Loc) -> R<Option<Cow<'a, str>>> {
     let s = match v {
-        Value::Null => return Ok(None),
-        Value::String(s) => s,
-        _ => return Err(wrong_type(loc, "a timestamp string", v)),
+        Scalar::Null => return Ok(None),
+        Scalar::Str(s) => s,
+        v => return Err(wrong_type(loc, "a timestamp string", &v)),
     };
-    match parse_timestamp(s) {
-        Ok((_, TimeForm::Canonical)) => Ok(Some(s.clone())),
+    match parse_timestamp(&s) {
+        Ok((_, TimeForm::Canonical)) => Ok(Some(s)),
         Ok((ms, _)) => {
             let iso = format_iso_ms(ms);
-            ctx.quirk(WarningCode::CoercedType, loc, {
-                cat(&[
-                    "timestamp ",
-                    &quote(s),
-                    " is not in the documented form; normalized to ",
-                    &iso,
-                ])
+            ctx.quirk(WarningCode::CoercedType, loc, || {
+                format!(
+                    "timestamp {} is not in the documented form; normalized to {iso}",
+                    quote(&s)
+                )
             })?;
             Ok(Some(Cow::Owned(iso)))
         }
-        Err(msg) => Err(bad(loc, cat(&["invalid timestamp ", &quote(s), ": ", msg]))),
+        Err(msg) => Err(bad(loc, format!("invalid timestamp {}: {msg}", quote(&s)))),
     }
 }
 
-/// A capacity in GB: documented as a string holding a number; a JSON number is a quirk.
-/// The result is the number's contract JSON text: a short plain decimal as sent (it is
-/// already its own shortest form, so no float conversion is needed), else the
-/// shortest form of its value.
-fn capacity<'a>(ctx: &mut Ctx, v: &Value<'a>, loc: &Loc) -> R<Option<Cow<'a, str>>> {
-    let (n, text, coerced) = match v {
-        Value::Null => return Ok(None),
-        Value::String(s) => match Number::from_text(s) {
-            Some(n) => (
-                n,
-                match s {
-                    Cow::Borrowed(b) => Cow::Borrowed(*b),
-                    Cow::Owned(o) => Cow::Owned(o.clone()),
-                },
-                false,
-            ),
-            None => return Err(bad(loc, cat(&["capacity ", &quote(s), " is not a number"]))),
-        },
-        Value::Number(n) => (*n, Cow::Borrowed(n.raw()), true),
-        _ => return Err(wrong_type(loc, "a capacity (a string holding a number)", v)),
-    };
-    let raw = n.raw();
-    // At most 15 significant digits, no sign, exponent or trailing fractional zero: the
-    // text is the shortest round-trip form of its own value (and finite, non-negative).
-    let plain = raw.len() <= 15
-        && raw.bytes().all(|c| c.is_ascii_digit() || c == b'.')
-        && !(raw.contains('.') && raw.ends_with('0'));
-    let mut out = text;
-    if !plain {
-        let Some(x) = n.as_f64() else {
-            return Err(bad(loc, cat(&["capacity ", clip(raw), " is out of range"])));
-        };
-        if x < 0.0 {
-            return Err(bad(loc, cat(&["capacity ", clip(raw), " is negative"])));
+/// A capacity in GB: documented as a string holding a JSON number (parsed by serde_json);
+/// a JSON number is a quirk. Finite and non-negative.
+fn capacity(ctx: &mut Ctx, v: Scalar, loc: &Loc) -> R<Option<f64>> {
+    let (x, coerced) = match &v {
+        Scalar::Null => return Ok(None),
+        Scalar::Str(s) => {
+            let spaced = s.starts_with(|c: char| c.is_ascii_whitespace())
+                || s.ends_with(|c: char| c.is_ascii_whitespace());
+            match serde_json::from_str::<f64>(s) {
+                Ok(x) if !spaced => (x, false),
+                _ => {
+                    let why = if looks_numeric(s) {
+                        "is out of range"
+                    } else {
+                        "is not a number"
+                    };
+                    return Err(bad(loc, format!("capacity {} {why}", quote(s))));
+                }
+            }
         }
-        let mut t = String::new();
-        json::write_f64(&mut t, x);
-        out = Cow::Owned(t);
+        Scalar::U64(u) => (*u as f64, true),
+        Scalar::I64(i) => (*i as f64, true),
+        Scalar::F64(x) => (*x, true),
+        v => return Err(wrong_type(loc, "a capacity (a string holding a number)", v)),
+    };
+    if x < 0.0 {
+        return Err(bad(
+            loc,
+            format!("capacity {} is negative", crate::model::to_json(&x)),
+        ));
     }
     if coerced {
-        ctx.quirk(WarningCode::CoercedType, loc, {
-            cat(&[
-                "capacity sent as the number ",
-                clip(raw),
-                "; the API documents a string",
-            ])
+        ctx.quirk(WarningCode::CoercedType, loc, || {
+            format!(
+                "capacity sent as the number {}; the API documents a string",
+                v.number()
+            )
         })?;
     }
-    Ok(Some(out))
+    Ok(Some(if x == 0.0 { 0.0 } else { x }))
+}
+
+/// Digits with an optional sign, fraction and exponent (for the message only).
+fn looks_numeric(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().any(|c| c.is_ascii_digit())
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
 }
 
 /// A value outside a known set: kept as sent, reported (an error in strict mode).
@@ -369,35 +591,379 @@ fn check_known(ctx: &mut Ctx, loc: &Loc, what: &str, value: &str, known: &[&str]
     if known.contains(&value) {
         return Ok(());
     }
-    ctx.quirk(WarningCode::UnknownValue, loc, {
-        cat(&[
-            what,
-            " ",
-            &quote(value),
-            " is not a known value; kept as sent",
-        ])
+    ctx.quirk(WarningCode::UnknownValue, loc, || {
+        format!("{what} {} is not a known value; kept as sent", quote(value))
     })
 }
 
 fn unknown_field(ctx: &mut Ctx, loc: &Loc) -> R<()> {
-    ctx.quirk(WarningCode::UnknownField, loc, {
+    ctx.quirk(WarningCode::UnknownField, loc, || {
         "field not in the API definition; dropped".to_string()
     })
+}
+
+/// `task_count`: documented as a string of digits; a JSON integer is a quirk.
+fn task_count(ctx: &mut Ctx, v: Scalar, loc: &Loc) -> R<Option<u64>> {
+    const WHAT: &str = "a non-negative integer";
+    let n = match &v {
+        Scalar::Null => return Ok(None),
+        Scalar::Str(s) => {
+            if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
+                return Err(bad(loc, format!("expected {WHAT}, got {}", quote(s))));
+            }
+            s.parse::<u64>().ok()
+        }
+        Scalar::U64(u) => {
+            ctx.quirk(WarningCode::CoercedType, loc, || {
+                "task_count sent as a number; the API documents a string".to_string()
+            })?;
+            Some(*u)
+        }
+        Scalar::I64(_) | Scalar::F64(_) => {
+            return Err(bad(loc, format!("expected {WHAT}, got {}", v.number())))
+        }
+        v => return Err(wrong_type(loc, WHAT, v)),
+    };
+    match n {
+        Some(x) if x <= MAX_SAFE_INTEGER as u64 => Ok(Some(x)),
+        _ => Err(bad(loc, "task_count out of range")),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Objects
+
+/// A key as sent, borrowed from the body unless it had escapes.
+struct Key<'de> {
+    text: Cow<'de, str>,
+    /// Over [`MAX_KEY_BYTES`] (never copied; `text` is then empty).
+    too_long: bool,
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> core::result::Result<Key<'de>, E> {
+                Ok(if v.len() > MAX_KEY_BYTES {
+                    Key::long()
+                } else {
+                    Key {
+                        text: Cow::Borrowed(v),
+                        too_long: false,
+                    }
+                })
+            }
+            fn visit_str<E>(self, v: &str) -> core::result::Result<Key<'de>, E> {
+                Ok(if v.len() > MAX_KEY_BYTES {
+                    Key::long()
+                } else {
+                    Key {
+                        text: Cow::Owned(v.to_owned()),
+                        too_long: false,
+                    }
+                })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl Key<'_> {
+    fn long() -> Self {
+        Key {
+            text: Cow::Borrowed(""),
+            too_long: true,
+        }
+    }
+}
+
+/// A derived field-identifier enum whose last variant, `Unknown`, takes every other key.
+trait Field: Copy + PartialEq + for<'a> Deserialize<'a> {
+    const UNKNOWN: Self;
+    /// The variant's bit in [`Seen::known`].
+    fn bit(self) -> u64;
+
+    /// The field a key names (serde's derived string match).
+    fn of(key: &str) -> Self {
+        Self::deserialize(BorrowedStrDeserializer::<ValueError>::new(key)).unwrap_or(Self::UNKNOWN)
+    }
+}
+
+/// Declares a field enum (serde-derived from the snake_case wire names) and its [`Field`]
+/// impl; at most 64 known fields (checked when compiling).
+macro_rules! fields {
+    ($name:ident { $($v:ident),* $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+        #[serde(field_identifier, rename_all = "snake_case")]
+        enum $name {
+            $($v,)*
+            #[serde(other)]
+            Unknown,
+        }
+        impl Field for $name {
+            const UNKNOWN: Self = $name::Unknown;
+            fn bit(self) -> u64 {
+                const _: () = assert!(($name::Unknown as usize) <= 64);
+                1u64 << (self as u32 % 64)
+            }
+        }
+    };
+}
+
+fields!(TopField {
+    Status,
+    CreatedAt,
+    UpdatedAt,
+    TaskCount,
+    Tasks
+});
+fields!(TaskField {
+    Id,
+    Name,
+    Status,
+    UserName,
+    UserId,
+    Params,
+    CreatedAt,
+    UpdatedAt,
+    EnableShow,
+    Details,
+});
+fields!(DetailField {
+    OldCapacity,
+    NewCapacity,
+    OldCacheMode,
+    NewCacheMode,
+    OldCacheType,
+    NewCacheType,
+    OldResourceSpecCode,
+    NewResourceSpecCode,
+    PublicIpId,
+    PublicIpAddress,
+    ReplicaIp,
+    ReplicaAz,
+    GroupName,
+    AccountName,
+    SourceIp,
+    TargetIp,
+    NodeName,
+    OldReplicaNum,
+    NewReplicaNum,
+    OldPort,
+    NewPort,
+    UpdatedConfigLength,
+    EnablePublicIp,
+    EnableSsl,
+    IsOnlyAdjustCharging,
+    RenameCommands,
+    NewCahceMode,
+});
+fields!(ProgressField {
+    Progress,
+    RemainTime,
+    StepDetails
+});
+fields!(StepField {
+    StepId,
+    StepName,
+    StepStatus,
+    BeginTime,
+    EndTime,
+    ErrorCode,
+    SubStepDetails,
+});
+fields!(SubStepField {
+    SubStepId,
+    SubStepName,
+    SubStepStatus,
+    BeginTime,
+    EndTime,
+    Detail,
+    ErrorCode,
+});
+
+/// The keys of one object so far: known ones by bit, others in an ordered set (the
+/// other side chooses them: no hashing), at most [`MAX_KEYS`] in all.
+struct Seen<'de> {
+    known: u64,
+    others: BTreeSet<Cow<'de, str>>,
+    count: usize,
+}
+
+impl<'de> Seen<'de> {
+    fn new() -> Self {
+        Seen {
+            known: 0,
+            others: BTreeSet::new(),
+            count: 0,
+        }
+    }
+
+    /// Counts `key` in the object at `loc`; its field, or the error (duplicate, too many
+    /// keys, too long a key).
+    fn add<F: Field>(&mut self, key: &Key<'de>, loc: &Loc) -> R<F> {
+        self.count += 1;
+        if self.count > MAX_KEYS {
+            return Err(bad(loc, format!("more than {MAX_KEYS} keys in one object")));
+        }
+        if key.too_long {
+            return Err(bad(loc, format!("a key longer than {MAX_KEY_BYTES} bytes")));
+        }
+        let f = F::of(&key.text);
+        let fresh = if f == F::UNKNOWN {
+            self.others.insert(key.text.clone())
+        } else {
+            let fresh = self.known & f.bit() == 0;
+            self.known |= f.bit();
+            fresh
+        };
+        if !fresh {
+            return Err(bad(&loc.key(&key.text), "duplicate key"));
+        }
+        Ok(f)
+    }
+}
+
+/// The members of an object: each key's field and path go to `each`, which reads the value.
+fn members<'de, A: MapAccess<'de>, F: Field>(
+    map: &mut A,
+    ctx: &mut Ctx,
+    loc: &Loc,
+    mut each: impl FnMut(&mut A, &mut Ctx, F, &Loc) -> core::result::Result<(), A::Error>,
+) -> core::result::Result<(), A::Error> {
+    let mut seen = Seen::new();
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        let f = tri!(ctx, seen.add::<F>(&key, loc));
+        each(map, ctx, f, &loc.key(&key.text))?;
+    }
+    Ok(())
+}
+
+/// Reads an unknown field's value: a warning (an error in strict mode), value skipped.
+fn skip_unknown<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    ctx: &mut Ctx,
+    loc: &Loc,
+    depth: usize,
+) -> core::result::Result<(), A::Error> {
+    tri!(ctx, unknown_field(ctx, loc));
+    map.next_value_seed(Skip(depth))
+}
+
+/// Implements the visitor methods of every JSON type but those listed, each refusing the
+/// value as `expected $what` at the visitor's path (`self.loc`), through `self.ctx`.
+macro_rules! refuse {
+    ($what:expr; $($m:ident)*) => {
+        $(refuse!(@ $m $what);)*
+    };
+    (@bool $what:expr) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> core::result::Result<Self::Value, E> {
+            Err(raise(self.ctx, wrong_type(self.loc, $what, &Scalar::Bool(false))))
+        }
+    };
+    (@num $what:expr) => {
+        fn visit_i64<E: de::Error>(self, _: i64) -> core::result::Result<Self::Value, E> {
+            Err(raise(self.ctx, wrong_type(self.loc, $what, &Scalar::I64(0))))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> core::result::Result<Self::Value, E> {
+            Err(raise(self.ctx, wrong_type(self.loc, $what, &Scalar::U64(0))))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> core::result::Result<Self::Value, E> {
+            Err(raise(self.ctx, wrong_type(self.loc, $what, &Scalar::F64(0.0))))
+        }
+    };
+    (@str $what:expr) => {
+        fn visit_str<E: de::Error>(self, _: &str) -> core::result::Result<Self::Value, E> {
+            Err(raise(self.ctx, wrong_type(self.loc, $what, &Scalar::Str(Cow::Borrowed("")))))
+        }
+    };
+    (@null $what:expr) => {
+        fn visit_unit<E: de::Error>(self) -> core::result::Result<Self::Value, E> {
+            Err(raise(self.ctx, wrong_type(self.loc, $what, &Scalar::Null)))
+        }
+    };
+    (@seq $what:expr) => {
+        fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> core::result::Result<Self::Value, A::Error> {
+            Err(raise(self.ctx, wrong_type(self.loc, $what, &Scalar::Array)))
+        }
+    };
+    (@map $what:expr) => {
+        fn visit_map<A: MapAccess<'de>>(self, _: A) -> core::result::Result<Self::Value, A::Error> {
+            Err(raise(self.ctx, wrong_type(self.loc, $what, &Scalar::Object)))
+        }
+    };
+}
+
+/// `impl DeserializeSeed` for a visitor that is its own seed (any JSON type accepted by
+/// serde_json, so that the visitor decides what is wrong).
+macro_rules! self_seed {
+    ($t:ident) => {
+        impl<'de> DeserializeSeed<'de> for $t<'_, '_, 'de> {
+            type Value = <Self as Visitor<'de>>::Value;
+            fn deserialize<D: Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> core::result::Result<Self::Value, D::Error> {
+                d.deserialize_any(self)
+            }
+        }
+    };
+}
+
+/// A string array (`rename_commands`) at nesting `depth`.
+struct StringsSeed<'c, 'l, 'de> {
+    ctx: &'c mut Ctx,
+    loc: &'l Loc<'l>,
+    depth: usize,
+    _de: core::marker::PhantomData<&'de ()>,
+}
+
+self_seed!(StringsSeed);
+
+impl<'de> Visitor<'de> for StringsSeed<'_, '_, 'de> {
+    type Value = Option<Vec<Cow<'de, str>>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of strings")
+    }
+    fn visit_unit<E: de::Error>(self) -> core::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> core::result::Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        loop {
+            let loc = self.loc.index(out.len());
+            let Some(v) = seq.next_element_seed(ScalarSeed(self.depth + 1))? else {
+                return Ok(Some(out));
+            };
+            if out.len() >= MAX_ARRAY_ITEMS {
+                let e = bad(self.loc, format!("more than {MAX_ARRAY_ITEMS} entries"));
+                return Err(raise(self.ctx, e));
+            }
+            match v {
+                Scalar::Null => return Err(raise(self.ctx, wrong_type(&loc, "a string", &v))),
+                v => out.push(tri!(self.ctx, string(v, &loc)).unwrap_or_default()),
+            }
+        }
+    }
+    refuse!("an array of strings"; bool num str map);
 }
 
 // ---------------------------------------------------------------------------------------
 // ListBackgroundTask
 //
-// One pass over the body: the walk reads the top-level object member by member and each
-// task as it comes, checks and normalizes its fields into a borrowed [`TaskView`] and
-// hands it to a [`Tasks`] sink: `Vec<Task>` for the Rust API, [`ListJson`] (the contract
-// JSON text) for the JS API. No tree of the body is built; only unknown fields' values
-// and scalars go through the JSON reader's `Value`.
-//
-// Errors come in document order, except that a JSON syntax error anywhere wins (the walk
-// stops at the first problem; the body is then checked whole). Top-level task fields
-// (`status`, `created_at`, `updated_at`) can only be attributed once every task is known:
-// when the body has any, it is walked a second time with the decision made.
+// The walk reads the top-level object member by member and each task as it comes
+// (`TasksSeed`, `TaskSeed`, `DetailsSeed`), and hands each normalized task to a
+// [`Tasks`] sink. Top-level task fields (`status`, `created_at`, `updated_at`) can only be
+// attributed once every task is known: when the body has any, it is walked a second time
+// with the decision made (`Plan`).
 
 /// Parses and normalizes a `ListBackgroundTask` response body.
 ///
@@ -450,65 +1016,8 @@ impl<'a> Tasks<'a> for ListJson {
     }
 }
 
-fn list<'a, S: Tasks<'a>>(body: &'a [u8], opts: ParseOptions) -> R<(S, u64, Vec<Warning>)> {
-    check_body(body)?;
-    let text = core::str::from_utf8(body).ok();
-    let walked = match text {
-        Some(s) => walk_list(s, opts.strict),
-        None => Err(bad(&Loc::Root, "")),
-    };
-    // A syntax error anywhere in the body comes before what the walk found.
-    walked.map_err(|e| match json::validate(body) {
-        Err(pe) => syntax(pe),
-        Ok(()) => e,
-    })
-}
-
-fn walk_list<'a, S: Tasks<'a>>(s: &'a str, strict: bool) -> R<(S, u64, Vec<Warning>)> {
-    let none: Plan = [None, None, None];
-    let mut w = Walk::new(s, strict, &none);
-    let mut out = S::new(s.len());
-    let count = w.top(&mut out)?;
-    let plan = if w.hoists.is_empty() {
-        [None, None, None]
-    } else {
-        w.plan()?
-    };
-    let (n, first) = w.lacking[0];
-    if n > 0
-        && !matches!(
-            &plan[0],
-            Some(Hoisted {
-                target: Some(_),
-                ..
-            })
-        )
-    {
-        let tasks = Loc::Root.key("tasks");
-        return Err(missing(&tasks.index(first).key("status")));
-    }
-    if w.hoists.is_empty() {
-        return Ok((out, count, w.ctx.warnings));
-    }
-    // Again, with the top-level fields' targets known.
-    let mut w = Walk::new(s, strict, &plan);
-    let mut out = S::new(s.len());
-    let count = w.top(&mut out)?;
-    Ok((out, count, w.ctx.warnings))
-}
-
-fn syntax(e: json::ParseError) -> Box<DcsError> {
-    let mut m = String::from("invalid JSON: ");
-    e.describe(&mut m);
-    bad(&Loc::Root, m)
-}
-
-/// The top-level task fields, by index: status, created_at, updated_at.
-const HOISTS: [&str; 3] = [TOP_KEYS[0], TOP_KEYS[1], TOP_KEYS[2]];
-/// Wire names of the top level's members: [`HOISTS`], then `task_count` and `tasks`.
-const TOP_KEYS: [&str; 5] = ["status", "created_at", "updated_at", "task_count", "tasks"];
-/// Their slots in [`TaskView::strs`].
-const HOIST_SLOTS: [usize; 3] = [2, 6, 7];
+/// The top-level task fields, in [`Walk::lacking`] order.
+const HOISTS: [&str; 3] = ["status", "created_at", "updated_at"];
 
 /// What happens to each top-level task field (second walk only).
 type Plan<'a> = [Option<Hoisted<'a>>; 3];
@@ -521,383 +1030,458 @@ struct Hoisted<'a> {
     warnings: Vec<Warning>,
 }
 
-/// The wire names of `tables` (name tables of `model`), in order, then `extra`; exactly `N`
-/// (checked when compiling).
-const fn wire_names<const N: usize>(
-    tables: &[&[(&'static str, &'static str)]],
-    extra: &[&'static str],
-) -> [&'static str; N] {
-    let mut k = [""; N];
-    let mut n = 0;
-    let mut t = 0;
-    while t < tables.len() {
-        let mut i = 0;
-        while i < tables[t].len() {
-            k[n] = tables[t][i].0;
-            n += 1;
-            i += 1;
-        }
-        t += 1;
-    }
-    let mut i = 0;
-    while i < extra.len() {
-        k[n] = extra[i];
-        n += 1;
-        i += 1;
-    }
-    assert!(n == N);
-    k
-}
-
-/// Wire names of the task's members: [`TASK_STRS`], then `enable_show` and `details`.
-const TASK_KEYS: [&str; 10] = wire_names(&[&TASK_STRS], &["enable_show", "details"]);
-
-/// Wire names of the details' members: strings, integers, booleans, capacities (the
-/// tables in `model`), then `rename_commands` and the misspelled `new_cahce_mode`.
-const DETAIL_KEYS: [&str; 27] = wire_names(
-    &[&DETAIL_STRS, &DETAIL_INTS, &DETAIL_BOOLS, &DETAIL_CAPS],
-    &["rename_commands", "new_cahce_mode"],
-);
-
-/// The index of `k` in `names`. Members usually come in the same order in every task,
-/// so `next[after]` remembers which key followed the one at `after - 1` (0: the first
-/// key) and is tried first: one string compare per member in the common case.
-fn find(next: &mut [u8], after: usize, names: &[&str], k: &str) -> Option<usize> {
-    let guess = next.get(after).copied().unwrap_or(0) as usize;
-    if names.get(guess).is_some_and(|n| *n == k) {
-        return Some(guess);
-    }
-    let i = names.iter().position(|n| *n == k)?;
-    if let Some(g) = next.get_mut(after) {
-        *g = i as u8;
-    }
-    Some(i)
-}
-
-/// The keys of one object so far, for duplicates: known keys by bit, others in a set.
-#[derive(Default)]
-struct Seen {
-    bits: u32,
-    others: IdSet,
-}
-
-impl Seen {
-    fn add(&mut self, known: Option<usize>, k: &str, kl: &Loc) -> R<()> {
-        let fresh = match known {
-            Some(i) => {
-                let bit = 1u32 << i;
-                let fresh = self.bits & bit == 0;
-                self.bits |= bit;
-                fresh
-            }
-            None => self.others.insert(k),
-        };
-        if !fresh {
-            return Err(bad(kl, "duplicate key"));
-        }
-        Ok(())
-    }
-}
-
 /// One walk over a list body.
-struct Walk<'a, 'p> {
-    p: json::Parser<'a>,
-    ctx: Ctx,
-    plan: &'p Plan<'a>,
+struct Walk<'p, 'de> {
+    plan: &'p Plan<'de>,
     /// Top-level task fields met (first walk), by [`HOISTS`] index.
-    hoists: Vec<(usize, Value<'a>)>,
+    hoists: Vec<(usize, Scalar<'de>)>,
     /// Per [`HOISTS`] field: how many tasks lack it, and the first of them.
     lacking: [(usize, usize); 3],
-    /// The key-order memory of [`find`] for the top level, tasks and details.
-    next: [[u8; 28]; 3],
+    count: Option<u64>,
+    has_tasks: bool,
 }
 
-impl<'a, 'p> Walk<'a, 'p> {
-    fn new(s: &'a str, strict: bool, plan: &'p Plan<'a>) -> Self {
-        Walk {
-            p: json::Parser::new(s),
-            ctx: Ctx::new(strict),
-            plan,
-            hoists: Vec::new(),
-            lacking: [(0, 0); 3],
-            next: [[0; 28]; 3],
+fn list<'a, S: Tasks<'a>>(body: &'a [u8], opts: ParseOptions) -> R<(S, u64, Vec<Warning>)> {
+    let text = check_body(body)?;
+    let none: Plan = [None, None, None];
+    let (out, walk, ctx) = walk_list::<S>(text, opts.strict, &none)?;
+    let plan = if walk.hoists.is_empty() {
+        [None, None, None]
+    } else {
+        walk.plan()?
+    };
+    let (n, first) = walk.lacking[0];
+    if n > 0
+        && !matches!(
+            &plan[0],
+            Some(Hoisted {
+                target: Some(_),
+                ..
+            })
+        )
+    {
+        let tasks = Loc::Root.key("tasks");
+        return Err(missing(&tasks.index(first).key("status")));
+    }
+    let count = walk.count;
+    if walk.hoists.is_empty() {
+        return Ok((out, count.unwrap_or(0), ctx.finish()));
+    }
+    // Again, with the top-level fields' targets known.
+    let (out, walk, ctx) = walk_list::<S>(text, opts.strict, &plan)?;
+    Ok((out, walk.count.unwrap_or(0), ctx.finish()))
+}
+
+fn walk_list<'a, 'p, S: Tasks<'a>>(
+    text: &'a str,
+    strict: bool,
+    plan: &'p Plan<'a>,
+) -> R<(S, Walk<'p, 'a>, Ctx)> {
+    let mut ctx = Ctx::new(strict);
+    let mut walk = Walk {
+        plan,
+        hoists: Vec::new(),
+        lacking: [(0, 0); 3],
+        count: None,
+        has_tasks: false,
+    };
+    let mut out = S::new(text.len());
+    run(text, &mut ctx, |de, ctx| {
+        TopSeed {
+            ctx,
+            loc: &Loc::Root,
+            walk: &mut walk,
+            out: &mut out,
         }
+        .deserialize(de)
+    })?;
+    let root = Loc::Root;
+    if !walk.has_tasks {
+        return Err(missing(&root.key("tasks")));
     }
-
-    /// The value at the current position, inside a container at `depth`.
-    #[inline(never)]
-    fn value(&mut self, depth: usize) -> R<Value<'a>> {
-        self.p.value(depth).map_err(syntax)
+    if walk.count.is_none() {
+        return Err(missing(&root.key("task_count")));
     }
+    Ok((out, walk, ctx))
+}
 
-    /// Reads past the value at the current position (an unknown field's).
-    fn skip(&mut self, depth: usize) -> R<()> {
-        self.p.skip(depth).map_err(syntax)
+struct TopSeed<'c, 'l, 'p, 'de, S> {
+    ctx: &'c mut Ctx,
+    loc: &'l Loc<'l>,
+    walk: &'c mut Walk<'p, 'de>,
+    out: &'c mut S,
+}
+
+impl<'de, S: Tasks<'de>> DeserializeSeed<'de> for TopSeed<'_, '_, '_, 'de, S> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> core::result::Result<(), D::Error> {
+        d.deserialize_any(self)
     }
+}
 
-    #[inline(never)]
-    fn key(&mut self) -> R<Cow<'a, str>> {
-        self.p.key().map_err(syntax)
+impl<'de, S: Tasks<'de>> Visitor<'de> for TopSeed<'_, '_, '_, 'de, S> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
     }
-
-    /// The container (`{` or `[`) of nesting `depth` opens; false when it is empty.
-    #[inline(never)]
-    fn begin(&mut self, open: u8, depth: usize) -> R<bool> {
-        self.p.begin(open, depth).map_err(syntax)
-    }
-
-    #[inline(never)]
-    fn more(&mut self, close: u8) -> R<bool> {
-        self.p.more(close).map_err(syntax)
-    }
-
-    /// A container value expected at `depth`: true when it opens with `open`; else the
-    /// value is read and `Ok(false)` returned for null, an error for anything else.
-    fn expect(&mut self, open: u8, depth: usize, loc: &Loc, what: &str) -> R<bool> {
-        if self.p.peek() == Some(open) {
-            return Ok(true);
-        }
-        let v = self.value(depth)?;
-        if v.is_null() {
-            return Ok(false);
-        }
-        Err(wrong_type(loc, what, &v))
-    }
-
-    /// The members of the object at the current position (nesting `depth`, path `loc`):
-    /// each key's index in `names` (none for an unknown key) and path go to `each`, which
-    /// reads the value. Duplicate keys are refused here; `which` picks the key-order memory.
-    fn members(
-        &mut self,
-        depth: usize,
-        loc: &Loc,
-        names: &[&str],
-        which: usize,
-        mut each: impl FnMut(&mut Self, Option<usize>, &Loc) -> R<()>,
-    ) -> R<()> {
-        let mut seen = Seen::default();
-        if !self.begin(b'{', depth)? {
-            return Ok(());
-        }
-        let mut after = 0;
-        loop {
-            let k = self.key()?;
-            let kl = loc.key(&k);
-            let next = self.next.get_mut(which).map_or(&mut [][..], |n| &mut n[..]);
-            let i = find(next, after, names, &k);
-            seen.add(i, &k, &kl)?;
-            each(self, i, &kl)?;
-            if let Some(i) = i {
-                after = i + 1;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<(), A::Error> {
+        let TopSeed {
+            ctx,
+            loc,
+            walk,
+            out,
+        } = self;
+        members(&mut map, ctx, loc, |map, ctx, f: TopField, kl| {
+            let h = match f {
+                TopField::TaskCount => {
+                    let v = map.next_value_seed(ScalarSeed(2))?;
+                    walk.count = tri!(ctx, task_count(ctx, v, kl));
+                    return Ok(());
+                }
+                TopField::Tasks => {
+                    map.next_value_seed(TasksSeed {
+                        ctx,
+                        loc: kl,
+                        walk: &mut *walk,
+                        out: &mut *out,
+                    })?;
+                    walk.has_tasks = true;
+                    return Ok(());
+                }
+                TopField::Unknown => return skip_unknown(map, ctx, kl, 2),
+                TopField::Status => 0,
+                TopField::CreatedAt => 1,
+                TopField::UpdatedAt => 2,
+            };
+            if ctx.strict {
+                let e = bad(
+                    kl,
+                    "task field sent at the top level (refused in strict mode)",
+                );
+                return Err(raise(ctx, e));
             }
-            if !self.more(b'}')? {
-                return Ok(());
-            }
-        }
-    }
-
-    /// The whole body; returns `task_count`.
-    fn top<S: Tasks<'a>>(&mut self, out: &mut S) -> R<u64> {
-        let root = Loc::Root;
-        self.p.ws();
-        if self.p.peek() != Some(b'{') {
-            let v = self.value(0)?;
-            return Err(wrong_type(&root, "a JSON object", &v));
-        }
-        let mut count = None;
-        let mut has_tasks = false;
-        self.members(1, &root, &TOP_KEYS, 0, |w, i, kl| {
-            match i {
-                Some(3) => {
-                    let v = w.value(1)?;
-                    count = task_count(&mut w.ctx, &v, kl)?;
-                }
-                Some(4) => {
-                    if !w.expect(b'[', 1, kl, "an array")? {
-                        return Err(missing(kl));
-                    }
-                    w.tasks(out, kl)?;
-                    has_tasks = true;
-                }
-                Some(h) => {
-                    if w.ctx.strict {
-                        return Err(bad(
-                            kl,
-                            "task field sent at the top level (refused in strict mode)",
-                        ));
-                    }
-                    let v = w.value(1)?;
-                    match w.plan.get(h) {
-                        Some(Some(p)) => w.ctx.warnings.extend(p.warnings.iter().cloned()),
-                        _ => w.hoists.push((h, v)),
+            let v = map.next_value_seed(ScalarSeed(2))?;
+            match walk.plan.get(h) {
+                Some(Some(p)) => {
+                    for w in &p.warnings {
+                        let loc = Loc::Root.key(HOISTS[h]);
+                        ctx.warn(w.code, &loc, || w.message.clone());
                     }
                 }
-                None => {
-                    unknown_field(&mut w.ctx, kl)?;
-                    w.skip(1)?;
-                }
+                _ => walk.hoists.push((h, v)),
             }
             Ok(())
-        })?;
-        self.p.end().map_err(syntax)?;
-        if !has_tasks {
-            return Err(missing(&root.key("tasks")));
-        }
-        count.ok_or_else(|| missing(&root.key("task_count")))
+        })
     }
+    refuse!("a JSON object"; bool num str null seq);
+}
 
-    fn tasks<S: Tasks<'a>>(&mut self, out: &mut S, loc: &Loc) -> R<()> {
-        if !self.begin(b'[', 2)? {
-            return Ok(());
-        }
+struct TasksSeed<'c, 'l, 'p, 'de, S> {
+    ctx: &'c mut Ctx,
+    loc: &'l Loc<'l>,
+    walk: &'c mut Walk<'p, 'de>,
+    out: &'c mut S,
+}
+
+impl<'de, S: Tasks<'de>> DeserializeSeed<'de> for TasksSeed<'_, '_, '_, 'de, S> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> core::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, S: Tasks<'de>> Visitor<'de> for TasksSeed<'_, '_, '_, 'de, S> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> core::result::Result<(), A::Error> {
+        let TasksSeed {
+            ctx,
+            loc,
+            walk,
+            out,
+        } = self;
         let mut i = 0;
         loop {
             if i >= MAX_TASKS {
-                return Err(bad(loc, "more than 100000 tasks in one response"));
-            }
-            let t = self.task(&loc.index(i), i)?;
-            for (l, slot) in self.lacking.iter_mut().zip(HOIST_SLOTS) {
-                if t.strs.get(slot).is_some_and(Option::is_none) {
-                    if l.0 == 0 {
-                        l.1 = i;
-                    }
-                    l.0 += 1;
+                if seq.next_element_seed(Skip(3))?.is_some() {
+                    let e = bad(loc, format!("more than {MAX_TASKS} tasks in one response"));
+                    return Err(raise(ctx, e));
                 }
-            }
-            out.task(t);
-            i += 1;
-            if !self.more(b']')? {
                 return Ok(());
             }
+            let il = loc.index(i);
+            let seed = TaskSeed {
+                ctx: &mut *ctx,
+                loc: &il,
+                plan: walk.plan,
+                lacking: &mut walk.lacking,
+                index: i,
+            };
+            let Some(t) = seq.next_element_seed(seed)? else {
+                return Ok(());
+            };
+            out.task(t);
+            i += 1;
         }
     }
+    fn visit_unit<E: de::Error>(self) -> core::result::Result<(), E> {
+        Err(raise(self.ctx, missing(self.loc)))
+    }
+    refuse!("an array"; bool num str map);
+}
 
-    fn task(&mut self, loc: &Loc, index: usize) -> R<TaskView<'a>> {
+struct TaskSeed<'c, 'l, 'p, 'de> {
+    ctx: &'c mut Ctx,
+    loc: &'l Loc<'l>,
+    plan: &'p Plan<'de>,
+    /// [`Walk::lacking`], counted as each task is read.
+    lacking: &'c mut [(usize, usize); 3],
+    index: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for TaskSeed<'_, '_, '_, 'de> {
+    type Value = TaskView<'de>;
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> core::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TaskSeed<'_, '_, '_, 'de> {
+    type Value = TaskView<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a task object")
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> core::result::Result<Self::Value, A::Error> {
+        let TaskSeed {
+            ctx,
+            loc,
+            plan,
+            lacking,
+            index,
+        } = self;
+        let mut id = None;
+        let mut name = None;
+        let mut status = None;
         let mut t = TaskView::default();
-        if !self.expect(b'{', 2, loc, "a task object")? {
-            return Err(wrong_type(loc, "a task object", &Value::Null));
-        }
-        self.members(3, loc, &TASK_KEYS, 1, |w, i, kl| {
-            match i {
-                Some(9) => {
-                    if w.expect(b'{', 3, kl, "a details object")? {
-                        w.details(&mut t.details, kl)?;
-                    }
-                }
-                Some(8) => t.enable_show = boolean(&w.value(3)?, kl)?,
-                Some(i) => {
-                    let v = w.value(3)?;
-                    let s = if i >= 6 {
-                        time(&mut w.ctx, &v, kl)?
-                    } else {
-                        string(&v, kl)?
+        members(&mut map, ctx, loc, |map, ctx, f: TaskField, kl| {
+            if f == TaskField::Details {
+                t.details = map.next_value_seed(DetailsSeed {
+                    ctx,
+                    loc: kl,
+                    _de: core::marker::PhantomData,
+                })?;
+                return Ok(());
+            }
+            if f == TaskField::Unknown {
+                return skip_unknown(map, ctx, kl, 4);
+            }
+            let v = map.next_value_seed(ScalarSeed(4))?;
+            match f {
+                TaskField::EnableShow => t.enable_show = tri!(ctx, boolean(v, kl)),
+                TaskField::CreatedAt => t.created_at = tri!(ctx, time(ctx, v, kl)),
+                TaskField::UpdatedAt => t.updated_at = tri!(ctx, time(ctx, v, kl)),
+                f => {
+                    let s = tri!(ctx, string(v, kl));
+                    let known = match f {
+                        TaskField::Name => Some(("task name", KNOWN_TASK_NAMES)),
+                        TaskField::Status => Some(("task status", KNOWN_TASK_STATUSES)),
+                        _ => None,
                     };
-                    if let (Some(s), 1 | 2) = (&s, i) {
-                        let (what, known) = if i == 1 {
-                            ("task name", KNOWN_TASK_NAMES)
-                        } else {
-                            ("task status", KNOWN_TASK_STATUSES)
-                        };
-                        check_known(&mut w.ctx, kl, what, s, known)?;
+                    if let (Some(s), Some((what, known))) = (&s, known) {
+                        tri!(ctx, check_known(ctx, kl, what, s, known));
                     }
-                    set(t.strs.get_mut(i), s);
-                }
-                None => {
-                    unknown_field(&mut w.ctx, kl)?;
-                    w.skip(3)?;
+                    *match f {
+                        TaskField::Id => &mut id,
+                        TaskField::Name => &mut name,
+                        TaskField::Status => &mut status,
+                        TaskField::UserName => &mut t.user_name,
+                        TaskField::UserId => &mut t.user_id,
+                        _ => &mut t.params,
+                    } = s;
                 }
             }
             Ok(())
         })?;
-        for (i, k) in ["id", "name"].into_iter().enumerate() {
-            if t.strs.get(i).is_some_and(Option::is_none) {
-                return Err(missing(&loc.key(k)));
+        let Some(id) = id else {
+            return Err(raise(ctx, missing(&loc.key("id"))));
+        };
+        let Some(name) = name else {
+            return Err(raise(ctx, missing(&loc.key("name"))));
+        };
+        let has = [
+            status.is_some(),
+            t.created_at.is_some(),
+            t.updated_at.is_some(),
+        ];
+        for (l, has) in lacking.iter_mut().zip(has) {
+            if !has {
+                if l.0 == 0 {
+                    l.1 = index;
+                }
+                l.0 += 1;
             }
         }
-        for (h, slot) in self.plan.iter().zip(HOIST_SLOTS) {
-            if let (Some(h), Some(s)) = (h, t.strs.get_mut(slot)) {
-                if h.target == Some(index) {
-                    s.clone_from(&h.value);
-                }
+        t.id = id;
+        t.name = name;
+        t.status = status.unwrap_or_default();
+        // A top-level field planned into this task (second walk).
+        for (h, p) in plan.iter().enumerate() {
+            let Some(p) = p.as_ref().filter(|p| p.target == Some(index)) else {
+                continue;
+            };
+            match h {
+                0 => t.status = p.value.clone().unwrap_or_default(),
+                1 => t.created_at.clone_from(&p.value),
+                _ => t.updated_at.clone_from(&p.value),
             }
         }
         Ok(t)
     }
+    refuse!("a task object"; bool num str null seq);
+}
 
-    fn details(&mut self, d: &mut DetailsView<'a>, loc: &Loc) -> R<()> {
+struct DetailsSeed<'c, 'l, 'de> {
+    ctx: &'c mut Ctx,
+    loc: &'l Loc<'l>,
+    _de: core::marker::PhantomData<&'de ()>,
+}
+
+self_seed!(DetailsSeed);
+
+impl<'de> Visitor<'de> for DetailsSeed<'_, '_, 'de> {
+    type Value = TaskDetails<Cow<'de, str>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a details object")
+    }
+    fn visit_unit<E: de::Error>(self) -> core::result::Result<Self::Value, E> {
+        Ok(TaskDetails::default())
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> core::result::Result<Self::Value, A::Error> {
+        let DetailsSeed { ctx, loc, .. } = self;
+        let mut d = TaskDetails::default();
         let mut misspelled = None;
-        self.members(4, loc, &DETAIL_KEYS, 2, |w, i, kl| {
-            let Some(i) = i else {
-                unknown_field(&mut w.ctx, kl)?;
-                return w.skip(4);
-            };
-            let v = w.value(4)?;
-            let ctx = &mut w.ctx;
-            match i {
-                0..=14 => set(d.strs.get_mut(i), string(&v, kl)?),
-                15..=19 => set(d.ints.get_mut(i - 15), int(&v, kl)?),
-                20..=22 => set(d.bools.get_mut(i - 20), boolean(&v, kl)?),
-                23..=24 => set(d.caps.get_mut(i - 23), capacity(ctx, &v, kl)?),
-                25 => d.rename_commands = strings(&v, kl)?,
-                _ => {
-                    let s = string(&v, kl)?;
-                    ctx.quirk(WarningCode::RenamedField, kl, {
-                        "misspelled field read as new_cache_mode".to_string()
+        members(&mut map, ctx, loc, |map, ctx, f: DetailField, kl| {
+            use DetailField as F;
+            match f {
+                F::Unknown => return skip_unknown(map, ctx, kl, 5),
+                F::RenameCommands => {
+                    d.rename_commands = map.next_value_seed(StringsSeed {
+                        ctx,
+                        loc: kl,
+                        depth: 5,
+                        _de: core::marker::PhantomData,
                     })?;
+                    return Ok(());
+                }
+                _ => {}
+            }
+            let v = map.next_value_seed(ScalarSeed(5))?;
+            match f {
+                F::OldCapacity => d.old_capacity = tri!(ctx, capacity(ctx, v, kl)),
+                F::NewCapacity => d.new_capacity = tri!(ctx, capacity(ctx, v, kl)),
+                F::OldReplicaNum => d.old_replica_num = tri!(ctx, int(v, kl)),
+                F::NewReplicaNum => d.new_replica_num = tri!(ctx, int(v, kl)),
+                F::OldPort => d.old_port = tri!(ctx, int(v, kl)),
+                F::NewPort => d.new_port = tri!(ctx, int(v, kl)),
+                F::UpdatedConfigLength => d.updated_config_length = tri!(ctx, int(v, kl)),
+                F::EnablePublicIp => d.enable_public_ip = tri!(ctx, boolean(v, kl)),
+                F::EnableSsl => d.enable_ssl = tri!(ctx, boolean(v, kl)),
+                F::IsOnlyAdjustCharging => d.is_only_adjust_charging = tri!(ctx, boolean(v, kl)),
+                F::NewCahceMode => {
+                    let s = tri!(ctx, string(v, kl));
+                    tri!(
+                        ctx,
+                        ctx.quirk(WarningCode::RenamedField, kl, || {
+                            "misspelled field read as new_cache_mode".to_string()
+                        })
+                    );
                     misspelled = s;
+                }
+                f => {
+                    let s = tri!(ctx, string(v, kl));
+                    *match f {
+                        F::OldCacheMode => &mut d.old_cache_mode,
+                        F::NewCacheMode => &mut d.new_cache_mode,
+                        F::OldCacheType => &mut d.old_cache_type,
+                        F::NewCacheType => &mut d.new_cache_type,
+                        F::OldResourceSpecCode => &mut d.old_resource_spec_code,
+                        F::NewResourceSpecCode => &mut d.new_resource_spec_code,
+                        F::PublicIpId => &mut d.public_ip_id,
+                        F::PublicIpAddress => &mut d.public_ip_address,
+                        F::ReplicaIp => &mut d.replica_ip,
+                        F::ReplicaAz => &mut d.replica_az,
+                        F::GroupName => &mut d.group_name,
+                        F::AccountName => &mut d.account_name,
+                        F::SourceIp => &mut d.source_ip,
+                        F::TargetIp => &mut d.target_ip,
+                        _ => &mut d.node_name,
+                    } = s;
                 }
             }
             Ok(())
         })?;
-        if let (Some(s), Some(slot)) = (misspelled, d.strs.get_mut(1)) {
-            match slot {
+        if let Some(s) = misspelled {
+            match &d.new_cache_mode {
                 Some(existing) if *existing != s => {
-                    return Err(bad(
+                    let e = bad(
                         &loc.key("new_cahce_mode"),
-                        cat(&[
-                            &quote(&s),
-                            " conflicts with new_cache_mode ",
-                            &quote(existing),
-                        ]),
-                    ));
+                        format!(
+                            "{} conflicts with new_cache_mode {}",
+                            quote(&s),
+                            quote(existing)
+                        ),
+                    );
+                    return Err(raise(ctx, e));
                 }
                 Some(_) => {}
-                None => *slot = Some(s),
+                None => d.new_cache_mode = Some(s),
             }
         }
-        Ok(())
+        Ok(d)
     }
+    refuse!("a details object"; bool num str seq);
+}
 
+impl<'de> Walk<'_, 'de> {
     /// After the first walk: where each top-level task field goes. It moves into the
     /// single task that lacks it; otherwise it is unknown and dropped.
-    fn plan(&self) -> R<Plan<'a>> {
+    fn plan(&self) -> R<Plan<'de>> {
         let mut plan: Plan = [None, None, None];
         for (h, v) in &self.hoists {
             let loc = Loc::Root.key(HOISTS.get(*h).copied().unwrap_or(""));
             let (n, first) = self.lacking.get(*h).copied().unwrap_or((0, 0));
-            let target = (n == 1 && !v.is_null()).then_some(first);
+            let target = (n == 1 && !matches!(v, Scalar::Null)).then_some(first);
             let mut ctx = Ctx::new(false);
             let mut value = None;
             match target {
-                None => ctx.quirk(WarningCode::UnknownField, &loc, {
+                None => ctx.quirk(WarningCode::UnknownField, &loc, || {
                     "top-level field not in the API definition and not attributable to a single task; dropped"
                         .to_string()
                 })?,
                 Some(t) => {
-                    ctx.quirk(WarningCode::HoistedField, &loc, {
-                        let mut m = String::from("top-level field moved into tasks[");
-                        json::push_u64(&mut m, t as u64);
-                        m.push(']');
-                        m
+                    ctx.quirk(WarningCode::HoistedField, &loc, || {
+                        format!("top-level field moved into tasks[{t}]")
                     })?;
                     value = if *h == 0 {
-                        let Value::String(s) = v else {
-                            return Err(wrong_type(&loc, "a string", v));
+                        let s = match string(v.clone(), &loc)? {
+                            Some(s) => s,
+                            None => return Err(wrong_type(&loc, "a string", v)),
                         };
-                        check_known(&mut ctx, &loc, "task status", s, KNOWN_TASK_STATUSES)?;
-                        Some(s.clone())
+                        check_known(&mut ctx, &loc, "task status", &s, KNOWN_TASK_STATUSES)?;
+                        Some(s)
                     } else {
-                        time(&mut ctx, v, &loc)?
+                        time(&mut ctx, v.clone(), &loc)?
                     };
                 }
             }
@@ -913,40 +1497,6 @@ impl<'a, 'p> Walk<'a, 'p> {
     }
 }
 
-fn set<T>(slot: Option<&mut Option<T>>, v: Option<T>) {
-    if let Some(s) = slot {
-        *s = v;
-    }
-}
-
-/// `task_count`: documented as a string of digits; a JSON integer is a quirk.
-fn task_count(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Option<u64>> {
-    const WHAT: &str = "a non-negative integer";
-    let n = match v {
-        Value::Null => return Ok(None),
-        Value::String(s) => {
-            if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(bad(loc, cat(&["expected ", WHAT, ", got ", &quote(s)])));
-            }
-            json::parse_u64(s)
-        }
-        Value::Number(n) => {
-            let Some(x) = n.as_u64() else {
-                return Err(bad(loc, cat(&["expected ", WHAT, ", got ", clip(n.raw())])));
-            };
-            ctx.quirk(WarningCode::CoercedType, loc, {
-                "task_count sent as a number; the API documents a string".to_string()
-            })?;
-            Some(x)
-        }
-        _ => return Err(wrong_type(loc, WHAT, v)),
-    };
-    match n {
-        Some(x) if x <= MAX_SAFE_INTEGER as u64 => Ok(Some(x)),
-        _ => Err(bad(loc, "task_count out of range")),
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // ShowBackgroundTaskProgress
 
@@ -958,127 +1508,296 @@ pub fn parse_task_progress(body: &[u8], opts: ParseOptions) -> Result<TaskProgre
 }
 
 fn progress(body: &[u8], opts: ParseOptions) -> R<TaskProgress> {
-    let root_v = parse_root(body)?;
-    let root = Loc::Root;
-    let top = object(&root_v, &root, "a JSON object")?;
+    let text = check_body(body)?;
     let mut ctx = Ctx::new(opts.strict);
-    let mut p = TaskProgress::default();
-    for (k, v) in top {
-        let kl = root.key(k);
-        match k.as_ref() {
-            "progress" => p.progress = int(v, &kl)?,
-            "remain_time" => p.remain_time = int(v, &kl)?,
-            "step_details" => match v {
-                Value::Null => {}
-                Value::Array(items) => {
-                    p.step_details = Vec::with_capacity(items.len());
-                    for (i, it) in items.iter().enumerate() {
-                        p.step_details.push(step(&mut ctx, it, &kl.index(i))?);
-                    }
-                }
-                _ => return Err(wrong_type(&kl, "an array", v)),
-            },
-            _ => unknown_field(&mut ctx, &kl)?,
+    let mut p = run(text, &mut ctx, |de, ctx| {
+        ProgressSeed {
+            ctx,
+            loc: &Loc::Root,
+            _de: core::marker::PhantomData,
         }
-    }
-    p.warnings = ctx.warnings;
+        .deserialize(de)
+    })?;
+    p.warnings = ctx.finish();
     Ok(p)
 }
 
-fn step(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<Step> {
-    let m = object(v, loc, "a step object")?;
-    let mut s = Step::default();
-    for (k, v) in m {
-        let kl = loc.key(k);
-        match k.as_ref() {
-            "step_id" => s.step_id = int(v, &kl)?,
-            "step_name" => s.step_name = owned(string(v, &kl)?),
-            "step_status" => {
-                s.step_status = owned(string(v, &kl)?);
-                if let Some(st) = &s.step_status {
-                    check_known(ctx, &kl, "step status", st, KNOWN_STEP_STATUSES)?;
-                }
-            }
-            "begin_time" => s.begin_time = owned(time(ctx, v, &kl)?),
-            "end_time" => s.end_time = owned(time(ctx, v, &kl)?),
-            "error_code" => s.error_code = owned(string(v, &kl)?),
-            "sub_step_details" => match v {
-                Value::Null => {}
-                Value::Array(items) => {
-                    s.sub_step_details = Vec::with_capacity(items.len());
-                    for (i, it) in items.iter().enumerate() {
-                        s.sub_step_details.push(sub_step(ctx, it, &kl.index(i))?);
-                    }
-                }
-                _ => return Err(wrong_type(&kl, "an array", v)),
-            },
-            _ => unknown_field(ctx, &kl)?,
-        }
-    }
-    Ok(s)
+struct ProgressSeed<'c, 'l, 'de> {
+    ctx: &'c mut Ctx,
+    loc: &'l Loc<'l>,
+    _de: core::marker::PhantomData<&'de ()>,
 }
 
-fn sub_step(ctx: &mut Ctx, v: &Value, loc: &Loc) -> R<SubStep> {
-    let m = object(v, loc, "a sub-step object")?;
-    let mut s = SubStep::default();
-    for (k, v) in m {
-        let kl = loc.key(k);
-        match k.as_ref() {
-            "sub_step_id" => s.sub_step_id = int(v, &kl)?,
-            "sub_step_name" => s.sub_step_name = owned(string(v, &kl)?),
-            "sub_step_status" => {
-                s.sub_step_status = owned(string(v, &kl)?);
-                if let Some(st) = &s.sub_step_status {
-                    check_known(ctx, &kl, "sub-step status", st, KNOWN_STEP_STATUSES)?;
+self_seed!(ProgressSeed);
+
+impl<'de> Visitor<'de> for ProgressSeed<'_, '_, 'de> {
+    type Value = TaskProgress;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> core::result::Result<Self::Value, A::Error> {
+        let ProgressSeed { ctx, loc, .. } = self;
+        let mut p = TaskProgress::default();
+        members(&mut map, ctx, loc, |map, ctx, f: ProgressField, kl| {
+            match f {
+                ProgressField::Unknown => return skip_unknown(map, ctx, kl, 2),
+                ProgressField::StepDetails => {
+                    p.step_details = map.next_value_seed(ListSeed::new(ctx, kl))?;
+                    return Ok(());
                 }
+                _ => {}
             }
-            "begin_time" => s.begin_time = owned(time(ctx, v, &kl)?),
-            "end_time" => s.end_time = owned(time(ctx, v, &kl)?),
-            "detail" => s.detail = owned(string(v, &kl)?),
-            "error_code" => s.error_code = owned(string(v, &kl)?),
-            _ => unknown_field(ctx, &kl)?,
+            let v = map.next_value_seed(ScalarSeed(2))?;
+            let n = tri!(ctx, int(v, kl));
+            if f == ProgressField::Progress {
+                p.progress = n;
+            } else {
+                p.remain_time = n;
+            }
+            Ok(())
+        })?;
+        Ok(p)
+    }
+    refuse!("a JSON object"; bool num str null seq);
+}
+
+/// An array of step or sub-step objects (`step_details`, `sub_step_details`); null is an
+/// empty list.
+struct ListSeed<'c, 'l, T> {
+    ctx: &'c mut Ctx,
+    loc: &'l Loc<'l>,
+    _t: core::marker::PhantomData<T>,
+}
+
+/// One step or sub-step object.
+struct ObjSeed<'c, 'l, T> {
+    ctx: &'c mut Ctx,
+    loc: &'l Loc<'l>,
+    _t: core::marker::PhantomData<T>,
+}
+
+impl<'c, 'l, T> ListSeed<'c, 'l, T> {
+    fn new(ctx: &'c mut Ctx, loc: &'l Loc<'l>) -> Self {
+        ListSeed {
+            ctx,
+            loc,
+            _t: core::marker::PhantomData,
         }
     }
-    Ok(s)
+}
+
+impl<'de, T> DeserializeSeed<'de> for ListSeed<'_, '_, T>
+where
+    for<'x, 'y> ObjSeed<'x, 'y, T>: DeserializeSeed<'de, Value = T>,
+{
+    type Value = Vec<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> core::result::Result<Vec<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T> Visitor<'de> for ListSeed<'_, '_, T>
+where
+    for<'x, 'y> ObjSeed<'x, 'y, T>: DeserializeSeed<'de, Value = T>,
+{
+    type Value = Vec<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array")
+    }
+    fn visit_unit<E: de::Error>(self) -> core::result::Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> core::result::Result<Vec<T>, A::Error> {
+        let mut out = Vec::new();
+        loop {
+            let il = self.loc.index(out.len());
+            let seed = ObjSeed {
+                ctx: &mut *self.ctx,
+                loc: &il,
+                _t: core::marker::PhantomData,
+            };
+            match seq.next_element_seed(seed)? {
+                Some(t) => out.push(t),
+                None => return Ok(out),
+            }
+        }
+    }
+    refuse!("an array"; bool num str map);
+}
+
+impl<'de> DeserializeSeed<'de> for ObjSeed<'_, '_, Step> {
+    type Value = Step;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> core::result::Result<Step, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// A step object at nesting 3 (`step_details[i]`).
+impl<'de> Visitor<'de> for ObjSeed<'_, '_, Step> {
+    type Value = Step;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a step object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<Step, A::Error> {
+        let ObjSeed { ctx, loc, .. } = self;
+        let mut s = Step::default();
+        members(&mut map, ctx, loc, |map, ctx, f: StepField, kl| {
+            match f {
+                StepField::Unknown => return skip_unknown(map, ctx, kl, 4),
+                StepField::SubStepDetails => {
+                    s.sub_step_details = map.next_value_seed(ListSeed::new(ctx, kl))?;
+                    return Ok(());
+                }
+                _ => {}
+            }
+            let v = map.next_value_seed(ScalarSeed(4))?;
+            match f {
+                StepField::StepId => s.step_id = tri!(ctx, int(v, kl)),
+                StepField::BeginTime => s.begin_time = owned(tri!(ctx, time(ctx, v, kl))),
+                StepField::EndTime => s.end_time = owned(tri!(ctx, time(ctx, v, kl))),
+                StepField::StepStatus => {
+                    s.step_status = owned(tri!(ctx, string(v, kl)));
+                    if let Some(st) = &s.step_status {
+                        tri!(
+                            ctx,
+                            check_known(ctx, kl, "step status", st, KNOWN_STEP_STATUSES)
+                        );
+                    }
+                }
+                StepField::StepName => s.step_name = owned(tri!(ctx, string(v, kl))),
+                _ => s.error_code = owned(tri!(ctx, string(v, kl))),
+            }
+            Ok(())
+        })?;
+        Ok(s)
+    }
+    refuse!("a step object"; bool num str null seq);
+}
+
+impl<'de> DeserializeSeed<'de> for ObjSeed<'_, '_, SubStep> {
+    type Value = SubStep;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> core::result::Result<SubStep, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// A sub-step object at nesting 5 (`step_details[i].sub_step_details[j]`).
+impl<'de> Visitor<'de> for ObjSeed<'_, '_, SubStep> {
+    type Value = SubStep;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a sub-step object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<SubStep, A::Error> {
+        let ObjSeed { ctx, loc, .. } = self;
+        let mut s = SubStep::default();
+        members(&mut map, ctx, loc, |map, ctx, f: SubStepField, kl| {
+            if f == SubStepField::Unknown {
+                return skip_unknown(map, ctx, kl, 6);
+            }
+            let v = map.next_value_seed(ScalarSeed(6))?;
+            match f {
+                SubStepField::SubStepId => s.sub_step_id = tri!(ctx, int(v, kl)),
+                SubStepField::BeginTime => s.begin_time = owned(tri!(ctx, time(ctx, v, kl))),
+                SubStepField::EndTime => s.end_time = owned(tri!(ctx, time(ctx, v, kl))),
+                SubStepField::SubStepStatus => {
+                    s.sub_step_status = owned(tri!(ctx, string(v, kl)));
+                    if let Some(st) = &s.sub_step_status {
+                        let what = "sub-step status";
+                        tri!(ctx, check_known(ctx, kl, what, st, KNOWN_STEP_STATUSES));
+                    }
+                }
+                SubStepField::SubStepName => s.sub_step_name = owned(tri!(ctx, string(v, kl))),
+                SubStepField::Detail => s.detail = owned(tri!(ctx, string(v, kl))),
+                _ => s.error_code = owned(tri!(ctx, string(v, kl))),
+            }
+            Ok(())
+        })?;
+        Ok(s)
+    }
+    refuse!("a sub-step object"; bool num str null seq);
 }
 
 // ---------------------------------------------------------------------------------------
 // Error bodies
 
+/// A string, or a number's text (error codes are sometimes numbers); anything else is
+/// read past.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Text {
+    S(String),
+    N(serde_json::Number),
+    Other(de::IgnoredAny),
+}
+
+impl Text {
+    fn into_string(self) -> Option<String> {
+        match self {
+            Text::S(s) => Some(s),
+            Text::N(n) => Some(n.to_string()),
+            Text::Other(_) => None,
+        }
+    }
+}
+
+/// What `"error"` holds: one of the shapes, or anything else (read past).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Nested {
+    Shape(Box<ErrorShape>),
+    Other(de::IgnoredAny),
+}
+
+/// Every shape the official SDKs read an error from; unknown fields ignored.
+#[derive(Deserialize)]
+struct ErrorShape {
+    error_code: Option<Text>,
+    error_msg: Option<Text>,
+    error_ext_msg: Option<Text>,
+    #[serde(rename = "errorCode")]
+    error_code_camel: Option<Text>,
+    #[serde(rename = "errorMsg")]
+    error_msg_camel: Option<Text>,
+    code: Option<Text>,
+    message: Option<Text>,
+    error: Option<Nested>,
+}
+
+impl ErrorShape {
+    /// The first shape present, here or (`nested`) one level down under `"error"`.
+    fn fields(self, nested: bool) -> Option<ErrorBody> {
+        let s = |t: Option<Text>| t.and_then(Text::into_string);
+        let shapes = [
+            (s(self.error_code), s(self.error_msg), s(self.error_ext_msg)),
+            (s(self.error_code_camel), s(self.error_msg_camel), None),
+            (s(self.code), s(self.message), None),
+        ];
+        for (error_code, error_msg, error_ext_msg) in shapes {
+            if error_code.is_some() || error_msg.is_some() {
+                return Some(ErrorBody {
+                    error_code,
+                    error_msg,
+                    error_ext_msg,
+                });
+            }
+        }
+        match self.error {
+            Some(Nested::Shape(e)) if nested => e.fields(false),
+            _ => None,
+        }
+    }
+}
+
 /// Reads an HTTP error body: `{error_code, error_msg, error_ext_msg}`,
 /// `{errorCode, errorMsg}`, `{code, message}`, or one of these under `"error"`.
 /// `None` when the body is not a JSON object carrying any of them. Never fails.
 pub fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
-    let v = json::parse(body).ok()?;
-    error_fields(&v).or_else(|| v.get("error").and_then(error_fields))
-}
-
-fn error_fields(v: &Value) -> Option<ErrorBody> {
-    if !matches!(v, Value::Object(_)) {
-        return None;
-    }
-    let text = |k: &str| match v.get(k)? {
-        Value::String(s) => Some(s.as_ref().to_owned()),
-        Value::Number(n) => Some(n.raw().to_owned()),
-        _ => None,
-    };
-    const SHAPES: [(&str, &str, Option<&str>); 3] = [
-        ("error_code", "error_msg", Some("error_ext_msg")),
-        ("errorCode", "errorMsg", None),
-        ("code", "message", None),
-    ];
-    for (c, m, x) in SHAPES {
-        let error_code = text(c);
-        let error_msg = text(m);
-        if error_code.is_some() || error_msg.is_some() {
-            return Some(ErrorBody {
-                error_code,
-                error_msg,
-                error_ext_msg: x.and_then(text),
-            });
-        }
-    }
-    None
+    serde_json::from_slice::<ErrorShape>(body)
+        .ok()?
+        .fields(true)
 }
 
 #[cfg(test)]
@@ -1094,6 +1813,9 @@ mod tests {
         let d = i.key("details");
         assert_eq!(d.key("old_port").render(), "tasks[3].details.old_port");
         assert_eq!(r.key("task_count").render(), "task_count");
+        assert_eq!(i.key("a.b").render(), r#"tasks[3]["a.b"]"#);
+        assert_eq!(r.key("").render(), r#"[""]"#);
+        assert_eq!(i.key("x\"[").render(), r#"tasks[3]["x\"["]"#);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! Everything here is deterministic (randomness comes in as an argument) and tested natively.
 
 use crate::error::{cat, DcsError};
-use crate::json::push_u64;
+use std::collections::BTreeSet;
+
 use crate::model::ListJson;
 use crate::normalize::parse_error_body;
 
@@ -46,7 +47,7 @@ pub fn backoff_ms(attempt: u32, rand01: f64) -> f64 {
 pub fn retry_after_ms(value: &str, now_ms: i64) -> Option<f64> {
     let v = value.trim();
     let ms = if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
-        crate::json::parse_u64(v)? as f64 * 1000.0
+        crate::text::digits(v)? as f64 * 1000.0
     } else {
         (crate::time::parse_http_date(v)? - now_ms).max(0) as f64
     };
@@ -83,7 +84,7 @@ pub fn skew_correction(
 }
 
 fn excerpt(body: &[u8]) -> String {
-    let text = crate::json::lossy(body.get(..4096).unwrap_or(body));
+    let text = String::from_utf8_lossy(body.get(..4096).unwrap_or(body));
     // Drop tags and collapse whitespace so an HTML error page reads as one line.
     let mut out = String::new();
     let mut in_tag = false;
@@ -110,7 +111,7 @@ fn excerpt(body: &[u8]) -> String {
                 last_space = false;
             }
         }
-        if crate::json::char_count(&out) >= 160 {
+        if out.chars().count() >= 160 {
             out.push('…');
             break;
         }
@@ -159,9 +160,10 @@ pub struct PagePlan {
     next_deliver: u32,
     /// Pages that arrived out of order (few: at most the pages in flight).
     waiting: Vec<(u32, ListJson)>,
-    seen: IdSet,
+    /// The IDs delivered so far (ordered: the other side chooses them, so no hashing).
+    seen: BTreeSet<String>,
     /// One per delivered page (a page count is bounded by `max_tasks / page_size`).
-    page_signatures: Vec<u64>,
+    page_signatures: BTreeSet<[u8; 16]>,
     finished: bool,
     fetched: u64,
     /// `task_count` of the last delivered page.
@@ -194,8 +196,8 @@ impl PagePlan {
             planned: 0,
             next_deliver: 0,
             waiting: Vec::new(),
-            seen: IdSet::default(),
-            page_signatures: Vec::new(),
+            seen: BTreeSet::new(),
+            page_signatures: BTreeSet::new(),
             finished: false,
             fetched: 0,
             prev_total: None,
@@ -301,12 +303,11 @@ impl PagePlan {
                 break;
             }
             if list.len() > self.page_size as usize {
-                let mut m = String::from("page at offset ");
-                push_u64(&mut m, offset);
-                m.push_str(" holds ");
-                push_u64(&mut m, list.len() as u64);
-                m.push_str(" tasks, more than the requested limit ");
-                push_u64(&mut m, self.page_size as u64);
+                let m = format!(
+                    "page at offset {offset} holds {} tasks, more than the requested limit {}",
+                    list.len(),
+                    self.page_size
+                );
                 return Err(DcsError::invalid_response("tasks", m));
             }
             let sig = page_signature(&list);
@@ -315,16 +316,14 @@ impl PagePlan {
                     "tasks",
                     cat(&[
                         "page at offset ",
-                        &crate::json::u64_string(offset),
+                        &offset.to_string(),
                         " repeats an earlier page exactly: the server ignores offset, so the list cannot be trusted",
                     ]),
                 ));
             }
-            if !self.page_signatures.contains(&sig) {
-                self.page_signatures.push(sig);
-            }
+            self.page_signatures.insert(sig);
             let mut list = list;
-            list.retain_ids(|id| self.seen.insert(id));
+            list.retain_ids(|id| !self.seen.contains(id) && self.seen.insert(id.to_string()));
             self.fetched += list.len() as u64;
             if self.fetched >= self.max_tasks {
                 self.finished = true;
@@ -339,79 +338,19 @@ impl PagePlan {
     }
 }
 
-/// A set of task IDs: linear probing over FNV-1a hashes, into a list of the IDs. (std's
-/// `HashSet` brings SipHash, `RandomState` and hashbrown: several KB of wasm.)
-#[derive(Debug, Default)]
-pub(crate) struct IdSet {
-    /// 0 = empty, else 1 + index into `ids`; the length is a power of two, at most half full.
-    slots: Vec<u32>,
-    ids: Vec<String>,
-}
-
-impl IdSet {
-    /// Adds `id`; false when it was already there.
-    pub(crate) fn insert(&mut self, id: &str) -> bool {
-        if (self.ids.len() + 1) * 2 > self.slots.len() {
-            let cap = (self.slots.len() * 2).max(16);
-            self.slots = vec![0; cap];
-            for n in 0..self.ids.len() {
-                let i = self.probe(n);
-                if let Some(s) = self.slots.get_mut(i) {
-                    *s = n as u32 + 1;
-                }
-            }
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = fnv1a(id.as_bytes()) as usize & mask;
-        loop {
-            match self.slots.get(i).copied() {
-                Some(0) | None => break,
-                Some(n) => {
-                    if self.ids.get(n as usize - 1).is_some_and(|s| s == id) {
-                        return false;
-                    }
-                }
-            }
-            i = (i + 1) & mask;
-        }
-        self.ids.push(id.to_string());
-        if let Some(s) = self.slots.get_mut(i) {
-            *s = self.ids.len() as u32;
-        }
-        true
-    }
-
-    /// The free slot for `ids[n]` (rehashing: the IDs are distinct).
-    fn probe(&self, n: usize) -> usize {
-        let mask = self.slots.len() - 1;
-        let id = self.ids.get(n).map_or(&[][..], |s| s.as_bytes());
-        let mut i = fnv1a(id) as usize & mask;
-        while self.slots.get(i).is_some_and(|&s| s != 0) {
-            i = (i + 1) & mask;
-        }
-        i
-    }
-}
-
-fn fnv1a(b: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &c in b {
-        h ^= c as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-fn page_signature(list: &ListJson) -> u64 {
-    // FNV-1a over the IDs in order.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+/// A page's identity: SHA-256 over its IDs in order (each ended by a NUL), first 16 bytes.
+/// The IDs are chosen by the other side: a cryptographic hash leaves no collisions to craft.
+fn page_signature(list: &ListJson) -> [u8; 16] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
     for i in 0..list.len() {
-        for b in list.id(i).bytes().chain(std::iter::once(0)) {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+        h.update(list.id(i).as_bytes());
+        h.update([0]);
     }
-    h
+    let d = h.finalize();
+    let mut sig = [0; 16];
+    sig.copy_from_slice(&d[..16]);
+    sig
 }
 
 #[cfg(test)]

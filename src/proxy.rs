@@ -16,8 +16,7 @@ use crate::client::{Auth, Inner};
 use crate::driver::{Call, Outcome, Pages, Sink};
 use crate::error::{DcsError, ErrorCode, HttpInfo};
 use crate::fetch::{header, RawResponse};
-use crate::json;
-use crate::model::{write_list, Warning};
+use crate::model::{to_json, write_list, Warning};
 use crate::route::{self, ProxyConfig, Refusal, Route, UpstreamAuth};
 
 #[wasm_bindgen]
@@ -51,33 +50,56 @@ struct LogLine {
     note: Option<String>,
 }
 
+/// A log line as serde writes it (absent fields omitted).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogJson<'a> {
+    proxy: &'a str,
+    method: &'a str,
+    path: &'a str,
+    status: u16,
+    ms: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+}
+
 impl LogLine {
     fn write(&self, status: u16, ms: f64) {
-        let mut s = String::from("{\"proxy\":");
-        json::write_str(&mut s, self.route);
-        s.push_str(",\"method\":");
-        json::write_str(&mut s, &self.method);
-        s.push_str(",\"path\":");
-        json::write_str(&mut s, &self.path);
-        s.push_str(",\"status\":");
-        json::push_u64(&mut s, status as u64);
-        s.push_str(",\"ms\":");
-        json::write_f64(&mut s, ms.round());
-        for (k, v) in [
-            ("code", &self.code),
-            ("requestId", &self.request_id),
-            ("note", &self.note),
-        ] {
-            if let Some(v) = v {
-                s.push_str(",\"");
-                s.push_str(k);
-                s.push_str("\":");
-                json::write_str(&mut s, v);
-            }
-        }
-        s.push('}');
-        console_log(&s);
+        console_log(&to_json(&LogJson {
+            proxy: self.route,
+            method: &self.method,
+            path: &self.path,
+            status,
+            ms: ms.round() as i64,
+            code: self.code.as_deref(),
+            request_id: self.request_id.as_deref(),
+            note: self.note.as_deref(),
+        }));
     }
+}
+
+/// An error answer's body.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorJson<'a> {
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<&'a str>,
+}
+
+/// `/api/config`'s body.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfigJson<'a> {
+    project_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    demo_instance: Option<&'a str>,
+    enable_delete: bool,
 }
 
 /// Splits `scheme://host[:port]/path?query` into the origin and the raw target.
@@ -111,15 +133,11 @@ impl Out {
     }
 
     fn error(status: u16, code: &str, message: &str, request_id: Option<&str>) -> Out {
-        let mut s = String::from("{\"code\":");
-        json::write_str(&mut s, code);
-        s.push_str(",\"message\":");
-        json::write_str(&mut s, message);
-        if let Some(r) = request_id {
-            s.push_str(",\"requestId\":");
-            json::write_str(&mut s, r);
-        }
-        s.push('}');
+        let s = to_json(&ErrorJson {
+            code,
+            message,
+            request_id,
+        });
         let mut o = Out::json(status, s);
         o.headers.push(("Cache-Control", "no-store".into()));
         o
@@ -345,16 +363,10 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
     let if_none_match = header(req, "if-none-match");
     let out = match r {
         Route::Config => {
-            let mut s = String::from("{\"projectId\":");
-            json::write_str(&mut s, &cfg.project_id);
-            if let Some(d) = &cfg.demo_instance {
-                s.push_str(",\"demoInstance\":");
-                json::write_str(&mut s, d);
-            }
-            s.push_str(if cfg.enable_delete {
-                ",\"enableDelete\":true}"
-            } else {
-                ",\"enableDelete\":false}"
+            let s = to_json(&ConfigJson {
+                project_id: &cfg.project_id,
+                demo_instance: cfg.demo_instance.as_deref(),
+                enable_delete: cfg.enable_delete,
             });
             Out::json(200, s)
         }
@@ -582,7 +594,6 @@ async fn list_all(
         &mut out,
         total,
         pages.iter().flat_map(|d| d.list.tasks()),
-        |t, out| out.push_str(t),
         &warnings,
     );
     out.push('}');

@@ -2,7 +2,6 @@
 
 use crate::endpoint::{self, Endpoint};
 use crate::error::{cat, DcsError, Result};
-use crate::json;
 use crate::time::{self, TimeForm};
 
 /// Largest accepted `limit` (page size). The API documents no bound; DCS list
@@ -112,9 +111,9 @@ pub fn check_id(field: &str, s: &str) -> Result<()> {
     }
     if s.len() > MAX_ID_LEN {
         let mut m = String::from("must be at most ");
-        json::push_u64(&mut m, MAX_ID_LEN as u64);
+        m.push_str(&(MAX_ID_LEN as u64).to_string());
         m.push_str(" characters, got ");
-        json::push_u64(&mut m, json::char_count(s) as u64);
+        m.push_str(&(s.chars().count() as u64).to_string());
         return Err(DcsError::invalid_argument(field, m));
     }
     if let Some(c) = s
@@ -122,7 +121,7 @@ pub fn check_id(field: &str, s: &str) -> Result<()> {
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
     {
         let mut m = String::from("may hold only A-Z a-z 0-9 - _, found ");
-        json::write_str(&mut m, c.encode_utf8(&mut [0; 4]));
+        m.push_str(&crate::text::quoted(c.encode_utf8(&mut [0; 4]), 1));
         m.push_str(" (U+");
         let cp = c as u32;
         for shift in [20, 16, 12, 8, 4, 0] {
@@ -158,13 +157,13 @@ pub fn validate_int(field: &str, arg: &Arg, min: u32, max: u32) -> Result<Option
     // "must be an integer from MIN to MAX, got ..."
     let fail = |got: &str, number: Option<f64>| {
         let mut m = String::from("must be an integer from ");
-        json::push_u64(&mut m, min as u64);
+        m.push_str(&(min as u64).to_string());
         m.push_str(" to ");
-        json::push_u64(&mut m, max as u64);
+        m.push_str(&(max as u64).to_string());
         m.push_str(", got ");
         m.push_str(got);
         if let Some(n) = number {
-            json::push_f64(&mut m, n);
+            m.push_str(&crate::text::number(n));
         }
         DcsError::invalid_argument(field, m)
     };
@@ -178,14 +177,17 @@ pub fn validate_int(field: &str, arg: &Arg, min: u32, max: u32) -> Result<Option
         }
         Arg::Str(s) => {
             if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(fail(&cat(&["the string ", &json::quoted(s, 20)]), None));
+                return Err(fail(
+                    &cat(&["the string ", &crate::text::quoted(s, 20)]),
+                    None,
+                ));
             }
-            json::parse_u64(s).unwrap_or(u64::MAX)
+            crate::text::digits(s).unwrap_or(u64::MAX)
         }
         other => return Err(fail(other.type_name(), None)),
     };
     if v < min as u64 || v > max as u64 {
-        return Err(fail(&json::u64_string(v), None));
+        return Err(fail(&v.to_string(), None));
     }
     Ok(Some(v as u32))
 }
@@ -232,7 +234,7 @@ pub fn validate_time(field: &str, arg: &Arg) -> Result<Option<i64>> {
             Err(m) => {
                 return Err(DcsError::invalid_argument(
                     field,
-                    cat(&[m, ": ", &json::quoted(s, 40)]),
+                    cat(&[m, ": ", &crate::text::quoted(s, 40)]),
                 ));
             }
         },
@@ -287,11 +289,11 @@ impl ListQuery {
         };
         if let Some(o) = self.offset {
             sep(&mut out, "offset=");
-            json::push_u64(&mut out, o as u64);
+            out.push_str(&(o as u64).to_string());
         }
         if let Some(l) = self.limit {
             sep(&mut out, "limit=");
-            json::push_u64(&mut out, l as u64);
+            out.push_str(&(l as u64).to_string());
         }
         if let Some(s) = self.start_ms {
             sep(&mut out, "start_time=");

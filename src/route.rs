@@ -4,7 +4,6 @@
 
 use crate::endpoint::{self, Endpoint};
 use crate::error::cat;
-use crate::json;
 use crate::query::{self, Arg, ListQuery};
 use crate::sign::Credentials;
 
@@ -103,13 +102,13 @@ fn number(
         None => Ok(default),
         Some(s) => {
             let t = s.trim();
-            match json::parse_u64(t.strip_prefix('+').unwrap_or(t)) {
+            match crate::text::digits(t.strip_prefix('+').unwrap_or(t)) {
                 Some(n) if (min..=max).contains(&n) => Ok(n),
                 _ => {
                     let mut m = String::from("must be an integer from ");
-                    json::push_u64(&mut m, min);
+                    m.push_str(&(min).to_string());
                     m.push_str(" to ");
-                    json::push_u64(&mut m, max);
+                    m.push_str(&(max).to_string());
                     Err(cfg_err(variable, m))
                 }
             }
@@ -393,7 +392,7 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
                 return Err(refuse(
                     400,
                     "INVALID_REQUEST",
-                    cat(&["unknown query parameter ", &json::quoted(k, 32)]),
+                    cat(&["unknown query parameter ", &crate::text::quoted(k, 32)]),
                 ));
             };
             if i == 4 && !allow_all {

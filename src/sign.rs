@@ -1,5 +1,5 @@
-//! SDK-HMAC-SHA256, the request signature of the official Huawei Cloud SDKs, with its own
-//! compact SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104): no dependencies.
+//! SDK-HMAC-SHA256, the request signature of the official Huawei Cloud SDKs, on RustCrypto's
+//! `sha2` and `hmac` and the `percent-encoding` crate.
 //!
 //! Canonicalization follows the official Python signer (`huaweicloudsdkcore.signer.signer`)
 //! byte for byte, as checked by the differential test in `tests/sign-oracle/`:
@@ -15,6 +15,10 @@
 //!   present and does not start with `application/json` or `application/bson`, the header
 //!   `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` is added and signed, and (for a non-empty body)
 //!   stands in for the hash.
+
+use hmac::{Hmac, KeyInit, Mac};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use sha2::{Digest, Sha256};
 
 use crate::error::{cat, DcsError, Result};
 use crate::query::HttpRequest;
@@ -101,179 +105,50 @@ fn check_secret(field: &str, s: &str, max: usize) -> Result<()> {
 
 // ---------------------------------------------------------------- SHA-256 / HMAC
 
-const K: [u32; 64] = [
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-];
-
-/// Incremental SHA-256.
-#[derive(Clone)]
-struct Sha256 {
-    h: [u32; 8],
-    buf: [u8; 64],
-    n: usize,
-    len: u64,
-}
-
-impl Sha256 {
-    fn new() -> Self {
-        Sha256 {
-            h: [
-                0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
-                0x5be0cd19,
-            ],
-            buf: [0; 64],
-            n: 0,
-            len: 0,
-        }
-    }
-
-    fn update(&mut self, mut data: &[u8]) {
-        self.len = self.len.wrapping_add(data.len() as u64);
-        while !data.is_empty() {
-            let take = (64 - self.n).min(data.len());
-            self.buf[self.n..self.n + take].copy_from_slice(&data[..take]);
-            self.n += take;
-            data = &data[take..];
-            if self.n == 64 {
-                compress(&mut self.h, &self.buf);
-                self.n = 0;
-            }
-        }
-    }
-
-    fn finish(mut self) -> [u8; 32] {
-        let bits = self.len.wrapping_mul(8);
-        self.update(&[0x80]);
-        while self.n != 56 {
-            self.update(&[0]);
-        }
-        self.update(&bits.to_be_bytes());
-        let mut out = [0u8; 32];
-        for (o, h) in out.chunks_exact_mut(4).zip(self.h) {
-            o.copy_from_slice(&h.to_be_bytes());
-        }
-        out
-    }
-}
-
-fn compress(h: &mut [u32; 8], block: &[u8; 64]) {
-    let mut w = [0u32; 64];
-    for (i, c) in block.chunks_exact(4).enumerate() {
-        w[i] = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
-    }
-    for i in 16..64 {
-        let (a, b) = (w[i - 15], w[i - 2]);
-        let s0 = a.rotate_right(7) ^ a.rotate_right(18) ^ (a >> 3);
-        let s1 = b.rotate_right(17) ^ b.rotate_right(19) ^ (b >> 10);
-        w[i] = w[i - 16]
-            .wrapping_add(s0)
-            .wrapping_add(w[i - 7])
-            .wrapping_add(s1);
-    }
-    let mut s = *h;
-    for (k, w) in K.iter().zip(w) {
-        let [a, b, c, d, e, f, g, hh] = s;
-        let t1 = hh
-            .wrapping_add(e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25))
-            .wrapping_add((e & f) ^ (!e & g))
-            .wrapping_add(*k)
-            .wrapping_add(w);
-        let t2 = (a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22))
-            .wrapping_add((a & b) ^ (a & c) ^ (b & c));
-        s = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
-    }
-    for (h, s) in h.iter_mut().zip(s) {
-        *h = h.wrapping_add(s);
-    }
-}
-
-/// SHA-256 of `data`.
+/// SHA-256 of `data` (RustCrypto `sha2`).
 pub fn sha256(data: &[u8]) -> [u8; 32] {
-    let mut s = Sha256::new();
-    s.update(data);
-    s.finish()
+    Sha256::digest(data).into()
 }
 
-/// HMAC-SHA256 (RFC 2104) of `data` under `key`.
+/// HMAC-SHA256 (RFC 2104) of `data` under `key` (RustCrypto `hmac`).
 pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut k = [0u8; 64];
-    if key.len() > 64 {
-        k[..32].copy_from_slice(&sha256(key));
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let pad = |x: u8| k.map(|b| b ^ x);
-    let mut inner = Sha256::new();
-    inner.update(&pad(0x36));
-    inner.update(data);
-    let ih = inner.finish();
-    let mut outer = Sha256::new();
-    outer.update(&pad(0x5c));
-    outer.update(&ih);
-    outer.finish()
+    // HMAC takes keys of any length: `new_from_slice` cannot fail for it.
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+        return [0; 32];
+    };
+    mac.update(data);
+    mac.finalize().into_bytes().into()
 }
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
+    use core::fmt::Write;
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        s.push(HEX[(b >> 4) as usize] as char);
-        s.push(HEX[(b & 15) as usize] as char);
+        let _ = write!(s, "{b:02x}");
     }
     s
 }
 
 // ---------------------------------------------------------------- percent-encoding
 
-/// Appends `s` percent-encoded (UTF-8, upper-case hex), keeping only `A-Z a-z 0-9 - _ . ~`:
-/// Python's `urllib.parse.quote(s, safe='~')`.
-fn encode_into(out: &mut String, s: &str) {
-    for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[(b >> 4) as usize].to_ascii_uppercase() as char);
-            out.push(HEX[(b & 15) as usize].to_ascii_uppercase() as char);
-        }
-    }
-}
+/// What the official signer escapes: everything but `A-Z a-z 0-9 - _ . ~` (Python's
+/// `urllib.parse.quote(s, safe='~')`); `percent-encoding` writes upper-case hex, as it does.
+const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
-fn hex_val(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
+/// Appends `s` percent-encoded (UTF-8, upper-case hex).
+fn encode_into(out: &mut String, s: &str) {
+    out.extend(utf8_percent_encode(s, ESCAPED));
 }
 
 /// Python's `urllib.parse.unquote`: `%XX` becomes a byte, any other `%` stays, and the
 /// bytes are read as UTF-8 with U+FFFD for invalid sequences. `+` is not a space.
 fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let pair = (b[i] == b'%')
-            .then(|| Some((hex_val(*b.get(i + 1)?)?, hex_val(*b.get(i + 2)?)?)))
-            .flatten();
-        match pair {
-            Some((h, l)) => {
-                out.push(h << 4 | l);
-                i += 3;
-            }
-            None => {
-                out.push(b[i]);
-                i += 1;
-            }
-        }
-    }
-    crate::json::lossy(&out)
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 /// Canonical URI of a raw path (as sent): decoded, split on `/`, each segment re-encoded,
@@ -293,7 +168,7 @@ pub fn canonical_uri(raw_path: &str) -> String {
 }
 
 /// Canonical query of a raw query string (without `?`): pairs decoded, sorted by name then
-/// value, re-encoded, joined `k=v&k=v`.
+/// value (code-point order, like Python's), re-encoded, joined `k=v&k=v`.
 pub fn canonical_query(raw_query: &str) -> String {
     let mut pairs: Vec<(String, String)> = raw_query
         .split('&')
@@ -303,7 +178,7 @@ pub fn canonical_query(raw_query: &str) -> String {
             (decode(k), decode(v))
         })
         .collect();
-    sort_pairs(&mut pairs);
+    pairs.sort_unstable();
     let mut out = String::with_capacity(raw_query.len());
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
@@ -314,39 +189,6 @@ pub fn canonical_query(raw_query: &str) -> String {
         encode_into(&mut out, v);
     }
     out
-}
-
-/// Heapsort of name/value pairs (by name, then value; code-point order like Python's).
-fn sort_pairs(v: &mut [(String, String)]) {
-    heapsort(v)
-}
-
-/// Heapsort: O(n log n), unstable, in a fraction of the code of the generic `sort`.
-pub(crate) fn heapsort<T: Ord>(v: &mut [T]) {
-    fn sift<T: Ord>(v: &mut [T], mut root: usize, end: usize) {
-        loop {
-            let mut child = 2 * root + 1;
-            if child >= end {
-                return;
-            }
-            if child + 1 < end && v[child] < v[child + 1] {
-                child += 1;
-            }
-            if v[root] >= v[child] {
-                return;
-            }
-            v.swap(root, child);
-            root = child;
-        }
-    }
-    let n = v.len();
-    for i in (0..n / 2).rev() {
-        sift(v, i, n);
-    }
-    for end in (1..n).rev() {
-        v.swap(0, end);
-        sift(v, 0, end);
-    }
 }
 
 // ---------------------------------------------------------------- validation
@@ -424,7 +266,7 @@ fn parse_url(url: &str) -> Result<Url<'_>> {
                 // as the URL parser does: "0443" is 443, and the default port is dropped
                 if n != default_port {
                     host.push(':');
-                    crate::json::push_u64(&mut host, n as u64);
+                    host.push_str(&(n as u64).to_string());
                 }
             }
             _ => return Err(url_err("has an invalid port")),
@@ -507,7 +349,7 @@ pub fn canonical_request(
         .filter(|(k, _)| !k.contains('_'))
         .map(|(k, v)| (k.to_ascii_lowercase(), v.trim().to_string()))
         .collect();
-    sort_pairs(&mut hs);
+    hs.sort_unstable();
     let mut c = method.to_ascii_uppercase();
     c.push('\n');
     c.push_str(&canonical_uri(u.path));

@@ -109,7 +109,7 @@ impl Civil {
 /// `v` (non-negative) in at least `width` digits, zero-padded.
 fn push_num(out: &mut String, v: i64, width: usize) {
     let start = out.len();
-    crate::json::push_u64(out, v.unsigned_abs());
+    out.push_str(&(v.unsigned_abs()).to_string());
     while out.len() - start < width {
         out.insert(start, '0');
     }

