@@ -105,11 +105,16 @@ export interface Task {
 }
 
 export type WarningCode =
-  | "coerced_type" | "renamed_field" | "hoisted_field" | "unknown_field" | "unknown_value";
+  | "coerced_type" | "renamed_field" | "hoisted_field" | "unknown_field" | "unknown_value"
+  /** After 100 warnings: one entry at `$` whose message gives how many more there were. */
+  | "warnings_truncated";
 
 export interface Warning {
   code: WarningCode;
-  /** Wire path, e.g. `tasks[0].details.new_cahce_mode`. */
+  /**
+   * Wire path, e.g. `tasks[0].details.new_cahce_mode`; a key that is empty or holds `.`,
+   * `[`, `]` or `"` is quoted: `tasks[0]["a.b"]`.
+   */
   path: string;
   message: string;
 }

@@ -12,7 +12,7 @@ scripts/ensure-tools.sh wasm npm
 # Up to date? (pkg/ newer than every input)
 if [ -f pkg/dcs_tasks_bg.wasm ] && [ -f pkg/dcs_tasks_proxy_bg.wasm ] && [ -f pkg/package.json ] \
    && [ "${FORCE:-}" != 1 ] \
-   && [ -z "$(find src js Cargo.toml Cargo.lock scripts/build-pkg.sh scripts/drop-closure-shims.mjs -newer pkg/dcs_tasks_bg.wasm -print -quit)" ]; then
+   && [ -z "$(find src crates js Cargo.toml Cargo.lock .cargo scripts/build-pkg.sh scripts/drop-closure-shims.mjs -newer pkg/dcs_tasks_bg.wasm -print -quit)" ]; then
   echo "pkg/ is up to date" >&2
   exit 0
 fi

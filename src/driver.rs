@@ -134,8 +134,8 @@ impl Call {
         match &self.outcome {
             Outcome::List => list_value(&resp.body, strict),
             Outcome::Progress => {
-                let p = crate::normalize::parse_task_progress(&resp.body, ParseOptions { strict })?;
-                json_to_js(&p.to_json()).map_err(|_| round_trip_error())
+                let p = crate::progress::parse_task_progress(&resp.body, ParseOptions { strict })?;
+                json_to_js(&crate::model::to_json(&p)).map_err(|_| round_trip_error())
             }
             Outcome::Delete => Ok(JsValue::UNDEFINED),
             Outcome::Raw(sink) => {

@@ -6,19 +6,20 @@
 //! the wasm-bindgen bindings exist only on wasm.
 
 pub mod endpoint;
-pub mod error;
-pub mod model;
-pub mod normalize;
+pub mod error_body;
 pub mod policy;
+pub mod progress;
 pub mod query;
 pub mod route;
 pub mod sign;
-pub mod text;
-pub mod time;
+
+pub use dcs_tasks_parse::{error, model, normalize, text, time};
 
 pub use error::{DcsError, ErrorCode, Result};
+pub use error_body::{parse_error_body, ErrorBody};
 pub use model::{ParseOptions, Task, TaskDetails, TaskList, TaskProgress, Warning, WarningCode};
-pub use normalize::{parse_error_body, parse_list_tasks_response, parse_task_progress, ErrorBody};
+pub use normalize::parse_list_tasks_response;
+pub use progress::parse_task_progress;
 pub use query::{build_list_tasks_request, Arg, HttpRequest, ListTasksInput};
 pub use sign::{sign_request, Credentials};
 

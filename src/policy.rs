@@ -5,8 +5,8 @@
 use crate::error::{cat, DcsError};
 use std::collections::BTreeSet;
 
+use crate::error_body::parse_error_body;
 use crate::model::ListJson;
-use crate::normalize::parse_error_body;
 
 /// Default number of retries after the first attempt.
 pub const DEFAULT_RETRIES: u32 = 2;

@@ -421,12 +421,12 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
             let base =
                 crate::query::progress_request(&cfg.endpoint, &cfg.project_id, &instance, &task);
             let res = match upstream(&inner, base, inner.retries, false).await {
-                Ok(resp) => crate::normalize::parse_task_progress(&resp.body, Default::default()),
+                Ok(resp) => crate::progress::parse_task_progress(&resp.body, Default::default()),
                 Err(e) => Err(e),
             };
             match res {
                 Ok(p) => {
-                    let mut o = Out::json(200, p.to_json());
+                    let mut o = Out::json(200, to_json(&p));
                     o.headers.push(("Cache-Control", "no-store".into()));
                     o
                 }

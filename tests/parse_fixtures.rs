@@ -413,3 +413,31 @@ fn error_bodies_of_the_three_shapes() {
     // A list body is not an error body either.
     assert_eq!(parse_error_body(&fixture("all-fields.json")), None);
 }
+
+#[test]
+fn quirk_many_unknown_fields_truncates_the_warnings() {
+    let list =
+        parse_list_tasks_response(&fixture("quirk-many-unknown-fields.json"), DEFAULT).unwrap();
+    assert_eq!(list.warnings.len(), 101);
+    assert!(list.warnings[..100]
+        .iter()
+        .all(|w| w.code == WarningCode::UnknownField));
+    assert_eq!(list.warnings[0].path, "tasks[0].details.vendor_field_000");
+    assert_eq!(list.warnings[99].path, "tasks[0].details.vendor_field_099");
+    let last = &list.warnings[100];
+    assert_eq!(
+        (last.code, last.path.as_str(), last.message.as_str()),
+        (
+            WarningCode::WarningsTruncated,
+            "$",
+            "10 more warnings not listed (at most 100 are)"
+        )
+    );
+    assert!(list
+        .to_json()
+        .contains(r#"{"code":"warnings_truncated","path":"$","message":"10 more"#));
+    assert_eq!(
+        strict_path("quirk-many-unknown-fields.json"),
+        "tasks[0].details.vendor_field_000"
+    );
+}

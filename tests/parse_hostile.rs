@@ -23,9 +23,7 @@ fn check(c: &Case, body: &[u8]) {
         let sink = parse_list_tasks_json(body, opts).map(|l| l.json().to_string());
         let model = parse_list_tasks_response(body, opts).map(|l| l.to_json());
         let key = |r: &Result<String, dcs_tasks::DcsError>| {
-            r.as_ref()
-                .map(Clone::clone)
-                .map_err(|e| (e.path.clone(), e.message.clone()))
+            r.clone().map_err(|e| (e.path.clone(), e.message.clone()))
         };
         assert_eq!(key(&sink), key(&model), "{what}: the two writers disagree");
         model

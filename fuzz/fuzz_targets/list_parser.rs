@@ -2,7 +2,7 @@
 //! or default (even); the rest is the body.
 //!
 //! Invariants: never panics; the one-pass JSON writer agrees with `TaskList::to_json`; errors are INVALID_RESPONSE with a path; a success's
-//! `to_json()` is valid JSON for the crate's own reader; strict mode never warns; and the
+//! `to_json()` is valid JSON for serde_json; strict mode never warns; and the
 //! modes agree: strict accepts exactly what default mode accepts without warnings, with
 //! the same result.
 #![no_main]

@@ -352,7 +352,8 @@ function compare(what, text) {
 
 test("fixtures: the package agrees with the reference normalizer", () => {
   const files = ["seed-example.json", "all-fields.json", "quirk-capacity-number.json", "quirk-hoisted-fields.json",
-    "quirk-misspelled-cache-mode.json", "quirk-task-count-number.json", "quirk-timestamp-forms.json", "unknown-values.json"];
+    "quirk-misspelled-cache-mode.json", "quirk-task-count-number.json", "quirk-timestamp-forms.json", "unknown-values.json",
+    "quirk-many-unknown-fields.json"];
   for (const f of files) {
     const text = readFileSync(new URL(f, FIXTURES), "utf8");
     JSON.parse(text); // valid JSON for the host

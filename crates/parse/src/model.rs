@@ -9,6 +9,10 @@ use std::borrow::Cow;
 
 use serde::{Serialize, Serializer};
 
+/// Largest integer a JS number holds exactly: counts and integers in the output stay
+/// within ±(2^53 - 1) (the parser refuses larger ones), so `JSON.parse` reads them exactly.
+pub const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
+
 /// Parser options. The default is the normalizing (non-strict) mode.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ParseOptions {
@@ -118,7 +122,7 @@ pub struct TaskDetails<S = String> {
 /// serde_json's `2.0`; the same number for `JSON.parse`), others in serde_json's shortest
 /// round-trip form.
 fn gb<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
-    const SAFE: f64 = crate::normalize::MAX_SAFE_INTEGER as f64;
+    const SAFE: f64 = MAX_SAFE_INTEGER as f64;
     match *v {
         Some(x) if x.fract() == 0.0 && x.abs() <= SAFE => s.serialize_i64(x as i64),
         Some(x) => s.serialize_f64(x),

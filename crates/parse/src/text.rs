@@ -26,7 +26,7 @@ pub fn number(n: f64) -> String {
         "NaN".to_string()
     } else if n.is_infinite() {
         (if n < 0.0 { "-Infinity" } else { "Infinity" }).to_string()
-    } else if n.fract() == 0.0 && n.abs() <= crate::normalize::MAX_SAFE_INTEGER as f64 {
+    } else if n.fract() == 0.0 && n.abs() <= crate::model::MAX_SAFE_INTEGER as f64 {
         (n as i64).to_string()
     } else {
         serde_json::to_string(&n).unwrap_or_default()
