@@ -45,13 +45,14 @@ test-all:
 	scripts/size.sh --check
 
 test-lint:
-	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
-	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
-	cargo clippy --all-targets --target wasm32-unknown-unknown --features proxy -- -D warnings
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --workspace --all-targets --target wasm32-unknown-unknown --features proxy -- -D warnings
+	scripts/check-no-hand-written.sh
 
 test-native:
-	cargo test --all-targets
+	cargo test --workspace --all-targets
 
 test-sign-oracle:
 	tests/sign-oracle/run.sh

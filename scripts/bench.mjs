@@ -238,9 +238,11 @@ function sizes() {
   const f = (p) => readFileSync(join(root, "pkg", p));
   const wasm = f("dcs_tasks_bg.wasm");
   const glue = f("dcs_tasks.js");
+  const entry = f("browser.js");
   return {
     wasmRaw: wasm.length, wasmGz: gzipSync(wasm, { level: 9 }).length,
     glueRaw: glue.length, glueGz: gzipSync(glue, { level: 9 }).length,
+    entryRaw: entry.length, entryGz: gzipSync(entry, { level: 9 }).length,
   };
 }
 
@@ -289,7 +291,9 @@ lines.push("", "## Size", "");
 lines.push("| file | raw | gzip -9 |", "| --- | ---: | ---: |");
 lines.push(`| dcs_tasks_bg.wasm | ${kb(sz.wasmRaw)} | ${kb(sz.wasmGz)} |`);
 lines.push(`| dcs_tasks.js (glue) | ${kb(sz.glueRaw)} | ${kb(sz.glueGz)} |`);
-lines.push(`| wasm + glue | ${kb(sz.wasmRaw + sz.glueRaw)} | ${kb(sz.wasmGz + sz.glueGz)} (budget 60 KB) |`);
+lines.push(`| browser.js (entry) | ${kb(sz.entryRaw)} | ${kb(sz.entryGz)} |`);
+lines.push(`| what a page downloads (entry + glue + wasm) | ${kb(sz.wasmRaw + sz.glueRaw + sz.entryRaw)} | ` +
+  `${kb(sz.wasmGz + sz.glueGz + sz.entryGz)} (budget 120 KiB = 122,880 B; ${sz.wasmGz + sz.glueGz + sz.entryGz} B) |`);
 lines.push("", `## Memory (${mem.tasks} tasks, body ${kb(mem.body)})`, "");
 lines.push(`JS heap growth ${kb(mem.heapGrowth)}, wasm linear memory growth ${kb(mem.wasmGrowth)} ` +
   `(total ${kb(mem.wasmTotal)}): ${((mem.heapGrowth + mem.wasmGrowth) / mem.body).toFixed(2)}× the body.`);
