@@ -63,3 +63,32 @@ fn seed_example_text() {
     assert_eq!(l.tasks().count(), 1);
     assert_eq!(l.warnings.len(), 7);
 }
+
+#[test]
+fn ids_and_task_texts_of_a_page() {
+    let body = br#"{"task_count":"3","tasks":[
+        {"id":"a\"b\u00e9","name":"BindEip","status":"SUCCESS"},
+        {"id":"plain","name":"BindEip","status":"SUCCESS"},
+        {"id":"a\"b\u00e9","name":"UnBindEip","status":"FAILED"}]}"#;
+    let mut l = parse_list_tasks_json(body, ParseOptions::default()).unwrap();
+    assert_eq!(l.len(), 3);
+    // IDs as serde_json escapes them; equal IDs give equal text.
+    assert_eq!(l.id(0), "a\\\"bé");
+    assert_eq!(l.id(1), "plain");
+    assert_eq!(l.id(0), l.id(2));
+    let texts: Vec<&str> = l.tasks().collect();
+    assert!(
+        texts[0].starts_with(r#"{"id":"a\"bé","name":"BindEip""#),
+        "{}",
+        texts[0]
+    );
+    for t in &texts {
+        serde_json::from_str::<serde_json::Value>(t).unwrap();
+    }
+    // Deduplicating by ID keeps the first of each.
+    let mut seen = std::collections::BTreeSet::new();
+    l.retain_ids(|id| seen.insert(id.to_string()));
+    assert_eq!(l.len(), 2);
+    assert_eq!(l.id(1), "plain");
+    assert!(l.tasks().nth(1).unwrap().starts_with(r#"{"id":"plain""#));
+}

@@ -332,10 +332,14 @@ pub struct ListJson {
     text: String,
     /// While tasks are written: their texts, comma-separated.
     buf: Vec<u8>,
-    /// Per task: start and end of its text.
-    spans: Vec<[usize; 2]>,
-    ids: Vec<Box<str>>,
+    /// Per task: start of its text, end of its (JSON-escaped) ID, end of its text.
+    spans: Vec<[usize; 3]>,
+    /// Scratch for measuring an ID's escaped length (reused: no allocation per task).
+    scratch: Vec<u8>,
 }
+
+/// `{"id":"`: every task's text starts so (`id` is its first field).
+const ID_AT: usize = 7;
 
 impl ListJson {
     /// An empty page for a body of about `n` bytes.
@@ -346,7 +350,7 @@ impl ListJson {
             text: String::new(),
             buf: Vec::with_capacity(n),
             spans: Vec::new(),
-            ids: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 
@@ -357,29 +361,34 @@ impl ListJson {
         }
         let start = self.buf.len();
         append_json(&mut self.buf, t);
-        self.spans.push([start, self.buf.len()]);
-        self.ids.push(t.id.as_ref().into());
+        self.scratch.clear();
+        append_json(&mut self.scratch, &t.id);
+        let id_end = start + ID_AT + self.scratch.len().saturating_sub(2);
+        self.spans.push([start, id_end, self.buf.len()]);
     }
 
-    /// Closes the text once the count and the warnings are known.
+    /// Closes the text once the count and the warnings are known: the head is moved in
+    /// front of the tasks in place (one buffer, no copy of the page).
     pub(crate) fn finish(&mut self, task_count: u64, warnings: Vec<Warning>) {
         self.task_count = task_count;
-        let tasks = std::mem::take(&mut self.buf);
+        let mut buf = std::mem::take(&mut self.buf);
         let head = format!("{{\"taskCount\":{},\"tasks\":[", to_json(&task_count));
-        let mut out = Vec::with_capacity(head.len() + tasks.len() + 64);
-        out.extend_from_slice(head.as_bytes());
-        out.extend_from_slice(&tasks);
-        drop(tasks);
-        out.extend_from_slice(b"],\"warnings\":");
-        append_json(&mut out, &warnings);
-        out.push(b'}');
+        let (n, len) = (head.len(), buf.len());
+        buf.resize(len + n, 0);
+        buf.copy_within(0..len, n);
+        if let Some(h) = buf.get_mut(..n) {
+            h.copy_from_slice(head.as_bytes());
+        }
+        buf.extend_from_slice(b"],\"warnings\":");
+        append_json(&mut buf, &warnings);
+        buf.push(b'}');
         for span in &mut self.spans {
             for at in span {
-                *at += head.len();
+                *at += n;
             }
         }
         // serde_json writes UTF-8 only.
-        self.text = String::from_utf8(out).unwrap_or_default();
+        self.text = String::from_utf8(buf).unwrap_or_default();
         self.warnings = warnings;
     }
 
@@ -397,25 +406,27 @@ impl ListJson {
         self.spans.is_empty()
     }
 
-    /// Task `i`'s ID.
+    /// Task `i`'s ID as JSON-escaped text (serde_json escapes deterministically: equal IDs
+    /// have equal escaped text).
     pub fn id(&self, i: usize) -> &str {
-        self.ids.get(i).map_or("", |s| s)
+        self.spans
+            .get(i)
+            .and_then(|&[s, id_end, _]| self.text.get(s + ID_AT..id_end))
+            .unwrap_or("")
     }
 
     /// The tasks' contract JSON texts, in order.
     pub fn tasks(&self) -> impl Iterator<Item = &str> + '_ {
         self.spans
             .iter()
-            .map(|&[s, e]| self.text.get(s..e).unwrap_or("{}"))
+            .map(|&[s, _, e]| self.text.get(s..e).unwrap_or("{}"))
     }
 
-    /// Keeps the tasks whose ID `keep` accepts.
+    /// Keeps the tasks whose (escaped) ID `keep` accepts.
     pub fn retain_ids(&mut self, mut keep: impl FnMut(&str) -> bool) {
-        let kept: Vec<bool> = self.ids.iter().map(|id| keep(id)).collect();
-        let mut k = kept.iter();
-        self.spans.retain(|_| k.next().copied().unwrap_or(false));
-        let mut k = kept.iter();
-        self.ids.retain(|_| k.next().copied().unwrap_or(false));
+        let text = &self.text;
+        self.spans
+            .retain(|&[s, id_end, _]| keep(text.get(s + ID_AT..id_end).unwrap_or("")));
     }
 }
 
