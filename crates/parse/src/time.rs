@@ -106,62 +106,31 @@ impl Civil {
     }
 }
 
-/// `v` (non-negative) in at least `width` digits, zero-padded.
-fn push_num(out: &mut String, v: i64, width: usize) {
-    let start = out.len();
-    out.push_str(&(v.unsigned_abs()).to_string());
-    while out.len() - start < width {
-        out.insert(start, '0');
-    }
-}
-
 /// `2020-06-17T08:18:06.597Z`
 pub fn format_iso_ms(ms: i64) -> String {
     let c = Civil::from_ms(ms);
-    let mut s = String::with_capacity(24);
-    push_num(&mut s, c.year, 4);
-    s.push('-');
-    push_num(&mut s, c.month as i64, 2);
-    s.push('-');
-    push_num(&mut s, c.day as i64, 2);
-    s.push('T');
-    push_num(&mut s, c.hour as i64, 2);
-    s.push(':');
-    push_num(&mut s, c.minute as i64, 2);
-    s.push(':');
-    push_num(&mut s, c.second as i64, 2);
-    s.push('.');
-    push_num(&mut s, c.millis as i64, 3);
-    s.push('Z');
-    s
-}
-
-fn compact(ms: i64, t: bool) -> String {
-    let c = Civil::from_ms(ms);
-    let mut s = String::with_capacity(16);
-    push_num(&mut s, c.year, 4);
-    push_num(&mut s, c.month as i64, 2);
-    push_num(&mut s, c.day as i64, 2);
-    if t {
-        s.push('T');
-    }
-    push_num(&mut s, c.hour as i64, 2);
-    push_num(&mut s, c.minute as i64, 2);
-    push_num(&mut s, c.second as i64, 2);
-    if t {
-        s.push('Z');
-    }
-    s
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second, c.millis
+    )
 }
 
 /// The API's query format, UTC: `20200609160000` (milliseconds are dropped).
 pub fn format_api_time(ms: i64) -> String {
-    compact(ms, false)
+    let c = Civil::from_ms(ms);
+    format!(
+        "{:04}{:02}{:02}{:02}{:02}{:02}",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
 }
 
 /// The signer's `X-Sdk-Date`: `20240101T000000Z`.
 pub fn format_sdk_date(ms: i64) -> String {
-    compact(ms, true)
+    let c = Civil::from_ms(ms);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
 }
 
 /// A tiny cursor over ASCII digits.
@@ -373,23 +342,16 @@ pub fn format_http_date(ms: i64) -> String {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let c = Civil::from_ms(ms);
-    let dow = DAYS[ms.div_euclid(86_400_000).rem_euclid(7) as usize];
-    let mut s = String::with_capacity(29);
-    s.push_str(dow);
-    s.push_str(", ");
-    push_num(&mut s, c.day as i64, 2);
-    s.push(' ');
-    s.push_str(MONTHS[c.month as usize - 1]);
-    s.push(' ');
-    push_num(&mut s, c.year, 4);
-    s.push(' ');
-    push_num(&mut s, c.hour as i64, 2);
-    s.push(':');
-    push_num(&mut s, c.minute as i64, 2);
-    s.push(':');
-    push_num(&mut s, c.second as i64, 2);
-    s.push_str(" GMT");
-    s
+    let dow = DAYS
+        .get(ms.div_euclid(86_400_000).rem_euclid(7) as usize)
+        .unwrap_or(&"Thu");
+    let month = MONTHS
+        .get((c.month as usize).wrapping_sub(1))
+        .unwrap_or(&"Jan");
+    format!(
+        "{dow}, {:02} {month} {:04} {:02}:{:02}:{:02} GMT",
+        c.day, c.year, c.hour, c.minute, c.second
+    )
 }
 
 #[cfg(test)]
