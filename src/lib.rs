@@ -1,9 +1,12 @@
 //! `dcs-tasks`: list the background tasks of a Huawei Cloud DCS instance.
 //!
-//! The core (request building and validation, SDK-HMAC-SHA256 signing, the strict
-//! normalizing parser) is pure Rust and sans-IO; it compiles natively and for
-//! `wasm32-unknown-unknown`. The I/O edges (the `fetch` client, the edge proxy) and
-//! the wasm-bindgen bindings exist only on wasm.
+//! The core (request building and validation, SDK-HMAC-SHA256 signing on RustCrypto, the
+//! strict normalizing parser on serde_json) is pure Rust and sans-IO; it compiles natively
+//! and for `wasm32-unknown-unknown`. The list parser, the output types, the error type and
+//! the time forms live in `dcs-tasks-parse` (crates/parse, built for speed) and are
+//! re-exported here at the same paths (`dcs_tasks::normalize`, `model`, `error`, `time`,
+//! `text`). The I/O edges (the `fetch` client, the edge proxy) and the wasm-bindgen bindings
+//! exist only on wasm.
 
 pub mod endpoint;
 pub mod error_body;

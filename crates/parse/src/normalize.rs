@@ -1,5 +1,6 @@
-//! Parsing and normalizing responses on serde and serde_json: JSON text in, [`TaskList`]
-//! (or its contract JSON, [`ListJson`]) / [`TaskProgress`] out.
+//! Parsing and normalizing `ListBackgroundTask` bodies on serde and serde_json: JSON text
+//! in, [`TaskList`] (or its contract JSON, [`ListJson`]) out. (Progress and error bodies:
+//! `dcs_tasks::progress`, `dcs_tasks::error_body`, on the same kit, [`crate::de`].)
 //!
 //! A list body is read in one streaming pass: `serde_json` drives `DeserializeSeed`s that
 //! carry the wire path and the warnings; each task is deserialized, checked and normalized
@@ -13,15 +14,16 @@
 //! (`tasks[3].details.old_port`, `task_count`, `$` for the whole body).
 //!
 //! Where each rule lives:
-//! - body size, UTF-8, JSON syntax, depth: `check_body`, `validate`, `syntax` (path `$`);
-//! - duplicate keys, keys per object, key length: `Seen`;
+//! - body size, UTF-8, JSON syntax, depth: `de::check_body`, `de::validate`, `de::syntax`
+//!   (path `$`);
+//! - duplicate keys, keys per object, key length: `de::Seen`;
 //! - `task_count` number/string: `task_count`;
 //! - hoisting of top-level `status`/`created_at`/`updated_at`: `Walk::plan`;
 //! - unknown fields: the `Unknown` arm of each object's visitor;
-//! - unknown task names/statuses, step statuses: `check_known`;
-//! - capacities: `capacity`; integers (never coerced): `int`; timestamps: `time`;
-//! - `new_cahce_mode`: `DetailsVisitor`;
-//! - the warning cap: `Ctx::warn`.
+//! - unknown task names/statuses: `de::check_known`;
+//! - capacities: `capacity`; integers (never coerced): `de::int`; timestamps: `de::time`;
+//! - `new_cahce_mode`: `DetailsSeed`;
+//! - the warning cap: `de::Ctx::warn`.
 //!
 //! Parsing never panics and every check is linear or `O(n log n)` in the body: the
 //! per-object key sets are `BTreeSet`s of at most [`MAX_KEYS`] keys, recursion is bounded
@@ -327,7 +329,9 @@ fn list<'a, S: Tasks<'a>>(body: &'a [u8], opts: ParseOptions) -> R<(S, u64, Vec<
     if walk.hoists.is_empty() {
         return Ok((out, count.unwrap_or(0), ctx.finish()));
     }
-    // Again, with the top-level fields' targets known.
+    // Again, with the top-level fields' targets known (the first walk's output dropped
+    // first: one page's output at a time).
+    drop((out, walk, ctx));
     let (out, walk, ctx) = walk_list::<S>(text, opts.strict, &plan)?;
     Ok((out, walk.count.unwrap_or(0), ctx.finish()))
 }
