@@ -92,6 +92,12 @@ struct ErrorJson<'a> {
     request_id: Option<&'a str>,
 }
 
+/// `/healthz`'s body.
+#[derive(serde::Serialize)]
+struct HealthJson {
+    status: &'static str,
+}
+
 /// `/api/config`'s body.
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -334,7 +340,9 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
         Route::Static => "static",
     };
     match r {
-        Route::Health => return Out::json(200, "{\"status\":\"ok\"}".into()).into_response(cors),
+        Route::Health => {
+            return Out::json(200, to_json(&HealthJson { status: "ok" })).into_response(cors)
+        }
         Route::Static => {
             return serve_static(env, &own_origin, &target, log)
                 .await

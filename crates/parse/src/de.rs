@@ -191,10 +191,7 @@ macro_rules! tri {
 
 /// A value quoted for a message (a JSON string), clipped to 64 characters.
 pub fn quote(s: &str) -> String {
-    match s.char_indices().nth(64) {
-        Some((cut, _)) => crate::model::to_json(s.get(..cut).unwrap_or("")) + "…",
-        None => crate::model::to_json(s),
-    }
+    crate::text::quoted(s, 64)
 }
 
 /// The body's size and emptiness (at `$`).
