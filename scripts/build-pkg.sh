@@ -12,7 +12,7 @@ scripts/ensure-tools.sh wasm npm
 # Up to date? (pkg/ newer than every input)
 if [ -f pkg/dcs_tasks_bg.wasm ] && [ -f pkg/dcs_tasks_proxy_bg.wasm ] && [ -f pkg/package.json ] \
    && [ "${FORCE:-}" != 1 ] \
-   && [ -z "$(find src crates js Cargo.toml Cargo.lock .cargo scripts/build-pkg.sh scripts/drop-closure-shims.mjs -newer pkg/dcs_tasks_bg.wasm -print -quit)" ]; then
+   && [ -z "$(find src crates js Cargo.toml Cargo.lock .cargo scripts/build-pkg.sh -newer pkg/dcs_tasks_bg.wasm -print -quit)" ]; then
   echo "pkg/ is up to date" >&2
   exit 0
 fi
@@ -24,13 +24,7 @@ build() {
   cargo build --release --lib --target wasm32-unknown-unknown "$@"
   wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$name" \
     target/wasm32-unknown-unknown/release/dcs_tasks.wasm
-  # Without any Closure in the glue (the library build), the closure shims js-sys's describes
-  # left in the function table are unreachable: let wasm-opt drop them (see the script).
   local wasm="$out/${name}_bg.wasm"
-  if ! grep -qi closure "$out/$name.js"; then
-    node scripts/drop-closure-shims.mjs "$wasm" "$out/${name}_noshims.wasm"
-    wasm="$out/${name}_noshims.wasm"
-  fi
   # Debian's binaryen silently breaks externref tables: only npm's binaryen is used.
   # --low-memory-unused: Rust never uses the first 1 KiB of linear memory (the stack would have
   # to be all but exhausted), so constant offsets may be folded into loads and stores.
@@ -40,14 +34,9 @@ build() {
   node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --one-caller-inline-max-function-size=20 --enable-reference-types --enable-bulk-memory \
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
     --strip-debug --strip-producers "$wasm" -o "pkg/${name}_bg.wasm"
-  # The driver is small, private and size-budgeted: fully minified (its exports keep their names).
-  find "$out/snippets" -name '*.js' -exec node_modules/.bin/esbuild {} --minify --format=esm \
-    --log-level=warning --allow-overwrite --outfile={} \;
-  # The glue, fully minified, with the client's I/O driver (js/driver.js, a wasm-bindgen
-  # snippet under $out/snippets/) bundled in: one glue file per build, so the package's
-  # file list and a workerd config's module list stay as they were. Exports keep their
-  # names; exported classes get their name back (consoles and inspectors show it).
-  node_modules/.bin/esbuild "$out/$name.js" --bundle --minify --format=esm \
+  # The glue, fully minified. Exports keep their names; exported classes get their name back
+  # (consoles and inspectors show it).
+  node_modules/.bin/esbuild "$out/$name.js" --minify --format=esm \
     --log-level=warning --outfile="pkg/$name.js"
   node -e '
     const fs = require("fs"), f = process.argv[1];
@@ -59,7 +48,7 @@ build() {
     fs.writeFileSync(f, js);
   ' "pkg/$name.js"
   if grep -q 'snippets/' "pkg/$name.js"; then
-    echo "build-pkg: pkg/$name.js still imports a snippet" >&2; exit 1
+    echo "build-pkg: pkg/$name.js imports a snippet (the package has no hand-written JS core)" >&2; exit 1
   fi
 }
 build dcs_tasks_proxy --features proxy

@@ -1,9 +1,8 @@
 //! `DcsClient`: the calls of the contract over `fetch`, with signing or token auth,
 //! a per-call deadline, caller cancellation, retries with backoff, clock-skew
 //! correction, typed errors, and `listAllTasks` pagination. This file validates the
-//! arguments and builds the requests; each call is a sans-IO [`crate::driver::Call`]
-//! (or [`crate::driver::Pages`]) run by `js/driver.js`, which does the I/O. The rules
-//! live in [`crate::policy`] (pure, tested natively).
+//! arguments and builds the requests; [`crate::fetch`] runs them (gloo-net, web-sys,
+//! gloo-timers) and the rules live in the sans-IO core ([`crate::call`], [`crate::policy`]).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -11,16 +10,18 @@ use std::rc::Rc;
 use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::AbortSignal;
 
-use crate::bindings::{credentials_from_js, get, options, to_arg, to_js_error};
-use crate::driver::{Call, Outcome, Pages};
-pub use crate::driver::{DEFAULT_PAGE_SIZE, PAGE_CONCURRENCY};
+use crate::bindings::{credentials_from_js, get, json_to_js, options, to_arg, to_js_error};
 use crate::endpoint::Endpoint;
 use crate::error::DcsError;
-use crate::fetch::signal_arg;
+pub use crate::fetch::PAGE_CONCURRENCY;
+use crate::fetch::{plan, promise, run, signal_arg, Pager};
 use crate::policy;
 use crate::query::{self, Arg, HttpRequest, ListQuery};
 use crate::sign::Credentials;
+/// Default page size of `listAllTasks`.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
 /// Most tasks `listAllTasks` will ever deliver (bounds a lying `task_count`).
 pub const MAX_LIST_ALL_TASKS: u64 = 1_000_000;
 /// Longest IAM token accepted.
@@ -149,8 +150,13 @@ fn Reflect_get_str(v: &JsValue, i: u32) -> Option<String> {
 }
 
 impl Inner {
-    /// Adds the caller's headers and the credentials to a freshly built request.
-    pub(crate) fn authorize(&self, base: &HttpRequest) -> Result<HttpRequest, DcsError> {
+    /// Adds the caller's headers and the credentials to a freshly built request, signing
+    /// with local time plus `clock_offset_ms`.
+    pub(crate) fn authorize(
+        &self,
+        base: &HttpRequest,
+        clock_offset_ms: i64,
+    ) -> Result<HttpRequest, DcsError> {
         let mut req = base.clone();
         for (k, v) in &self.headers {
             req.set_header(k, v.clone());
@@ -162,7 +168,7 @@ impl Inner {
                 Ok(req)
             }
             Auth::AkSk(c) => {
-                let now = js_sys::Date::now() as i64 + self.clock_offset_ms.get();
+                let now = js_sys::Date::now() as i64 + clock_offset_ms;
                 crate::sign::sign_request(&req, c, now)
             }
         }
@@ -170,9 +176,16 @@ impl Inner {
 }
 
 /// Reads `{ signal? }`.
-fn call_signal(o: &JsValue) -> Result<JsValue, DcsError> {
+fn call_signal(o: &JsValue) -> Result<Option<AbortSignal>, DcsError> {
     let o = options(o, "o")?;
     signal_arg(&get(&o, "signal"), "o.signal")
+}
+
+/// A call's Promise: the value, or the JS `DcsError`.
+fn call(f: impl std::future::Future<Output = Result<JsValue, DcsError>> + 'static) -> Promise {
+    promise(Box::pin(
+        async move { f.await.map_err(|e| to_js_error(&e)) },
+    ))
 }
 
 fn reject(e: DcsError) -> Promise {
@@ -258,9 +271,12 @@ impl DcsClient {
             Ok(v) => v,
             Err(e) => return reject(e),
         };
-        let inner = &self.inner;
+        let inner = self.inner.clone();
         let req = query::list_request(&inner.endpoint, &inner.project_id, &id, &lq);
-        Call::new(inner.clone(), req, Outcome::List).start(&signal)
+        call(async move {
+            let resp = run(&inner, &req, plan(&inner), signal.as_ref()).await?;
+            crate::bindings::list_value(&resp.body, inner.strict)
+        })
     }
 
     /// `showTaskProgress(instanceId, taskId, o?) -> Promise<TaskProgress>`
@@ -296,15 +312,24 @@ impl DcsClient {
             Ok(v) => v,
             Err(e) => return reject(e),
         };
-        let inner = &self.inner;
-        let (req, outcome) = if delete {
-            let r = query::delete_request(&inner.endpoint, &inner.project_id, &id, &task);
-            (r, Outcome::Delete)
+        let inner = self.inner.clone();
+        let req = if delete {
+            query::delete_request(&inner.endpoint, &inner.project_id, &id, &task)
         } else {
-            let r = query::progress_request(&inner.endpoint, &inner.project_id, &id, &task);
-            (r, Outcome::Progress)
+            query::progress_request(&inner.endpoint, &inner.project_id, &id, &task)
         };
-        Call::new(inner.clone(), req, outcome).start(&signal)
+        call(async move {
+            let resp = run(&inner, &req, plan(&inner), signal.as_ref()).await?;
+            if delete {
+                return Ok(JsValue::UNDEFINED);
+            }
+            let strict = inner.strict;
+            let p = crate::progress::parse_task_progress(
+                &resp.body,
+                crate::model::ParseOptions { strict },
+            )?;
+            json_to_js(&crate::model::to_json(&p)).map_err(|_| crate::bindings::round_trip_error())
+        })
     }
 
     /// `listAllTasks(instanceId, q?, o?) -> AsyncIterable<Task>`: argument errors throw
@@ -330,8 +355,9 @@ impl DcsClient {
             if !(on_page.is_undefined() || on_page.is_null() || on_page.is_function()) {
                 return Err(DcsError::invalid_argument("o.onPage", "must be a function"));
             }
-            let pages = Pages::new(self.inner.clone(), id, lq, page_size, MAX_LIST_ALL_TASKS);
-            Ok(pages.iterate(&signal, &on_page))
+            let on_page = on_page.dyn_into::<Function>().ok();
+            let pages = Pager::new(self.inner.clone(), id, lq, page_size, MAX_LIST_ALL_TASKS)?;
+            crate::iter::tasks(pages, signal, on_page)
         })())
     }
 }

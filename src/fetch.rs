@@ -1,71 +1,474 @@
-//! The I/O edge's small Rust helpers: reading an `AbortSignal` argument, a header of a
-//! `Request`/`Response`, the answer as the policy sees it, and the errors of a failed
-//! exchange. The exchange itself (fetch, timers, `AbortController`) is `js/driver.js`.
+//! The client's I/O on gloo-net, web-sys and gloo-timers: one call with its retries
+//! ([`run`]) under one `AbortController` that the caller's signal and the deadline both
+//! abort ([`Cancel`]), and the pages of a listing fetched concurrently ([`Pager`]). Every
+//! decision is the sans-IO core's ([`crate::call::CallPlan`], [`crate::policy::PagePlan`]);
+//! this file only carries them out.
 
-use js_sys::Function;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::{poll_fn, Future};
+use std::pin::{pin, Pin};
+use std::rc::Rc;
+use std::task::Poll;
+
+use gloo_net::http::{Method, RequestBuilder, Response};
+use gloo_timers::callback::Timeout;
+use gloo_timers::future::TimeoutFuture;
+use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::{AbortController, AbortSignal, RequestRedirect};
 
-use crate::bindings::get;
-use crate::error::DcsError;
+use crate::call::{Answer, CallPlan, Cancelled, Head, RawResponse};
+use crate::client::{Auth, Inner};
+use crate::error::{cat, DcsError};
+use crate::model::{ListJson, ParseOptions};
+use crate::policy::{Delivery, PagePlan};
+use crate::query::{self, HttpRequest, ListQuery};
 
-/// Reads an optional `AbortSignal` argument (undefined when absent); anything without
-/// `aborted` and `addEventListener` is rejected.
-pub fn signal_arg(v: &JsValue, field: &str) -> Result<JsValue, DcsError> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(JsValue::UNDEFINED);
+/// A boxed future as a Promise. Every async entry point goes through this one
+/// instantiation of `future_to_promise` (each instantiation weighs 1-4 KB of wasm).
+pub(crate) fn promise(f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
+    future_to_promise(f)
+}
+
+/// Pages of a listing fetched at once.
+pub const PAGE_CONCURRENCY: usize = 4;
+
+/// One call's cancellation: an `AbortController` aborted by the deadline's timer or by the
+/// parent signal (the caller's, or a listing's). Dropping it aborts the controller, which
+/// settles every wait of the call.
+pub(crate) struct Cancel {
+    controller: AbortController,
+    signal: AbortSignal,
+    /// Resolves when `signal` aborts (always, at the latest when this is dropped).
+    aborted: Promise,
+    parent: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+    _timer: Option<Timeout>,
+    timed_out: Rc<Cell<bool>>,
+}
+
+impl Cancel {
+    pub(crate) fn new(parent: Option<&AbortSignal>, timeout_ms: u32) -> Result<Cancel, DcsError> {
+        let controller = AbortController::new()
+            .map_err(|_| DcsError::network("this runtime has no AbortController"))?;
+        let signal = controller.signal();
+        let aborted = Promise::new(&mut |resolve, _| {
+            let _ = signal.add_event_listener_with_callback("abort", &resolve);
+        });
+        let timed_out = Rc::new(Cell::new(false));
+        let timer = (timeout_ms > 0).then(|| {
+            let (c, t) = (controller.clone(), timed_out.clone());
+            Timeout::new(timeout_ms, move || {
+                t.set(true);
+                c.abort();
+            })
+        });
+        let parent = parent.map(|p| {
+            let c = controller.clone();
+            let cb = Closure::<dyn FnMut()>::new(move || c.abort());
+            let _ = p.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
+            if p.aborted() {
+                controller.abort();
+            }
+            (p.clone(), cb)
+        });
+        Ok(Cancel {
+            controller,
+            signal,
+            aborted,
+            parent,
+            _timer: timer,
+            timed_out,
+        })
     }
-    if v.is_object()
-        && get(v, "aborted").as_bool().is_some()
-        && get(v, "addEventListener").is_function()
-    {
-        Ok(v.clone())
+
+    /// Why the call must stop, if it must.
+    pub(crate) fn state(&self) -> Option<Cancelled> {
+        if matches!(&self.parent, Some((p, _)) if p.aborted()) {
+            Some(Cancelled::Caller)
+        } else if self.timed_out.get() || self.signal.aborted() {
+            Some(Cancelled::Deadline)
+        } else {
+            None
+        }
+    }
+
+    /// A failure, unless the call was cancelled (an aborted fetch rejects too).
+    fn or<T>(&self, e: DcsError) -> Result<Result<T, DcsError>, Cancelled> {
+        match self.state() {
+            Some(c) => Err(c),
+            None => Ok(Err(e)),
+        }
+    }
+
+    /// Runs `f` unless the call is cancelled first.
+    async fn unless<F: Future>(&self, f: F) -> Result<F::Output, Cancelled> {
+        let mut f = pin!(f);
+        let mut stop = pin!(JsFuture::from(self.aborted.clone()));
+        poll_fn(|cx| {
+            if let Poll::Ready(v) = f.as_mut().poll(cx) {
+                Poll::Ready(Ok(v))
+            } else if stop.as_mut().poll(cx).is_ready() {
+                Poll::Ready(Err(self.state().unwrap_or(Cancelled::Deadline)))
+            } else {
+                Poll::Pending
+            }
+        })
+        .await
+    }
+}
+
+impl Drop for Cancel {
+    fn drop(&mut self) {
+        if let Some((p, cb)) = &self.parent {
+            let _ = p.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
+        }
+        self.controller.abort();
+    }
+}
+
+/// Reads an optional `AbortSignal` argument; anything else is `INVALID_ARGUMENT`.
+pub fn signal_arg(v: &JsValue, field: &str) -> Result<Option<AbortSignal>, DcsError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    // `instanceof` fails across realms and for polyfills: accept what behaves as one.
+    let looks = v.is_object()
+        && Reflect::get(v, &"aborted".into()).is_ok_and(|a| a.as_bool().is_some())
+        && Reflect::get(v, &"addEventListener".into()).is_ok_and(|f| f.is_function());
+    if looks {
+        Ok(Some(v.clone().unchecked_into()))
     } else {
         Err(DcsError::invalid_argument(field, "must be an AbortSignal"))
     }
 }
 
-/// A received answer: status, the headers we use, and the whole body.
-#[derive(Debug, Clone)]
-pub struct RawResponse {
-    pub status: u16,
-    pub request_id: Option<String>,
-    pub date: Option<String>,
-    pub retry_after: Option<String>,
-    pub content_type: Option<String>,
-    pub body: Vec<u8>,
-}
-
-/// A header of a `Request` or `Response` (`.headers.get(name)`).
-#[cfg_attr(not(feature = "proxy"), allow(dead_code))]
-pub(crate) fn header(resp: &JsValue, name: &str) -> Option<String> {
-    let headers = get(resp, "headers");
-    let f = get(&headers, "get");
-    let f: &Function = f.dyn_ref()?;
-    f.call1(&headers, &JsValue::from_str(name))
-        .ok()
-        .and_then(|v| v.as_string())
-}
-
 /// The NETWORK error for what a `fetch` threw or rejected with: its message, and the
 /// `cause.code` Node gives (`ECONNREFUSED`...).
 pub(crate) fn network_error(e: &JsValue) -> DcsError {
-    let msg = get(e, "message")
-        .as_string()
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "fetch failed".into());
-    let cause = get(&get(e, "cause"), "code").as_string();
-    DcsError::network(match cause {
-        Some(c) => crate::error::cat(&[&msg, " (", &c, ")"]),
-        None => msg,
+    let get = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    let msg = if e.is_object() {
+        get(e, "message").as_string()
+    } else {
+        e.as_string()
+    }
+    .unwrap_or_else(|| "fetch failed".into());
+    let cause = get(e, "cause");
+    match cause.is_object().then(|| get(&cause, "code").as_string()) {
+        Some(Some(c)) => DcsError::network(cat(&[&msg, " (", &c, ")"])),
+        _ => DcsError::network(msg),
+    }
+}
+
+/// The function to call: the injected one, else the global `fetch` (looked up per call, so
+/// a polyfill installed after the client was made is seen).
+fn fetch_function(injected: Option<&Function>) -> Result<Function, DcsError> {
+    if let Some(f) = injected {
+        return Ok(f.clone());
+    }
+    Reflect::get(&js_sys::global(), &"fetch".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or_else(|| {
+            DcsError::network("this runtime has no global fetch; pass `fetch` in the options")
+        })
+}
+
+/// The request gloo-net builds: our method, URL and headers (Host is the URL's), no
+/// redirects followed, aborted by `signal`.
+fn build(req: &HttpRequest, signal: &AbortSignal) -> Result<web_sys::Request, DcsError> {
+    let method = match req.method.as_str() {
+        "GET" => Method::GET,
+        "DELETE" => Method::DELETE,
+        "HEAD" => Method::HEAD,
+        "POST" => Method::POST,
+        "PUT" => Method::PUT,
+        _ => return Err(DcsError::invalid_argument("method", "is not supported")),
+    };
+    let mut b = RequestBuilder::new(&req.url)
+        .method(method)
+        .redirect(RequestRedirect::Manual)
+        .abort_signal(Some(signal));
+    for (k, v) in &req.headers {
+        // `Headers.set` throws on these; every header was validated before, so this only
+        // keeps a throw out of wasm.
+        if v.chars()
+            .any(|c| c > '\u{ff}' || matches!(c, '\0' | '\r' | '\n'))
+        {
+            return Err(DcsError::invalid_argument(
+                cat(&["headers.", k]),
+                "must be one line of Latin-1 text",
+            ));
+        }
+        if !k.eq_ignore_ascii_case("host") {
+            b = b.header(k, v);
+        }
+    }
+    b.build()
+        .map(Into::into)
+        .map_err(|e| DcsError::network(cat(&["could not build the request: ", &e.to_string()])))
+}
+
+/// One exchange's status and headers: the `Response`, or why there is none.
+async fn send(
+    f: &Function,
+    req: &HttpRequest,
+    cancel: &Cancel,
+) -> Result<Result<Response, DcsError>, Cancelled> {
+    let request = match build(req, &cancel.signal) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e)),
+    };
+    let p = match f.call1(&js_sys::global(), &request) {
+        Ok(p) => p,
+        Err(e) => return cancel.or(network_error(&e)),
+    };
+    let Ok(p) = p.dyn_into::<Promise>() else {
+        return Ok(Err(DcsError::network(
+            "the fetch function did not return a Promise",
+        )));
+    };
+    Ok(match cancel.unless(JsFuture::from(p)).await? {
+        Ok(r) => r
+            .dyn_into::<web_sys::Response>()
+            .map(Response::from)
+            .map_err(|_| DcsError::network("fetch resolved with something that is not a Response")),
+        Err(e) => return cancel.or(network_error(&e)),
     })
 }
 
-pub(crate) fn too_large(n: u64, max_body: usize) -> String {
-    let mut m = String::from("response body of ");
-    m.push_str(&(n).to_string());
-    m.push_str(" bytes is over the ");
-    m.push_str(&(max_body as u64).to_string());
-    m.push_str("-byte limit");
-    m
+/// The answer as the core sees it (the whole body read).
+async fn read(r: &Response, cancel: &Cancel) -> Result<Result<RawResponse, DcsError>, Cancelled> {
+    let h = r.headers();
+    let body = match cancel.unless(r.binary()).await? {
+        Ok(b) => b,
+        Err(e) => return cancel.or(DcsError::network(e.to_string())),
+    };
+    Ok(Ok(RawResponse {
+        status: r.status(),
+        request_id: h.get("x-request-id"),
+        date: h.get("date"),
+        retry_after: h.get("retry-after"),
+        content_type: h.get("content-type"),
+        body,
+    }))
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Makes one call with its retries, signed afresh for each attempt: the final answer (2xx,
+/// or any when `plan` passes through), or the error. `parent`: the caller's signal.
+pub(crate) async fn run(
+    inner: &Inner,
+    base: &HttpRequest,
+    mut plan: CallPlan,
+    parent: Option<&AbortSignal>,
+) -> Result<RawResponse, DcsError> {
+    let f = fetch_function(inner.fetch.as_ref())?;
+    let cancel = Cancel::new(parent, inner.timeout_ms)?;
+    let rand = js_sys::Math::random;
+    loop {
+        if let Some(c) = cancel.state() {
+            return Err(plan.cancelled(c));
+        }
+        let offset = inner.clock_offset_ms.get();
+        let req = inner.authorize(base, offset)?;
+        let step = async {
+            let r = match send(&f, &req, &cancel).await? {
+                Ok(r) => r,
+                Err(e) => return Ok(plan.failed(e, now(), rand()).map_err(Err)),
+            };
+            let cl = r.headers().get("content-length");
+            match plan.head(r.status(), cl.as_deref(), now(), rand()) {
+                Ok(Head::ReadBody) => {}
+                Ok(Head::Retry(w)) => return Ok(Ok(w)),
+                Err(e) => {
+                    // Too large: do not download it.
+                    if let Some(b) = r.body() {
+                        let _ = b.cancel();
+                    }
+                    return Ok(Err(Err(e)));
+                }
+            }
+            let resp = match read(&r, &cancel).await? {
+                Ok(resp) => resp,
+                Err(e) => return Ok(plan.failed(e, now(), rand()).map_err(Err)),
+            };
+            Ok(match plan.answer(&resp, offset, now(), rand()) {
+                Ok(Answer::Done) => Err(Ok(resp)),
+                Ok(Answer::Retry {
+                    wait_ms,
+                    clock_offset_ms,
+                }) => {
+                    if let Some(o) = clock_offset_ms {
+                        inner.clock_offset_ms.set(o);
+                    }
+                    Ok(wait_ms)
+                }
+                Err(e) => Err(Err(e)),
+            })
+        };
+        // Ok(wait): try again after it; Err(end): the call's result.
+        let step: Result<Result<f64, Result<RawResponse, DcsError>>, Cancelled> = step.await;
+        let wait = match step {
+            Err(c) => return Err(plan.cancelled(c)),
+            Ok(Ok(w)) => w,
+            Ok(Err(end)) => return end,
+        };
+        if wait > 0.0 {
+            let ms = wait.min(u32::MAX as f64) as u32;
+            if let Err(c) = cancel.unless(TimeoutFuture::new(ms)).await {
+                return Err(plan.cancelled(c));
+            }
+        }
+    }
+}
+
+/// A call planned from the client's settings.
+pub(crate) fn plan(inner: &Inner) -> CallPlan {
+    CallPlan::new(
+        now(),
+        inner.timeout_ms,
+        inner.retries,
+        matches!(inner.auth, Auth::AkSk(_)),
+        inner.max_body,
+    )
+}
+
+type Slot = Rc<RefCell<Option<Result<ListJson, DcsError>>>>;
+
+/// A page being fetched.
+struct InFlight {
+    page: u32,
+    done: Promise,
+    slot: Slot,
+}
+
+/// Every page of a list with bounded concurrency, handed out in order, duplicates removed
+/// ([`PagePlan`] decides). `listAllTasks` and the proxy's `all=1` use it.
+pub(crate) struct Pager {
+    inner: Rc<Inner>,
+    instance_id: String,
+    query: ListQuery,
+    page_size: u32,
+    plan: PagePlan,
+    /// Aborts every page in flight.
+    master: AbortController,
+    queue: VecDeque<InFlight>,
+    done: bool,
+}
+
+impl Pager {
+    pub(crate) fn new(
+        inner: Rc<Inner>,
+        instance_id: String,
+        query: ListQuery,
+        page_size: u32,
+        max_tasks: u64,
+    ) -> Result<Pager, DcsError> {
+        Ok(Pager {
+            inner,
+            instance_id,
+            query,
+            page_size,
+            plan: PagePlan::new(page_size, max_tasks),
+            master: AbortController::new()
+                .map_err(|_| DcsError::network("this runtime has no AbortController"))?,
+            queue: VecDeque::new(),
+            done: false,
+        })
+    }
+
+    /// Aborts the pages in flight when `aborts` does (the owner keeps this controller).
+    pub(crate) fn controller(&self) -> AbortController {
+        self.master.clone()
+    }
+
+    fn start(&self, (page, offset): (u32, u32)) -> InFlight {
+        let mut q = self.query.clone();
+        q.offset = Some(offset);
+        q.limit = Some(self.page_size);
+        let req = query::list_request(
+            &self.inner.endpoint,
+            &self.inner.project_id,
+            &self.instance_id,
+            &q,
+        );
+        let slot: Slot = Rc::new(RefCell::new(None));
+        let (inner, out, signal) = (self.inner.clone(), slot.clone(), self.master.signal());
+        let done = promise(Box::pin(async move {
+            let strict = inner.strict;
+            let r = run(&inner, &req, plan(&inner), Some(&signal))
+                .await
+                .and_then(|resp| {
+                    crate::normalize::parse_list_tasks_json(&resp.body, ParseOptions { strict })
+                });
+            *out.borrow_mut() = Some(r);
+            Ok(JsValue::UNDEFINED)
+        }));
+        InFlight { page, done, slot }
+    }
+
+    /// Stops: nothing more is delivered, the pages in flight are aborted.
+    pub(crate) fn stop(&mut self) {
+        self.done = true;
+        self.queue.clear();
+        self.master.abort();
+    }
+
+    /// The next pages that can be delivered, in order; `None` at the end.
+    pub(crate) async fn next(&mut self) -> Result<Option<Vec<Delivery>>, DcsError> {
+        loop {
+            if self.done {
+                return Ok(None);
+            }
+            while self.queue.len() < PAGE_CONCURRENCY {
+                let Some(n) = self.plan.next_offset() else {
+                    break;
+                };
+                let f = self.start(n);
+                self.queue.push_back(f);
+            }
+            let Some(head) = self.queue.pop_front() else {
+                self.done = true;
+                return Ok(None);
+            };
+            let _ = JsFuture::from(head.done).await;
+            if self.done {
+                return Ok(None);
+            }
+            let got = head.slot.borrow_mut().take();
+            let delivered = got
+                .unwrap_or_else(|| Err(DcsError::network("a page fetch ended without a result")))
+                .and_then(|list| self.plan.receive(head.page, list));
+            let delivered = match delivered {
+                Ok(d) => d,
+                Err(e) => {
+                    self.stop();
+                    return Err(e);
+                }
+            };
+            if let Some(n) = self.plan.take_refetch() {
+                let f = self.start(n);
+                self.queue.push_front(f);
+            }
+            if self.plan.is_done() {
+                // Whatever is still in flight is beyond the end: cancel it.
+                self.stop();
+            }
+            if !delivered.is_empty() {
+                return Ok(Some(delivered));
+            }
+        }
+    }
+}
+
+impl Drop for Pager {
+    fn drop(&mut self) {
+        self.master.abort();
+    }
 }

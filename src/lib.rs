@@ -5,9 +5,10 @@
 //! and for `wasm32-unknown-unknown`. The list parser, the output types, the error type and
 //! the time forms live in `dcs-tasks-parse` (crates/parse, built for speed) and are
 //! re-exported here at the same paths (`dcs_tasks::normalize`, `model`, `error`, `time`,
-//! `text`). The I/O edges (the `fetch` client, the edge proxy) and the wasm-bindgen bindings
-//! exist only on wasm.
+//! `text`). The I/O edges (the `fetch` client on gloo-net/web-sys, the edge proxy) and the
+//! wasm-bindgen bindings exist only on wasm.
 
+pub mod call;
 pub mod endpoint;
 pub mod error_body;
 pub mod policy;
@@ -32,9 +33,9 @@ pub mod bindings;
 #[cfg(target_arch = "wasm32")]
 pub mod client;
 #[cfg(target_arch = "wasm32")]
-pub mod driver;
-#[cfg(target_arch = "wasm32")]
 pub mod fetch;
+#[cfg(target_arch = "wasm32")]
+mod iter;
 #[cfg(all(target_arch = "wasm32", feature = "proxy"))]
 pub mod proxy;
 

@@ -1,23 +1,32 @@
 //! The edge proxy's I/O half (wasm only): `handleProxyRequest(request, env)` for a
 //! worker's `fetch` handler. Decisions are in [`crate::route`]; calls go through the
-//! client's [`Inner`] and the same I/O driver as the library (`js/driver.js`, awaited with
-//! `JsFuture`): [`Call`] (signing, deadline, retries, skew correction) and [`Pages`].
+//! client's [`Inner`] and the library's own call loop and pager ([`crate::fetch`]: signing,
+//! deadline, retries, skew correction, pages in order).
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 use crate::bindings::{get, set};
+use crate::call::RawResponse;
 use crate::client::{Auth, Inner};
-use crate::driver::{Call, Outcome, Pages, Sink};
-use crate::error::{DcsError, ErrorCode, HttpInfo};
-use crate::fetch::{header, RawResponse};
+use crate::error::{DcsError, ErrorCode};
+use crate::fetch::{plan, promise, run, Pager};
 use crate::model::{to_json, write_list, Warning};
 use crate::route::{self, ProxyConfig, Refusal, Route, UpstreamAuth};
+
+/// A header of the incoming `Request` (`.headers.get(name)`).
+fn header(req: &JsValue, name: &str) -> Option<String> {
+    let headers = get(req, "headers");
+    let f: Function = get(&headers, "get").dyn_into().ok()?;
+    f.call1(&headers, &JsValue::from_str(name))
+        .ok()
+        .and_then(|v| v.as_string())
+}
 
 #[wasm_bindgen]
 extern "C" {
@@ -28,14 +37,14 @@ extern "C" {
 /// The worker's `fetch` handler: `export default { fetch: (req, env) => handleProxyRequest(req, env) }`.
 #[wasm_bindgen(js_name = handleProxyRequest, skip_typescript)]
 pub fn handle_proxy_request(request: JsValue, env: JsValue) -> Promise {
-    future_to_promise(async move {
+    promise(Box::pin(async move {
         let started = js_sys::Date::now();
         let mut log = LogLine::default();
         let resp = handle(&request, &env, &mut log).await;
         let status = get(&resp, "status").as_f64().unwrap_or(0.0) as u16;
         log.write(status, js_sys::Date::now() - started);
         Ok(resp)
-    })
+    }))
 }
 
 /// One log line per request: method, path (no query), route, status, duration,
@@ -577,17 +586,22 @@ async fn list_all(
     let mut base = q.clone();
     base.offset = None;
     base.limit = None;
-    let pages = Pages::new(
+    let mut pager = Pager::new(
         inner.clone(),
         instance.to_string(),
         base,
         page_size,
         route::MAX_ALL_TASKS,
-    );
-    let got = Rc::new(RefCell::new(Vec::new()));
-    let done = pages.gather(got.clone(), route::MAX_ALL_TASKS, too_many);
-    JsFuture::from(done).await.map_err(|e| error_from_js(&e))?;
-    let pages = got.take();
+    )?;
+    let mut pages = Vec::new();
+    while let Some(ds) = pager.next().await? {
+        for d in ds {
+            if d.total > route::MAX_ALL_TASKS {
+                return Err(too_many());
+            }
+            pages.push(d);
+        }
+    }
     let mut warnings: Vec<Warning> = Vec::new();
     for d in &pages {
         for w in &d.list.warnings {
@@ -616,55 +630,17 @@ fn too_many() -> DcsError {
     )
 }
 
-/// One upstream call through the client's driver (`js/driver.js`, the same retry loop as
-/// the library's): the final answer (a non-2xx one too with `pass_through`), or the error.
+/// One upstream call through the client's own call loop ([`crate::fetch::run`]): the
+/// final answer (a non-2xx one too with `pass_through`), or the error.
 async fn upstream(
     inner: &Rc<Inner>,
     base: crate::query::HttpRequest,
     retries: u32,
     pass_through: bool,
 ) -> Result<RawResponse, DcsError> {
-    let sink: Sink<RawResponse> = Rc::new(RefCell::new(None));
-    let call = Call::with(
-        inner.clone(),
-        base,
-        Outcome::Raw(sink.clone()),
-        retries,
-        pass_through,
-    );
-    JsFuture::from(call.start(&JsValue::UNDEFINED))
-        .await
-        .map_err(|e| error_from_js(&e))?;
-    let got = sink.borrow_mut().take();
-    got.ok_or_else(|| DcsError::network("the upstream call ended without an answer"))
-}
-
-/// The driver rejects with the JS `DcsError` the Rust side built: read it back.
-fn error_from_js(e: &JsValue) -> DcsError {
-    let s = |k: &str| get(e, k).as_string();
-    let message = s("message").unwrap_or_else(|| "upstream call failed".into());
-    let code = match s("code").as_deref() {
-        Some("INVALID_ARGUMENT") => ErrorCode::InvalidArgument,
-        Some("INVALID_RESPONSE") => ErrorCode::InvalidResponse,
-        Some("HTTP_ERROR") => ErrorCode::HttpError,
-        Some("TIMEOUT") => ErrorCode::Timeout,
-        Some("ABORTED") => ErrorCode::Aborted,
-        _ => ErrorCode::Network,
-    };
-    let status = get(e, "status").as_f64();
-    DcsError {
-        code,
-        message,
-        field: s("field"),
-        path: s("path"),
-        http: status.filter(|_| code == ErrorCode::HttpError).map(|st| {
-            Box::new(HttpInfo {
-                status: st as u16,
-                error_code: s("errorCode"),
-                error_msg: s("errorMsg"),
-                error_ext_msg: s("errorExtMsg"),
-                request_id: s("requestId"),
-            })
-        }),
+    let mut p = plan(inner).with_retries(retries);
+    if pass_through {
+        p = p.pass_through();
     }
+    run(inner, &base, p, None).await
 }

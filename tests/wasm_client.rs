@@ -500,14 +500,17 @@ async fn argument_errors_reject_before_any_request() {
 
 #[wasm_bindgen_test]
 async fn an_injected_fetch_is_used() {
-    // A fetch that records calls and forwards to the global one.
+    // A fetch that records the Request it is given and answers itself: the client must
+    // call it (not the global one) and read its Response.
     let calls = Array::new();
     let c2 = calls.clone();
-    let global: Function = get(&js_sys::global(), "fetch").dyn_into().unwrap();
-    let f = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(
-        move |url: JsValue, init: JsValue| {
-            c2.push(&url);
-            global.call2(&JsValue::UNDEFINED, &url, &init).unwrap()
+    let f = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue) -> JsValue>::new(
+        move |req: JsValue| {
+            c2.push(&req);
+            let body = r#"{"task_count":"1","tasks":[{"id":"injected-1","name":"Modify","status":"SUCCESS"}]}"#;
+            let ctor: Function = get(&js_sys::global(), "Response").dyn_into().unwrap();
+            let resp = Reflect::construct(&ctor, &Array::of1(&body.into())).unwrap();
+            Promise::resolve(&resp).into()
         },
     );
     let o = js(&format!(
@@ -516,8 +519,24 @@ async fn an_injected_fetch_is_used() {
     ));
     Reflect::set(&o, &"fetch".into(), f.as_ref()).unwrap();
     let c = DcsClient::new(o).unwrap();
-    ok(c.list_tasks(inst("n2").into(), no_opts(), no_opts())).await;
+    let id = inst("n2");
+    let list = ok(c.list_tasks(id.clone().into(), no_opts(), no_opts())).await;
     assert_eq!(calls.length(), 1);
-    assert!(calls.get(0).as_string().unwrap().contains("/tasks"));
+    let req = calls.get(0);
+    assert!(
+        req.is_instance_of::<web_sys::Request>(),
+        "called with a Request"
+    );
+    assert!(s(&req, "url").unwrap().contains("/tasks"));
+    let signed = get(&get(&req, "headers"), "get")
+        .dyn_into::<Function>()
+        .unwrap()
+        .call1(&get(&req, "headers"), &"authorization".into())
+        .unwrap();
+    assert!(signed.as_string().unwrap().starts_with("SDK-HMAC-SHA256 "));
+    let tasks: Array = get(&list, "tasks").dyn_into().unwrap();
+    assert_eq!(tasks.length(), 1);
+    assert_eq!(s(&tasks.get(0), "id").as_deref(), Some("injected-1"));
+    assert_eq!(served(&id).await, 0, "the global fetch was not used");
     drop(f);
 }

@@ -1,0 +1,356 @@
+//! One call's decisions, sans-IO: after each step of an exchange (no answer, the status and
+//! `Content-Length`, the whole answer) [`CallPlan`] says what comes next: read the body,
+//! wait and try again (how long), deliver the answer, or fail with which error. Time and
+//! randomness come in as arguments, so native tests drive every path; the wasm client
+//! (`src/fetch.rs`) only carries the decisions out.
+
+use crate::error::{cat, DcsError, ErrorCode};
+use crate::policy;
+
+/// A received answer: the status, the headers the client uses, and the whole body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawResponse {
+    pub status: u16,
+    pub request_id: Option<String>,
+    pub date: Option<String>,
+    pub retry_after: Option<String>,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// Why a call stopped before its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cancelled {
+    /// The call's `timeoutMs` deadline passed.
+    Deadline,
+    /// The caller's `AbortSignal` fired.
+    Caller,
+}
+
+/// What to do once the status line and headers are in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Head {
+    /// Read the body, then ask [`CallPlan::answer`].
+    ReadBody,
+    /// Do not read it: wait this many milliseconds and try again.
+    Retry(f64),
+}
+
+/// What a whole answer means.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Answer {
+    /// The call's result: a 2xx answer (or, passing through, any final one).
+    Done,
+    /// Try again after `wait_ms`; with AK/SK, sign with this new clock offset from now on.
+    Retry {
+        wait_ms: f64,
+        clock_offset_ms: Option<i64>,
+    },
+}
+
+/// The plan of one call: its retries, its deadline, its one skew correction.
+#[derive(Debug, Clone)]
+pub struct CallPlan {
+    retries: u32,
+    timeout_ms: u32,
+    deadline_ms: f64,
+    /// Signed with AK/SK: a 401 with a far-off `Date` is a clock to correct.
+    aksk: bool,
+    /// A final non-2xx answer is the result, not an `HTTP_ERROR` (the proxy's mirror).
+    pass_through: bool,
+    max_body: usize,
+    attempt: u32,
+    skew_retried: bool,
+}
+
+impl CallPlan {
+    /// A call starting at `now_ms` (epoch milliseconds) with up to `retries` more attempts,
+    /// all within `timeout_ms`.
+    pub fn new(now_ms: f64, timeout_ms: u32, retries: u32, aksk: bool, max_body: usize) -> Self {
+        CallPlan {
+            retries,
+            timeout_ms,
+            deadline_ms: now_ms + timeout_ms as f64,
+            aksk,
+            pass_through: false,
+            max_body,
+            attempt: 0,
+            skew_retried: false,
+        }
+    }
+
+    /// The same plan with `retries` more attempts at most.
+    pub fn with_retries(mut self, retries: u32) -> Self {
+        self.retries = retries;
+        self
+    }
+
+    /// A final non-2xx answer becomes the result instead of an `HTTP_ERROR`.
+    pub fn pass_through(mut self) -> Self {
+        self.pass_through = true;
+        self
+    }
+
+    /// Attempts made so far beyond the first.
+    pub fn retried(&self) -> u32 {
+        self.attempt
+    }
+
+    /// The error of a call stopped by its deadline or by the caller.
+    pub fn cancelled(&self, why: Cancelled) -> DcsError {
+        match why {
+            Cancelled::Caller => {
+                DcsError::aborted("the operation was aborted by the caller's signal")
+            }
+            Cancelled::Deadline => DcsError::timeout(cat(&[
+                "no answer within timeoutMs (",
+                &self.timeout_ms.to_string(),
+                " ms)",
+            ])),
+        }
+    }
+
+    /// Another attempt after the returned wait, or `err` when none is left or waiting would
+    /// only end in the deadline.
+    fn retry(
+        &mut self,
+        retry_after: Option<&str>,
+        err: DcsError,
+        now_ms: f64,
+        rand01: f64,
+    ) -> Result<f64, DcsError> {
+        if self.attempt >= self.retries {
+            return Err(err);
+        }
+        let wait = policy::retry_delay_ms(self.attempt, retry_after, now_ms as i64, rand01);
+        if wait >= self.deadline_ms - now_ms {
+            return Err(err);
+        }
+        self.attempt += 1;
+        Ok(wait)
+    }
+
+    /// The exchange failed without an answer (`e`, a `NETWORK` error): the wait before the
+    /// next attempt, or the error to report.
+    pub fn failed(&mut self, e: DcsError, now_ms: f64, rand01: f64) -> Result<f64, DcsError> {
+        if e.code != ErrorCode::Network {
+            return Err(e);
+        }
+        self.retry(None, e, now_ms, rand01)
+    }
+
+    /// The status line and `Content-Length` arrived (`status` 0: no HTTP answer, such as an
+    /// opaque or redirect response). A body declared over the limit is refused unread.
+    pub fn head(
+        &mut self,
+        status: u16,
+        content_length: Option<&str>,
+        now_ms: f64,
+        rand01: f64,
+    ) -> Result<Head, DcsError> {
+        if !(100..=599).contains(&status) {
+            let e = DcsError::network(
+                "fetch returned no HTTP response (an opaque or redirect response)",
+            );
+            return self.retry(None, e, now_ms, rand01).map(Head::Retry);
+        }
+        match content_length.and_then(|v| v.trim().parse::<u64>().ok()) {
+            Some(n) if n > self.max_body as u64 => Err(self.too_large(n)),
+            _ => Ok(Head::ReadBody),
+        }
+    }
+
+    /// Largest body this call reads, in bytes.
+    pub fn max_body(&self) -> usize {
+        self.max_body
+    }
+
+    /// The error for a body of `n` bytes, over the limit.
+    pub fn too_large(&self, n: u64) -> DcsError {
+        DcsError::invalid_response(
+            "$",
+            cat(&[
+                "response body of ",
+                &n.to_string(),
+                " bytes is over the ",
+                &self.max_body.to_string(),
+                "-byte limit",
+            ]),
+        )
+    }
+
+    /// The whole answer: the call's result, a retry, or the error to report.
+    /// `clock_offset_ms` is the offset the request was signed with.
+    pub fn answer(
+        &mut self,
+        resp: &RawResponse,
+        clock_offset_ms: i64,
+        now_ms: f64,
+        rand01: f64,
+    ) -> Result<Answer, DcsError> {
+        if resp.body.len() > self.max_body {
+            return Err(self.too_large(resp.body.len() as u64));
+        }
+        if (200..300).contains(&resp.status) {
+            return Ok(Answer::Done);
+        }
+        if self.aksk && !self.skew_retried {
+            if let Some(off) = policy::skew_correction(
+                resp.status,
+                resp.date.as_deref(),
+                now_ms as i64,
+                clock_offset_ms,
+            ) {
+                self.skew_retried = true;
+                return Ok(Answer::Retry {
+                    wait_ms: 0.0,
+                    clock_offset_ms: Some(off),
+                });
+            }
+        }
+        let retryable = policy::is_retryable_status(resp.status) && self.attempt < self.retries;
+        if self.pass_through && !retryable {
+            return Ok(Answer::Done);
+        }
+        let e = policy::http_error(resp.status, &resp.body, resp.request_id.clone());
+        if !retryable {
+            return Err(e);
+        }
+        self.retry(resp.retry_after.as_deref(), e, now_ms, rand01)
+            .map(|wait_ms| Answer::Retry {
+                wait_ms,
+                clock_offset_ms: None,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: f64 = 1_700_000_000_000.0;
+
+    fn resp(status: u16) -> RawResponse {
+        RawResponse {
+            status,
+            ..RawResponse::default()
+        }
+    }
+
+    #[test]
+    fn retries_are_counted_and_then_the_error_is_reported() {
+        let mut p = CallPlan::new(T0, 30_000, 2, false, 1024);
+        for _ in 0..2 {
+            match p.answer(&resp(503), 0, T0, 0.5).unwrap() {
+                Answer::Retry { wait_ms, .. } => assert!((0.0..5_000.0).contains(&wait_ms)),
+                a => panic!("{a:?}"),
+            }
+        }
+        let e = p.answer(&resp(503), 0, T0, 0.5).unwrap_err();
+        assert_eq!(e.code, ErrorCode::HttpError);
+        assert_eq!(e.status(), Some(503));
+        assert_eq!(p.retried(), 2);
+    }
+
+    #[test]
+    fn a_4xx_is_never_retried_and_2xx_is_done() {
+        let mut p = CallPlan::new(T0, 30_000, 5, false, 1024);
+        assert_eq!(p.answer(&resp(204), 0, T0, 0.0).unwrap(), Answer::Done);
+        let e = p.answer(&resp(404), 0, T0, 0.0).unwrap_err();
+        assert_eq!(e.status(), Some(404));
+        assert_eq!(p.retried(), 0);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_unless_it_passes_the_deadline() {
+        let mut p = CallPlan::new(T0, 30_000, 3, false, 1024);
+        let mut r = resp(429);
+        r.retry_after = Some("2".into());
+        assert_eq!(
+            p.answer(&r, 0, T0, 0.9).unwrap(),
+            Answer::Retry {
+                wait_ms: 2000.0,
+                clock_offset_ms: None
+            }
+        );
+        // 29 s later, a 2 s wait would end past the deadline: report the 429 now.
+        let e = p.answer(&r, 0, T0 + 29_000.0, 0.9).unwrap_err();
+        assert_eq!(e.status(), Some(429));
+    }
+
+    #[test]
+    fn skew_is_corrected_once_for_aksk_only() {
+        let mut r = resp(401);
+        r.date = Some("Sun, 06 Nov 1994 08:49:37 GMT".into());
+        let mut p = CallPlan::new(T0, 30_000, 0, true, 1024);
+        match p.answer(&r, 0, T0, 0.0).unwrap() {
+            Answer::Retry {
+                wait_ms,
+                clock_offset_ms: Some(off),
+            } => {
+                assert_eq!(wait_ms, 0.0);
+                assert_eq!(off, 784_111_777_000 - T0 as i64);
+            }
+            a => panic!("{a:?}"),
+        }
+        assert_eq!(p.answer(&r, 0, T0, 0.0).unwrap_err().status(), Some(401));
+        let mut token = CallPlan::new(T0, 30_000, 0, false, 1024);
+        assert_eq!(
+            token.answer(&r, 0, T0, 0.0).unwrap_err().status(),
+            Some(401)
+        );
+    }
+
+    #[test]
+    fn network_failures_retry_cancellations_do_not() {
+        let mut p = CallPlan::new(T0, 30_000, 1, false, 1024);
+        assert!(p.failed(DcsError::network("x"), T0, 0.0).is_ok());
+        assert_eq!(
+            p.failed(DcsError::network("x"), T0, 0.0).unwrap_err().code,
+            ErrorCode::Network
+        );
+        let e = p.cancelled(Cancelled::Deadline);
+        assert_eq!(e.code, ErrorCode::Timeout);
+        assert!(e.message.contains("30000 ms"), "{}", e.message);
+        assert_eq!(p.cancelled(Cancelled::Caller).code, ErrorCode::Aborted);
+        let mut q = CallPlan::new(T0, 30_000, 3, false, 1024);
+        let e = q.failed(DcsError::aborted("a"), T0, 0.0).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Aborted);
+    }
+
+    #[test]
+    fn bodies_over_the_limit_are_refused_declared_or_read() {
+        let mut p = CallPlan::new(T0, 30_000, 0, false, 10);
+        assert_eq!(p.head(200, Some("10"), T0, 0.0).unwrap(), Head::ReadBody);
+        assert_eq!(p.head(200, None, T0, 0.0).unwrap(), Head::ReadBody);
+        let e = p.head(200, Some("11"), T0, 0.0).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidResponse);
+        assert!(e.message.contains("11 bytes is over the 10-byte limit"));
+        let mut r = resp(200);
+        r.body = vec![b' '; 11];
+        assert_eq!(
+            p.answer(&r, 0, T0, 0.0).unwrap_err().code,
+            ErrorCode::InvalidResponse
+        );
+    }
+
+    #[test]
+    fn no_http_answer_is_a_retried_network_error() {
+        let mut p = CallPlan::new(T0, 30_000, 1, false, 10);
+        assert!(matches!(p.head(0, None, T0, 0.0).unwrap(), Head::Retry(_)));
+        let e = p.head(0, None, T0, 0.0).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Network);
+        assert!(e.message.contains("opaque"));
+    }
+
+    #[test]
+    fn passing_through_makes_a_final_error_answer_the_result() {
+        let mut p = CallPlan::new(T0, 30_000, 1, false, 1024).pass_through();
+        assert!(matches!(
+            p.answer(&resp(503), 0, T0, 0.0).unwrap(),
+            Answer::Retry { .. }
+        ));
+        assert_eq!(p.answer(&resp(503), 0, T0, 0.0).unwrap(), Answer::Done);
+        assert_eq!(p.answer(&resp(404), 0, T0, 0.0).unwrap(), Answer::Done);
+    }
+}
