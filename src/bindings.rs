@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 
 use crate::error::DcsError;
 use crate::model::ParseOptions;
+use crate::options::{CredentialsOptions, ListTasksOptions, Options, ParseOpts, SignOptions};
 use crate::query::{Arg, HttpRequest, ListTasksInput};
 use crate::sign::Credentials;
 
@@ -64,6 +65,8 @@ pub(crate) fn to_arg(v: &JsValue) -> Arg {
         Arg::Str(s)
     } else if let Some(n) = v.as_f64() {
         Arg::Num(n)
+    } else if let Some(b) = v.as_bool() {
+        Arg::Bool(b)
     } else if let Some(d) = v.dyn_ref::<Date>() {
         Arg::Date(d.get_time())
     } else if Array::is_array(v) {
@@ -76,32 +79,13 @@ pub(crate) fn to_arg(v: &JsValue) -> Arg {
     }
 }
 
-/// An options argument: absent is fine (`{}`), anything but an object is an error.
-pub(crate) fn options(v: &JsValue, field: &str) -> Result<JsValue, DcsError> {
-    if v.is_undefined() || v.is_null() {
-        Ok(Object::new().into())
-    } else if v.is_object() && !Array::is_array(v) {
-        Ok(v.clone())
-    } else {
-        Err(DcsError::invalid_argument(field, "must be an object"))
-    }
-}
-
 pub(crate) fn js_err<T>(r: Result<T, DcsError>) -> Result<T, JsValue> {
     r.map_err(|e| to_js_error(&e))
 }
 
-/// `{ method, url, headers: { name: value } }`
-pub fn request_to_js(r: &HttpRequest) -> JsValue {
-    let o: JsValue = Object::new().into();
-    set(&o, "method", &JsValue::from_str(&r.method));
-    set(&o, "url", &JsValue::from_str(&r.url));
-    let h: JsValue = Object::new().into();
-    for (k, v) in &r.headers {
-        set(&h, k, &JsValue::from_str(v));
-    }
-    set(&o, "headers", &h);
-    o
+/// `{ method, url, headers: { name: value } }`, by serde-wasm-bindgen.
+pub fn request_to_js(r: &HttpRequest) -> Result<JsValue, DcsError> {
+    to_js(r)
 }
 
 /// Reads `{ method, url, headers }` (headers: a plain object of strings, or a `Headers`).
@@ -158,24 +142,33 @@ pub fn request_from_js(v: &JsValue) -> Result<HttpRequest, DcsError> {
     })
 }
 
-/// Reads `{ ak, sk, securityToken? }`; errors name `auth.*` fields.
-pub(crate) fn credentials_from_js(v: &JsValue) -> Result<Credentials, DcsError> {
-    if !v.is_object() {
-        return Err(DcsError::invalid_argument("auth", "must be an object"));
-    }
-    let s = |k: &str| get(v, k).as_string();
-    let ak = s("ak").ok_or_else(|| DcsError::invalid_argument("auth.ak", "must be a string"))?;
-    let sk = s("sk").ok_or_else(|| DcsError::invalid_argument("auth.sk", "must be a string"))?;
-    let tok = get(v, "securityToken");
+/// Credentials from their option fields; errors name `<prefix>ak` and so on.
+pub(crate) fn credentials(
+    prefix: &str,
+    ak: &Arg,
+    sk: &Arg,
+    security_token: &Arg,
+) -> Result<Credentials, DcsError> {
+    let need = |k: &str, a: &Arg| -> Result<String, DcsError> {
+        let f = dcs_cat(&[prefix, k]);
+        crate::query::validate_string(&f, a)?
+            .ok_or_else(|| DcsError::invalid_argument(f, "must be a string"))
+    };
+    let ak = need("ak", ak)?;
+    let sk = need("sk", sk)?;
     let token =
-        if tok.is_undefined() || tok.is_null() {
-            None
-        } else {
-            Some(tok.as_string().ok_or_else(|| {
-                DcsError::invalid_argument("auth.securityToken", "must be a string")
-            })?)
-        };
-    Credentials::new(ak, sk, token)
+        crate::query::validate_string(&dcs_cat(&[prefix, "securityToken"]), security_token)?;
+    Credentials::new(ak, sk, token).map_err(|mut e| {
+        // The core names `ak`/`sk`/`securityToken`: put the argument's name in front.
+        if let Some(f) = e.field.take() {
+            let bare = f.rsplit('.').next().unwrap_or(&f).to_string();
+            if let Some(rest) = e.message.strip_prefix(f.as_str()) {
+                e.message = dcs_cat(&[prefix, &bare, rest]);
+            }
+            e.field = Some(dcs_cat(&[prefix, &bare]));
+        }
+        e
+    })
 }
 
 /// Reads the body argument of the parsers: a string, a `Uint8Array` or an `ArrayBuffer`.
@@ -195,17 +188,16 @@ pub(crate) fn body_bytes(body: &JsValue) -> Result<Vec<u8>, DcsError> {
 }
 
 pub(crate) fn parse_options(v: &JsValue) -> Result<ParseOptions, DcsError> {
-    let o = options(v, "opts")?;
-    let strict = get(&o, "strict");
-    if !(strict.is_undefined() || strict.is_null() || strict.as_bool().is_some()) {
-        return Err(DcsError::invalid_argument(
-            "opts.strict",
-            "must be a boolean",
-        ));
-    }
+    let o = ParseOpts::read(v, "opts", "opts.")?;
     Ok(ParseOptions {
-        strict: strict.as_bool().unwrap_or(false),
+        strict: crate::query::validate_bool("opts.strict", &o.strict)?.unwrap_or(false),
     })
+}
+
+/// A small result (`TaskProgress`) as a JS object, by serde-wasm-bindgen.
+pub(crate) fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, DcsError> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|_| round_trip_error())
 }
 
 pub(crate) fn json_to_js(text: &str) -> Result<JsValue, JsValue> {
@@ -216,19 +208,18 @@ pub(crate) fn json_to_js(text: &str) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = buildListTasksRequest, skip_typescript)]
 pub fn build_list_tasks_request(o: JsValue) -> Result<JsValue, JsValue> {
     js_err((|| {
-        let o = options(&o, "options")?;
-        let a = |k: &str| to_arg(&get(&o, k));
+        let o = ListTasksOptions::read(&o, "options", "")?;
         let input = ListTasksInput {
-            endpoint: a("endpoint"),
-            region: a("region"),
-            project_id: a("projectId"),
-            instance_id: a("instanceId"),
-            offset: a("offset"),
-            limit: a("limit"),
-            start_time: a("startTime"),
-            end_time: a("endTime"),
+            endpoint: o.endpoint,
+            region: o.region,
+            project_id: o.project_id,
+            instance_id: o.instance_id,
+            offset: o.offset,
+            limit: o.limit,
+            start_time: o.start_time,
+            end_time: o.end_time,
         };
-        crate::query::build_list_tasks_request(&input).map(|r| request_to_js(&r))
+        request_to_js(&crate::query::build_list_tasks_request(&input)?)
     })())
 }
 
@@ -237,29 +228,16 @@ pub fn build_list_tasks_request(o: JsValue) -> Result<JsValue, JsValue> {
 pub fn sign_request(req: JsValue, cred: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
     js_err((|| {
         let r = request_from_js(&req)?;
-        let c = credentials_from_js(&cred).map_err(|mut e| {
-            // The contract's second argument is `cred`.
-            if let Some(f) = e.field.take() {
-                // `auth.x` -> `cred.x` (the message starts with the field)
-                let f = match f.strip_prefix("auth") {
-                    Some(rest) => dcs_cat(&["cred", rest]),
-                    None => f,
-                };
-                if let Some(rest) = e.message.strip_prefix("auth") {
-                    e.message = dcs_cat(&["cred", rest]);
-                }
-                e.field = Some(f);
-            }
-            e
-        })?;
-        let o = options(&opts, "opts")?;
-        let d = get(&o, "date");
-        let now = if d.is_undefined() || d.is_null() {
-            Date::now()
-        } else if let Some(d) = d.dyn_ref::<Date>() {
-            d.get_time()
-        } else {
-            return Err(DcsError::invalid_argument("opts.date", "must be a Date"));
+        if cred.is_undefined() || cred.is_null() {
+            return Err(DcsError::invalid_argument("cred", "must be an object"));
+        }
+        let c = CredentialsOptions::read(&cred, "cred", "cred.")?;
+        let c = credentials("cred.", &c.ak, &c.sk, &c.security_token)?;
+        let o = SignOptions::read(&opts, "opts", "opts.")?;
+        let now = match o.date {
+            Arg::Absent => Date::now(),
+            Arg::Date(ms) => ms,
+            _ => return Err(DcsError::invalid_argument("opts.date", "must be a Date")),
         };
         if !now.is_finite() || !(0.0..=crate::time::MAX_MS as f64).contains(&now) {
             return Err(DcsError::invalid_argument(
@@ -267,7 +245,7 @@ pub fn sign_request(req: JsValue, cred: JsValue, opts: JsValue) -> Result<JsValu
                 "is an invalid Date",
             ));
         }
-        crate::sign::sign_request(&r, &c, now as i64).map(|r| request_to_js(&r))
+        request_to_js(&crate::sign::sign_request(&r, &c, now as i64)?)
     })())
 }
 

@@ -12,11 +12,15 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
-use crate::bindings::{credentials_from_js, get, json_to_js, options, to_arg, to_js_error};
+use crate::bindings::{credentials, to_arg, to_js_error};
 use crate::endpoint::Endpoint;
 use crate::error::DcsError;
 pub use crate::fetch::PAGE_CONCURRENCY;
 use crate::fetch::{plan, promise, run, signal_arg, Pager};
+use crate::options::{
+    AuthOptions, CallOptions, ClientOptions, ListAllOptions, ListAllQueryOptions, ListQueryOptions,
+    Options,
+};
 use crate::policy;
 use crate::query::{self, Arg, HttpRequest, ListQuery};
 use crate::sign::Credentials;
@@ -66,8 +70,8 @@ fn valid_header_name(k: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-fn int_option(o: &JsValue, field: &str, min: u32, max: u32, default: u32) -> Result<u32, DcsError> {
-    Ok(query::validate_int(field, &to_arg(&get(o, field)), min, max)?.unwrap_or(default))
+fn int_option(field: &str, a: &Arg, min: u32, max: u32, default: u32) -> Result<u32, DcsError> {
+    Ok(query::validate_int(field, a, min, max)?.unwrap_or(default))
 }
 
 fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
@@ -80,17 +84,15 @@ fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
             "must be { token } or { ak, sk, securityToken? }",
         ));
     }
-    let token = get(v, "token");
-    if !token.is_undefined() {
-        if !get(v, "ak").is_undefined() || !get(v, "sk").is_undefined() {
+    let a = AuthOptions::read(v, "auth", "auth.")?;
+    if a.token != Arg::Absent {
+        if a.ak != Arg::Absent || a.sk != Arg::Absent || a.security_token != Arg::Absent {
             return Err(DcsError::invalid_argument(
                 "auth",
                 "give either token or ak/sk, not both",
             ));
         }
-        let t = token
-            .as_string()
-            .ok_or_else(|| DcsError::invalid_argument("auth.token", "must be a string"))?;
+        let t = query::validate_string("auth.token", &a.token)?.unwrap_or_default();
         if t.is_empty() || t.len() > MAX_TOKEN_LEN || t.bytes().any(|b| !(0x21..=0x7e).contains(&b))
         {
             return Err(DcsError::invalid_argument(
@@ -100,7 +102,12 @@ fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
         }
         return Ok(Auth::Token(t));
     }
-    Ok(Auth::AkSk(credentials_from_js(v)?))
+    Ok(Auth::AkSk(credentials(
+        "auth.",
+        &a.ak,
+        &a.sk,
+        &a.security_token,
+    )?))
 }
 
 fn parse_headers(v: &JsValue) -> Result<Vec<(String, String)>, DcsError> {
@@ -131,10 +138,14 @@ fn parse_headers(v: &JsValue) -> Result<Vec<(String, String)>, DcsError> {
                 "is set by the client itself and cannot be overridden",
             ));
         }
-        if val.len() > 8192 || val.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+        if val.len() > 8192
+            || val
+                .chars()
+                .any(|c| c > '\u{ff}' || matches!(c, '\r' | '\n' | '\0'))
+        {
             return Err(DcsError::invalid_argument(
                 &field,
-                "must be one line of at most 8192 bytes",
+                "must be one line of at most 8192 bytes of Latin-1 text",
             ));
         }
         out.push((k, val));
@@ -177,8 +188,8 @@ impl Inner {
 
 /// Reads `{ signal? }`.
 fn call_signal(o: &JsValue) -> Result<Option<AbortSignal>, DcsError> {
-    let o = options(o, "o")?;
-    signal_arg(&get(&o, "signal"), "o.signal")
+    let o = CallOptions::read(o, "o", "o.")?;
+    signal_arg(&o.signal.0, "o.signal")
 }
 
 /// A call's Promise: the value, or the JS `DcsError`.
@@ -203,42 +214,36 @@ impl DcsClient {
     #[wasm_bindgen(constructor)]
     pub fn new(o: JsValue) -> Result<DcsClient, JsValue> {
         crate::bindings::js_err((|| {
-            let o = options(&o, "options")?;
-            let endpoint = query::resolve_endpoint(
-                &to_arg(&get(&o, "endpoint")),
-                &to_arg(&get(&o, "region")),
-            )?;
-            let project_id =
-                query::validate_id("projectId", &to_arg(&get(&o, "projectId")))?.to_string();
-            let auth = parse_auth(&get(&o, "auth"))?;
-            let f = get(&o, "fetch");
-            let fetch = if f.is_undefined() || f.is_null() {
+            let o = ClientOptions::read(&o, "options", "")?;
+            let endpoint = query::resolve_endpoint(&o.endpoint, &o.region)?;
+            let project_id = query::validate_id("projectId", &o.project_id)?.to_string();
+            let auth = parse_auth(&o.auth.0)?;
+            let fetch = if o.fetch.0.is_undefined() || o.fetch.0.is_null() {
                 None
             } else {
                 Some(
-                    f.dyn_into::<Function>()
+                    o.fetch
+                        .0
+                        .dyn_into::<Function>()
                         .map_err(|_| DcsError::invalid_argument("fetch", "must be a function"))?,
                 )
             };
             let timeout_ms = int_option(
-                &o,
                 "timeoutMs",
+                &o.timeout_ms,
                 1,
                 policy::MAX_TIMEOUT_MS,
                 policy::DEFAULT_TIMEOUT_MS,
             )?;
             let retries = int_option(
-                &o,
                 "retries",
+                &o.retries,
                 0,
                 policy::MAX_RETRIES,
                 policy::DEFAULT_RETRIES,
             )?;
-            let strict = get(&o, "strict");
-            if !(strict.is_undefined() || strict.is_null() || strict.as_bool().is_some()) {
-                return Err(DcsError::invalid_argument("strict", "must be a boolean"));
-            }
-            let headers = parse_headers(&get(&o, "headers"))?;
+            let strict = query::validate_bool("strict", &o.strict)?;
+            let headers = parse_headers(&o.headers.0)?;
             Ok(DcsClient {
                 inner: Rc::new(Inner {
                     endpoint,
@@ -247,7 +252,7 @@ impl DcsClient {
                     fetch,
                     timeout_ms,
                     retries,
-                    strict: strict.as_bool().unwrap_or(false),
+                    strict: strict.unwrap_or(false),
                     headers,
                     max_body: policy::MAX_BODY_BYTES,
                     clock_offset_ms: Cell::new(0),
@@ -261,10 +266,8 @@ impl DcsClient {
     pub fn list_tasks(&self, instance_id: JsValue, q: JsValue, o: JsValue) -> Promise {
         let prep = (|| {
             let id = query::validate_id("instanceId", &to_arg(&instance_id))?.to_string();
-            let q = options(&q, "q")?;
-            let a = |k: &str| to_arg(&get(&q, k));
-            let lq =
-                ListQuery::validate(&a("offset"), &a("limit"), &a("startTime"), &a("endTime"))?;
+            let q = ListQueryOptions::read(&q, "q", "")?;
+            let lq = ListQuery::validate(&q.offset, &q.limit, &q.start_time, &q.end_time)?;
             Ok((id, lq, call_signal(&o)?))
         })();
         let (id, lq, signal) = match prep {
@@ -328,7 +331,7 @@ impl DcsClient {
                 &resp.body,
                 crate::model::ParseOptions { strict },
             )?;
-            json_to_js(&crate::model::to_json(&p)).map_err(|_| crate::bindings::round_trip_error())
+            crate::bindings::to_js(&p)
         })
     }
 
@@ -343,15 +346,13 @@ impl DcsClient {
     ) -> Result<JsValue, JsValue> {
         crate::bindings::js_err((|| {
             let id = query::validate_id("instanceId", &to_arg(&instance_id))?.to_string();
-            let q = options(&q, "q")?;
-            let a = |k: &str| to_arg(&get(&q, k));
-            let page_size = query::validate_int("pageSize", &a("pageSize"), 1, query::MAX_LIMIT)?
+            let q = ListAllQueryOptions::read(&q, "q", "")?;
+            let page_size = query::validate_int("pageSize", &q.page_size, 1, query::MAX_LIMIT)?
                 .unwrap_or(DEFAULT_PAGE_SIZE);
-            let lq =
-                ListQuery::validate(&Arg::Absent, &Arg::Absent, &a("startTime"), &a("endTime"))?;
-            let o = options(&o, "o")?;
-            let signal = signal_arg(&get(&o, "signal"), "o.signal")?;
-            let on_page = get(&o, "onPage");
+            let lq = ListQuery::validate(&Arg::Absent, &Arg::Absent, &q.start_time, &q.end_time)?;
+            let o = ListAllOptions::read(&o, "o", "o.")?;
+            let signal = signal_arg(&o.signal.0, "o.signal")?;
+            let on_page = o.on_page.0;
             if !(on_page.is_undefined() || on_page.is_null() || on_page.is_function()) {
                 return Err(DcsError::invalid_argument("o.onPage", "must be a function"));
             }

@@ -36,6 +36,8 @@ pub mod client;
 pub mod fetch;
 #[cfg(target_arch = "wasm32")]
 mod iter;
+#[cfg(target_arch = "wasm32")]
+mod options;
 #[cfg(all(target_arch = "wasm32", feature = "proxy"))]
 pub mod proxy;
 

@@ -11,12 +11,21 @@ pub const MAX_LIMIT: u32 = 1000;
 pub const MAX_ID_LEN: usize = 64;
 
 /// An HTTP request as plain data: what `fetch` needs, and what the signer signs.
-#[derive(Clone, PartialEq, Eq)]
+/// Serialized as the contract's `{ method, url, headers: { name: value } }`.
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HttpRequest {
     pub method: String,
     pub url: String,
     /// Header names as they will be sent (case kept), in order.
+    #[serde(serialize_with = "headers_object")]
     pub headers: Vec<(String, String)>,
+}
+
+fn headers_object<S: serde::Serializer>(
+    h: &[(String, String)],
+    s: S,
+) -> core::result::Result<S::Ok, S::Error> {
+    s.collect_map(h.iter().map(|(k, v)| (k, v)))
 }
 
 impl HttpRequest {
@@ -58,12 +67,14 @@ impl core::fmt::Debug for HttpRequest {
 
 /// A loosely typed argument as it arrives from JS (or any dynamic caller): the
 /// validation below decides what each shape means for each field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Arg {
     /// `undefined` or `null`.
+    #[default]
     Absent,
     Str(String),
     Num(f64),
+    Bool(bool),
     /// A `Date`, as its epoch milliseconds (NaN for an invalid Date).
     Date(f64),
     /// Anything else; the string names its type for the error message.
@@ -76,6 +87,7 @@ impl Arg {
             Arg::Absent => "nothing",
             Arg::Str(_) => "a string",
             Arg::Num(_) => "a number",
+            Arg::Bool(_) => "a boolean",
             Arg::Date(_) => "a Date",
             Arg::Other(t) => t,
         }
@@ -85,6 +97,30 @@ impl Arg {
 impl From<&str> for Arg {
     fn from(s: &str) -> Self {
         Arg::Str(s.to_string())
+    }
+}
+
+/// Validates an optional boolean (`strict`).
+pub fn validate_bool(field: &str, arg: &Arg) -> Result<Option<bool>> {
+    match arg {
+        Arg::Absent => Ok(None),
+        Arg::Bool(b) => Ok(Some(*b)),
+        other => Err(DcsError::invalid_argument(
+            field,
+            cat(&["must be a boolean, got ", other.type_name()]),
+        )),
+    }
+}
+
+/// Validates an optional string (credentials): `None` when absent.
+pub fn validate_string(field: &str, arg: &Arg) -> Result<Option<String>> {
+    match arg {
+        Arg::Absent => Ok(None),
+        Arg::Str(s) => Ok(Some(s.clone())),
+        other => Err(DcsError::invalid_argument(
+            field,
+            cat(&["must be a string, got ", other.type_name()]),
+        )),
     }
 }
 
@@ -238,10 +274,13 @@ pub fn validate_time(field: &str, arg: &Arg) -> Result<Option<i64>> {
                 ));
             }
         },
-        Arg::Other(t) => {
+        other @ (Arg::Other(_) | Arg::Bool(_)) => {
             return Err(DcsError::invalid_argument(
                 field,
-                cat(&["must be a Date, epoch milliseconds or a string, got ", t]),
+                cat(&[
+                    "must be a Date, epoch milliseconds or a string, got ",
+                    other.type_name(),
+                ]),
             ))
         }
     };
@@ -373,7 +412,7 @@ pub fn delete_request(
 }
 
 /// The arguments of `buildListTasksRequest`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTasksInput {
     pub endpoint: Arg,
     pub region: Arg,
@@ -383,21 +422,6 @@ pub struct ListTasksInput {
     pub limit: Arg,
     pub start_time: Arg,
     pub end_time: Arg,
-}
-
-impl Default for ListTasksInput {
-    fn default() -> Self {
-        ListTasksInput {
-            endpoint: Arg::Absent,
-            region: Arg::Absent,
-            project_id: Arg::Absent,
-            instance_id: Arg::Absent,
-            offset: Arg::Absent,
-            limit: Arg::Absent,
-            start_time: Arg::Absent,
-            end_time: Arg::Absent,
-        }
-    }
 }
 
 /// Validates everything and builds the list request (`buildListTasksRequest`).

@@ -89,6 +89,33 @@ export function syncChecks(api, seedText) {
   out.signatureOk = auth.endsWith("Signature=6d5730b7e2b3d76486b7e6e8d805ee73b8e788a5be6835f0c8c9b0775dc1a3dc");
   out.badArgument = err(() => buildListTasksRequest({ region: "cn-north-4", projectId: PROJECT, instanceId: "../x" }));
   out.badBody = err(() => parseListTasksResponse('{"task_count": 1, "tasks": {}}'));
+  // Option objects are strict: a typo is refused by name, a wrong type names its field.
+  const base = { region: "cn-north-4", projectId: PROJECT, instanceId: "i-1" };
+  const cred = { ak: AK, sk: SK };
+  out.unknownKeys = [
+    err(() => buildListTasksRequest({ ...base, limt: 5 })),
+    err(() => signRequest(req, { ...cred, skk: "x" })),
+    err(() => signRequest(req, cred, { dat: new Date() })),
+    err(() => parseListTasksResponse(seedText, { strict: true, strcit: true })),
+    err(() => new api.DcsClient({ region: "cn-north-4", projectId: PROJECT, retrys: 3 })),
+    err(() => new api.DcsClient({ region: "cn-north-4", projectId: PROJECT, auth: { token: "t", tokn: "t" } })),
+    err(() => new api.DcsClient({ region: "cn-north-4", projectId: PROJECT }).listAllTasks("i-1", { pagesize: 5 })),
+    err(() => new api.DcsClient({ region: "cn-north-4", projectId: PROJECT }).listAllTasks("i-1", {}, { onpage: () => {} })),
+  ].map((e) => e && e.code + " " + e.field);
+  out.wrongTypes = [
+    err(() => buildListTasksRequest({ ...base, limit: true })),
+    err(() => buildListTasksRequest({ ...base, startTime: true })),
+    err(() => signRequest(req, { ak: AK, sk: 5 })),
+    err(() => signRequest(req, cred, { date: "2024-01-01" })),
+    err(() => parseListTasksResponse(seedText, { strict: "yes" })),
+    err(() => new api.DcsClient({ region: "cn-north-4", projectId: PROJECT, strict: 1 })),
+    err(() => new api.DcsClient({ region: "cn-north-4", projectId: PROJECT, timeoutMs: {} })),
+    err(() => new api.DcsClient({ region: "cn-north-4", projectId: PROJECT, fetch: "fetch" })),
+    err(() => new api.DcsClient({ region: "cn-north-4", projectId: PROJECT, auth: { token: 5 } })),
+    err(() => new api.DcsClient({ region: "cn-north-4", projectId: PROJECT, headers: { "X-A": 1 } })),
+    err(() => new api.DcsClient({ region: "cn-north-4", projectId: PROJECT }).listAllTasks("i-1", { pageSize: [10] })),
+    err(() => new api.DcsClient({ region: "cn-north-4", projectId: PROJECT }).listAllTasks("i-1", {}, { signal: {} })),
+  ].map((e) => e && e.code + " " + e.field);
   return out;
 }
 
@@ -110,8 +137,25 @@ export async function asyncChecks(api, mockUrl) {
   } catch (e) {
     out.httpError = { isError: e instanceof Error, name: e.name, code: e.code, status: e.status, errorCode: e.errorCode };
   }
+  // Per-call option objects reject (the promise) by name too.
+  out.callUnknownKeys = [];
+  for (const p of [() => client.listTasks("n25", { limt: 5 }), () => client.listTasks("n25", {}, { signl: null }),
+    () => client.showTaskProgress("n25", "t1", { sigal: null }), () => client.deleteTask("n25", "t1", { x: 1 })]) {
+    try { await p(); out.callUnknownKeys.push(null); } catch (e) { out.callUnknownKeys.push(e.code + " " + e.field); }
+  }
+  // An injected fetch: called with the Request the library built, its Response used.
+  const seen = [];
+  const injected = new DcsClient({ endpoint: mockUrl, projectId: PROJECT, auth: { ak: AK, sk: SK },
+    fetch: async (r) => {
+      seen.push({ isRequest: r instanceof Request, url: r.url.endsWith("/instances/n25/tasks?limit=1"), signed: (r.headers.get("authorization") || "").startsWith("SDK-HMAC-SHA256 ") });
+      return new Response(JSON.stringify({ task_count: "1", tasks: [{ id: "from-injected-fetch", name: "Modify", status: "SUCCESS" }] }),
+        { headers: { "content-type": "application/json" } });
+    } });
+  const got = await injected.listTasks("n25", { limit: 1 });
+  out.injected = { seen, ids: got.tasks.map((t) => t.id) };
   client.free();
   bad.free();
+  injected.free();
   return out;
 }
 `;
@@ -158,6 +202,18 @@ export function assertChecks(out, label) {
   assert.equal(new Set(a.all.ids).size, 25, m("listAllTasks ids unique"));
   assert.deepEqual(a.all.ids.slice(0, 10), a.list.ids, m("listAllTasks starts with the first page"));
   assert.deepEqual(a.all.pages, [[10, 25], [20, 25], [25, 25]], m("onPage"));
+  assert.deepEqual(s.unknownKeys, ["INVALID_ARGUMENT limt", "INVALID_ARGUMENT cred.skk", "INVALID_ARGUMENT opts.dat",
+    "INVALID_ARGUMENT opts.strcit", "INVALID_ARGUMENT retrys", "INVALID_ARGUMENT auth.tokn", "INVALID_ARGUMENT pagesize",
+    "INVALID_ARGUMENT o.onpage"], m("unknown keys are refused by name"));
+  assert.deepEqual(s.wrongTypes, ["INVALID_ARGUMENT limit", "INVALID_ARGUMENT startTime", "INVALID_ARGUMENT cred.sk",
+    "INVALID_ARGUMENT opts.date", "INVALID_ARGUMENT opts.strict", "INVALID_ARGUMENT strict", "INVALID_ARGUMENT timeoutMs",
+    "INVALID_ARGUMENT fetch", "INVALID_ARGUMENT auth.token", "INVALID_ARGUMENT headers.X-A", "INVALID_ARGUMENT pageSize",
+    "INVALID_ARGUMENT o.signal"], m("wrong types name their field"));
+  assert.deepEqual(a.callUnknownKeys, ["INVALID_ARGUMENT limt", "INVALID_ARGUMENT o.signl", "INVALID_ARGUMENT o.sigal",
+    "INVALID_ARGUMENT o.x"], m("per-call options refuse unknown keys"));
+  assert.equal(a.injected.seen.length, 1, m("the injected fetch was called once"));
+  assert.deepEqual(a.injected.seen[0], { isRequest: true, url: true, signed: true }, m("with the signed Request"));
+  assert.deepEqual(a.injected.ids, ["from-injected-fetch"], m("its Response was used"));
   assert.deepEqual(a.httpError, { isError: true, name: "DcsError", code: "HTTP_ERROR", status: 401, errorCode: "APIGW.0301" }, m("HTTP error"));
 }
 
