@@ -5,7 +5,7 @@ export CARGO_TERM_COLOR ?= never
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 CHROME_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json WASM_BINDGEN_TEST_TIMEOUT=120
 
-.PHONY: help tools pkg size bench fuzz demo test test-all test-faults test-fuzz test-demo test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-proxy test-page
+.PHONY: help tools pkg size bench fuzz demo test test-all test-faults test-fuzz test-demo test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-proxy test-soak test-page
 
 help:
 	@echo "make demo   - run the demo"
@@ -40,7 +40,7 @@ test: tools
 	@scripts/test-summary.sh build/test-output.log
 
 test-all:
-	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-page test-demo test-faults test-fuzz
+	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-soak test-page test-demo test-faults test-fuzz
 	node scripts/bench.mjs --smoke
 	scripts/size.sh --check
 
@@ -74,6 +74,10 @@ test-pkg:
 
 test-proxy:
 	node --test tests/proxy/
+
+# Wasm memory in real workerd over 5,000 proxy all=1 requests and 5,000 listTasks calls.
+test-soak:
+	node --test tests/soak/
 
 test-page:
 	node --test tests/page/

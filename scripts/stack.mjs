@@ -38,7 +38,7 @@ function capnpString(s) {
 }
 
 /** Writes the workerd config; variables are passed by name (fromEnvironment), never written. */
-function writeWorkerdConfig({ port, host, varNames, dir }) {
+function writeWorkerdConfig({ port, host, varNames, dir, worker, modules = [] }) {
   // embed paths must be relative to the config file.
   const rel = (...p) => capnpString(relative(dir, join(root, ...p)));
   const bindings = varNames.map((v) => `    (name = ${capnpString(v)}, fromEnvironment = ${capnpString(v)}),`);
@@ -56,7 +56,8 @@ const config :Workerd.Config = (
 
 const proxy :Workerd.Worker = (
   modules = [
-    (name = "worker.js", esModule = embed ${rel("edge", "worker.js")}),
+    (name = "worker.js", esModule = embed ${worker ? capnpString(relative(dir, worker)) : rel("edge", "worker.js")}),
+${modules.map((m) => `    (name = ${capnpString(m.name)}, ${m.wasm ? "wasm" : "esModule"} = embed ${capnpString(relative(dir, m.path))}),\n`).join("")}
     (name = "dcs-tasks/proxy", esModule = embed ${rel("pkg", "proxy.js")}),
     (name = "dcs-tasks/dcs_tasks_proxy.js", esModule = embed ${rel("pkg", "dcs_tasks_proxy.js")}),
     (name = "dcs-tasks/dcs_tasks_proxy_bg.wasm", wasm = embed ${rel("pkg", "dcs_tasks_proxy_bg.wasm")}),
@@ -94,7 +95,8 @@ async function waitHealthy(url, child, ms = 20000) {
 /**
  * Starts the stack. Options: port (8787; 0 picks a free one), host, env (proxy variables;
  * defaults: the mock's credentials), mock (options for startMock, or false for real DCS),
- * logs (array collecting workerd's output lines), quiet.
+ * logs (array collecting workerd's output lines), quiet, worker (another main module than
+ * edge/worker.js, for tests) and modules (more modules: { name, path, wasm? }).
  * Returns { url, mock, child, logs, close() }.
  */
 export async function startStack(opts = {}) {
@@ -121,7 +123,7 @@ export async function startStack(opts = {}) {
   assembleSite();
   const dir = join(root, "build", "workerd", String(port));
   const varNames = PROXY_VARS.filter((v) => v in env);
-  const config = writeWorkerdConfig({ port, host, varNames, dir });
+  const config = writeWorkerdConfig({ port, host, varNames, dir, worker: opts.worker, modules: opts.modules });
   const logs = opts.logs ?? [];
   const childEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
   const child = spawn(join(root, "node_modules", ".bin", "workerd"), ["serve", config, "--verbose"], {

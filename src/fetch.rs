@@ -13,7 +13,6 @@ use std::task::Poll;
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
-use gloo_timers::future::TimeoutFuture;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -93,6 +92,26 @@ impl Cancel {
         } else {
             None
         }
+    }
+
+    /// Waits `ms` (gloo-timers' `Timeout`), unless the call is cancelled first. The wait's
+    /// Promise is settled either way, so nothing of it stays behind.
+    async fn sleep(&self, ms: u32) -> Result<(), Cancelled> {
+        let mut timer = None;
+        let mut settle = None;
+        let p = Promise::new(&mut |resolve: Function, _| {
+            let r = resolve.clone();
+            timer = Some(Timeout::new(ms, move || {
+                let _ = r.call0(&JsValue::UNDEFINED);
+            }));
+            settle = Some(resolve);
+        });
+        let out = self.unless(JsFuture::from(p)).await.map(|_| ());
+        if let (Err(_), Some(f)) = (&out, settle) {
+            let _ = f.call0(&JsValue::UNDEFINED);
+        }
+        drop(timer);
+        out
     }
 
     /// A failure, unless the call was cancelled (an aborted fetch rejects too).
@@ -320,8 +339,7 @@ pub(crate) async fn run(
             Ok(Err(end)) => return end,
         };
         if wait > 0.0 {
-            let ms = wait.min(u32::MAX as f64) as u32;
-            if let Err(c) = cancel.unless(TimeoutFuture::new(ms)).await {
+            if let Err(c) = cancel.sleep(wait.min(u32::MAX as f64) as u32).await {
                 return Err(plan.cancelled(c));
             }
         }

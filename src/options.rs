@@ -49,25 +49,33 @@ pub(crate) trait Options: Sized {
     /// errors about the object itself; `prefix` goes in front of its keys' names (`"o."`,
     /// or `""` for the fields the contract names bare).
     fn read(v: &JsValue, name: &str, prefix: &str) -> Result<Self, DcsError> {
-        if v.is_undefined() || v.is_null() {
-            return Ok(Self::build(&mut || JsValue::UNDEFINED));
-        }
-        let obj = match v.dyn_ref::<Object>() {
-            Some(o) if !Array::is_array(v) && !v.is_function() => o,
-            _ => return Err(DcsError::invalid_argument(name, "must be an object")),
-        };
-        for k in Object::keys(obj).iter() {
-            let k = k.as_string().unwrap_or_default();
-            if !Self::KEYS.contains(&k.as_str()) {
-                return Err(unknown(prefix, &k, Self::KEYS));
-            }
-        }
-        let mut keys = Self::KEYS.iter();
-        Ok(Self::build(&mut || match keys.next() {
-            Some(k) => Reflect::get(obj, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED),
-            None => JsValue::UNDEFINED,
+        let mut values = values(v, name, prefix, Self::KEYS)?.into_iter();
+        Ok(Self::build(&mut || {
+            values.next().unwrap_or(JsValue::UNDEFINED)
         }))
     }
+}
+
+/// The values of `keys` in the option object `v`, after refusing any other key (one
+/// function for every struct: it is not generic).
+fn values(v: &JsValue, name: &str, prefix: &str, keys: &[&str]) -> Result<Vec<JsValue>, DcsError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Vec::new());
+    }
+    let obj = match v.dyn_ref::<Object>() {
+        Some(o) if !Array::is_array(v) && !v.is_function() => o,
+        _ => return Err(DcsError::invalid_argument(name, "must be an object")),
+    };
+    for k in Object::keys(obj).iter() {
+        let k = k.as_string().unwrap_or_default();
+        if !keys.contains(&k.as_str()) {
+            return Err(unknown(prefix, &k, keys));
+        }
+    }
+    Ok(keys
+        .iter()
+        .map(|k| Reflect::get(obj, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED))
+        .collect())
 }
 
 fn unknown(prefix: &str, key: &str, keys: &[&str]) -> DcsError {

@@ -11,21 +11,12 @@ pub const MAX_LIMIT: u32 = 1000;
 pub const MAX_ID_LEN: usize = 64;
 
 /// An HTTP request as plain data: what `fetch` needs, and what the signer signs.
-/// Serialized as the contract's `{ method, url, headers: { name: value } }`.
-#[derive(Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     pub method: String,
     pub url: String,
     /// Header names as they will be sent (case kept), in order.
-    #[serde(serialize_with = "headers_object")]
     pub headers: Vec<(String, String)>,
-}
-
-fn headers_object<S: serde::Serializer>(
-    h: &[(String, String)],
-    s: S,
-) -> core::result::Result<S::Ok, S::Error> {
-    s.collect_map(h.iter().map(|(k, v)| (k, v)))
 }
 
 impl HttpRequest {
