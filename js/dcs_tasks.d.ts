@@ -210,6 +210,7 @@ export interface DcsClientOptions {
   region?: DcsRegion | (string & {});
   projectId: string;
   auth?: TokenCredentials | AkSkCredentials;
+  /** Called with one argument, the signed `Request` the client built; must resolve to a `Response`. Default: the global `fetch`. */
   fetch?: typeof fetch;
   /** Deadline of one call, all its attempts and backoff waits included (listAllTasks: of each page), milliseconds: 1..600000 (default 30000). */
   timeoutMs?: number;

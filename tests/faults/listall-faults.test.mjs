@@ -69,3 +69,48 @@ test("listAllTasks with dropped connections and slow replies", { timeout: 120_00
     await mock.close();
   }
 });
+
+test("listAllTasks: return() and the caller's signal abort the pages in flight", { timeout: 60_000 }, async () => {
+  const mock = await startMock({ port: 0 });
+  const stats = async () => (await fetch(`${mock.url}/__mock/stats`)).json();
+  const aborted = async () => (await stats()).byStatus.aborted ?? 0;
+  const latency = (ms) => fetch(`${mock.url}/__mock/config`, { method: "POST", body: JSON.stringify({ latencyMs: ms }) });
+  const settle = () => new Promise((r) => setTimeout(r, 300));
+  // Reads two pages' tasks at full speed (the first page tells the total; the second next page
+  // starts the other three), then makes every request hang for 5 s and reads one more task:
+  // its page has arrived, and the page requested for it to keep 4 in flight hangs.
+  const intoSlowPages = async (it) => {
+    for (let i = 0; i < 200; i++) assert.equal((await it.next()).done, false);
+    await latency(5000);
+    assert.equal((await it.next()).done, false);
+  };
+  try {
+    const client = new DcsClient({ endpoint: mock.url, projectId: PROJECT, auth: AUTH });
+    const id = "rt-n2000";
+    const it = client.listAllTasks(id, { pageSize: 100 })[Symbol.asyncIterator]();
+    await intoSlowPages(it);
+    const before = await aborted();
+    const t0 = performance.now();
+    assert.deepEqual(await it.return(), { value: undefined, done: true });
+    assert.ok(performance.now() - t0 < 1000, "return() does not wait for the pages in flight");
+    assert.deepEqual(await it.next(), { value: undefined, done: true }, "nothing after return()");
+    await settle();
+    assert.ok((await aborted()) > before, "return() aborted the pages in flight");
+    const served = (await stats()).byInstance[id];
+    await settle();
+    assert.equal((await stats()).byInstance[id], served, "no request after return()");
+
+    await latency(0);
+    const ac = new AbortController();
+    const it2 = client.listAllTasks("sig-n2000", { pageSize: 100 }, { signal: ac.signal })[Symbol.asyncIterator]();
+    await intoSlowPages(it2);
+    const before2 = await aborted();
+    ac.abort();
+    await assert.rejects(() => it2.next(), (e) => e.name === "DcsError" && e.code === "ABORTED");
+    await settle();
+    assert.ok((await aborted()) > before2, "the caller's signal aborted the pages in flight");
+    client.free();
+  } finally {
+    await mock.close();
+  }
+});
