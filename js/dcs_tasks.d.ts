@@ -58,102 +58,14 @@ export type TaskName =
   | "modify" | "DeleteAcl"
   | (string & {});
 
-/** Every detail field of the current API definition, camelCase. Capacities are numbers (GB). */
-export interface TaskDetails {
-  oldCapacity?: number;
-  newCapacity?: number;
-  oldCacheMode?: string;
-  newCacheMode?: string;
-  oldCacheType?: string;
-  newCacheType?: string;
-  oldResourceSpecCode?: string;
-  newResourceSpecCode?: string;
-  enablePublicIp?: boolean;
-  publicIpId?: string;
-  publicIpAddress?: string;
-  enableSsl?: boolean;
-  oldReplicaNum?: number;
-  newReplicaNum?: number;
-  replicaIp?: string;
-  replicaAz?: string;
-  groupName?: string;
-  oldPort?: number;
-  newPort?: number;
-  isOnlyAdjustCharging?: boolean;
-  accountName?: string;
-  sourceIp?: string;
-  targetIp?: string;
-  nodeName?: string;
-  renameCommands?: string[];
-  updatedConfigLength?: number;
-}
+// @generated-types: the output types (TaskList, Task, TaskDetails, Warning, WarningCode,
+// TaskProgress, Step, SubStep) are generated from the Rust types by tsify and inserted here by
+// scripts/build-pkg.sh.
 
-export interface Task {
-  id: string;
-  name: TaskName;
-  /** As sent: CREATED | EXECUTING | SUCCESS | FAILED | DELETED | CANCELLED | other. */
-  status: TaskStatus;
-  userName?: string;
-  userId?: string;
-  params?: string;
-  /** ISO-8601 UTC with milliseconds: `2020-06-17T08:18:06.597Z`. */
-  createdAt?: string;
-  updatedAt?: string;
-  /** The task has step-by-step progress (`showTaskProgress`). */
-  enableShow?: boolean;
-  details: TaskDetails;
-}
-
-export type WarningCode =
-  | "coerced_type" | "renamed_field" | "hoisted_field" | "unknown_field" | "unknown_value"
-  /** After 100 warnings: one entry at `$` whose message gives how many more there were. */
-  | "warnings_truncated";
-
-export interface Warning {
-  code: WarningCode;
-  /**
-   * Wire path, e.g. `tasks[0].details.new_cahce_mode`; a key that is empty or holds `.`,
-   * `[`, `]` or `"` is quoted: `tasks[0]["a.b"]`.
-   */
-  path: string;
-  message: string;
-}
-
-export interface TaskList {
-  taskCount: number;
-  tasks: Task[];
-  warnings: Warning[];
-}
-
-export interface ProgressSubStep {
-  subStepId?: number;
-  subStepName?: string;
-  subStepStatus?: string;
-  beginTime?: string;
-  endTime?: string;
-  detail?: string;
-  errorCode?: string;
-}
-
-export interface ProgressStep {
-  stepId?: number;
-  stepName?: string;
-  /** As sent: FINISH | FAILED | EXECUTING | WAITING | other. */
-  stepStatus?: string;
-  beginTime?: string;
-  endTime?: string;
-  errorCode?: string;
-  subStepDetails: ProgressSubStep[];
-}
-
-export interface TaskProgress {
-  /** Percent, 0-100. */
-  progress?: number;
-  /** Seconds. */
-  remainTime?: number;
-  stepDetails: ProgressStep[];
-  warnings: Warning[];
-}
+/** A step of `TaskProgress` (the name before the types were generated). */
+export type ProgressStep = Step;
+/** A sub-step of `ProgressStep`. */
+export type ProgressSubStep = SubStep;
 
 export type DcsErrorCode =
   | "INVALID_ARGUMENT" | "INVALID_RESPONSE" | "HTTP_ERROR" | "NETWORK" | "TIMEOUT" | "ABORTED";

@@ -12,7 +12,7 @@ scripts/ensure-tools.sh wasm npm
 # Up to date? (pkg/ newer than every input)
 if [ -f pkg/dcs_tasks_bg.wasm ] && [ -f pkg/dcs_tasks_proxy_bg.wasm ] && [ -f pkg/package.json ] \
    && [ "${FORCE:-}" != 1 ] \
-   && [ -z "$(find src crates js Cargo.toml Cargo.lock .cargo scripts/build-pkg.sh -newer pkg/dcs_tasks_bg.wasm -print -quit)" ]; then
+   && [ -z "$(find src crates js Cargo.toml Cargo.lock .cargo scripts/build-pkg.sh scripts/assemble-types.mjs -newer pkg/dcs_tasks_bg.wasm -print -quit)" ]; then
   echo "pkg/ is up to date" >&2
   exit 0
 fi
@@ -22,7 +22,7 @@ rm -rf "$out" pkg && mkdir -p "$out" pkg
 build() {
   local name="$1"; shift
   cargo build --release --lib --target wasm32-unknown-unknown "$@"
-  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$name" \
+  wasm-bindgen --target web --out-dir "$out" --out-name "$name" \
     target/wasm32-unknown-unknown/release/dcs_tasks.wasm
   local wasm="$out/${name}_bg.wasm"
   # Debian's binaryen silently breaks externref tables: only npm's binaryen is used.
@@ -53,6 +53,9 @@ build() {
 }
 build dcs_tasks_proxy --features proxy
 build dcs_tasks
-cp js/node.js js/browser.js js/workerd.js js/proxy.js js/dcs_tasks.d.ts js/proxy.d.ts js/package.json pkg/
+cp js/node.js js/browser.js js/workerd.js js/proxy.js js/proxy.d.ts js/package.json pkg/
+# The types: js/dcs_tasks.d.ts (the functions, the class, the option objects) with the output
+# types tsify generated from the Rust types (crates/parse/src/model.rs) at its marker.
+node scripts/assemble-types.mjs "$out/dcs_tasks.d.ts" js/dcs_tasks.d.ts pkg/dcs_tasks.d.ts
 cp js/README.md pkg/README.md
 echo "built pkg/ ($(wc -c < pkg/dcs_tasks_bg.wasm) bytes of wasm; proxy build $(wc -c < pkg/dcs_tasks_proxy_bg.wasm))" >&2
