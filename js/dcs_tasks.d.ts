@@ -19,30 +19,6 @@ export interface HttpRequest {
   headers: Record<string, string>;
 }
 
-export interface ListTasksRequestOptions {
-  /** `https://dcs.cn-north-4.myhuaweicloud.com`, a proxy URL (a base path is allowed), or `http://` for loopback hosts only. */
-  endpoint?: string;
-  /** Used when `endpoint` is absent: maps to `https://dcs.{region}.myhuaweicloud.com`. An unknown region is INVALID_ARGUMENT. */
-  region?: DcsRegion | (string & {});
-  /** 1-64 characters of `[A-Za-z0-9_-]`. */
-  projectId: string;
-  /** 1-64 characters of `[A-Za-z0-9_-]`. */
-  instanceId: string;
-  /** Integer, 0..2147483647. */
-  offset?: number;
-  /** Integer, 1..1000. */
-  limit?: number;
-  startTime?: TimeInput;
-  endTime?: TimeInput;
-}
-
-export interface AkSkCredentials {
-  ak: string;
-  sk: string;
-  /** For temporary credentials: sent as `X-Security-Token`. */
-  securityToken?: string;
-}
-
 export interface TokenCredentials {
   /** An IAM token: sent as `X-Auth-Token`. */
   token: string;
@@ -59,8 +35,10 @@ export type TaskName =
   | (string & {});
 
 // @generated-types: the output types (TaskList, Task, TaskDetails, Warning, WarningCode,
-// TaskProgress, Step, SubStep) are generated from the Rust types by tsify and inserted here by
-// scripts/build-pkg.sh.
+// TaskProgress, Step, SubStep; crates/parse/src/model.rs) and the option objects
+// (ListTasksRequestOptions, AkSkCredentials, SignOptions, ParseOptions, DcsClientOptions,
+// ListQuery, ListAllQuery, CallOptions, ListAllOptions; src/options.rs) are generated from the
+// Rust types by tsify and inserted here by scripts/assemble-types.mjs.
 
 /** A step of `TaskProgress` (the name before the types were generated). */
 export type ProgressStep = Step;
@@ -86,24 +64,6 @@ export interface DcsError extends Error {
   requestId?: string | null;
 }
 
-export interface CallOptions {
-  signal?: AbortSignal;
-}
-
-export interface ListQuery {
-  offset?: number;
-  limit?: number;
-  startTime?: TimeInput;
-  endTime?: TimeInput;
-}
-
-export interface ListAllQuery {
-  startTime?: TimeInput;
-  endTime?: TimeInput;
-  /** Page size, 1..1000 (default 100). */
-  pageSize?: number;
-}
-
 export interface PageProgress {
   /** Tasks fetched so far, this page included. */
   fetched: number;
@@ -113,25 +73,6 @@ export interface PageProgress {
   warnings: Warning[];
 }
 
-export interface ListAllOptions extends CallOptions {
-  onPage?: (p: PageProgress) => void;
-}
-
-export interface DcsClientOptions {
-  endpoint?: string;
-  region?: DcsRegion | (string & {});
-  projectId: string;
-  auth?: TokenCredentials | AkSkCredentials;
-  /** Called with one argument, the signed `Request` the client built; must resolve to a `Response`. Default: the global `fetch`. */
-  fetch?: typeof fetch;
-  /** Deadline of one call, all its attempts and backoff waits included (listAllTasks: of each page), milliseconds: 1..600000 (default 30000). */
-  timeoutMs?: number;
-  /** Retries on 429/500/502/503/504 and network errors: 0..10 (default 2). */
-  retries?: number;
-  strict?: boolean;
-  headers?: Record<string, string>;
-}
-
 /** Pure: validates and builds the list request. Throws DcsError INVALID_ARGUMENT. */
 export function buildListTasksRequest(o: ListTasksRequestOptions): HttpRequest;
 
@@ -139,13 +80,13 @@ export function buildListTasksRequest(o: ListTasksRequestOptions): HttpRequest;
 export function signRequest(
   req: HttpRequest,
   cred: AkSkCredentials,
-  opts?: { date?: Date },
+  opts?: SignOptions,
 ): HttpRequest;
 
 /** Pure: strict, normalizing parser of the list response. */
 export function parseListTasksResponse(
   body: string | Uint8Array | ArrayBuffer,
-  opts?: { strict?: boolean },
+  opts?: ParseOptions,
 ): TaskList;
 
 export class DcsClient {

@@ -90,98 +90,184 @@ fn unknown(prefix: &str, key: &str, keys: &[&str]) -> DcsError {
     )
 }
 
-/// `options! { /// doc \n Name { field: Type = "jsKey", ... } }`: the struct and its
-/// [`Options`] impl, keys listed once.
+/// `options!(/// doc \n Name { /// doc \n #[tsify(type = "...", optional)] field: Type = "jsKey", ... })`:
+/// the struct, its [`Options`] impl (the keys listed once) and its TypeScript interface
+/// (tsify, from the same keys). `options!(plain ...)`: without the interface.
 macro_rules! options {
-    ($($(#[$m:meta])* $name:ident { $($field:ident: $ty:ty = $key:literal),* $(,)? })*) => {$(
-        $(#[$m])*
-        pub(crate) struct $name {
-            $(pub $field: $ty,)*
-        }
-
+    (@impl $name:ident { $($field:ident: $ty:ty = $key:literal),* }) => {
         impl Options for $name {
             const KEYS: &'static [&'static str] = &[$($key),*];
             fn build(values: &mut dyn FnMut() -> JsValue) -> Self {
                 $name { $($field: <$ty as FromJs>::from_js(values()),)* }
             }
         }
-    )*};
+    };
+    (plain $(#[$m:meta])* $name:ident {
+        $($(#[$fm:meta])* $field:ident: $ty:ty = $key:literal),* $(,)?
+    }) => {
+        $(#[$m])*
+        pub(crate) struct $name {
+            $($(#[$fm])* pub $field: $ty,)*
+        }
+        options!(@impl $name { $($field: $ty = $key),* });
+    };
+    ($(#[$m:meta])* $name:ident {
+        $($(#[$fm:meta])* $field:ident: $ty:ty = $key:literal),* $(,)?
+    }) => {
+        #[derive(tsify::Tsify)]
+        $(#[$m])*
+        pub(crate) struct $name {
+            $($(#[$fm])* #[serde(rename = $key)] pub $field: $ty,)*
+        }
+        options!(@impl $name { $($field: $ty = $key),* });
+    };
 }
 
-options! {
+options!(
     /// `buildListTasksRequest(o)`.
+    #[tsify(rename = "ListTasksRequestOptions")]
     ListTasksOptions {
+        /// `https://dcs.cn-north-4.myhuaweicloud.com`, a proxy URL (a base path is allowed), or `http://` for loopback hosts only.
+        #[tsify(type = "string", optional)]
         endpoint: Arg = "endpoint",
+        /// Used when `endpoint` is absent: maps to `https://dcs.{region}.myhuaweicloud.com`. An unknown region is INVALID_ARGUMENT.
+        #[tsify(type = "DcsRegion | (string & {})", optional)]
         region: Arg = "region",
+        /// 1-64 characters of `[A-Za-z0-9_-]`.
+        #[tsify(type = "string")]
         project_id: Arg = "projectId",
+        /// 1-64 characters of `[A-Za-z0-9_-]`.
+        #[tsify(type = "string")]
         instance_id: Arg = "instanceId",
+        /// Integer, 0..2147483647.
+        #[tsify(type = "number", optional)]
         offset: Arg = "offset",
+        /// Integer, 1..1000.
+        #[tsify(type = "number", optional)]
         limit: Arg = "limit",
+        #[tsify(type = "TimeInput", optional)]
         start_time: Arg = "startTime",
+        #[tsify(type = "TimeInput", optional)]
         end_time: Arg = "endTime",
     }
+);
 
-    /// `signRequest`'s `cred`.
+options!(
+    /// AK/SK credentials: `signRequest`'s `cred`, or `DcsClient`'s `auth`.
+    #[tsify(rename = "AkSkCredentials")]
     CredentialsOptions {
+        #[tsify(type = "string")]
         ak: Arg = "ak",
+        #[tsify(type = "string")]
         sk: Arg = "sk",
+        /// For temporary credentials: sent as `X-Security-Token`.
+        #[tsify(type = "string", optional)]
         security_token: Arg = "securityToken",
     }
+);
 
-    /// `DcsClient`'s `auth`: `{ token }` or `{ ak, sk, securityToken? }`.
+options!(plain
+    /// `DcsClient`'s `auth` as read: `TokenCredentials` or `AkSkCredentials`.
     AuthOptions {
         token: Arg = "token",
         ak: Arg = "ak",
         sk: Arg = "sk",
         security_token: Arg = "securityToken",
     }
+);
 
+options!(
     /// `signRequest`'s `opts`.
     SignOptions {
+        /// The signing time (default: now).
+        #[tsify(type = "Date", optional)]
         date: Arg = "date",
     }
+);
 
+options!(
     /// `parseListTasksResponse`'s `opts`.
+    #[tsify(rename = "ParseOptions")]
     ParseOpts {
+        /// Accept only what the API definition says: every quirk becomes an error.
+        #[tsify(type = "boolean", optional)]
         strict: Arg = "strict",
     }
+);
 
+options!(
     /// `new DcsClient(o)`.
+    #[tsify(rename = "DcsClientOptions")]
     ClientOptions {
+        #[tsify(type = "string", optional)]
         endpoint: Arg = "endpoint",
+        #[tsify(type = "DcsRegion | (string & {})", optional)]
         region: Arg = "region",
+        #[tsify(type = "string")]
         project_id: Arg = "projectId",
+        #[tsify(type = "TokenCredentials | AkSkCredentials", optional)]
         auth: Js = "auth",
+        /// Called with one argument, the signed `Request` the client built; must resolve to a `Response`. Default: the global `fetch`.
+        #[tsify(type = "typeof fetch", optional)]
         fetch: Js = "fetch",
+        /// Deadline of one call, all its attempts and backoff waits included (listAllTasks: of each page), milliseconds: 1..600000 (default 30000).
+        #[tsify(type = "number", optional)]
         timeout_ms: Arg = "timeoutMs",
+        /// Retries on 429/500/502/503/504 and network errors: 0..10 (default 2).
+        #[tsify(type = "number", optional)]
         retries: Arg = "retries",
+        #[tsify(type = "boolean", optional)]
         strict: Arg = "strict",
+        /// Sent with every request; the client's own headers (Authorization, Host, X-Sdk-Date...) cannot be overridden.
+        #[tsify(type = "Record<string, string>", optional)]
         headers: Js = "headers",
     }
+);
 
+options!(
     /// `listTasks`' `q`.
+    #[tsify(rename = "ListQuery")]
     ListQueryOptions {
+        #[tsify(type = "number", optional)]
         offset: Arg = "offset",
+        #[tsify(type = "number", optional)]
         limit: Arg = "limit",
+        #[tsify(type = "TimeInput", optional)]
         start_time: Arg = "startTime",
+        #[tsify(type = "TimeInput", optional)]
         end_time: Arg = "endTime",
     }
+);
 
+options!(
     /// `listAllTasks`' `q`.
+    #[tsify(rename = "ListAllQuery")]
     ListAllQueryOptions {
+        #[tsify(type = "TimeInput", optional)]
         start_time: Arg = "startTime",
+        #[tsify(type = "TimeInput", optional)]
         end_time: Arg = "endTime",
+        /// Page size, 1..1000 (default 100).
+        #[tsify(type = "number", optional)]
         page_size: Arg = "pageSize",
     }
+);
 
-    /// A call's `o`: `{ signal? }`.
+options!(
+    /// A call's `o`.
     CallOptions {
+        #[tsify(type = "AbortSignal", optional)]
         signal: Js = "signal",
     }
+);
 
-    /// `listAllTasks`' `o`: `{ signal?, onPage? }`.
+options!(
+    /// `listAllTasks`' `o`.
     ListAllOptions {
+        #[tsify(type = "AbortSignal", optional)]
         signal: Js = "signal",
+        /// Called once per page delivered, in order.
+        #[tsify(type = "(p: PageProgress) => void", optional)]
         on_page: Js = "onPage",
     }
-}
+);
