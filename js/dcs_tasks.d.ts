@@ -13,12 +13,6 @@ export type DcsRegion =
   | "ap-southeast-5" | "cn-north-12" | "cn-south-4" | "cn-southwest-3" | "cn-north-11"
   | "af-north-1";
 
-export interface HttpRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-}
-
 export interface TokenCredentials {
   /** An IAM token: sent as `X-Auth-Token`. */
   token: string;
@@ -35,10 +29,10 @@ export type TaskName =
   | (string & {});
 
 // @generated-types: the output types (TaskList, Task, TaskDetails, Warning, WarningCode,
-// TaskProgress, Step, SubStep; crates/parse/src/model.rs) and the option objects
-// (ListTasksRequestOptions, AkSkCredentials, SignOptions, ParseOptions, DcsClientOptions,
-// ListQuery, ListAllQuery, CallOptions, ListAllOptions; src/options.rs) are generated from the
-// Rust types by tsify and inserted here by scripts/assemble-types.mjs.
+// TaskProgress, Step, SubStep; crates/parse/src/model.rs), HttpRequest (src/query.rs) and the
+// option objects (ListTasksRequestOptions, AkSkCredentials, SignOptions, ParseOptions,
+// DcsClientOptions, ListQuery, ListAllQuery, CallOptions, ListAllOptions; src/options.rs) are
+// generated from the Rust types by tsify and inserted here by scripts/assemble-types.mjs.
 
 /** A step of `TaskProgress` (the name before the types were generated). */
 export type ProgressStep = Step;

@@ -22,10 +22,10 @@ types = types.replace(/^export interface (Task|TaskDetails)<S> \{/gm, "export in
 if (/:\s*S\b|<S>|\bS\[\]/.test(types)) fail("a generated type still names the Rust type parameter S");
 const want = ["TaskList", "Task", "TaskDetails", "Warning", "WarningCode", "TaskProgress", "Step", "SubStep",
   "ListTasksRequestOptions", "AkSkCredentials", "SignOptions", "ParseOptions", "DcsClientOptions", "ListQuery",
-  "ListAllQuery", "CallOptions", "ListAllOptions"];
+  "ListAllQuery", "CallOptions", "ListAllOptions", "HttpRequest"];
 for (const t of want)
   if (!new RegExp(`^export (interface|type) ${t}\\b`, "m").test(types)) fail(`${t} was not generated`);
 const marker = /^\/\/ @generated-types:.*\n(\/\/.*\n)*/m;
 if (!marker.test(hand)) fail(`no @generated-types marker in ${handFile}`);
-const block = `// Generated from the Rust types by tsify (crates/parse/src/model.rs, src/options.rs): do not\n// edit here.\n\n${types}\n`;
+const block = `// Generated from the Rust types by tsify (crates/parse/src/model.rs, src/query.rs,\n// src/options.rs): do not edit here.\n\n${types}\n`;
 writeFileSync(outFile, hand.replace(marker, () => block));

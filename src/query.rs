@@ -12,10 +12,12 @@ pub const MAX_ID_LEN: usize = 64;
 
 /// An HTTP request as plain data: what `fetch` needs, and what the signer signs.
 #[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct HttpRequest {
     pub method: String,
     pub url: String,
     /// Header names as they will be sent (case kept), in order.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, string>"))]
     pub headers: Vec<(String, String)>,
 }
 
