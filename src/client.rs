@@ -29,7 +29,7 @@ pub const DEFAULT_PAGE_SIZE: u32 = 100;
 /// Most tasks `listAllTasks` will ever deliver (bounds a lying `task_count`).
 pub const MAX_LIST_ALL_TASKS: u64 = 1_000_000;
 /// Longest IAM token accepted.
-const MAX_TOKEN_LEN: usize = 32 * 1024;
+pub const MAX_IAM_TOKEN_LEN: usize = 32 * 1024;
 
 pub(crate) enum Auth {
     None,
@@ -93,7 +93,9 @@ fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
             ));
         }
         let t = query::validate_string("auth.token", &a.token)?.unwrap_or_default();
-        if t.is_empty() || t.len() > MAX_TOKEN_LEN || t.bytes().any(|b| !(0x21..=0x7e).contains(&b))
+        if t.is_empty()
+            || t.len() > MAX_IAM_TOKEN_LEN
+            || t.bytes().any(|b| !(0x21..=0x7e).contains(&b))
         {
             return Err(DcsError::invalid_argument(
                 "auth.token",
@@ -254,7 +256,7 @@ impl DcsClient {
                     retries,
                     strict: strict.unwrap_or(false),
                     headers,
-                    max_body: policy::MAX_BODY_BYTES,
+                    max_body: policy::MAX_RESPONSE_BYTES,
                     clock_offset_ms: Cell::new(0),
                 }),
             })

@@ -24,7 +24,7 @@ pub const RETRY_AFTER_CAP_MS: f64 = 30_000.0;
 /// A server `Date` this far from local time means the local clock is off.
 pub const SKEW_THRESHOLD_MS: i64 = 60_000;
 /// Largest response body the client accepts: 32 MiB.
-pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
 /// The statuses worth another attempt.
 pub fn is_retryable_status(status: u16) -> bool {

@@ -31,7 +31,7 @@ pub const EMPTY_HASH: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca4
 /// Longest accepted access key and secret key.
 pub const MAX_KEY_LEN: usize = 256;
 /// Longest accepted security token (temporary credentials carry long ones).
-pub const MAX_TOKEN_LEN: usize = 8192;
+pub const MAX_SECURITY_TOKEN_LEN: usize = 8192;
 
 /// AK/SK credentials, with the security token of temporary credentials.
 /// `Debug` shows the AK only: the SK and the token are redacted.
@@ -83,7 +83,7 @@ impl Credentials {
         }
         check_secret("auth.sk", &self.sk, MAX_KEY_LEN)?;
         match &self.security_token {
-            Some(t) => check_secret("auth.securityToken", t, MAX_TOKEN_LEN),
+            Some(t) => check_secret("auth.securityToken", t, MAX_SECURITY_TOKEN_LEN),
             None => Ok(()),
         }
     }

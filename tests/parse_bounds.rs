@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dcs_tasks::normalize::{
-    parse_list_tasks_json, MAX_ARRAY_ITEMS, MAX_BODY_BYTES, MAX_KEYS, MAX_KEY_BYTES,
+    parse_list_tasks_json, MAX_ARRAY_ITEMS, MAX_KEYS, MAX_KEY_BYTES, MAX_PARSED_BODY_BYTES,
     MAX_STRING_BYTES, MAX_TASKS, MAX_WARNINGS,
 };
 use dcs_tasks::{parse_list_tasks_response, ErrorCode, ParseOptions, WarningCode};
@@ -23,10 +23,10 @@ fn one_task(fields: &str) -> String {
 #[test]
 fn body_over_the_limit() {
     let mut body = one_task("").into_bytes();
-    body.resize(MAX_BODY_BYTES + 1, b' ');
+    body.resize(MAX_PARSED_BODY_BYTES + 1, b' ');
     assert_eq!(path_of(&body), "$");
     // Just under the limit (whitespace padding) still parses.
-    body.truncate(MAX_BODY_BYTES);
+    body.truncate(MAX_PARSED_BODY_BYTES);
     assert!(parse_list_tasks_response(&body, ParseOptions::default()).is_ok());
 }
 

@@ -22,7 +22,7 @@ use crate::time::{format_iso_ms, parse_timestamp, TimeForm};
 /// Resource bounds of the parsers (each is an `INVALID_RESPONSE` at the offending path):
 /// the body (64 MiB), any string field (1 MiB), the tasks of one response (100,000),
 /// the entries of a string array such as `rename_commands` (10,000).
-pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+pub const MAX_PARSED_BODY_BYTES: usize = 64 * 1024 * 1024;
 pub const MAX_STRING_BYTES: usize = 1024 * 1024;
 pub const MAX_TASKS: usize = 100_000;
 pub const MAX_ARRAY_ITEMS: usize = 10_000;
@@ -196,7 +196,7 @@ pub fn quote(s: &str) -> String {
 
 /// The body's size and emptiness (at `$`).
 pub fn check_body(body: &[u8]) -> R<&str> {
-    if body.len() > MAX_BODY_BYTES {
+    if body.len() > MAX_PARSED_BODY_BYTES {
         return Err(bad(&Loc::Root, "body over the 64 MiB limit"));
     }
     if body

@@ -39,7 +39,7 @@ use crate::de::{
     string, time, wrong_type, Ctx, Loc, Scalar, ScalarSeed, Skip, StringsSeed, R,
 };
 pub use crate::de::{
-    MAX_ARRAY_ITEMS, MAX_BODY_BYTES, MAX_DEPTH, MAX_KEYS, MAX_KEY_BYTES, MAX_STRING_BYTES,
+    MAX_ARRAY_ITEMS, MAX_DEPTH, MAX_KEYS, MAX_KEY_BYTES, MAX_PARSED_BODY_BYTES, MAX_STRING_BYTES,
     MAX_TASKS, MAX_WARNINGS,
 };
 use crate::error::Result;
