@@ -8,6 +8,8 @@
 //! `text`). The I/O edges (the `fetch` client on gloo-net/web-sys, the edge proxy) and the
 //! wasm-bindgen bindings exist only on wasm.
 
+#![forbid(unsafe_code)]
+
 pub mod call;
 pub mod endpoint;
 pub mod error_body;
