@@ -83,6 +83,19 @@ export function parseListTasksResponse(
   opts?: ParseOptions,
 ): TaskList;
 
+/** The values this version knows; others are kept as sent, with an `unknown_value` warning. */
+export interface KnownValues {
+  /** CREATED, EXECUTING, SUCCESS, FAILED, DELETED, CANCELLED. */
+  taskStatuses: string[];
+  /** ChangeInstanceSpec, BindEip, ... */
+  taskNames: string[];
+  /** FINISH, FAILED, EXECUTING, WAITING (`TaskProgress` steps). */
+  stepStatuses: string[];
+}
+
+/** Pure: the task statuses, task names and step statuses this version knows (for pages and tools). */
+export function knownValues(): KnownValues;
+
 export class DcsClient {
   constructor(o: DcsClientOptions);
   listTasks(instanceId: string, q?: ListQuery, o?: CallOptions): Promise<TaskList>;

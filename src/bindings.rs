@@ -257,6 +257,24 @@ pub fn sign_request(req: JsValue, cred: JsValue, opts: JsValue) -> Result<JsValu
     })())
 }
 
+/// `knownValues()`: the task statuses, task names and step statuses this version knows
+/// (values outside them are kept as sent, with an `unknown_value` warning), so that pages
+/// and tools take them from the package instead of copying them.
+#[wasm_bindgen(js_name = knownValues, skip_typescript)]
+pub fn known_values() -> JsValue {
+    use crate::normalize::{KNOWN_STEP_STATUSES, KNOWN_TASK_NAMES, KNOWN_TASK_STATUSES};
+    let o: JsValue = Object::new().into();
+    for (k, list) in [
+        ("taskStatuses", KNOWN_TASK_STATUSES),
+        ("taskNames", KNOWN_TASK_NAMES),
+        ("stepStatuses", KNOWN_STEP_STATUSES),
+    ] {
+        let a: Array = list.iter().map(|v| JsValue::from_str(v)).collect();
+        set(&o, k, &a);
+    }
+    o
+}
+
 /// `parseListTasksResponse(body, opts?)`
 #[wasm_bindgen(js_name = parseListTasksResponse, skip_typescript)]
 pub fn parse_list_tasks_response(body: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {

@@ -1,9 +1,9 @@
 // Wiring of the page: state, URL sync, the package's DcsClient against the edge proxy,
 // filters, pagination, "load all", auto-refresh, the paste panel, exports, language.
 // Requests, signing, parsing and normalizing are the package's job (/pkg/browser.js).
-import { t, setLang, lang, initialLang, applyStatic, TASK_TYPES, typeLabel, statusLabel } from "./i18n.js";
+import { t, setLang, lang, initialLang, applyStatic, typeLabel, statusLabel } from "./i18n.js";
 import {
-  h, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError, searchText, warningsTable,
+  h, useKnownStatuses, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError, searchText, warningsTable,
 } from "./render.js";
 import { toCsv, toJson, download, baseName } from "./export.js";
 
@@ -13,9 +13,9 @@ const PAGE_SIZES = [10, 20, 50, 100];
 const DEFAULT_LIMIT = 20;
 const ALL_PAGE_SIZE = 100;
 const RANGES = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
-const TASK_STATUSES = ["CREATED", "EXECUTING", "SUCCESS", "FAILED", "DELETED", "CANCELLED"];
-
 let pkg = null; // the dcs-tasks module, once loaded
+/** The statuses and names the package knows (none until it has loaded). */
+const known = () => (pkg ? pkg.knownValues() : { taskStatuses: [], taskNames: [], stepStatuses: [] });
 
 const state = {
   config: null,
@@ -126,8 +126,9 @@ function fillSelect(select, values, labelOf, current) {
 }
 
 function fillFilterOptions() {
-  const seenStatus = new Set(TASK_STATUSES);
-  const seenTypes = new Set(Object.keys(TASK_TYPES));
+  const { taskStatuses, taskNames } = known();
+  const seenStatus = new Set(taskStatuses);
+  const seenTypes = new Set(taskNames);
   for (const x of state.tasks) {
     if (x.status) seenStatus.add(x.status);
     if (x.name) seenTypes.add(x.name);
@@ -699,6 +700,8 @@ async function main() {
   $("empty").textContent = t("config.loading");
   try {
     pkg = await import("/pkg/browser.js");
+    const k = pkg.knownValues();
+    useKnownStatuses([...k.taskStatuses, ...k.stepStatuses]);
   } catch (err) {
     showError(err, "/pkg/browser.js");
     return;

@@ -37,8 +37,12 @@ export function copyIcon() {
   return svg;
 }
 
-const KNOWN_STATUS = new Set(["CREATED", "EXECUTING", "SUCCESS", "FAILED", "DELETED", "CANCELLED",
-  "FINISH", "WAITING"]);
+// The statuses that have a badge colour: the package's known task and step statuses
+// (`knownValues()`), set by app.js once the package has loaded.
+let KNOWN_STATUS = new Set();
+export function useKnownStatuses(statuses) {
+  KNOWN_STATUS = new Set(statuses);
+}
 const RUNNING = new Set(["EXECUTING", "CREATED"]);
 
 /** Parses an ISO-8601 time the package produced; null when absent or unreadable. */

@@ -9,9 +9,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freshProject, writeChecks, assertChecks, startMock, run, lastJson, bin } from "./helpers.mjs";
 
-const MAIN = (entry) => `import { buildListTasksRequest, signRequest, parseListTasksResponse, DcsClient } from ${JSON.stringify(entry)};
+const MAIN = (entry) => `import { buildListTasksRequest, signRequest, parseListTasksResponse, knownValues, DcsClient } from ${JSON.stringify(entry)};
 import { syncChecks, asyncChecks } from "./checks.js";
-const api = { buildListTasksRequest, signRequest, parseListTasksResponse, DcsClient };
+const api = { buildListTasksRequest, signRequest, parseListTasksResponse, knownValues, DcsClient };
 // No await before use.
 const out = { sync: syncChecks(api, Deno.readTextFileSync("seed.json")) };
 out.resolved = import.meta.resolve(${JSON.stringify(entry)});

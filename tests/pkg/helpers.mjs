@@ -89,6 +89,7 @@ export function syncChecks(api, seedText) {
   out.signatureOk = auth.endsWith("Signature=6d5730b7e2b3d76486b7e6e8d805ee73b8e788a5be6835f0c8c9b0775dc1a3dc");
   out.badArgument = err(() => buildListTasksRequest({ region: "cn-north-4", projectId: PROJECT, instanceId: "../x" }));
   out.badBody = err(() => parseListTasksResponse('{"task_count": 1, "tasks": {}}'));
+  out.known = api.knownValues();
   // Option objects are strict: a typo is refused by name, a wrong type names its field.
   const base = { region: "cn-north-4", projectId: PROJECT, instanceId: "i-1" };
   const cred = { ak: AK, sk: SK };
@@ -202,6 +203,9 @@ export function assertChecks(out, label) {
   assert.equal(new Set(a.all.ids).size, 25, m("listAllTasks ids unique"));
   assert.deepEqual(a.all.ids.slice(0, 10), a.list.ids, m("listAllTasks starts with the first page"));
   assert.deepEqual(a.all.pages, [[10, 25], [20, 25], [25, 25]], m("onPage"));
+  assert.deepEqual(s.known.taskStatuses, ["CREATED", "EXECUTING", "SUCCESS", "FAILED", "DELETED", "CANCELLED"], m("knownValues().taskStatuses"));
+  assert.deepEqual(s.known.stepStatuses, ["FINISH", "FAILED", "EXECUTING", "WAITING"], m("knownValues().stepStatuses"));
+  assert.ok(s.known.taskNames.includes("ChangeInstanceSpec") && s.known.taskNames.length >= 12, m("knownValues().taskNames"));
   assert.deepEqual(s.unknownKeys, ["INVALID_ARGUMENT limt", "INVALID_ARGUMENT cred.skk", "INVALID_ARGUMENT opts.dat",
     "INVALID_ARGUMENT opts.strcit", "INVALID_ARGUMENT retrys", "INVALID_ARGUMENT auth.tokn", "INVALID_ARGUMENT pagesize",
     "INVALID_ARGUMENT o.onpage"], m("unknown keys are refused by name"));

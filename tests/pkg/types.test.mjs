@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { freshProject, startMock, run, lastJson, bin, root } from "./helpers.mjs";
 
 const GOOD = `import {
-  buildListTasksRequest, signRequest, parseListTasksResponse, DcsClient, initSync,
+  buildListTasksRequest, signRequest, parseListTasksResponse, knownValues, DcsClient, initSync,
 } from "dcs-tasks";
 import { handleProxyRequest } from "dcs-tasks/proxy";
 import type { ProxyEnv } from "dcs-tasks/proxy";
@@ -21,7 +21,15 @@ import type {
   HttpRequest, TaskList, Task, TaskDetails, TaskStatus, Warning, WarningCode, DcsError, DcsErrorCode,
   TaskProgress, ProgressStep, ProgressSubStep, PageProgress, DcsClientOptions, TimeInput,
   AkSkCredentials, TokenCredentials, ListQuery, ListAllQuery, ListAllOptions, CallOptions,
+  KnownValues, SignOptions, ParseOptions, ListTasksRequestOptions, Step, SubStep,
 } from "dcs-tasks";
+const known: KnownValues = knownValues();
+const knownStatuses: string[] = [...known.taskStatuses, ...known.stepStatuses, ...known.taskNames];
+const signOpts: SignOptions = { date: new Date() };
+const parseOpts: ParseOptions = { strict: true };
+const buildOpts: ListTasksRequestOptions = { region: "cn-north-4", projectId: "p", instanceId: "i" };
+const steps: Step[] = []; const subSteps: SubStep[] = [];
+void knownStatuses; void signOpts; void parseOpts; void buildOpts; void steps; void subSteps;
 
 const ak = "HPUAXXXXXXXXXXXXXXXX";
 const sk = "SKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSK";
