@@ -50,6 +50,10 @@ test-lint:
 	cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy --workspace --all-targets --target wasm32-unknown-unknown --features proxy -- -D warnings
 	scripts/check-no-hand-written.sh
+	node scripts/check-module-cycles.mjs src crates/parse/src
+	@! grep -rnE '\b(wasm_bindgen|js_sys|web_sys|gloo_net|gloo_timers|serde_wasm_bindgen)\b' src/core crates/parse/src \
+	  || { echo "the sans-IO core (src/core, crates/parse) names a JS crate" >&2; exit 1; }
+	@echo "core: no JS crate named in src/core or crates/parse/src"
 
 # The two hostile-key figures (issue 12) run on their own, with their output shown.
 HOSTILE_KEYS := colliding_keys_cost_what_ordinary_keys_cost unknown_keys_are_bounded_in_warnings_and_output

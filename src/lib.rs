@@ -5,19 +5,23 @@
 //! and for `wasm32-unknown-unknown`. The list parser, the output types, the error type and
 //! the time forms live in `dcs-tasks-parse` (crates/parse, built for speed) and are
 //! re-exported here at the same paths (`dcs_tasks::normalize`, `model`, `error`, `time`,
-//! `text`). The I/O edges (the `fetch` client on gloo-net/web-sys, the edge proxy) and the
-//! wasm-bindgen bindings exist only on wasm.
+//! `text`). `src/core/` is the sans-IO rest (no JS crate); `src/wasm/` the JS boundary and
+//! all I/O (the `fetch` client on gloo-net/web-sys, the edge proxy), on wasm only.
 
 #![forbid(unsafe_code)]
 
-pub mod call;
-pub mod endpoint;
-pub mod error_body;
-pub mod policy;
-pub mod progress;
-pub mod query;
-pub mod route;
-pub mod sign;
+pub mod core;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+// Every module is also reachable at the crate root (`dcs_tasks::query`, `dcs_tasks::client`).
+pub use crate::core::{call, endpoint, error_body, policy, progress, query, route, sign};
+#[cfg(all(target_arch = "wasm32", feature = "proxy"))]
+pub use crate::wasm::proxy;
+#[cfg(target_arch = "wasm32")]
+pub use crate::wasm::{bindings, client, fetch};
+#[cfg(target_arch = "wasm32")]
+use crate::wasm::{iter, options};
 
 pub use dcs_tasks_parse::{error, model, normalize, text, time};
 
@@ -28,20 +32,6 @@ pub use normalize::parse_list_tasks_response;
 pub use progress::parse_task_progress;
 pub use query::{build_list_tasks_request, Arg, HttpRequest, ListTasksInput};
 pub use sign::{sign_request, Credentials};
-
-#[cfg(target_arch = "wasm32")]
-#[doc(hidden)]
-pub mod bindings;
-#[cfg(target_arch = "wasm32")]
-pub mod client;
-#[cfg(target_arch = "wasm32")]
-pub mod fetch;
-#[cfg(target_arch = "wasm32")]
-mod iter;
-#[cfg(target_arch = "wasm32")]
-mod options;
-#[cfg(all(target_arch = "wasm32", feature = "proxy"))]
-pub mod proxy;
 
 /// The wasm heap allocator: Talc instead of the default dlmalloc (smaller and faster on
 /// wasm; the benchmark and size figures are in BENCHMARKS.md).

@@ -12,45 +12,23 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
-use crate::bindings::{credentials, to_arg, to_js_error};
-use crate::endpoint::Endpoint;
+use crate::bindings::{credentials, to_js_error};
 use crate::error::DcsError;
 pub use crate::fetch::PAGE_CONCURRENCY;
-use crate::fetch::{plan, promise, run, signal_arg, Pager};
+use crate::fetch::{plan, promise, run, signal_arg, Auth, Inner, Pager};
+use crate::options::to_arg;
 use crate::options::{
     AuthOptions, CallOptions, ClientOptions, ListAllOptions, ListAllQueryOptions, ListQueryOptions,
     Options,
 };
 use crate::policy;
-use crate::query::{self, Arg, HttpRequest, ListQuery};
-use crate::sign::Credentials;
+use crate::query::{self, Arg, ListQuery};
 /// Default page size of `listAllTasks`.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
 /// Most tasks `listAllTasks` will ever deliver (bounds a lying `task_count`).
 pub const MAX_LIST_ALL_TASKS: u64 = 1_000_000;
 /// Longest IAM token accepted.
 pub const MAX_IAM_TOKEN_LEN: usize = 32 * 1024;
-
-pub(crate) enum Auth {
-    None,
-    Token(String),
-    AkSk(Credentials),
-}
-
-pub(crate) struct Inner {
-    pub(crate) endpoint: Endpoint,
-    pub(crate) project_id: String,
-    pub(crate) auth: Auth,
-    pub(crate) fetch: Option<Function>,
-    pub(crate) timeout_ms: u32,
-    pub(crate) retries: u32,
-    pub(crate) strict: bool,
-    pub(crate) headers: Vec<(String, String)>,
-    /// Largest body accepted.
-    pub(crate) max_body: usize,
-    /// Added to local time when signing; learnt from the gateway's `Date`.
-    pub(crate) clock_offset_ms: Cell<i64>,
-}
 
 /// Headers the client sets itself; callers may not pass them in `headers`.
 const RESERVED_HEADERS: [&str; 7] = [
@@ -160,32 +138,6 @@ fn Reflect_get_str(v: &JsValue, i: u32) -> Option<String> {
     js_sys::Reflect::get_u32(v, i)
         .ok()
         .and_then(|x| x.as_string())
-}
-
-impl Inner {
-    /// Adds the caller's headers and the credentials to a freshly built request, signing
-    /// with local time plus `clock_offset_ms`.
-    pub(crate) fn authorize(
-        &self,
-        base: &HttpRequest,
-        clock_offset_ms: i64,
-    ) -> Result<HttpRequest, DcsError> {
-        let mut req = base.clone();
-        for (k, v) in &self.headers {
-            req.set_header(k, v.clone());
-        }
-        match &self.auth {
-            Auth::None => Ok(req),
-            Auth::Token(t) => {
-                req.set_header("X-Auth-Token", t.clone());
-                Ok(req)
-            }
-            Auth::AkSk(c) => {
-                let now = js_sys::Date::now() as i64 + clock_offset_ms;
-                crate::sign::sign_request(&req, c, now)
-            }
-        }
-    }
 }
 
 /// Reads `{ signal? }`.

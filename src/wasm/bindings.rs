@@ -57,28 +57,6 @@ pub(crate) fn get(o: &JsValue, k: &str) -> JsValue {
     }
 }
 
-/// Classifies a JS value for the core's validation.
-pub(crate) fn to_arg(v: &JsValue) -> Arg {
-    if v.is_undefined() || v.is_null() {
-        Arg::Absent
-    } else if let Some(s) = v.as_string() {
-        Arg::Str(s)
-    } else if let Some(n) = v.as_f64() {
-        Arg::Num(n)
-    } else if let Some(b) = v.as_bool() {
-        Arg::Bool(b)
-    } else if let Some(d) = v.dyn_ref::<Date>() {
-        Arg::Date(d.get_time())
-    } else if Array::is_array(v) {
-        Arg::Other("an array".into())
-    } else {
-        Arg::Other(dcs_cat(&[
-            "a ",
-            &v.js_typeof().as_string().unwrap_or_default(),
-        ]))
-    }
-}
-
 pub(crate) fn js_err<T>(r: Result<T, DcsError>) -> Result<T, JsValue> {
     r.map_err(|e| to_js_error(&e))
 }

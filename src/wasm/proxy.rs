@@ -13,9 +13,8 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::bindings::{get, set};
 use crate::call::RawResponse;
-use crate::client::{Auth, Inner};
 use crate::error::{DcsError, ErrorCode};
-use crate::fetch::{plan, promise, run, Pager};
+use crate::fetch::{plan, promise, run, Auth, Inner, Pager};
 use crate::model::{to_json, write_list, Warning};
 use crate::route::{self, ProxyConfig, Refusal, Route, UpstreamAuth};
 

@@ -10,12 +10,30 @@
 //! each struct is one more instantiation) and reads only declared fields anyway, so the
 //! unknown-key check would be ours either way (README, Dependencies).
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Date, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::bindings::to_arg;
 use crate::error::{cat, DcsError};
 use crate::query::Arg;
+
+/// Classifies a JS value for the core's validation.
+pub(crate) fn to_arg(v: &JsValue) -> Arg {
+    if v.is_undefined() || v.is_null() {
+        Arg::Absent
+    } else if let Some(s) = v.as_string() {
+        Arg::Str(s)
+    } else if let Some(n) = v.as_f64() {
+        Arg::Num(n)
+    } else if let Some(b) = v.as_bool() {
+        Arg::Bool(b)
+    } else if let Some(d) = v.dyn_ref::<Date>() {
+        Arg::Date(d.get_time())
+    } else if Array::is_array(v) {
+        Arg::Other("an array".into())
+    } else {
+        Arg::Other(cat(&["a ", &v.js_typeof().as_string().unwrap_or_default()]))
+    }
+}
 
 /// A JS value passed through (a function, a signal, a nested object read on its own).
 #[derive(Default)]

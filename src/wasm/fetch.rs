@@ -20,16 +20,66 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortController, AbortSignal, RequestRedirect};
 
 use crate::call::{Answer, CallPlan, Cancelled, Head, RawResponse};
-use crate::client::{Auth, Inner};
+use crate::endpoint::Endpoint;
 use crate::error::{cat, DcsError};
 use crate::model::{ListJson, ParseOptions};
 use crate::policy::{Delivery, PagePlan};
 use crate::query::{self, HttpRequest, ListQuery};
+use crate::sign::Credentials;
 
 /// A boxed future as a Promise. Every async entry point goes through this one
 /// instantiation of `future_to_promise` (each instantiation weighs 1-4 KB of wasm).
 pub(crate) fn promise(f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
     future_to_promise(f)
+}
+
+// ---------------------------------------------------------------- a client's settings
+
+pub(crate) enum Auth {
+    None,
+    Token(String),
+    AkSk(Credentials),
+}
+
+pub(crate) struct Inner {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) project_id: String,
+    pub(crate) auth: Auth,
+    pub(crate) fetch: Option<Function>,
+    pub(crate) timeout_ms: u32,
+    pub(crate) retries: u32,
+    pub(crate) strict: bool,
+    pub(crate) headers: Vec<(String, String)>,
+    /// Largest body accepted.
+    pub(crate) max_body: usize,
+    /// Added to local time when signing; learnt from the gateway's `Date`.
+    pub(crate) clock_offset_ms: Cell<i64>,
+}
+
+impl Inner {
+    /// Adds the caller's headers and the credentials to a freshly built request, signing
+    /// with local time plus `clock_offset_ms`.
+    pub(crate) fn authorize(
+        &self,
+        base: &HttpRequest,
+        clock_offset_ms: i64,
+    ) -> Result<HttpRequest, DcsError> {
+        let mut req = base.clone();
+        for (k, v) in &self.headers {
+            req.set_header(k, v.clone());
+        }
+        match &self.auth {
+            Auth::None => Ok(req),
+            Auth::Token(t) => {
+                req.set_header("X-Auth-Token", t.clone());
+                Ok(req)
+            }
+            Auth::AkSk(c) => {
+                let now = js_sys::Date::now() as i64 + clock_offset_ms;
+                crate::sign::sign_request(&req, c, now)
+            }
+        }
+    }
 }
 
 /// Pages of a listing fetched at once.

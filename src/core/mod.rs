@@ -1,0 +1,12 @@
+//! The sans-IO core: validation and URLs (query, endpoint), signing (sign), one call's and a
+//! listing's decisions (call, policy), the progress and error-body parsers, the proxy's
+//! routing decisions (route). Native and wasm; no JS crate.
+
+pub mod call;
+pub mod endpoint;
+pub mod error_body;
+pub mod policy;
+pub mod progress;
+pub mod query;
+pub mod route;
+pub mod sign;
