@@ -29,9 +29,9 @@ export type TaskName =
   | (string & {});
 
 // @generated-types: the output types (TaskList, Task, TaskDetails, Warning, WarningCode,
-// TaskProgress, Step, SubStep; crates/parse/src/model.rs), HttpRequest (src/query.rs) and the
+// TaskProgress, Step, SubStep; crates/parse/src/model.rs), HttpRequest (src/core/query.rs) and the
 // option objects (ListTasksRequestOptions, AkSkCredentials, SignOptions, ParseOptions,
-// DcsClientOptions, ListQuery, ListAllQuery, CallOptions, ListAllOptions; src/options.rs) are
+// DcsClientOptions, ListQuery, ListAllQuery, CallOptions, ListAllOptions; src/wasm/options.rs) are
 // generated from the Rust types by tsify and inserted here by scripts/assemble-types.mjs.
 
 /** A step of `TaskProgress` (the name before the types were generated). */
