@@ -85,6 +85,40 @@ impl Inner {
 /// Pages of a listing fetched at once.
 pub const PAGE_CONCURRENCY: usize = 4;
 
+/// A parent signal forwarded to a controller: when `parent` aborts, so does the controller
+/// (at once if it already has). Dropping the link removes the listener.
+pub(crate) struct AbortLink {
+    parent: AbortSignal,
+    listener: Closure<dyn FnMut()>,
+}
+
+impl AbortLink {
+    pub(crate) fn new(parent: &AbortSignal, controller: &AbortController) -> AbortLink {
+        let c = controller.clone();
+        let listener = Closure::<dyn FnMut()>::new(move || c.abort());
+        let _ = parent.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        if parent.aborted() {
+            controller.abort();
+        }
+        AbortLink {
+            parent: parent.clone(),
+            listener,
+        }
+    }
+
+    /// The parent signal has fired.
+    pub(crate) fn aborted(&self) -> bool {
+        self.parent.aborted()
+    }
+}
+
+impl Drop for AbortLink {
+    fn drop(&mut self) {
+        let f = self.listener.as_ref().unchecked_ref();
+        let _ = self.parent.remove_event_listener_with_callback("abort", f);
+    }
+}
+
 /// One call's cancellation: an `AbortController` aborted by the deadline's timer or by the
 /// parent signal (the caller's, or a listing's). Dropping it aborts the controller, which
 /// settles every wait of the call.
@@ -93,7 +127,7 @@ pub(crate) struct Cancel {
     signal: AbortSignal,
     /// Resolves when `signal` aborts (always, at the latest when this is dropped).
     aborted: Promise,
-    parent: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+    parent: Option<AbortLink>,
     _timer: Option<Timeout>,
     timed_out: Rc<Cell<bool>>,
 }
@@ -114,15 +148,7 @@ impl Cancel {
                 c.abort();
             })
         });
-        let parent = parent.map(|p| {
-            let c = controller.clone();
-            let cb = Closure::<dyn FnMut()>::new(move || c.abort());
-            let _ = p.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-            if p.aborted() {
-                controller.abort();
-            }
-            (p.clone(), cb)
-        });
+        let parent = parent.map(|p| AbortLink::new(p, &controller));
         Ok(Cancel {
             controller,
             signal,
@@ -135,7 +161,7 @@ impl Cancel {
 
     /// Why the call must stop, if it must.
     pub(crate) fn state(&self) -> Option<Cancelled> {
-        if matches!(&self.parent, Some((p, _)) if p.aborted()) {
+        if self.parent.as_ref().is_some_and(AbortLink::aborted) {
             Some(Cancelled::Caller)
         } else if self.timed_out.get() || self.signal.aborted() {
             Some(Cancelled::Deadline)
@@ -191,9 +217,7 @@ impl Cancel {
 
 impl Drop for Cancel {
     fn drop(&mut self) {
-        if let Some((p, cb)) = &self.parent {
-            let _ = p.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-        }
+        self.parent = None;
         self.controller.abort();
     }
 }

@@ -16,7 +16,7 @@ use web_sys::{AbortController, AbortSignal};
 
 use crate::bindings::{get, json_to_js, round_trip_error, set, to_js_error};
 use crate::error::DcsError;
-use crate::fetch::{promise, Pager};
+use crate::fetch::{promise, AbortLink, Pager};
 use crate::model::write_list;
 use crate::policy::Delivery;
 
@@ -26,8 +26,8 @@ struct State {
     master: AbortController,
     buffer: VecDeque<JsValue>,
     finished: bool,
-    caller: Option<AbortSignal>,
-    listener: Option<Closure<dyn FnMut()>>,
+    /// The caller's signal, forwarded to `master`.
+    caller: Option<AbortLink>,
     on_page: Option<Function>,
     /// The last call's Promise: the next call starts when it settles.
     last: Promise,
@@ -37,7 +37,7 @@ type Shared = Rc<RefCell<State>>;
 
 impl State {
     fn caller_aborted(&self) -> bool {
-        self.caller.as_ref().is_some_and(|c| c.aborted())
+        self.caller.as_ref().is_some_and(AbortLink::aborted)
     }
 
     /// Nothing more is delivered; pages in flight are aborted; what the iteration held is
@@ -48,9 +48,6 @@ impl State {
         self.master.abort();
         self.pager = None;
         self.on_page = None;
-        if let (Some(c), Some(cb)) = (&self.caller, self.listener.take()) {
-            let _ = c.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-        }
         self.caller = None;
     }
 }
@@ -66,22 +63,13 @@ pub(crate) fn tasks(
     on_page: Option<Function>,
 ) -> Result<JsValue, DcsError> {
     let master = pager.controller();
-    let listener = caller.as_ref().map(|c| {
-        let m = master.clone();
-        let cb = Closure::<dyn FnMut()>::new(move || m.abort());
-        let _ = c.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-        if c.aborted() {
-            master.abort();
-        }
-        cb
-    });
+    let caller = caller.map(|c| AbortLink::new(&c, &master));
     let st: Shared = Rc::new(RefCell::new(State {
         pager: Some(pager),
         master,
         buffer: VecDeque::new(),
         finished: false,
         caller,
-        listener,
         on_page,
         last: Promise::resolve(&JsValue::UNDEFINED),
     }));
