@@ -1,6 +1,7 @@
 //! Endpoints: the 34 DCS regions, and validation of explicit endpoint URLs.
 
 use crate::error::{cat, DcsError, Result};
+use crate::url;
 
 /// The regions the official Python SDK knows for DCS, in its order.
 pub const REGIONS: [&str; 34] = [
@@ -109,43 +110,6 @@ pub fn resolve(endpoint: Option<&str>, region: Option<&str>) -> Result<Endpoint>
     }
 }
 
-fn is_loopback(host: &str) -> bool {
-    if host == "localhost" || host.ends_with(".localhost") || host == "[::1]" {
-        return true;
-    }
-    // 127.0.0.0/8, dotted quad only.
-    host.starts_with("127.")
-        && host.split('.').count() == 4
-        && host
-            .split('.')
-            .all(|p| p.len() <= 3 && crate::text::digits(p).is_some_and(|v| v <= 255))
-}
-
-fn valid_hostname(host: &str) -> bool {
-    if host.is_empty() || host.len() > 253 {
-        return false;
-    }
-    if host.starts_with('[') {
-        // IPv6 literal: hex digits, colons and dots inside brackets.
-        return host.len() > 2
-            && host.ends_with(']')
-            && host
-                .bytes()
-                .skip(1)
-                .take(host.len() - 2)
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
-    }
-    host.split('.').all(|label| {
-        !label.is_empty()
-            && label.len() <= 63
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    })
-}
-
 fn valid_path_segment(seg: &str) -> bool {
     !seg.is_empty()
         && seg != "."
@@ -168,39 +132,20 @@ pub fn parse_endpoint(raw: &str) -> Result<Endpoint> {
     if raw.bytes().any(|b| b <= b' ' || b >= 0x7f) {
         return err("contains whitespace, control or non-ASCII characters");
     }
-    let (scheme, rest) = if let Some(r) = strip_prefix_ci(raw, "https://") {
-        ("https", r)
-    } else if let Some(r) = strip_prefix_ci(raw, "http://") {
-        ("http", r)
-    } else {
-        return err("must be an https:// URL (http:// only for loopback hosts)");
-    };
-    if rest.contains('?') {
+    if raw.contains('?') {
         return err("must not have a query");
     }
-    if rest.contains('#') {
+    if raw.contains('#') {
         return err("must not have a fragment");
     }
-    let (authority, path) = rest
-        .split_at_checked(rest.find('/').unwrap_or(rest.len()))
-        .unwrap_or((rest, ""));
-    if authority.contains('@') {
-        return err("must not contain userinfo (user:password@)");
-    }
-    if authority.contains('%') || path.contains('%') || path.contains('\\') {
+    if raw.contains('%') || raw.contains('\\') {
         return err("must not contain percent-encoding or backslashes");
     }
-    let (host, port) = split_host_port(authority)?;
-    let host = host.to_ascii_lowercase();
-    if !valid_hostname(&host) {
-        return err("has an invalid host name");
-    }
-    if scheme == "http" && !is_loopback(&host) {
+    let u = url::parse(raw).map_err(|m| DcsError::invalid_argument("endpoint", m))?;
+    if u.scheme == "http" && !u.is_loopback() {
         return err("http:// is allowed only for loopback hosts (localhost, 127.0.0.0/8, [::1]); use https://");
     }
-    let default_port = if scheme == "https" { 443 } else { 80 };
-    let port = port.filter(|p| *p != default_port);
-    let trimmed = path.trim_end_matches('/');
+    let trimmed = u.path.trim_end_matches('/');
     let mut base_path = String::new();
     if !trimmed.is_empty() {
         for seg in trimmed.get(1..).unwrap_or("").split('/') {
@@ -214,59 +159,11 @@ pub fn parse_endpoint(raw: &str) -> Result<Endpoint> {
         }
     }
     Ok(Endpoint {
-        scheme,
-        host,
-        port,
+        scheme: u.scheme,
+        host: u.host,
+        port: u.port,
         base_path,
     })
-}
-
-fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let (head, rest) = s.split_at_checked(prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then_some(rest)
-}
-
-fn split_host_port(authority: &str) -> Result<(&str, Option<u16>)> {
-    let bad_port = || {
-        Err(DcsError::invalid_argument(
-            "endpoint",
-            "has an invalid port (1-65535)",
-        ))
-    };
-    let (host, port) = if authority.starts_with('[') {
-        // `[v6]` or `[v6]:port`
-        let split = authority
-            .find(']')
-            .and_then(|i| authority.split_at_checked(i + 1));
-        match split {
-            Some((h, "")) => (h, None),
-            Some((h, after)) if after.starts_with(':') => (h, after.get(1..)),
-            _ => {
-                return Err(DcsError::invalid_argument(
-                    "endpoint",
-                    "has an invalid host",
-                ))
-            }
-        }
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
-        }
-    };
-    let port = match port {
-        None => None,
-        Some(p) => {
-            if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
-                return bad_port();
-            }
-            match crate::text::digits(p) {
-                Some(v) if (1..=65535).contains(&v) => Some(v as u16),
-                _ => return bad_port(),
-            }
-        }
-    };
-    Ok((host, port))
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! The sans-IO core: validation and URLs (query, endpoint), signing (sign), one call's and a
+//! The sans-IO core: validation (query, endpoint), the one URL/host parser (url), signing (sign), one call's and a
 //! listing's decisions (call, policy), the progress and error-body parsers, the proxy's
 //! routing decisions (route). Native and wasm; no JS crate.
 
@@ -10,3 +10,4 @@ pub mod progress;
 pub mod query;
 pub mod route;
 pub mod sign;
+pub mod url;

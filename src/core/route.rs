@@ -116,11 +116,11 @@ fn number(
     }
 }
 
-fn origin_ok(o: &str) -> bool {
-    o.strip_prefix("https://")
-        .or_else(|| o.strip_prefix("http://"))
-        .is_some_and(|h| !h.is_empty() && !h.contains('/'))
-        && o.bytes().all(|b| b.is_ascii_graphic())
+/// An `ALLOWED_ORIGINS` entry as a browser writes `Origin` (lower-cased, no default port),
+/// or `None` when it is not a bare `scheme://host[:port]`.
+fn canonical_origin(o: &str) -> Option<String> {
+    let u = crate::url::parse(o).ok()?;
+    (u.path.is_empty() && u.query.is_none()).then(|| u.origin())
 }
 
 impl ProxyConfig {
@@ -197,14 +197,18 @@ impl ProxyConfig {
                 ))
             }
         };
-        let allowed_origins = get("ALLOWED_ORIGINS").map(|v| list(&v)).unwrap_or_default();
-        if let Some(bad) = allowed_origins.iter().find(|o| !origin_ok(o)) {
-            let _ = bad;
-            return Err(cfg_err(
-                "ALLOWED_ORIGINS",
-                "must be a comma-separated list of origins like https://console.example.com (no path, no trailing slash, no *)",
-            ));
-        }
+        let allowed_origins = get("ALLOWED_ORIGINS")
+            .map(|v| list(&v))
+            .unwrap_or_default()
+            .iter()
+            .map(|o| canonical_origin(o))
+            .collect::<Option<Vec<String>>>()
+            .ok_or_else(|| {
+                cfg_err(
+                    "ALLOWED_ORIGINS",
+                    "must be a comma-separated list of origins like https://console.example.com (no path, no trailing slash, no *)",
+                )
+            })?;
         let proxy_token = get("PROXY_TOKEN");
         if let Some(t) = &proxy_token {
             if t.len() < 16 || t.bytes().any(|b| !(0x21..=0x7e).contains(&b)) {

@@ -205,86 +205,24 @@ fn url_err(msg: &str) -> DcsError {
     DcsError::invalid_argument("req.url", msg)
 }
 
-/// Parses `http(s)://host[:port][/path][?query]`. The host is returned as fetch sends it
-/// in `Host`: lower-cased, without the scheme's default port. (Host names are otherwise
-/// taken literally: write IP literals in their canonical form, `127.0.0.1`, `[::1]`.)
+/// Parses `http(s)://host[:port][/path][?query]` by the crate's one URL rule set
+/// ([`crate::url`]); the host is returned as fetch sends it in `Host`: lower-cased, without
+/// the scheme's default port. `.` and `..` segments (also as `%2e`) are refused: fetch would
+/// resolve them and send a path other than the one signed.
 fn parse_url(url: &str) -> Result<Url<'_>> {
-    if url
-        .bytes()
-        .any(|b| b <= b' ' || b == 0x7f || b == b'\\' || b == b'#')
-    {
-        return Err(url_err(
-            "must not contain whitespace, control characters, '\\' or a fragment",
-        ));
-    }
-    let (scheme, rest) = url
-        .split_once(':')
-        .and_then(|(s, r)| Some((s, r.strip_prefix("//")?)))
-        .ok_or_else(|| url_err("must be an absolute http(s) URL"))?;
-    let default_port = if scheme.eq_ignore_ascii_case("https") {
-        443
-    } else if scheme.eq_ignore_ascii_case("http") {
-        80
-    } else {
-        return Err(url_err("must use http or https"));
-    };
-    let end = rest
-        .bytes()
-        .position(|b| b == b'/' || b == b'?')
-        .unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at_checked(end).unwrap_or((rest, ""));
-    let (path, query) = match tail.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (tail, None),
-    };
-    let (name, port) = match authority.rsplit_once(':') {
-        Some((n, p)) if !authority.ends_with(']') => (n, Some(p)),
-        _ => (authority, None),
-    };
-    let name_ok = if let Some(ip6) = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
-        !ip6.is_empty()
-            && ip6
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-    } else {
-        !name.is_empty()
-            && name.len() <= 253
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
-    };
-    if !name_ok {
-        return Err(url_err("must have a valid host (no user info)"));
-    }
-    let mut host = name.to_ascii_lowercase();
-    if let Some(p) = port {
-        let n = p.bytes().try_fold(0u32, |n, d| {
-            (d.is_ascii_digit() && n <= 65535).then(|| n * 10 + (d - b'0') as u32)
-        });
-        match n {
-            Some(n) if !p.is_empty() && n <= 65535 => {
-                // as the URL parser does: "0443" is 443, and the default port is dropped
-                if n != default_port {
-                    host.push(':');
-                    host.push_str(&(n as u64).to_string());
-                }
-            }
-            _ => return Err(url_err("has an invalid port")),
-        }
-    }
-    for seg in path.split('/') {
-        // fetch's URL parser resolves these (`%2e` counts as a dot)
+    let u = crate::url::parse(url).map_err(url_err)?;
+    for seg in u.path.split('/') {
         if matches!(decode(seg).as_str(), "." | "..") {
             return Err(url_err("must not contain '.' or '..' path segments"));
         }
     }
     Ok(Url {
         prefix: url
-            .get(..url.len() - query.map_or(0, |q| q.len() + 1))
+            .get(..url.len() - u.query.map_or(0, |q| q.len() + 1))
             .unwrap_or(url),
-        host,
-        path: if path.is_empty() { "/" } else { path },
-        query,
+        host: u.authority(),
+        path: if u.path.is_empty() { "/" } else { u.path },
+        query: u.query,
     })
 }
 

@@ -116,21 +116,6 @@ struct ConfigJson<'a> {
     enable_delete: bool,
 }
 
-/// Splits `scheme://host[:port]/path?query` into the origin and the raw target.
-fn split_url(url: &str) -> (String, String) {
-    let b = url.as_bytes();
-    let after_scheme = b.windows(3).position(|w| w == b"://").map_or(0, |i| i + 3);
-    let slash = b
-        .iter()
-        .skip(after_scheme)
-        .position(|&c| c == b'/')
-        .map(|i| i + after_scheme);
-    match slash.and_then(|i| url.split_at_checked(i)) {
-        Some((o, t)) => (o.to_string(), t.to_string()),
-        None => (url.to_string(), "/".to_string()),
-    }
-}
-
 struct Out {
     status: u16,
     body: Option<Vec<u8>>,
@@ -259,7 +244,20 @@ fn cacheable(status: u16, body: Vec<u8>, content_type: String, if_none_match: Op
 async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
     let method = get(req, "method").as_string().unwrap_or_default();
     let url = get(req, "url").as_string().unwrap_or_default();
-    let (own_origin, target) = split_url(&url);
+    let (own_origin, target) = match crate::url::parse(&url) {
+        Ok(u) => (u.origin(), u.target()),
+        Err(_) => {
+            log.method = method;
+            log.code = Some("INVALID_REQUEST".into());
+            return Out::error(
+                400,
+                "INVALID_REQUEST",
+                "the request URL is not understood",
+                None,
+            )
+            .into_response(None);
+        }
+    };
     log.method = method.clone();
     log.path = target
         .split('?')
