@@ -452,10 +452,24 @@ async fn argument_errors_reject_before_any_request() {
     for (o, field) in [
         (
             format!(
-                r#"{{"endpoint":"{}","projectId":"p","headers":{{"Authorization":"x"}}}}"#,
+                r#"{{"endpoint":"{}","projectId":"p","auth":{{"token":"t"}},"headers":{{"Authorization":"x"}}}}"#,
                 mock()
             ),
             "headers.Authorization",
+        ),
+        (
+            format!(
+                r#"{{"endpoint":"{}","projectId":"p","auth":{{"ak":"a","sk":"s"}},"headers":{{"x-auth-token":"x"}}}}"#,
+                mock()
+            ),
+            "headers.x-auth-token",
+        ),
+        (
+            format!(
+                r#"{{"endpoint":"{}","projectId":"p","headers":{{"X-Sdk-Date":"x"}}}}"#,
+                mock()
+            ),
+            "headers.X-Sdk-Date",
         ),
         (
             format!(

@@ -1,7 +1,7 @@
 //! The edge proxy's request validation: `route::route` over arbitrary methods and request
 //! targets under a few configurations (and, now and then, a configuration read by
 //! `ProxyConfig::from_env` from arbitrary variables), plus the other per-request
-//! decisions: `caller_authorized`, `origin_allowed`, `static_asset`, `etag_matches`.
+//! decisions: `caller_token`, `admit`, `origin_allowed`, `static_asset`, `etag_matches`.
 //!
 //! Invariants: never panics; a refusal is 400/403/404/405/414 with a code; a route is
 //! only GET (HEAD for static files, DELETE for the enabled delete route); every routed ID
@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use arbitrary::{Arbitrary, Unstructured};
 use dcs_tasks::query::check_id;
 use dcs_tasks::route::{
-    etag, etag_matches, route, static_asset, ProxyConfig, Route, MAX_TARGET_LEN,
+    etag, etag_matches, route, static_asset, Caller, ProxyConfig, Route, Token, MAX_TARGET_LEN,
 };
 use dcs_tasks_fuzz::word;
 use libfuzzer_sys::fuzz_target;
@@ -60,6 +60,7 @@ fn configs() -> &'static [ProxyConfig; 3] {
                 ("HUAWEICLOUD_SDK_SK", "SK"),
                 ("HUAWEICLOUD_SDK_SECURITY_TOKEN", "STS"),
                 ("DEMO_INSTANCE", "demo"),
+                ("PUBLIC_ACCESS", "read"),
                 ("ENABLE_DELETE", "off"),
                 ("UPSTREAM_TIMEOUT_MS", "100"),
                 ("MAX_UPSTREAM_BYTES", "1024"),
@@ -83,6 +84,7 @@ const VARS: &[&str] = &[
     "DEMO_INSTANCE",
     "UPSTREAM_TIMEOUT_MS",
     "MAX_UPSTREAM_BYTES",
+    "PUBLIC_ACCESS",
 ];
 
 const METHODS: &[&str] = &["GET", "HEAD", "DELETE", "POST", "OPTIONS", "get", ""];
@@ -232,9 +234,23 @@ fuzz_target!(|i: Input| {
     };
 
     // Per-request decisions other than the route.
-    let authorized = cfg.caller_authorized(i.authorization.as_deref(), i.x_auth_token.as_deref());
+    let token = cfg.caller_token(i.authorization.as_deref(), i.x_auth_token.as_deref());
     if cfg.proxy_token.is_none() {
-        assert!(authorized);
+        assert_eq!(token, Token::Missing);
+    }
+    for caller in [Caller::Loopback, Caller::Other] {
+        match cfg.admit(&i.method, caller, token) {
+            Ok(()) => assert!(
+                token == Token::Valid
+                    || (cfg.public_read && matches!(i.method.as_str(), "GET" | "HEAD"))
+                    || (cfg.proxy_token.is_none() && caller == Caller::Loopback),
+                "{i:?}"
+            ),
+            Err(r) => {
+                assert_eq!(r.status, 401);
+                assert!(r.message.contains("PROXY_TOKEN") && !r.message.contains(&cfg.project_id));
+            }
+        }
     }
     let _ = cfg.origin_allowed(&i.origin, "https://proxy.example.com");
     if let Some((p, ct)) = static_asset(i.target.split('?').next().unwrap_or("")) {

@@ -30,6 +30,8 @@ pub struct ProxyConfig {
     pub endpoint: Endpoint,
     pub allowed_origins: Vec<String>,
     pub proxy_token: Option<String>,
+    /// `PUBLIC_ACCESS=read`: the read routes answer anyone, token or not.
+    pub public_read: bool,
     pub allowed_instances: Option<Vec<String>>,
     pub enable_delete: bool,
     pub demo_instance: Option<String>,
@@ -54,6 +56,7 @@ impl core::fmt::Debug for ProxyConfig {
                 "proxy_token",
                 &self.proxy_token.as_ref().map(|_| "[redacted]"),
             )
+            .field("public_read", &self.public_read)
             .field("allowed_instances", &self.allowed_instances)
             .field("enable_delete", &self.enable_delete)
             .finish()
@@ -245,6 +248,12 @@ impl ProxyConfig {
             endpoint,
             allowed_origins,
             proxy_token,
+            public_read: match get("PUBLIC_ACCESS").map(|v| v.trim().to_ascii_lowercase()) {
+                None => false,
+                Some(v) if v == "none" => false,
+                Some(v) if v == "read" => true,
+                Some(_) => return Err(cfg_err("PUBLIC_ACCESS", "must be read or none")),
+            },
             allowed_instances,
             enable_delete: flag("ENABLE_DELETE", get("ENABLE_DELETE"))?,
             demo_instance,
@@ -265,16 +274,12 @@ impl ProxyConfig {
         })
     }
 
-    /// May this caller use the API? With `PROXY_TOKEN` set, the caller sends
-    /// `Authorization: Bearer <it>` or, so that any DCS client works unchanged,
-    /// `X-Auth-Token: <it>`. Compared in constant time.
-    pub fn caller_authorized(
-        &self,
-        authorization: Option<&str>,
-        x_auth_token: Option<&str>,
-    ) -> bool {
+    /// What the caller sent for `PROXY_TOKEN`: `Authorization: Bearer <it>` or, so that any
+    /// DCS client works unchanged, `X-Auth-Token: <it>`. Compared in constant time. Without
+    /// `PROXY_TOKEN` configured nothing a caller sends is a token: always `Missing`.
+    pub fn caller_token(&self, authorization: Option<&str>, x_auth_token: Option<&str>) -> Token {
         let Some(expected) = &self.proxy_token else {
-            return true;
+            return Token::Missing;
         };
         let bearer = authorization.and_then(|a| {
             let a = a.trim();
@@ -289,7 +294,57 @@ impl ProxyConfig {
         let b = x_auth_token
             .map(|t| ct_eq(t.trim().as_bytes(), expected.as_bytes()))
             .unwrap_or(false);
-        a | b
+        if a | b {
+            Token::Valid
+        } else if authorization.is_some() || x_auth_token.is_some() {
+            Token::Wrong
+        } else {
+            Token::Missing
+        }
+    }
+
+    /// Does this caller carry the configured `PROXY_TOKEN`?
+    pub fn caller_authorized(
+        &self,
+        authorization: Option<&str>,
+        x_auth_token: Option<&str>,
+    ) -> bool {
+        self.caller_token(authorization, x_auth_token) == Token::Valid
+    }
+
+    /// May a caller use an API route (`/api/...` or a DCS mirror route) with `method`?
+    /// Closed by default:
+    ///
+    /// | configured | loopback caller | other callers |
+    /// | --- | --- | --- |
+    /// | nothing | everything | nothing (401 `TOKEN_REQUIRED`) |
+    /// | `PUBLIC_ACCESS=read` | everything | reads; DELETE 401 `TOKEN_REQUIRED` |
+    /// | `PROXY_TOKEN` | with the token | with the token |
+    /// | both | reads; DELETE with the token | reads; DELETE with the token |
+    ///
+    /// A refusal names `PROXY_TOKEN` and nothing of the configuration.
+    pub fn admit(&self, method: &str, caller: Caller, token: Token) -> Result<(), Refusal> {
+        let read = matches!(method, "GET" | "HEAD");
+        match (self.proxy_token.is_some(), token) {
+            (true, Token::Valid) => Ok(()),
+            _ if read && self.public_read => Ok(()),
+            (false, _) if caller == Caller::Loopback => Ok(()),
+            (false, _) => Err(refuse(
+                401,
+                "TOKEN_REQUIRED",
+                "this proxy answers API requests from loopback hosts only, unless PROXY_TOKEN is set on it and sent as Authorization: Bearer <PROXY_TOKEN>",
+            )),
+            (true, Token::Wrong) => Err(refuse(
+                401,
+                "UNAUTHORIZED",
+                "the proxy token is not valid: send Authorization: Bearer <PROXY_TOKEN>",
+            )),
+            (true, _) => Err(refuse(
+                401,
+                "TOKEN_REQUIRED",
+                "send the proxy token as Authorization: Bearer <PROXY_TOKEN> (or X-Auth-Token)",
+            )),
+        }
     }
 
     /// Is this `Origin` allowed? The proxy's own origin always is.
@@ -302,6 +357,45 @@ impl ProxyConfig {
             .as_ref()
             .map(|l| l.iter().any(|i| i == instance))
             .unwrap_or(true)
+    }
+}
+
+/// What a caller sent for the proxy token (see [`ProxyConfig::caller_token`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token {
+    Missing,
+    Wrong,
+    Valid,
+}
+
+/// Where a request comes from, as far as the proxy can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// Addressed to a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`) and not forwarded.
+    Loopback,
+    Other,
+}
+
+impl Caller {
+    /// A request is loopback when its URL's host is (see [`crate::url::is_loopback`]) and
+    /// it was not relayed: no `Forwarded` header, and `CF-Connecting-IP`, `X-Forwarded-For`
+    /// and `X-Real-IP` (read through `header`, by lower-case name) absent or naming only
+    /// loopback addresses. A request from elsewhere (the Cloudflare edge, a tunnel, a
+    /// reverse proxy) is not loopback whatever its `Host` says. Linear in the headers.
+    pub fn of(url_host_loopback: bool, header: impl Fn(&str) -> Option<String>) -> Caller {
+        let local_ip = |ip: &str| {
+            let ip = ip.trim();
+            ip == "::1" || ip == "[::1]" || (ip.starts_with("127.") && crate::url::is_loopback(ip))
+        };
+        let relayed = header("forwarded").is_some()
+            || ["cf-connecting-ip", "x-forwarded-for", "x-real-ip"]
+                .iter()
+                .any(|h| header(h).is_some_and(|v| !v.split(',').all(local_ip)));
+        if url_host_loopback && !relayed {
+            Caller::Loopback
+        } else {
+            Caller::Other
+        }
     }
 }
 
@@ -827,6 +921,92 @@ mod tests {
         assert!(!ct_eq(b"abc", b"abd"));
         assert!(!ct_eq(b"abc", b"abcd"));
         assert!(!ct_eq(b"", b"a"));
+    }
+
+    #[test]
+    fn closed_by_default() {
+        use Caller::{Loopback, Other};
+        let base = cfg(&[]);
+        let read = cfg(&[("PUBLIC_ACCESS", "read")]);
+        let tok = cfg(&[("PROXY_TOKEN", "0123456789abcdefXYZ")]);
+        let both = cfg(&[
+            ("PROXY_TOKEN", "0123456789abcdefXYZ"),
+            ("PUBLIC_ACCESS", "Read"),
+        ]);
+        let good = |c: &ProxyConfig| c.caller_token(Some("Bearer 0123456789abcdefXYZ"), None);
+        let wrong = |c: &ProxyConfig| c.caller_token(Some("Bearer nope"), None);
+        let none = |c: &ProxyConfig| c.caller_token(None, None);
+        let code = |r: Result<(), Refusal>| r.err().map(|r| (r.status, r.code));
+        // Nothing configured: loopback only; what a caller sends is no token.
+        assert_eq!(good(&base), Token::Missing);
+        for m in ["GET", "DELETE"] {
+            assert_eq!(code(base.admit(m, Loopback, Token::Missing)), None);
+            assert_eq!(
+                code(base.admit(m, Other, Token::Missing)),
+                Some((401, "TOKEN_REQUIRED"))
+            );
+            // PUBLIC_ACCESS=read opens reads only.
+            assert_eq!(code(read.admit(m, Loopback, Token::Missing)), None);
+        }
+        assert_eq!(code(read.admit("GET", Other, Token::Missing)), None);
+        assert_eq!(code(read.admit("HEAD", Other, Token::Missing)), None);
+        assert_eq!(
+            code(read.admit("DELETE", Other, Token::Missing)),
+            Some((401, "TOKEN_REQUIRED"))
+        );
+        // PROXY_TOKEN: required from everyone, loopback too; wrong and missing told apart.
+        for caller in [Loopback, Other] {
+            assert_eq!(code(tok.admit("DELETE", caller, good(&tok))), None);
+            assert_eq!(
+                code(tok.admit("GET", caller, wrong(&tok))),
+                Some((401, "UNAUTHORIZED"))
+            );
+            assert_eq!(
+                code(tok.admit("GET", caller, none(&tok))),
+                Some((401, "TOKEN_REQUIRED"))
+            );
+            assert_eq!(code(both.admit("GET", caller, none(&both))), None);
+            assert_eq!(
+                code(both.admit("DELETE", caller, none(&both))),
+                Some((401, "TOKEN_REQUIRED"))
+            );
+            assert_eq!(code(both.admit("DELETE", caller, good(&both))), None);
+        }
+        let r = base.admit("GET", Other, Token::Missing).unwrap_err();
+        assert!(
+            r.message.contains("PROXY_TOKEN") && !r.message.contains("0123456789abcdef0123"),
+            "{r:?}"
+        );
+        let mut all = BASE.to_vec();
+        all.push(("PUBLIC_ACCESS", "all"));
+        assert!(ProxyConfig::from_env(env(&all)).is_err_and(|e| e.variable == "PUBLIC_ACCESS"));
+    }
+
+    #[test]
+    fn loopback_callers() {
+        let h = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(Caller::of(true, h(&[])), Caller::Loopback);
+        assert_eq!(Caller::of(false, h(&[])), Caller::Other);
+        assert_eq!(
+            Caller::of(true, h(&[("x-forwarded-for", "127.0.0.1, ::1")])),
+            Caller::Loopback
+        );
+        for relayed in [
+            &[("cf-connecting-ip", "203.0.113.9")][..],
+            &[("x-forwarded-for", "127.0.0.1, 203.0.113.9")],
+            &[("x-real-ip", "10.0.0.1")],
+            &[("forwarded", "for=127.0.0.1")],
+            &[("x-forwarded-for", "")],
+        ] {
+            assert_eq!(Caller::of(true, h(relayed)), Caller::Other, "{relayed:?}");
+        }
     }
 
     #[test]

@@ -30,11 +30,13 @@ pub const MAX_LIST_ALL_TASKS: u64 = 1_000_000;
 /// Longest IAM token accepted.
 pub const MAX_IAM_TOKEN_LEN: usize = 32 * 1024;
 
-/// Headers the client sets itself; callers may not pass them in `headers`.
+/// Headers the client sets itself; callers may not pass them in `headers`. The first two
+/// carry credentials: without `auth` (a client of the edge proxy) they may be given, so that
+/// the proxy's token reaches it (`headers: { Authorization: "Bearer ..." }`).
 const RESERVED_HEADERS: [&str; 7] = [
-    "host",
     "authorization",
     "x-auth-token",
+    "host",
     "x-sdk-date",
     "x-security-token",
     "x-project-id",
@@ -90,7 +92,7 @@ fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
     )?))
 }
 
-fn parse_headers(v: &JsValue) -> Result<Vec<(String, String)>, DcsError> {
+fn parse_headers(v: &JsValue, with_auth: bool) -> Result<Vec<(String, String)>, DcsError> {
     if v.is_undefined() || v.is_null() {
         return Ok(Vec::new());
     }
@@ -112,11 +114,23 @@ fn parse_headers(v: &JsValue) -> Result<Vec<(String, String)>, DcsError> {
                 "is not a valid header name",
             ));
         }
-        if RESERVED_HEADERS.iter().any(|r| k.eq_ignore_ascii_case(r)) {
-            return Err(DcsError::invalid_argument(
-                &field,
-                "is set by the client itself and cannot be overridden",
-            ));
+        let reserved = RESERVED_HEADERS
+            .iter()
+            .position(|r| k.eq_ignore_ascii_case(r));
+        match reserved {
+            Some(i) if i < 2 && with_auth => {
+                return Err(DcsError::invalid_argument(
+                    &field,
+                    "carries credentials, which `auth` sets: pass it only without `auth`",
+                ))
+            }
+            Some(i) if i >= 2 => {
+                return Err(DcsError::invalid_argument(
+                    &field,
+                    "is set by the client itself and cannot be overridden",
+                ))
+            }
+            _ => {}
         }
         if val.len() > 8192
             || val
@@ -197,7 +211,7 @@ impl DcsClient {
                 policy::DEFAULT_RETRIES,
             )?;
             let strict = query::validate_bool("strict", &o.strict)?;
-            let headers = parse_headers(&o.headers.0)?;
+            let headers = parse_headers(&o.headers.0, !matches!(auth, Auth::None))?;
             Ok(DcsClient {
                 inner: Rc::new(Inner {
                     endpoint,

@@ -16,7 +16,7 @@ use crate::call::RawResponse;
 use crate::error::{DcsError, ErrorCode};
 use crate::fetch::{plan, promise, run, Auth, Inner, Pager};
 use crate::model::{to_json, write_list, Warning};
-use crate::route::{self, ProxyConfig, Refusal, Route, UpstreamAuth};
+use crate::route::{self, Caller, ProxyConfig, Refusal, Route, UpstreamAuth};
 
 /// A header of the incoming `Request` (`.headers.get(name)`).
 fn header(req: &JsValue, name: &str) -> Option<String> {
@@ -244,8 +244,8 @@ fn cacheable(status: u16, body: Vec<u8>, content_type: String, if_none_match: Op
 async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
     let method = get(req, "method").as_string().unwrap_or_default();
     let url = get(req, "url").as_string().unwrap_or_default();
-    let (own_origin, target) = match crate::url::parse(&url) {
-        Ok(u) => (u.origin(), u.target()),
+    let (own_origin, target, loopback_host) = match crate::url::parse(&url) {
+        Ok(u) => (u.origin(), u.target(), u.is_loopback()),
         Err(_) => {
             log.method = method;
             log.code = Some("INVALID_REQUEST".into());
@@ -267,15 +267,22 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
         .take(200)
         .collect();
     log.route = "unrouted";
+    let caller = Caller::of(loopback_host, |h| header(req, h));
     let cfg = match ProxyConfig::from_env(|k| get(env, k).as_string()) {
         Ok(c) => c,
         Err(e) => {
             log.code = Some("CONFIG_ERROR".into());
             log.note = Some(e.message.clone());
+            // Which variable is wrong is told to the operator (the log, a loopback caller),
+            // not to the world.
+            let detail = match caller {
+                Caller::Loopback => e.message.as_str(),
+                Caller::Other => "see the proxy's log",
+            };
             return Out::error(
                 500,
                 "CONFIG_ERROR",
-                &crate::error::cat(&["proxy misconfigured: ", &e.message]),
+                &crate::error::cat(&["proxy misconfigured: ", detail]),
                 None,
             )
             .into_response(None);
@@ -318,18 +325,21 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
         o.headers.push(("Access-Control-Max-Age", "600".into()));
         return o.into_response(cors);
     }
-    let authorized = cfg.caller_authorized(
+    let token = cfg.caller_token(
         header(req, "authorization").as_deref(),
         header(req, "x-auth-token").as_deref(),
     );
+    // A caller the API routes do not admit learns nothing (not even which project, or
+    // whether a route exists or delete is enabled): 401 before any other refusal.
+    // `/healthz` and static files stay open.
+    if target.starts_with("/v2/") || target.starts_with("/api/") {
+        if let Err(refusal) = cfg.admit(&method, caller, token) {
+            log.code = Some(refusal.code.into());
+            return unauthorized(&refusal).into_response(cors);
+        }
+    }
     let r = match route::route(&method, &target, &cfg) {
         Ok(r) => r,
-        // Without the proxy token, an API path learns nothing (not even which project or
-        // whether delete is enabled): 401 before any other refusal.
-        Err(_) if !authorized && (target.starts_with("/v2/") || target.starts_with("/api/")) => {
-            log.code = Some("UNAUTHORIZED".into());
-            return unauthorized().into_response(cors);
-        }
         Err(refusal) => {
             log.code = Some(refusal.code.into());
             return Out::refusal(&refusal).into_response(cors);
@@ -355,10 +365,6 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
                 .into_response(cors)
         }
         _ => {}
-    }
-    if !authorized {
-        log.code = Some("UNAUTHORIZED".into());
-        return unauthorized().into_response(cors);
     }
 
     if let Some(i) = r.instance() {
@@ -515,13 +521,9 @@ async fn serve_static(env: &JsValue, own_origin: &str, target: &str, log: &mut L
     o
 }
 
-fn unauthorized() -> Out {
-    let mut o = Out::error(
-        401,
-        "UNAUTHORIZED",
-        "send Authorization: Bearer <PROXY_TOKEN>",
-        None,
-    );
+/// A 401 of [`ProxyConfig::admit`], with the challenge a client expects.
+fn unauthorized(r: &Refusal) -> Out {
+    let mut o = Out::refusal(r);
     o.headers.push(("WWW-Authenticate", "Bearer".into()));
     o
 }

@@ -467,6 +467,158 @@ describe("default stack (AK/SK upstream, ALLOWED_ORIGINS, no PROXY_TOKEN, no del
 });
 
 // ---------------------------------------------------------------------------------------------
+describe("closed by default: without PROXY_TOKEN the API answers loopback hosts only", () => {
+  let s;
+  const I = "open-a-n20";
+  const PUBLIC = ["dcs-tasks.example.workers.dev", "localhost.evil.example", "127.0.0.1.nip.io", "10.0.0.7"];
+  let task;
+  const apiRoutes = () => [
+    ["GET", `${M}/${I}/tasks?limit=1`],
+    ["GET", `${M}/${I}/tasks/${task}/progress`],
+    ["DELETE", `${M}/${I}/tasks/${task}`],
+    ["GET", `/api/instances/${I}/tasks?limit=1`],
+    ["GET", `/api/instances/${I}/tasks?all=1`],
+    ["GET", `/api/instances/${I}/tasks/${task}/progress`],
+    ["GET", "/api/config"],
+    // refusals that would otherwise tell something (a wrong project, a bad path): 401 too
+    ["GET", `/v2/ffffffffffffffffffffffffffffffff/instances/${I}/tasks`],
+    ["GET", `/api/instances/a%2Fb/tasks`],
+    ["POST", `/api/instances/${I}/tasks`],
+  ];
+  before(async () => {
+    s = await stack({ env: { ENABLE_DELETE: "true", DEMO_INSTANCE: I }, mock: { msPerPercent: 1e9 } });
+    task = s.mock.tasks(I).find((t) => t.status === "SUCCESS" || t.status === "FAILED").id;
+  });
+  after(() => close(s));
+
+  test("a public host gets 401 TOKEN_REQUIRED on every API route, naming PROXY_TOKEN, revealing nothing", async () => {
+    await noUpstream(s, async () => {
+      for (const host of PUBLIC) {
+        for (const [method, path] of apiRoutes()) {
+          const r = await req(s, path, { method, headers: { Host: host } });
+          const b = errorBody(r, assert, { status: 401, code: "TOKEN_REQUIRED" });
+          assert.match(b.message, /PROXY_TOKEN/);
+          assert.match(r.headers["www-authenticate"] || "", /^Bearer/);
+          for (const secret of [PROJECT, I, "ENABLE_DELETE", "/api/", "/v2/", "DEMO"]) {
+            assert.ok(!r.body.includes(secret), `${method} ${path} via ${host}: ${secret} in ${r.body}`);
+          }
+        }
+        // A token means nothing while none is configured.
+        const t = await req(s, `/api/instances/${I}/tasks`, { headers: { Host: host, Authorization: "Bearer anything-at-all-123456" } });
+        errorBody(t, assert, { status: 401, code: "TOKEN_REQUIRED" });
+        // /healthz and static files stay open.
+        assert.equal((await req(s, "/healthz", { headers: { Host: host } })).status, 200);
+        const page = await req(s, "/", { headers: { Host: host } });
+        assert.equal(page.status, 200);
+        assert.match(page.headers["content-type"], /^text\/html/);
+      }
+    });
+  });
+
+  test("a loopback Host relayed from elsewhere (CF-Connecting-IP, X-Forwarded-For, Forwarded) is not loopback", async () => {
+    await noUpstream(s, async () => {
+      for (const headers of [
+        { Host: "localhost", "CF-Connecting-IP": "203.0.113.9" },
+        { Host: "127.0.0.1", "X-Forwarded-For": "127.0.0.1, 198.51.100.4" },
+        { Host: "[::1]", "X-Real-IP": "198.51.100.4" },
+        { Host: "localhost", Forwarded: "for=198.51.100.4" },
+      ]) {
+        const r = await req(s, `/api/instances/${I}/tasks?limit=1`, { headers });
+        errorBody(r, assert, { status: 401, code: "TOKEN_REQUIRED" });
+      }
+    });
+  });
+
+  test("loopback hosts (what make demo serves) still get every route", async () => {
+    for (const host of [`127.0.0.1:${s.port}`, `localhost:${s.port}`, "127.8.9.10", "[::1]", "app.localhost"]) {
+      const headers = { Host: host };
+      const l = await req(s, `/api/instances/${I}/tasks?limit=2`, { headers });
+      assert.equal(l.status, 200, `${host}: ${l.body}`);
+      assert.equal(json(l).taskCount, 20);
+      const all = await req(s, `/api/instances/${I}/tasks?all=1`, { headers });
+      assert.equal(json(all).tasks.length, 20);
+      assert.equal((await req(s, `${M}/${I}/tasks?limit=1`, { headers })).status, 200);
+      assert.equal((await req(s, `/api/instances/${I}/tasks/${task}/progress`, { headers })).status, 200);
+      assert.equal(json(await req(s, "/api/config", { headers })).demoInstance, I);
+    }
+    const d = await req(s, `${M}/${I}/tasks/${task}`, { method: "DELETE" });
+    assert.equal(d.status, 200, d.body);
+    // The package's client against the demo proxy, as the page uses it.
+    const client = new DcsClient({ endpoint: s.url, projectId: PROJECT });
+    assert.equal((await client.listTasks(I, { limit: 1 })).taskCount, 19);
+  });
+});
+
+describe("PUBLIC_ACCESS=read: reads open to anyone, DELETE needs the token", () => {
+  let s;
+  const I = "open-b-n15";
+  const HOST = "dcs-tasks.example.workers.dev";
+  before(async () => {
+    s = await stack({ env: { ENABLE_DELETE: "true", PUBLIC_ACCESS: "read" }, mock: { msPerPercent: 1e9 } });
+  });
+  after(() => close(s));
+
+  test("list (page and all=1), progress and config answer a public host; DELETE is 401 and sends nothing", async () => {
+    const headers = { Host: HOST };
+    const [t1, t2] = s.mock.tasks(I).filter((t) => t.status === "SUCCESS" || t.status === "FAILED").map((t) => t.id);
+    assert.ok(t2, "two finished tasks");
+    assert.equal(json(await req(s, `/api/instances/${I}/tasks?limit=3`, { headers })).taskCount, 15);
+    assert.equal(json(await req(s, `/api/instances/${I}/tasks?all=1`, { headers })).tasks.length, 15);
+    assert.equal((await req(s, `${M}/${I}/tasks?limit=3`, { headers })).status, 200);
+    assert.equal((await req(s, `${M}/${I}/tasks/${t1}/progress`, { headers })).status, 200);
+    assert.equal((await req(s, `/api/instances/${I}/tasks/${t1}/progress`, { headers })).status, 200);
+    assert.equal((await req(s, "/api/config", { headers })).status, 200);
+    await noUpstream(s, async () => {
+      const r = await req(s, `${M}/${I}/tasks/${t1}`, { method: "DELETE", headers });
+      const b = errorBody(r, assert, { status: 401, code: "TOKEN_REQUIRED" });
+      assert.match(b.message, /PROXY_TOKEN/);
+    });
+    // On loopback (no PROXY_TOKEN configured) DELETE works.
+    assert.equal((await req(s, `${M}/${I}/tasks/${t2}`, { method: "DELETE" })).status, 200);
+  });
+});
+
+describe("PROXY_TOKEN on a public host", () => {
+  let s;
+  const I = "open-c-n8";
+  const HOST = "dcs-tasks.example.workers.dev";
+  before(async () => {
+    s = await stack({ env: { PROXY_TOKEN }, mock: { msPerPercent: 1e9 } });
+  });
+  after(() => close(s));
+
+  test("Bearer and X-Auth-Token work; a wrong one is 401 UNAUTHORIZED, none is TOKEN_REQUIRED, loopback included", async () => {
+    for (const Host of [HOST, `127.0.0.1:${s.port}`]) {
+      for (const h of [{ Authorization: `Bearer ${PROXY_TOKEN}` }, { "X-Auth-Token": PROXY_TOKEN }]) {
+        const r = await req(s, `/api/instances/${I}/tasks?limit=1`, { headers: { Host, ...h } });
+        assert.equal(r.status, 200, `${Host} ${Object.keys(h)}: ${r.body}`);
+      }
+      await noUpstream(s, async () => {
+        errorBody(await req(s, `/api/instances/${I}/tasks`, { headers: { Host, Authorization: "Bearer wrong-token-0123456789" } }), assert, { status: 401, code: "UNAUTHORIZED" });
+        errorBody(await req(s, `/api/instances/${I}/tasks`, { headers: { Host, "X-Auth-Token": "wrong-token-0123456789" } }), assert, { status: 401, code: "UNAUTHORIZED" });
+        errorBody(await req(s, `/api/instances/${I}/tasks`, { headers: { Host } }), assert, { status: 401, code: "TOKEN_REQUIRED" });
+      });
+    }
+  });
+
+  test("DcsClient pointed at the proxy sends the token through its headers option", async () => {
+    const client = new DcsClient({ endpoint: s.url, projectId: PROJECT, headers: { Authorization: `Bearer ${PROXY_TOKEN}` } });
+    const page = await client.listTasks(I, { limit: 3 });
+    assert.equal(page.taskCount, 8);
+    let n = 0;
+    for await (const _ of client.listAllTasks(I, { pageSize: 3 })) n++;
+    assert.equal(n, 8);
+    const anon = new DcsClient({ endpoint: s.url, projectId: PROJECT, retries: 0 });
+    await assert.rejects(anon.listTasks(I), (e) => e.code === "HTTP_ERROR" && e.status === 401 && e.errorCode === "TOKEN_REQUIRED");
+    // With `auth` set, the credential headers are the client's own.
+    assert.throws(
+      () => new DcsClient({ endpoint: s.url, projectId: PROJECT, auth: { token: "t" }, headers: { Authorization: "Bearer x" } }),
+      (e) => e.code === "INVALID_ARGUMENT" && e.field === "headers.Authorization",
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 describe("secured stack (PROXY_TOKEN, ALLOWED_INSTANCES, ENABLE_DELETE, DCS_AUTH_TOKEN upstream)", () => {
   let s;
   const A = "sec-a-n30";
@@ -497,10 +649,14 @@ describe("secured stack (PROXY_TOKEN, ALLOWED_INSTANCES, ENABLE_DELETE, DCS_AUTH
       ]) {
         // Without the token nothing is revealed either: a wrong project, a refused DELETE or a
         // malformed path are 401 too, not 403/400.
+        // Nothing sent is TOKEN_REQUIRED; something wrong is UNAUTHORIZED.
+        const code = Object.keys(headers).length ? "UNAUTHORIZED" : "TOKEN_REQUIRED";
         for (const path of [`${M}/${A}/tasks`, `/api/instances/${A}/tasks`, "/api/config",
           `/v2/ffffffffffffffffffffffffffffffff/instances/${A}/tasks`, `/api/instances/a%2Fb/tasks`]) {
           const r = await req(s, path, { headers });
-          errorBody(r, assert, { status: 401, code: "UNAUTHORIZED" });
+          const b = errorBody(r, assert, { status: 401, code });
+          assert.match(b.message, /PROXY_TOKEN/);
+          assert.ok(!r.body.includes(PROJECT), r.body);
           assert.match(r.headers["www-authenticate"] || "", /Bearer/);
         }
       }
@@ -719,6 +875,10 @@ describe("bad or missing configuration: 500 CONFIG_ERROR naming the variable, ne
             if (leak) assert.ok(!r.body.includes(leak) && !JSON.stringify(r.headers).includes(leak), `value leaked: ${r.body}`);
           }
         });
+        // A caller from elsewhere is not told which variable.
+        const pub = await req(s, "/api/config", { headers: { Host: "dcs-tasks.example.workers.dev" } });
+        const pb = errorBody(pub, assert, { status: 500, code: "CONFIG_ERROR" });
+        assert.equal(pb.message, "proxy misconfigured: see the proxy's log");
         const lines = s.logs.filter((l) => l.includes("CONFIG_ERROR"));
         assert.ok(lines.length > 0, "no log line");
         assert.ok(lines.some((l) => l.includes(variable)), `log line does not name ${variable}: ${lines[0]}`);
