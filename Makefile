@@ -5,12 +5,13 @@ export CARGO_TERM_COLOR ?= never
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 CHROME_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json WASM_BINDGEN_TEST_TIMEOUT=120
 
-.PHONY: help tools pkg size bench fuzz demo test test-all test-faults test-fuzz test-demo test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-proxy test-soak test-page
+.PHONY: help tools pkg site size bench fuzz demo test test-all test-faults test-fuzz test-demo test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-proxy test-soak test-page
 
 help:
 	@echo "make demo   - run the demo"
 	@echo "make test   - the whole test suite (what CI runs)"
 	@echo "make pkg    - build the npm package into pkg/"
+	@echo "make site   - the page and the package in build/site/, what the proxy serves (edge/README.md)"
 	@echo "make size   - print the wasm and glue sizes (raw, gzipped)"
 	@echo "make fuzz   - run every fuzz target for 5 minutes"
 	@echo "make bench  - benchmarks (parse vs JSON.parse, start-up, size, memory) into BENCHMARKS.md"
@@ -20,6 +21,9 @@ tools:
 
 pkg:
 	scripts/build-pkg.sh
+
+site: pkg
+	node -e 'import("./scripts/stack.mjs").then((m) => console.log("site: " + m.assembleSite()))'
 
 size: pkg
 	scripts/size.sh

@@ -16,7 +16,13 @@ try {
   // The mock's newest task is "now" so the page's time presets show tasks; tests pin the
   // data to the mock's fixed anchor with --fixed-data.
   const mock = args.includes("--fixed-data") ? {} : { anchor: "now" };
-  stack = await startStack({ port, mock: real ? false : mock, quiet: !args.includes("--verbose") });
+  // Who may call the proxy, from the environment in both modes (PROXY_TOKEN=... make demo
+  // shows the token prompt of the page).
+  const env = {};
+  for (const v of ["PROXY_TOKEN", "PUBLIC_ACCESS", "ALLOWED_ORIGINS", "ALLOWED_INSTANCES", "ENABLE_DELETE"]) {
+    if (process.env[v]) env[v] = process.env[v];
+  }
+  stack = await startStack({ port, env, mock: real ? false : mock, quiet: !args.includes("--verbose") });
 } catch (e) {
   console.error(`demo: could not start: ${e.message}`);
   process.exit(1);

@@ -41,6 +41,7 @@ const state = {
   inflight: null, // AbortController of the current list request
   allAbort: null, // AbortController of "load all"
   seq: 0,
+  startSeq: 0,
   lastUpdated: null,
   langChosen: false,
 };
@@ -175,6 +176,73 @@ function showError(err, context) {
   const banner = $("error-banner");
   banner.hidden = false;
   banner.dataset.code = err.code || "";
+  if (err?.status === 401) askForToken(err);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The proxy's token: typed by the user, sent as Authorization: Bearer, never in the URL; kept
+// in memory, and in sessionStorage (this tab only) when "remember for this tab" is ticked.
+
+const TOKEN_KEY = "dcs-tasks.proxyToken";
+let proxyToken = "";
+
+function storedToken() {
+  try { return sessionStorage.getItem(TOKEN_KEY) || ""; } catch { return ""; }
+}
+
+function storeToken(remember) {
+  try {
+    if (remember && proxyToken) sessionStorage.setItem(TOKEN_KEY, proxyToken);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch { /* storage disabled: memory only */ }
+}
+
+const authHeaders = () => (proxyToken ? { Authorization: `Bearer ${proxyToken}` } : {});
+
+function renderTokenState() {
+  $("token-state").textContent = t(!proxyToken ? "token.none" : storedToken() ? "token.remembered" : "token.inUse");
+  $("token-forget").disabled = !proxyToken;
+}
+
+let tokenRefusal = null; // the last 401, shown in the panel until a token is tried
+
+function renderTokenReason() {
+  const r = tokenRefusal;
+  $("token-reason").textContent = r ? t(r.withToken ? "token.rejected" : "token.required", { reason: r.reason }) : "";
+  $("token-reason").dataset.code = r ? r.code : "";
+}
+
+function askForToken(err) {
+  tokenRefusal = {
+    reason: err.errorMsg || err.message || String(err),
+    code: err.errorCode || err.code || "",
+    withToken: Boolean(proxyToken),
+  };
+  $("token-panel").open = true;
+  renderTokenReason();
+  renderTokenState();
+  $("token-input").focus();
+}
+
+function bindToken() {
+  $("token-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    proxyToken = $("token-input").value.trim();
+    $("token-input").value = "";
+    storeToken($("token-remember").checked);
+    tokenRefusal = null;
+    renderTokenReason();
+    renderTokenState();
+    start();
+  });
+  $("token-remember").addEventListener("change", () => { storeToken($("token-remember").checked); renderTokenState(); });
+  $("token-forget").addEventListener("click", () => {
+    proxyToken = "";
+    storeToken(false);
+    $("token-remember").checked = false;
+    renderTokenState();
+    start();
+  });
 }
 
 function clearError() {
@@ -657,6 +725,8 @@ function bind() {
     writeUrl();
     applyStatic();
     render();
+    renderTokenReason();
+    renderTokenState();
     if (pasted || $("paste-input").value.trim()) parsePasted();
   });
   $("paste-parse").addEventListener("click", parsePasted);
@@ -675,7 +745,7 @@ function reload() {
 // Start
 
 async function loadConfig() {
-  const r = await fetch("/api/config", { headers: { Accept: "application/json" } });
+  const r = await fetch("/api/config", { headers: { Accept: "application/json", ...authHeaders() } });
   const text = await r.text();
   let body = null;
   try { body = JSON.parse(text); } catch { /* reported below */ }
@@ -683,6 +753,7 @@ async function loadConfig() {
     const e = new Error(body?.message || body?.error || `${r.status} ${r.statusText}`);
     e.code = body?.code || "CONFIG";
     e.status = r.status;
+    if (body?.code) e.errorCode = body.code;
     e.requestId = r.headers.get("x-request-id");
     throw e;
   }
@@ -698,6 +769,10 @@ async function main() {
   $("auto-refresh").checked = state.autoRefresh;
   render();
   $("empty").textContent = t("config.loading");
+  bindToken();
+  proxyToken = storedToken();
+  $("token-remember").checked = Boolean(proxyToken);
+  renderTokenState();
   try {
     pkg = await import("/pkg/browser.js");
     const k = pkg.knownValues();
@@ -706,20 +781,37 @@ async function main() {
     showError(err, "/pkg/browser.js");
     return;
   }
+  await start();
+}
+
+/** Reads the proxy's configuration and opens the client (again, after a token change). */
+async function start() {
+  if (!pkg) return;
+  const seq = ++state.startSeq;
+  state.inflight?.abort();
+  cancelLoadAll();
+  let config;
   try {
-    state.config = await loadConfig();
+    config = await loadConfig();
   } catch (err) {
+    if (seq !== state.startSeq) return;
     showError(err, t("config.failed"));
     $("empty").textContent = "";
     return;
   }
+  if (seq !== state.startSeq) return;
+  state.config = config;
   try {
-    // The proxy holds the credentials and signs: the page sends no auth.
-    state.client = new pkg.DcsClient({ endpoint: location.origin, projectId: state.config.projectId, headers: {} });
+    // The proxy holds the credentials and signs: the page sends only the proxy's token, if any.
+    state.client?.free();
+    state.client = new pkg.DcsClient({ endpoint: location.origin, projectId: state.config.projectId, headers: authHeaders() });
   } catch (err) {
+    state.client = null;
     showError(err);
     return;
   }
+  clearError();
+  if (tokenRefusal === null && proxyToken) $("token-panel").open = false;
   if (!state.instance && state.config.demoInstance) {
     state.instance = state.config.demoInstance;
     $("instance").value = state.instance;

@@ -236,7 +236,7 @@ options!(
         retries: Arg = "retries",
         #[tsify(type = "boolean", optional)]
         strict: Arg = "strict",
-        /// Sent with every request; the client's own headers (Authorization, Host, X-Sdk-Date...) cannot be overridden.
+        /// Sent with every request. `Authorization` / `X-Auth-Token` only without `auth` (e.g. a proxy's token: `{ Authorization: "Bearer ..." }`); Host, X-Sdk-Date, X-Security-Token, X-Project-Id and Content-Length are the client's own.
         #[tsify(type = "Record<string, string>", optional)]
         headers: Js = "headers",
     }

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import { startMock } from "../mock-dcs/server.mjs";
 import { root, freePort } from "../../scripts/stack.mjs";
 
@@ -77,5 +78,32 @@ test("demo with credentials in the environment talks to that DCS, not its own mo
   } finally {
     await stop(demo);
     await upstream.close();
+  }
+});
+
+test("PROXY_TOKEN=... make demo: the demo proxy asks for that token, also on loopback", { timeout: 60_000 }, async () => {
+  const port = await freePort();
+  const token = "demo-token-Qw3Er5Ty7Ui9Op1A";
+  const demo = startDemo(port, { PROXY_TOKEN: token });
+  try {
+    await demo.ready;
+    const anon = await fetch(`http://127.0.0.1:${port}/api/config`);
+    assert.equal(anon.status, 401);
+    assert.equal((await anon.json()).code, "TOKEN_REQUIRED");
+    const ok = await fetch(`http://127.0.0.1:${port}/api/config`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(ok.status, 200);
+    assert.doesNotMatch(demo.output(), new RegExp(token));
+  } finally {
+    await stop(demo);
+  }
+});
+
+test("make site puts the page and the package where edge/wrangler.toml's assets point", { timeout: 120_000 }, () => {
+  const out = execFileSync("make", ["--no-print-directory", "site"], { cwd: root, encoding: "utf8" });
+  assert.match(out, /site: .*build\/site/);
+  const toml = readFileSync(join(root, "edge", "wrangler.toml"), "utf8");
+  assert.match(toml, /^directory = "\.\.\/build\/site"$/m);
+  for (const f of ["index.html", "app.js", "pkg/browser.js", "pkg/dcs_tasks_bg.wasm"]) {
+    assert.ok(existsSync(join(root, "build", "site", f)), `build/site/${f}`);
   }
 });

@@ -380,3 +380,104 @@ describe("www/ page", { timeout: 240_000 }, () => {
     await context.close();
   });
 });
+
+describe("www/ page against a token-protected proxy (PROXY_TOKEN)", { timeout: 120_000 }, () => {
+  const TOKEN = "page-token-Zx81Qm2Lp7Vw4Nt0";
+  let tstack;
+  let tbrowser;
+  before(async () => {
+    tstack = await startDemo({ env: { PROXY_TOKEN: TOKEN } });
+    tbrowser = await launchBrowser();
+  });
+  after(async () => {
+    await tbrowser?.close();
+    await tstack?.close();
+  });
+
+  /** Opens the page, recording every request URL and console line it makes. */
+  async function openProtected(path) {
+    // The 401s the page meets are expected; Chromium logs each as a failed resource.
+    const o = await openPage(tbrowser, { allow: [/status of 401/] });
+    o.urls = [];
+    o.authorized = [];
+    o.logs = [];
+    o.page.on("request", (r) => {
+      o.urls.push(r.url());
+      if (r.headers().authorization) o.authorized.push(r.url());
+    });
+    o.page.on("console", (m) => o.logs.push(m.text()));
+    await o.page.goto(new URL(path, tstack.url).href);
+    return o;
+  }
+
+  async function noTokenLeak(o) {
+    const storage = await o.page.evaluate(() => ({
+      local: JSON.stringify({ ...localStorage }),
+      session: JSON.stringify({ ...sessionStorage }),
+      url: location.href,
+    }));
+    assert.ok(!storage.local.includes(TOKEN), "token in localStorage");
+    assert.ok(!storage.url.includes(TOKEN), "token in the page URL");
+    for (const u of o.urls) assert.ok(!u.includes(TOKEN), `token in a request URL: ${u}`);
+    for (const l of o.logs) assert.ok(!l.includes(TOKEN), `token in the console: ${l}`);
+    for (const l of tstack.output) assert.ok(!l.includes(TOKEN), `token in the stack's output: ${l}`);
+    return storage;
+  }
+
+  test("meets 401, asks for the token, shows the tasks once it is entered; the token is in no URL, log or localStorage", async () => {
+    const o = await openProtected("/?lang=en");
+    const { page, errors, context } = o;
+    const reason = page.locator("#token-reason");
+    await reason.filter({ hasText: /PROXY_TOKEN/ }).waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator("#token-panel").evaluate((d) => d.open), true, "the panel opened");
+    assert.match(await reason.textContent(), /^The proxy asks for its token: /);
+    assert.equal(await reason.getAttribute("data-code"), "TOKEN_REQUIRED");
+    assert.equal(await page.locator("#token-input").getAttribute("type"), "password");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "token-input", "focus on the field");
+    assert.equal(await rows(page).count(), 0);
+    // A wrong token: refused, said so.
+    await page.fill("#token-input", "wrong-token-0000000000");
+    await page.click("#token-use");
+    await reason.filter({ hasText: /refused this token/ }).waitFor({ timeout: 30_000 });
+    assert.equal(await reason.getAttribute("data-code"), "UNAUTHORIZED");
+    // The right one (not remembered): the tasks show.
+    await page.fill("#token-input", TOKEN);
+    await page.click("#token-use");
+    await waitForRows(page);
+    assert.equal(await rows(page).count(), 20);
+    assert.equal(await page.inputValue("#token-input"), "", "the field is emptied");
+    assert.match(await page.locator("#token-state").textContent(), /this page only/);
+    assert.ok(o.authorized.some((u) => u.includes("/api/config")), "config asked with the token");
+    assert.ok(o.authorized.some((u) => u.includes("/tasks?")), "the list asked with the token");
+    const storage = await noTokenLeak(o);
+    assert.ok(!storage.session.includes(TOKEN), "not remembered unless ticked");
+    // Reloading without "remember" asks again.
+    await page.reload();
+    await reason.filter({ hasText: /PROXY_TOKEN/ }).waitFor({ timeout: 30_000 });
+    assertNoErrors(errors);
+    await context.close();
+  });
+
+  test("'remember for this tab' keeps it in sessionStorage only; forgetting removes it; translated", async () => {
+    const o = await openProtected("/?lang=zh");
+    const { page, errors, context } = o;
+    await page.locator("#token-reason").filter({ hasText: /代理要求提供令牌/ }).waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator("#token-panel summary").textContent(), "代理令牌");
+    await page.fill("#token-input", TOKEN);
+    await page.check("#token-remember");
+    await page.click("#token-use");
+    await waitForRows(page);
+    let storage = await noTokenLeak(o);
+    assert.ok(storage.session.includes(TOKEN), "remembered in sessionStorage");
+    await page.reload();
+    await waitForRows(page);
+    assert.equal(await page.locator("#token-reason").textContent(), "", "no prompt after a reload");
+    await page.locator("#token-panel summary").click();
+    await page.click("#token-forget");
+    storage = await noTokenLeak(o);
+    assert.ok(!storage.session.includes(TOKEN), "forgotten");
+    await page.locator("#token-reason").filter({ hasText: /代理要求提供令牌/ }).waitFor({ timeout: 30_000 });
+    assertNoErrors(errors);
+    await context.close();
+  });
+});

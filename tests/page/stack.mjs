@@ -33,8 +33,8 @@ export function freePort() {
  * Starts the demo stack and resolves once it prints its URL. Returns { url, close(), output }.
  * Fails with the demo's output when it exits early or is not ready within `timeoutMs`.
  */
-export async function startDemo({ timeoutMs = 60_000 } = {}) {
-  if (process.env.DCS_PAGE_URL) {
+export async function startDemo({ timeoutMs = 60_000, env = {} } = {}) {
+  if (process.env.DCS_PAGE_URL && !Object.keys(env).length) {
     const url = process.env.DCS_PAGE_URL.replace(/\/?$/, "/");
     return { url, output: [], close: async () => {} };
   }
@@ -46,7 +46,7 @@ export async function startDemo({ timeoutMs = 60_000 } = {}) {
   const child = spawn(process.execPath, [join(root, "scripts", "demo.mjs"), "--port", String(port), "--fixed-data"], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PORT: String(port) },
+    env: { ...process.env, ...env, PORT: String(port) },
   });
   const output = [];
   const close = () => new Promise((res) => {
