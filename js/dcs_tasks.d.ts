@@ -101,6 +101,11 @@ export class DcsClient {
   listTasks(instanceId: string, q?: ListQuery, o?: CallOptions): Promise<TaskList>;
   listAllTasks(instanceId: string, q?: ListAllQuery, o?: ListAllOptions): AsyncIterable<Task>;
   showTaskProgress(instanceId: string, taskId: string, o?: CallOptions): Promise<TaskProgress>;
+  /** Polls the progress every `o.intervalMs` (default 3000, at least 250); yields each answer whose
+   * progress or steps changed; ends after the one with progress 100 or a FAILED step. Each poll is
+   * a normal call (retries, timeoutMs); an error rejects `next()` with its DcsError and ends it;
+   * `o.signal` or `return()` stops it at once. */
+  watchTaskProgress(instanceId: string, taskId: string, o?: WatchOptions): AsyncIterable<TaskProgress> & AsyncIterator<TaskProgress>;
   deleteTask(instanceId: string, taskId: string, o?: CallOptions): Promise<void>;
   free(): void;
 }

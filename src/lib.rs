@@ -15,7 +15,9 @@ pub mod core;
 pub mod wasm;
 
 // Every module is also reachable at the crate root (`dcs_tasks::query`, `dcs_tasks::client`).
-pub use crate::core::{call, endpoint, error_body, policy, progress, query, route, sign, url};
+pub use crate::core::{
+    call, endpoint, error_body, policy, progress, query, route, sign, url, watch,
+};
 #[cfg(all(target_arch = "wasm32", feature = "proxy"))]
 pub use crate::wasm::proxy;
 #[cfg(target_arch = "wasm32")]

@@ -1,6 +1,6 @@
 //! The sans-IO core: validation (query, endpoint), the one URL/host parser (url), signing (sign), one call's and a
 //! listing's decisions (call, policy), the progress and error-body parsers, the proxy's
-//! routing decisions (route). Native and wasm; no JS crate.
+//! routing decisions (route), the progress watcher's decisions (watch). Native and wasm; no JS crate.
 
 pub mod call;
 pub mod endpoint;
@@ -11,3 +11,4 @@ pub mod query;
 pub mod route;
 pub mod sign;
 pub mod url;
+pub mod watch;

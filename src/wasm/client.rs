@@ -19,7 +19,7 @@ use crate::fetch::{plan, promise, run, signal_arg, Auth, Inner, Pager};
 use crate::options::to_arg;
 use crate::options::{
     AuthOptions, CallOptions, ClientOptions, ListAllOptions, ListAllQueryOptions, ListQueryOptions,
-    Options,
+    Options, WatchOptions,
 };
 use crate::policy;
 use crate::query::{self, Arg, ListQuery};
@@ -327,6 +327,35 @@ impl DcsClient {
             let on_page = on_page.dyn_into::<Function>().ok();
             let pages = Pager::new(self.inner.clone(), id, lq, page_size, MAX_LIST_ALL_TASKS)?;
             crate::iter::tasks(pages, signal, on_page)
+        })())
+    }
+
+    /// `watchTaskProgress(instanceId, taskId, o?) -> AsyncIterable<TaskProgress>`: polls the
+    /// progress route every `o.intervalMs`, yields each answer whose progress or steps
+    /// changed, ends after the one with progress 100 or a `FAILED` step. Argument errors
+    /// throw at once; a call's error rejects `next()` and ends the iteration.
+    #[wasm_bindgen(js_name = watchTaskProgress)]
+    pub fn watch_task_progress(
+        &self,
+        instance_id: JsValue,
+        task_id: JsValue,
+        o: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        crate::bindings::js_err((|| {
+            let id = query::validate_id("instanceId", &to_arg(&instance_id))?.to_string();
+            let task = query::validate_id("taskId", &to_arg(&task_id))?.to_string();
+            let o = WatchOptions::read(&o, "o", "o.")?;
+            let interval = query::validate_int(
+                "o.intervalMs",
+                &o.interval_ms,
+                crate::watch::MIN_WATCH_INTERVAL_MS,
+                crate::watch::MAX_WATCH_INTERVAL_MS,
+            )?;
+            let watch = crate::watch::Watch::new(interval);
+            let signal = signal_arg(&o.signal.0, "o.signal")?;
+            let inner = self.inner.clone();
+            let req = query::progress_request(&inner.endpoint, &inner.project_id, &id, &task);
+            crate::iter::progress(inner, req, watch, signal)
         })())
     }
 }

@@ -172,7 +172,7 @@ impl Cancel {
 
     /// Waits `ms` (gloo-timers' `Timeout`), unless the call is cancelled first. The wait's
     /// Promise is settled either way, so nothing of it stays behind.
-    async fn sleep(&self, ms: u32) -> Result<(), Cancelled> {
+    pub(crate) async fn sleep(&self, ms: u32) -> Result<(), Cancelled> {
         let mut timer = None;
         let mut settle = None;
         let p = Promise::new(&mut |resolve: Function, _| {

@@ -1,8 +1,9 @@
-//! `listAllTasks`' async iterator: a plain JS object (`next`, `return`,
-//! `Symbol.asyncIterator`) over a [`Pager`]. Calls run one at a time, in call order; the
-//! caller's signal and `return()` stop what is in flight at once. Once finished, the
-//! iterator keeps nothing but a few words (workerd has no `FinalizationRegistry` to free its
-//! two functions' wasm side).
+//! The async iterators of `listAllTasks` (over a [`Pager`]) and `watchTaskProgress` (polls
+//! decided by [`Watch`]): a plain JS object (`next`, `return`, `Symbol.asyncIterator`).
+//! Calls run one at a time, in call order; the caller's signal and `return()` stop what is in
+//! flight (a page, a poll, the wait between polls) at once. Once finished, the iterator keeps
+//! nothing but a few words (workerd has no `FinalizationRegistry` to free its two functions'
+//! wasm side).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -16,19 +17,34 @@ use web_sys::{AbortController, AbortSignal};
 
 use crate::bindings::{get, json_to_js, round_trip_error, set, to_js_error};
 use crate::error::DcsError;
-use crate::fetch::{promise, AbortLink, Pager};
+use crate::fetch::{plan, promise, run, AbortLink, Cancel, Inner, Pager};
 use crate::model::write_list;
 use crate::policy::Delivery;
+use crate::query::HttpRequest;
+use crate::watch::Watch;
+
+/// What an iterator hands out.
+enum Source {
+    Tasks {
+        /// `None` while a `next()` runs it.
+        pager: Option<Pager>,
+        buffer: VecDeque<JsValue>,
+        on_page: Option<Function>,
+    },
+    Progress {
+        inner: Rc<Inner>,
+        req: HttpRequest,
+        watch: Watch,
+    },
+    /// Finished: nothing is kept.
+    Done,
+}
 
 struct State {
-    /// `None` while a `next()` runs it, and once finished.
-    pager: Option<Pager>,
+    source: Source,
     master: AbortController,
-    buffer: VecDeque<JsValue>,
-    finished: bool,
     /// The caller's signal, forwarded to `master`.
     caller: Option<AbortLink>,
-    on_page: Option<Function>,
     /// The last call's Promise: the next call starts when it settles.
     last: Promise,
 }
@@ -40,15 +56,16 @@ impl State {
         self.caller.as_ref().is_some_and(AbortLink::aborted)
     }
 
-    /// Nothing more is delivered; pages in flight are aborted; what the iteration held is
-    /// released.
+    /// Nothing more is delivered; calls and waits in flight are aborted; what the iteration
+    /// held is released.
     fn stop(&mut self) {
-        self.finished = true;
-        self.buffer.clear();
+        self.source = Source::Done;
         self.master.abort();
-        self.pager = None;
-        self.on_page = None;
         self.caller = None;
+    }
+
+    fn finished(&self) -> bool {
+        matches!(self.source, Source::Done)
     }
 }
 
@@ -63,14 +80,36 @@ pub(crate) fn tasks(
     on_page: Option<Function>,
 ) -> Result<JsValue, DcsError> {
     let master = pager.controller();
+    let source = Source::Tasks {
+        pager: Some(pager),
+        buffer: VecDeque::new(),
+        on_page,
+    };
+    Ok(iterator(source, master, caller))
+}
+
+/// The iterator over one task's progress: `req` polled as `watch` decides.
+pub(crate) fn progress(
+    inner: Rc<Inner>,
+    req: HttpRequest,
+    watch: Watch,
+    caller: Option<AbortSignal>,
+) -> Result<JsValue, DcsError> {
+    let master = AbortController::new()
+        .map_err(|_| DcsError::network("this runtime has no AbortController"))?;
+    Ok(iterator(
+        Source::Progress { inner, req, watch },
+        master,
+        caller,
+    ))
+}
+
+fn iterator(source: Source, master: AbortController, caller: Option<AbortSignal>) -> JsValue {
     let caller = caller.map(|c| AbortLink::new(&c, &master));
     let st: Shared = Rc::new(RefCell::new(State {
-        pager: Some(pager),
+        source,
         master,
-        buffer: VecDeque::new(),
-        finished: false,
         caller,
-        on_page,
         last: Promise::resolve(&JsValue::UNDEFINED),
     }));
     let it: JsValue = Object::new().into();
@@ -82,7 +121,7 @@ pub(crate) fn tasks(
     // `[Symbol.asyncIterator]() { return this }`: `Object.prototype.valueOf` is exactly that.
     let this = get(&it, "valueOf");
     let _ = Reflect::set(&it, &js_sys::Symbol::async_iterator().into(), &this);
-    Ok(it)
+    it
 }
 
 /// `{ value, done }`
@@ -102,7 +141,13 @@ fn serialized(st: &Shared, finish: bool) -> Promise {
     let s = st.clone();
     let p = promise(Box::pin(async move {
         let _ = JsFuture::from(prev).await;
-        let r = if finish { Ok(None) } else { step(&s).await };
+        let r = if finish {
+            Ok(None)
+        } else if matches!(s.borrow().source, Source::Progress { .. }) {
+            poll(&s).await
+        } else {
+            step(&s).await
+        };
         r.map(result).map_err(|e| {
             s.borrow_mut().stop();
             to_js_error(&e)
@@ -128,6 +173,7 @@ fn page_value(d: &Delivery) -> Result<JsValue, DcsError> {
     Ok(v)
 }
 
+/// The next task of a listing.
 async fn step(s: &Shared) -> Result<Option<JsValue>, DcsError> {
     loop {
         let pager = {
@@ -135,13 +181,13 @@ async fn step(s: &Shared) -> Result<Option<JsValue>, DcsError> {
             if st.caller_aborted() {
                 return Err(aborted());
             }
-            if let Some(t) = st.buffer.pop_front() {
+            let Source::Tasks { pager, buffer, .. } = &mut st.source else {
+                return Ok(None);
+            };
+            if let Some(t) = buffer.pop_front() {
                 return Ok(Some(t));
             }
-            if st.finished {
-                return Ok(None);
-            }
-            st.pager.take()
+            pager.take()
         };
         let Some(mut pager) = pager else {
             return Ok(None);
@@ -152,26 +198,30 @@ async fn step(s: &Shared) -> Result<Option<JsValue>, DcsError> {
             if st.caller_aborted() {
                 return Err(aborted());
             }
-            if st.finished {
-                return Ok(None);
-            }
-            match got? {
+            let ds = match got? {
+                Some(ds) => ds,
                 None => {
                     st.stop();
                     return Ok(None);
                 }
-                Some(ds) => {
-                    st.pager = Some(pager);
-                    let mut pages = Vec::with_capacity(ds.len());
-                    for d in &ds {
-                        let v = page_value(d)?;
-                        let tasks: Array = get(&v, "tasks").unchecked_into();
-                        st.buffer.extend(tasks.iter());
-                        pages.push(v);
-                    }
-                    st.on_page.clone().map(|f| (f, pages))
-                }
+            };
+            let Source::Tasks {
+                pager: slot,
+                buffer,
+                on_page,
+            } = &mut st.source
+            else {
+                return Ok(None);
+            };
+            *slot = Some(pager);
+            let mut pages = Vec::with_capacity(ds.len());
+            for d in &ds {
+                let v = page_value(d)?;
+                let tasks: Array = get(&v, "tasks").unchecked_into();
+                buffer.extend(tasks.iter());
+                pages.push(v);
             }
+            on_page.clone().map(|f| (f, pages))
         };
         // The callback runs with nothing borrowed (it may call the iterator).
         if let Some((f, pages)) = on_page {
@@ -189,6 +239,57 @@ async fn step(s: &Shared) -> Result<Option<JsValue>, DcsError> {
                     return Err(d);
                 }
             }
+        }
+    }
+}
+
+/// The next changed progress of a watch: wait, poll (a normal call: retries, deadline),
+/// until an answer is to be handed out.
+async fn poll(s: &Shared) -> Result<Option<JsValue>, DcsError> {
+    loop {
+        let (inner, req, wait, signal) = {
+            let st = s.borrow();
+            if st.caller_aborted() {
+                return Err(aborted());
+            }
+            let Source::Progress { inner, req, watch } = &st.source else {
+                return Ok(None);
+            };
+            if watch.done() {
+                return Ok(None);
+            }
+            (
+                inner.clone(),
+                req.clone(),
+                watch.wait_ms(),
+                st.master.signal(),
+            )
+        };
+        if wait > 0 {
+            let pause = Cancel::new(Some(&signal), 0)?;
+            let _ = pause.sleep(wait).await;
+        }
+        if s.borrow().caller_aborted() {
+            return Err(aborted());
+        }
+        if s.borrow().finished() {
+            return Ok(None);
+        }
+        let resp = run(&inner, &req, plan(&inner), Some(&signal)).await;
+        let mut st = s.borrow_mut();
+        if st.caller_aborted() {
+            return Err(aborted());
+        }
+        let strict = inner.strict;
+        let Source::Progress { watch, .. } = &mut st.source else {
+            return Ok(None);
+        };
+        let p = crate::progress::parse_task_progress(
+            &resp?.body,
+            crate::model::ParseOptions { strict },
+        )?;
+        if let Some(p) = watch.observe(p) {
+            return crate::bindings::to_js(&p).map(Some);
         }
     }
 }

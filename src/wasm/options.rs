@@ -289,3 +289,14 @@ options!(
         on_page: Js = "onPage",
     }
 );
+
+options!(
+    /// `watchTaskProgress`' `o`.
+    WatchOptions {
+        /// Wait between polls in milliseconds, 250..3600000 (default 3000).
+        #[tsify(type = "number", optional)]
+        interval_ms: Arg = "intervalMs",
+        #[tsify(type = "AbortSignal", optional)]
+        signal: Js = "signal",
+    }
+);

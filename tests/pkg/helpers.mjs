@@ -157,6 +157,85 @@ export async function asyncChecks(api, mockUrl) {
   client.free();
   bad.free();
   injected.free();
+  out.watch = await watchChecks(api, mockUrl);
+  return out;
+}
+
+// watchTaskProgress against the mock: EXECUTING tasks advance 1 % every 15 ms after a reset.
+async function mockControl(mockUrl, path, body) {
+  const r = await fetch(mockUrl + "/__mock/" + path, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
+  return r.json();
+}
+
+// After a reset, so that it has all its way to go.
+async function executingTask(mockUrl, instance) {
+  await mockControl(mockUrl, "reset", {});
+  const t = (await mockControl(mockUrl, "tasks/" + instance)).tasks.find((x) => x.status === "EXECUTING");
+  if (!t) throw new Error("no EXECUTING task in " + instance);
+  return t.id;
+}
+
+export async function watchChecks(api, mockUrl) {
+  const { DcsClient } = api;
+  const client = new DcsClient({ endpoint: mockUrl, projectId: PROJECT, auth: { ak: AK, sk: SK } });
+  await mockControl(mockUrl, "config", { msPerPercent: 15, failRate: 0 });
+  const out = {};
+  // 1. To completion; the first poll meets a 503 (err503x1), which the call retries.
+  const inst = "watch-busy-n6-err503x1";
+  const id = await executingTask(mockUrl, inst);
+  const seen = [];
+  for await (const p of client.watchTaskProgress(inst, id, { intervalMs: 250 })) {
+    seen.push({ progress: p.progress, steps: p.stepDetails.map((s) => s.stepStatus).join(",") });
+  }
+  const stats = await mockControl(mockUrl, "stats");
+  out.complete = {
+    yields: seen.length,
+    last: seen.length ? seen[seen.length - 1].progress : null,
+    nonDecreasing: seen.every((x, i) => i === 0 || x.progress >= seen[i - 1].progress),
+    allChanged: seen.every((x, i) => i === 0 || x.progress !== seen[i - 1].progress || x.steps !== seen[i - 1].steps),
+    requests: stats.byInstance[inst],
+  };
+  // 2. Abort: the caller's signal stops it at once, and so does return().
+  const inst2 = "watch-busy-n6-abort";
+  const id2 = await executingTask(mockUrl, inst2);
+  const ac = new AbortController();
+  const it = client.watchTaskProgress(inst2, id2, { intervalMs: 60000, signal: ac.signal });
+  const first = await it.next();
+  const t0 = Date.now();
+  const pending = it.next();
+  setTimeout(() => ac.abort(), 50);
+  let abortErr = null;
+  try { await pending; } catch (e) { abortErr = e; }
+  out.abort = { first: first.done === false && typeof first.value.progress === "number",
+    code: abortErr && abortErr.code, name: abortErr && abortErr.name, ms: Date.now() - t0 };
+  const it3 = client.watchTaskProgress(inst2, id2, { intervalMs: 60000 });
+  await it3.next();
+  const t1 = Date.now();
+  const waiting = it3.next();
+  const ret = await it3.return();
+  const after = await waiting;
+  out.ret = { ret: ret.done, pending: after.done, ms: Date.now() - t1, next: (await it3.next()).done };
+  // 3. An error in the middle: every request fails from the second poll on; the poll is retried
+  // (retries: 2) and then surfaces as the iteration's DcsError.
+  const inst3 = "watch-busy-n6-fail";
+  const id3 = await executingTask(mockUrl, inst3);
+  const it4 = client.watchTaskProgress(inst3, id3, { intervalMs: 250 });
+  const okFirst = await it4.next();
+  const before = (await mockControl(mockUrl, "stats")).byInstance[inst3];
+  await mockControl(mockUrl, "config", { failRate: 1 });
+  let midErr = null;
+  try { await it4.next(); } catch (e) { midErr = e; }
+  await mockControl(mockUrl, "config", { failRate: 0 });
+  const afterErr = (await mockControl(mockUrl, "stats")).byInstance[inst3];
+  out.midError = { first: okFirst.done, name: midErr && midErr.name, code: midErr && midErr.code,
+    attempts: afterErr - before, ended: (await it4.next()).done };
+  // Bad options are refused by name, at once.
+  out.badOptions = [];
+  for (const o of [{ intervalMs: 100 }, { intervalMs: 1.5 }, { interval: 1000 }, { signal: 1 }]) {
+    try { client.watchTaskProgress(inst, id, o); out.badOptions.push(null); } catch (e) { out.badOptions.push(e.code + " " + e.field); }
+  }
+  await mockControl(mockUrl, "config", { msPerPercent: 1000 });
+  client.free();
   return out;
 }
 `;
@@ -219,6 +298,23 @@ export function assertChecks(out, label) {
   assert.deepEqual(a.injected.seen[0], { isRequest: true, url: true, signed: true }, m("with the signed Request"));
   assert.deepEqual(a.injected.ids, ["from-injected-fetch"], m("its Response was used"));
   assert.deepEqual(a.httpError, { isError: true, name: "DcsError", code: "HTTP_ERROR", status: 401, errorCode: "APIGW.0301" }, m("HTTP error"));
+  const w = a.watch;
+  assert.ok(w.complete.yields >= 2, m(`watch: ${JSON.stringify(w.complete)}`));
+  assert.equal(w.complete.last, 100, m("the last yield is 100"));
+  assert.equal(w.complete.nonDecreasing, true, m("progress never decreases"));
+  assert.equal(w.complete.allChanged, true, m("only changes are yielded"));
+  assert.ok(w.complete.requests >= w.complete.yields + 1, m(`the 503 was retried: ${JSON.stringify(w.complete)}`));
+  assert.deepEqual({ first: w.abort.first, code: w.abort.code, name: w.abort.name }, { first: true, code: "ABORTED", name: "DcsError" }, m("abort"));
+  assert.ok(w.abort.ms < 5000, m(`the signal stops the wait at once (${w.abort.ms} ms of a 60 s interval)`));
+  assert.deepEqual({ ret: w.ret.ret, pending: w.ret.pending, next: w.ret.next }, { ret: true, pending: true, next: true }, m("return()"));
+  assert.ok(w.ret.ms < 5000, m(`return() stops the wait at once (${w.ret.ms} ms)`));
+  assert.equal(w.midError.first, false, m("the first poll answered"));
+  assert.equal(w.midError.name, "DcsError", m("mid-watch error"));
+  assert.ok(["HTTP_ERROR", "NETWORK"].includes(w.midError.code), m(`mid-watch error code ${w.midError.code}`));
+  assert.equal(w.midError.attempts, 3, m("the failing poll was retried twice (retries: 2)"));
+  assert.equal(w.midError.ended, true, m("the error ends the iteration"));
+  assert.deepEqual(w.badOptions, ["INVALID_ARGUMENT o.intervalMs", "INVALID_ARGUMENT o.intervalMs", "INVALID_ARGUMENT o.interval",
+    "INVALID_ARGUMENT o.signal"], m("watch options"));
 }
 
 /** Spawns a command without blocking the event loop (the mock runs in this process). */
