@@ -6,6 +6,7 @@ import {
   h, useKnownStatuses, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError, searchText, warningsTable,
 } from "./render.js";
 import { toCsv, toJson, download, baseName } from "./export.js";
+import { renderTimeline } from "./timeline.js";
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 5000;
@@ -437,8 +438,12 @@ function render() {
   const focusKey = document.activeElement?.dataset?.focusKey;
   const shown = visibleTasks();
   $("tasks").querySelector("thead").replaceChildren(headerRow());
+  const focusedBar = document.activeElement?.closest?.(".bar")?.dataset.taskId;
   renderRows($("tasks").querySelector("tbody"), shown, { scope: "t", expanded: state.expanded, withProgress: true });
   for (const row of $("tasks").querySelectorAll("tr.details-row:not([hidden])")) fillProgressSlot(row);
+  drawTimeline(shown);
+  if (focusedBar) $("timeline").querySelector(`[data-task-id="${CSS.escape(focusedBar)}"]`)?.focus();
+  stopWatches((id) => state.expanded.has(id) && shown.some((x) => x.id === id));
   fillFilterOptions();
   renderCount(shown.length);
   renderPager();
@@ -449,6 +454,32 @@ function render() {
   $("export-csv").disabled = $("export-json").disabled = shown.length === 0;
   updateRefreshIndicator();
   if (focusKey) document.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timeline
+
+/** The time-range filter's bounds (epoch ms) for the timeline's axis. */
+function timelineRange(now) {
+  if (RANGES[state.range]) return { from: now - RANGES[state.range], to: now };
+  if (state.range === "custom") {
+    return { from: state.from ? Date.parse(state.from) : undefined, to: state.to ? Date.parse(state.to) : undefined };
+  }
+  return {};
+}
+
+function drawTimeline(shown = visibleTasks()) {
+  const now = Date.now();
+  renderTimeline($("timeline"), state.loaded ? shown : [], { ...timelineRange(now), now, onActivate: openRow });
+}
+
+/** A timeline bar was activated: expand that task's row and bring it into view. */
+function openRow(id) {
+  const button = $("tasks").querySelector(`tbody button.expand[data-id="${CSS.escape(id)}"]`);
+  if (!button) return;
+  if (button.getAttribute("aria-expanded") !== "true") toggleRow(button, state.tasks, { withProgress: true });
+  button.closest("tr").scrollIntoView({ block: "nearest" });
+  button.focus({ preventScroll: true });
 }
 
 function renderCount(shownCount) {
@@ -487,12 +518,65 @@ function findTask(list, id) {
   return list.find((x) => x.id === id);
 }
 
+// The progress of expanded running tasks is watched (watchTaskProgress): each change is shown
+// as it comes; when the task is done, the list is asked again for its final status.
+const watches = new Map(); // task id -> AbortController
+
+function progressSlotOf(id) {
+  return $("tasks").querySelector(`tr.details-row[data-id="${CSS.escape(id)}"]:not([hidden]) .progress-slot`);
+}
+
+function watchProgress(id) {
+  if (watches.has(id) || !state.client) return;
+  const ac = new AbortController();
+  watches.set(id, ac);
+  const { client, instance } = state;
+  (async () => {
+    try {
+      for await (const p of client.watchTaskProgress(instance, id, { intervalMs: REFRESH_MS, signal: ac.signal })) {
+        if (instance !== state.instance) return;
+        state.progress.set(id, p);
+        const slot = progressSlotOf(id);
+        if (slot) renderProgress(slot, p);
+      }
+      if (!ac.signal.aborted && instance === state.instance) reloadQuietly();
+    } catch (err) {
+      if (err?.code === "ABORTED" || ac.signal.aborted) return;
+      const slot = progressSlotOf(id);
+      if (slot && !state.progress.has(id)) renderProgressError(slot, err);
+    } finally {
+      if (watches.get(id) === ac) watches.delete(id);
+    }
+  })();
+}
+
+/** Stops the watches whose task `keep` does not keep (all without `keep`). */
+function stopWatches(keep = () => false) {
+  for (const [id, ac] of watches) {
+    if (keep(id)) continue;
+    ac.abort();
+    watches.delete(id);
+  }
+}
+
+function reloadQuietly() {
+  if (state.allAbort || state.inflight) return;
+  if (state.mode === "all") refreshAllView();
+  else loadPage({ silent: true });
+}
+
+const isRunning = (task) => task?.status === "EXECUTING" || task?.status === "CREATED";
+
 async function fillProgressSlot(detailRow, { refetch = false } = {}) {
   const slot = detailRow.querySelector(".progress-slot");
   const id = detailRow.dataset.id;
   if (!slot || !state.client) return;
   const cached = state.progress.get(id);
   if (cached) renderProgress(slot, cached);
+  if (isRunning(findTask(state.tasks, id))) {
+    watchProgress(id);
+    return;
+  }
   if (cached && !refetch) return;
   try {
     const p = await state.client.showTaskProgress(state.instance, id);
@@ -511,9 +595,9 @@ function refreshExpandedProgress(onlyRunning) {
     const task = findTask(state.tasks, row.dataset.id);
     if (!task?.enableShow) continue;
     const cached = state.progress.get(task.id);
-    const running = task.status === "EXECUTING" || task.status === "CREATED";
     // a task that just finished still shows its last running progress: fetch it once more
-    if (!onlyRunning || running || !cached || (cached.progress ?? 0) < 100) {
+    // (a running one is watched)
+    if (!onlyRunning || isRunning(task) || !cached || (cached.progress ?? 0) < 100) {
       fillProgressSlot(row, { refetch: true });
     }
   }
@@ -530,7 +614,11 @@ function toggleRow(button, list, { withProgress }) {
   button.setAttribute("aria-label", t(open ? "row.collapse" : "row.expand", { id: label }));
   detailRow.hidden = !open;
   if (withProgress) {
-    if (open) state.expanded.add(id); else state.expanded.delete(id);
+    if (open) state.expanded.add(id);
+    else {
+      state.expanded.delete(id);
+      stopWatches((w) => w !== id);
+    }
   }
   if (open) {
     detailRow.firstElementChild.replaceChildren(detailsBlock(task, { withProgress }));
@@ -639,6 +727,7 @@ function resetView() {
   state.offset = 0;
   state.expanded.clear();
   state.progress.clear();
+  stopWatches();
 }
 
 function bind() {
@@ -699,6 +788,14 @@ function bind() {
   });
   $("refresh-now").addEventListener("click", () => reload());
   $("tasks").addEventListener("click", (e) => onTableClick(e, () => state.tasks, { withProgress: true }));
+  // The timeline is drawn at its box's pixel width: again when that changes (rotation, resize).
+  let timelineWidth = 0;
+  new ResizeObserver(() => {
+    const w = $("tasks-section").clientWidth;
+    if (w === timelineWidth) return;
+    timelineWidth = w;
+    if (state.loaded) drawTimeline();
+  }).observe($("tasks-section"));
   $("error-dismiss").addEventListener("click", () => { clearError(); $("instance").focus(); });
   $("error-fields").addEventListener("click", async (e) => {
     const b = e.target.closest("button[data-action='copy-request-id']");
@@ -788,6 +885,7 @@ async function main() {
 async function start() {
   if (!pkg) return;
   const seq = ++state.startSeq;
+  stopWatches();
   state.inflight?.abort();
   cancelLoadAll();
   let config;

@@ -140,11 +140,13 @@ export function searchText(task) {
     summary(task)].filter(Boolean).join(" ").toLowerCase();
 }
 
+/** The colour class suffix of a status: its name, or `other` when the package does not know it. */
+export const statusKind = (status) => (KNOWN_STATUS.has(status) ? String(status).toLowerCase() : "other");
+
 /** A status badge (coloured by status; unknown statuses get a neutral one). */
 export function badge(status) {
-  const known = KNOWN_STATUS.has(status);
   return h("span", {
-    class: `badge badge-${known ? status.toLowerCase() : "other"}`,
+    class: `badge badge-${statusKind(status)}`,
     title: status,
   }, statusLabel(status));
 }

@@ -1,6 +1,7 @@
 // The www/ page in headless Chromium against the demo stack (mock DCS + edge proxy + page).
-// node --test tests/page/   (screenshots go to build/screenshots/; the README's docs/screenshot.png
-// is build/screenshots/desktop.png, copied by hand when the page changes)
+// node --test tests/page/   (screenshots go to build/screenshots/; the README's docs/screenshot.png and
+// docs/screenshot-phone.png are build/screenshots/timeline-desktop.png and timeline-phone.png,
+// copied by hand when the page changes)
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -355,6 +356,110 @@ describe("www/ page", { timeout: 240_000 }, () => {
     assertNoErrors(errors);
     await context.close();
   });
+
+  test("timeline: one bar per task shown, the filters change the bars, a bar opens its row", async () => {
+    const { page, errors, context } = await open(`/?instance=${config.demoInstance}&lang=en`);
+    await waitForRows(page);
+    const chart = page.locator("#timeline svg[role=group]");
+    assert.match(await chart.getAttribute("aria-label"), /^Timeline: 20 tasks from /);
+    const bars = page.locator("#timeline .bar");
+    const rowIds = async () => (await rows(page).evaluateAll((rs) => rs.map((r) => r.dataset.id))).sort();
+    const barIds = async () => (await bars.evaluateAll((bs) => bs.map((b) => b.dataset.taskId))).sort();
+    assert.deepEqual(await barIds(), await rowIds(), "one bar per row");
+    const attrs = await bars.evaluateAll((bs) => bs.map((b) => ({
+      tabindex: b.getAttribute("tabindex"), role: b.getAttribute("role"), label: b.getAttribute("aria-label"),
+      title: b.querySelector("title")?.textContent, fill: getComputedStyle(b.querySelector("rect")).fill,
+      status: [...b.classList].find((c) => c.startsWith("bar-")),
+    })));
+    for (const a of attrs) {
+      assert.equal(a.tabindex, "0");
+      assert.equal(a.role, "button");
+      assert.match(a.label, / · started \d\d\/\d\d\/\d{4}, \d\d:\d\d:\d\d · (took|running for) /);
+      assert.equal(a.title, a.label);
+    }
+    // coloured with the badges' palette
+    const badgeColour = await page.locator("#tasks .badge-success").first().evaluate((b) => getComputedStyle(b).color);
+    assert.ok(attrs.some((a) => a.status === "bar-success" && a.fill === badgeColour), `SUCCESS bars are ${badgeColour}`);
+    // filters: status, then search
+    await page.selectOption("#status", "SUCCESS");
+    await page.waitForFunction(() => [...document.querySelectorAll("#timeline .bar")].every((b) => b.classList.contains("bar-success")));
+    assert.deepEqual(await barIds(), await rowIds());
+    assert.ok((await bars.count()) < 20);
+    await page.selectOption("#status", "");
+    await page.fill("#search", "BindEip");
+    await page.waitForFunction(() => document.querySelectorAll("#timeline .bar").length < 20);
+    assert.deepEqual(await barIds(), await rowIds());
+    await page.fill("#search", "");
+    await page.waitForFunction(() => document.querySelectorAll("#timeline .bar").length === 20);
+    // clicking a bar expands its row; Enter on a focused bar too
+    const [first, second] = await barIds();
+    await page.locator(`#timeline .bar[data-task-id="${first}"]`).click();
+    const toggle = (id) => page.locator(`#tasks tbody button.expand[data-id="${id}"]`);
+    assert.equal(await toggle(first).getAttribute("aria-expanded"), "true");
+    assert.equal(await page.locator(`#tasks tr.details-row[data-id="${first}"]`).isVisible(), true);
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.id), first, "focus moves to the row");
+    await page.locator(`#timeline .bar[data-task-id="${second}"]`).focus();
+    assert.match(await page.locator("#timeline .timeline-info").textContent(), / · started /, "focus shows the details");
+    await page.keyboard.press("Enter");
+    assert.equal(await toggle(second).getAttribute("aria-expanded"), "true");
+    // the time-range filter sets the axis: a custom range from 2024-06-01 to 2024-07-01 (UTC)
+    await context.close();
+    const o2 = await open(`/?instance=${config.demoInstance}&lang=en&range=custom&from=2024-06-01T00:00:00.000Z&to=2024-07-01T00:00:00.000Z`);
+    await waitForRows(o2.page);
+    const label = await o2.page.locator("#timeline svg[role=group]").getAttribute("aria-label");
+    const local = (iso) => new Intl.DateTimeFormat("en", { year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(iso));
+    assert.ok(label.includes(local("2024-06-01T00:00:00.000Z")) && label.includes(local("2024-07-01T00:00:00.000Z")), label);
+    assertNoErrors(errors);
+    assertNoErrors(o2.errors);
+    await o2.context.close();
+  });
+
+  test("an expanded executing task's progress is watched (watchTaskProgress) and redrawn as it moves", async () => {
+    const { page, errors, context } = await open(`/?instance=${BUSY_INSTANCE}&lang=en`);
+    await waitForRows(page);
+    const polls = [];
+    page.on("request", (r) => { if (/\/tasks\/[^/]+\/progress$/.test(new URL(r.url()).pathname)) polls.push(r.url()); });
+    const running = page.locator('#tasks tr.task[data-status="EXECUTING"]').first();
+    const id = await running.getAttribute("data-id");
+    await running.locator("button.expand").click();
+    const pct = page.locator(`#tasks tr.details-row[data-id="${id}"] .progress-head progress`);
+    await pct.waitFor({ timeout: 15_000 });
+    const v0 = Number(await pct.getAttribute("value"));
+    await page.waitForFunction(([sel, v]) => Number(document.querySelector(sel)?.getAttribute("value")) > v,
+      [`#tasks tr.details-row[data-id="${id}"] .progress-head progress`, v0], { timeout: 20_000 });
+    assert.ok(polls.length >= 2, `polled ${polls.length} times`);
+    // collapsing the row stops the watch
+    await page.locator(`#tasks tbody button.expand[data-id="${id}"]`).click();
+    const n = polls.length;
+    await page.waitForTimeout(6_000);
+    assert.ok(polls.length <= n + 1, `still polling after the row closed: ${polls.length - n} more`);
+    assertNoErrors(errors);
+    await context.close();
+  });
+
+  for (const [name, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 390, height: 844 }]]) {
+    test(`accessibility audit (axe-core, WCAG 2 A/AA + best practices), ${name}: a row expanded, the timeline shown`, async () => {
+      const { page, errors, context } = await open(`/?instance=${config.demoInstance}&lang=en`, { viewport });
+      await waitForRows(page);
+      await page.locator("#timeline .bar").first().waitFor();
+      await page.locator("#tasks tbody button.expand").first().click();
+      await page.locator("#tasks tr.details-row:not([hidden]) .progress-slot h3").first().waitFor({ timeout: 15_000 });
+      // Evaluated through the devtools protocol: the page's CSP (no inline scripts) stays as it is.
+      await page.evaluate(readFileSync(join(root, "node_modules", "axe-core", "axe.min.js"), "utf8"));
+      const result = await page.evaluate(() => window.axe.run(document, {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+      }));
+      const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join("\n  ")}`);
+      assert.deepEqual(found, [], `axe found:\n${found.join("\n")}`);
+      assert.ok(result.passes.length > 20, `only ${result.passes.length} rules passed: did axe run?`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      assert.equal(overflow, false, "no horizontal scrolling");
+      if (name === "phone") await page.locator("#tasks-section").evaluate((e) => e.scrollIntoView());
+      await page.screenshot({ path: screenshotPath(`timeline-${name}`) });
+      assertNoErrors(errors);
+      await context.close();
+    });
+  }
 
   test("narrow screens get cards, dark mode follows the system", async () => {
     const { page, errors, context } = await open(`/?instance=${config.demoInstance}&lang=en`, {
