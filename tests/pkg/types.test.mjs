@@ -20,7 +20,7 @@ import type { ProxyEnv } from "dcs-tasks/proxy";
 import type {
   HttpRequest, TaskList, Task, TaskDetails, TaskStatus, Warning, WarningCode, DcsError, DcsErrorCode,
   TaskProgress, ProgressStep, ProgressSubStep, PageProgress, DcsClientOptions, TimeInput,
-  AkSkCredentials, TokenCredentials, ListQuery, ListAllQuery, ListAllOptions, CallOptions,
+  AkSkCredentials, TokenCredentials, ListQuery, ListAllQuery, ListAllOptions, CallOptions, WatchOptions,
   KnownValues, SignOptions, ParseOptions, ListTasksRequestOptions, Step, SubStep,
 } from "dcs-tasks";
 const known: KnownValues = knownValues();
@@ -125,8 +125,14 @@ export async function main(signal: AbortSignal): Promise<void> {
   const sub: ProgressSubStep = step.subStepDetails[0];
   const nums: (number | undefined)[] = [progress.progress, progress.remainTime, step.stepId, sub.subStepId];
   const pw: Warning[] = progress.warnings;
+  const watchO: WatchOptions = { intervalMs: 1000, signal };
+  for await (const w of client.watchTaskProgress("i", "t", watchO)) { const p: number | undefined = w.progress; void p; }
+  const watch = client.watchTaskProgress("i", "t");
+  const next: IteratorResult<TaskProgress> = await watch.next();
+  await watch.return?.();
   const deleted: void = await client.deleteTask("i", "t", { signal });
   client.free();
+  void next;
   void [page, nums, pw, deleted];
 }
 
@@ -161,6 +167,9 @@ new DcsClient({ projectId: "p", auth: { ak: "a" } });
 `],
   "bad-list-all-not-array.ts": ["TS2339", `import { DcsClient } from "dcs-tasks";
 export const n = new DcsClient({ projectId: "p" }).listAllTasks("i").length;
+`],
+  "bad-watch-interval-string.ts": ["TS2322", `import { DcsClient } from "dcs-tasks";
+new DcsClient({ projectId: "p" }).watchTaskProgress("i", "t", { intervalMs: "1000" });
 `],
   "bad-list-not-awaited.ts": ["TS2739", `import { DcsClient, type TaskList } from "dcs-tasks";
 export const l: TaskList = new DcsClient({ projectId: "p" }).listTasks("i");
