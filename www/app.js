@@ -406,10 +406,21 @@ function stopRefreshTimer() {
   state.refreshTimer = null;
 }
 
+/**
+ * Live refresh while tasks run: the progress of each running task shown (or expanded) is
+ * followed with watchTaskProgress (syncWatches); the list is asked again when one of them
+ * ends, and every REFRESH_MS only while a running task cannot be watched (no progress).
+ */
 function scheduleRefresh() {
   stopRefreshTimer();
+  syncWatches();
   updateRefreshIndicator();
-  if (!state.autoRefresh || !state.loaded || state.allAbort || executingCount() === 0) return;
+  if (!state.autoRefresh || !state.loaded || state.allAbort) return;
+  const shown = visibleTasks();
+  const watchable = shown.filter((x) => isRunning(x) && x.enableShow && !unwatched.has(x.id));
+  const unwatchable = shown.some((x) => isRunning(x) && (!x.enableShow || unwatched.has(x.id)))
+    || watchable.length > MAX_WATCHES;
+  if (!unwatchable) return;
   state.refreshTimer = setTimeout(() => {
     state.refreshTimer = null;
     if (document.hidden) return scheduleRefresh();
@@ -443,7 +454,8 @@ function render() {
   for (const row of $("tasks").querySelectorAll("tr.details-row:not([hidden])")) fillProgressSlot(row);
   drawTimeline(shown);
   if (focusedBar) $("timeline").querySelector(`[data-task-id="${CSS.escape(focusedBar)}"]`)?.focus();
-  stopWatches((id) => state.expanded.has(id) && shown.some((x) => x.id === id));
+  syncWatches();
+  for (const [id, p] of state.progress) if (watches.has(id)) showRunningProgress(id, p);
   fillFilterOptions();
   renderCount(shown.length);
   renderPager();
@@ -521,6 +533,9 @@ function findTask(list, id) {
 // The progress of expanded running tasks is watched (watchTaskProgress): each change is shown
 // as it comes; when the task is done, the list is asked again for its final status.
 const watches = new Map(); // task id -> AbortController
+// Running tasks whose watch ended (progress 100, a FAILED step, an error) while the list still
+// shows them running: not watched again; the list is polled for them instead.
+const unwatched = new Set();
 
 function progressSlotOf(id) {
   return $("tasks").querySelector(`tr.details-row[data-id="${CSS.escape(id)}"]:not([hidden]) .progress-slot`);
@@ -538,14 +553,21 @@ function watchProgress(id) {
         state.progress.set(id, p);
         const slot = progressSlotOf(id);
         if (slot) renderProgress(slot, p);
+        showRunningProgress(id, p);
+        drawTimeline();
       }
-      if (!ac.signal.aborted && instance === state.instance) reloadQuietly();
+      if (!ac.signal.aborted && instance === state.instance) {
+        unwatched.add(id);
+        reloadQuietly();
+      }
     } catch (err) {
       if (err?.code === "ABORTED" || ac.signal.aborted) return;
+      unwatched.add(id);
       const slot = progressSlotOf(id);
       if (slot && !state.progress.has(id)) renderProgressError(slot, err);
     } finally {
       if (watches.get(id) === ac) watches.delete(id);
+      if (unwatched.has(id)) scheduleRefresh();
     }
   })();
 }
@@ -557,6 +579,28 @@ function stopWatches(keep = () => false) {
     ac.abort();
     watches.delete(id);
   }
+}
+
+/** Most tasks watched at once (a page of running tasks; the rest wait for the next list). */
+const MAX_WATCHES = 20;
+
+/** The running tasks to follow: those shown while auto-refresh is on, and the expanded ones. */
+function syncWatches() {
+  if (!state.loaded || !state.client) return stopWatches();
+  for (const id of unwatched) if (!isRunning(findTask(state.tasks, id))) unwatched.delete(id);
+  const want = new Set();
+  for (const x of visibleTasks()) {
+    if (want.size >= MAX_WATCHES) break;
+    if (isRunning(x) && x.enableShow && !unwatched.has(x.id) && (state.autoRefresh || state.expanded.has(x.id))) want.add(x.id);
+  }
+  stopWatches((id) => want.has(id));
+  for (const id of want) watchProgress(id);
+}
+
+/** The progress of a running task in its row's end cell ("running · 45 %"). */
+function showRunningProgress(id, p) {
+  const cell = $("tasks").querySelector(`tr.task[data-id="${CSS.escape(id)}"] .col-end .running`);
+  if (cell && Number.isFinite(p.progress)) cell.textContent = t("row.runningAt", { p: p.progress });
 }
 
 function reloadQuietly() {
@@ -574,8 +618,8 @@ async function fillProgressSlot(detailRow, { refetch = false } = {}) {
   const cached = state.progress.get(id);
   if (cached) renderProgress(slot, cached);
   if (isRunning(findTask(state.tasks, id))) {
-    watchProgress(id);
-    return;
+    syncWatches();
+    if (watches.has(id)) return;
   }
   if (cached && !refetch) return;
   try {
@@ -617,7 +661,7 @@ function toggleRow(button, list, { withProgress }) {
     if (open) state.expanded.add(id);
     else {
       state.expanded.delete(id);
-      stopWatches((w) => w !== id);
+      syncWatches();
     }
   }
   if (open) {
@@ -728,6 +772,7 @@ function resetView() {
   state.expanded.clear();
   state.progress.clear();
   stopWatches();
+  unwatched.clear();
 }
 
 function bind() {

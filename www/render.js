@@ -193,7 +193,7 @@ export function taskRows(task, { scope, index, expanded, withProgress = true }) 
     timeCell(t("col.start"), task.createdAt, "col-start"),
     RUNNING.has(task.status)
       ? h("td", { class: "col-end", "data-label": t("col.end") },
-        task.updatedAt ? h("span", { class: "muted", title: fmtTime(task.updatedAt).title }, t("row.running")) : "—")
+        task.updatedAt ? h("span", { class: "muted running", title: fmtTime(task.updatedAt).title }, t("row.running")) : "—")
       : timeCell(t("col.end"), task.updatedAt, "col-end"),
     h("td", { class: "col-duration", "data-label": t("col.duration") }, dur === null ? "—" : fmtDuration(dur)),
     h("td", { class: "col-summary", "data-label": t("col.summary") }, summary(task) || "—"),

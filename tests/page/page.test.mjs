@@ -99,8 +99,11 @@ describe("www/ page", { timeout: 240_000 }, () => {
     assert.ok(await page.locator('#tasks tr.task[data-status="EXECUTING"]').count() > 0);
     const ind = page.locator("#refresh-indicator");
     assert.equal(await ind.getAttribute("data-state"), "active");
-    const again = await page.waitForRequest((r) => new RegExp(`/instances/${BUSY_INSTANCE}/tasks\\?`).test(r.url()), { timeout: 9_000 });
+    // the running tasks are followed with watchTaskProgress: their progress is polled
+    const again = await page.waitForRequest((r) => new RegExp(`/instances/${BUSY_INSTANCE}/tasks/[^/]+/progress$`).test(r.url()), { timeout: 9_000 });
     assert.ok(again);
+    await page.locator('#tasks tr.task[data-status="EXECUTING"] .col-end .running').filter({ hasText: /^running · \d+ %$/ }).first()
+      .waitFor({ timeout: 10_000 });
     await page.uncheck("#auto-refresh");
     assert.equal(await ind.getAttribute("data-state"), "off");
     assertNoErrors(errors);
@@ -414,9 +417,11 @@ describe("www/ page", { timeout: 240_000 }, () => {
     await o2.context.close();
   });
 
-  test("an expanded executing task's progress is watched (watchTaskProgress) and redrawn as it moves", async () => {
+  test("an expanded executing task's progress is watched (watchTaskProgress) and redrawn as it moves, also with auto-refresh off", async () => {
     const { page, errors, context } = await open(`/?instance=${BUSY_INSTANCE}&lang=en`);
     await waitForRows(page);
+    // auto-refresh off: only the expanded row is watched
+    await page.uncheck("#auto-refresh");
     const polls = [];
     page.on("request", (r) => { if (/\/tasks\/[^/]+\/progress$/.test(new URL(r.url()).pathname)) polls.push(r.url()); });
     const running = page.locator('#tasks tr.task[data-status="EXECUTING"]').first();
@@ -435,6 +440,33 @@ describe("www/ page", { timeout: 240_000 }, () => {
     assert.ok(polls.length <= n + 1, `still polling after the row closed: ${polls.length - n} more`);
     assertNoErrors(errors);
     await context.close();
+  });
+
+  test("when a watched task finishes, the list is asked again and shows its final status", async () => {
+    const line = stack.output.find((l) => l.includes("mock DCS at "));
+    assert.ok(line, "the demo prints its mock's URL");
+    const mockUrl = /mock DCS at (http:\/\/\S+?),/.exec(line)[1];
+    const control = (path, body) => fetch(`${mockUrl}/__mock/${path}`, { method: "POST", body: JSON.stringify(body ?? {}) });
+    // running tasks move 1 % every 40 ms from a fresh start: done within 4 s
+    await control("config", { msPerPercent: 40 });
+    await control("reset");
+    try {
+      const { page, errors, context } = await open("/?instance=pagetest-busy-finish&lang=en");
+      const lists = [];
+      page.on("request", (r) => { if (/\/instances\/pagetest-busy-finish\/tasks\?/.test(r.url())) lists.push(r.url()); });
+      await waitForRows(page);
+      const running = await page.locator('#tasks tr.task[data-status="EXECUTING"]').evaluateAll((rs) => rs.map((r) => r.dataset.id));
+      assert.ok(running.length > 0, "the busy instance has running tasks");
+      await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`#tasks tr.task[data-id="${id}"]`)?.dataset.status === "SUCCESS"),
+        running, { timeout: 20_000 });
+      assert.ok(lists.length >= 1, "the list was asked again");
+      assert.equal(await page.locator("#refresh-indicator").getAttribute("data-state"), "idle", "nothing runs any more");
+      assertNoErrors(errors);
+      await context.close();
+    } finally {
+      await control("config", { msPerPercent: 1000 });
+      await control("reset");
+    }
   });
 
   for (const [name, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 390, height: 844 }]]) {
