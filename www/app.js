@@ -209,7 +209,9 @@ let tokenRefusal = null; // the last 401, shown in the panel until a token is tr
 
 function renderTokenReason() {
   const r = tokenRefusal;
-  $("token-reason").textContent = r ? t(r.withToken ? "token.rejected" : "token.required", { reason: r.reason }) : "";
+  // The proxy's own codes have a translated reason; anything else shows what it said.
+  const reason = r && (r.code === "TOKEN_REQUIRED" || r.code === "UNAUTHORIZED") ? t(`token.reason.${r.code}`) : r?.reason;
+  $("token-reason").textContent = r ? t(r.withToken ? "token.rejected" : "token.required", { reason }) : "";
   $("token-reason").dataset.code = r ? r.code : "";
 }
 

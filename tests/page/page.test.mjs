@@ -600,6 +600,9 @@ describe("www/ page against a token-protected proxy (PROXY_TOKEN)", { timeout: 1
     const { page, errors, context } = o;
     await page.locator("#token-reason").filter({ hasText: /代理要求提供令牌/ }).waitFor({ timeout: 30_000 });
     assert.equal(await page.locator("#token-panel summary").textContent(), "代理令牌");
+    const zhReason = await page.locator("#token-reason").textContent();
+    assert.match(zhReason, /PROXY_TOKEN/);
+    assert.doesNotMatch(zhReason, /loopback|answers/, "the reason is translated, not the proxy's English");
     await page.fill("#token-input", TOKEN);
     await page.check("#token-remember");
     await page.click("#token-use");
