@@ -66,12 +66,7 @@ impl Endpoint {
 
     /// `host[:port]`, the value of the `Host` header.
     pub fn authority(&self) -> String {
-        let mut s = self.host.clone();
-        if let Some(p) = self.port {
-            s.push(':');
-            s.push_str(&(p as u64).to_string());
-        }
-        s
+        url::authority(&self.host, self.port)
     }
 }
 

@@ -28,12 +28,7 @@ pub struct Url<'a> {
 impl Url<'_> {
     /// `host[:port]`, as sent in `Host`.
     pub fn authority(&self) -> String {
-        let mut s = self.host.clone();
-        if let Some(p) = self.port {
-            s.push(':');
-            s.push_str(&(p as u64).to_string());
-        }
-        s
+        authority(&self.host, self.port)
     }
 
     /// `scheme://host[:port]`, as a browser writes `Origin`.
@@ -55,6 +50,16 @@ impl Url<'_> {
     pub fn is_loopback(&self) -> bool {
         is_loopback(&self.host)
     }
+}
+
+/// `host[:port]` (the port only when given: the default one is already dropped).
+pub fn authority(host: &str, port: Option<u16>) -> String {
+    let mut s = host.to_string();
+    if let Some(p) = port {
+        s.push(':');
+        s.push_str(&(p as u64).to_string());
+    }
+    s
 }
 
 /// Parses `http(s)://host[:port][/path][?query]` by the rules above; the error is a phrase

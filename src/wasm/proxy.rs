@@ -16,7 +16,7 @@ use crate::call::RawResponse;
 use crate::error::{DcsError, ErrorCode};
 use crate::fetch::{plan, promise, run, Auth, Inner, Pager};
 use crate::model::{to_json, write_list, Warning};
-use crate::route::{self, Caller, ProxyConfig, Refusal, Route, UpstreamAuth};
+use crate::route::{self, Caller, ProxyConfig, Route, UpstreamAuth};
 
 /// A header of the incoming `Request` (`.headers.get(name)`).
 fn header(req: &JsValue, name: &str) -> Option<String> {
@@ -56,6 +56,14 @@ struct LogLine {
     code: Option<String>,
     request_id: Option<String>,
     note: Option<String>,
+}
+
+impl LogLine {
+    /// The proxy's own error answer, its code noted in the log line.
+    fn refuse(&mut self, status: u16, code: &str, message: &str) -> Out {
+        self.code = Some(code.into());
+        Out::error(status, code, message, None)
+    }
 }
 
 /// A log line as serde writes it (absent fields omitted).
@@ -140,10 +148,6 @@ impl Out {
         let mut o = Out::json(status, s);
         o.headers.push(("Cache-Control", "no-store".into()));
         o
-    }
-
-    fn refusal(r: &Refusal) -> Out {
-        Out::error(r.status, r.code, &r.message, None)
     }
 
     fn into_response(mut self, cors: Option<&str>) -> JsValue {
@@ -248,14 +252,9 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
         Ok(u) => (u.origin(), u.target(), u.is_loopback()),
         Err(_) => {
             log.method = method;
-            log.code = Some("INVALID_REQUEST".into());
-            return Out::error(
-                400,
-                "INVALID_REQUEST",
-                "the request URL is not understood",
-                None,
-            )
-            .into_response(None);
+            return log
+                .refuse(400, "INVALID_REQUEST", "the request URL is not understood")
+                .into_response(None);
         }
     };
     log.method = method.clone();
@@ -271,7 +270,6 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
     let cfg = match ProxyConfig::from_env(|k| get(env, k).as_string()) {
         Ok(c) => c,
         Err(e) => {
-            log.code = Some("CONFIG_ERROR".into());
             log.note = Some(e.message.clone());
             // Which variable is wrong is told to the operator (the log, a loopback caller),
             // not to the world.
@@ -279,13 +277,10 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
                 Caller::Loopback => e.message.as_str(),
                 Caller::Other => "see the proxy's log",
             };
-            return Out::error(
-                500,
-                "CONFIG_ERROR",
-                &crate::error::cat(&["proxy misconfigured: ", detail]),
-                None,
-            )
-            .into_response(None);
+            let message = crate::error::cat(&["proxy misconfigured: ", detail]);
+            return log
+                .refuse(500, "CONFIG_ERROR", &message)
+                .into_response(None);
         }
     };
     // CORS: only configured origins (and our own) get CORS headers; a foreign Origin is refused.
@@ -294,14 +289,13 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
         .as_deref()
         .filter(|o| cfg.origin_allowed(o, &own_origin));
     if origin.is_some() && cors.is_none() {
-        log.code = Some("FORBIDDEN_ORIGIN".into());
-        return Out::error(
-            403,
-            "FORBIDDEN_ORIGIN",
-            "this origin is not in ALLOWED_ORIGINS",
-            None,
-        )
-        .into_response(None);
+        return log
+            .refuse(
+                403,
+                "FORBIDDEN_ORIGIN",
+                "this origin is not in ALLOWED_ORIGINS",
+            )
+            .into_response(None);
     }
     if method == "OPTIONS" {
         log.route = "preflight";
@@ -334,15 +328,18 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
     // `/healthz` and static files stay open.
     if target.starts_with("/v2/") || target.starts_with("/api/") {
         if let Err(refusal) = cfg.admit(&method, caller, token) {
-            log.code = Some(refusal.code.into());
-            return unauthorized(&refusal).into_response(cors);
+            let mut o = log.refuse(refusal.status, refusal.code, &refusal.message);
+            // the challenge a client expects with a 401
+            o.headers.push(("WWW-Authenticate", "Bearer".into()));
+            return o.into_response(cors);
         }
     }
     let r = match route::route(&method, &target, &cfg) {
         Ok(r) => r,
         Err(refusal) => {
-            log.code = Some(refusal.code.into());
-            return Out::refusal(&refusal).into_response(cors);
+            return log
+                .refuse(refusal.status, refusal.code, &refusal.message)
+                .into_response(cors);
         }
     };
     log.route = match r {
@@ -369,14 +366,13 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
 
     if let Some(i) = r.instance() {
         if !cfg.instance_allowed(i) {
-            log.code = Some("FORBIDDEN_INSTANCE".into());
-            return Out::error(
-                403,
-                "FORBIDDEN_INSTANCE",
-                "this instance is not in ALLOWED_INSTANCES",
-                None,
-            )
-            .into_response(cors);
+            return log
+                .refuse(
+                    403,
+                    "FORBIDDEN_INSTANCE",
+                    "this instance is not in ALLOWED_INSTANCES",
+                )
+                .into_response(cors);
         }
     }
     let inner = inner_for(&cfg);
@@ -477,8 +473,7 @@ async fn serve_static(env: &JsValue, own_origin: &str, target: &str, log: &mut L
     };
     let path = target.split('?').next().unwrap_or("/");
     let Some((asset, content_type)) = route::static_asset(path) else {
-        log.code = Some("NOT_FOUND".into());
-        return Out::error(404, "NOT_FOUND", "no such file", None);
+        return log.refuse(404, "NOT_FOUND", "no such file");
     };
     let url = crate::error::cat(&[own_origin, &asset]);
     let resp = match fetch_fn.call1(&assets, &JsValue::from_str(&url)) {
@@ -490,8 +485,7 @@ async fn serve_static(env: &JsValue, own_origin: &str, target: &str, log: &mut L
     };
     let status = get(&resp, "status").as_f64().unwrap_or(0.0) as u16;
     if status != 200 {
-        log.code = Some("NOT_FOUND".into());
-        return Out::error(404, "NOT_FOUND", "no such file", None);
+        return log.refuse(404, "NOT_FOUND", "no such file");
     }
     let body = match get(&resp, "arrayBuffer")
         .dyn_ref::<Function>()
@@ -518,13 +512,6 @@ async fn serve_static(env: &JsValue, own_origin: &str, target: &str, log: &mut L
         ));
         o.headers.push(("Referrer-Policy", "no-referrer".into()));
     }
-    o
-}
-
-/// A 401 of [`ProxyConfig::admit`], with the challenge a client expects.
-fn unauthorized(r: &Refusal) -> Out {
-    let mut o = Out::refusal(r);
-    o.headers.push(("WWW-Authenticate", "Bearer".into()));
     o
 }
 
