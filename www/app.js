@@ -808,8 +808,10 @@ function bind() {
   }
   $("status").addEventListener("change", () => { state.status = $("status").value; writeUrl(); render(); scheduleRefresh(); });
   $("type").addEventListener("change", () => { state.type = $("type").value; writeUrl(); render(); scheduleRefresh(); });
-  const onSearch = debounce(() => { render(); scheduleRefresh(); }, 150);
-  $("search").addEventListener("input", () => { state.q = $("search").value; writeUrl(); onSearch(); });
+  // The query takes effect when typing pauses: state, URL, table and timeline together (a
+  // watch redrawing the timeline in between must not show a filter the table does not).
+  const onSearch = debounce(() => { state.q = $("search").value; writeUrl(); render(); scheduleRefresh(); }, 150);
+  $("search").addEventListener("input", onSearch);
   $("page-size").addEventListener("change", () => {
     state.limit = Number($("page-size").value);
     state.offset = 0;
