@@ -451,11 +451,9 @@ function render() {
   const focusKey = document.activeElement?.dataset?.focusKey;
   const shown = visibleTasks();
   $("tasks").querySelector("thead").replaceChildren(headerRow());
-  const focusedBar = document.activeElement?.closest?.(".bar")?.dataset.taskId;
   renderRows($("tasks").querySelector("tbody"), shown, { scope: "t", expanded: state.expanded, withProgress: true });
   for (const row of $("tasks").querySelectorAll("tr.details-row:not([hidden])")) fillProgressSlot(row);
   drawTimeline(shown);
-  if (focusedBar) $("timeline").querySelector(`[data-task-id="${CSS.escape(focusedBar)}"]`)?.focus();
   syncWatches();
   for (const [id, p] of state.progress) if (watches.has(id)) showRunningProgress(id, p);
   fillFilterOptions();
@@ -482,9 +480,12 @@ function timelineRange(now) {
   return {};
 }
 
+/** Redraws the timeline (on each render, watch update and resize), keeping a focused bar focused. */
 function drawTimeline(shown = visibleTasks()) {
   const now = Date.now();
+  const focused = $("timeline").contains(document.activeElement) ? document.activeElement.closest(".bar")?.dataset.taskId : undefined;
   renderTimeline($("timeline"), state.loaded ? shown : [], { ...timelineRange(now), now, onActivate: openRow });
+  if (focused) $("timeline").querySelector(`.bar[data-task-id="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
 }
 
 /** A timeline bar was activated: expand that task's row and bring it into view. */

@@ -416,6 +416,17 @@ describe("www/ page", { timeout: 240_000 }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.id), first, "focus moves to the row");
     await page.locator(`#timeline .bar[data-task-id="${second}"]`).focus();
     assert.match(await page.locator("#timeline .timeline-info").textContent(), / · started /, "focus shows the details");
+    // a redraw (a resize here; a watched task's progress every few seconds) keeps the bar focused
+    const refocused = await page.evaluate(async () => {
+      const before = document.activeElement;
+      document.getElementById("tasks-section").style.width = "95%";
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      document.getElementById("tasks-section").style.width = "";
+      const now = document.activeElement;
+      return { replaced: now !== before, id: now?.dataset?.taskId, info: document.querySelector("#timeline .timeline-info")?.textContent };
+    });
+    assert.deepEqual([refocused.replaced, refocused.id], [true, second], "the redrawn bar has the focus");
+    assert.match(refocused.info, / · started /);
     await page.keyboard.press("Enter");
     assert.equal(await toggle(second).getAttribute("aria-expanded"), "true");
     // the time-range filter sets the axis: a custom range from 2024-06-01 to 2024-07-01 (UTC)
