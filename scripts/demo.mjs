@@ -18,7 +18,8 @@ try {
   const mock = args.includes("--fixed-data") ? {} : { anchor: "now" };
   // Who may call the proxy, from the environment in both modes (PROXY_TOKEN=... make demo
   // shows the token prompt of the page).
-  const env = {};
+  // The demo binds 127.0.0.1 and trusts its loopback callers (TRUST_LOOPBACK, edge/README.md).
+  const env = { TRUST_LOOPBACK: "true" };
   for (const v of ["PROXY_TOKEN", "PUBLIC_ACCESS", "ALLOWED_ORIGINS", "ALLOWED_INSTANCES", "ENABLE_DELETE"]) {
     if (process.env[v]) env[v] = process.env[v];
   }

@@ -15,6 +15,7 @@ const PROXY_VARS = [
   "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN", "DCS_AUTH_TOKEN",
   "HUAWEICLOUD_SDK_PROJECT_ID", "DCS_REGION", "DCS_ENDPOINT", "ALLOWED_ORIGINS", "PROXY_TOKEN",
   "ALLOWED_INSTANCES", "ENABLE_DELETE", "DEMO_INSTANCE", "UPSTREAM_TIMEOUT_MS", "MAX_UPSTREAM_BYTES", "PUBLIC_ACCESS",
+  "TRUST_LOOPBACK",
 ];
 
 /** True when the environment names a real DCS: AK, SK, project and a region or endpoint. */
@@ -75,6 +76,7 @@ ${bindings.join("\n")}
   return file;
 }
 
+/** Waits until /healthz answers; returns its status (500 when the configuration is refused). */
 async function waitHealthy(url, child, ms = 20000) {
   const deadline = Date.now() + ms;
   let last;
@@ -82,7 +84,8 @@ async function waitHealthy(url, child, ms = 20000) {
     if (child.exitCode !== null) throw new Error(`workerd exited with code ${child.exitCode}`);
     try {
       const r = await fetch(url + "healthz");
-      if (r.status === 200 || r.status === 500) return;
+      await r.arrayBuffer();
+      if (r.status === 200 || r.status === 500) return r.status;
       last = r.status;
     } catch (e) {
       last = e.message;
@@ -96,7 +99,10 @@ async function waitHealthy(url, child, ms = 20000) {
  * Starts the stack. Options: port (8787; 0 picks a free one), host, env (proxy variables;
  * defaults: the mock's credentials), mock (options for startMock, or false for real DCS),
  * logs (array collecting workerd's output lines), quiet, worker (another main module than
- * edge/worker.js, for tests) and modules (more modules: { name, path, wasm? }).
+ * edge/worker.js, for tests), modules (more modules: { name, path, wasm? }) and
+ * allowConfigError (tests of the proxy's 500 CONFIG_ERROR answers). A configuration the proxy
+ * refuses stops the stack at start: the error names the variable (from the proxy's own log
+ * line, so the rule lives in one place), never its value.
  * Returns { url, mock, child, logs, close() }.
  */
 export async function startStack(opts = {}) {
@@ -116,6 +122,8 @@ export async function startStack(opts = {}) {
       HUAWEICLOUD_SDK_PROJECT_ID: DEFAULT_PROJECT_ID,
       DCS_ENDPOINT: mock.url,
       DEMO_INSTANCE,
+      // A developer's stack on 127.0.0.1: loopback callers need no token (edge/README.md).
+      TRUST_LOOPBACK: "true",
     });
   }
   Object.assign(env, opts.env || {});
@@ -157,12 +165,27 @@ export async function startStack(opts = {}) {
     if (mock) await mock.close();
   };
   try {
-    await waitHealthy(url, child);
+    const status = await waitHealthy(url, child);
+    if (status === 500 && !opts.allowConfigError) throw new Error(configProblem(logs));
   } catch (e) {
     await close();
     throw e;
   }
   return { url, port, mock, child, logs, env, close };
+}
+
+/** What the proxy logged for its CONFIG_ERROR: `<VARIABLE> <what is wrong>` (never the value). */
+function configProblem(logs) {
+  for (const l of logs) {
+    if (!l.startsWith("{") || !l.includes("CONFIG_ERROR")) continue;
+    try {
+      const o = JSON.parse(l);
+      if (o.code === "CONFIG_ERROR" && o.note) return `the proxy refuses its configuration: ${o.note}`;
+    } catch {
+      // not the proxy's log line
+    }
+  }
+  return "the proxy refuses its configuration (500 CONFIG_ERROR; see its log)";
 }
 
 export async function freePort(host = "127.0.0.1") {

@@ -1,4 +1,5 @@
-// Export of the current (filtered) view: CSV (RFC 4180, UTF-8 with BOM for Excel) and JSON.
+// Export of the current (filtered) view: CSV (RFC 4180, UTF-8 with BOM for Excel, formulas
+// defused) and JSON.
 import { typeLabel, statusLabel } from "./i18n.js";
 import { summary, durationMs } from "./render.js";
 
@@ -20,17 +21,31 @@ const COLUMNS = [
   ["details", (x) => JSON.stringify(x.details ?? {})],
 ];
 
-/** One CSV field: quoted when it holds a quote, comma, CR or LF; formula-like text is defused. */
+// What a spreadsheet takes for the start of a formula (OWASP CSV injection): = + - @, tab, CR,
+// LF, NUL and their full-width forms.
+const TRIGGER = "=+\\-@\\t\\r\\n\\0\\uFF1D\\uFF0B\\uFF0D\\uFF20";
+const LEAD = new RegExp(`^\\s*[${TRIGGER}]`);
+// A reader using ";" as the list separator (many European locales) that meets a quote in the
+// middle of a field (after the first cell's closing quote) stops honouring quotes: it splits at
+// every ";" and ends the row at every line break. The text after one of those starts a cell of its
+// own, so it is defused too ('"' included: it would reopen quoting there).
+const INNER = new RegExp(`(;|\\r\\n?|\\n)(?=[^\\S\\r\\n]*[${TRIGGER}"])`, "g");
+
+/**
+ * One CSV field, per OWASP: always quoted (embedded quotes doubled), and a "'" before it when its
+ * first character after leading whitespace would start a formula; likewise after each ";" and line
+ * break in it. Only ever inserts "'"; linear in the field's length.
+ */
 export function csvField(value) {
   let s = value === undefined || value === null ? "" : String(value);
-  // A cell starting with = + - @ (or tab/CR) would run as a formula in spreadsheets.
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (LEAD.test(s)) s = `'${s}`;
+  s = s.replace(INNER, "$1'");
+  return `"${s.replace(/"/g, '""')}"`;
 }
 
-/** The CSV text of `tasks`: header row, CRLF line ends, UTF-8 BOM first. */
+/** The CSV text of `tasks`: header row, CRLF line ends, UTF-8 BOM first, every field quoted. */
 export function toCsv(tasks) {
-  const lines = [COLUMNS.map(([k]) => k).join(",")];
+  const lines = [COLUMNS.map(([k]) => csvField(k)).join(",")];
   for (const x of tasks) lines.push(COLUMNS.map(([, f]) => csvField(f(x))).join(","));
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }

@@ -14,6 +14,15 @@ pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 15_000;
 pub const DEFAULT_MAX_UPSTREAM_BYTES: usize = 8 * 1024 * 1024;
 /// `all=1` never gathers more than this many tasks.
 pub const MAX_ALL_TASKS: u64 = 20_000;
+/// `all=1` pages upstream at the API's largest page, whatever the caller's `limit` says: one
+/// proxy request makes at most ⌈tasks / 1,000⌉ upstream calls (plus the pager's re-fetch
+/// bound, [`crate::policy::MAX_REFETCHES`]).
+pub const ALL_PAGE_SIZE: u32 = query::MAX_LIMIT;
+/// The Content-Security-Policy of every answer that is not a page: nothing in it ever runs,
+/// even when its URL is opened in a tab.
+pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
+/// The Content-Type of every API and mirror answer.
+pub const JSON_TYPE: &str = "application/json; charset=utf-8";
 
 /// How the proxy authenticates upstream.
 #[derive(Debug)]
@@ -32,6 +41,8 @@ pub struct ProxyConfig {
     pub proxy_token: Option<String>,
     /// `PUBLIC_ACCESS=read`: the read routes answer anyone, token or not.
     pub public_read: bool,
+    /// `TRUST_LOOPBACK=true`: callers on a loopback host need no token (a developer's stack).
+    pub trust_loopback: bool,
     pub allowed_instances: Option<Vec<String>>,
     pub enable_delete: bool,
     pub demo_instance: Option<String>,
@@ -57,6 +68,7 @@ impl core::fmt::Debug for ProxyConfig {
                 &self.proxy_token.as_ref().map(|_| "[redacted]"),
             )
             .field("public_read", &self.public_read)
+            .field("trust_loopback", &self.trust_loopback)
             .field("allowed_instances", &self.allowed_instances)
             .field("enable_delete", &self.enable_delete)
             .finish()
@@ -127,6 +139,12 @@ fn canonical_origin(o: &str) -> Option<String> {
 }
 
 impl ProxyConfig {
+    /// Is `TRUST_LOOPBACK` set to true? Read on its own, for a configuration that failed as a
+    /// whole: only then is a loopback caller told which variable is wrong.
+    pub fn loopback_trusted(get: impl Fn(&str) -> Option<String>) -> bool {
+        flag("TRUST_LOOPBACK", get("TRUST_LOOPBACK")).unwrap_or(false)
+    }
+
     /// Reads the configuration; `get` returns a variable's value (absent or empty = unset).
     pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<ProxyConfig, ConfigError> {
         let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
@@ -254,6 +272,7 @@ impl ProxyConfig {
                 Some(v) if v == "read" => true,
                 Some(_) => return Err(cfg_err("PUBLIC_ACCESS", "must be read or none")),
             },
+            trust_loopback: flag("TRUST_LOOPBACK", get("TRUST_LOOPBACK"))?,
             allowed_instances,
             enable_delete: flag("ENABLE_DELETE", get("ENABLE_DELETE"))?,
             demo_instance,
@@ -317,22 +336,24 @@ impl ProxyConfig {
     ///
     /// | configured | loopback caller | other callers |
     /// | --- | --- | --- |
-    /// | nothing | everything | nothing (401 `TOKEN_REQUIRED`) |
-    /// | `PUBLIC_ACCESS=read` | everything | reads; DELETE 401 `TOKEN_REQUIRED` |
+    /// | nothing | nothing (401 `TOKEN_REQUIRED`) | nothing (401 `TOKEN_REQUIRED`) |
+    /// | `TRUST_LOOPBACK=true` | everything | nothing (401 `TOKEN_REQUIRED`) |
+    /// | `PUBLIC_ACCESS=read` | reads (everything with `TRUST_LOOPBACK`) | reads; DELETE 401 `TOKEN_REQUIRED` |
     /// | `PROXY_TOKEN` | with the token | with the token |
     /// | both | reads; DELETE with the token | reads; DELETE with the token |
     ///
-    /// A refusal names `PROXY_TOKEN` and nothing of the configuration.
+    /// `TRUST_LOOPBACK` has no effect once `PROXY_TOKEN` is set. A refusal names
+    /// `PROXY_TOKEN` and nothing of the configuration.
     pub fn admit(&self, method: &str, caller: Caller, token: Token) -> Result<(), Refusal> {
         let read = matches!(method, "GET" | "HEAD");
         match (self.proxy_token.is_some(), token) {
             (true, Token::Valid) => Ok(()),
             _ if read && self.public_read => Ok(()),
-            (false, _) if caller == Caller::Loopback => Ok(()),
+            (false, _) if caller == Caller::Loopback && self.trust_loopback => Ok(()),
             (false, _) => Err(refuse(
                 401,
                 "TOKEN_REQUIRED",
-                "this proxy answers API requests from loopback hosts only, unless PROXY_TOKEN is set on it and sent as Authorization: Bearer <PROXY_TOKEN>",
+                "this proxy answers API requests only with a token: set PROXY_TOKEN on it and send it as Authorization: Bearer <PROXY_TOKEN>",
             )),
             (true, Token::Wrong) => Err(refuse(
                 401,
@@ -708,6 +729,49 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
     }
 }
 
+/// Is this `Content-Type` a JSON media type (`application/json`, `application/*+json`)?
+fn is_json_type(content_type: &str) -> bool {
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    let b = media.as_bytes();
+    b.eq_ignore_ascii_case(b"application/json")
+        || (b.len() > 17
+            && b[..12].eq_ignore_ascii_case(b"application/")
+            && b[b.len() - 5..].eq_ignore_ascii_case(b"+json"))
+}
+
+/// May an upstream answer on a mirror route be passed back? Only a non-redirect whose body
+/// is empty or JSON (checked whole with serde_json: linear, depth-bounded) under a JSON
+/// `Content-Type` (or none). The answer then goes out as [`JSON_TYPE`] with [`API_CSP`],
+/// whatever the upstream called it. Anything else is a 502 `BAD_UPSTREAM` that carries the
+/// upstream status, never its bytes or its `Location`.
+pub fn relay_check(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<(), Refusal> {
+    let upstream = |what: &str| {
+        refuse(
+            502,
+            "BAD_UPSTREAM",
+            cat(&[
+                "DCS answered HTTP ",
+                &status.to_string(),
+                " ",
+                what,
+                ": not relayed",
+            ]),
+        )
+    };
+    if (300..400).contains(&status) {
+        return Err(upstream("(a redirect)"));
+    }
+    if body.is_empty() {
+        return Ok(());
+    }
+    if content_type.is_some_and(|t| !is_json_type(t))
+        || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
+    {
+        return Err(upstream("with a body that is not JSON"));
+    }
+    Ok(())
+}
+
 /// A static file request: the asset path to fetch (`/` and folders map to their
 /// `index.html`) and the `Content-Type` to serve it with. `None` for paths that are not
 /// plain files (dot segments, hidden files, encoded bytes).
@@ -927,6 +991,7 @@ mod tests {
     fn closed_by_default() {
         use Caller::{Loopback, Other};
         let base = cfg(&[]);
+        let dev = cfg(&[("TRUST_LOOPBACK", "true")]);
         let read = cfg(&[("PUBLIC_ACCESS", "read")]);
         let tok = cfg(&[("PROXY_TOKEN", "0123456789abcdefXYZ")]);
         let both = cfg(&[
@@ -937,17 +1002,49 @@ mod tests {
         let wrong = |c: &ProxyConfig| c.caller_token(Some("Bearer nope"), None);
         let none = |c: &ProxyConfig| c.caller_token(None, None);
         let code = |r: Result<(), Refusal>| r.err().map(|r| (r.status, r.code));
-        // Nothing configured: loopback only; what a caller sends is no token.
+        // Nothing configured: nobody, loopback included; what a caller sends is no token.
         assert_eq!(good(&base), Token::Missing);
         for m in ["GET", "DELETE"] {
-            assert_eq!(code(base.admit(m, Loopback, Token::Missing)), None);
+            for caller in [Loopback, Other] {
+                assert_eq!(
+                    code(base.admit(m, caller, Token::Missing)),
+                    Some((401, "TOKEN_REQUIRED"))
+                );
+            }
+            // TRUST_LOOPBACK: loopback callers only.
+            assert_eq!(code(dev.admit(m, Loopback, Token::Missing)), None);
             assert_eq!(
-                code(base.admit(m, Other, Token::Missing)),
+                code(dev.admit(m, Other, Token::Missing)),
                 Some((401, "TOKEN_REQUIRED"))
             );
-            // PUBLIC_ACCESS=read opens reads only.
-            assert_eq!(code(read.admit(m, Loopback, Token::Missing)), None);
         }
+        // PUBLIC_ACCESS=read opens reads only, loopback or not.
+        assert_eq!(code(read.admit("GET", Loopback, Token::Missing)), None);
+        assert_eq!(
+            code(read.admit("DELETE", Loopback, Token::Missing)),
+            Some((401, "TOKEN_REQUIRED"))
+        );
+        // TRUST_LOOPBACK does not bypass a configured PROXY_TOKEN.
+        let tok_dev = cfg(&[
+            ("PROXY_TOKEN", "0123456789abcdefXYZ"),
+            ("TRUST_LOOPBACK", "true"),
+        ]);
+        assert_eq!(
+            code(tok_dev.admit("GET", Loopback, Token::Missing)),
+            Some((401, "TOKEN_REQUIRED"))
+        );
+        assert!(!ProxyConfig::loopback_trusted(env(&[])));
+        assert!(!ProxyConfig::loopback_trusted(env(&[(
+            "TRUST_LOOPBACK",
+            "maybe"
+        )])));
+        assert!(ProxyConfig::loopback_trusted(env(&[(
+            "TRUST_LOOPBACK",
+            "1"
+        )])));
+        let mut all = BASE.to_vec();
+        all.push(("TRUST_LOOPBACK", "sure"));
+        assert!(ProxyConfig::from_env(env(&all)).is_err_and(|e| e.variable == "TRUST_LOOPBACK"));
         assert_eq!(code(read.admit("GET", Other, Token::Missing)), None);
         assert_eq!(code(read.admit("HEAD", Other, Token::Missing)), None);
         assert_eq!(
@@ -1027,6 +1124,51 @@ mod tests {
         assert_eq!(static_asset("/.env"), None);
         assert_eq!(static_asset("/a%2fb.js"), None);
         assert_eq!(static_asset("//x"), None);
+    }
+
+    #[test]
+    fn upstream_answers_relayed_only_as_json() {
+        let ok =
+            |s, t: Option<&str>, b: &[u8]| relay_check(s, t, b).map_err(|r| (r.status, r.code));
+        assert_eq!(ok(200, Some("application/json"), b"{\"tasks\":[]}"), Ok(()));
+        assert_eq!(
+            ok(200, Some("Application/JSON; charset=UTF-8"), b"[]"),
+            Ok(())
+        );
+        assert_eq!(ok(200, Some("application/problem+json"), b"{}"), Ok(()));
+        assert_eq!(ok(404, None, b"{\"error_code\":\"DCS.4012\"}"), Ok(()));
+        assert_eq!(ok(204, Some("text/html"), b""), Ok(()));
+        // a JSON string holding a script is JSON: relayed, as application/json under the CSP
+        assert_eq!(
+            ok(
+                200,
+                Some("application/json"),
+                b"\"<script>alert(1)</script>\""
+            ),
+            Ok(())
+        );
+        for (s, t, b) in [
+            (200, Some("text/html"), &b"<script>alert(1)</script>"[..]),
+            (200, Some("text/html"), b"{}"),
+            (200, Some("application/json"), b"<html>"),
+            (200, None, b"{\"a\":1} trailing"),
+            (500, Some("application/json"), b"{"),
+            (200, Some("application/jsonp"), b"{}"),
+            (200, Some("application/+json"), b"{}"),
+            (200, Some("text/json+json"), b"{}"),
+        ] {
+            assert_eq!(ok(s, t, b), Err((502, "BAD_UPSTREAM")), "{t:?} {b:?}");
+        }
+        for s in [300, 301, 302, 303, 307, 308, 399] {
+            let e = relay_check(s, Some("application/json"), b"{}").unwrap_err();
+            assert_eq!((e.status, e.code), (502, "BAD_UPSTREAM"));
+            assert!(e.message.contains(&s.to_string()), "{}", e.message);
+        }
+        let e = relay_check(200, Some("text/html"), b"<b>secret-bytes</b>").unwrap_err();
+        assert!(!e.message.contains("secret-bytes") && e.message.contains("200"));
+        // deep nesting is refused by serde_json's depth limit, not a stack overflow
+        let deep = "[".repeat(100_000);
+        assert!(relay_check(200, None, deep.as_bytes()).is_err());
     }
 
     #[test]

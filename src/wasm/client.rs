@@ -224,6 +224,7 @@ impl DcsClient {
                     headers,
                     max_body: policy::MAX_RESPONSE_BYTES,
                     clock_offset_ms: Cell::new(0),
+                    calls: Cell::new(0),
                 }),
             })
         })())

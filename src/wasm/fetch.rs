@@ -54,6 +54,8 @@ pub(crate) struct Inner {
     pub(crate) max_body: usize,
     /// Added to local time when signing; learnt from the gateway's `Date`.
     pub(crate) clock_offset_ms: Cell<i64>,
+    /// HTTP exchanges started so far (every attempt of every call).
+    pub(crate) calls: Cell<u32>,
 }
 
 impl Inner {
@@ -370,6 +372,7 @@ pub(crate) async fn run(
         }
         let offset = inner.clock_offset_ms.get();
         let req = inner.authorize(base, offset)?;
+        inner.calls.set(inner.calls.get().saturating_add(1));
         let step = async {
             let r = match send(&f, &req, &cancel).await? {
                 Ok(r) => r,

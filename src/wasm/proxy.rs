@@ -41,6 +41,9 @@ pub fn handle_proxy_request(request: JsValue, env: JsValue) -> Promise {
         let mut log = LogLine::default();
         let resp = handle(&request, &env, &mut log).await;
         let status = get(&resp, "status").as_f64().unwrap_or(0.0) as u16;
+        if let Some(inner) = &log.upstream {
+            log.upstream_calls = Some(inner.calls.get());
+        }
         log.write(status, js_sys::Date::now() - started);
         Ok(resp)
     }))
@@ -56,6 +59,9 @@ struct LogLine {
     code: Option<String>,
     request_id: Option<String>,
     note: Option<String>,
+    /// The request's upstream client, whose attempts are counted into `upstream_calls`.
+    upstream: Option<Rc<Inner>>,
+    upstream_calls: Option<u32>,
 }
 
 impl LogLine {
@@ -81,6 +87,9 @@ struct LogJson<'a> {
     request_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
+    /// Upstream HTTP exchanges this request made (retries and pages included).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    upstream_calls: Option<u32>,
 }
 
 impl LogLine {
@@ -94,6 +103,7 @@ impl LogLine {
             code: self.code.as_deref(),
             request_id: self.request_id.as_deref(),
             note: self.note.as_deref(),
+            upstream_calls: self.upstream_calls,
         }));
     }
 }
@@ -135,7 +145,7 @@ impl Out {
         Out {
             status,
             body: Some(body.into_bytes()),
-            headers: vec![("Content-Type", "application/json; charset=utf-8".into())],
+            headers: vec![("Content-Type", route::JSON_TYPE.into())],
         }
     }
 
@@ -153,6 +163,15 @@ impl Out {
     fn into_response(mut self, cors: Option<&str>) -> JsValue {
         self.headers
             .push(("X-Content-Type-Options", "nosniff".into()));
+        // Pages carry their own policy; every other answer is inert even opened in a tab.
+        if !self
+            .headers
+            .iter()
+            .any(|(k, _)| *k == "Content-Security-Policy")
+        {
+            self.headers
+                .push(("Content-Security-Policy", route::API_CSP.into()));
+        }
         if let Some(o) = cors {
             self.headers
                 .push(("Access-Control-Allow-Origin", o.to_string()));
@@ -192,11 +211,24 @@ fn inner_for(cfg: &ProxyConfig) -> Rc<Inner> {
         headers: Vec::new(),
         max_body: cfg.max_upstream_bytes,
         clock_offset_ms: Cell::new(0),
+        calls: Cell::new(0),
     })
 }
 
 /// Maps a failed upstream call to the proxy's JSON error.
 fn upstream_error(e: &DcsError) -> Out {
+    // A redirect is told by its status alone, as on the mirror routes.
+    if let Some(Err(r)) = e
+        .status()
+        .filter(|s| (300..400).contains(s))
+        .map(|s| route::relay_check(s, None, b""))
+    {
+        let mut o = Out::error(r.status, r.code, &r.message, e.request_id());
+        if let Some(id) = e.request_id() {
+            o.headers.push(("X-Request-Id", id.to_string()));
+        }
+        return o;
+    }
     let (status, code) = match e.code {
         ErrorCode::Timeout => (504, "UPSTREAM_TIMEOUT"),
         ErrorCode::Network => (502, "UPSTREAM_UNREACHABLE"),
@@ -210,10 +242,12 @@ fn upstream_error(e: &DcsError) -> Out {
         }
         ErrorCode::InvalidResponse => (502, "INVALID_RESPONSE"),
         ErrorCode::InvalidArgument => (400, "INVALID_REQUEST"),
-        ErrorCode::HttpError => {
-            let s = e.status().unwrap_or(502);
-            (if s >= 500 { 502 } else { s }, "HTTP_ERROR")
-        }
+        // A 4xx is the caller's to see; a 5xx, a redirect (never followed, never relayed) or
+        // anything else the upstream answered is a bad gateway.
+        ErrorCode::HttpError => match e.status() {
+            Some(s @ 400..=499) => (s, "HTTP_ERROR"),
+            _ => (502, "HTTP_ERROR"),
+        },
         _ => (502, "UPSTREAM_ERROR"),
     };
     let mut o = Out::error(status, code, &e.message, e.request_id());
@@ -224,12 +258,12 @@ fn upstream_error(e: &DcsError) -> Out {
 }
 
 /// A list answer: short private caching and an ETag; 304 when the caller has it.
-fn cacheable(status: u16, body: Vec<u8>, content_type: String, if_none_match: Option<&str>) -> Out {
+fn cacheable(status: u16, body: Vec<u8>, if_none_match: Option<&str>) -> Out {
     let tag = route::etag(&body);
     let mut o = Out {
         status,
         body: Some(body),
-        headers: vec![("Content-Type", content_type)],
+        headers: vec![("Content-Type", route::JSON_TYPE.into())],
     };
     if status == 200 {
         o.headers
@@ -267,15 +301,16 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
         .collect();
     log.route = "unrouted";
     let caller = Caller::of(loopback_host, |h| header(req, h));
-    let cfg = match ProxyConfig::from_env(|k| get(env, k).as_string()) {
+    let var = |k: &str| get(env, k).as_string();
+    let cfg = match ProxyConfig::from_env(var) {
         Ok(c) => c,
         Err(e) => {
             log.note = Some(e.message.clone());
-            // Which variable is wrong is told to the operator (the log, a loopback caller),
-            // not to the world.
+            // Which variable is wrong is told to the operator (the log; a loopback caller
+            // when TRUST_LOOPBACK says this is a developer's stack), not to the world.
             let detail = match caller {
-                Caller::Loopback => e.message.as_str(),
-                Caller::Other => "see the proxy's log",
+                Caller::Loopback if ProxyConfig::loopback_trusted(var) => e.message.as_str(),
+                _ => "see the proxy's log",
             };
             let message = crate::error::cat(&["proxy misconfigured: ", detail]);
             return log
@@ -376,6 +411,7 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
         }
     }
     let inner = inner_for(&cfg);
+    log.upstream = Some(inner.clone());
     let if_none_match = header(req, "if-none-match");
     let out = match r {
         Route::Config => {
@@ -420,12 +456,7 @@ async fn handle(req: &JsValue, env: &JsValue, log: &mut LogLine) -> JsValue {
                 }
             };
             match result {
-                Ok(list) => cacheable(
-                    200,
-                    list.into_bytes(),
-                    "application/json; charset=utf-8".into(),
-                    if_none_match.as_deref(),
-                ),
+                Ok(list) => cacheable(200, list.into_bytes(), if_none_match.as_deref()),
                 Err(e) => {
                     log.code = Some(e.code.as_str().into());
                     log.request_id = e.request_id().map(str::to_string);
@@ -520,7 +551,9 @@ fn unreachable_route() -> Out {
 }
 
 /// Sends a mirror request signed with the proxy's credentials and passes the answer
-/// back: status, body, `Content-Type` and `X-Request-Id` unchanged.
+/// back (status, body and `X-Request-Id` unchanged) when [`route::relay_check`] allows: as
+/// JSON, never as the upstream's `Content-Type`; a redirect or a body that is not JSON is a
+/// 502 `BAD_UPSTREAM`.
 async fn mirror(
     inner: &Rc<Inner>,
     base: crate::query::HttpRequest,
@@ -531,17 +564,25 @@ async fn mirror(
     match upstream(inner, base, 0, true).await {
         Ok(resp) => {
             log.request_id = resp.request_id.clone();
-            let ct = resp
-                .content_type
-                .clone()
-                .unwrap_or_else(|| "application/json".into());
+            if let Err(r) =
+                route::relay_check(resp.status, resp.content_type.as_deref(), &resp.body)
+            {
+                let mut o = log.refuse(r.status, r.code, &r.message);
+                if let Some(id) = resp.request_id {
+                    o.headers.push(("X-Request-Id", id));
+                }
+                return o;
+            }
             let mut o = if list {
-                cacheable(resp.status, resp.body, ct, inm)
+                cacheable(resp.status, resp.body, inm)
             } else {
                 Out {
                     status: resp.status,
                     body: Some(resp.body),
-                    headers: vec![("Content-Type", ct), ("Cache-Control", "no-store".into())],
+                    headers: vec![
+                        ("Content-Type", route::JSON_TYPE.into()),
+                        ("Cache-Control", "no-store".into()),
+                    ],
                 }
             };
             if let Some(r) = resp.request_id {
@@ -556,7 +597,8 @@ async fn mirror(
     }
 }
 
-/// `all=1`: every page (bounded by [`route::MAX_ALL_TASKS`]) merged into one list.
+/// `all=1`: every page (bounded by [`route::MAX_ALL_TASKS`]) merged into one list, paged
+/// upstream at [`route::ALL_PAGE_SIZE`].
 async fn list_all(
     inner: &Rc<Inner>,
     instance: &str,
@@ -568,7 +610,8 @@ async fn list_all(
             "all=1 gathers every page from the start: leave offset out",
         ));
     }
-    let page_size = q.limit.unwrap_or(crate::client::DEFAULT_PAGE_SIZE);
+    // The caller's `limit` is not the page size: it would multiply the upstream calls.
+    let page_size = route::ALL_PAGE_SIZE;
     let mut base = q.clone();
     base.offset = None;
     base.limit = None;
@@ -610,10 +653,12 @@ async fn list_all(
 
 /// Never a silent partial list: the caller pages or narrows the time range.
 fn too_many() -> DcsError {
-    DcsError::invalid_argument(
-        "all",
-        "the instance has more than 20000 tasks in this range: page with offset/limit or narrow start_time/end_time",
-    )
+    let m = crate::error::cat(&[
+        "the instance has more than ",
+        &route::MAX_ALL_TASKS.to_string(),
+        " tasks in this range: page with offset/limit or narrow start_time/end_time",
+    ]);
+    DcsError::invalid_argument("all", m)
 }
 
 /// One upstream call through the client's own call loop ([`crate::fetch::run`]): the

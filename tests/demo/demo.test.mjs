@@ -98,6 +98,29 @@ test("PROXY_TOKEN=... make demo: the demo proxy asks for that token, also on loo
   }
 });
 
+test("PROXY_TOKEN=short make demo: exits non-zero at start naming PROXY_TOKEN (never its value), nothing left running", { timeout: 60_000 }, async () => {
+  const port = await freePort();
+  const demo = startDemo(port, { PROXY_TOKEN: "shortLEAK9" });
+  await assert.rejects(demo.ready, /demo exited 1/);
+  assert.match(demo.output(), /could not start: the proxy refuses its configuration: PROXY_TOKEN must be at least 16/);
+  assert.doesNotMatch(demo.output(), /ready:/);
+  assert.doesNotMatch(demo.output(), /shortLEAK9/);
+  assert.equal(workerdOn(port), "", "workerd was left running");
+  // through make, as the README says it: a non-zero exit too
+  let failed = null;
+  try {
+    execFileSync("make", ["--no-print-directory", "demo"], {
+      cwd: root, encoding: "utf8", stdio: "pipe", timeout: 50_000,
+      env: { ...process.env, PORT: String(port), PROXY_TOKEN: "shortLEAK9" },
+    });
+  } catch (e) {
+    failed = e;
+  }
+  assert.ok(failed, "make demo succeeded with a refused PROXY_TOKEN");
+  assert.notEqual(failed.status, 0);
+  assert.match(failed.stderr, /PROXY_TOKEN/);
+});
+
 test("make site puts the page and the package where edge/wrangler.toml's assets point", { timeout: 120_000 }, () => {
   const out = execFileSync("make", ["--no-print-directory", "site"], { cwd: root, encoding: "utf8" });
   assert.match(out, /site: .*build\/site/);

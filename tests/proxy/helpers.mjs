@@ -27,7 +27,7 @@ const stacks = [];
  * Starts a stack (quiet, free port) and remembers it: its workerd log and the mock's
  * request log are collected for the secret grep. `mock` options are passed to startMock.
  */
-export async function stack({ env = {}, mock = {} } = {}) {
+export async function stack({ env = {}, mock = {}, allowConfigError = false } = {}) {
   const mockLines = [];
   const logs = [];
   const t0 = performance.now();
@@ -39,6 +39,7 @@ export async function stack({ env = {}, mock = {} } = {}) {
       mock: { tokens: [MOCK_DIRECT_TOKEN], log: (l) => mockLines.push(l), ...mock },
       logs,
       quiet: true,
+      allowConfigError,
     });
   } catch (e) {
     collected.push(...logs.map((l) => `[workerd] ${l}`));

@@ -35,6 +35,16 @@ const sameQuery = (a, b) => {
 
 after(closeAll);
 
+/** An API or mirror answer: JSON of our own type, never sniffed, never active content. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
+function assertInert(r) {
+  assert.equal(r.headers["content-type"], "application/json; charset=utf-8", `Content-Type of a ${r.status}`);
+  assert.equal(r.headers["x-content-type-options"], "nosniff");
+  assert.equal(r.headers["content-security-policy"], API_CSP);
+  assert.equal(r.headers.location, undefined, "no Location is relayed");
+  if (r.status !== 304 && r.status !== 204) JSON.parse(r.body);
+}
+
 // ---------------------------------------------------------------------------------------------
 describe("default stack (AK/SK upstream, ALLOWED_ORIGINS, no PROXY_TOKEN, no delete)", () => {
   let s;
@@ -62,14 +72,14 @@ describe("default stack (AK/SK upstream, ALLOWED_ORIGINS, no PROXY_TOKEN, no del
   });
 
   for (const q of ["", "?offset=3&limit=7", "?limit=5&offset=0&start_time=20240601000000&end_time=20240630120000", "?limit=1000"]) {
-    test(`mirror GET .../tasks${q}: status, body, Content-Type, X-Request-Id as the mock sent them`, async () => {
+    test(`mirror GET .../tasks${q}: status, body, X-Request-Id as the mock sent them; JSON type and CSP of our own`, async () => {
       const path = `${M}/${INST}/tasks`;
       const r = await req(s, path + q);
       const d = await direct(s, path + q);
       assert.equal(r.status, 200);
       assert.equal(r.status, d.status);
       assert.equal(r.body, d.body, "body differs from the mock's answer to the same query");
-      assert.equal(r.headers["content-type"], d.headers["content-type"]);
+      assertInert(r);
       const rid = r.headers["x-request-id"];
       assert.match(rid, /^[0-9a-f]{32}$/);
       const line = mockLine(s, rid);
@@ -152,6 +162,26 @@ describe("default stack (AK/SK upstream, ALLOWED_ORIGINS, no PROXY_TOKEN, no del
     const r2 = await req(s, `/api/instances/${INST}/tasks?all=1`);
     assert.equal(json(r2).tasks.length, 57);
     assert.equal(json(r2).taskCount, 57);
+  });
+
+  test("all=1&limit=1 over 2,000 tasks: pages upstream at 1,000 (2 calls, counted in the log line), not 2,000 calls", async () => {
+    const inst = "proxy-count-n2000";
+    const before = (await mockStats(s)).byInstance[inst] || 0;
+    const r = await req(s, `/api/instances/${inst}/tasks?all=1&limit=1`);
+    assert.equal(r.status, 200, r.body);
+    assertInert(r);
+    const b = json(r);
+    assert.equal(b.tasks.length, 2000);
+    assert.deepEqual(b.tasks.map((t) => t.id), s.mock.tasks(inst).map((t) => t.id));
+    const calls = ((await mockStats(s)).byInstance[inst] || 0) - before;
+    // ⌈2000 / 1000⌉ = 2; the pager's re-fetch bound (policy::MAX_REFETCHES) only applies when the
+    // list changes while it is paged, which it does not here.
+    assert.equal(calls, 2, `upstream calls for all=1&limit=1 over 2,000 tasks: ${calls}`);
+    const line = s.logs.map((l) => { try { return JSON.parse(l); } catch { return null; } })
+      .filter((o) => o && o.proxy === "api-list" && o.path === `/api/instances/${inst}/tasks`).at(-1);
+    assert.ok(line, "no log line for the request");
+    assert.equal(line.upstreamCalls, 2, JSON.stringify(line));
+    note(`all=1&limit=1 over 2,000 tasks: ${calls} upstream calls (log line: upstreamCalls ${line.upstreamCalls})`);
   });
 
   test("all=1 is bounded: over 20,000 tasks is a clear 400, never a silent partial list", async () => {
@@ -430,16 +460,23 @@ describe("default stack (AK/SK upstream, ALLOWED_ORIGINS, no PROXY_TOKEN, no del
     if (notRefused.length) note(`NOT 400 (workerd normalizes absolute-form): ${notRefused.join("; ")}`);
   });
 
-  test("upstream 5xx (err502): mirror passes 502 through; /api answers JSON HTTP_ERROR", async () => {
+  test("upstream 5xx: a JSON body is mirrored (err500json); an HTML one (err502) is 502 BAD_UPSTREAM; /api answers JSON HTTP_ERROR", async () => {
+    const j = await req(s, `${M}/proxy-err500json/tasks?limit=2`);
+    const dj = await direct(s, `${M}/proxy-err500json/tasks?limit=2`);
+    assert.equal(j.status, 500);
+    assert.equal(j.body, dj.body, "a JSON error body is passed back unchanged");
+    assertInert(j);
     const inst = "proxy-err502";
     const path = `${M}/${inst}/tasks?limit=2`;
     const before = (await mockStats(s)).byInstance[inst] || 0;
     const r = await req(s, path);
     const mid = (await mockStats(s)).byInstance[inst] || 0;
     const d = await direct(s, path);
-    assert.equal(r.status, 502);
-    assert.equal(r.body, d.body, "mirror must pass the upstream body unchanged");
-    assert.equal(r.headers["content-type"], d.headers["content-type"]);
+    assert.match(d.headers["content-type"], /^text\/html/, "the mock's err502 answers HTML");
+    const e = errorBody(r, assert, { status: 502, code: "BAD_UPSTREAM" });
+    assert.match(e.message, /\b502\b/, "the upstream status is told");
+    assert.ok(!r.body.includes(d.body.trim().slice(0, 20)), "the upstream bytes are not relayed");
+    assertInert(r);
     assert.ok(mockLine(s, r.headers["x-request-id"]), "X-Request-Id is the mock's");
     assert.equal(r.headers["cache-control"], "no-store");
     const a = await req(s, `/api/instances/${inst}/tasks?limit=2`);
@@ -467,8 +504,9 @@ describe("default stack (AK/SK upstream, ALLOWED_ORIGINS, no PROXY_TOKEN, no del
 });
 
 // ---------------------------------------------------------------------------------------------
-describe("closed by default: without PROXY_TOKEN the API answers loopback hosts only", () => {
+describe("closed by default: without PROXY_TOKEN nobody gets the API, loopback only with TRUST_LOOPBACK", () => {
   let s;
+  let dev;
   const I = "open-a-n20";
   const PUBLIC = ["dcs-tasks.example.workers.dev", "localhost.evil.example", "127.0.0.1.nip.io", "10.0.0.7"];
   let task;
@@ -486,16 +524,37 @@ describe("closed by default: without PROXY_TOKEN the API answers loopback hosts 
     ["POST", `/api/instances/${I}/tasks`],
   ];
   before(async () => {
-    s = await stack({ env: { ENABLE_DELETE: "true", DEMO_INSTANCE: I }, mock: { msPerPercent: 1e9 } });
+    // The proxy's own default: no TRUST_LOOPBACK (the test stacks set it like make demo does).
+    s = await stack({ env: { ENABLE_DELETE: "true", DEMO_INSTANCE: I, TRUST_LOOPBACK: undefined }, mock: { msPerPercent: 1e9 } });
+    dev = await stack({ env: { ENABLE_DELETE: "true", DEMO_INSTANCE: I, TRUST_LOOPBACK: "true" }, mock: { msPerPercent: 1e9 } });
     task = s.mock.tasks(I).find((t) => t.status === "SUCCESS" || t.status === "FAILED").id;
   });
-  after(() => close(s));
+  after(async () => {
+    await close(s);
+    await close(dev);
+  });
 
-  test("a public host gets 401 TOKEN_REQUIRED on every API route, naming PROXY_TOKEN, revealing nothing", async () => {
+  test("without TRUST_LOOPBACK a loopback Host (Host: 127.0.0.1, what a Host-rewriting reverse proxy sends) gets 401 too", async () => {
     await noUpstream(s, async () => {
-      for (const host of PUBLIC) {
+      for (const host of [`127.0.0.1:${s.port}`, "127.0.0.1", "localhost", "[::1]"]) {
         for (const [method, path] of apiRoutes()) {
           const r = await req(s, path, { method, headers: { Host: host } });
+          const b = errorBody(r, assert, { status: 401, code: "TOKEN_REQUIRED" });
+          assert.match(b.message, /PROXY_TOKEN/);
+          assertInert(r);
+        }
+      }
+    });
+    // the page and /healthz are still served
+    assert.equal((await req(s, "/healthz")).status, 200);
+    assert.equal((await req(s, "/")).status, 200);
+  });
+
+  test("a public host gets 401 TOKEN_REQUIRED on every API route, naming PROXY_TOKEN, revealing nothing (TRUST_LOOPBACK or not)", async () => {
+    for (const st of [s, dev]) await noUpstream(st, async () => {
+      for (const host of PUBLIC) {
+        for (const [method, path] of apiRoutes()) {
+          const r = await req(st, path, { method, headers: { Host: host } });
           const b = errorBody(r, assert, { status: 401, code: "TOKEN_REQUIRED" });
           assert.match(b.message, /PROXY_TOKEN/);
           assert.match(r.headers["www-authenticate"] || "", /^Bearer/);
@@ -504,32 +563,33 @@ describe("closed by default: without PROXY_TOKEN the API answers loopback hosts 
           }
         }
         // A token means nothing while none is configured.
-        const t = await req(s, `/api/instances/${I}/tasks`, { headers: { Host: host, Authorization: "Bearer anything-at-all-123456" } });
+        const t = await req(st, `/api/instances/${I}/tasks`, { headers: { Host: host, Authorization: "Bearer anything-at-all-123456" } });
         errorBody(t, assert, { status: 401, code: "TOKEN_REQUIRED" });
         // /healthz and static files stay open.
-        assert.equal((await req(s, "/healthz", { headers: { Host: host } })).status, 200);
-        const page = await req(s, "/", { headers: { Host: host } });
+        assert.equal((await req(st, "/healthz", { headers: { Host: host } })).status, 200);
+        const page = await req(st, "/", { headers: { Host: host } });
         assert.equal(page.status, 200);
         assert.match(page.headers["content-type"], /^text\/html/);
       }
     });
   });
 
-  test("a loopback Host relayed from elsewhere (CF-Connecting-IP, X-Forwarded-For, Forwarded) is not loopback", async () => {
-    await noUpstream(s, async () => {
+  test("with TRUST_LOOPBACK, a loopback Host relayed from elsewhere (CF-Connecting-IP, X-Forwarded-For, Forwarded) is not loopback", async () => {
+    await noUpstream(dev, async () => {
       for (const headers of [
         { Host: "localhost", "CF-Connecting-IP": "203.0.113.9" },
         { Host: "127.0.0.1", "X-Forwarded-For": "127.0.0.1, 198.51.100.4" },
         { Host: "[::1]", "X-Real-IP": "198.51.100.4" },
         { Host: "localhost", Forwarded: "for=198.51.100.4" },
       ]) {
-        const r = await req(s, `/api/instances/${I}/tasks?limit=1`, { headers });
+        const r = await req(dev, `/api/instances/${I}/tasks?limit=1`, { headers });
         errorBody(r, assert, { status: 401, code: "TOKEN_REQUIRED" });
       }
     });
   });
 
-  test("loopback hosts (what make demo serves) still get every route", async () => {
+  test("with TRUST_LOOPBACK (what make demo sets) loopback hosts get every route", async () => {
+    const s = dev;
     for (const host of [`127.0.0.1:${s.port}`, `localhost:${s.port}`, "127.8.9.10", "[::1]", "app.localhost"]) {
       const headers = { Host: host };
       const l = await req(s, `/api/instances/${I}/tasks?limit=2`, { headers });
@@ -851,7 +911,7 @@ describe("capturing upstream (DCS_ENDPOINT = a recording server with a base path
 });
 
 // ---------------------------------------------------------------------------------------------
-describe("bad or missing configuration: 500 CONFIG_ERROR naming the variable, never its value", () => {
+describe("bad or missing configuration: the stack refuses to start; a deployed proxy answers 500 CONFIG_ERROR naming the variable, never its value", () => {
   const cases = [
     ["HUAWEICLOUD_SDK_PROJECT_ID", { HUAWEICLOUD_SDK_PROJECT_ID: undefined }, null],
     ["HUAWEICLOUD_SDK_PROJECT_ID", { HUAWEICLOUD_SDK_PROJECT_ID: "proj/../leakyproject" }, "leakyproject"],
@@ -862,16 +922,25 @@ describe("bad or missing configuration: 500 CONFIG_ERROR naming the variable, ne
     ["PROXY_TOKEN", { PROXY_TOKEN: "shortLEAK42" }, "shortLEAK42"],
     ["HUAWEICLOUD_SDK_SK", { HUAWEICLOUD_SDK_SK: undefined }, DEFAULT_CREDENTIALS[0].ak],
     ["UPSTREAM_TIMEOUT_MS", { UPSTREAM_TIMEOUT_MS: "99999999" }, "99999999"],
+    ["TRUST_LOOPBACK", { TRUST_LOOPBACK: "leakyyes" }, "leakyyes"],
   ];
   for (const [variable, env, leak] of cases) {
     test(`${variable} = ${JSON.stringify(Object.values(env)[0] ?? "(unset)")}`, async () => {
-      const s = await stack({ env });
+      // The stack (make demo, the tests) stops at start, naming the variable.
+      await assert.rejects(stack({ env }), (e) => {
+        assert.match(e.message, new RegExp(`refuses its configuration: ${variable}\\b`));
+        if (leak) assert.ok(!e.message.includes(leak), `value in the error: ${e.message}`);
+        return true;
+      });
+      const s = await stack({ env, allowConfigError: true });
       try {
         await noUpstream(s, async () => {
           for (const path of ["/healthz", `${M}/abc/tasks`, "/api/instances/abc/tasks", "/"]) {
             const r = await req(s, path);
             const b = errorBody(r, assert, { status: 500, code: "CONFIG_ERROR" });
-            assert.match(b.message, new RegExp(`\\b${variable}\\b`));
+            // A loopback caller is told which variable only on a stack that trusts loopback.
+            if (variable === "TRUST_LOOPBACK") assert.equal(b.message, "proxy misconfigured: see the proxy's log");
+            else assert.match(b.message, new RegExp(`\\b${variable}\\b`));
             if (leak) assert.ok(!r.body.includes(leak) && !JSON.stringify(r.headers).includes(leak), `value leaked: ${r.body}`);
           }
         });
