@@ -456,6 +456,11 @@ describe("www/ page", { timeout: 240_000 }, () => {
     const v0 = Number(await pct.getAttribute("value"));
     await page.waitForFunction(([sel, v]) => Number(document.querySelector(sel)?.getAttribute("value")) > v,
       [`#tasks tr.details-row[data-id="${id}"] .progress-head progress`, v0], { timeout: 20_000 });
+    // The row may open on a progress already known (a watch from before auto-refresh was turned
+    // off), so the first poll can be the one that moved it: the watch must poll again.
+    if (polls.length < 2) {
+      await page.waitForRequest((r) => /\/tasks\/[^/]+\/progress$/.test(new URL(r.url()).pathname), { timeout: 15_000 });
+    }
     assert.ok(polls.length >= 2, `polled ${polls.length} times`);
     // collapsing the row stops the watch
     await page.locator(`#tasks tbody button.expand[data-id="${id}"]`).click();
