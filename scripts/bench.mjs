@@ -84,6 +84,44 @@ console.log(JSON.stringify({ floor: med(times.floor), wasm: med(times.wasm) }));
 `);
 }
 
+/**
+ * The small results and the option objects, per call (one process, alternating): building a
+ * list request (an option object read, an HttpRequest out), signing it (two option objects
+ * in, an HttpRequest out), and showTaskProgress over an in-process fetch (a call's options in,
+ * a TaskProgress out).
+ */
+function smallFigure() {
+  return child(`
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+const { buildListTasksRequest, signRequest, DcsClient } = await import(${JSON.stringify(PKG)});
+const progress = readFileSync(${JSON.stringify(join(root, "tests/fixtures/progress.json"))}, "utf8");
+const o = { region: "cn-north-4", projectId: "0123456789abcdef0123456789abcdef", instanceId: "i-1", offset: 0, limit: 10,
+  startTime: new Date(Date.UTC(2024, 5, 1)), endTime: "20240630120000" };
+const cred = { ak: "HPUAXXXXXXXXXXXXXXXX", sk: "SKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSK" };
+const date = new Date(Date.UTC(2024, 5, 1));
+const req = buildListTasksRequest(o);
+const client = new DcsClient({ region: "cn-north-4", projectId: o.projectId, auth: { token: "t" }, retries: 0,
+  fetch: async () => new Response(progress, { headers: { "content-type": "application/json" } }) });
+const N = ${smoke ? 200 : 20000};
+const contenders = {
+  build: () => { for (let i = 0; i < N; i++) buildListTasksRequest(o); },
+  sign: () => { for (let i = 0; i < N; i++) signRequest(req, cred, { date }); },
+  progress: async () => { for (let i = 0; i < N / 10; i++) await client.showTaskProgress("i-1", "t-1"); },
+};
+const times = { build: [], sign: [], progress: [] };
+for (let r = 0; r < ${WARMUP} + ${RUNS}; r++) {
+  for (const [k, f] of Object.entries(contenders)) {
+    const t = performance.now();
+    await f();
+    if (r >= ${WARMUP}) times[k].push((performance.now() - t) * 1000 / (k === "progress" ? N / 10 : N));
+  }
+}
+const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(JSON.stringify({ buildUs: med(times.build), signUs: med(times.sign), progressUs: med(times.progress) }));
+`);
+}
+
 function memoryFigure(file) {
   return child(`
 import { readFileSync } from "node:fs";
@@ -257,6 +295,7 @@ for (const n of SIZES) {
   const { floor, wasm } = parseFigure(file);
   rows.push({ n, bytes: readFileSync(file).length, floor, wasm, ratio: wasm / floor });
 }
+const small = smallFigure();
 const mem = memoryFigure(join(out, `list-${SIZES[SIZES.length - 1]}.json`));
 const node = nodeStart();
 const wd = await workerdStart();
@@ -273,6 +312,11 @@ lines.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalm
 lines.push("## Parse: `parseListTasksResponse(bytes)` vs the `JSON.parse(new TextDecoder().decode(bytes))` floor", "");
 lines.push("| tasks | body | JSON.parse floor | dcs-tasks | ratio |", "| ---: | ---: | ---: | ---: | ---: |");
 for (const r of rows) lines.push(`| ${r.n} | ${kb(r.bytes)} | ${ms(r.floor)} | ${ms(r.wasm)} | ${r.ratio.toFixed(2)}× |`);
+lines.push("", "## Small results and option objects (per call, one process)", "");
+lines.push("| call | what crosses the boundary | time |", "| --- | --- | ---: |");
+lines.push(`| \`buildListTasksRequest(o)\` | an option object in (serde-wasm-bindgen), an \`HttpRequest\` out | ${small.buildUs.toFixed(2)} µs |`);
+lines.push(`| \`signRequest(req, cred, { date })\` | a request and two option objects in, an \`HttpRequest\` out | ${small.signUs.toFixed(2)} µs |`);
+lines.push(`| \`showTaskProgress\` over an in-process \`fetch\` | a call's options in, a \`TaskProgress\` out (plus the call itself) | ${small.progressUs.toFixed(2)} µs |`);
 lines.push("", "## Start", "");
 lines.push(`| runtime | figure | time |`, `| --- | --- | ---: |`);
 lines.push(`| Node | import (compile + instantiate) | ${ms(node.importMs)} |`);
@@ -293,7 +337,7 @@ lines.push(`| dcs_tasks_bg.wasm | ${kb(sz.wasmRaw)} | ${kb(sz.wasmGz)} |`);
 lines.push(`| dcs_tasks.js (glue) | ${kb(sz.glueRaw)} | ${kb(sz.glueGz)} |`);
 lines.push(`| browser.js (entry) | ${kb(sz.entryRaw)} | ${kb(sz.entryGz)} |`);
 lines.push(`| what a page downloads (entry + glue + wasm) | ${kb(sz.wasmRaw + sz.glueRaw + sz.entryRaw)} | ` +
-  `${kb(sz.wasmGz + sz.glueGz + sz.entryGz)} (budget 120 KiB = 122,880 B; ${sz.wasmGz + sz.glueGz + sz.entryGz} B) |`);
+  `${kb(sz.wasmGz + sz.glueGz + sz.entryGz)} (budget 180 KiB = 184,320 B; ${sz.wasmGz + sz.glueGz + sz.entryGz} B) |`);
 lines.push("", `## Memory (${mem.tasks} tasks, body ${kb(mem.body)})`, "");
 lines.push(`JS heap growth ${kb(mem.heapGrowth)}, wasm linear memory growth ${kb(mem.wasmGrowth)} ` +
   `(total ${kb(mem.wasmTotal)}): ${((mem.heapGrowth + mem.wasmGrowth) / mem.body).toFixed(2)}× the body.`);

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Prints the package's wasm and JS glue sizes, raw and gzipped (-9), and checks the budget:
-# what a page downloads (the browser entry, the glue and the wasm) within 120 KiB gzipped.
-# The glue (dcs_tasks.js) includes the client's I/O driver (js/driver.js), bundled in by build-pkg.sh.
+# what a page downloads (the browser entry, the glue and the wasm) within 180 KiB gzipped
+# (184,320 B).
 # Usage: scripts/size.sh [--check]   (builds pkg/ first if missing)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 [ -f pkg/dcs_tasks_bg.wasm ] && [ -f pkg/dcs_tasks_proxy_bg.wasm ] || scripts/build-pkg.sh
-budget=$((120 * 1024))
+budget=$((180 * 1024))
 gz() { gzip -9 -c "$1" | wc -c; }
 total_raw=0; total_gz=0
 printf '%-22s %10s %10s\n' file raw gzip

@@ -124,6 +124,40 @@ fn build_errors_name_the_field() {
     );
 }
 
+/// The option objects are read through serde-wasm-bindgen from a snapshot of their declared
+/// keys: a getter runs once, one that throws is INVALID_ARGUMENT naming its key (never an
+/// exception through wasm), and an unknown key is refused before any getter runs.
+#[wasm_bindgen_test]
+fn option_getters_run_once_and_a_throwing_one_is_named() {
+    let make = js_sys::Function::new_no_args(
+        r#"
+        const o = { region: "cn-north-4", projectId: "p", instanceId: "i", reads: 0 };
+        delete o.reads;
+        let reads = 0;
+        Object.defineProperty(o, "limit", { enumerable: true, get() { reads++; return 7; } });
+        const bad = { region: "cn-north-4", projectId: "p", instanceId: "i" };
+        Object.defineProperty(bad, "offset", { enumerable: true, get() { throw new Error("boom"); } });
+        const typo = { region: "cn-north-4", projectId: "p", instanceId: "i", limt: 1 };
+        Object.defineProperty(typo, "limit", { enumerable: true, get() { reads += 100; return 1; } });
+        return { o, bad, typo, reads: () => reads };
+        "#,
+    );
+    let t = make.call0(&JsValue::UNDEFINED).unwrap();
+    let reads = || -> f64 {
+        let f: js_sys::Function = get(&t, "reads").unchecked_into();
+        f.call0(&JsValue::UNDEFINED).unwrap().as_f64().unwrap()
+    };
+    let r = build_list_tasks_request(get(&t, "o")).unwrap();
+    assert!(s(&r, "url").unwrap().contains("limit=7"));
+    assert_eq!(reads(), 1.0, "the getter ran once");
+    let e = build_list_tasks_request(get(&t, "bad")).unwrap_err();
+    let e = assert_dcs_error(e, "INVALID_ARGUMENT", "field", "offset");
+    assert!(s(&e, "message").unwrap().contains("could not be read"));
+    let e = build_list_tasks_request(get(&t, "typo")).unwrap_err();
+    assert_dcs_error(e, "INVALID_ARGUMENT", "field", "limt");
+    assert_eq!(reads(), 1.0, "no getter ran for a refused object");
+}
+
 #[wasm_bindgen_test]
 fn parse_seed_from_string_and_bytes() {
     let bytes = Uint8Array::from(SEED.as_bytes());

@@ -10,15 +10,25 @@ pub const MAX_LIMIT: u32 = 1000;
 /// Largest accepted ID length.
 pub const MAX_ID_LEN: usize = 64;
 
-/// An HTTP request as plain data: what `fetch` needs, and what the signer signs.
-#[derive(Clone, PartialEq, Eq)]
+/// An HTTP request as plain data: what `fetch` needs, and what the signer signs. Serialized
+/// as `{ method, url, headers: { name: value } }`.
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct HttpRequest {
     pub method: String,
     pub url: String,
     /// Header names as they will be sent (case kept), in order.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, string>"))]
+    #[serde(serialize_with = "headers_map")]
     pub headers: Vec<(String, String)>,
+}
+
+/// The headers as one map (name to value), in order.
+fn headers_map<S: serde::Serializer>(
+    h: &[(String, String)],
+    s: S,
+) -> core::result::Result<S::Ok, S::Error> {
+    s.collect_map(h.iter().map(|(k, v)| (k, v)))
 }
 
 impl HttpRequest {

@@ -61,17 +61,20 @@ pub(crate) fn js_err<T>(r: Result<T, DcsError>) -> Result<T, JsValue> {
     r.map_err(|e| to_js_error(&e))
 }
 
+/// A result as a JS value through serde-wasm-bindgen: structs and maps as plain objects.
+pub(crate) fn to_value<T: serde::Serialize>(v: &T) -> Result<JsValue, DcsError> {
+    let s = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    v.serialize(&s).map_err(|e| {
+        DcsError::invalid_response(
+            "$",
+            dcs_cat(&["could not become a JS value: ", &e.to_string()]),
+        )
+    })
+}
+
 /// `{ method, url, headers: { name: value } }`
 pub fn request_to_js(r: &HttpRequest) -> Result<JsValue, DcsError> {
-    let o: JsValue = Object::new().into();
-    set(&o, "method", &JsValue::from_str(&r.method));
-    set(&o, "url", &JsValue::from_str(&r.url));
-    let h: JsValue = Object::new().into();
-    for (k, v) in &r.headers {
-        set(&h, k, &JsValue::from_str(v));
-    }
-    set(&o, "headers", &h);
-    Ok(o)
+    to_value(r)
 }
 
 /// Reads `{ method, url, headers }` (headers: a plain object of strings, or a `Headers`).
@@ -180,8 +183,9 @@ pub(crate) fn parse_options(v: &JsValue) -> Result<ParseOptions, DcsError> {
     })
 }
 
-/// A small result (`TaskProgress`) as a JS object: serde_json's text, one `JSON.parse`
-/// (serde-wasm-bindgen measured 3 KB gzipped more: README, Dependencies).
+/// A small result (`TaskProgress`) as a JS object: serde_json's text, one `JSON.parse`. Through
+/// serde-wasm-bindgen it measured the same per call (within noise, `make bench`'s small-results
+/// figure) and 565 B gzipped more, since the list's JSON path is linked anyway (BENCHMARKS.md).
 pub(crate) fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, DcsError> {
     json_to_js(&crate::model::to_json(v)).map_err(|_| round_trip_error())
 }
@@ -263,10 +267,29 @@ pub fn parse_list_tasks_response(body: JsValue, opts: JsValue) -> Result<JsValue
 }
 
 /// The one place a list body becomes the JS value of `parseListTasksResponse` and
-/// `listTasks`: the parser writes the contract JSON, read by one `JSON.parse`.
+/// `listTasks`: the parser writes the contract JSON, read by one `JSON.parse`. Its bytes go
+/// to the host's `TextDecoder` as they are (a view of wasm memory, no copy and no second
+/// UTF-8 check in wasm).
 pub(crate) fn list_value(body: &[u8], strict: bool) -> Result<JsValue, DcsError> {
     let list = crate::normalize::parse_list_tasks_json(body, ParseOptions { strict })?;
-    json_to_js(list.json()).map_err(|_| round_trip_error())
+    let text = DECODER.with(|d| d.decode(list.json_bytes()));
+    json_parse(&text).map_err(|_| round_trip_error())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    type TextDecoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextDecoder;
+    /// `decode(view)`: wasm-bindgen passes a `&[u8]` as a view of wasm memory.
+    #[wasm_bindgen(method)]
+    fn decode(this: &TextDecoder, bytes: &[u8]) -> js_sys::JsString;
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn json_parse(text: &js_sys::JsString) -> Result<JsValue, JsValue>;
+}
+
+thread_local! {
+    static DECODER: TextDecoder = TextDecoder::new();
 }
 
 pub(crate) fn round_trip_error() -> DcsError {

@@ -159,7 +159,7 @@ fn serialized(st: &Shared, finish: bool) -> Promise {
 
 /// One page as JS: `{ taskCount, tasks, warnings, fetched, total }`.
 fn page_value(d: &Delivery) -> Result<JsValue, DcsError> {
-    let mut text = String::with_capacity(d.list.json().len() + 2);
+    let mut text = String::with_capacity(d.list.json_bytes().len() + 2);
     write_list(
         &mut text,
         d.list.task_count,

@@ -1,16 +1,15 @@
-//! The option objects of the JS API, read into the structs below. Each struct lists its
-//! keys once ([`options!`]); [`Options::read`] refuses a key the struct does not declare (a
-//! typo such as `limt` is `INVALID_ARGUMENT` naming it) and reads each declared one.
-//! Scalars arrive as [`Arg`] (as JS gave them, `Date` included) and are typed by the core's
-//! validators, which name the field of a wrong type; functions, signals and nested objects
-//! pass through as [`Js`] values.
-//!
-//! Not serde-wasm-bindgen: measured in this crate, its deserializer adds 22 KB gzipped
-//! (its error type formats serde's `Unexpected`, which links core's float formatting, and
-//! each struct is one more instantiation) and reads only declared fields anyway, so the
-//! unknown-key check would be ours either way (README, Dependencies).
+//! The option objects of the JS API: serde structs ([`options!`]) read with
+//! serde-wasm-bindgen, whose TypeScript interfaces tsify generates from the same structs.
+//! [`Options::read`] refuses a key the struct does not declare (a typo such as `limt` is
+//! `INVALID_ARGUMENT` naming it; the declared keys are the derive's own list, through
+//! serde-aux), then deserializes. Scalars arrive as [`Arg`] (as JS gave them, `Date`
+//! included: serde-wasm-bindgen's `preserve` hands over the JS value) and are typed by the
+//! core's validators, which name the field of a wrong type; functions, signals and nested
+//! objects pass through as [`Js`] values.
 
 use js_sys::{Array, Date, Object, Reflect};
+use serde::de::DeserializeOwned;
+use serde::Deserializer;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::{cat, DcsError};
@@ -39,9 +38,16 @@ pub(crate) fn to_arg(v: &JsValue) -> Arg {
 #[derive(Default)]
 pub(crate) struct Js(pub JsValue);
 
-/// How a declared key's value is kept.
+/// How a declared key's value is kept. Every field is deserialized through
+/// serde-wasm-bindgen's `preserve` (the JS value as it is) and then classified, so that a
+/// wrong type is named by the core's validator of that field, not by a generic serde message.
 pub(crate) trait FromJs: Sized {
     fn from_js(v: JsValue) -> Self;
+
+    /// The fields' `deserialize_with`.
+    fn deserialize_js<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde_wasm_bindgen::preserve::deserialize(d).map(Self::from_js)
+    }
 }
 
 impl FromJs for Arg {
@@ -57,45 +63,52 @@ impl FromJs for Js {
 }
 
 /// An option object's struct.
-pub(crate) trait Options: Sized {
-    /// The keys, as JS spells them.
-    const KEYS: &'static [&'static str];
-    /// Builds the struct from the values of [`Self::KEYS`], in order.
-    fn build(values: &mut dyn FnMut() -> JsValue) -> Self;
-
+pub(crate) trait Options: DeserializeOwned {
     /// Reads the option object `v` (absent is `{}`). `name` is the argument's name in
     /// errors about the object itself; `prefix` goes in front of its keys' names (`"o."`,
     /// or `""` for the fields the contract names bare).
     fn read(v: &JsValue, name: &str, prefix: &str) -> Result<Self, DcsError> {
-        let mut values = values(v, name, prefix, Self::KEYS)?.into_iter();
-        Ok(Self::build(&mut || {
-            values.next().unwrap_or(JsValue::UNDEFINED)
-        }))
+        let keys = serde_aux::serde_introspection::serde_introspect::<Self>();
+        let declared = snapshot(v, name, prefix, keys)?;
+        serde_wasm_bindgen::from_value(declared)
+            .map_err(|e| DcsError::invalid_argument(name, e.to_string()))
     }
 }
 
-/// The values of `keys` in the option object `v`, after refusing any other key (one
-/// function for every struct: it is not generic).
-fn values(v: &JsValue, name: &str, prefix: &str, keys: &[&str]) -> Result<Vec<JsValue>, DcsError> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Vec::new());
-    }
-    let obj = match v.dyn_ref::<Object>() {
-        Some(o) if !Array::is_array(v) && !v.is_function() => o,
-        _ => return Err(DcsError::invalid_argument(name, "must be an object")),
+/// A fresh object holding exactly the declared `keys` of the option object `v`, each read
+/// once (a getter runs once; one that throws is `INVALID_ARGUMENT` naming its key), after
+/// refusing any other key. Every declared key is present (undefined when absent), so a
+/// missing field is the validators' to judge, with their messages. One function for every
+/// struct: it is not generic.
+fn snapshot(v: &JsValue, name: &str, prefix: &str, keys: &[&str]) -> Result<JsValue, DcsError> {
+    let out: JsValue = Object::new().into();
+    let obj = if v.is_undefined() || v.is_null() {
+        None
+    } else {
+        match v.dyn_ref::<Object>() {
+            Some(o) if !Array::is_array(v) && !v.is_function() => Some(o),
+            _ => return Err(DcsError::invalid_argument(name, "must be an object")),
+        }
     };
-    for k in Object::keys(obj).iter() {
-        let k = k.as_string().unwrap_or_default();
-        if !keys.contains(&k.as_str()) {
-            return Err(unknown(prefix, &k, keys));
+    if let Some(obj) = obj {
+        for k in Object::keys(obj).iter() {
+            let k = k.as_string().unwrap_or_default();
+            if !keys.contains(&k.as_str()) {
+                return Err(unknown(prefix, &k, keys));
+            }
         }
     }
-    Ok(keys
-        .iter()
-        .map(|k| Reflect::get(obj, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED))
-        .collect())
+    for k in keys {
+        let key = JsValue::from_str(k);
+        let value = match obj {
+            Some(o) => Reflect::get(o, &key)
+                .map_err(|_| DcsError::invalid_argument(cat(&[prefix, k]), "could not be read"))?,
+            None => JsValue::UNDEFINED,
+        };
+        let _ = Reflect::set(&out, &key, &value);
+    }
+    Ok(out)
 }
-
 fn unknown(prefix: &str, key: &str, keys: &[&str]) -> DcsError {
     let mut known = String::new();
     for (i, f) in keys.iter().enumerate() {
@@ -109,35 +122,29 @@ fn unknown(prefix: &str, key: &str, keys: &[&str]) -> DcsError {
 }
 
 /// `options!(/// doc \n Name { /// doc \n #[tsify(type = "...", optional)] field: Type = "jsKey", ... })`:
-/// the struct, its [`Options`] impl (the keys listed once) and its TypeScript interface
-/// (tsify, from the same keys). `options!(plain ...)`: without the interface.
+/// the serde struct (each field renamed to its JS key and read through [`FromJs`]), its
+/// [`Options`] impl and its TypeScript interface (tsify). `options!(plain ...)`: without the
+/// interface.
 macro_rules! options {
-    (@impl $name:ident { $($field:ident: $ty:ty = $key:literal),* }) => {
-        impl Options for $name {
-            const KEYS: &'static [&'static str] = &[$($key),*];
-            fn build(values: &mut dyn FnMut() -> JsValue) -> Self {
-                $name { $($field: <$ty as FromJs>::from_js(values()),)* }
-            }
-        }
-    };
     (plain $(#[$m:meta])* $name:ident {
         $($(#[$fm:meta])* $field:ident: $ty:ty = $key:literal),* $(,)?
     }) => {
+        #[derive(serde::Deserialize)]
         $(#[$m])*
         pub(crate) struct $name {
-            $($(#[$fm])* pub $field: $ty,)*
+            $($(#[$fm])* #[serde(rename = $key, deserialize_with = "FromJs::deserialize_js")] pub $field: $ty,)*
         }
-        options!(@impl $name { $($field: $ty = $key),* });
+        impl Options for $name {}
     };
     ($(#[$m:meta])* $name:ident {
         $($(#[$fm:meta])* $field:ident: $ty:ty = $key:literal),* $(,)?
     }) => {
-        #[derive(tsify::Tsify)]
+        #[derive(serde::Deserialize, tsify::Tsify)]
         $(#[$m])*
         pub(crate) struct $name {
-            $($(#[$fm])* #[serde(rename = $key)] pub $field: $ty,)*
+            $($(#[$fm])* #[serde(rename = $key, deserialize_with = "FromJs::deserialize_js")] pub $field: $ty,)*
         }
-        options!(@impl $name { $($field: $ty = $key),* });
+        impl Options for $name {}
     };
 }
 

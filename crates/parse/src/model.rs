@@ -363,13 +363,23 @@ impl TaskProgress {
 pub struct ListJson {
     pub task_count: u64,
     pub warnings: Vec<Warning>,
-    text: String,
-    /// While tasks are written: their texts, comma-separated.
+    /// The text (UTF-8: serde_json writes nothing else). While tasks are written: their texts,
+    /// comma-separated; [`ListJson::finish`] puts the head in front and the warnings after.
+    /// Kept as bytes: the JS API hands them to `TextDecoder` and `JSON.parse` as they are, so
+    /// the whole page is never validated again in wasm (`str::from_utf8` of a 4 MB page cost
+    /// as much as a tenth of the parse).
     buf: Vec<u8>,
     /// Per task: start of its text, end of its (JSON-escaped) ID, end of its text.
     spans: Vec<[usize; 3]>,
     /// Scratch for measuring an ID's escaped length (reused: no allocation per task).
     scratch: Vec<u8>,
+}
+
+/// Bytes `r` of a page's text as a `str` ("" if out of range).
+fn span_text(buf: &[u8], r: core::ops::Range<usize>) -> &str {
+    buf.get(r)
+        .and_then(|b| core::str::from_utf8(b).ok())
+        .unwrap_or("")
 }
 
 /// `{"id":"`: every task's text starts so (`id` is its first field).
@@ -381,7 +391,6 @@ impl ListJson {
         ListJson {
             task_count: 0,
             warnings: Vec::new(),
-            text: String::new(),
             buf: Vec::with_capacity(n),
             spans: Vec::new(),
             scratch: Vec::new(),
@@ -395,9 +404,18 @@ impl ListJson {
         }
         let start = self.buf.len();
         append_json(&mut self.buf, t);
-        self.scratch.clear();
-        append_json(&mut self.scratch, &t.id);
-        let id_end = start + ID_AT + self.scratch.len().saturating_sub(2);
+        // A borrowed ID came from the body with no escape, so it holds no byte serde_json
+        // escapes (a quote, a backslash or a control character is invalid there unescaped):
+        // its escaped text is itself. Others are measured by writing them again.
+        let escaped_len = match &t.id {
+            Cow::Borrowed(id) => id.len(),
+            Cow::Owned(id) => {
+                self.scratch.clear();
+                append_json(&mut self.scratch, id);
+                self.scratch.len().saturating_sub(2)
+            }
+        };
+        let id_end = start + ID_AT + escaped_len;
         self.spans.push([start, id_end, self.buf.len()]);
     }
 
@@ -405,7 +423,7 @@ impl ListJson {
     /// front of the tasks in place (one buffer, no copy of the page).
     pub(crate) fn finish(&mut self, task_count: u64, warnings: Vec<Warning>) {
         self.task_count = task_count;
-        let mut buf = std::mem::take(&mut self.buf);
+        let buf = &mut self.buf;
         let head = format!("{{\"taskCount\":{},\"tasks\":[", to_json(&task_count));
         let (n, len) = (head.len(), buf.len());
         buf.resize(len + n, 0);
@@ -414,21 +432,31 @@ impl ListJson {
             h.copy_from_slice(head.as_bytes());
         }
         buf.extend_from_slice(b"],\"warnings\":");
-        append_json(&mut buf, &warnings);
+        append_json(buf, &warnings);
         buf.push(b'}');
         for span in &mut self.spans {
             for at in span {
                 *at += n;
             }
         }
-        // serde_json writes UTF-8 only.
-        self.text = String::from_utf8(buf).unwrap_or_default();
         self.warnings = warnings;
     }
 
-    /// The contract JSON: `{"taskCount":N,"tasks":[...],"warnings":[...]}`.
+    /// The contract JSON: `{"taskCount":N,"tasks":[...],"warnings":[...]}` (checked as UTF-8
+    /// on each call: see [`ListJson::json_bytes`]).
     pub fn json(&self) -> &str {
-        &self.text
+        self.text(0..self.buf.len())
+    }
+
+    /// The contract JSON's UTF-8 bytes, as serde_json wrote them.
+    pub fn json_bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// A span of the text (always on character boundaries: spans are where serde_json
+    /// started and ended a value).
+    fn text(&self, r: core::ops::Range<usize>) -> &str {
+        span_text(&self.buf, r)
     }
 
     /// The number of tasks.
@@ -445,22 +473,22 @@ impl ListJson {
     pub fn id(&self, i: usize) -> &str {
         self.spans
             .get(i)
-            .and_then(|&[s, id_end, _]| self.text.get(s + ID_AT..id_end))
-            .unwrap_or("")
+            .map_or("", |&[s, id_end, _]| self.text(s + ID_AT..id_end))
     }
 
     /// The tasks' contract JSON texts, in order.
     pub fn tasks(&self) -> impl Iterator<Item = &str> + '_ {
-        self.spans
-            .iter()
-            .map(|&[s, _, e]| self.text.get(s..e).unwrap_or("{}"))
+        self.spans.iter().map(|&[s, _, e]| match self.text(s..e) {
+            "" => "{}",
+            t => t,
+        })
     }
 
     /// Keeps the tasks whose (escaped) ID `keep` accepts.
     pub fn retain_ids(&mut self, mut keep: impl FnMut(&str) -> bool) {
-        let text = &self.text;
+        let buf = &self.buf;
         self.spans
-            .retain(|&[s, id_end, _]| keep(text.get(s + ID_AT..id_end).unwrap_or("")));
+            .retain(|&[s, id_end, _]| keep(span_text(buf, s + ID_AT..id_end)));
     }
 }
 
