@@ -43,8 +43,13 @@ test: tools
 	scripts/check-secrets.sh build/test-output.log
 	@scripts/test-summary.sh build/test-output.log
 
+# Each suite in turn, its wall time printed (tests/README.md lists them).
+SUITES := test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-soak test-page test-demo test-faults test-fuzz
 test-all:
-	$(MAKE) test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-soak test-page test-demo test-faults test-fuzz
+	@for t in $(SUITES); do \
+	  s=$$(date +%s); $(MAKE) --no-print-directory $$t || exit 1; \
+	  echo "suite-time: $$t $$(( $$(date +%s) - s )) s"; \
+	done
 	node scripts/bench.mjs --smoke
 	scripts/size.sh --check
 
@@ -54,10 +59,9 @@ test-lint:
 	cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy --workspace --all-targets --target wasm32-unknown-unknown --features proxy -- -D warnings
 	scripts/check-no-hand-written.sh
-	node scripts/check-module-cycles.mjs src crates/parse/src
-	@! grep -rnE '\b(wasm_bindgen|js_sys|web_sys|gloo_net|gloo_timers|serde_wasm_bindgen)\b' src/core crates/parse/src \
-	  || { echo "the sans-IO core (src/core, crates/parse) names a JS crate" >&2; exit 1; }
-	@echo "core: no JS crate named in src/core or crates/parse/src"
+	scripts/check-core-deps.sh
+	node scripts/check-paths.mjs
+	node scripts/check-fn-length.mjs
 
 # The two hostile-key figures (issue 12) run on their own, with their output shown.
 HOSTILE_KEYS := colliding_keys_cost_what_ordinary_keys_cost unknown_keys_are_bounded_in_warnings_and_output

@@ -27,5 +27,5 @@ for (const t of want)
   if (!new RegExp(`^export (interface|type) ${t}\\b`, "m").test(types)) fail(`${t} was not generated`);
 const marker = /^\/\/ @generated-types:.*\n(\/\/.*\n)*/m;
 if (!marker.test(hand)) fail(`no @generated-types marker in ${handFile}`);
-const block = `// Generated from the Rust types by tsify (crates/parse/src/model.rs, src/core/query.rs,\n// src/wasm/options.rs): do not edit here.\n\n${types}\n`;
+const block = `// Generated from the Rust types by tsify (crates/parse/src/model.rs, crates/core/src/query.rs,\n// src/options.rs): do not edit here.\n\n${types}\n`;
 writeFileSync(outFile, hand.replace(marker, () => block));

@@ -20,7 +20,9 @@ awk '
   /^# pass [0-9]+$/ { p += $3 }
   /^# fail [0-9]+$/ { f += $3 }
   /^# (skipped|todo) [0-9]+$/ { s += $3 }
+  /^suite-time: / { times = times sprintf("  %-20s %5d s\n", $2, $3); total += $3 }
   END {
+    if (times != "") printf "suite times:\n%s  %-20s %5d s\n", times, "all suites", total
     printf "summary: %d passed, %d failed, %d skipped\n", p, f, s
     if (s > 0) printf "test-summary: every suite make test runs must run whole; skipped:%s\n", names
     exit (f > 0 || s > 0)

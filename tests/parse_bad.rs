@@ -2,7 +2,7 @@
 //! modes (strict mode may stop earlier at a quirk; those cases say where).
 #![cfg(not(target_arch = "wasm32"))]
 
-use dcs_tasks::{parse_list_tasks_response, parse_task_progress, ErrorCode, ParseOptions};
+use dcs_tasks_core::{parse_list_tasks_response, parse_task_progress, ErrorCode, ParseOptions};
 
 const DEFAULT: ParseOptions = ParseOptions { strict: false };
 const STRICT: ParseOptions = ParseOptions { strict: true };
@@ -205,8 +205,8 @@ fn list_cases() -> Vec<Case> {
 
 fn check(
     c: &Case,
-    result_default: Result<impl std::fmt::Debug, dcs_tasks::DcsError>,
-    result_strict: Result<impl std::fmt::Debug, dcs_tasks::DcsError>,
+    result_default: Result<impl std::fmt::Debug, dcs_tasks_core::DcsError>,
+    result_strict: Result<impl std::fmt::Debug, dcs_tasks_core::DcsError>,
 ) {
     let e = result_default.expect_err(c.name);
     assert_eq!(e.code, ErrorCode::InvalidResponse, "{}", c.name);

@@ -2,11 +2,11 @@
 //! values, the progress endpoint and the three error-body shapes.
 #![cfg(not(target_arch = "wasm32"))]
 
-use dcs_tasks::model::{Step, SubStep};
-use dcs_tasks::{
+use dcs_tasks_core::{
     parse_error_body, parse_list_tasks_response, parse_task_progress, ErrorBody, ErrorCode,
     ParseOptions, TaskDetails, TaskList, WarningCode,
 };
+use dcs_tasks_parse::model::{Step, SubStep};
 
 const DEFAULT: ParseOptions = ParseOptions { strict: false };
 const STRICT: ParseOptions = ParseOptions { strict: true };

@@ -5,8 +5,8 @@
 //! (The same corpus runs as wasm through the JS binding in tests/wasm_hostile.rs.)
 #![cfg(not(target_arch = "wasm32"))]
 
-use dcs_tasks::normalize::parse_list_tasks_json;
-use dcs_tasks::{parse_list_tasks_response, parse_task_progress, ErrorCode, ParseOptions};
+use dcs_tasks_core::{parse_list_tasks_response, parse_task_progress, ErrorCode, ParseOptions};
+use dcs_tasks_parse::normalize::parse_list_tasks_json;
 
 #[path = "common/hostile.rs"]
 mod hostile;
@@ -22,7 +22,7 @@ fn check(c: &Case, body: &[u8]) {
     } else {
         let sink = parse_list_tasks_json(body, opts).map(|l| l.json().to_string());
         let model = parse_list_tasks_response(body, opts).map(|l| l.to_json());
-        let key = |r: &Result<String, dcs_tasks::DcsError>| {
+        let key = |r: &Result<String, dcs_tasks_core::DcsError>| {
             r.clone().map_err(|e| (e.path.clone(), e.message.clone()))
         };
         assert_eq!(key(&sink), key(&model), "{what}: the two writers disagree");

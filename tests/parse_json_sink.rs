@@ -2,12 +2,12 @@
 //! (`parse_list_tasks_response` + `TaskList::to_json`): the same text, or the same error,
 //! for every fixture and hostile case, in both modes. (Random bodies: tests/parse_prop.rs.)
 
-use dcs_tasks::normalize::parse_list_tasks_json;
-use dcs_tasks::{parse_list_tasks_response, ParseOptions};
+use dcs_tasks_core::{parse_list_tasks_response, ParseOptions};
+use dcs_tasks_parse::normalize::parse_list_tasks_json;
 
 fn both(body: &[u8], strict: bool) -> (Result<String, String>, Result<String, String>) {
     let o = ParseOptions { strict };
-    let err = |e: dcs_tasks::DcsError| format!("{:?} {:?} {}", e.code, e.path, e.message);
+    let err = |e: dcs_tasks_core::DcsError| format!("{:?} {:?} {}", e.code, e.path, e.message);
     (
         parse_list_tasks_json(body, o)
             .map(|l| l.json().to_string())

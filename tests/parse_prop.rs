@@ -2,11 +2,11 @@
 //! the default mode and keep their values; arbitrary bytes and mutations never panic.
 #![cfg(not(target_arch = "wasm32"))]
 
-use dcs_tasks::time::format_iso_ms;
-use dcs_tasks::{
+use dcs_tasks_core::{
     parse_error_body, parse_list_tasks_response, parse_task_progress, ErrorCode, ParseOptions,
     WarningCode,
 };
+use dcs_tasks_parse::time::format_iso_ms;
 use proptest::prelude::*;
 
 const NAMES: &[&str] = &[
@@ -17,7 +17,7 @@ const NAMES: &[&str] = &[
     "EXTEND",
     "modify",
 ];
-const STATUSES: &[&str] = dcs_tasks::normalize::KNOWN_TASK_STATUSES;
+const STATUSES: &[&str] = dcs_tasks_parse::normalize::KNOWN_TASK_STATUSES;
 /// Up to 9999-12-30, so a +08:00 rendering stays in range.
 const MAX_MS: i64 = 253_402_214_399_999;
 
@@ -102,7 +102,7 @@ prop_compose! {
 
 /// The list's contract JSON (or its error) through the JS API's one-pass writer...
 fn sink_text(b: &[u8], strict: bool) -> Result<String, String> {
-    dcs_tasks::normalize::parse_list_tasks_json(b, ParseOptions { strict })
+    dcs_tasks_parse::normalize::parse_list_tasks_json(b, ParseOptions { strict })
         .map(|l| l.json().to_string())
         .map_err(|e| format!("{:?} {:?} {}", e.code, e.path, e.message))
 }

@@ -1,7 +1,7 @@
 //! The seed page's example response, verbatim (tests/fixtures/seed-example.json).
 #![cfg(not(target_arch = "wasm32"))]
 
-use dcs_tasks::{parse_list_tasks_response, ErrorCode, ParseOptions, WarningCode};
+use dcs_tasks_core::{parse_list_tasks_response, ErrorCode, ParseOptions, WarningCode};
 
 const SEED: &[u8] = include_bytes!("fixtures/seed-example.json");
 

@@ -1,8 +1,8 @@
 //! Request building: valid requests, and table-driven bad arguments (code and field asserted).
 #![cfg(not(target_arch = "wasm32"))]
 
-use dcs_tasks::query::{build_list_tasks_request, Arg, ListTasksInput};
-use dcs_tasks::ErrorCode;
+use dcs_tasks_core::query::{build_list_tasks_request, Arg, ListTasksInput};
+use dcs_tasks_core::ErrorCode;
 
 const PROJECT: &str = "a4d31cb6-3d72-4fdc-8ec9-6e3a41e47f71";
 const INSTANCE: &str = "5560df16-cebf-4473-95c4-d1b573c16e79";

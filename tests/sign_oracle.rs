@@ -7,8 +7,8 @@
 //! holds fewer than 200 cases.
 #![cfg(not(target_arch = "wasm32"))]
 
-use dcs_tasks::sign::{canonical_request, sign_request_with_body, Credentials, EMPTY_HASH};
-use dcs_tasks::HttpRequest;
+use dcs_tasks_core::sign::{canonical_request, sign_request_with_body, Credentials, EMPTY_HASH};
+use dcs_tasks_core::HttpRequest;
 
 const MIN_CASES: usize = 200;
 

@@ -1,8 +1,8 @@
 //! Property tests of the signer: it never panics, and signing is deterministic and idempotent.
 #![cfg(not(target_arch = "wasm32"))]
 
-use dcs_tasks::sign::{sign_request_with_body, Credentials};
-use dcs_tasks::HttpRequest;
+use dcs_tasks_core::sign::{sign_request_with_body, Credentials};
+use dcs_tasks_core::HttpRequest;
 use proptest::prelude::*;
 
 /// Mostly characters a URL or header may carry, sometimes anything.

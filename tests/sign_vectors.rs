@@ -2,12 +2,12 @@
 //! HMAC-SHA256 (RFC 4231) vectors, validation and redaction.
 #![cfg(not(target_arch = "wasm32"))]
 
-use dcs_tasks::query::{build_list_tasks_request, Arg, ListTasksInput};
-use dcs_tasks::sign::{
+use dcs_tasks_core::query::{build_list_tasks_request, Arg, ListTasksInput};
+use dcs_tasks_core::sign::{
     canonical_query, canonical_request, canonical_uri, hex, hmac_sha256, sha256, sign_request,
     sign_request_with_body, signature, string_to_sign, token_request, Credentials, EMPTY_HASH,
 };
-use dcs_tasks::{ErrorCode, HttpRequest};
+use dcs_tasks_core::{ErrorCode, HttpRequest};
 
 const AK: &str = "HPUAXXXXXXXXXXXXXXXX";
 const SK: &str = "SKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSK";
@@ -388,7 +388,7 @@ fn token_auth() {
 
 // ------------------------------------------------------------------ validation
 
-fn field_of(e: dcs_tasks::DcsError) -> String {
+fn field_of(e: dcs_tasks_core::DcsError) -> String {
     assert_eq!(e.code, ErrorCode::InvalidArgument);
     e.field.unwrap()
 }

@@ -1,9 +1,9 @@
 //! One URL/host rule set: the endpoint validator, the signer and the proxy's ALLOWED_ORIGINS
 //! accept and refuse the same hosts and ports, and normalize them the same way.
 
-use dcs_tasks::endpoint::parse_endpoint;
-use dcs_tasks::route::ProxyConfig;
-use dcs_tasks::{sign_request, Credentials, HttpRequest};
+use dcs_tasks_core::endpoint::parse_endpoint;
+use dcs_tasks_core::proxy::ProxyConfig;
+use dcs_tasks_core::{sign_request, Credentials, HttpRequest};
 
 fn signed_url(url: &str) -> Result<String, String> {
     let cred = Credentials::new("AK", "SK", None).unwrap();
@@ -87,7 +87,7 @@ fn loopback_is_one_rule() {
     ] {
         let url = format!("http://{host}/x");
         assert_eq!(
-            dcs_tasks::url::parse(&url).unwrap().is_loopback(),
+            dcs_tasks_core::url::parse(&url).unwrap().is_loopback(),
             loopback,
             "{url}"
         );

@@ -190,9 +190,9 @@ fn parse_seed_from_string_and_bytes() {
 #[wasm_bindgen_test]
 fn parse_errors_carry_the_path() {
     // Strict mode refuses the seed's quirks, at the same path as the native parser.
-    let native = dcs_tasks::parse_list_tasks_response(
+    let native = dcs_tasks_core::parse_list_tasks_response(
         SEED.as_bytes(),
-        dcs_tasks::ParseOptions { strict: true },
+        dcs_tasks_core::ParseOptions { strict: true },
     )
     .unwrap_err();
     let e =

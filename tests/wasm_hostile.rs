@@ -5,7 +5,7 @@
 //! module keeps working after every one (the seed example parses after each case).
 //!
 //! List cases go through `bindings::parse_list_tasks_response` (as bytes, and as a JS
-//! string when the bytes are UTF-8); progress cases through `dcs_tasks::parse_task_progress`
+//! string when the bytes are UTF-8); progress cases through `dcs_tasks_core::parse_task_progress`
 //! (the client's internal parser). Cases named `@...` in the manifest are generated here
 //! (10 MB strings, 100,000-deep nesting, huge arrays) instead of being committed.
 //!
@@ -14,7 +14,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use dcs_tasks::bindings::parse_list_tasks_response;
-use dcs_tasks::{ErrorCode, ParseOptions};
+use dcs_tasks_core::{ErrorCode, ParseOptions};
 use js_sys::{Array, Reflect, Uint8Array, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -90,7 +90,7 @@ fn check_list(c: &Case, body: JsValue, how: &str) {
 
 fn check_progress(c: &Case, bytes: &[u8]) {
     let what = format!("{} (progress)", c.file);
-    match dcs_tasks::parse_task_progress(bytes, ParseOptions::default()) {
+    match dcs_tasks_core::parse_task_progress(bytes, ParseOptions::default()) {
         Ok(p) => {
             assert_eq!(
                 c.expected, "ok",
@@ -170,7 +170,7 @@ fn generated_hostile_inputs_get_their_documented_result() {
 /// slice a `str` off a char boundary: a panic, which is a trap in the worker.
 #[wasm_bindgen_test]
 fn proxy_authorization_header_is_not_a_trap() {
-    let cfg = dcs_tasks::route::ProxyConfig::from_env(|k| {
+    let cfg = dcs_tasks_core::proxy::ProxyConfig::from_env(|k| {
         match k {
             "HUAWEICLOUD_SDK_PROJECT_ID" => Some("p"),
             "DCS_REGION" => Some("cn-north-4"),

@@ -8,9 +8,9 @@
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
-use dcs_tasks::query::{resolve_endpoint, ListQuery};
-use dcs_tasks::route::{route, ProxyConfig, Route};
-use dcs_tasks::{build_list_tasks_request, sign_request, Arg, Credentials, ListTasksInput};
+use dcs_tasks_core::query::{resolve_endpoint, ListQuery};
+use dcs_tasks_core::proxy::{route, ProxyConfig, Route};
+use dcs_tasks_core::{build_list_tasks_request, sign_request, Arg, Credentials, ListTasksInput};
 use dcs_tasks_fuzz::{assert_argument_error, number, word};
 use libfuzzer_sys::fuzz_target;
 

@@ -8,8 +8,8 @@
 //! non-negative and capped.
 #![no_main]
 
-use dcs_tasks::policy::{http_error, retry_after_ms, skew_correction};
-use dcs_tasks::{parse_error_body, ErrorCode};
+use dcs_tasks_core::policy::{http_error, retry_after_ms, skew_correction};
+use dcs_tasks_core::{parse_error_body, ErrorCode};
 use libfuzzer_sys::fuzz_target;
 
 const NOW: i64 = 1_704_067_200_000; // 2024-01-01T00:00:00Z
@@ -42,12 +42,12 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     if let Some(ms) = retry_after_ms(&text, NOW) {
         assert!(
-            ms.is_finite() && (0.0..=dcs_tasks::policy::RETRY_AFTER_CAP_MS).contains(&ms),
+            ms.is_finite() && (0.0..=dcs_tasks_core::policy::RETRY_AFTER_CAP_MS).contains(&ms),
             "{ms}"
         );
     }
     if let Some(offset) = skew_correction(401, Some(&text), NOW, 0) {
-        let server = dcs_tasks::time::parse_http_date(&text).expect("an offset from no date");
+        let server = dcs_tasks_parse::time::parse_http_date(&text).expect("an offset from no date");
         assert_eq!(offset, server - NOW);
     }
 });

@@ -7,7 +7,7 @@
 //! the same result.
 #![no_main]
 
-use dcs_tasks::{parse_list_tasks_response, ParseOptions};
+use dcs_tasks_core::{parse_list_tasks_response, ParseOptions};
 use dcs_tasks_fuzz::{assert_modes_agree, assert_response_error, assert_valid_json};
 use libfuzzer_sys::fuzz_target;
 
@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     match &first {
         Ok(list) => {
             assert_valid_json("TaskList", &list.to_json());
-            assert!(list.task_count <= dcs_tasks::normalize::MAX_SAFE_INTEGER as u64);
+            assert!(list.task_count <= dcs_tasks_parse::normalize::MAX_SAFE_INTEGER as u64);
             if strict {
                 assert!(
                     list.warnings.is_empty(),
@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => assert_response_error(e),
     }
     // The JS API's one-pass writer: the same text, or the same error.
-    let text = dcs_tasks::normalize::parse_list_tasks_json(body, ParseOptions { strict });
+    let text = dcs_tasks_parse::normalize::parse_list_tasks_json(body, ParseOptions { strict });
     match (&first, &text) {
         (Ok(l), Ok(t)) => assert_eq!(l.to_json(), t.json()),
         (Err(a), Err(b)) => assert_eq!(

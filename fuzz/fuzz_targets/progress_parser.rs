@@ -2,7 +2,7 @@
 //! the list parser.
 #![no_main]
 
-use dcs_tasks::{parse_task_progress, ParseOptions};
+use dcs_tasks_core::{parse_task_progress, ParseOptions};
 use dcs_tasks_fuzz::{assert_modes_agree, assert_response_error, assert_valid_json};
 use libfuzzer_sys::fuzz_target;
 

@@ -1,4 +1,4 @@
-//! The edge proxy's request validation: `route::route` over arbitrary methods and request
+//! The edge proxy's request validation: `proxy::route` over arbitrary methods and request
 //! targets under a few configurations (and, now and then, a configuration read by
 //! `ProxyConfig::from_env` from arbitrary variables), plus the other per-request
 //! decisions: `caller_token`, `admit`, `origin_allowed`, `static_asset`, `etag_matches`.
@@ -12,8 +12,8 @@
 use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
-use dcs_tasks::query::check_id;
-use dcs_tasks::route::{
+use dcs_tasks_core::query::check_id;
+use dcs_tasks_core::proxy::{
     etag, etag_matches, route, static_asset, Caller, ProxyConfig, Route, Token, MAX_TARGET_LEN,
 };
 use dcs_tasks_fuzz::word;

@@ -9,7 +9,7 @@
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
-use dcs_tasks::{sign_request, Credentials, HttpRequest};
+use dcs_tasks_core::{sign_request, Credentials, HttpRequest};
 use dcs_tasks_fuzz::{assert_argument_error, word};
 use libfuzzer_sys::fuzz_target;
 
@@ -183,7 +183,7 @@ fuzz_target!(|i: Input| {
         "{shown}"
     );
     let date = signed.header("X-Sdk-Date").expect("no X-Sdk-Date");
-    assert_eq!(date, dcs_tasks::time::format_sdk_date(i.now_ms));
+    assert_eq!(date, dcs_tasks_parse::time::format_sdk_date(i.now_ms));
     assert_eq!(date.len(), 16, "{date}");
     if i.req.header("host").is_none() {
         assert!(signed.header("host").is_none(), "Host returned: {signed:?}");

@@ -2,7 +2,7 @@
 //! steers `arbitrary` input towards the values the validators care about.
 
 use arbitrary::{Arbitrary, Unstructured};
-use dcs_tasks::{DcsError, ErrorCode};
+use dcs_tasks_core::{DcsError, ErrorCode};
 
 /// What the crate writes is valid JSON for serde_json, read into a generic tree.
 pub fn assert_valid_json(what: &str, text: &str) {
@@ -28,7 +28,7 @@ pub fn assert_response_error(e: &DcsError) {
 pub fn assert_modes_agree<T: PartialEq + std::fmt::Debug>(
     strict_r: &Result<T, DcsError>,
     default_r: &Result<T, DcsError>,
-    warnings: impl Fn(&T) -> &[dcs_tasks::Warning],
+    warnings: impl Fn(&T) -> &[dcs_tasks_core::Warning],
 ) {
     match (strict_r, default_r) {
         (Ok(s), Ok(d)) => {

@@ -1,4 +1,4 @@
-// The edge proxy (edge/worker.js -> handleProxyRequest, src/proxy.rs + src/route.rs) in real
+// The edge proxy (edge/worker.js -> handleProxyRequest, src/proxy.rs + crates/core/src/proxy/) in real
 // workerd in front of the mock DCS, both on loopback (scripts/stack.mjs). One stack per
 // configuration; the describe blocks run one after another (stacks share build/site).
 // See README.md in this folder.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Differential test of src/sign.rs against the official Python signer (huaweicloudsdkcore):
+# Differential test of crates/core/src/sign.rs against the official Python signer (huaweicloudsdkcore):
 # makes the test-only venv (scripts/pyenv.sh), generates the cases with a fixed seed into
 # build/sign-cases.tsv, and runs the ignored test tests/sign_oracle.rs on them.
 # Usage: tests/sign-oracle/run.sh [N]   (N >= 200 cases, default 400)

@@ -40,11 +40,24 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// Why a failure happened, where code branches on it (the message is for people: no code
+/// reads it). Not part of the JS contract, which has the `code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Reason {
+    /// INVALID_RESPONSE: the body is over the call's byte limit (not read whole).
+    BodyTooLarge,
+    /// INVALID_ARGUMENT: the listing holds more tasks than the caller's bound allows.
+    TooManyTasks,
+}
+
 /// Every failure of the crate. Only the fields that belong to the code are set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DcsError {
     pub code: ErrorCode,
     pub message: String,
+    /// The kind of failure, where code branches on it.
+    pub reason: Option<Reason>,
     /// INVALID_ARGUMENT: the argument, e.g. `instanceId` or `auth.sk`.
     pub field: Option<String>,
     /// INVALID_RESPONSE: the wire path, e.g. `tasks[3].details.old_port` (`$` for the whole body).
@@ -78,10 +91,17 @@ impl DcsError {
         DcsError {
             code,
             message,
+            reason: None,
             field: None,
             path: None,
             http: None,
         }
+    }
+
+    /// The error with its [`Reason`].
+    pub fn because(mut self, reason: Reason) -> Self {
+        self.reason = Some(reason);
+        self
     }
 
     #[inline]

@@ -4,7 +4,7 @@
 //! A crate of its own for one reason: the parser instantiates serde's generics, so the
 //! optimization level of the crate holding it decides the parse speed. The release profile
 //! builds this crate at `opt-level = 3` and everything else at `"z"` (BENCHMARKS.md).
-//! Use it through `dcs-tasks`, which re-exports every module at the same path.
+//! Native users reach it through `dcs-tasks-core`, whose root re-exports its curated API.
 #![forbid(unsafe_code)]
 
 #[doc(hidden)]

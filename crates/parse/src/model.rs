@@ -21,7 +21,7 @@ pub struct ParseOptions {
 }
 
 /// One page of `ListBackgroundTask`.
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskList {
@@ -36,42 +36,42 @@ pub struct TaskList {
 /// One background task.
 // `S` is the string type: `String` for the owned task the Rust API returns, a string
 // borrowed from the body while the parser writes the contract JSON.
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Task<S = String> {
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub id: S,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "TaskName"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "TaskName"))]
     pub name: S,
     /// As sent: CREATED | EXECUTING | SUCCESS | FAILED | DELETED | CANCELLED | other.
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "TaskStatus"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "TaskStatus"))]
     pub status: S,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub user_name: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub user_id: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub params: Option<S>,
     /// ISO-8601 UTC with milliseconds, e.g. `2020-06-17T08:18:06.597Z`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub created_at: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub updated_at: Option<S>,
     /// The task has step-by-step progress (`showTaskProgress`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_show: Option<bool>,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "TaskDetails"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "TaskDetails"))]
     pub details: TaskDetails<S>,
 }
 
 /// Every detail field of the current API definition, camelCase. Capacities are numbers (GB).
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskDetails<S = String> {
@@ -82,49 +82,49 @@ pub struct TaskDetails<S = String> {
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "gb")]
     pub new_capacity: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub old_cache_mode: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub new_cache_mode: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub old_cache_type: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub new_cache_type: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub old_resource_spec_code: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub new_resource_spec_code: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub public_ip_id: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub public_ip_address: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub replica_ip: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub replica_az: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub group_name: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub account_name: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub source_ip: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub target_ip: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub node_name: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_replica_num: Option<i64>,
@@ -143,7 +143,7 @@ pub struct TaskDetails<S = String> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_only_adjust_charging: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string[]"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string[]"))]
     pub rename_commands: Option<Vec<S>>,
 }
 
@@ -217,7 +217,7 @@ impl From<TaskView<'_>> for Task {
 }
 
 /// What kind of fix a warning reports.
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WarningCode {
@@ -250,7 +250,7 @@ impl WarningCode {
 }
 
 /// One fix made while normalizing, at its wire path (`tasks[0].details.new_cahce_mode`).
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Warning {
     pub code: WarningCode,
@@ -259,7 +259,7 @@ pub struct Warning {
 }
 
 /// `ShowBackgroundTaskProgress`: the step-by-step progress of one task.
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskProgress {
@@ -274,7 +274,7 @@ pub struct TaskProgress {
 }
 
 /// One step of a task's progress.
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
@@ -296,7 +296,7 @@ pub struct Step {
 }
 
 /// One sub-step of a step.
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubStep {

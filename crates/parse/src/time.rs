@@ -199,8 +199,6 @@ pub fn parse_timestamp(s: &str) -> Result<(i64, TimeForm), &'static str> {
         };
         return civ.to_ms().map(|ms| (ms, TimeForm::Compact));
     }
-    const SHAPE: &str =
-        "not a timestamp (expected ISO-8601 like 2020-06-17T08:18:06.597Z or yyyyMMddHHmmss)";
     let mut c = Cur { b, i: 0 };
     let year = c.digits(4).ok_or(SHAPE)? as i64;
     if !c.eat(b'-') {
@@ -224,26 +222,7 @@ pub fn parse_timestamp(s: &str) -> Result<(i64, TimeForm), &'static str> {
         return Err(SHAPE);
     }
     let second = c.digits(2).ok_or(SHAPE)?;
-    let mut millis = 0u32;
-    let mut frac_digits = 0usize;
-    if c.eat(b'.') {
-        while let Some(d) = c.peek().filter(u8::is_ascii_digit) {
-            if frac_digits < 3 {
-                millis = millis * 10 + (d - b'0') as u32;
-            }
-            frac_digits += 1;
-            c.i += 1;
-            if frac_digits > 9 {
-                return Err("too many fraction digits");
-            }
-        }
-        if frac_digits == 0 {
-            return Err(SHAPE);
-        }
-        for _ in frac_digits..3 {
-            millis *= 10;
-        }
-    }
+    let (millis, frac_digits) = fraction(&mut c)?;
     let civ = Civil {
         year,
         month,
@@ -253,34 +232,9 @@ pub fn parse_timestamp(s: &str) -> Result<(i64, TimeForm), &'static str> {
         second,
         millis,
     };
-    let mut offset_min: i64 = 0;
-    let form;
-    if c.done() {
-        form = TimeForm::NoZone;
-    } else if c.eat(b'Z') || c.eat(b'z') {
-        form = if t_sep && frac_digits == 3 && b[10] == b'T' && b[b.len() - 1] == b'Z' {
-            TimeForm::Canonical
-        } else {
-            TimeForm::IsoWithZone
-        };
-    } else {
-        let sign = if c.eat(b'+') {
-            1
-        } else if c.eat(b'-') {
-            -1
-        } else {
-            return Err(SHAPE);
-        };
-        let oh = c.digits(2).ok_or(SHAPE)?;
-        let colon = c.eat(b':');
-        let om = c.digits(2).ok_or(SHAPE)?;
-        let _ = colon;
-        if oh > 23 || om > 59 {
-            return Err("zone offset out of range");
-        }
-        offset_min = sign * (oh as i64 * 60 + om as i64);
-        form = TimeForm::IsoWithZone;
-    }
+    // Canonical: `T`, three fraction digits, `Z` (upper case both).
+    let canonical = t_sep && frac_digits == 3 && b[10] == b'T' && b[b.len() - 1] == b'Z';
+    let (offset_min, form) = zone(&mut c, canonical)?;
     if !c.done() {
         return Err(SHAPE);
     }
@@ -289,6 +243,63 @@ pub fn parse_timestamp(s: &str) -> Result<(i64, TimeForm), &'static str> {
         return Err("instant out of range 1970..9999");
     }
     Ok((ms, form))
+}
+
+const SHAPE: &str =
+    "not a timestamp (expected ISO-8601 like 2020-06-17T08:18:06.597Z or yyyyMMddHHmmss)";
+
+/// An optional `.fraction` (1-9 digits): its milliseconds and how many digits it had.
+fn fraction(c: &mut Cur) -> Result<(u32, usize), &'static str> {
+    let (mut millis, mut digits) = (0u32, 0usize);
+    if !c.eat(b'.') {
+        return Ok((0, 0));
+    }
+    while let Some(d) = c.peek().filter(u8::is_ascii_digit) {
+        if digits < 3 {
+            millis = millis * 10 + (d - b'0') as u32;
+        }
+        digits += 1;
+        c.i += 1;
+        if digits > 9 {
+            return Err("too many fraction digits");
+        }
+    }
+    if digits == 0 {
+        return Err(SHAPE);
+    }
+    for _ in digits..3 {
+        millis *= 10;
+    }
+    Ok((millis, digits))
+}
+
+/// The zone after the time: none, `Z`, or `±hh[:]mm`; its offset in minutes and the form.
+fn zone(c: &mut Cur, canonical: bool) -> Result<(i64, TimeForm), &'static str> {
+    if c.done() {
+        return Ok((0, TimeForm::NoZone));
+    }
+    if c.eat(b'Z') || c.eat(b'z') {
+        let form = if canonical {
+            TimeForm::Canonical
+        } else {
+            TimeForm::IsoWithZone
+        };
+        return Ok((0, form));
+    }
+    let sign = if c.eat(b'+') {
+        1
+    } else if c.eat(b'-') {
+        -1
+    } else {
+        return Err(SHAPE);
+    };
+    let oh = c.digits(2).ok_or(SHAPE)?;
+    let _colon = c.eat(b':');
+    let om = c.digits(2).ok_or(SHAPE)?;
+    if oh > 23 || om > 59 {
+        return Err("zone offset out of range");
+    }
+    Ok((sign * (oh as i64 * 60 + om as i64), TimeForm::IsoWithZone))
 }
 
 /// Parses an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 IMF-fixdate) for

@@ -16,12 +16,12 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
 use crate::bindings::{get, json_to_js, round_trip_error, set, to_js_error};
-use crate::error::DcsError;
 use crate::fetch::{plan, promise, run, AbortLink, Cancel, Inner, Pager};
-use crate::model::write_list;
-use crate::policy::Delivery;
-use crate::query::HttpRequest;
-use crate::watch::Watch;
+use dcs_tasks_core::policy::Delivery;
+use dcs_tasks_core::query::HttpRequest;
+use dcs_tasks_core::watch::Watch;
+use dcs_tasks_parse::error::DcsError;
+use dcs_tasks_parse::model::write_list;
 
 /// What an iterator hands out.
 enum Source {
@@ -284,9 +284,9 @@ async fn poll(s: &Shared) -> Result<Option<JsValue>, DcsError> {
         let Source::Progress { watch, .. } = &mut st.source else {
             return Ok(None);
         };
-        let p = crate::progress::parse_task_progress(
+        let p = dcs_tasks_core::progress::parse_task_progress(
             &resp?.body,
-            crate::model::ParseOptions { strict },
+            dcs_tasks_parse::model::ParseOptions { strict },
         )?;
         if let Some(p) = watch.observe(p) {
             return crate::bindings::to_js(&p).map(Some);

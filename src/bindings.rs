@@ -1,16 +1,16 @@
 //! The wasm-bindgen layer: converts JS values to the core's types and back, and
 //! nothing else. Every function here is a thin wrapper over a core function.
 
-use crate::error::cat as dcs_cat;
+use dcs_tasks_parse::error::cat as dcs_cat;
 use js_sys::{Array, Date, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::error::DcsError;
-use crate::model::ParseOptions;
 use crate::options::{CredentialsOptions, ListTasksOptions, Options, ParseOpts, SignOptions};
-use crate::query::{Arg, HttpRequest, ListTasksInput};
-use crate::sign::Credentials;
+use dcs_tasks_core::query::{Arg, HttpRequest, ListTasksInput};
+use dcs_tasks_core::sign::Credentials;
+use dcs_tasks_parse::error::DcsError;
+use dcs_tasks_parse::model::ParseOptions;
 
 /// Builds the JS `DcsError`: an `Error` whose `name` is `"DcsError"`, with `code`
 /// and only the properties that belong to it.
@@ -140,13 +140,15 @@ pub(crate) fn credentials(
 ) -> Result<Credentials, DcsError> {
     let need = |k: &str, a: &Arg| -> Result<String, DcsError> {
         let f = dcs_cat(&[prefix, k]);
-        crate::query::validate_string(&f, a)?
+        dcs_tasks_core::query::validate_string(&f, a)?
             .ok_or_else(|| DcsError::invalid_argument(f, "must be a string"))
     };
     let ak = need("ak", ak)?;
     let sk = need("sk", sk)?;
-    let token =
-        crate::query::validate_string(&dcs_cat(&[prefix, "securityToken"]), security_token)?;
+    let token = dcs_tasks_core::query::validate_string(
+        &dcs_cat(&[prefix, "securityToken"]),
+        security_token,
+    )?;
     Credentials::new(ak, sk, token).map_err(|mut e| {
         // The core names `ak`/`sk`/`securityToken`: put the argument's name in front.
         if let Some(f) = e.field.take() {
@@ -179,7 +181,7 @@ pub(crate) fn body_bytes(body: &JsValue) -> Result<Vec<u8>, DcsError> {
 pub(crate) fn parse_options(v: &JsValue) -> Result<ParseOptions, DcsError> {
     let o = ParseOpts::read(v, "opts", "opts.")?;
     Ok(ParseOptions {
-        strict: crate::query::validate_bool("opts.strict", &o.strict)?.unwrap_or(false),
+        strict: dcs_tasks_core::query::validate_bool("opts.strict", &o.strict)?.unwrap_or(false),
     })
 }
 
@@ -187,7 +189,7 @@ pub(crate) fn parse_options(v: &JsValue) -> Result<ParseOptions, DcsError> {
 /// serde-wasm-bindgen it measured the same per call (within noise, `make bench`'s small-results
 /// figure) and 565 B gzipped more, since the list's JSON path is linked anyway (BENCHMARKS.md).
 pub(crate) fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, DcsError> {
-    json_to_js(&crate::model::to_json(v)).map_err(|_| round_trip_error())
+    json_to_js(&dcs_tasks_parse::model::to_json(v)).map_err(|_| round_trip_error())
 }
 
 pub(crate) fn json_to_js(text: &str) -> Result<JsValue, JsValue> {
@@ -209,7 +211,7 @@ pub fn build_list_tasks_request(o: JsValue) -> Result<JsValue, JsValue> {
             start_time: o.start_time,
             end_time: o.end_time,
         };
-        request_to_js(&crate::query::build_list_tasks_request(&input)?)
+        request_to_js(&dcs_tasks_core::query::build_list_tasks_request(&input)?)
     })())
 }
 
@@ -229,13 +231,13 @@ pub fn sign_request(req: JsValue, cred: JsValue, opts: JsValue) -> Result<JsValu
             Arg::Date(ms) => ms,
             _ => return Err(DcsError::invalid_argument("opts.date", "must be a Date")),
         };
-        if !now.is_finite() || !(0.0..=crate::time::MAX_MS as f64).contains(&now) {
+        if !now.is_finite() || !(0.0..=dcs_tasks_parse::time::MAX_MS as f64).contains(&now) {
             return Err(DcsError::invalid_argument(
                 "opts.date",
                 "is an invalid Date",
             ));
         }
-        request_to_js(&crate::sign::sign_request(&r, &c, now as i64)?)
+        request_to_js(&dcs_tasks_core::sign::sign_request(&r, &c, now as i64)?)
     })())
 }
 
@@ -244,7 +246,7 @@ pub fn sign_request(req: JsValue, cred: JsValue, opts: JsValue) -> Result<JsValu
 /// and tools take them from the package instead of copying them.
 #[wasm_bindgen(js_name = knownValues, skip_typescript)]
 pub fn known_values() -> JsValue {
-    use crate::normalize::{KNOWN_STEP_STATUSES, KNOWN_TASK_NAMES, KNOWN_TASK_STATUSES};
+    use dcs_tasks_parse::normalize::{KNOWN_STEP_STATUSES, KNOWN_TASK_NAMES, KNOWN_TASK_STATUSES};
     let o: JsValue = Object::new().into();
     for (k, list) in [
         ("taskStatuses", KNOWN_TASK_STATUSES),
@@ -271,7 +273,7 @@ pub fn parse_list_tasks_response(body: JsValue, opts: JsValue) -> Result<JsValue
 /// to the host's `TextDecoder` as they are (a view of wasm memory, no copy and no second
 /// UTF-8 check in wasm).
 pub(crate) fn list_value(body: &[u8], strict: bool) -> Result<JsValue, DcsError> {
-    let list = crate::normalize::parse_list_tasks_json(body, ParseOptions { strict })?;
+    let list = dcs_tasks_parse::normalize::parse_list_tasks_json(body, ParseOptions { strict })?;
     let text = DECODER.with(|d| d.decode(list.json_bytes()));
     json_parse(&text).map_err(|_| round_trip_error())
 }

@@ -1,7 +1,7 @@
 //! Endpoints: the 34 DCS regions, and validation of explicit endpoint URLs.
 
-use crate::error::{cat, DcsError, Result};
 use crate::url;
+use dcs_tasks_parse::error::{cat, DcsError, Result};
 
 /// The regions the official Python SDK knows for DCS, in its order.
 pub const REGIONS: [&str; 34] = [
@@ -74,7 +74,7 @@ impl Endpoint {
 pub fn region_endpoint(region: &str) -> Result<Endpoint> {
     if !REGIONS.contains(&region) {
         let mut m = String::from("unknown DCS region ");
-        m.push_str(&crate::text::quoted(region, 40));
+        m.push_str(&dcs_tasks_parse::text::quoted(region, 40));
         m.push_str(" (known: ");
         for (i, r) in REGIONS.iter().enumerate() {
             if i > 0 {

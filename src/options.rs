@@ -12,8 +12,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserializer;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::error::{cat, DcsError};
-use crate::query::Arg;
+use dcs_tasks_core::query::Arg;
+use dcs_tasks_parse::error::{cat, DcsError};
 
 /// Classifies a JS value for the core's validation.
 pub(crate) fn to_arg(v: &JsValue) -> Arg {

@@ -4,8 +4,8 @@
 //! randomness come in as arguments, so native tests drive every path; the wasm client
 //! (`src/fetch.rs`) only carries the decisions out.
 
-use crate::error::{cat, DcsError, ErrorCode};
 use crate::policy;
+use dcs_tasks_parse::error::{cat, DcsError, ErrorCode, Reason};
 
 /// A received answer: the status, the headers the client uses, and the whole body.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -177,6 +177,7 @@ impl CallPlan {
                 "-byte limit",
             ]),
         )
+        .because(Reason::BodyTooLarge)
     }
 
     /// The whole answer: the call's result, a retry, or the error to report.
@@ -326,6 +327,7 @@ mod tests {
         let e = p.head(200, Some("11"), T0, 0.0).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidResponse);
         assert!(e.message.contains("11 bytes is over the 10-byte limit"));
+        assert_eq!(e.reason, Some(Reason::BodyTooLarge));
         let mut r = resp(200);
         r.body = vec![b' '; 11];
         assert_eq!(

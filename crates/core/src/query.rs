@@ -1,8 +1,8 @@
 //! Request building and argument validation.
 
 use crate::endpoint::{self, Endpoint};
-use crate::error::{cat, DcsError, Result};
-use crate::time::{self, TimeForm};
+use dcs_tasks_parse::error::{cat, DcsError, Result};
+use dcs_tasks_parse::time::{self, TimeForm};
 
 /// Largest accepted `limit` (page size). The API documents no bound; DCS list
 /// APIs cap pages at 1000 elsewhere, and larger pages only make slower responses.
@@ -13,12 +13,12 @@ pub const MAX_ID_LEN: usize = 64;
 /// An HTTP request as plain data: what `fetch` needs, and what the signer signs. Serialized
 /// as `{ method, url, headers: { name: value } }`.
 #[derive(Clone, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct HttpRequest {
     pub method: String,
     pub url: String,
     /// Header names as they will be sent (case kept), in order.
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, string>"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "Record<string, string>"))]
     #[serde(serialize_with = "headers_map")]
     pub headers: Vec<(String, String)>,
 }
@@ -160,7 +160,10 @@ pub fn check_id(field: &str, s: &str) -> Result<()> {
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
     {
         let mut m = String::from("may hold only A-Z a-z 0-9 - _, found ");
-        m.push_str(&crate::text::quoted(c.encode_utf8(&mut [0; 4]), 1));
+        m.push_str(&dcs_tasks_parse::text::quoted(
+            c.encode_utf8(&mut [0; 4]),
+            1,
+        ));
         m.push_str(" (U+");
         let cp = c as u32;
         for shift in [20, 16, 12, 8, 4, 0] {
@@ -202,7 +205,7 @@ pub fn validate_int(field: &str, arg: &Arg, min: u32, max: u32) -> Result<Option
         m.push_str(", got ");
         m.push_str(got);
         if let Some(n) = number {
-            m.push_str(&crate::text::number(n));
+            m.push_str(&dcs_tasks_parse::text::number(n));
         }
         DcsError::invalid_argument(field, m)
     };
@@ -217,11 +220,11 @@ pub fn validate_int(field: &str, arg: &Arg, min: u32, max: u32) -> Result<Option
         Arg::Str(s) => {
             if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(fail(
-                    &cat(&["the string ", &crate::text::quoted(s, 20)]),
+                    &cat(&["the string ", &dcs_tasks_parse::text::quoted(s, 20)]),
                     None,
                 ));
             }
-            crate::text::digits(s).unwrap_or(u64::MAX)
+            dcs_tasks_parse::text::digits(s).unwrap_or(u64::MAX)
         }
         other => return Err(fail(other.type_name(), None)),
     };
@@ -273,7 +276,7 @@ pub fn validate_time(field: &str, arg: &Arg) -> Result<Option<i64>> {
             Err(m) => {
                 return Err(DcsError::invalid_argument(
                     field,
-                    cat(&[m, ": ", &crate::text::quoted(s, 40)]),
+                    cat(&[m, ": ", &dcs_tasks_parse::text::quoted(s, 40)]),
                 ));
             }
         },

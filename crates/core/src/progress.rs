@@ -13,9 +13,9 @@ use dcs_tasks_parse::de::{
 use dcs_tasks_parse::{fields, refuse, self_seed, tri};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::error::Result;
-use crate::model::{ParseOptions, Step, SubStep, TaskProgress};
-use crate::normalize::KNOWN_STEP_STATUSES;
+use dcs_tasks_parse::error::Result;
+use dcs_tasks_parse::model::{ParseOptions, Step, SubStep, TaskProgress};
+use dcs_tasks_parse::normalize::KNOWN_STEP_STATUSES;
 
 /// Parses and normalizes a task progress response body
 /// (`GET .../tasks/{task_id}/progress`).

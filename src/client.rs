@@ -2,7 +2,7 @@
 //! a per-call deadline, caller cancellation, retries with backoff, clock-skew
 //! correction, typed errors, and `listAllTasks` pagination. This file validates the
 //! arguments and builds the requests; [`crate::fetch`] runs them (gloo-net, web-sys,
-//! gloo-timers) and the rules live in the sans-IO core ([`crate::call`], [`crate::policy`]).
+//! gloo-timers) and the rules live in the sans-IO core ([`dcs_tasks_core::call`], [`dcs_tasks_core::policy`]).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -13,7 +13,6 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use crate::bindings::{credentials, to_js_error};
-use crate::error::DcsError;
 pub use crate::fetch::PAGE_CONCURRENCY;
 use crate::fetch::{plan, promise, run, signal_arg, Auth, Inner, Pager};
 use crate::options::to_arg;
@@ -21,8 +20,10 @@ use crate::options::{
     AuthOptions, CallOptions, ClientOptions, ListAllOptions, ListAllQueryOptions, ListQueryOptions,
     Options, WatchOptions,
 };
-use crate::policy;
-use crate::query::{self, Arg, ListQuery};
+use dcs_tasks_core::policy;
+use dcs_tasks_core::query::{self, Arg, ListQuery};
+use dcs_tasks_core::rules;
+use dcs_tasks_parse::error::DcsError;
 /// Default page size of `listAllTasks`.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
 /// Most tasks `listAllTasks` will ever deliver (bounds a lying `task_count`).
@@ -42,13 +43,6 @@ const RESERVED_HEADERS: [&str; 7] = [
     "x-project-id",
     "content-length",
 ];
-
-fn valid_header_name(k: &str) -> bool {
-    !k.is_empty()
-        && k.len() <= 256
-        && k.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
 
 fn int_option(field: &str, a: &Arg, min: u32, max: u32, default: u32) -> Result<u32, DcsError> {
     Ok(query::validate_int(field, a, min, max)?.unwrap_or(default))
@@ -73,10 +67,7 @@ fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
             ));
         }
         let t = query::validate_string("auth.token", &a.token)?.unwrap_or_default();
-        if t.is_empty()
-            || t.len() > MAX_IAM_TOKEN_LEN
-            || t.bytes().any(|b| !(0x21..=0x7e).contains(&b))
-        {
+        if t.is_empty() || t.len() > MAX_IAM_TOKEN_LEN || !rules::is_token_text(&t) {
             return Err(DcsError::invalid_argument(
                 "auth.token",
                 "must be a non-empty printable ASCII string without spaces",
@@ -105,10 +96,10 @@ fn parse_headers(v: &JsValue, with_auth: bool) -> Result<Vec<(String, String)>, 
     let mut out = Vec::new();
     for pair in Object::entries(v.unchecked_ref()).iter() {
         let k = Reflect_get_str(&pair, 0).unwrap_or_default();
-        let field = crate::error::cat(&["headers.", &k]);
+        let field = dcs_tasks_parse::error::cat(&["headers.", &k]);
         let val = Reflect_get_str(&pair, 1)
             .ok_or_else(|| DcsError::invalid_argument(&field, "must be a string"))?;
-        if !valid_header_name(&k) {
+        if !rules::is_header_name(&k) {
             return Err(DcsError::invalid_argument(
                 &field,
                 "is not a valid header name",
@@ -132,11 +123,7 @@ fn parse_headers(v: &JsValue, with_auth: bool) -> Result<Vec<(String, String)>, 
             }
             _ => {}
         }
-        if val.len() > 8192
-            || val
-                .chars()
-                .any(|c| c > '\u{ff}' || matches!(c, '\r' | '\n' | '\0'))
-        {
+        if val.len() > 8192 || !rules::is_header_value(&val) {
             return Err(DcsError::invalid_argument(
                 &field,
                 "must be one line of at most 8192 bytes of Latin-1 text",
@@ -296,9 +283,9 @@ impl DcsClient {
                 return Ok(JsValue::UNDEFINED);
             }
             let strict = inner.strict;
-            let p = crate::progress::parse_task_progress(
+            let p = dcs_tasks_core::progress::parse_task_progress(
                 &resp.body,
-                crate::model::ParseOptions { strict },
+                dcs_tasks_parse::model::ParseOptions { strict },
             )?;
             crate::bindings::to_js(&p)
         })
@@ -349,10 +336,10 @@ impl DcsClient {
             let interval = query::validate_int(
                 "o.intervalMs",
                 &o.interval_ms,
-                crate::watch::MIN_WATCH_INTERVAL_MS,
-                crate::watch::MAX_WATCH_INTERVAL_MS,
+                dcs_tasks_core::watch::MIN_WATCH_INTERVAL_MS,
+                dcs_tasks_core::watch::MAX_WATCH_INTERVAL_MS,
             )?;
-            let watch = crate::watch::Watch::new(interval);
+            let watch = dcs_tasks_core::watch::Watch::new(interval);
             let signal = signal_arg(&o.signal.0, "o.signal")?;
             let inner = self.inner.clone();
             let req = query::progress_request(&inner.endpoint, &inner.project_id, &id, &task);

@@ -33,7 +33,7 @@ impl Url<'_> {
 
     /// `scheme://host[:port]`, as a browser writes `Origin`.
     pub fn origin(&self) -> String {
-        crate::error::cat(&[self.scheme, "://", &self.authority()])
+        dcs_tasks_parse::error::cat(&[self.scheme, "://", &self.authority()])
     }
 
     /// The path (`/` when empty) and `?query` when there is one: the request target.
@@ -102,7 +102,7 @@ pub fn parse(raw: &str) -> Result<Url<'_>, &'static str> {
     if !valid_host(&host) {
         return Err("has an invalid host name");
     }
-    let port = match port.map(crate::text::digits) {
+    let port = match port.map(dcs_tasks_parse::text::digits) {
         None => None,
         Some(Some(n)) if (1..=65535).contains(&n) => (n != default_port).then_some(n as u16),
         Some(_) => return Err("has an invalid port (1-65535)"),
@@ -141,14 +141,20 @@ pub fn valid_host(host: &str) -> bool {
 /// `localhost` and its subdomains, `127.0.0.0/8` as a dotted quad, and `[::1]`: the hosts
 /// that reach only this machine (lower-cased input).
 pub fn is_loopback(host: &str) -> bool {
-    if host == "localhost" || host.ends_with(".localhost") || host == "[::1]" {
+    host == "localhost" || host.ends_with(".localhost") || is_loopback_ip(host)
+}
+
+/// A loopback address: `127.0.0.0/8` as a dotted quad, or `::1` (bare, as `X-Forwarded-For`
+/// writes it, or bracketed, as a URL host does).
+pub fn is_loopback_ip(ip: &str) -> bool {
+    if ip == "::1" || ip == "[::1]" {
         return true;
     }
     let mut parts = 0;
-    host.starts_with("127.")
-        && host.split('.').all(|p| {
+    ip.starts_with("127.")
+        && ip.split('.').all(|p| {
             parts += 1;
-            p.len() <= 3 && crate::text::digits(p).is_some_and(|v| v <= 255)
+            p.len() <= 3 && dcs_tasks_parse::text::digits(p).is_some_and(|v| v <= 255)
         })
         && parts == 4
 }
@@ -206,7 +212,7 @@ mod tests {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
         let long = "a".repeat(64);
-        assert!(parse(&crate::error::cat(&["https://", &long, ".com"])).is_err());
+        assert!(parse(&dcs_tasks_parse::error::cat(&["https://", &long, ".com"])).is_err());
         assert!(!valid_host(&"a.".repeat(127)));
     }
 

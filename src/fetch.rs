@@ -1,7 +1,7 @@
 //! The client's I/O on gloo-net, web-sys and gloo-timers: one call with its retries
 //! ([`run`]) under one `AbortController` that the caller's signal and the deadline both
 //! abort ([`Cancel`]), and the pages of a listing fetched concurrently ([`Pager`]). Every
-//! decision is the sans-IO core's ([`crate::call::CallPlan`], [`crate::policy::PagePlan`]);
+//! decision is the sans-IO core's ([`dcs_tasks_core::call::CallPlan`], [`dcs_tasks_core::policy::PagePlan`]);
 //! this file only carries them out.
 
 use std::cell::{Cell, RefCell};
@@ -19,13 +19,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortController, AbortSignal, RequestRedirect};
 
-use crate::call::{Answer, CallPlan, Cancelled, Head, RawResponse};
-use crate::endpoint::Endpoint;
-use crate::error::{cat, DcsError};
-use crate::model::{ListJson, ParseOptions};
-use crate::policy::{Delivery, PagePlan};
-use crate::query::{self, HttpRequest, ListQuery};
-use crate::sign::Credentials;
+use dcs_tasks_core::call::{Answer, CallPlan, Cancelled, Head, RawResponse};
+use dcs_tasks_core::endpoint::Endpoint;
+use dcs_tasks_core::policy::{Delivery, PagePlan};
+use dcs_tasks_core::query::{self, HttpRequest, ListQuery};
+use dcs_tasks_core::sign::Credentials;
+use dcs_tasks_parse::error::{cat, DcsError};
+use dcs_tasks_parse::model::{ListJson, ParseOptions};
 
 /// A boxed future as a Promise. Every async entry point goes through this one
 /// instantiation of `future_to_promise` (each instantiation weighs 1-4 KB of wasm).
@@ -78,7 +78,7 @@ impl Inner {
             }
             Auth::AkSk(c) => {
                 let now = js_sys::Date::now() as i64 + clock_offset_ms;
-                crate::sign::sign_request(&req, c, now)
+                dcs_tasks_core::sign::sign_request(&req, c, now)
             }
         }
     }
@@ -289,9 +289,7 @@ fn build(req: &HttpRequest, signal: &AbortSignal) -> Result<web_sys::Request, Dc
     for (k, v) in &req.headers {
         // `Headers.set` throws on these; every header was validated before, so this only
         // keeps a throw out of wasm.
-        if v.chars()
-            .any(|c| c > '\u{ff}' || matches!(c, '\0' | '\r' | '\n'))
-        {
+        if !dcs_tasks_core::rules::is_header_value(v) {
             return Err(DcsError::invalid_argument(
                 cat(&["headers.", k]),
                 "must be one line of Latin-1 text",
@@ -500,7 +498,10 @@ impl Pager {
             let r = run(&inner, &req, plan(&inner), Some(&signal))
                 .await
                 .and_then(|resp| {
-                    crate::normalize::parse_list_tasks_json(&resp.body, ParseOptions { strict })
+                    dcs_tasks_parse::normalize::parse_list_tasks_json(
+                        &resp.body,
+                        ParseOptions { strict },
+                    )
                 });
             *out.borrow_mut() = Some(r);
             Ok(JsValue::UNDEFINED)

@@ -2,7 +2,7 @@
 //! to hand out (those whose progress or steps changed), when the watch is over (progress 100
 //! or a `FAILED` step, after handing that answer out), and how long to wait between polls.
 
-use crate::model::TaskProgress;
+use dcs_tasks_parse::model::TaskProgress;
 
 /// Default wait between two polls.
 pub const DEFAULT_WATCH_INTERVAL_MS: u32 = 3_000;
@@ -86,7 +86,7 @@ impl Watch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Step;
+    use dcs_tasks_parse::model::Step;
 
     fn p(progress: i64, steps: &[&str]) -> TaskProgress {
         TaskProgress {

@@ -20,9 +20,9 @@ use hmac::{Hmac, KeyInit, Mac};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
 
-use crate::error::{cat, DcsError, Result};
 use crate::query::HttpRequest;
-use crate::time;
+use dcs_tasks_parse::error::{cat, DcsError, Result};
+use dcs_tasks_parse::time;
 
 /// The algorithm name, first word of `Authorization` and of the string to sign.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -95,7 +95,7 @@ fn check_secret(field: &str, s: &str, max: usize) -> Result<()> {
         "must not be empty"
     } else if s.len() > max {
         "is too long"
-    } else if !s.bytes().all(|b| b.is_ascii_graphic()) {
+    } else if !crate::rules::is_token_text(s) {
         "may hold only printable ASCII (no whitespace or control characters)"
     } else {
         return Ok(());

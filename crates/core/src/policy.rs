@@ -2,11 +2,11 @@
 //! clock-skew detection, HTTP error mapping, and the page planner of `listAllTasks`.
 //! Everything here is deterministic (randomness comes in as an argument) and tested natively.
 
-use crate::error::{cat, DcsError};
+use dcs_tasks_parse::error::{cat, DcsError};
 use std::collections::BTreeSet;
 
 use crate::error_body::parse_error_body;
-use crate::model::ListJson;
+use dcs_tasks_parse::model::ListJson;
 
 /// Default number of retries after the first attempt.
 pub const DEFAULT_RETRIES: u32 = 2;
@@ -47,9 +47,9 @@ pub fn backoff_ms(attempt: u32, rand01: f64) -> f64 {
 pub fn retry_after_ms(value: &str, now_ms: i64) -> Option<f64> {
     let v = value.trim();
     let ms = if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
-        crate::text::digits(v)? as f64 * 1000.0
+        dcs_tasks_parse::text::digits(v)? as f64 * 1000.0
     } else {
-        (crate::time::parse_http_date(v)? - now_ms).max(0) as f64
+        (dcs_tasks_parse::time::parse_http_date(v)? - now_ms).max(0) as f64
     };
     Some(ms.min(RETRY_AFTER_CAP_MS))
 }
@@ -74,7 +74,7 @@ pub fn skew_correction(
     if status != 401 {
         return None;
     }
-    let server = crate::time::parse_http_date(date_header?)?;
+    let server = dcs_tasks_parse::time::parse_http_date(date_header?)?;
     let ours = local_now_ms + current_offset_ms;
     if (server - ours).abs() > SKEW_THRESHOLD_MS {
         Some(server - local_now_ms)
@@ -379,7 +379,7 @@ mod tests {
 
     #[test]
     fn retry_after_forms() {
-        let now = crate::time::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        let now = dcs_tasks_parse::time::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
         assert_eq!(retry_after_ms("2", now), Some(2000.0));
         assert_eq!(retry_after_ms("3600", now), Some(RETRY_AFTER_CAP_MS));
         assert_eq!(
@@ -398,7 +398,8 @@ mod tests {
 
     #[test]
     fn skew() {
-        let local = crate::time::parse_http_date("Mon, 01 Jan 2024 00:00:00 GMT").unwrap();
+        let local =
+            dcs_tasks_parse::time::parse_http_date("Mon, 01 Jan 2024 00:00:00 GMT").unwrap();
         let server = "Mon, 01 Jan 2024 00:20:00 GMT";
         assert_eq!(
             skew_correction(401, Some(server), local, 0),

@@ -1,0 +1,294 @@
+//! The proxy's configuration: one reader per variable (or per pair that only make sense
+//! together), run in a fixed order so that the first problem named is always the same.
+
+use dcs_tasks_parse::error::cat;
+
+use crate::endpoint::{self, Endpoint};
+use crate::query;
+use crate::rules::is_token_text;
+use crate::sign::Credentials;
+
+/// Default upstream deadline and body cap.
+pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 15_000;
+pub const DEFAULT_MAX_UPSTREAM_BYTES: usize = 8 * 1024 * 1024;
+
+/// How the proxy authenticates upstream.
+#[derive(Debug)]
+pub enum UpstreamAuth {
+    AkSk(Credentials),
+    Token(String),
+}
+
+/// The proxy's validated configuration. `Debug` never shows secrets (Credentials
+/// redacts itself; the tokens are redacted below).
+pub struct ProxyConfig {
+    pub auth: UpstreamAuth,
+    pub project_id: String,
+    pub endpoint: Endpoint,
+    pub allowed_origins: Vec<String>,
+    pub proxy_token: Option<String>,
+    /// `PUBLIC_ACCESS=read`: the read routes answer anyone, token or not.
+    pub public_read: bool,
+    /// `TRUST_LOOPBACK=true`: callers on a loopback host need no token (a developer's stack).
+    pub trust_loopback: bool,
+    pub allowed_instances: Option<Vec<String>>,
+    pub enable_delete: bool,
+    pub demo_instance: Option<String>,
+    pub upstream_timeout_ms: u32,
+    pub max_upstream_bytes: usize,
+}
+
+impl core::fmt::Debug for ProxyConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ProxyConfig")
+            .field(
+                "auth",
+                &match self.auth {
+                    UpstreamAuth::AkSk(ref c) => format!("{c:?}"),
+                    UpstreamAuth::Token(_) => "Token([redacted])".to_string(),
+                },
+            )
+            .field("project_id", &self.project_id)
+            .field("endpoint", &self.endpoint.base_url())
+            .field("allowed_origins", &self.allowed_origins)
+            .field(
+                "proxy_token",
+                &self.proxy_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("public_read", &self.public_read)
+            .field("trust_loopback", &self.trust_loopback)
+            .field("allowed_instances", &self.allowed_instances)
+            .field("enable_delete", &self.enable_delete)
+            .finish()
+    }
+}
+
+/// A configuration problem: the variable's name, never its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+fn cfg_err(variable: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        message: cat(&[variable, " ", &message.into()]),
+    }
+}
+
+/// The environment as the readers see it: a variable that is absent, empty or blank is unset.
+struct Env<F: Fn(&str) -> Option<String>>(F);
+
+impl<F: Fn(&str) -> Option<String>> Env<F> {
+    fn get(&self, k: &str) -> Option<String> {
+        (self.0)(k).filter(|v| !v.trim().is_empty())
+    }
+}
+
+type Read<T> = Result<T, ConfigError>;
+
+fn list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.to_string())
+        .collect()
+}
+
+fn flag(variable: &'static str, v: Option<String>) -> Read<bool> {
+    match v.as_deref().map(|s| s.trim().to_ascii_lowercase()) {
+        None => Ok(false),
+        Some(s) if s.is_empty() || s == "0" || s == "false" || s == "no" || s == "off" => Ok(false),
+        Some(s) if s == "1" || s == "true" || s == "yes" || s == "on" => Ok(true),
+        Some(_) => Err(cfg_err(variable, "must be true or false")),
+    }
+}
+
+fn number(
+    variable: &'static str,
+    v: Option<String>,
+    min: u64,
+    max: u64,
+    default: u64,
+) -> Read<u64> {
+    let Some(s) = v else { return Ok(default) };
+    let t = s.trim();
+    match dcs_tasks_parse::text::digits(t.strip_prefix('+').unwrap_or(t)) {
+        Some(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(cfg_err(
+            variable,
+            cat(&[
+                "must be an integer from ",
+                &min.to_string(),
+                " to ",
+                &max.to_string(),
+            ]),
+        )),
+    }
+}
+
+/// An `ALLOWED_ORIGINS` entry as a browser writes `Origin` (lower-cased, no default port),
+/// or `None` when it is not a bare `scheme://host[:port]`.
+fn canonical_origin(o: &str) -> Option<String> {
+    let u = crate::url::parse(o).ok()?;
+    (u.path.is_empty() && u.query.is_none()).then(|| u.origin())
+}
+
+// ------------------------------------------------------------------- one reader per variable
+
+fn project_id(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<String> {
+    const V: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+    let p = env.get(V).ok_or_else(|| cfg_err(V, "is not set"))?;
+    query::check_id(V, &p).map_err(|_| cfg_err(V, "must be 1-64 characters of A-Z a-z 0-9 - _"))?;
+    Ok(p)
+}
+
+/// `DCS_ENDPOINT`, else `DCS_REGION`.
+fn upstream_endpoint(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Endpoint> {
+    match (env.get("DCS_ENDPOINT"), env.get("DCS_REGION")) {
+        (Some(e), _) => endpoint::parse_endpoint(e.trim()).map_err(|e| {
+            let m = e.message.strip_prefix("endpoint: ").unwrap_or(&e.message);
+            cfg_err("DCS_ENDPOINT", m.to_string())
+        }),
+        (None, Some(r)) => endpoint::region_endpoint(r.trim()).map_err(|_| {
+            cfg_err(
+                "DCS_REGION",
+                "is not a known DCS region (set DCS_ENDPOINT instead)",
+            )
+        }),
+        (None, None) => Err(cfg_err("DCS_REGION", "or DCS_ENDPOINT must be set")),
+    }
+}
+
+/// `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK` (+ `HUAWEICLOUD_SDK_SECURITY_TOKEN`), else
+/// `DCS_AUTH_TOKEN`.
+fn upstream_auth(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<UpstreamAuth> {
+    let (ak, sk) = (env.get("HUAWEICLOUD_SDK_AK"), env.get("HUAWEICLOUD_SDK_SK"));
+    match (ak, sk, env.get("DCS_AUTH_TOKEN")) {
+        (Some(ak), Some(sk), _) => {
+            let token = env.get("HUAWEICLOUD_SDK_SECURITY_TOKEN");
+            Credentials::new(ak, sk, token)
+                .map(UpstreamAuth::AkSk)
+                .map_err(|e| {
+                    let var = match e.field.as_deref() {
+                        Some("auth.ak") => "HUAWEICLOUD_SDK_AK",
+                        Some("auth.securityToken") => "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+                        _ => "HUAWEICLOUD_SDK_SK",
+                    };
+                    cfg_err(var, "is not a valid credential")
+                })
+        }
+        (Some(_), None, _) => Err(cfg_err(
+            "HUAWEICLOUD_SDK_SK",
+            "is not set (HUAWEICLOUD_SDK_AK is)",
+        )),
+        (None, Some(_), _) => Err(cfg_err(
+            "HUAWEICLOUD_SDK_AK",
+            "is not set (HUAWEICLOUD_SDK_SK is)",
+        )),
+        (None, None, Some(t)) if is_token_text(&t) => Ok(UpstreamAuth::Token(t)),
+        (None, None, Some(_)) => Err(cfg_err(
+            "DCS_AUTH_TOKEN",
+            "must be printable ASCII without spaces",
+        )),
+        (None, None, None) => Err(cfg_err(
+            "HUAWEICLOUD_SDK_AK",
+            "and HUAWEICLOUD_SDK_SK (or DCS_AUTH_TOKEN) must be set",
+        )),
+    }
+}
+
+fn allowed_origins(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Vec<String>> {
+    const V: &str = "ALLOWED_ORIGINS";
+    let entries = env.get(V).map(|v| list(&v)).unwrap_or_default();
+    entries
+        .iter()
+        .map(|o| canonical_origin(o))
+        .collect::<Option<Vec<String>>>()
+        .ok_or_else(|| {
+            cfg_err(
+                V,
+                "must be a comma-separated list of origins like https://console.example.com (no path, no trailing slash, no *)",
+            )
+        })
+}
+
+fn proxy_token(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Option<String>> {
+    const V: &str = "PROXY_TOKEN";
+    match env.get(V) {
+        Some(t) if t.len() < 16 || !is_token_text(&t) => {
+            Err(cfg_err(V, "must be at least 16 printable ASCII characters"))
+        }
+        t => Ok(t),
+    }
+}
+
+fn allowed_instances(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Option<Vec<String>>> {
+    const V: &str = "ALLOWED_INSTANCES";
+    let Some(v) = env.get(V) else { return Ok(None) };
+    let l = list(&v);
+    if l.is_empty() || l.iter().any(|i| query::check_id("x", i).is_err()) {
+        return Err(cfg_err(V, "must be a comma-separated list of instance IDs"));
+    }
+    Ok(Some(l))
+}
+
+fn demo_instance(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Option<String>> {
+    const V: &str = "DEMO_INSTANCE";
+    let Some(d) = env.get(V) else { return Ok(None) };
+    query::check_id("x", &d).map_err(|_| cfg_err(V, "is not a valid instance ID"))?;
+    Ok(Some(d))
+}
+
+fn public_read(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<bool> {
+    match env
+        .get("PUBLIC_ACCESS")
+        .map(|v| v.trim().to_ascii_lowercase())
+    {
+        None => Ok(false),
+        Some(v) if v == "none" => Ok(false),
+        Some(v) if v == "read" => Ok(true),
+        Some(_) => Err(cfg_err("PUBLIC_ACCESS", "must be read or none")),
+    }
+}
+
+impl ProxyConfig {
+    /// Is `TRUST_LOOPBACK` set to true? Read on its own, for a configuration that failed as a
+    /// whole: only then is a loopback caller told which variable is wrong.
+    pub fn loopback_trusted(get: impl Fn(&str) -> Option<String>) -> bool {
+        flag("TRUST_LOOPBACK", Env(get).get("TRUST_LOOPBACK")).unwrap_or(false)
+    }
+
+    /// Reads the configuration; `get` returns a variable's value (absent or empty = unset).
+    /// The readers run in the order of the fields below.
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<ProxyConfig, ConfigError> {
+        let env = Env(get);
+        Ok(ProxyConfig {
+            project_id: project_id(&env)?,
+            endpoint: upstream_endpoint(&env)?,
+            auth: upstream_auth(&env)?,
+            allowed_origins: allowed_origins(&env)?,
+            proxy_token: proxy_token(&env)?,
+            allowed_instances: allowed_instances(&env)?,
+            demo_instance: demo_instance(&env)?,
+            public_read: public_read(&env)?,
+            trust_loopback: flag("TRUST_LOOPBACK", env.get("TRUST_LOOPBACK"))?,
+            enable_delete: flag("ENABLE_DELETE", env.get("ENABLE_DELETE"))?,
+            upstream_timeout_ms: number(
+                "UPSTREAM_TIMEOUT_MS",
+                env.get("UPSTREAM_TIMEOUT_MS"),
+                100,
+                120_000,
+                DEFAULT_UPSTREAM_TIMEOUT_MS as u64,
+            )? as u32,
+            max_upstream_bytes: number(
+                "MAX_UPSTREAM_BYTES",
+                env.get("MAX_UPSTREAM_BYTES"),
+                1024,
+                64 * 1024 * 1024,
+                DEFAULT_MAX_UPSTREAM_BYTES as u64,
+            )? as usize,
+        })
+    }
+}

@@ -1,0 +1,393 @@
+//! The edge proxy's decisions, sans-IO. [`plan`] takes a request (method, URL, headers) and
+//! the worker's environment and decides everything: an [`Answer`] now, a static file to fetch,
+//! or an upstream call and how its result becomes the answer ([`Upstream::finish`],
+//! [`Upstream::finish_all`]). Every status, header (CORS, CSP, cache, ETag) and log field is
+//! decided here; the wasm handler (`src/proxy.rs` of the root crate) only translates and
+//! awaits.
+//!
+//! - [`config`]: the configuration, one reader per variable.
+//! - [`access`]: who may call (the token, loopback, origins, instances).
+//! - [`routes`]: routing and validation of every path and query; the static files.
+//! - [`answers`]: the answers and the log line.
+
+pub mod access;
+pub mod answers;
+pub mod config;
+pub mod routes;
+
+#[cfg(test)]
+mod tests;
+
+use dcs_tasks_parse::error::{cat, DcsError, Reason};
+use dcs_tasks_parse::model::{to_json, write_list, ParseOptions, Warning};
+
+pub use access::{ct_eq, Caller, Token};
+pub use answers::{
+    cacheable, etag, etag_matches, relay_check, upstream_error, Answer, Log, API_CSP, JSON_TYPE,
+    PAGE_CSP,
+};
+pub use config::{
+    ConfigError, ProxyConfig, UpstreamAuth, DEFAULT_MAX_UPSTREAM_BYTES, DEFAULT_UPSTREAM_TIMEOUT_MS,
+};
+pub use routes::{route, static_asset, Refusal, Route, MAX_TARGET_LEN};
+
+use crate::call::RawResponse;
+use crate::policy::Delivery;
+use crate::query::{self, HttpRequest, ListQuery};
+
+/// `all=1` never gathers more than this many tasks.
+pub const MAX_ALL_TASKS: u64 = 20_000;
+/// `all=1` pages upstream at the API's largest page, whatever the caller's `limit` says: one
+/// proxy request makes at most ⌈tasks / 1,000⌉ upstream calls (plus the pager's re-fetch
+/// bound, [`crate::policy::MAX_REFETCHES`]).
+pub const ALL_PAGE_SIZE: u32 = query::MAX_LIMIT;
+/// Retries of the normalized routes' upstream calls (the mirror routes make one attempt: the
+/// caller's client retries).
+pub const UPSTREAM_RETRIES: u32 = 1;
+
+/// What to do with a request.
+#[derive(Debug)]
+pub struct Plan {
+    pub step: Step,
+    /// The log line's fields so far (the handler adds the status, the time and the upstream
+    /// calls it made).
+    pub log: Log,
+    /// The `Origin` to answer with CORS headers, if allowed.
+    pub cors: Option<String>,
+}
+
+/// The plan's step.
+#[derive(Debug)]
+pub enum Step {
+    /// Answer now.
+    Answer(Answer),
+    /// Fetch this URL from the static file service (the `ASSETS` binding) and answer with
+    /// [`answers::asset`].
+    Asset {
+        url: String,
+        content_type: &'static str,
+    },
+    /// Call upstream, then [`Upstream::finish`] (or [`Upstream::finish_all`] for `ListAll`).
+    Upstream(Box<Upstream>),
+}
+
+/// An upstream call to make, with what is needed to shape its answer.
+#[derive(Debug)]
+pub struct Upstream {
+    pub config: ProxyConfig,
+    pub call: Call,
+    pub if_none_match: Option<String>,
+}
+
+/// The upstream calls, by route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    /// One attempt, any status passed back ([`answers::mirrored`]); `list`: cacheable.
+    Mirror { request: HttpRequest, list: bool },
+    /// A list page, with retries, normalized.
+    List { request: HttpRequest },
+    /// Every page ([`ALL_PAGE_SIZE`] each, bounded by [`MAX_ALL_TASKS`]), merged.
+    ListAll { instance: String, query: ListQuery },
+    /// A task's progress, with retries, normalized.
+    Progress { request: HttpRequest },
+}
+
+impl Call {
+    /// Retries of the call: none on the mirror routes (the caller's client retries).
+    pub fn retries(&self) -> u32 {
+        match self {
+            Call::Mirror { .. } => 0,
+            _ => UPSTREAM_RETRIES,
+        }
+    }
+
+    /// Does any final answer come back as the result (the mirror routes), or only a 2xx
+    /// (a non-2xx one is an `HTTP_ERROR`)?
+    pub fn passes_through(&self) -> bool {
+        matches!(self, Call::Mirror { .. })
+    }
+}
+
+/// `/healthz`'s body.
+#[derive(serde::Serialize)]
+struct HealthJson {
+    status: &'static str,
+}
+
+/// `/api/config`'s body.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfigJson<'a> {
+    project_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    demo_instance: Option<&'a str>,
+    enable_delete: bool,
+}
+
+impl Plan {
+    fn answer(log: Log, cors: Option<String>, a: Answer) -> Plan {
+        let mut log = log;
+        log.answered(&a);
+        Plan {
+            step: Step::Answer(a),
+            log,
+            cors,
+        }
+    }
+}
+
+/// Decides what to do with a request: `method`, the full request `url`, its headers (read
+/// through `header`, by lower-case name) and the worker's variables (through `env`).
+pub fn plan(
+    method: &str,
+    url: &str,
+    header: impl Fn(&str) -> Option<String>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Plan {
+    let mut log = Log {
+        method: method.chars().take(16).collect(),
+        route: "unrouted",
+        ..Log::default()
+    };
+    let Ok(u) = crate::url::parse(url) else {
+        let a = Answer::error(
+            400,
+            "INVALID_REQUEST",
+            "the request URL is not understood",
+            None,
+        );
+        return Plan::answer(log, None, a);
+    };
+    let (own_origin, target) = (u.origin(), u.target());
+    log.path = target
+        .split('?')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect();
+    let caller = Caller::of(u.is_loopback(), &header);
+    let cfg = match ProxyConfig::from_env(&env) {
+        Ok(c) => c,
+        Err(e) => {
+            // Which variable is wrong is told to the operator (the log; a loopback caller
+            // when TRUST_LOOPBACK says this is a developer's stack), not to the world.
+            let detail = match caller {
+                Caller::Loopback if ProxyConfig::loopback_trusted(&env) => e.message.as_str(),
+                _ => "see the proxy's log",
+            };
+            let message = cat(&["proxy misconfigured: ", detail]);
+            log.note = Some(e.message);
+            let a = Answer::error(500, "CONFIG_ERROR", &message, None);
+            return Plan::answer(log, None, a);
+        }
+    };
+    // CORS: only configured origins (and our own) get CORS headers; a foreign Origin is refused.
+    let origin = header("origin");
+    let cors = origin.filter(|o| cfg.origin_allowed(o, &own_origin));
+    if header("origin").is_some() && cors.is_none() {
+        let m = "this origin is not in ALLOWED_ORIGINS";
+        return Plan::answer(log, None, Answer::error(403, "FORBIDDEN_ORIGIN", m, None));
+    }
+    if method == "OPTIONS" {
+        log.route = "preflight";
+        return Plan::answer(log, cors, answers::preflight(cfg.enable_delete));
+    }
+    // A caller the API routes do not admit learns nothing (not even which project, or
+    // whether a route exists or delete is enabled): 401 before any other refusal.
+    // `/healthz` and static files stay open.
+    if target.starts_with("/v2/") || target.starts_with("/api/") {
+        let token = cfg.caller_token(
+            header("authorization").as_deref(),
+            header("x-auth-token").as_deref(),
+        );
+        if let Err(r) = cfg.admit(method, caller, token) {
+            let mut a = Answer::refusal(&r);
+            // the challenge a client expects with a 401
+            a.headers.push(("WWW-Authenticate", "Bearer".into()));
+            return Plan::answer(log, cors, a);
+        }
+    }
+    let r = match route(method, &target, &cfg) {
+        Ok(r) => r,
+        Err(r) => return Plan::answer(log, cors, Answer::refusal(&r)),
+    };
+    log.route = r.name();
+    let step = match decide(r, &cfg, &own_origin, &target) {
+        Decided::Answer(a) => return Plan::answer(log, cors, a),
+        Decided::Asset { url, content_type } => Step::Asset { url, content_type },
+        Decided::Call(call) => Step::Upstream(Box::new(Upstream {
+            config: cfg,
+            call,
+            if_none_match: header("if-none-match"),
+        })),
+    };
+    Plan { step, log, cors }
+}
+
+enum Decided {
+    Answer(Answer),
+    Asset {
+        url: String,
+        content_type: &'static str,
+    },
+    Call(Call),
+}
+
+/// A routed request's step (the caller is admitted, the route valid).
+fn decide(r: Route, cfg: &ProxyConfig, own_origin: &str, target: &str) -> Decided {
+    if let Some(i) = r.instance() {
+        if !cfg.instance_allowed(i) {
+            let m = "this instance is not in ALLOWED_INSTANCES";
+            return Decided::Answer(Answer::error(403, "FORBIDDEN_INSTANCE", m, None));
+        }
+    }
+    let (e, p) = (&cfg.endpoint, cfg.project_id.as_str());
+    let call = match r {
+        Route::Health => {
+            let body = to_json(&HealthJson { status: "ok" });
+            return Decided::Answer(Answer::json(200, body));
+        }
+        Route::Static => {
+            let path = target.split('?').next().unwrap_or("/");
+            return match static_asset(path) {
+                Some((asset, content_type)) => Decided::Asset {
+                    url: cat(&[own_origin, &asset]),
+                    content_type,
+                },
+                None => Decided::Answer(Answer::error(404, "NOT_FOUND", "no such file", None)),
+            };
+        }
+        Route::Config => {
+            let body = to_json(&ConfigJson {
+                project_id: p,
+                demo_instance: cfg.demo_instance.as_deref(),
+                enable_delete: cfg.enable_delete,
+            });
+            return Decided::Answer(Answer::json(200, body));
+        }
+        Route::MirrorList { instance, query } => Call::Mirror {
+            request: query::list_request(e, p, &instance, &query),
+            list: true,
+        },
+        Route::MirrorProgress { instance, task } => Call::Mirror {
+            request: query::progress_request(e, p, &instance, &task),
+            list: false,
+        },
+        Route::MirrorDelete { instance, task } => Call::Mirror {
+            request: query::delete_request(e, p, &instance, &task),
+            list: false,
+        },
+        Route::ApiList {
+            instance,
+            query,
+            all: true,
+        } => {
+            if query.offset.is_some() {
+                let m = "offset: all=1 gathers every page from the start: leave offset out";
+                return Decided::Answer(Answer::error(400, "INVALID_REQUEST", m, None));
+            }
+            Call::ListAll { instance, query }
+        }
+        Route::ApiList {
+            instance, query, ..
+        } => Call::List {
+            request: query::list_request(e, p, &instance, &query),
+        },
+        Route::ApiProgress { instance, task } => Call::Progress {
+            request: query::progress_request(e, p, &instance, &task),
+        },
+    };
+    Decided::Call(call)
+}
+
+impl Upstream {
+    /// The query `all=1` pages with: the caller's, from the start, at [`ALL_PAGE_SIZE`]
+    /// (the caller's `limit` would multiply the upstream calls).
+    pub fn all_query(q: &ListQuery) -> ListQuery {
+        let mut base = q.clone();
+        base.offset = None;
+        base.limit = None;
+        base
+    }
+
+    /// The answer of a `Mirror`, `List` or `Progress` call from its result.
+    pub fn finish(&self, result: Result<RawResponse, DcsError>) -> Answer {
+        let inm = self.if_none_match.as_deref();
+        let resp = match result {
+            Ok(r) => r,
+            Err(e) => return upstream_error(&e),
+        };
+        match &self.call {
+            Call::Mirror { list, .. } => answers::mirrored(resp, *list, inm),
+            Call::List { .. } => {
+                match dcs_tasks_parse::normalize::parse_list_tasks_json(
+                    &resp.body,
+                    ParseOptions::default(),
+                ) {
+                    Ok(l) => cacheable(200, l.json_bytes().to_vec(), inm),
+                    Err(e) => upstream_error(&e),
+                }
+            }
+            Call::Progress { .. } => {
+                match crate::progress::parse_task_progress(&resp.body, ParseOptions::default()) {
+                    Ok(p) => Answer::fresh_json(200, to_json(&p)),
+                    Err(e) => upstream_error(&e),
+                }
+            }
+            Call::ListAll { .. } => Answer::error(
+                500,
+                "INTERNAL",
+                "a listing's pages are answered by finish_all",
+                None,
+            ),
+        }
+    }
+
+    /// The answer of a `ListAll` call from its delivered pages, in order (or the error that
+    /// ended it).
+    pub fn finish_all(&self, pages: Result<Vec<Delivery>, DcsError>) -> Answer {
+        match pages.and_then(|p| merge_pages(&p)) {
+            Ok(text) => cacheable(200, text.into_bytes(), self.if_none_match.as_deref()),
+            Err(e) => upstream_error(&e),
+        }
+    }
+}
+
+/// Refuses a listing whose total is over [`MAX_ALL_TASKS`]: never a silent partial list (the
+/// caller pages or narrows the time range). Checked on each delivered page.
+pub fn check_all_total(total: u64) -> Result<(), DcsError> {
+    if total <= MAX_ALL_TASKS {
+        return Ok(());
+    }
+    let m = cat(&[
+        "the instance has more than ",
+        &MAX_ALL_TASKS.to_string(),
+        " tasks in this range: page with offset/limit or narrow start_time/end_time",
+    ]);
+    Err(DcsError::invalid_argument("all", m).because(Reason::TooManyTasks))
+}
+
+/// The pages of a listing as one `TaskList` text: their tasks in order, the warnings once each,
+/// the last total.
+fn merge_pages(pages: &[Delivery]) -> Result<String, DcsError> {
+    let mut warnings: Vec<Warning> = Vec::new();
+    for d in pages {
+        check_all_total(d.total)?;
+        for w in &d.list.warnings {
+            if !warnings.contains(w) {
+                warnings.push(w.clone());
+            }
+        }
+    }
+    let total = pages.last().map_or(0, |d| d.total);
+    let mut out = String::new();
+    write_list(
+        &mut out,
+        total,
+        pages.iter().flat_map(|d| d.list.tasks()),
+        &warnings,
+    );
+    out.push('}');
+    Ok(out)
+}

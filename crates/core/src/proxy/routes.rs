@@ -1,0 +1,379 @@
+//! Routing and validation of every incoming path and query, and the static files.
+
+use dcs_tasks_parse::error::cat;
+
+use super::config::ProxyConfig;
+use crate::query::{self, Arg, ListQuery};
+
+/// Longest request target (path + query) the proxy looks at.
+pub const MAX_TARGET_LEN: usize = 2048;
+
+/// A refusal decided before anything is sent upstream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+}
+
+pub(crate) fn refuse(status: u16, code: &'static str, message: impl Into<String>) -> Refusal {
+    Refusal {
+        status,
+        code,
+        message: message.into(),
+    }
+}
+
+/// What the request asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Health,
+    Config,
+    /// `GET /v2/{p}/instances/{i}/tasks` (mirror).
+    MirrorList {
+        instance: String,
+        query: ListQuery,
+    },
+    /// `GET /v2/{p}/instances/{i}/tasks/{t}/progress` (mirror).
+    MirrorProgress {
+        instance: String,
+        task: String,
+    },
+    /// `DELETE /v2/{p}/instances/{i}/tasks/{t}` (mirror).
+    MirrorDelete {
+        instance: String,
+        task: String,
+    },
+    /// `GET /api/instances/{i}/tasks` (normalized JSON).
+    ApiList {
+        instance: String,
+        query: ListQuery,
+        all: bool,
+    },
+    /// `GET /api/instances/{i}/tasks/{t}/progress` (normalized JSON).
+    ApiProgress {
+        instance: String,
+        task: String,
+    },
+    /// Anything else under GET: a static file when configured.
+    Static,
+}
+
+impl Route {
+    /// The route's name in the log line.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Route::Health => "healthz",
+            Route::Config => "config",
+            Route::MirrorList { .. } => "mirror-list",
+            Route::MirrorProgress { .. } => "mirror-progress",
+            Route::MirrorDelete { .. } => "mirror-delete",
+            Route::ApiList { .. } => "api-list",
+            Route::ApiProgress { .. } => "api-progress",
+            Route::Static => "static",
+        }
+    }
+
+    /// The instance the route touches, if any.
+    pub fn instance(&self) -> Option<&str> {
+        match self {
+            Route::MirrorList { instance, .. }
+            | Route::MirrorProgress { instance, .. }
+            | Route::MirrorDelete { instance, .. }
+            | Route::ApiList { instance, .. }
+            | Route::ApiProgress { instance, .. } => Some(instance),
+            _ => None,
+        }
+    }
+}
+
+fn id(what: &str, seg: &str) -> Result<String, Refusal> {
+    query::check_id(what, seg).map_err(|e| refuse(400, "INVALID_REQUEST", e.message))?;
+    Ok(seg.to_string())
+}
+
+/// Parses and validates the query: only the listed keys, each at most once, values
+/// checked as the API defines them (the query sent upstream is rebuilt from them).
+fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal> {
+    let mut vals: [Option<&str>; 5] = [None; 5];
+    const KEYS: [&str; 5] = ["offset", "limit", "start_time", "end_time", "all"];
+    if !raw.is_empty() {
+        for pair in raw.split('&') {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let Some(i) = KEYS.iter().position(|x| *x == k) else {
+                return Err(refuse(
+                    400,
+                    "INVALID_REQUEST",
+                    cat(&[
+                        "unknown query parameter ",
+                        &dcs_tasks_parse::text::quoted(k, 32),
+                    ]),
+                ));
+            };
+            if i == 4 && !allow_all {
+                return Err(refuse(
+                    400,
+                    "INVALID_REQUEST",
+                    "unknown query parameter \"all\"",
+                ));
+            }
+            if vals[i].is_some() {
+                return Err(refuse(
+                    400,
+                    "INVALID_REQUEST",
+                    cat(&["query parameter ", k, " given twice"]),
+                ));
+            }
+            vals[i] = Some(v);
+        }
+    }
+    let arg = |v: Option<&str>| v.map(|s| Arg::Str(s.to_string())).unwrap_or(Arg::Absent);
+    let time = |name: &str, v: Option<&str>| -> Result<Arg, Refusal> {
+        match v {
+            None => Ok(Arg::Absent),
+            Some(s) if s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(Arg::Str(s.to_string()))
+            }
+            Some(_) => Err(refuse(
+                400,
+                "INVALID_REQUEST",
+                cat(&[name, " must be yyyyMMddHHmmss (UTC)"]),
+            )),
+        }
+    };
+    let q = ListQuery::validate(
+        &arg(vals[0]),
+        &arg(vals[1]),
+        &time("start_time", vals[2])?,
+        &time("end_time", vals[3])?,
+    )
+    .map_err(|e| {
+        let m = snake_times(&e.message);
+        refuse(400, "INVALID_REQUEST", m)
+    })?;
+    let all = match vals[4] {
+        None | Some("0") => false,
+        Some("1") => true,
+        Some(_) => return Err(refuse(400, "INVALID_REQUEST", "all must be 0 or 1")),
+    };
+    Ok((q, all))
+}
+
+/// The message with the JS names `startTime` / `endTime` in the query's spelling
+/// (`start_time` / `end_time`). A byte scan: no substring-search machinery.
+fn snake_times(m: &str) -> String {
+    let mut out = String::with_capacity(m.len() + 4);
+    let mut rest = m;
+    while !rest.is_empty() {
+        let (from, to) = if rest.starts_with("startTime") {
+            ("startTime", "start_time")
+        } else if rest.starts_with("endTime") {
+            ("endTime", "end_time")
+        } else {
+            let n = rest.chars().next().map_or(1, char::len_utf8);
+            out.push_str(rest.get(..n).unwrap_or(""));
+            rest = rest.get(n..).unwrap_or("");
+            continue;
+        };
+        out.push_str(to);
+        rest = rest.get(from.len()..).unwrap_or("");
+    }
+    out
+}
+
+/// The path's project must be a valid ID and the configured one.
+fn check_project(p: &str, cfg: &ProxyConfig) -> Result<(), Refusal> {
+    id("projectId", p)?;
+    if p != cfg.project_id {
+        return Err(refuse(
+            403,
+            "FORBIDDEN_PROJECT",
+            "this proxy serves another project",
+        ));
+    }
+    Ok(())
+}
+
+/// Routes a request. `target` is the raw request target (path and query, as received:
+/// never decoded, so encoded slashes, dots and CRLF stay visible and are refused).
+pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Refusal> {
+    check_target(target)?;
+    let (path, raw_query) = target.split_once('?').unwrap_or((target, ""));
+    let api = path.starts_with("/v2/") || path.starts_with("/api/") || path == "/healthz";
+    if !api {
+        return match method {
+            "GET" | "HEAD" => Ok(Route::Static),
+            _ => Err(refuse(
+                405,
+                "METHOD_NOT_ALLOWED",
+                cat(&[method, " is not allowed here"]),
+            )),
+        };
+    }
+    let segs: Vec<&str> = path.get(1..).unwrap_or("").split('/').collect();
+    if segs
+        .iter()
+        .any(|s| s.is_empty() || *s == "." || *s == ".." || s.contains('%'))
+    {
+        return Err(refuse(
+            400,
+            "INVALID_REQUEST",
+            "path segments must be non-empty, unencoded, and not . or ..",
+        ));
+    }
+    api_route(method, &segs, raw_query, cfg)
+}
+
+/// The request target as a whole: bounded, an absolute path, printable ASCII, no fragment.
+fn check_target(target: &str) -> Result<(), Refusal> {
+    if target.len() > MAX_TARGET_LEN {
+        return Err(refuse(414, "INVALID_REQUEST", "request target too long"));
+    }
+    if !target.starts_with('/') || target.starts_with("//") {
+        return Err(refuse(
+            400,
+            "INVALID_REQUEST",
+            "request target must be an absolute path",
+        ));
+    }
+    if target.bytes().any(|b| b <= b' ' || b >= 0x7f || b == b'\\') {
+        return Err(refuse(
+            400,
+            "INVALID_REQUEST",
+            "request target holds control, space, backslash or non-ASCII bytes",
+        ));
+    }
+    if target.contains('#') {
+        return Err(refuse(
+            400,
+            "INVALID_REQUEST",
+            "request target must not hold a fragment",
+        ));
+    }
+    Ok(())
+}
+
+/// An API route from its path segments (checked) and raw query.
+fn api_route(
+    method: &str,
+    segs: &[&str],
+    raw_query: &str,
+    cfg: &ProxyConfig,
+) -> Result<Route, Refusal> {
+    let get_only = |r: Route| -> Result<Route, Refusal> {
+        if method == "GET" {
+            Ok(r)
+        } else {
+            Err(refuse(
+                405,
+                "METHOD_NOT_ALLOWED",
+                cat(&[method, " is not allowed on this route"]),
+            ))
+        }
+    };
+    let no_query = |r: Route| -> Result<Route, Refusal> {
+        if raw_query.is_empty() {
+            Ok(r)
+        } else {
+            Err(refuse(
+                400,
+                "INVALID_REQUEST",
+                "this route takes no query parameters",
+            ))
+        }
+    };
+    match segs {
+        ["healthz"] => get_only(Route::Health),
+        ["api", "config"] => get_only(Route::Config),
+        ["v2", p, "instances", i, "tasks"] => {
+            check_project(p, cfg)?;
+            let instance = id("instanceId", i)?;
+            let (query, _) = parse_query(raw_query, false)?;
+            get_only(Route::MirrorList { instance, query })
+        }
+        ["v2", p, "instances", i, "tasks", t, "progress"] => {
+            check_project(p, cfg)?;
+            let r = Route::MirrorProgress {
+                instance: id("instanceId", i)?,
+                task: id("taskId", t)?,
+            };
+            no_query(get_only(r)?)
+        }
+        ["v2", p, "instances", i, "tasks", t] => {
+            check_project(p, cfg)?;
+            let r = Route::MirrorDelete {
+                instance: id("instanceId", i)?,
+                task: id("taskId", t)?,
+            };
+            if method != "DELETE" {
+                return Err(refuse(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    cat(&[method, " is not allowed on this route"]),
+                ));
+            }
+            if !cfg.enable_delete {
+                return Err(refuse(
+                    403,
+                    "DELETE_DISABLED",
+                    "deleting task records is disabled on this proxy (ENABLE_DELETE)",
+                ));
+            }
+            no_query(r)
+        }
+        ["api", "instances", i, "tasks"] => {
+            let instance = id("instanceId", i)?;
+            let (query, all) = parse_query(raw_query, true)?;
+            get_only(Route::ApiList {
+                instance,
+                query,
+                all,
+            })
+        }
+        ["api", "instances", i, "tasks", t, "progress"] => {
+            let r = Route::ApiProgress {
+                instance: id("instanceId", i)?,
+                task: id("taskId", t)?,
+            };
+            no_query(get_only(r)?)
+        }
+        _ => Err(refuse(404, "NOT_FOUND", "no such route")),
+    }
+}
+
+/// A static file request: the asset path to fetch (`/` and folders map to their
+/// `index.html`) and the `Content-Type` to serve it with. `None` for paths that are not
+/// plain files (dot segments, hidden files, encoded bytes).
+pub fn static_asset(path: &str) -> Option<(String, &'static str)> {
+    let path = if path.ends_with('/') {
+        let mut p = path.to_string();
+        p.push_str("index.html");
+        p
+    } else {
+        path.to_string()
+    };
+    if !path.starts_with('/')
+        || path
+            .get(1..)
+            .unwrap_or("")
+            .split('/')
+            .any(|seg| seg.is_empty() || seg.starts_with('.') || seg.contains('%'))
+    {
+        return None;
+    }
+    let ext = path.rsplit('.').next().unwrap_or("");
+    let ct = match ext {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json; charset=utf-8",
+        "wasm" => "application/wasm",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "ico" => "image/x-icon",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "ts" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    Some((path, ct))
+}

@@ -1,0 +1,818 @@
+//! The proxy's decisions, natively: configuration, access, routes, answers and the plan.
+
+use super::*;
+
+fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let v: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    move |k: &str| v.iter().find(|(kk, _)| kk == k).map(|(_, vv)| vv.clone())
+}
+
+const BASE: [(&str, &str); 4] = [
+    ("HUAWEICLOUD_SDK_AK", "HPUAXXXXXXXXXXXXXXXX"),
+    (
+        "HUAWEICLOUD_SDK_SK",
+        "SKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSK",
+    ),
+    (
+        "HUAWEICLOUD_SDK_PROJECT_ID",
+        "0123456789abcdef0123456789abcdef",
+    ),
+    ("DCS_REGION", "cn-north-4"),
+];
+
+fn cfg(extra: &[(&str, &str)]) -> ProxyConfig {
+    let mut all = BASE.to_vec();
+    all.extend_from_slice(extra);
+    ProxyConfig::from_env(env(&all)).unwrap()
+}
+
+#[test]
+fn config_errors_name_the_variable_never_the_value() {
+    for (drop, var) in [
+        ("HUAWEICLOUD_SDK_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"),
+        ("HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SK"),
+        ("HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_AK"),
+        ("DCS_REGION", "DCS_REGION"),
+    ] {
+        let all: Vec<(&str, &str)> = BASE.iter().copied().filter(|(k, _)| *k != drop).collect();
+        let e = ProxyConfig::from_env(env(&all)).unwrap_err();
+        assert_eq!(e.variable, var);
+        assert!(!e.message.contains("SKSKSK"), "{}", e.message);
+    }
+    let mut all = BASE.to_vec();
+    all.push(("DCS_ENDPOINT", "http://evil.example.com"));
+    assert_eq!(
+        ProxyConfig::from_env(env(&all)).unwrap_err().variable,
+        "DCS_ENDPOINT"
+    );
+    let mut all = BASE.to_vec();
+    all.push(("ALLOWED_ORIGINS", "*"));
+    assert_eq!(
+        ProxyConfig::from_env(env(&all)).unwrap_err().variable,
+        "ALLOWED_ORIGINS"
+    );
+    let mut all = BASE.to_vec();
+    all.push(("ENABLE_DELETE", "maybe"));
+    assert_eq!(
+        ProxyConfig::from_env(env(&all)).unwrap_err().variable,
+        "ENABLE_DELETE"
+    );
+    let c = cfg(&[]);
+    assert!(!format!("{c:?}").contains("SKSKSK"));
+}
+
+#[test]
+fn routes() {
+    let c = cfg(&[("ENABLE_DELETE", "true")]);
+    let p = "/v2/0123456789abcdef0123456789abcdef/instances/abc";
+    assert!(matches!(
+        route("GET", &format!("{p}/tasks?offset=0&limit=10"), &c),
+        Ok(Route::MirrorList { .. })
+    ));
+    assert!(matches!(
+        route("GET", &format!("{p}/tasks/t1/progress"), &c),
+        Ok(Route::MirrorProgress { .. })
+    ));
+    assert!(matches!(
+        route("DELETE", &format!("{p}/tasks/t1"), &c),
+        Ok(Route::MirrorDelete { .. })
+    ));
+    assert!(matches!(
+        route("GET", "/api/instances/abc/tasks?all=1", &c),
+        Ok(Route::ApiList { all: true, .. })
+    ));
+    assert!(matches!(route("GET", "/index.html", &c), Ok(Route::Static)));
+    assert_eq!(route("GET", "/healthz", &c), Ok(Route::Health));
+    let c = cfg(&[]);
+    assert_eq!(
+        route("DELETE", &format!("{p}/tasks/t1"), &c)
+            .unwrap_err()
+            .code,
+        "DELETE_DISABLED"
+    );
+    assert_eq!(
+        route("POST", &format!("{p}/tasks"), &c).unwrap_err().status,
+        405
+    );
+    assert_eq!(
+        route("GET", "/v2/other/instances/abc/tasks", &c)
+            .unwrap_err()
+            .status,
+        403
+    );
+}
+
+#[test]
+fn injections_are_refused() {
+    let c = cfg(&[]);
+    let p = "/v2/0123456789abcdef0123456789abcdef/instances";
+    for t in [
+        format!("{p}/a%2Fb/tasks"),
+        format!("{p}/../tasks"),
+        format!("{p}/abc/tasks/..%2f..%2f/progress"),
+        format!("{p}/abc%0d%0aX-Evil:1/tasks"),
+        format!("{p}/abc\r\nX-Evil: 1/tasks"),
+        "//evil.example.com/v2/x".to_string(),
+        "http://evil.example.com/v2/x".to_string(),
+        format!("{p}/abc%3Foffset=1/tasks"),
+        format!("{p}/{}/tasks", "a".repeat(10_000)),
+        format!("{p}/{}/tasks", "a".repeat(65)),
+        format!("{p}/abc/tasks?offset=1&offset=2"),
+        format!("{p}/abc/tasks?begin_time=20200101000000"),
+        format!("{p}/abc/tasks?limit=10%26x"),
+        format!("{p}/abc/tasks?start_time=2020-01-01"),
+        format!("{p}/abc/tasks?limit=99999"),
+        format!("{p}/a.b/tasks"),
+        "/api/instances/abc/tasks?all=2".to_string(),
+    ] {
+        let r = route("GET", &t, &c);
+        let e = r.expect_err(&t);
+        assert!(e.status == 400 || e.status == 414, "{t}: {e:?}");
+    }
+}
+
+#[test]
+fn caller_auth_and_origins() {
+    let c = cfg(&[
+        ("PROXY_TOKEN", "0123456789abcdefXYZ"),
+        ("ALLOWED_ORIGINS", "https://console.example.com"),
+    ]);
+    assert!(c.caller_authorized(Some("Bearer 0123456789abcdefXYZ"), None));
+    assert!(c.caller_authorized(None, Some("0123456789abcdefXYZ")));
+    assert!(!c.caller_authorized(Some("Bearer 0123456789abcdefXYz"), None));
+    assert!(!c.caller_authorized(None, None));
+    assert!(!c.caller_authorized(Some("Basic 0123456789abcdefXYZ"), None));
+    // Non-ASCII around the scheme must not panic (found by the proxy_route fuzzer).
+    assert!(!c.caller_authorized(Some("Bearé 0123456789abcdefXYZ"), None));
+    assert!(!c.caller_authorized(Some("Bearer\u{e9}0123456789abcdefXYZ"), None));
+    assert!(!c.caller_authorized(Some("ééééééé"), None));
+    assert!(c.origin_allowed("https://console.example.com", "http://127.0.0.1:8787"));
+    assert!(c.origin_allowed("http://127.0.0.1:8787", "http://127.0.0.1:8787"));
+    assert!(!c.origin_allowed("https://evil.example.com", "http://127.0.0.1:8787"));
+    assert!(ct_eq(b"abc", b"abc"));
+    assert!(!ct_eq(b"abc", b"abd"));
+    assert!(!ct_eq(b"abc", b"abcd"));
+    assert!(!ct_eq(b"", b"a"));
+}
+
+#[test]
+fn closed_by_default() {
+    use Caller::{Loopback, Other};
+    let base = cfg(&[]);
+    let dev = cfg(&[("TRUST_LOOPBACK", "true")]);
+    let read = cfg(&[("PUBLIC_ACCESS", "read")]);
+    let tok = cfg(&[("PROXY_TOKEN", "0123456789abcdefXYZ")]);
+    let both = cfg(&[
+        ("PROXY_TOKEN", "0123456789abcdefXYZ"),
+        ("PUBLIC_ACCESS", "Read"),
+    ]);
+    let good = |c: &ProxyConfig| c.caller_token(Some("Bearer 0123456789abcdefXYZ"), None);
+    let wrong = |c: &ProxyConfig| c.caller_token(Some("Bearer nope"), None);
+    let none = |c: &ProxyConfig| c.caller_token(None, None);
+    let code = |r: Result<(), Refusal>| r.err().map(|r| (r.status, r.code));
+    // Nothing configured: nobody, loopback included; what a caller sends is no token.
+    assert_eq!(good(&base), Token::Missing);
+    for m in ["GET", "DELETE"] {
+        for caller in [Loopback, Other] {
+            assert_eq!(
+                code(base.admit(m, caller, Token::Missing)),
+                Some((401, "TOKEN_REQUIRED"))
+            );
+        }
+        // TRUST_LOOPBACK: loopback callers only.
+        assert_eq!(code(dev.admit(m, Loopback, Token::Missing)), None);
+        assert_eq!(
+            code(dev.admit(m, Other, Token::Missing)),
+            Some((401, "TOKEN_REQUIRED"))
+        );
+    }
+    // PUBLIC_ACCESS=read opens reads only, loopback or not.
+    assert_eq!(code(read.admit("GET", Loopback, Token::Missing)), None);
+    assert_eq!(
+        code(read.admit("DELETE", Loopback, Token::Missing)),
+        Some((401, "TOKEN_REQUIRED"))
+    );
+    // TRUST_LOOPBACK does not bypass a configured PROXY_TOKEN.
+    let tok_dev = cfg(&[
+        ("PROXY_TOKEN", "0123456789abcdefXYZ"),
+        ("TRUST_LOOPBACK", "true"),
+    ]);
+    assert_eq!(
+        code(tok_dev.admit("GET", Loopback, Token::Missing)),
+        Some((401, "TOKEN_REQUIRED"))
+    );
+    assert!(!ProxyConfig::loopback_trusted(env(&[])));
+    assert!(!ProxyConfig::loopback_trusted(env(&[(
+        "TRUST_LOOPBACK",
+        "maybe"
+    )])));
+    assert!(ProxyConfig::loopback_trusted(env(&[(
+        "TRUST_LOOPBACK",
+        "1"
+    )])));
+    let mut all = BASE.to_vec();
+    all.push(("TRUST_LOOPBACK", "sure"));
+    assert!(ProxyConfig::from_env(env(&all)).is_err_and(|e| e.variable == "TRUST_LOOPBACK"));
+    assert_eq!(code(read.admit("GET", Other, Token::Missing)), None);
+    assert_eq!(code(read.admit("HEAD", Other, Token::Missing)), None);
+    assert_eq!(
+        code(read.admit("DELETE", Other, Token::Missing)),
+        Some((401, "TOKEN_REQUIRED"))
+    );
+    // PROXY_TOKEN: required from everyone, loopback too; wrong and missing told apart.
+    for caller in [Loopback, Other] {
+        assert_eq!(code(tok.admit("DELETE", caller, good(&tok))), None);
+        assert_eq!(
+            code(tok.admit("GET", caller, wrong(&tok))),
+            Some((401, "UNAUTHORIZED"))
+        );
+        assert_eq!(
+            code(tok.admit("GET", caller, none(&tok))),
+            Some((401, "TOKEN_REQUIRED"))
+        );
+        assert_eq!(code(both.admit("GET", caller, none(&both))), None);
+        assert_eq!(
+            code(both.admit("DELETE", caller, none(&both))),
+            Some((401, "TOKEN_REQUIRED"))
+        );
+        assert_eq!(code(both.admit("DELETE", caller, good(&both))), None);
+    }
+    let r = base.admit("GET", Other, Token::Missing).unwrap_err();
+    assert!(
+        r.message.contains("PROXY_TOKEN") && !r.message.contains("0123456789abcdef0123"),
+        "{r:?}"
+    );
+    let mut all = BASE.to_vec();
+    all.push(("PUBLIC_ACCESS", "all"));
+    assert!(ProxyConfig::from_env(env(&all)).is_err_and(|e| e.variable == "PUBLIC_ACCESS"));
+}
+
+#[test]
+fn loopback_callers() {
+    let h = |pairs: &'static [(&'static str, &'static str)]| {
+        move |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    };
+    assert_eq!(Caller::of(true, h(&[])), Caller::Loopback);
+    assert_eq!(Caller::of(false, h(&[])), Caller::Other);
+    assert_eq!(
+        Caller::of(true, h(&[("x-forwarded-for", "127.0.0.1, ::1")])),
+        Caller::Loopback
+    );
+    for relayed in [
+        &[("cf-connecting-ip", "203.0.113.9")][..],
+        &[("x-forwarded-for", "127.0.0.1, 203.0.113.9")],
+        &[("x-real-ip", "10.0.0.1")],
+        &[("forwarded", "for=127.0.0.1")],
+        &[("x-forwarded-for", "")],
+    ] {
+        assert_eq!(Caller::of(true, h(relayed)), Caller::Other, "{relayed:?}");
+    }
+}
+
+#[test]
+fn static_assets() {
+    assert_eq!(
+        static_asset("/"),
+        Some(("/index.html".into(), "text/html; charset=utf-8"))
+    );
+    assert_eq!(
+        static_asset("/pkg/dcs_tasks_bg.wasm").unwrap().1,
+        "application/wasm"
+    );
+    assert_eq!(
+        static_asset("/app.js").unwrap().1,
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(static_asset("/a/../b.js"), None);
+    assert_eq!(static_asset("/.env"), None);
+    assert_eq!(static_asset("/a%2fb.js"), None);
+    assert_eq!(static_asset("//x"), None);
+}
+
+#[test]
+fn upstream_answers_relayed_only_as_json() {
+    let ok = |s, t: Option<&str>, b: &[u8]| relay_check(s, t, b).map_err(|r| (r.status, r.code));
+    assert_eq!(ok(200, Some("application/json"), b"{\"tasks\":[]}"), Ok(()));
+    assert_eq!(
+        ok(200, Some("Application/JSON; charset=UTF-8"), b"[]"),
+        Ok(())
+    );
+    assert_eq!(ok(200, Some("application/problem+json"), b"{}"), Ok(()));
+    assert_eq!(ok(404, None, b"{\"error_code\":\"DCS.4012\"}"), Ok(()));
+    assert_eq!(ok(204, Some("text/html"), b""), Ok(()));
+    // a JSON string holding a script is JSON: relayed, as application/json under the CSP
+    assert_eq!(
+        ok(
+            200,
+            Some("application/json"),
+            b"\"<script>alert(1)</script>\""
+        ),
+        Ok(())
+    );
+    for (s, t, b) in [
+        (200, Some("text/html"), &b"<script>alert(1)</script>"[..]),
+        (200, Some("text/html"), b"{}"),
+        (200, Some("application/json"), b"<html>"),
+        (200, None, b"{\"a\":1} trailing"),
+        (500, Some("application/json"), b"{"),
+        (200, Some("application/jsonp"), b"{}"),
+        (200, Some("application/+json"), b"{}"),
+        (200, Some("text/json+json"), b"{}"),
+    ] {
+        assert_eq!(ok(s, t, b), Err((502, "BAD_UPSTREAM")), "{t:?} {b:?}");
+    }
+    for s in [300, 301, 302, 303, 307, 308, 399] {
+        let e = relay_check(s, Some("application/json"), b"{}").unwrap_err();
+        assert_eq!((e.status, e.code), (502, "BAD_UPSTREAM"));
+        assert!(e.message.contains(&s.to_string()), "{}", e.message);
+    }
+    let e = relay_check(200, Some("text/html"), b"<b>secret-bytes</b>").unwrap_err();
+    assert!(!e.message.contains("secret-bytes") && e.message.contains("200"));
+    // deep nesting is refused by serde_json's depth limit, not a stack overflow
+    let deep = "[".repeat(100_000);
+    assert!(relay_check(200, None, deep.as_bytes()).is_err());
+}
+
+#[test]
+fn etags() {
+    let t = etag(b"hello");
+    assert_eq!(t.len(), 18);
+    assert!(etag_matches(Some(&t), &t));
+    assert!(etag_matches(Some(&format!("W/{t}, \"x\"")), &t));
+    assert!(!etag_matches(Some("\"x\""), &t));
+    assert!(!etag_matches(None, &t));
+}
+
+// ------------------------------------------------------------------------------- the plan
+
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+const TOKEN: &str = "0123456789abcdefXYZ";
+const ORIGIN: &str = "https://console.example.com";
+
+fn env_of(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    let mut all = BASE.to_vec();
+    all.extend_from_slice(extra);
+    all
+}
+
+/// Plans `method url` with `headers` (lower-case names) under `BASE` + `extra`.
+fn plan_of(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    extra: &[(&'static str, &'static str)],
+) -> Plan {
+    let e = env_of(extra);
+    plan(
+        method,
+        url,
+        |h| {
+            headers
+                .iter()
+                .find(|(k, _)| *k == h)
+                .map(|(_, v)| v.to_string())
+        },
+        |k| {
+            e.iter()
+                .find(|(kk, _)| *kk == k)
+                .map(|(_, v)| v.to_string())
+        },
+    )
+}
+
+/// The finished answer of a plan that answers at once.
+fn now(p: Plan) -> (Answer, Log) {
+    match p.step {
+        Step::Answer(a) => (a.finish(p.cors.as_deref()), p.log),
+        s => panic!("not an answer now: {s:?}"),
+    }
+}
+
+fn body_json(a: &Answer) -> serde_json::Value {
+    serde_json::from_slice(a.body.as_deref().unwrap_or(b"null")).unwrap()
+}
+
+/// What every API answer carries.
+fn assert_inert(a: &Answer) {
+    assert_eq!(a.header("Content-Type"), Some(JSON_TYPE), "{a:?}");
+    assert_eq!(a.header("X-Content-Type-Options"), Some("nosniff"));
+    assert_eq!(a.header("Content-Security-Policy"), Some(API_CSP));
+    assert_eq!(a.header("Vary"), Some("Origin"));
+    assert_eq!(a.header("Location"), None);
+}
+
+fn error_of(a: &Answer) -> (u16, String) {
+    assert_inert(a);
+    assert_eq!(a.header("Cache-Control"), Some("no-store"));
+    let b = body_json(a);
+    (a.status, b["code"].as_str().unwrap_or("").to_string())
+}
+
+const DEV: [(&str, &str); 1] = [("TRUST_LOOPBACK", "true")];
+const LOCAL: &str = "http://127.0.0.1:8787";
+
+#[test]
+fn plan_refuses_a_url_it_cannot_read_and_a_refused_configuration() {
+    let (a, log) = now(plan_of("GET", "not a url", &[], &DEV));
+    assert_eq!(error_of(&a), (400, "INVALID_REQUEST".into()));
+    assert_eq!(log.code.as_deref(), Some("INVALID_REQUEST"));
+    for (trust, told) in [("true", true), ("false", false)] {
+        let e = [("PROXY_TOKEN", "shortLEAK42"), ("TRUST_LOOPBACK", trust)];
+        let (a, log) = now(plan_of("GET", &format!("{LOCAL}/healthz"), &[], &e));
+        assert_eq!(error_of(&a), (500, "CONFIG_ERROR".into()));
+        let m = body_json(&a)["message"].as_str().unwrap().to_string();
+        assert_eq!(m.contains("PROXY_TOKEN"), told, "{m}");
+        assert!(!m.contains("LEAK") && !log.note.as_deref().unwrap().contains("LEAK"));
+        assert!(log.note.unwrap().starts_with("PROXY_TOKEN must be"));
+    }
+    // a caller from elsewhere is never told, TRUST_LOOPBACK or not
+    let e = [("PROXY_TOKEN", "short"), ("TRUST_LOOPBACK", "true")];
+    let (a, _) = now(plan_of("GET", "https://p.example.com/api/config", &[], &e));
+    assert_eq!(
+        body_json(&a)["message"],
+        "proxy misconfigured: see the proxy's log"
+    );
+}
+
+#[test]
+fn plan_cors_and_preflight() {
+    let url = format!("{LOCAL}/api/config");
+    let allowed = [("TRUST_LOOPBACK", "true"), ("ALLOWED_ORIGINS", ORIGIN)];
+    let (a, _) = now(plan_of("GET", &url, &[("origin", ORIGIN)], &allowed));
+    assert_eq!(a.status, 200);
+    assert_eq!(a.header("Access-Control-Allow-Origin"), Some(ORIGIN));
+    assert_eq!(
+        a.header("Access-Control-Expose-Headers"),
+        Some("X-Request-Id, ETag")
+    );
+    // the proxy's own origin is always allowed
+    let (a, _) = now(plan_of("GET", &url, &[("origin", LOCAL)], &DEV));
+    assert_eq!(a.header("Access-Control-Allow-Origin"), Some(LOCAL));
+    // a foreign origin: 403, no CORS header
+    let (a, _) = now(plan_of(
+        "GET",
+        &url,
+        &[("origin", "https://evil.example.com")],
+        &allowed,
+    ));
+    assert_eq!(error_of(&a), (403, "FORBIDDEN_ORIGIN".into()));
+    assert_eq!(a.header("Access-Control-Allow-Origin"), None);
+    // preflight: 204, no body, the methods this proxy takes
+    for (delete, methods) in [("false", "GET, OPTIONS"), ("true", "GET, DELETE, OPTIONS")] {
+        let e = [("ALLOWED_ORIGINS", ORIGIN), ("ENABLE_DELETE", delete)];
+        let (a, log) = now(plan_of("OPTIONS", &url, &[("origin", ORIGIN)], &e));
+        assert_eq!((a.status, a.body.is_none()), (204, true));
+        assert_eq!(a.header("Access-Control-Allow-Methods"), Some(methods));
+        assert!(a
+            .header("Access-Control-Allow-Headers")
+            .unwrap()
+            .contains("Authorization"));
+        assert_eq!(a.header("Access-Control-Max-Age"), Some("600"));
+        assert_eq!(a.header("Access-Control-Allow-Origin"), Some(ORIGIN));
+        assert_eq!(log.route, "preflight");
+    }
+}
+
+#[test]
+fn plan_admits_before_anything_else() {
+    let api = [
+        ("GET", format!("/v2/{PROJECT}/instances/i1/tasks")),
+        (
+            "GET",
+            format!("/v2/{PROJECT}/instances/i1/tasks/t1/progress"),
+        ),
+        ("DELETE", format!("/v2/{PROJECT}/instances/i1/tasks/t1")),
+        ("GET", format!("/v2/{}/instances/i1/tasks", "f".repeat(32))),
+        ("GET", "/api/instances/i1/tasks?all=1".to_string()),
+        ("GET", "/api/instances/a%2Fb/tasks".to_string()),
+        ("POST", "/api/instances/i1/tasks".to_string()),
+        ("GET", "/api/config".to_string()),
+    ];
+    for host in [LOCAL, "https://dcs-tasks.example.workers.dev"] {
+        for (m, path) in &api {
+            // nothing configured: 401 even on loopback (no TRUST_LOOPBACK)
+            let (a, _) = now(plan_of(m, &format!("{host}{path}"), &[], &[]));
+            assert_eq!(error_of(&a), (401, "TOKEN_REQUIRED".into()), "{m} {path}");
+            assert_eq!(a.header("WWW-Authenticate"), Some("Bearer"));
+            assert!(!String::from_utf8_lossy(a.body.as_deref().unwrap()).contains(PROJECT));
+            // a wrong token
+            let e = [("PROXY_TOKEN", TOKEN)];
+            let auth = [("authorization", "Bearer nope-nope-nope")];
+            let (a, _) = now(plan_of(m, &format!("{host}{path}"), &auth, &e));
+            assert_eq!(error_of(&a), (401, "UNAUTHORIZED".into()));
+        }
+        // /healthz and the page stay open
+        let (a, _) = now(plan_of("GET", &format!("{host}/healthz"), &[], &[]));
+        assert_eq!(
+            (a.status, body_json(&a)["status"].as_str()),
+            (200, Some("ok"))
+        );
+        assert!(matches!(
+            plan_of("GET", &format!("{host}/"), &[], &[]).step,
+            Step::Asset { .. }
+        ));
+    }
+    // a loopback Host relayed from elsewhere is not loopback, even with TRUST_LOOPBACK
+    let relayed = [("x-forwarded-for", "198.51.100.4")];
+    let (a, _) = now(plan_of(
+        "GET",
+        &format!("{LOCAL}/api/config"),
+        &relayed,
+        &DEV,
+    ));
+    assert_eq!(a.status, 401);
+    // the token, by Bearer or X-Auth-Token
+    let e = [("PROXY_TOKEN", TOKEN)];
+    let bearer = format!("Bearer {TOKEN}");
+    for h in [("authorization", bearer.as_str()), ("x-auth-token", TOKEN)] {
+        let (a, _) = now(plan_of("GET", "https://p.example.com/api/config", &[h], &e));
+        assert_eq!(a.status, 200, "{h:?}");
+    }
+}
+
+#[test]
+fn plan_routes_refusals_and_answers_now() {
+    type Vars = &'static [(&'static str, &'static str)];
+    let cases: [(&str, String, Vars, u16, &str); 8] = [
+        ("GET", "/api/nope".into(), &DEV, 404, "NOT_FOUND"),
+        ("PUT", "/index.html".into(), &DEV, 405, "METHOD_NOT_ALLOWED"),
+        (
+            "POST",
+            "/api/instances/i1/tasks".into(),
+            &DEV,
+            405,
+            "METHOD_NOT_ALLOWED",
+        ),
+        (
+            "GET",
+            "/v2/other/instances/i1/tasks".into(),
+            &DEV,
+            403,
+            "FORBIDDEN_PROJECT",
+        ),
+        (
+            "DELETE",
+            format!("/v2/{PROJECT}/instances/i1/tasks/t1"),
+            &DEV,
+            403,
+            "DELETE_DISABLED",
+        ),
+        (
+            "GET",
+            format!("/api/instances/{}/tasks", "a".repeat(3000)),
+            &DEV,
+            414,
+            "INVALID_REQUEST",
+        ),
+        (
+            "GET",
+            "/api/instances/i1/tasks?all=1&offset=5".into(),
+            &DEV,
+            400,
+            "INVALID_REQUEST",
+        ),
+        (
+            "GET",
+            "/api/instances/other/tasks".into(),
+            &[("TRUST_LOOPBACK", "true"), ("ALLOWED_INSTANCES", "i1,i2")],
+            403,
+            "FORBIDDEN_INSTANCE",
+        ),
+    ];
+    for (m, path, e, status, code) in cases {
+        let (a, log) = now(plan_of(m, &format!("{LOCAL}{path}"), &[], e));
+        assert_eq!(error_of(&a), (status, code.to_string()), "{m} {path}");
+        assert_eq!(log.code.as_deref(), Some(code));
+    }
+    let (a, log) = now(plan_of(
+        "GET",
+        &format!("{LOCAL}/api/config"),
+        &[],
+        &[("TRUST_LOOPBACK", "true"), ("DEMO_INSTANCE", "demo-1")],
+    ));
+    assert_inert(&a);
+    assert_eq!(log.route, "config");
+    let b = body_json(&a);
+    assert_eq!(
+        (b["projectId"].as_str(), b["demoInstance"].as_str()),
+        (Some(PROJECT), Some("demo-1"))
+    );
+    assert_eq!(b["enableDelete"], false);
+}
+
+#[test]
+fn plan_static_files() {
+    let p = plan_of("GET", &format!("{LOCAL}/?instance=x"), &[], &[]);
+    assert_eq!(p.log.route, "static");
+    match p.step {
+        Step::Asset { url, content_type } => {
+            assert_eq!(url, format!("{LOCAL}/index.html"));
+            assert_eq!(content_type, "text/html; charset=utf-8");
+        }
+        s => panic!("{s:?}"),
+    }
+    let page =
+        answers::asset(Ok(Some(b"<html>".to_vec())), "text/html; charset=utf-8").finish(None);
+    assert_eq!(page.header("Content-Security-Policy"), Some(PAGE_CSP));
+    assert_eq!(page.header("Referrer-Policy"), Some("no-referrer"));
+    assert_eq!(page.header("Cache-Control"), Some("no-cache"));
+    let js = answers::asset(Ok(Some(b"x".to_vec())), "text/javascript; charset=utf-8").finish(None);
+    assert_eq!(js.header("Content-Security-Policy"), Some(API_CSP));
+    assert_eq!(
+        error_of(&answers::asset(Ok(None), "text/html").finish(None)),
+        (404, "NOT_FOUND".into())
+    );
+    assert_eq!(
+        error_of(&answers::asset(Err(()), "text/html").finish(None)),
+        (502, "ASSETS_ERROR".into())
+    );
+    let (a, _) = now(plan_of("GET", &format!("{LOCAL}/.env"), &[], &[]));
+    assert_eq!(error_of(&a), (404, "NOT_FOUND".into()));
+}
+
+fn upstream_of(p: Plan) -> Upstream {
+    match p.step {
+        Step::Upstream(u) => *u,
+        s => panic!("not an upstream call: {s:?}"),
+    }
+}
+
+fn raw(status: u16, content_type: Option<&str>, body: &str) -> RawResponse {
+    RawResponse {
+        status,
+        request_id: Some("rid-1".into()),
+        date: None,
+        retry_after: None,
+        content_type: content_type.map(str::to_string),
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+const LIST: &str = r#"{"task_count":"1","tasks":[{"id":"t1","name":"Modify","status":"SUCCESS","created_at":"2024-06-30T10:05:58.372Z"}]}"#;
+
+#[test]
+fn plan_upstream_calls_and_their_answers() {
+    let url = format!("{LOCAL}/v2/{PROJECT}/instances/i1/tasks?offset=3&limit=7");
+    let up = upstream_of(plan_of("GET", &url, &[], &DEV));
+    match &up.call {
+        Call::Mirror {
+            request,
+            list: true,
+        } => {
+            assert!(
+                request.url.ends_with(
+                    "/v2/0123456789abcdef0123456789abcdef/instances/i1/tasks?offset=3&limit=7"
+                ),
+                "{}",
+                request.url
+            );
+        }
+        c => panic!("{c:?}"),
+    }
+    assert_eq!((up.call.retries(), up.call.passes_through()), (0, true));
+    // relayed as JSON, cacheable, its request ID kept
+    let a = up
+        .finish(Ok(raw(200, Some("application/json"), LIST)))
+        .finish(None);
+    assert_inert(&a);
+    assert_eq!(a.body.as_deref(), Some(LIST.as_bytes()));
+    assert_eq!(a.header("Cache-Control"), Some("private, max-age=5"));
+    assert_eq!(a.header("X-Request-Id"), Some("rid-1"));
+    let tag = a.header("ETag").unwrap().to_string();
+    // If-None-Match: 304, no body
+    let inm = [("if-none-match", tag.as_str())];
+    let up2 = upstream_of(plan_of("GET", &url, &inm, &DEV));
+    let a = up2.finish(Ok(raw(200, None, LIST))).finish(None);
+    assert_eq!((a.status, a.body.is_none()), (304, true));
+    // hostile upstreams: HTML, a redirect
+    for (s, ct, body) in [
+        (200, "text/html", "<script>x</script>"),
+        (302, "text/html", "moved"),
+    ] {
+        let a = up.finish(Ok(raw(s, Some(ct), body))).finish(None);
+        assert_eq!(error_of(&a), (502, "BAD_UPSTREAM".into()));
+        assert!(!String::from_utf8_lossy(a.body.as_deref().unwrap()).contains(body));
+        assert_eq!(a.header("X-Request-Id"), Some("rid-1"));
+    }
+    // a 4xx JSON error is mirrored, never cached
+    let a = up
+        .finish(Ok(raw(
+            404,
+            Some("application/json"),
+            r#"{"error_code":"DCS.4012"}"#,
+        )))
+        .finish(None);
+    assert_eq!(
+        (a.status, a.header("Cache-Control")),
+        (404, Some("no-store"))
+    );
+
+    // the normalized list: with retries, no pass-through
+    let up = upstream_of(plan_of(
+        "GET",
+        &format!("{LOCAL}/api/instances/i1/tasks?limit=2"),
+        &[],
+        &DEV,
+    ));
+    assert!(matches!(up.call, Call::List { .. }));
+    assert_eq!(
+        (up.call.retries(), up.call.passes_through()),
+        (UPSTREAM_RETRIES, false)
+    );
+    let a = up.finish(Ok(raw(200, None, LIST))).finish(None);
+    assert_inert(&a);
+    assert_eq!(body_json(&a)["taskCount"], 1);
+    assert!(a.header("ETag").is_some());
+    let a = up.finish(Ok(raw(200, None, "{"))).finish(None);
+    assert_eq!(error_of(&a), (502, "INVALID_RESPONSE".into()));
+    // upstream failures
+    let http = |s| DcsError::http(s, None, None, None, Some("rid-2".into()));
+    let too_large =
+        DcsError::invalid_response("$", "whatever the words").because(Reason::BodyTooLarge);
+    for (e, status, code) in [
+        (DcsError::timeout("t"), 504, "UPSTREAM_TIMEOUT"),
+        (DcsError::network("n"), 502, "UPSTREAM_UNREACHABLE"),
+        (too_large, 502, "UPSTREAM_TOO_LARGE"),
+        (http(500), 502, "HTTP_ERROR"),
+        (http(404), 404, "HTTP_ERROR"),
+        (http(301), 502, "BAD_UPSTREAM"),
+    ] {
+        let a = up.finish(Err(e)).finish(None);
+        assert_eq!(error_of(&a), (status, code.to_string()));
+    }
+    // progress: never cached
+    let up = upstream_of(plan_of(
+        "GET",
+        &format!("{LOCAL}/api/instances/i1/tasks/t1/progress"),
+        &[],
+        &DEV,
+    ));
+    assert!(matches!(up.call, Call::Progress { .. }));
+    let a = up
+        .finish(Ok(raw(
+            200,
+            None,
+            include_str!("../../../../tests/fixtures/progress.json"),
+        )))
+        .finish(None);
+    assert_eq!(
+        (a.status, a.header("Cache-Control")),
+        (200, Some("no-store"))
+    );
+    // all=1: the whole listing, at the API's largest page whatever `limit` says
+    let up = upstream_of(plan_of(
+        "GET",
+        &format!("{LOCAL}/api/instances/i1/tasks?all=1&limit=1"),
+        &[],
+        &DEV,
+    ));
+    match &up.call {
+        Call::ListAll { instance, query } => {
+            assert_eq!(instance, "i1");
+            let q = Upstream::all_query(query);
+            assert_eq!((q.offset, q.limit), (None, None));
+        }
+        c => panic!("{c:?}"),
+    }
+    assert_eq!(ALL_PAGE_SIZE, 1000);
+    let e = check_all_total(MAX_ALL_TASKS + 1).unwrap_err();
+    assert_eq!(e.reason, Some(Reason::TooManyTasks));
+    assert!(e.message.contains("20000"));
+    assert!(check_all_total(MAX_ALL_TASKS).is_ok());
+    assert_eq!(
+        error_of(&up.finish_all(Err(e)).finish(None)),
+        (400, "INVALID_REQUEST".into())
+    );
+    assert_eq!(up.finish_all(Ok(Vec::new())).finish(None).status, 200);
+}
+
+#[test]
+fn plan_log_line() {
+    let p = plan_of(
+        "GET",
+        &format!("{LOCAL}/api/instances/i1/tasks?limit=2&secret=x"),
+        &[("authorization", "Bearer zzz")],
+        &DEV,
+    );
+    assert_eq!(
+        p.log.route, "unrouted",
+        "an unknown query key is refused before routing"
+    );
+    let (a, mut log) = now(p);
+    log.upstream_calls = Some(3);
+    let line: serde_json::Value = serde_json::from_str(&log.line(a.status, 12.4)).unwrap();
+    assert_eq!(line["path"], "/api/instances/i1/tasks");
+    assert_eq!(line["status"], 400);
+    assert_eq!(line["code"], "INVALID_REQUEST");
+    assert_eq!(line["ms"], 12);
+    assert_eq!(line["upstreamCalls"], 3);
+    assert!(!line.to_string().contains("zzz") && !line.to_string().contains("secret"));
+}
