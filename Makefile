@@ -5,7 +5,7 @@ export CARGO_TERM_COLOR ?= never
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 CHROME_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json WASM_BINDGEN_TEST_TIMEOUT=120
 
-.PHONY: help tools pkg site size bench fuzz demo test test-all test-faults test-fuzz test-demo test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-proxy test-soak test-page
+.PHONY: help tools pkg site size bench fuzz demo test test-all test-faults test-fuzz test-demo test-native test-lint test-wasm-node test-wasm-chromium test-sign-oracle test-mock test-pkg test-consumers test-proxy test-soak test-page
 
 help:
 	@echo "make demo   - run the demo"
@@ -44,7 +44,7 @@ test: tools
 	@scripts/test-summary.sh build/test-output.log
 
 # Each suite in turn, its wall time printed (tests/README.md lists them).
-SUITES := test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-proxy test-soak test-page test-demo test-faults test-fuzz
+SUITES := test-lint test-native test-sign-oracle test-wasm-node test-wasm-chromium test-mock pkg test-pkg test-consumers test-proxy test-soak test-page test-demo test-faults test-fuzz
 test-all:
 	@for t in $(SUITES); do \
 	  s=$$(date +%s); $(MAKE) --no-print-directory $$t || exit 1; \
@@ -84,6 +84,12 @@ test-mock:
 
 test-pkg:
 	node --test tests/pkg/
+
+# The package at zero configuration in Vite 6 and latest (build and dev server), webpack 5, Rollup 4,
+# esbuild, Parcel 2, Next.js 15 and no bundler (tests/consumers: the toolchains pinned in its
+# package-lock.json, installed once).
+test-consumers:
+	node --test tests/consumers/
 
 test-proxy:
 	node --test tests/proxy/

@@ -1,5 +1,6 @@
-// Fails when a comment, a README, a Cargo.toml or a script names a file of this repository that
-// does not exist (files move; their mentions must follow). Looks at the tracked text files for
+// Fails when a README or other Markdown, a Cargo.toml, or a comment in code names a file of this
+// repository that does not exist (files move; their mentions must follow). Strings in code are
+// not looked at: they name files the code makes or looks for. Looks at the tracked text files for
 // paths under the repository's own folders, e.g. `src/fetch.rs` or `crates/core/src/proxy/mod.rs`
 // (from the repository's root, or from the naming file's folder). Not looked at: BENCHMARKS.md's
 // "## History" (it tells what was removed) and lines that say the file "must not exist".
@@ -18,9 +19,13 @@ const bad = [];
 for (const f of files) {
   let text = readFileSync(join(root, f), "utf8");
   if (f === "BENCHMARKS.md" && text.includes("\n## History")) text = text.slice(0, text.indexOf("\n## History"));
+  const prose = /\.(md|toml)$/.test(f);
   for (const m of text.matchAll(re)) {
     const lineText = text.slice(text.lastIndexOf("\n", m.index) + 1, text.indexOf("\n", m.index));
     if (lineText.includes("must not exist")) continue;
+    // In code, only comments: strings there name files the code makes or looks for.
+    const before = text.slice(text.lastIndexOf("\n", m.index) + 1, m.index);
+    if (!prose && !/(\/\/|^\s*#|^\s*\*|\/\*)/.test(before)) continue;
     const p = m[1];
     if (generated.test(p) || p.includes("*") || p.includes("<")) continue;
     const rel = m[0].startsWith("../") ? join(dirname(f), m[0]) : p;

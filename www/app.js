@@ -1,6 +1,6 @@
 // Wiring of the page: state, URL sync, the package's DcsClient against the edge proxy,
 // filters, pagination, "load all", auto-refresh, the paste panel, exports, language.
-// Requests, signing, parsing and normalizing are the package's job (/pkg/browser.js).
+// Requests, signing, parsing and normalizing are the package's job (/pkg/slim.js).
 import { t, setLang, lang, initialLang, applyStatic, typeLabel, statusLabel } from "./i18n.js";
 import {
   h, useKnownStatuses, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError, searchText, warningsTable,
@@ -921,11 +921,13 @@ async function main() {
   $("token-remember").checked = Boolean(proxyToken);
   renderTokenState();
   try {
-    pkg = await import("/pkg/browser.js");
+    // The package's smallest entry: the .wasm as its own file, compiled while it streams in.
+    pkg = await import("/pkg/slim.js");
+    await pkg.init();
     const k = pkg.knownValues();
     useKnownStatuses([...k.taskStatuses, ...k.stepStatuses]);
   } catch (err) {
-    showError(err, "/pkg/browser.js");
+    showError(err, "/pkg/slim.js");
     return;
   }
   await start();

@@ -126,7 +126,7 @@ test("make site puts the page and the package where edge/wrangler.toml's assets 
   assert.match(out, /site: .*build\/site/);
   const toml = readFileSync(join(root, "edge", "wrangler.toml"), "utf8");
   assert.match(toml, /^directory = "\.\.\/build\/site"$/m);
-  for (const f of ["index.html", "app.js", "pkg/browser.js", "pkg/dcs_tasks_bg.wasm"]) {
+  for (const f of ["index.html", "app.js", "pkg/slim.js", "pkg/dcs_tasks_bg.wasm"]) {
     assert.ok(existsSync(join(root, "build", "site", f)), `build/site/${f}`);
   }
 });

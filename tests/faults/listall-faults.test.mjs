@@ -1,11 +1,11 @@
 // listAllTasks over 5,000 tasks while the mock fails 20% of requests (500/502 HTML pages and
 // dropped connections), answers slowly, or drops connections: across 50 seeded runs each run
 // either returns every task exactly once, or fails with a clear DcsError — never a silent
-// partial list. Uses the built package (pkg/node.js), as users do.
+// partial list. Uses the built package (pkg/index.js), as users do.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startMock } from "../mock-dcs/server.mjs";
-import { DcsClient } from "../../pkg/node.js";
+import { DcsClient } from "../../pkg/index.js";
 
 const PROJECT = "0123456789abcdef0123456789abcdef";
 const AUTH = { ak: "HPUAXXXXXXXXXXXXXXXX", sk: "SKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSK" };

@@ -38,7 +38,7 @@ export async function startDemo({ timeoutMs = 60_000, env = {} } = {}) {
     const url = process.env.DCS_PAGE_URL.replace(/\/?$/, "/");
     return { url, output: [], close: async () => {} };
   }
-  for (const f of ["pkg/browser.js", "pkg/workerd.js", "scripts/demo.mjs"]) {
+  for (const f of ["pkg/index.js", "pkg/slim.js", "pkg/workerd.js", "scripts/demo.mjs"]) {
     if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run \`make pkg\` first (the page tests need the built package and the demo script)`);
   }
   const port = await freePort();

@@ -17,7 +17,7 @@ const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
   ".mjs": "text/javascript; charset=utf-8", ".json": "application/json", ".wasm": "application/wasm" };
 
-const IMPORT_MAP = JSON.stringify({ imports: { "dcs-tasks": "/node_modules/dcs-tasks/browser.js" } });
+const IMPORT_MAP = JSON.stringify({ imports: { "dcs-tasks": "/node_modules/dcs-tasks/index.js" } });
 // The page's own script: no await of its own before using the package.
 const PAGE_SCRIPT = `
 import { buildListTasksRequest, signRequest, parseListTasksResponse, knownValues, DcsClient } from "dcs-tasks";
@@ -117,13 +117,14 @@ test("browser: a plain HTML page with an import map, no await of its own; seed a
     await t.test("with 'wasm-unsafe-eval' in the CSP: works", async () => {
       const { out, errors, warnings } = await openAndWait(browser, `${site.url}?mock=${encodeURIComponent(mock.url)}`);
       assert.deepEqual(errors, [], "no page errors");
-      assert.ok(!warnings.some((w) => /instantiateStreaming/.test(w)), `the .wasm is compiled streaming (MIME type): ${warnings}`);
       assertChecks(out, "Chromium");
       for (const name of ["buildListTasksRequest", "signRequest", "parseListTasksResponse", "DcsClient"]) {
         assert.ok(out.exports.includes(name), `exports ${name}`);
       }
-      assert.ok(site.requests.includes("/node_modules/dcs-tasks/browser.js"), "the import map's entry was loaded");
-      assert.ok(site.requests.includes("/node_modules/dcs-tasks/dcs_tasks_bg.wasm"), "the .wasm is fetched next to the entry");
+      assert.ok(site.requests.includes("/node_modules/dcs-tasks/index.js"), "the import map's entry was loaded");
+      assert.ok(site.requests.includes("/node_modules/dcs-tasks/dcs_tasks_wasm.js"), "the inlined wasm's module is loaded");
+      assert.ok(!site.requests.some((r) => r.endsWith(".wasm")), `no .wasm is fetched: ${site.requests}`);
+      assert.deepEqual(warnings, [], "no console warnings");
     });
     await t.test("without 'wasm-unsafe-eval': the wasm is refused (the README's CSP note)", async (t2) => {
       wasmEval = "";

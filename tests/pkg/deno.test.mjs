@@ -1,8 +1,7 @@
 // The packed package, installed into a fresh project, used from Deno (npm `deno`, offline):
-// imported by its package name (Deno reads package.json and node_modules/, and must pick the
-// `deno` export condition: browser.js, which fetches the .wasm from a file: URL, needing only
-// read access to the package) and by path. Deno has top-level await, so no await of the
-// consumer's own is needed before use.
+// imported by its package name (Deno reads package.json and node_modules/ and takes the
+// default export condition: index.js, the wasm inlined, so the package needs no read access)
+// and by path. No await of the consumer's own is needed before use.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
@@ -19,11 +18,11 @@ out.async = await asyncChecks(api, Deno.args[0]);
 console.log(JSON.stringify(out));
 `;
 
-test("Deno: by package name (the 'deno' condition) and by path; seed and mock listing", async (t) => {
+test("Deno: by package name (the default entry) and by path; seed and mock listing", async (t) => {
   const dir = freshProject("dcs-tasks-deno-");
   writeChecks(dir);
   writeFileSync(join(dir, "main.js"), MAIN("dcs-tasks"));
-  writeFileSync(join(dir, "main-path.js"), MAIN("./node_modules/dcs-tasks/browser.js"));
+  writeFileSync(join(dir, "main-path.js"), MAIN("./node_modules/dcs-tasks/index.js"));
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, DENO_DIR: join(dir, ".deno"),
     DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
   const mock = await startMock({ port: 0 });
@@ -38,13 +37,14 @@ test("Deno: by package name (the 'deno' condition) and by path; seed and mock li
         assert.equal(r.code, 0, r.stderr);
         assert.equal(r.stderr, "", "no warnings on stderr (e.g. a non-streaming wasm fallback)");
         assertChecks(out, label);
-        assert.match(out.resolved, /\/node_modules\/dcs-tasks\/browser\.js$/, "the 'deno' condition (browser.js), not 'node'");
+        assert.match(out.resolved, /\/node_modules\/dcs-tasks\/index\.js$/, "the default entry");
       });
     }
-    await t.test("without read access to the package: a clear permission error", async () => {
-      const r = await run(bin("deno"), ["run", "--no-prompt", "main-path.js", mock.url], { cwd: dir, env });
-      assert.notEqual(r.code, 0);
-      assert.match(r.stderr, /Requires read access to .*dcs_tasks_bg\.wasm/);
+    await t.test("with read access to the seed only (none to the package): works, the wasm is inlined", async () => {
+      const r = await run(bin("deno"), ["run", "--no-prompt", `--allow-read=${join(dir, "seed.json")}`, `--allow-net=${hostPort}`,
+        "main-path.js", mock.url], { cwd: dir, env });
+      assert.equal(r.code, 0, r.stderr);
+      assertChecks(lastJson(r, "deno run main-path.js"), "Deno (no read access to the package)");
     });
   } finally {
     await mock.close();

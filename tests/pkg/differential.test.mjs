@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { parseListTasksResponse } from "../../pkg/node.js";
+import { parseListTasksResponse } from "../../pkg/index.js";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url);
 

@@ -1,8 +1,8 @@
 // The packed package's shape: which entry each runtime's export conditions select (resolved
 // with Node's PACKAGE_EXPORTS_RESOLVE rules: the first key in the object's order that the
-// runtime accepts wins), that every exported file is in the tarball, and that each entry
-// needs at most one `await`: none in the Node and workerd entries (synchronous init), one
-// top-level await in browser.js (browsers, Deno, default), which importers never see.
+// runtime accepts wins), that every exported file is in the tarball, and that no entry has a
+// top-level await (index.js compiles the inlined wasm synchronously, workerd.js imports the
+// .wasm as a module); `dcs-tasks/slim` leaves `await init()` to the page.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -24,15 +24,15 @@ function resolveTarget(target, conditions) {
 
 // The conditions each consumer sets (documented by each tool).
 const RUNTIMES = {
-  "Node (import)": [["node", "import"], "./node.js"],
-  "Deno": [["deno", "node", "import"], "./browser.js"],
+  "Node (import)": [["node", "import"], "./index.js"],
+  "Deno": [["deno", "node", "import"], "./index.js"],
   "workerd / wrangler (esbuild)": [["workerd", "worker", "browser", "import"], "./workerd.js"],
-  "browser bundlers (Vite, webpack, esbuild --platform=browser)": [["browser", "import", "module"], "./browser.js"],
-  "other (no known condition)": [["import"], "./browser.js"],
+  "browser bundlers (Vite, webpack, esbuild --platform=browser)": [["browser", "import", "module"], "./index.js"],
+  "other (no known condition)": [["import"], "./index.js"],
   "TypeScript": [["types", "import", "node"], "./dcs_tasks.d.ts"],
 };
 
-test("entries: each runtime's conditions select its entry; all files packed; at most one await", () => {
+test("entries: each runtime's conditions select its entry; all files packed; no top-level await", () => {
   const dir = freshProject("dcs-tasks-entries-");
   const pkgDir = join(dir, "node_modules", "dcs-tasks");
   const pj = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
@@ -57,10 +57,16 @@ test("entries: each runtime's conditions select its entry; all files packed; at 
 
   const src = (f) => readFileSync(join(pkgDir, f), "utf8").replace(/^\s*\/\/.*$/gm, "");
   const awaits = (f) => (src(f).match(/\bawait\b/g) ?? []).length;
-  assert.equal(awaits("node.js"), 0, "node.js initialises synchronously");
+  assert.equal(awaits("index.js"), 0, "index.js initialises synchronously (no top-level await)");
+  assert.match(src("index.js"), /^import \w+ from "\.\/dcs_tasks_wasm\.js";$/m, "index.js takes the inlined wasm");
+  assert.doesNotMatch(src("index.js") + src("dcs_tasks_wasm.js"), /node:|readFileSync|import\.meta|fetch\(/, "no file system, no URL, no fetch");
   assert.equal(awaits("workerd.js"), 0, "workerd.js initialises synchronously");
-  assert.equal(awaits("browser.js"), 1, "browser.js: one top-level await");
-  assert.match(src("browser.js"), /^await init\(/m, "browser.js awaits at top level");
+  assert.equal(awaits("slim.js"), 0, "slim.js leaves init() to the page");
+  assert.match(src("slim.js"), /^export function init\(/m, "slim.js exports init");
+  assert.match(src("slim.js"), /new URL\("\.\/dcs_tasks_bg\.wasm", import\.meta\.url\)/, "slim.js names its .wasm (bundlers emit it)");
+  assert.doesNotMatch(src("dcs_tasks.js"), /dcs_tasks_bg\.wasm/, "the glue names no .wasm (the zero-config entry emits none)");
+  // Tools that ignore `exports` (Parcel 2 by default) read `browser`, `module` and `main`.
+  for (const k of ["main", "module", "browser"]) assert.equal(pj[k], "./index.js", k);
   assert.match(src("workerd.js"), /^import \w+ from "\.\/dcs_tasks_bg\.wasm";$/m, "workerd.js imports the wasm as a module");
   assert.equal(awaits("proxy.js"), 0, "proxy.js initialises synchronously");
   assert.match(src("proxy.js"), /^import \w+ from "\.\/dcs_tasks_proxy_bg\.wasm";$/m, "proxy.js imports its wasm as a module");

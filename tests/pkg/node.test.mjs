@@ -29,7 +29,7 @@ console.log(JSON.stringify(out));
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, "", "no warnings on stderr");
     assertChecks(out, "Node");
-    assert.match(out.resolved, /\/node_modules\/dcs-tasks\/node\.js$/, "the 'node' condition");
+    assert.match(out.resolved, /\/node_modules\/dcs-tasks\/index\.js$/, "the zero-configuration entry");
     for (const name of ["buildListTasksRequest", "signRequest", "parseListTasksResponse", "DcsClient"]) {
       assert.ok(out.exports.includes(name), `exports ${name}`);
     }

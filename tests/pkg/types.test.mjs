@@ -17,6 +17,9 @@ const GOOD = `import {
 } from "dcs-tasks";
 import { handleProxyRequest } from "dcs-tasks/proxy";
 import type { ProxyEnv } from "dcs-tasks/proxy";
+import { init, parseListTasksResponse as slimParse } from "dcs-tasks/slim";
+export const ready: Promise<unknown> = init().then(() => init({ module_or_path: "/x.wasm" }));
+export const slimList: TaskList = slimParse("{}");
 import type {
   HttpRequest, TaskList, Task, TaskDetails, TaskStatus, Warning, WarningCode, DcsError, DcsErrorCode,
   TaskProgress, ProgressStep, ProgressSubStep, PageProgress, DcsClientOptions, TimeInput,

@@ -8,7 +8,7 @@ import http from "node:http";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "../../scripts/stack.mjs";
-import { DcsClient } from "../../pkg/node.js";
+import { DcsClient } from "../../pkg/index.js";
 import {
   PROJECT, SK, PROXY_TOKEN, DCS_AUTH_TOKEN, SECURITY_TOKEN, MOCK_DIRECT_TOKEN, ALLOWED_ORIGIN,
   FOREIGN_ORIGIN, DEFAULT_CREDENTIALS, collected, stack, close, closeAll, mockStats, req, rawSocket, json,
@@ -280,7 +280,7 @@ describe("default stack (AK/SK upstream, ALLOWED_ORIGINS, no PROXY_TOKEN, no del
     assert.notEqual(p1.headers.etag, p0.headers.etag);
   });
 
-  test("DcsClient (pkg/node.js) pointed at the proxy, no auth: listTasks, listAllTasks, progress", async () => {
+  test("DcsClient (pkg/index.js) pointed at the proxy, no auth: listTasks, listAllTasks, progress", async () => {
     const client = new DcsClient({ endpoint: s.url, projectId: PROJECT });
     const page = await client.listTasks(INST, { limit: 10, offset: 0 });
     assert.equal(page.taskCount, 57);
