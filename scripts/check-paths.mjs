@@ -10,7 +10,8 @@ import { dirname, join, resolve } from "node:path";
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
 const files = execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" }).split("\0")
-  .filter((f) => /\.(rs|md|toml|mjs|js|sh|capnp)$|(^|\/)Makefile$/.test(f) && !f.startsWith("tests/fixtures/"));
+  .filter((f) => /\.(rs|md|toml|mjs|js|sh|capnp)$|(^|\/)Makefile$/.test(f) && !f.startsWith("tests/fixtures/"))
+  .filter((f) => existsSync(join(root, f)));
 const tops = "src|crates|tests|scripts|www|js|edge|docs|fuzz|pkg|build|\\.ci|\\.cargo";
 const re = new RegExp(`(?<![\\w./-])(?:\\.\\./)?((?:${tops})/[\\w./-]*\\.(?:rs|mjs|js|md|sh|toml|json|ts|d\\.ts|capnp|html|css))\\b`, "g");
 // Generated or built at run time: named on purpose.
