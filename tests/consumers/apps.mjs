@@ -30,6 +30,7 @@ export function install() {
     execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: here, stdio: "inherit" });
     writeFileSync(marker, readFileSync(marker));
   }
+  mkdirSync(appsDir, { recursive: true });
   const tgz = execFileSync("npm", ["pack", "--silent", "--pack-destination", appsDir], {
     cwd: join(root, "pkg"), encoding: "utf8" }).trim().split("\n").pop();
   const dest = join(here, "node_modules", "dcs-tasks");
