@@ -53,28 +53,32 @@ pub fn handle_proxy_request(request: JsValue, env: JsValue) -> Promise {
             |h| header(&request, h),
             |k| get(&env, k).as_string(),
         );
+        // An answer of the plan's own is in its log already; the others are noted below.
         let answer = match step {
             Step::Answer(a) => a,
             Step::Asset { url, content_type } => {
-                answers::asset(fetch_asset(&env, &url).await, content_type)
+                let a = answers::asset(fetch_asset(&env, &url).await, content_type);
+                log.answered(&a);
+                a
             }
             Step::Upstream(up) => {
                 let inner = inner_for(&up.config);
-                let a = match &up.call {
-                    Call::ListAll { instance, query } => {
-                        up.finish_all(list_all(&inner, instance, query).await)
-                    }
-                    Call::Mirror { request, .. }
-                    | Call::List { request }
-                    | Call::Progress { request } => {
-                        up.finish(upstream(&inner, request, &up.call).await)
-                    }
-                };
+                let (Call::Mirror { request, .. }
+                | Call::List { request }
+                | Call::Progress { request }) = &up.call;
+                let a = up.finish(upstream(&inner, request, &up.call).await);
                 log.upstream_calls = Some(inner.calls.get());
+                log.answered(&a);
+                a
+            }
+            Step::Listing(l) => {
+                let inner = inner_for(&l.config);
+                let a = l.finish(list_all(&inner, &l.instance, &l.query).await);
+                log.upstream_calls = Some(inner.calls.get());
+                log.answered(&a);
                 a
             }
         };
-        log.answered(&answer);
         let answer = answer.finish(cors.as_deref());
         console_log(&log.line(answer.status, js_sys::Date::now() - started));
         Ok(to_response(answer))
@@ -153,8 +157,8 @@ async fn upstream(
     run(inner, base, p, None).await
 }
 
-/// `all=1`: every page, at [`proxy::ALL_PAGE_SIZE`], stopped at the first page whose total is
-/// over [`proxy::MAX_ALL_TASKS`].
+/// `all=1`: every page of the listing's query, at [`proxy::ALL_PAGE_SIZE`], stopped at the
+/// first page whose total is over [`proxy::MAX_ALL_TASKS`].
 async fn list_all(
     inner: &Rc<Inner>,
     instance: &str,
@@ -163,7 +167,7 @@ async fn list_all(
     let mut pager = Pager::new(
         inner.clone(),
         instance.to_string(),
-        proxy::Upstream::all_query(q),
+        q.clone(),
         proxy::ALL_PAGE_SIZE,
         proxy::MAX_ALL_TASKS,
     )?;

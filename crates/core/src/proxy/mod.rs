@@ -1,7 +1,7 @@
 //! The edge proxy's decisions, sans-IO. [`plan`] takes a request (method, URL, headers) and
 //! the worker's environment and decides everything: an [`Answer`] now, a static file to fetch,
 //! or an upstream call and how its result becomes the answer ([`Upstream::finish`],
-//! [`Upstream::finish_all`]). Every status, header (CORS, CSP, cache, ETag) and log field is
+//! [`Listing::finish`]). Every status, header (CORS, CSP, cache, ETag) and log field is
 //! decided here; the wasm handler (`src/proxy.rs` of the root crate) only translates and
 //! awaits.
 //!
@@ -67,8 +67,10 @@ pub enum Step {
         url: String,
         content_type: &'static str,
     },
-    /// Call upstream, then [`Upstream::finish`] (or [`Upstream::finish_all`] for `ListAll`).
+    /// Make one upstream call, then [`Upstream::finish`].
     Upstream(Box<Upstream>),
+    /// `all=1`: page the listing upstream, then [`Listing::finish`].
+    Listing(Box<Listing>),
 }
 
 /// An upstream call to make, with what is needed to shape its answer.
@@ -79,15 +81,24 @@ pub struct Upstream {
     pub if_none_match: Option<String>,
 }
 
-/// The upstream calls, by route.
+/// `all=1`: every page of `instance`'s list for `query` (from the start, without the caller's
+/// `limit`, which would multiply the upstream calls), at [`ALL_PAGE_SIZE`], bounded by
+/// [`MAX_ALL_TASKS`] ([`check_all_total`] on each page), merged into one list.
+#[derive(Debug)]
+pub struct Listing {
+    pub config: ProxyConfig,
+    pub instance: String,
+    pub query: ListQuery,
+    pub if_none_match: Option<String>,
+}
+
+/// The one-exchange upstream calls, by route.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Call {
     /// One attempt, any status passed back ([`answers::mirrored`]); `list`: cacheable.
     Mirror { request: HttpRequest, list: bool },
     /// A list page, with retries, normalized.
     List { request: HttpRequest },
-    /// Every page ([`ALL_PAGE_SIZE`] each, bounded by [`MAX_ALL_TASKS`]), merged.
-    ListAll { instance: String, query: ListQuery },
     /// A task's progress, with retries, normalized.
     Progress { request: HttpRequest },
 }
@@ -184,8 +195,9 @@ pub fn plan(
     };
     // CORS: only configured origins (and our own) get CORS headers; a foreign Origin is refused.
     let origin = header("origin");
+    let sent = origin.is_some();
     let cors = origin.filter(|o| cfg.origin_allowed(o, &own_origin));
-    if header("origin").is_some() && cors.is_none() {
+    if sent && cors.is_none() {
         let m = "this origin is not in ALLOWED_ORIGINS";
         return Plan::answer(log, None, Answer::error(403, "FORBIDDEN_ORIGIN", m, None));
     }
@@ -221,6 +233,19 @@ pub fn plan(
             call,
             if_none_match: header("if-none-match"),
         })),
+        Decided::Listing {
+            instance,
+            mut query,
+        } => {
+            query.offset = None;
+            query.limit = None;
+            Step::Listing(Box::new(Listing {
+                config: cfg,
+                instance,
+                query,
+                if_none_match: header("if-none-match"),
+            }))
+        }
     };
     Plan { step, log, cors }
 }
@@ -232,6 +257,10 @@ enum Decided {
         content_type: &'static str,
     },
     Call(Call),
+    Listing {
+        instance: String,
+        query: ListQuery,
+    },
 }
 
 /// A routed request's step (the caller is admitted, the route valid).
@@ -287,7 +316,7 @@ fn decide(r: Route, cfg: &ProxyConfig, own_origin: &str, target: &str) -> Decide
                 let m = "offset: all=1 gathers every page from the start: leave offset out";
                 return Decided::Answer(Answer::error(400, "INVALID_REQUEST", m, None));
             }
-            Call::ListAll { instance, query }
+            return Decided::Listing { instance, query };
         }
         Route::ApiList {
             instance, query, ..
@@ -302,15 +331,6 @@ fn decide(r: Route, cfg: &ProxyConfig, own_origin: &str, target: &str) -> Decide
 }
 
 impl Upstream {
-    /// The query `all=1` pages with: the caller's, from the start, at [`ALL_PAGE_SIZE`]
-    /// (the caller's `limit` would multiply the upstream calls).
-    pub fn all_query(q: &ListQuery) -> ListQuery {
-        let mut base = q.clone();
-        base.offset = None;
-        base.limit = None;
-        base
-    }
-
     /// The answer of a `Mirror`, `List` or `Progress` call from its result.
     pub fn finish(&self, result: Result<RawResponse, DcsError>) -> Answer {
         let inm = self.if_none_match.as_deref();
@@ -335,18 +355,13 @@ impl Upstream {
                     Err(e) => upstream_error(&e),
                 }
             }
-            Call::ListAll { .. } => Answer::error(
-                500,
-                "INTERNAL",
-                "a listing's pages are answered by finish_all",
-                None,
-            ),
         }
     }
+}
 
-    /// The answer of a `ListAll` call from its delivered pages, in order (or the error that
-    /// ended it).
-    pub fn finish_all(&self, pages: Result<Vec<Delivery>, DcsError>) -> Answer {
+impl Listing {
+    /// The answer from the delivered pages, in order (or the error that ended the listing).
+    pub fn finish(&self, pages: Result<Vec<Delivery>, DcsError>) -> Answer {
         match pages.and_then(|p| merge_pages(&p)) {
             Ok(text) => cacheable(200, text.into_bytes(), self.if_none_match.as_deref()),
             Err(e) => upstream_error(&e),

@@ -768,30 +768,29 @@ fn plan_upstream_calls_and_their_answers() {
         (200, Some("no-store"))
     );
     // all=1: the whole listing, at the API's largest page whatever `limit` says
-    let up = upstream_of(plan_of(
+    let listing = match plan_of(
         "GET",
         &format!("{LOCAL}/api/instances/i1/tasks?all=1&limit=1"),
         &[],
         &DEV,
-    ));
-    match &up.call {
-        Call::ListAll { instance, query } => {
-            assert_eq!(instance, "i1");
-            let q = Upstream::all_query(query);
-            assert_eq!((q.offset, q.limit), (None, None));
-        }
-        c => panic!("{c:?}"),
-    }
+    )
+    .step
+    {
+        Step::Listing(l) => l,
+        s => panic!("{s:?}"),
+    };
+    assert_eq!(listing.instance, "i1");
+    assert_eq!((listing.query.offset, listing.query.limit), (None, None));
     assert_eq!(ALL_PAGE_SIZE, 1000);
     let e = check_all_total(MAX_ALL_TASKS + 1).unwrap_err();
     assert_eq!(e.reason, Some(Reason::TooManyTasks));
     assert!(e.message.contains("20000"));
     assert!(check_all_total(MAX_ALL_TASKS).is_ok());
     assert_eq!(
-        error_of(&up.finish_all(Err(e)).finish(None)),
+        error_of(&listing.finish(Err(e)).finish(None)),
         (400, "INVALID_REQUEST".into())
     );
-    assert_eq!(up.finish_all(Ok(Vec::new())).finish(None).status, 200);
+    assert_eq!(listing.finish(Ok(Vec::new())).finish(None).status, 200);
 }
 
 #[test]
