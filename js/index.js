@@ -5,5 +5,7 @@
 // that want the smallest download use `dcs-tasks/slim` (the .wasm as its own file, streamed).
 import { initSync } from "./dcs_tasks.js";
 import wasm from "./dcs_tasks_wasm.js";
+import { markReady } from "./ready.js";
 initSync({ module: wasm });
+markReady();
 export * from "./dcs_tasks.js";

@@ -62,7 +62,10 @@ node -e '
   if (js.split(from).length !== 2) throw new Error("build-pkg: the glue'"'"'s default .wasm URL is not there once");
   fs.writeFileSync(f, js.replace(from, "(()=>{throw new Error(\"dcs-tasks: pass the .wasm to init() (dcs-tasks/slim does)\")})()"));
 '
-cp js/index.js js/slim.js js/slim.d.ts js/workerd.js js/proxy.js js/proxy.d.ts js/package.json pkg/
+cp js/index.js js/slim.js js/slim.d.ts js/ready.js js/workerd.js js/proxy.js js/proxy.d.ts js/package.json pkg/
+# The elements (`dcs-tasks/element`): plain ES modules importing each other by relative paths.
+cp js/element.js js/element-slim.js js/element.d.ts js/custom-elements.json pkg/
+cp -r js/elements pkg/elements
 # The zero-configuration entry's wasm, inlined as base64 in a module of its own (decoded once,
 # at import, with the platform's atob).
 node -e '

@@ -6,7 +6,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { csvField, toCsv } from "../../www/export.js";
+import { csvField, toCsv } from "../../js/elements/export.js";
+import { translator } from "../../js/elements/i18n.js";
 
 const LEADS = ["=", "+", "-", "@", "\t", "\r", "\n", "\0", "\uFF1D", "\uFF0B", "\uFF0D", "\uFF20"];
 // What a spreadsheet would take for the start of a formula, after leading whitespace.
@@ -62,7 +63,7 @@ test("the exported CSV read with ',' and with ';' (Python's csv, lenient): no li
     details: { old_port: v }, enableShow: true,
   }));
   const t0 = performance.now();
-  const csv = toCsv(tasks);
+  const csv = toCsv(translator("en"), tasks);
   const ms = performance.now() - t0;
   assert.ok(csv.startsWith("\uFEFF"));
   const comma = pyRead(csv, ",");

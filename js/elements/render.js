@@ -1,6 +1,6 @@
-// Rendering of tasks (table rows, details, progress) and the formatting the table needs.
-// Input is always the package's normalized data (Task, TaskProgress): nothing is parsed here.
-import { t, locale, otherLang, typeLabel, statusLabel } from "./i18n.js";
+// Rendering of tasks (table rows, details, progress) and the formatting the table needs, in the
+// language of `tr` (an i18n.js translator, one per element). Input is always the package's
+// normalized data (Task, TaskProgress): nothing is parsed here.
 
 /** Creates an element: h("td", { class: "x", title: "y" }, child, "text", ...). */
 export function h(tag, attrs = {}, ...children) {
@@ -38,7 +38,7 @@ export function copyIcon() {
 }
 
 // The statuses that have a badge colour: the package's known task and step statuses
-// (`knownValues()`), set by app.js once the package has loaded.
+// (`knownValues()`), set by the elements once the package is ready.
 let KNOWN_STATUS = new Set();
 export function useKnownStatuses(statuses) {
   KNOWN_STATUS = new Set(statuses);
@@ -53,10 +53,10 @@ function toDate(iso) {
 }
 
 /** Local date and time for the cell, and the UTC value for its title. */
-export function fmtTime(iso) {
+export function fmtTime(tr, iso) {
   const d = toDate(iso);
   if (!d) return { text: iso || "—", title: "" };
-  const text = new Intl.DateTimeFormat(locale(), {
+  const text = new Intl.DateTimeFormat(tr.locale, {
     year: "numeric", month: "2-digit", day: "2-digit",
     hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
   }).format(d);
@@ -64,18 +64,18 @@ export function fmtTime(iso) {
 }
 
 /** A duration in milliseconds, human-readable ("3 min 20 s"). */
-export function fmtDuration(ms) {
+export function fmtDuration(tr, ms) {
   if (!Number.isFinite(ms) || ms < 0) return "—";
-  if (ms < 1000) return t("dur.ms", { n: Math.round(ms) });
+  if (ms < 1000) return tr.t("dur.ms", { n: Math.round(ms) });
   const s = ms / 1000;
-  if (s < 60) return t("dur.s", { n: s < 10 ? s.toFixed(1) : Math.round(s) });
+  if (s < 60) return tr.t("dur.s", { n: s < 10 ? s.toFixed(1) : Math.round(s) });
   const total = Math.round(s);
   const d = Math.floor(total / 86400);
   const hh = Math.floor((total % 86400) / 3600);
   const m = Math.floor((total % 3600) / 60);
-  if (d > 0) return t("dur.d", { d, h: hh });
-  if (hh > 0) return t("dur.h", { h: hh, m });
-  return t("dur.m", { m, s: total % 60 });
+  if (d > 0) return tr.t("dur.d", { d, h: hh });
+  if (hh > 0) return tr.t("dur.h", { h: hh, m });
+  return tr.t("dur.m", { m, s: total % 60 });
 }
 
 /** Milliseconds between created and updated, when the task has finished; else null. */
@@ -89,78 +89,78 @@ export function durationMs(task) {
 /** The end time shown: updatedAt of a task that is no longer running. */
 export const endTime = (task) => (RUNNING.has(task.status) ? undefined : task.updatedAt);
 
-const gb = (v) => t("sum.gb", { v: String(v) });
+const gb = (tr, v) => tr.t("sum.gb", { v: String(v) });
 const arrow = (a, b) => (a === b ? String(a) : `${a} → ${b}`);
 
 /**
  * A short summary of the details, built from the fields present (so unknown task names with
  * known fields are summarized too): "0.125 GB → 0.25 GB, single", "port 6379 → 6380", ...
  */
-export function summary(task) {
+export function summary(tr, task) {
   const d = task.details || {};
   const parts = [];
   if (d.oldCapacity !== undefined || d.newCapacity !== undefined) {
-    if (d.oldCapacity !== undefined && d.newCapacity !== undefined) parts.push(`${gb(d.oldCapacity)} → ${gb(d.newCapacity)}`);
-    else parts.push(gb(d.newCapacity ?? d.oldCapacity));
+    if (d.oldCapacity !== undefined && d.newCapacity !== undefined) parts.push(`${gb(tr, d.oldCapacity)} → ${gb(tr, d.newCapacity)}`);
+    else parts.push(gb(tr, d.newCapacity ?? d.oldCapacity));
   }
   if (d.oldCacheMode || d.newCacheMode) {
     parts.push(d.oldCacheMode && d.newCacheMode ? arrow(d.oldCacheMode, d.newCacheMode) : (d.newCacheMode || d.oldCacheMode));
   }
   if (d.oldCacheType && d.newCacheType && d.oldCacheType !== d.newCacheType) {
-    parts.push(t("sum.cacheType", { old: d.oldCacheType, new: d.newCacheType }));
+    parts.push(tr.t("sum.cacheType", { old: d.oldCacheType, new: d.newCacheType }));
   }
   if (parts.length === 0 && d.oldResourceSpecCode && d.newResourceSpecCode) {
-    parts.push(t("sum.spec", { old: d.oldResourceSpecCode, new: d.newResourceSpecCode }));
+    parts.push(tr.t("sum.spec", { old: d.oldResourceSpecCode, new: d.newResourceSpecCode }));
   }
-  if (d.isOnlyAdjustCharging) parts.push(t("sum.chargingOnly"));
+  if (d.isOnlyAdjustCharging) parts.push(tr.t("sum.chargingOnly"));
   if (d.oldReplicaNum !== undefined && d.newReplicaNum !== undefined) {
-    parts.push(t("sum.replicas", { old: d.oldReplicaNum, new: d.newReplicaNum }));
+    parts.push(tr.t("sum.replicas", { old: d.oldReplicaNum, new: d.newReplicaNum }));
   }
   if (d.replicaIp) parts.push(d.replicaAz ? `${d.replicaIp} @ ${d.replicaAz}` : d.replicaIp);
-  if (d.oldPort !== undefined && d.newPort !== undefined) parts.push(t("sum.port", { old: d.oldPort, new: d.newPort }));
+  if (d.oldPort !== undefined && d.newPort !== undefined) parts.push(tr.t("sum.port", { old: d.oldPort, new: d.newPort }));
   if (d.publicIpAddress || d.enablePublicIp !== undefined) {
     const ip = d.publicIpAddress || "—";
-    parts.push(d.enablePublicIp === false ? t("sum.publicIpOff", { ip }) : t("sum.publicIp", { ip }));
-    if (d.enableSsl) parts.push(t("sum.ssl"));
+    parts.push(d.enablePublicIp === false ? tr.t("sum.publicIpOff", { ip }) : tr.t("sum.publicIp", { ip }));
+    if (d.enableSsl) parts.push(tr.t("sum.ssl"));
   }
-  if (d.groupName) parts.push(t("sum.group", { g: d.groupName }));
-  if (d.accountName) parts.push(t("sum.account", { a: d.accountName }));
-  if (d.nodeName && !d.replicaIp) parts.push(t("sum.node", { n: d.nodeName }));
+  if (d.groupName) parts.push(tr.t("sum.group", { g: d.groupName }));
+  if (d.accountName) parts.push(tr.t("sum.account", { a: d.accountName }));
+  if (d.nodeName && !d.replicaIp) parts.push(tr.t("sum.node", { n: d.nodeName }));
   if (d.sourceIp && d.targetIp) parts.push(`${d.sourceIp} → ${d.targetIp}`);
   else if (d.sourceIp) parts.push(d.sourceIp);
-  if (d.updatedConfigLength !== undefined) parts.push(t("sum.config", { n: d.updatedConfigLength }));
-  if (Array.isArray(d.renameCommands) && d.renameCommands.length) parts.push(t("sum.rename", { c: d.renameCommands.join(", ") }));
+  if (d.updatedConfigLength !== undefined) parts.push(tr.t("sum.config", { n: d.updatedConfigLength }));
+  if (Array.isArray(d.renameCommands) && d.renameCommands.length) parts.push(tr.t("sum.rename", { c: d.renameCommands.join(", ") }));
   return parts.join(", ");
 }
 
 /** The text searched by the search box: id, name, both labels, status, user, summary. */
-export function searchText(task) {
-  return [task.id, task.name, typeLabel(task.name, "en"), typeLabel(task.name, "zh"), task.status,
-    statusLabel(task.status, "en"), statusLabel(task.status, "zh"), task.userName, task.userId,
-    summary(task)].filter(Boolean).join(" ").toLowerCase();
+export function searchText(tr, task) {
+  return [task.id, task.name, tr.typeLabel(task.name, "en"), tr.typeLabel(task.name, "zh"), task.status,
+    tr.statusLabel(task.status, "en"), tr.statusLabel(task.status, "zh"), task.userName, task.userId,
+    summary(tr, task)].filter(Boolean).join(" ").toLowerCase();
 }
 
 /** The colour class suffix of a status: its name, or `other` when the package does not know it. */
 export const statusKind = (status) => (KNOWN_STATUS.has(status) ? String(status).toLowerCase() : "other");
 
 /** A status badge (coloured by status; unknown statuses get a neutral one). */
-export function badge(status) {
+export function badge(tr, status) {
   return h("span", {
-    class: `badge badge-${statusKind(status)}`,
+    class: `badge badge-${statusKind(status)}`, part: "status",
     title: status,
-  }, statusLabel(status));
+  }, tr.statusLabel(status));
 }
 
-function typeCell(name) {
-  const main = typeLabel(name);
+function typeCell(tr, name) {
+  const main = tr.typeLabel(name);
   if (!main) return h("span", { class: "type" }, h("span", { class: "type-main" }, name));
   return h("span", { class: "type", title: name },
     h("span", { class: "type-main" }, main),
-    h("span", { class: "type-alt", lang: otherLang() === "zh" ? "zh-CN" : "en" }, typeLabel(name, otherLang())));
+    h("span", { class: "type-alt", lang: tr.other === "zh" ? "zh-CN" : "en" }, tr.typeLabel(name, tr.other)));
 }
 
-function timeCell(label, iso, extraClass) {
-  const { text, title } = fmtTime(iso);
+function timeCell(tr, label, iso, extraClass) {
+  const { text, title } = fmtTime(tr, iso);
   return h("td", { "data-label": label, class: extraClass },
     iso ? h("time", { datetime: iso, title }, text) : "—");
 }
@@ -172,75 +172,78 @@ export const rowKey = (scope, task, index) => `${scope}-${index}-${String(task.i
  * The two rows of a task: the summary row and its (hidden unless expanded) details row.
  * opts: { scope, index, expanded: boolean, withProgress: boolean (a slot for showTaskProgress) }.
  */
-export function taskRows(task, { scope, index, expanded, withProgress = true }) {
+export function taskRows(tr, task, { scope, index, expanded, withProgress = true }) {
   const key = rowKey(scope, task, index);
   const detailsId = `${key}-details`;
   // The first 8 characters, plus the last 4: IDs of one instance share their start.
   const id = String(task.id);
   const shortId = id.length > 14 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;
-  const label = typeLabel(task.name) || task.name;
+  const label = tr.typeLabel(task.name) || task.name;
   const dur = durationMs(task);
-  const row = h("tr", { class: `task status-${String(task.status).toLowerCase()}`, dataset: { id: task.id, key, status: task.status, name: task.name, show: String(Boolean(task.enableShow)) } },
-    h("td", { class: "col-expand", "data-label": t("col.expand") },
+  const row = h("tr", {
+    class: `task status-${String(task.status).toLowerCase()}`, part: "row",
+    dataset: { id: task.id, taskId: task.id, key, status: task.status, name: task.name, show: String(Boolean(task.enableShow)) },
+  },
+    h("td", { class: "col-expand", "data-label": tr.t("col.expand") },
       h("button", {
         type: "button", class: "expand", "aria-expanded": String(Boolean(expanded)), "aria-controls": detailsId,
-        "aria-label": t(expanded ? "row.collapse" : "row.expand", { id: `${label} ${task.id}` }),
+        "aria-label": tr.t(expanded ? "row.collapse" : "row.expand", { id: `${label} ${task.id}` }),
         dataset: { action: "toggle", id: task.id, focusKey: `${key}-toggle` },
       }, h("span", { class: "chevron", "aria-hidden": "true" }, "▸"))),
-    h("td", { class: "col-type", "data-label": t("col.type") }, typeCell(task.name)),
-    h("td", { class: "col-status", "data-label": t("col.status") }, badge(task.status)),
-    h("td", { class: "col-user", "data-label": t("col.user") }, task.userName || "—"),
-    timeCell(t("col.start"), task.createdAt, "col-start"),
+    h("td", { class: "col-type", "data-label": tr.t("col.type") }, typeCell(tr, task.name)),
+    h("td", { class: "col-status", "data-label": tr.t("col.status") }, badge(tr, task.status)),
+    h("td", { class: "col-user", "data-label": tr.t("col.user") }, task.userName || "—"),
+    timeCell(tr, tr.t("col.start"), task.createdAt, "col-start"),
     RUNNING.has(task.status)
-      ? h("td", { class: "col-end", "data-label": t("col.end") },
-        task.updatedAt ? h("span", { class: "muted running", title: fmtTime(task.updatedAt).title }, t("row.running")) : "—")
-      : timeCell(t("col.end"), task.updatedAt, "col-end"),
-    h("td", { class: "col-duration", "data-label": t("col.duration") }, dur === null ? "—" : fmtDuration(dur)),
-    h("td", { class: "col-summary", "data-label": t("col.summary") }, summary(task) || "—"),
-    h("td", { class: "col-id", "data-label": t("col.id") },
+      ? h("td", { class: "col-end", "data-label": tr.t("col.end") },
+        task.updatedAt ? h("span", { class: "muted running", title: fmtTime(tr, task.updatedAt).title }, tr.t("row.running")) : "—")
+      : timeCell(tr, tr.t("col.end"), task.updatedAt, "col-end"),
+    h("td", { class: "col-duration", "data-label": tr.t("col.duration") }, dur === null ? "—" : fmtDuration(tr, dur)),
+    h("td", { class: "col-summary", "data-label": tr.t("col.summary") }, summary(tr, task) || "—"),
+    h("td", { class: "col-id", "data-label": tr.t("col.id") },
       h("span", { class: "id-wrap" },
         h("code", { title: task.id, class: "task-id" }, shortId),
         h("button", {
-          type: "button", class: "copy", "aria-label": t("row.copy", { id: task.id }), title: t("row.copy", { id: task.id }),
+          type: "button", class: "copy", "aria-label": tr.t("row.copy", { id: task.id }), title: tr.t("row.copy", { id: task.id }),
           dataset: { action: "copy", id: task.id, focusKey: `${key}-copy` },
         }, copyIcon()))),
   );
   row.querySelector(".expand").title = label;
-  const detailRow = h("tr", { class: "details-row", id: detailsId, hidden: !expanded, dataset: { id: task.id } },
-    h("td", { colspan: "9" }, expanded ? detailsBlock(task, { withProgress }) : null));
+  const detailRow = h("tr", { class: "details-row", part: "details", id: detailsId, hidden: !expanded, dataset: { id: task.id } },
+    h("td", { colspan: "9" }, expanded ? detailsBlock(tr, task, { withProgress }) : null));
   return [row, detailRow];
 }
 
 /** Every field of a task, as a definition list, and (withProgress) a slot for its progress. */
-export function detailsBlock(task, { withProgress = true } = {}) {
+export function detailsBlock(tr, task, { withProgress = true } = {}) {
   const dl = h("dl", { class: "fields" });
   const add = (k, v) => {
     if (v === undefined || v === null || v === "") return;
     dl.append(h("dt", {}, k), h("dd", {}, v));
   };
-  add(t("details.id"), h("code", {}, task.id));
-  add(t("details.name"), `${task.name}${typeLabel(task.name) ? ` (${typeLabel(task.name, "en")} / ${typeLabel(task.name, "zh")})` : ""}`);
-  add(t("details.status"), badge(task.status));
-  add(t("details.userName"), task.userName);
-  add(t("details.userId"), task.userId && h("code", {}, task.userId));
-  add(t("details.createdAt"), task.createdAt);
-  add(t("details.updatedAt"), task.updatedAt);
-  if (task.enableShow !== undefined) add(t("details.enableShow"), t(task.enableShow ? "yes" : "no"));
-  if (task.params) add(t("details.params"), h("pre", { class: "params" }, prettyParams(task.params)));
+  add(tr.t("details.id"), h("code", {}, task.id));
+  add(tr.t("details.name"), `${task.name}${tr.typeLabel(task.name) ? ` (${tr.typeLabel(task.name, "en")} / ${tr.typeLabel(task.name, "zh")})` : ""}`);
+  add(tr.t("details.status"), badge(tr, task.status));
+  add(tr.t("details.userName"), task.userName);
+  add(tr.t("details.userId"), task.userId && h("code", {}, task.userId));
+  add(tr.t("details.createdAt"), task.createdAt);
+  add(tr.t("details.updatedAt"), task.updatedAt);
+  if (task.enableShow !== undefined) add(tr.t("details.enableShow"), tr.t(task.enableShow ? "yes" : "no"));
+  if (task.params) add(tr.t("details.params"), h("pre", { class: "params" }, prettyParams(task.params)));
   const d = task.details || {};
   const keys = Object.keys(d);
   const detailsDl = h("dl", { class: "fields detail-fields" });
   for (const k of keys) {
     const v = d[k];
     detailsDl.append(h("dt", {}, h("code", {}, k)),
-      h("dd", {}, Array.isArray(v) ? v.join(", ") : typeof v === "boolean" ? t(v ? "yes" : "no") : String(v)));
+      h("dd", {}, Array.isArray(v) ? v.join(", ") : typeof v === "boolean" ? tr.t(v ? "yes" : "no") : String(v)));
   }
   return h("div", { class: "details" },
     h("div", { class: "details-cols" },
-      h("section", {}, h("h3", {}, t("details.title")), dl),
-      h("section", {}, h("h3", {}, t("details.fields")), keys.length ? detailsDl : h("p", { class: "muted" }, t("details.none")))),
+      h("section", {}, h("h3", {}, tr.t("details.title")), dl),
+      h("section", {}, h("h3", {}, tr.t("details.fields")), keys.length ? detailsDl : h("p", { class: "muted" }, tr.t("details.none")))),
     task.enableShow && withProgress ? h("section", { class: "progress-slot", "aria-live": "polite" },
-      h("h3", {}, t("progress.title")), h("p", { class: "muted" }, t("progress.loading"))) : null);
+      h("h3", {}, tr.t("progress.title")), h("p", { class: "muted" }, tr.t("progress.loading"))) : null);
 }
 
 function prettyParams(s) {
@@ -251,64 +254,53 @@ function prettyParams(s) {
   }
 }
 
-function fmtStepTime(s) {
+function fmtStepTime(tr, s) {
   if (!s) return "—";
-  const f = fmtTime(s);
+  const f = fmtTime(tr, s);
   return f.title ? h("time", { datetime: s, title: f.title }, f.text) : s;
 }
 
 /** The progress of a task (TaskProgress from showTaskProgress) into `slot`. */
-export function renderProgress(slot, p) {
+export function renderProgress(tr, slot, p) {
   const pct = Number.isFinite(p.progress) ? Math.max(0, Math.min(100, p.progress)) : null;
   const head = h("div", { class: "progress-head" },
-    pct === null ? null : h("progress", { max: "100", value: String(pct), "aria-label": t("progress.percent", { p: pct }) }),
-    pct === null ? null : h("span", {}, t("progress.percent", { p: pct })),
+    pct === null ? null : h("progress", { max: "100", value: String(pct), "aria-label": tr.t("progress.percent", { p: pct }) }),
+    pct === null ? null : h("span", {}, tr.t("progress.percent", { p: pct })),
     Number.isFinite(p.remainTime) && p.remainTime > 0
-      ? h("span", { class: "muted" }, t("progress.remain", { t: fmtDuration(p.remainTime * 1000) })) : null);
+      ? h("span", { class: "muted" }, tr.t("progress.remain", { t: fmtDuration(tr, p.remainTime * 1000) })) : null);
   const steps = p.stepDetails || [];
   const list = h("ol", { class: "steps" }, steps.map((s) => h("li", { class: "step" },
     h("div", { class: "step-line" },
-      s.stepStatus ? badge(s.stepStatus) : null,
-      h("strong", {}, s.stepName || `${t("progress.step")} ${s.stepId ?? ""}`),
-      h("span", { class: "muted step-times" }, fmtStepTime(s.beginTime), " → ", fmtStepTime(s.endTime)),
-      s.errorCode ? h("span", { class: "err-code" }, `${t("progress.error")}: ${s.errorCode}`) : null),
+      s.stepStatus ? badge(tr, s.stepStatus) : null,
+      h("strong", {}, s.stepName || `${tr.t("progress.step")} ${s.stepId ?? ""}`),
+      h("span", { class: "muted step-times" }, fmtStepTime(tr, s.beginTime), " → ", fmtStepTime(tr, s.endTime)),
+      s.errorCode ? h("span", { class: "err-code" }, `${tr.t("progress.error")}: ${s.errorCode}`) : null),
     (s.subStepDetails || []).length ? h("ol", { class: "substeps" }, s.subStepDetails.map((u) => h("li", { class: "substep" },
-      u.subStepStatus ? badge(u.subStepStatus) : null,
+      u.subStepStatus ? badge(tr, u.subStepStatus) : null,
       h("span", {}, u.subStepName || u.subStepId || ""),
-      h("span", { class: "muted step-times" }, fmtStepTime(u.beginTime), " → ", fmtStepTime(u.endTime)),
+      h("span", { class: "muted step-times" }, fmtStepTime(tr, u.beginTime), " → ", fmtStepTime(tr, u.endTime)),
       u.detail ? h("span", { class: "sub-detail" }, u.detail) : null,
-      u.errorCode ? h("span", { class: "err-code" }, `${t("progress.error")}: ${u.errorCode}`) : null))) : null)));
-  slot.replaceChildren(h("h3", {}, t("progress.title")), head, steps.length ? list : h("p", { class: "muted" }, t("progress.none")));
+      u.errorCode ? h("span", { class: "err-code" }, `${tr.t("progress.error")}: ${u.errorCode}`) : null))) : null)));
+  slot.replaceChildren(h("h3", {}, tr.t("progress.title")), head, steps.length ? list : h("p", { class: "muted" }, tr.t("progress.none")));
 }
 
 /** A progress slot that could not be filled. */
-export function renderProgressError(slot, err) {
-  slot.replaceChildren(h("h3", {}, t("progress.title")),
-    h("p", { class: "inline-error" }, `${t("progress.failed")}: ${err.code || err.name}: ${err.message}`,
-      err.requestId ? ` (${t("error.requestId")} ${err.requestId})` : ""));
+export function renderProgressError(tr, slot, err) {
+  slot.replaceChildren(h("h3", {}, tr.t("progress.title")),
+    h("p", { class: "inline-error" }, `${tr.t("progress.failed")}: ${err.code || err.name}: ${err.message}`,
+      err.requestId ? ` (${tr.t("error.requestId")} ${err.requestId})` : ""));
 }
 
 /** Fills a tbody with the rows of `tasks`; `expanded` is a Set of task ids. */
-export function renderRows(tbody, tasks, { scope, expanded, withProgress = true }) {
+export function renderRows(tr, tbody, tasks, { scope, expanded, withProgress = true }) {
   const frag = document.createDocumentFragment();
-  tasks.forEach((task, index) => frag.append(...taskRows(task, { scope, index, expanded: expanded.has(task.id), withProgress })));
+  tasks.forEach((task, index) => frag.append(...taskRows(tr, task, { scope, index, expanded: expanded.has(task.id), withProgress })));
   tbody.replaceChildren(frag);
 }
 
 /** The header row of a task table. */
-export function headerRow() {
+export function headerRow(tr) {
   return h("tr", {},
     ["col.expand", "col.type", "col.status", "col.user", "col.start", "col.end", "col.duration", "col.summary", "col.id"]
-      .map((k) => h("th", { scope: "col", class: k.replace("col.", "col-") }, k === "col.expand" ? h("span", { class: "sr-only" }, t(k)) : t(k))));
+      .map((k) => h("th", { scope: "col", class: k.replace("col.", "col-") }, k === "col.expand" ? h("span", { class: "sr-only" }, tr.t(k)) : tr.t(k))));
 }
-
-/** A warnings table (code, path, message). */
-export function warningsTable(warnings) {
-  return h("table", { class: "warnings" },
-    h("thead", {}, h("tr", {}, ["warn.code", "warn.path", "warn.message"].map((k) => h("th", { scope: "col" }, t(k))))),
-    h("tbody", {}, warnings.map((w) => h("tr", {},
-      h("td", { "data-label": t("warn.code") }, h("code", { class: "warn-code" }, w.code)),
-      h("td", { "data-label": t("warn.path") }, h("code", {}, w.path)),
-      h("td", { "data-label": t("warn.message") }, w.message)))));
-}
-

@@ -1,21 +1,20 @@
 // Export of the current (filtered) view: CSV (RFC 4180, UTF-8 with BOM for Excel, formulas
 // defused) and JSON.
-import { typeLabel, statusLabel } from "./i18n.js";
 import { summary, durationMs } from "./render.js";
 
 const COLUMNS = [
   ["id", (x) => x.id],
   ["name", (x) => x.name],
-  ["type_en", (x) => typeLabel(x.name, "en") ?? ""],
-  ["type_zh", (x) => typeLabel(x.name, "zh") ?? ""],
+  ["type_en", (x, tr) => tr.typeLabel(x.name, "en") ?? ""],
+  ["type_zh", (x, tr) => tr.typeLabel(x.name, "zh") ?? ""],
   ["status", (x) => x.status],
-  ["status_label", (x) => statusLabel(x.status)],
+  ["status_label", (x, tr) => tr.statusLabel(x.status)],
   ["user_name", (x) => x.userName ?? ""],
   ["user_id", (x) => x.userId ?? ""],
   ["created_at", (x) => x.createdAt ?? ""],
   ["updated_at", (x) => x.updatedAt ?? ""],
   ["duration_s", (x) => { const d = durationMs(x); return d === null ? "" : String(d / 1000); }],
-  ["summary", (x) => summary(x)],
+  ["summary", (x, tr) => summary(tr, x)],
   ["enable_show", (x) => (x.enableShow === undefined ? "" : String(x.enableShow))],
   ["params", (x) => x.params ?? ""],
   ["details", (x) => JSON.stringify(x.details ?? {})],
@@ -44,9 +43,9 @@ export function csvField(value) {
 }
 
 /** The CSV text of `tasks`: header row, CRLF line ends, UTF-8 BOM first, every field quoted. */
-export function toCsv(tasks) {
+export function toCsv(tr, tasks) {
   const lines = [COLUMNS.map(([k]) => csvField(k)).join(",")];
-  for (const x of tasks) lines.push(COLUMNS.map(([, f]) => csvField(f(x))).join(","));
+  for (const x of tasks) lines.push(COLUMNS.map(([, f]) => csvField(f(x, tr))).join(","));
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
 
@@ -62,7 +61,7 @@ export function download(filename, text, type) {
   a.href = url;
   a.download = filename;
   a.hidden = true;
-  document.body.append(a);
+  (document.body ?? document.documentElement).append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);

@@ -1,15 +1,10 @@
-// Every user-visible string of the page, in English and Chinese, and the helpers that apply them.
+// Every string the elements show, in English and Chinese, and a translator per element (two
+// elements on one page may speak two languages).
 
 export const LANGS = ["en", "zh"];
 
 const STRINGS = {
   en: {
-    "app.title": "DCS background tasks",
-    "app.subtitle": "Huawei Cloud DCS task history, through the edge proxy",
-    "lang.label": "Language",
-    "form.instance": "Instance ID",
-    "form.instance.placeholder": "e.g. 3e5c8b1a-1111-2222-3333-444455556666",
-    "form.show": "Show tasks",
     "form.range": "Time range",
     "range.all": "Any time",
     "range.1h": "Last hour",
@@ -35,25 +30,14 @@ const STRINGS = {
     "config.failed": "Could not read the proxy configuration (/api/config)",
     "tasks.heading": "Tasks",
     "timeline.label": "Timeline: {n} tasks from {from} to {to}",
-    "timeline.hint": "Hover over or focus a bar for its details; click it or press Enter to open its row.",
+    "timeline.hint": "Hover over or focus a bar for its details (arrow keys move between bars); click it or press Enter to open its row.",
     "timeline.started": "started {time}",
     "timeline.took": "took {d}",
     "timeline.running": "running for {d}",
-    "token.title": "Proxy token",
-    "token.help": "If the edge proxy is protected by a token (PROXY_TOKEN), enter it here. It is sent as Authorization: Bearer, never put in the address, and kept only in this tab.",
-    "token.label": "Token",
-    "token.use": "Use token",
-    "token.remember": "Remember for this tab",
-    "token.forget": "Forget the token",
-    "token.required": "The proxy asks for its token: {reason}",
-    "token.rejected": "The proxy refused this token: {reason}",
-    "token.reason.TOKEN_REQUIRED": "it answers only this machine unless PROXY_TOKEN is set on it, and then only callers that send that token.",
-    "token.reason.UNAUTHORIZED": "it is not the proxy's PROXY_TOKEN.",
-    "token.inUse": "A token is in use (this page only).",
-    "token.remembered": "A token is in use (remembered for this tab).",
-    "token.none": "No token is set.",
-    "state.empty": "Enter an instance ID to see its background tasks.",
+    "state.empty": "No instance chosen: set instance-id to see its background tasks.",
     "state.loading": "Loading…",
+    "state.noEndpoint": "No endpoint: set endpoint (a dcs-tasks proxy) or the client property.",
+    "count.static": "{n} tasks",
     "state.none": "No task matches.",
     "count.page": "{from}–{to} of {total} tasks",
     "count.all": "All {total} tasks loaded",
@@ -118,21 +102,6 @@ const STRINGS = {
     "error.path": "Response path",
     "error.dismiss": "Dismiss",
     "error.copyRequestId": "Copy request ID",
-    "paste.title": "Paste a response",
-    "paste.help": "Paste the JSON body of a ListBackgroundTask response: it is parsed by the package (parseListTasksResponse) exactly as the client parses live responses.",
-    "paste.label": "Response body (JSON)",
-    "paste.strict": "Strict mode (every quirk is an error)",
-    "paste.parse": "Parse",
-    "paste.seed": "Fill in the official example",
-    "paste.clear": "Clear",
-    "paste.warnings": "Warnings ({n})",
-    "paste.noWarnings": "No warnings: the body matches the schema.",
-    "paste.result": "Normalized result: {n} task(s), task_count {count}",
-    "paste.json": "Normalized JSON",
-    "paste.error": "Not accepted",
-    "warn.code": "Code",
-    "warn.path": "Path",
-    "warn.message": "Message",
     "sum.gb": "{v} GB",
     "sum.replicas": "replicas {old} → {new}",
     "sum.port": "port {old} → {new}",
@@ -154,12 +123,6 @@ const STRINGS = {
     "dur.d": "{d} d {h} h",
   },
   zh: {
-    "app.title": "DCS 后台任务",
-    "app.subtitle": "经边缘代理查看华为云 DCS 实例的后台任务",
-    "lang.label": "语言",
-    "form.instance": "实例 ID",
-    "form.instance.placeholder": "例如 3e5c8b1a-1111-2222-3333-444455556666",
-    "form.show": "查询任务",
     "form.range": "时间范围",
     "range.all": "不限",
     "range.1h": "最近 1 小时",
@@ -185,25 +148,14 @@ const STRINGS = {
     "config.failed": "无法读取代理配置（/api/config）",
     "tasks.heading": "任务",
     "timeline.label": "时间线：{n} 个任务，从 {from} 到 {to}",
-    "timeline.hint": "将鼠标悬停在条形上或聚焦条形可查看详情；单击或按 Enter 键可展开对应的行。",
+    "timeline.hint": "将鼠标悬停在条形上或聚焦条形可查看详情（方向键在条形之间移动）；单击或按 Enter 键可展开对应的行。",
     "timeline.started": "开始于 {time}",
     "timeline.took": "耗时 {d}",
     "timeline.running": "已运行 {d}",
-    "token.title": "代理令牌",
-    "token.help": "如果边缘代理设置了令牌（PROXY_TOKEN），请在此输入。令牌以 Authorization: Bearer 发送，不会出现在地址中，只保留在当前标签页。",
-    "token.label": "令牌",
-    "token.use": "使用令牌",
-    "token.remember": "在此标签页中记住",
-    "token.forget": "清除令牌",
-    "token.required": "代理要求提供令牌：{reason}",
-    "token.rejected": "代理拒绝了此令牌：{reason}",
-    "token.reason.TOKEN_REQUIRED": "除本机外，只有在代理设置了 PROXY_TOKEN 且请求携带该令牌时才会应答。",
-    "token.reason.UNAUTHORIZED": "它不是代理的 PROXY_TOKEN。",
-    "token.inUse": "正在使用令牌（仅本页面）。",
-    "token.remembered": "正在使用令牌（已在此标签页中记住）。",
-    "token.none": "未设置令牌。",
-    "state.empty": "输入实例 ID 以查看其后台任务。",
+    "state.empty": "未选择实例：设置 instance-id 以查看其后台任务。",
     "state.loading": "加载中…",
+    "state.noEndpoint": "未设置 endpoint：请设置 endpoint（dcs-tasks 代理）或 client 属性。",
+    "count.static": "{n} 个任务",
     "state.none": "没有匹配的任务。",
     "count.page": "第 {from}–{to} 条，共 {total} 个任务",
     "count.all": "已加载全部 {total} 个任务",
@@ -268,21 +220,6 @@ const STRINGS = {
     "error.path": "响应路径",
     "error.dismiss": "关闭",
     "error.copyRequestId": "复制请求 ID",
-    "paste.title": "粘贴响应",
-    "paste.help": "粘贴 ListBackgroundTask 响应的 JSON 正文：由软件包（parseListTasksResponse）解析，与客户端解析实时响应完全相同。",
-    "paste.label": "响应正文（JSON）",
-    "paste.strict": "严格模式（任何不规范之处都报错）",
-    "paste.parse": "解析",
-    "paste.seed": "填入官方示例",
-    "paste.clear": "清空",
-    "paste.warnings": "警告（{n}）",
-    "paste.noWarnings": "没有警告：正文符合定义。",
-    "paste.result": "规范化结果：{n} 个任务，task_count 为 {count}",
-    "paste.json": "规范化 JSON",
-    "paste.error": "未通过解析",
-    "warn.code": "代码",
-    "warn.path": "路径",
-    "warn.message": "说明",
     "sum.gb": "{v} GB",
     "sum.replicas": "副本 {old} → {new}",
     "sum.port": "端口 {old} → {new}",
@@ -333,48 +270,43 @@ export const STATUSES = {
   WAITING: { en: "Waiting", zh: "等待中" },
 };
 
-let current = "en";
+/** A language the elements speak, from a `lang` value ("zh-CN" -> "zh"); null when none is. */
+export function langOf(value) {
+  const base = String(value ?? "").toLowerCase().split("-")[0];
+  return LANGS.includes(base) ? base : null;
+}
 
-/** The language to start in: `?lang=`, then the browser's language. */
-export function initialLang(param, navigatorLanguages) {
-  if (LANGS.includes(param)) return param;
-  for (const l of navigatorLanguages || []) {
-    const base = String(l).toLowerCase().split("-")[0];
-    if (LANGS.includes(base)) return base;
+/** The language to start in: the first of `candidates` the elements speak, else English. */
+export function pickLang(...candidates) {
+  for (const c of candidates.flat()) {
+    const l = langOf(c);
+    if (l) return l;
   }
   return "en";
 }
 
-export function setLang(lang) {
-  current = LANGS.includes(lang) ? lang : "en";
-  document.documentElement.lang = current === "zh" ? "zh-CN" : "en";
-}
-
-export const lang = () => current;
-export const locale = () => (current === "zh" ? "zh-CN" : "en");
-export const otherLang = () => (current === "zh" ? "en" : "zh");
-
-/** The string `key` with `{name}` placeholders filled from `params`. */
-export function t(key, params = {}) {
-  const s = STRINGS[current][key] ?? STRINGS.en[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
-}
-
-/** The label of a task type in `l` (default: the current language), or null when unknown. */
-export function typeLabel(name, l = current) {
-  return TASK_TYPES[name]?.[l] ?? null;
-}
-
-/** The label of a status, or the status as sent when unknown. */
-export function statusLabel(status, l = current) {
-  return STATUSES[status]?.[l] ?? status;
-}
-
 /**
- * Applies the strings to the static page: `data-i18n="key"` sets the text,
- * `data-i18n-attr="attr:key;attr:key"` sets attributes.
+ * The strings and labels in one language: `t(key, params)` fills `{name}` placeholders;
+ * `typeLabel(name, l?)` is null for an unknown task type; `statusLabel(status, l?)` is the status
+ * as sent when unknown.
  */
-export function applyStatic(root = document) {
+export function translator(lang) {
+  const l = LANGS.includes(lang) ? lang : "en";
+  return {
+    lang: l,
+    locale: l === "zh" ? "zh-CN" : "en",
+    other: l === "zh" ? "en" : "zh",
+    t(key, params = {}) {
+      const s = STRINGS[l][key] ?? STRINGS.en[key] ?? key;
+      return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+    },
+    typeLabel: (name, in_ = l) => TASK_TYPES[name]?.[in_] ?? null,
+    statusLabel: (status, in_ = l) => STATUSES[status]?.[in_] ?? status,
+  };
+}
+
+/** Sets the text (`data-i18n="key"`) and attributes (`data-i18n-attr="attr:key;..."`) under `root`. */
+export function applyStatic(root, t) {
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll("[data-i18n-attr]")) {
     for (const pair of el.dataset.i18nAttr.split(";")) {
@@ -382,5 +314,4 @@ export function applyStatic(root = document) {
       if (attr && key) el.setAttribute(attr.trim(), t(key.trim()));
     }
   }
-  document.title = t("app.title");
 }

@@ -1,9 +1,10 @@
 // The timeline above the table: one bar per task shown, from its creation to its last update
 // (to now while it runs), coloured by status with the badges' palette, on a time axis that
 // follows the time-range filter. Plain SVG drawn at the box's pixel width (no chart library:
-// see the README's page section for what was weighed). Bars are focusable buttons; hovering or
-// focusing one shows its type, status, start and duration; clicking it or Enter opens its row.
-import { t, locale, typeLabel, statusLabel } from "./i18n.js";
+// see the README's page section for what was weighed). The bars are buttons behind one tab stop
+// (a roving tabindex: arrow keys, Home and End move between them in start order, so thousands of
+// bars after "Load all" cost one Tab); hovering or focusing one shows its type, status, start and
+// duration; clicking it or Enter opens its row.
 import { fmtDuration, fmtTime, h, statusKind } from "./render.js";
 
 const NS = "http://www.w3.org/2000/svg";
@@ -33,26 +34,26 @@ export function barSpan(task, now) {
 }
 
 /** The text of a bar: type, status, start and duration. */
-export function barText(task, { a, b }) {
-  const type = typeLabel(task.name) || task.name;
-  const dur = fmtDuration(b - a);
+export function barText(tr, task, { a, b }) {
+  const type = tr.typeLabel(task.name) || task.name;
+  const dur = fmtDuration(tr, b - a);
   return [
     type,
-    statusLabel(task.status),
-    t("timeline.started", { time: fmtTime(task.createdAt).text }),
-    RUNNING.has(task.status) ? t("timeline.running", { d: dur }) : t("timeline.took", { d: dur }),
+    tr.statusLabel(task.status),
+    tr.t("timeline.started", { time: fmtTime(tr, task.createdAt).text }),
+    RUNNING.has(task.status) ? tr.t("timeline.running", { d: dur }) : tr.t("timeline.took", { d: dur }),
   ].join(" · ");
 }
 
 /** Evenly spaced ticks with labels at a precision that fits the span. */
-function ticks(lo, hi, count) {
+function ticks(tr, lo, hi, count) {
   const spanMs = hi - lo;
   const opts = spanMs <= 2 * 86_400_000
     ? { hour: "2-digit", minute: "2-digit", hour12: false }
     : spanMs <= 400 * 86_400_000
       ? { month: "2-digit", day: "2-digit" }
       : { year: "numeric", month: "2-digit" };
-  const f = new Intl.DateTimeFormat(locale(), opts);
+  const f = new Intl.DateTimeFormat(tr.locale, opts);
   const out = [];
   for (let i = 0; i <= count; i++) {
     const ms = lo + (spanMs * i) / count;
@@ -61,8 +62,8 @@ function ticks(lo, hi, count) {
   return out;
 }
 
-function rangeText(lo, hi) {
-  const f = new Intl.DateTimeFormat(locale(), {
+function rangeText(tr, lo, hi) {
+  const f = new Intl.DateTimeFormat(tr.locale, {
     year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
   });
   return { from: f.format(new Date(lo)), to: f.format(new Date(hi)) };
@@ -72,8 +73,10 @@ function rangeText(lo, hi) {
  * Draws the timeline of `tasks` into `box` (a block element; hidden when there is nothing to
  * draw). `from`/`to`: the time-range filter's bounds in epoch ms, or undefined (the axis then
  * spans the bars). `onActivate(id)`: a bar was clicked or activated with the keyboard.
+ * `current`: the task whose bar holds the tab stop (else the first); `onCurrent(id)` is told when
+ * the arrow keys move it.
  */
-export function renderTimeline(box, tasks, { from, to, now = Date.now(), onActivate }) {
+export function renderTimeline(tr, box, tasks, { from, to, now = Date.now(), onActivate, current, onCurrent }) {
   const bars = [];
   for (const task of tasks) {
     const s = barSpan(task, now);
@@ -116,16 +119,16 @@ export function renderTimeline(box, tasks, { from, to, now = Date.now(), onActiv
   }
   const lanes = laneEnd.length;
   const height = lanes * (LANE_H + LANE_GAP) + AXIS_H;
-  const { from: fromText, to: toText } = rangeText(lo, hi);
+  const { from: fromText, to: toText } = rangeText(tr, lo, hi);
   const chart = svg("svg", {
     class: "timeline-chart", role: "group", width, height, viewBox: `0 0 ${width} ${height}`,
-    "aria-label": t("timeline.label", { n: bars.length, from: fromText, to: toText }),
+    "aria-label": tr.t("timeline.label", { n: bars.length, from: fromText, to: toText }),
   });
   const axisY = lanes * (LANE_H + LANE_GAP);
   const axis = svg("g", { class: "timeline-axis", "aria-hidden": "true" },
     svg("line", { x1: PAD_X, x2: width - PAD_X, y1: axisY + 0.5, y2: axisY + 0.5 }));
   const count = Math.max(1, Math.min(6, Math.floor(inner / 110)));
-  ticks(lo, hi, count).forEach(({ ms, label }, i) => {
+  ticks(tr, lo, hi, count).forEach(({ ms, label }, i) => {
     const tx = x(ms);
     axis.append(
       svg("line", { x1: tx, x2: tx, y1: 0, y2: axisY + 4, class: "timeline-grid" }),
@@ -136,11 +139,13 @@ export function renderTimeline(box, tasks, { from, to, now = Date.now(), onActiv
     axis.append(svg("line", { x1: x(now), x2: x(now), y1: 0, y2: axisY, class: "timeline-now" }));
   }
   chart.append(axis);
-  const info = h("p", { class: "timeline-info muted", "aria-hidden": "true" }, t("timeline.hint"));
-  for (const bar of bars) {
-    const text = barText(bar.task, bar);
+  const info = h("p", { class: "timeline-info muted", "aria-hidden": "true" }, tr.t("timeline.hint"));
+  const stop = bars.some((b) => b.task.id === current) ? current : bars[0].task.id;
+  const gs = bars.map((bar) => {
+    const text = barText(tr, bar.task, bar);
     const g = svg("g", {
-      class: `bar bar-${statusKind(bar.task.status)}`, tabindex: "0", role: "button", "data-task-id": bar.task.id, "aria-label": text,
+      class: `bar bar-${statusKind(bar.task.status)}`, tabindex: bar.task.id === stop ? "0" : "-1", role: "button",
+      "data-task-id": bar.task.id, "aria-label": text,
     }, svg("title", {}, text), svg("rect", {
       x: bar.x.toFixed(1), y: bar.lane * (LANE_H + LANE_GAP), width: bar.w.toFixed(1), height: LANE_H, rx: 2,
     }), svg("rect", {
@@ -148,17 +153,28 @@ export function renderTimeline(box, tasks, { from, to, now = Date.now(), onActiv
       class: "bar-hit", x: (bar.x + bar.w / 2 - Math.max(bar.w, HIT_W) / 2).toFixed(1), y: bar.lane * (LANE_H + LANE_GAP) - LANE_GAP / 2,
       width: Math.max(bar.w, HIT_W).toFixed(1), height: LANE_H + LANE_GAP,
     }));
-    const show = () => { info.textContent = text; };
-    g.addEventListener("pointerenter", show);
-    g.addEventListener("focus", show);
+    g.addEventListener("pointerenter", () => { info.textContent = text; });
+    g.addEventListener("focus", () => { info.textContent = text; });
     g.addEventListener("click", () => onActivate?.(bar.task.id));
-    g.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" || e.key === " ") {
-        e.preventDefault();
-        onActivate?.(bar.task.id);
-      }
-    });
-    chart.append(g);
-  }
+    return g;
+  });
+  // One tab stop: the keys move the focus (and the stop) along the bars in start order.
+  chart.addEventListener("keydown", (e) => {
+    const i = gs.indexOf(e.target.closest?.(".bar"));
+    if (i < 0) return;
+    const to = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: gs.length - 1 }[e.key];
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      onActivate?.(bars[i].task.id);
+    } else if (to !== undefined) {
+      e.preventDefault();
+      const j = Math.max(0, Math.min(gs.length - 1, to));
+      gs[i].setAttribute("tabindex", "-1");
+      gs[j].setAttribute("tabindex", "0");
+      gs[j].focus();
+      onCurrent?.(bars[j].task.id);
+    }
+  });
+  chart.append(...gs);
   box.replaceChildren(chart, info);
 }

@@ -1,0 +1,15 @@
+// `dcs-tasks/element/slim`: the elements without loading any wasm themselves; they wait for
+// `init()` of `dcs-tasks/slim` (or for the zero-configuration entry, which `dcs-tasks/element`
+// imports). Defining is idempotent.
+import { DcsTaskList } from "./elements/task-list.js";
+
+export { DcsTaskList };
+
+/** Defines the elements that are not defined yet (a no-op where there is no customElements). */
+export function defineElements() {
+  const registry = globalThis.customElements;
+  if (!registry) return;
+  if (!registry.get("dcs-task-list")) registry.define("dcs-task-list", DcsTaskList);
+}
+
+defineElements();

@@ -1,0 +1,73 @@
+// What the elements share: their base class (a plain class where there is no DOM, so importing
+// the module during server-side rendering does not throw), events, copying, the proxy's config.
+
+/** HTMLElement in a browser; elsewhere (SSR, Node) a stand-in that is never instantiated. */
+export const HostElement = globalThis.HTMLElement ?? class {};
+
+/** Dispatches a bubbling, composed CustomEvent (it crosses shadow roots to the page). */
+export function emit(el, type, detail) {
+  el.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}
+
+/** Copies `text` to the clipboard (a hidden textarea in `root` where the API is refused). */
+export async function copyText(root, text) {
+  try {
+    if (navigator.clipboard && globalThis.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // fall through to the textarea fallback
+  }
+  const ta = document.createElement("textarea");
+  ta.readOnly = true;
+  ta.className = "sr-only";
+  ta.setAttribute("aria-hidden", "true");
+  ta.value = text;
+  root.append(ta);
+  ta.select();
+  let ok = false;
+  try {
+    ok = document.execCommand("copy");
+  } catch {
+    ok = false;
+  }
+  ta.remove();
+  return ok;
+}
+
+/** An Error shaped like the package's DcsError (name, code and the HTTP fields). */
+function dcsError(code, message, fields = {}) {
+  const e = new Error(message);
+  e.name = "DcsError";
+  e.code = code;
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null && v !== "") e[k] = v;
+  return e;
+}
+
+/**
+ * The configuration a dcs-tasks proxy publishes at `{endpoint}/api/config` (`projectId`, and
+ * `demoInstance` in the demo), asked with `headers` (its token). Fails with a DcsError: NETWORK,
+ * HTTP_ERROR (status, the proxy's errorCode and message, requestId) or INVALID_RESPONSE.
+ */
+export async function readProxyConfig(endpoint, headers = {}, signal) {
+  const url = `${String(endpoint).replace(/\/+$/, "")}/api/config`;
+  let r;
+  try {
+    r = await fetch(url, { headers: { Accept: "application/json", ...headers }, signal });
+  } catch (err) {
+    throw dcsError(err?.name === "AbortError" ? "ABORTED" : "NETWORK", `${url}: ${err?.message ?? err}`);
+  }
+  const text = await r.text();
+  let body = null;
+  try { body = JSON.parse(text); } catch { /* said below */ }
+  const requestId = r.headers.get("x-request-id");
+  if (!r.ok) {
+    const msg = body?.message || body?.error || `${r.status} ${r.statusText}`;
+    throw dcsError("HTTP_ERROR", msg, { status: r.status, errorCode: body?.code, errorMsg: msg, requestId });
+  }
+  if (!body || typeof body.projectId !== "string" || !body.projectId) {
+    throw dcsError("INVALID_RESPONSE", `${url}: no projectId in the answer`, { path: "projectId", requestId });
+  }
+  return body;
+}
