@@ -252,9 +252,9 @@ async function main() {
   bind();
   // Everything set before the element starts (it coalesces these into one start).
   el.lang = lang();
+  el.instanceId = url.instance; // first: a new instance starts on the first page
   if (url.limit) el.pageSize = url.limit;
   el.view = url.view;
-  el.instanceId = url.instance;
   el.headers = authHeaders();
   el.endpoint = location.origin;
   if ($("paste-input").value.trim()) parsePasted();

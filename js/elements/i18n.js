@@ -5,6 +5,9 @@ export const LANGS = ["en", "zh"];
 
 const STRINGS = {
   en: {
+    "filters.label": "Task filters",
+    "filters.labelOf": "Task filters of {id}",
+    "tasks.headingOf": "Tasks of {id}",
     "form.range": "Time range",
     "range.all": "Any time",
     "range.1h": "Last hour",
@@ -123,6 +126,9 @@ const STRINGS = {
     "dur.d": "{d} d {h} h",
   },
   zh: {
+    "filters.label": "任务筛选",
+    "filters.labelOf": "{id} 的任务筛选",
+    "tasks.headingOf": "{id} 的任务",
     "form.range": "时间范围",
     "range.all": "不限",
     "range.1h": "最近 1 小时",

@@ -71,10 +71,11 @@ label { font-weight: 600; font-size: 12.5px; }
 .filters select { max-width: 13rem; }
 
 .banner {
-  display: flex; gap: 1rem; justify-content: space-between; align-items: flex-start;
+  display: flex; flex-wrap: wrap; gap: .5rem 1rem; justify-content: space-between; align-items: flex-start;
   margin: 1rem 0 0; padding: .75rem 1rem; border-radius: 8px;
   background: var(--bad-bg); color: var(--text); border: 1px solid var(--bad); border-left-width: 5px;
 }
+.banner-body { min-width: 0; overflow-wrap: anywhere; }
 .banner p { margin: .2rem 0 .4rem; }
 .error-fields { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .75rem; margin: 0; }
 .error-fields dt { color: var(--muted); }

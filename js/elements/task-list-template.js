@@ -51,7 +51,7 @@ export function taskListTemplate() {
 </div>
 
 <section id="tasks-section" class="tasks-section" aria-labelledby="tasks-heading">
-  <h2 id="tasks-heading" class="sr-only" data-i18n="tasks.heading"></h2>
+  <h2 id="tasks-heading" class="sr-only"></h2>
   <div class="toolbar" part="toolbar">
     <div class="toolbar-left">
       <p id="count" class="count" aria-live="polite"></p>

@@ -848,6 +848,10 @@ export class DcsTaskList extends HostElement {
     table.hidden = shown.length === 0;
     this.$("export-csv").disabled = this.$("export-json").disabled = shown.length === 0;
     this.$("refresh").hidden = Boolean(this.#static);
+    // Landmarks named after the instance: two elements on one page stay told apart.
+    const id = this.instanceId;
+    this.$("filters").setAttribute("aria-label", id ? t("filters.labelOf", { id }) : t("filters.label"));
+    this.$("tasks-heading").textContent = id ? t("tasks.headingOf", { id }) : t("tasks.heading");
     this.#updateRefreshIndicator();
     if (focusKey) this.shadowRoot.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
   }
