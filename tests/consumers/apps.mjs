@@ -152,6 +152,37 @@ export const TOOLCHAINS = {
   },
 };
 
+/** The element in a Vite app at zero configuration: `import "dcs-tasks/element"`, the tag in
+ * index.html, a DcsClient of the console's own (token auth) set as its `client`; #out tells what
+ * the element loaded (its dcs-load event and the rows in its shadow root). */
+export async function viteElementApp() {
+  const main = `import "dcs-tasks/element";
+import { DcsClient } from "dcs-tasks";
+
+const out = document.getElementById("out");
+const el = document.querySelector("dcs-task-list");
+el.addEventListener("dcs-load", (e) => {
+  const rows = el.shadowRoot.querySelectorAll("tbody tr.task").length;
+  out.textContent = JSON.stringify({ instanceId: e.detail.instanceId, taskCount: e.detail.taskCount, rows, defined: customElements.get("dcs-task-list") === el.constructor });
+  out.dataset.done = "1";
+});
+el.addEventListener("dcs-error", (e) => { out.textContent = JSON.stringify({ error: e.detail.error.code + ": " + e.detail.error.message }); out.dataset.done = "1"; });
+el.client = new DcsClient({ endpoint: new URLSearchParams(location.search).get("mock"), projectId: "${PROJECT}", auth: { token: "${TOKEN}" }, retries: 0 });
+el.instanceId = "n3";
+`;
+  const dir = writeApp("vite-element", {
+    "index.html": `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>dcs-tasks console</title></head>
+<body><dcs-task-list lang="en"></dcs-task-list><pre id="out">loading</pre>
+<script type="module" src="/src/main.js"></script>
+</body></html>
+`,
+    "src/main.js": main,
+  });
+  run(bin("vite"), ["build", "--logLevel", "warn"], dir);
+  return join(dir, "dist");
+}
+
 /** Next.js 15 app router: a client component (it renders on the server too, then hydrates). */
 export function nextApp() {
   return writeApp("next", {

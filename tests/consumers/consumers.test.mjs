@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { startMock } from "../mock-dcs/server.mjs";
 import { freePort } from "../../scripts/stack.mjs";
-import { TOOLCHAINS, TOKEN, install, serve, downloaded, nextApp, buildNext, startNext, here } from "./apps.mjs";
+import { TOOLCHAINS, TOKEN, install, serve, downloaded, nextApp, buildNext, startNext, here, viteElementApp } from "./apps.mjs";
 import { join } from "node:path";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -84,6 +84,23 @@ for (const [name, buildApp] of Object.entries(TOOLCHAINS)) {
     }
   });
 }
+
+test("the <dcs-task-list> element in a Vite app at zero configuration, strict CSP, in Chromium", { timeout: 300_000 }, async () => {
+  const dist = await viteElementApp();
+  const csp = `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ${new URL(mock.url).origin}`;
+  const site = await serve(dist, csp);
+  try {
+    const { text, errors, context, page } = await load(site.url);
+    assert.deepEqual(errors, [], "page errors");
+    assert.deepEqual(JSON.parse(text), { instanceId: "n3", taskCount: 3, rows: 3, defined: true });
+    // styled by its adopted sheet (a constructed sheet: default-src 'none' does not block it)
+    const cursor = await page.locator("dcs-task-list tbody tr.task").first().evaluate((tr) => getComputedStyle(tr).cursor);
+    assert.equal(cursor, "pointer");
+    await context.close();
+  } finally {
+    await site.close();
+  }
+});
 
 test("Vite 6 and the latest Vite dev servers: start at zero configuration and serve a working app", { timeout: 300_000 }, async () => {
   for (const [label, mod] of [["vite6 dev", "vite6"], ["vite dev (latest)", "vite"]]) {

@@ -143,6 +143,22 @@ const env: ProxyEnv = { HUAWEICLOUD_SDK_PROJECT_ID: "p", DCS_REGION: "cn-north-4
 export const worker = { fetch: (r: Request): Promise<Response> => handleProxyRequest(r, env) };
 export const again: unknown = initSync({ module: new Uint8Array(0) });
 void [method, url, headers, count, fields, caps, flags, strs, renamed];
+
+// dcs-tasks/element: the tag map, the reflected properties and the typed events.
+import { DcsTaskList, defineElements } from "dcs-tasks/element";
+import type { TaskListView, DcsLoadDetail } from "dcs-tasks/element";
+defineElements();
+const tl: DcsTaskList = document.createElement("dcs-task-list");
+const found: DcsTaskList | null = document.querySelector("dcs-task-list");
+tl.endpoint = "https://proxy.example"; tl.instanceId = "i"; tl.pageSize = 50; tl.autoRefresh = true;
+tl.client = new DcsClient({ projectId: "p" }); tl.headers = { Authorization: "Bearer t" };
+const view: TaskListView = { ...tl.view, status: "FAILED", range: "7d" };
+tl.view = view;
+tl.addEventListener("dcs-load", (e) => { const d: DcsLoadDetail = e.detail; const n: number = d.taskCount; void n; });
+tl.addEventListener("dcs-select", (e) => { const id: string = e.detail.task.id; void id; });
+tl.addEventListener("dcs-error", (e) => { const code: DcsErrorCode = e.detail.error.code; void code; });
+document.body.addEventListener("dcs-view-change", (e) => { const size: number = e.detail.pageSize; void size; });
+void found; tl.refresh();
 `;
 
 // file -> [expected TypeScript error code, source]
@@ -176,6 +192,12 @@ new DcsClient({ projectId: "p" }).watchTaskProgress("i", "t", { intervalMs: "100
 `],
   "bad-list-not-awaited.ts": ["TS2739", `import { DcsClient, type TaskList } from "dcs-tasks";
 export const l: TaskList = new DcsClient({ projectId: "p" }).listTasks("i");
+`],
+  "bad-element-page-size.ts": ["TS2322", `import "dcs-tasks/element";
+document.createElement("dcs-task-list").pageSize = "20";
+`],
+  "bad-element-event-detail.ts": ["TS2339", `import "dcs-tasks/element";
+document.createElement("dcs-task-list").addEventListener("dcs-load", (e) => e.detail.count);
 `],
   "bad-default-import.ts": ["TS1192", `import init from "dcs-tasks";
 export const i = init;
