@@ -3,7 +3,8 @@
 // an origin of its own under a strict CSP, against the demo proxy (mock DCS + edge proxy) on
 // another origin (ALLOWED_ORIGINS names the console; ALLOWED_INSTANCES names three instances, so a
 // fourth is refused). Checks the events, the theming (custom properties, ::part, color-scheme),
-// the keyboard path, axe-core, and custom-elements.json against the real element.
+// the keyboard path, axe-core, and custom-elements.json against the real element. The README's
+// docs/screenshot-console.png is build/screenshots/console.png, copied by hand when it changes.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";

@@ -81,3 +81,33 @@ test("entries: each runtime's conditions select its entry; all files packed; no 
     assert.ok(readme.includes(s), `README mentions ${s}`);
   }
 });
+
+test("dcs-tasks/element: its files import each other by relative paths, all packed; importing it server-side (no DOM) does not throw", () => {
+  const dir = freshProject("dcs-tasks-element-");
+  const pkgDir = join(dir, "node_modules", "dcs-tasks");
+  const packed = new Set(JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: join(root, "pkg"), encoding: "utf8" }))[0]
+    .files.map((f) => f.path));
+  // Follow the imports from the entry: each is relative (no bare name, no import map needed) and packed.
+  const seen = new Set();
+  const walk = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    assert.ok(packed.has(file), `${file} is in the tarball`);
+    const text = readFileSync(join(pkgDir, file), "utf8");
+    for (const m of text.matchAll(/(?:import|export)\s*(?:[\w*${}\s,]*from\s*)?["']([^"']+)["']/g)) {
+      assert.match(m[1], /^\.\.?\//, `${file} imports ${m[1]} by a relative path`);
+      walk(join(file, "..", m[1]).replace(/^\.\//, ""));
+    }
+  };
+  walk("element.js");
+  for (const f of ["elements/task-list.js", "elements/render.js", "elements/timeline.js", "elements/i18n.js", "ready.js", "index.js"]) {
+    assert.ok(seen.has(f), `element.js reaches ${f}`);
+  }
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e",
+    `const m = await import("dcs-tasks/element"); m.defineElements(); console.log(JSON.stringify({ keys: Object.keys(m).sort(), cls: typeof m.DcsTaskList, attrs: m.DcsTaskList.observedAttributes }));`],
+  { cwd: dir, encoding: "utf8" });
+  assert.deepEqual(JSON.parse(out), {
+    keys: ["DcsTaskList", "defineElements"], cls: "function",
+    attrs: ["endpoint", "project-id", "instance-id", "lang", "page-size", "auto-refresh"],
+  });
+});
