@@ -5,6 +5,28 @@ export const LANGS = ["en", "zh"];
 
 const STRINGS = {
   en: {
+    "fleet.filters": "Fleet filters",
+    "fleet.name": "Instance name",
+    "fleet.name.placeholder": "name or ID…",
+    "fleet.status": "Instance status",
+    "fleet.heading": "Instances",
+    "fleet.failed": "Could not list the instances",
+    "fleet.loading": "Listing the tasks of each instance: {done} of {total}",
+    "fleet.count": "{n} instances · task counts: {range}",
+    "fleet.countFailed": "{n} could not be listed",
+    "fleet.none": "No instance in this project.",
+    "fleet.noTasks": "no task in the range",
+    "fleet.open": "Open the tasks of {name}",
+    "fleet.timeline": "Timeline: one lane for each of {n} instances",
+    "fleet.timeline.hint": "Hover over or focus a bar for its task (arrow keys: Left/Right along an instance, Up/Down between instances); Enter or a click opens that instance.",
+    "fleet.col.instance": "Instance",
+    "fleet.col.status": "Status",
+    "fleet.col.engine": "Engine",
+    "fleet.col.capacity": "Capacity",
+    "fleet.col.executing": "Executing",
+    "fleet.col.failed": "Failed",
+    "fleet.col.succeeded": "Succeeded",
+    "fleet.col.last": "Last task",
     "filters.label": "Task filters",
     "filters.labelOf": "Task filters of {id}",
     "tasks.headingOf": "Tasks of {id}",
@@ -126,6 +148,28 @@ const STRINGS = {
     "dur.d": "{d} d {h} h",
   },
   zh: {
+    "fleet.filters": "实例筛选",
+    "fleet.name": "实例名称",
+    "fleet.name.placeholder": "名称或 ID…",
+    "fleet.status": "实例状态",
+    "fleet.heading": "实例",
+    "fleet.failed": "无法列出实例",
+    "fleet.loading": "正在查询各实例的任务：{done} / {total}",
+    "fleet.count": "{n} 个实例 · 任务统计：{range}",
+    "fleet.countFailed": "{n} 个查询失败",
+    "fleet.none": "此项目中没有实例。",
+    "fleet.noTasks": "该时间范围内没有任务",
+    "fleet.open": "打开 {name} 的任务",
+    "fleet.timeline": "时间线：{n} 个实例，每个实例一行",
+    "fleet.timeline.hint": "将鼠标悬停在条形上或聚焦条形可查看任务（方向键：左右在同一实例内移动，上下在实例之间移动）；按 Enter 或单击可打开该实例。",
+    "fleet.col.instance": "实例",
+    "fleet.col.status": "状态",
+    "fleet.col.engine": "引擎",
+    "fleet.col.capacity": "容量",
+    "fleet.col.executing": "执行中",
+    "fleet.col.failed": "失败",
+    "fleet.col.succeeded": "成功",
+    "fleet.col.last": "最近的任务",
     "filters.label": "任务筛选",
     "filters.labelOf": "{id} 的任务筛选",
     "tasks.headingOf": "{id} 的任务",
@@ -264,6 +308,19 @@ export const TASK_TYPES = {
   DeleteAcl: { en: "Delete ACL account", zh: "删除ACL账号" },
 };
 
+/** Instance statuses (ListInstances), English and Chinese (the console's words). */
+export const INSTANCE_STATUSES = {
+  CREATING: { en: "Creating", zh: "创建中" },
+  CREATEFAILED: { en: "Creation failed", zh: "创建失败" },
+  RUNNING: { en: "Running", zh: "运行中" },
+  ERROR: { en: "Abnormal", zh: "异常" },
+  RESTARTING: { en: "Restarting", zh: "重启中" },
+  FROZEN: { en: "Frozen", zh: "已冻结" },
+  EXTENDING: { en: "Changing", zh: "变更中" },
+  RESTORING: { en: "Restoring", zh: "恢复中" },
+  FLUSHING: { en: "Clearing data", zh: "数据清空中" },
+};
+
 export const STATUSES = {
   CREATED: { en: "Created", zh: "已创建" },
   EXECUTING: { en: "Executing", zh: "执行中" },
@@ -308,6 +365,7 @@ export function translator(lang) {
     },
     typeLabel: (name, in_ = l) => TASK_TYPES[name]?.[in_] ?? null,
     statusLabel: (status, in_ = l) => STATUSES[status]?.[in_] ?? status,
+    instanceStatusLabel: (status, in_ = l) => INSTANCE_STATUSES[status]?.[in_] ?? status,
   };
 }
 

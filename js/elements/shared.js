@@ -1,5 +1,7 @@
 // What the elements share: their base class (a plain class where there is no DOM, so importing
-// the module during server-side rendering does not throw), events, copying, the proxy's config.
+// the module during server-side rendering does not throw), events, copying, the proxy's config
+// and the client made from an endpoint.
+import { DcsClient } from "../dcs_tasks.js";
 
 /** HTMLElement in a browser; elsewhere (SSR, Node) a stand-in that is never instantiated. */
 export const HostElement = globalThis.HTMLElement ?? class {};
@@ -70,4 +72,31 @@ export async function readProxyConfig(endpoint, headers = {}, signal) {
     throw dcsError("INVALID_RESPONSE", `${url}: no projectId in the answer`, { path: "projectId", requestId });
   }
   return body;
+}
+
+/**
+ * The client for `endpoint` with `project-id`, else with the project the proxy publishes at
+ * /api/config: { client, config } (config null when not read), or null without an endpoint.
+ * Throws the DcsError of /api/config or of the client's options.
+ */
+export async function openClient(endpoint, projectId, headers) {
+  if (!endpoint) return null;
+  let config = null;
+  if (!projectId) config = await readProxyConfig(endpoint, headers);
+  const client = new DcsClient({ endpoint, projectId: projectId || config.projectId, headers });
+  return { client, config };
+}
+
+/**
+ * Properties a page set on the element before it was defined are own properties that hide the
+ * class's accessors: take them off and set them again through the accessors (web.dev's custom
+ * element best practices, "make properties lazy").
+ */
+export function upgradeProperties(el, names) {
+  for (const name of names) {
+    if (!Object.prototype.hasOwnProperty.call(el, name)) continue;
+    const value = el[name];
+    delete el[name];
+    el[name] = value;
+  }
 }

@@ -166,6 +166,22 @@ ol.substeps { margin: .25rem 0; padding-left: 1.3rem; }
 .timeline .bar:focus-visible rect:not(.bar-hit) { stroke: var(--focus); stroke-width: 3; }
 .timeline-info { margin: .2rem 0 0; font-size: 12.5px; min-height: 1.3em; }
 
+/* <dcs-fleet> */
+.fleet .num { text-align: right; font-variant-numeric: tabular-nums; }
+.fleet tbody tr.instance { cursor: pointer; }
+.fleet tbody tr.instance:hover { background: var(--row-hover); }
+.fleet tr.attention-0 > td:first-child { box-shadow: inset 4px 0 0 var(--bad); }
+.fleet tr.attention-1 > td:first-child { box-shadow: inset 4px 0 0 var(--bad); }
+.fleet tr.attention-2 > td:first-child { box-shadow: inset 4px 0 0 var(--run); }
+.fleet .count-failed { color: var(--bad); font-weight: 700; }
+.fleet .count-executing { color: var(--run); font-weight: 700; }
+.fleet .col-instance { display: flex; flex-direction: column; align-items: flex-start; gap: .1rem; }
+.fleet .instance-id { font-size: 11.5px; color: var(--muted); background: none; padding: 0; overflow-wrap: anywhere; }
+button.link { background: none; border: 0; padding: 0; min-height: 1.5rem; color: var(--accent); font-weight: 600; text-align: left; cursor: pointer; text-decoration: underline; text-underline-offset: 3px; }
+.fleet .last { display: inline-flex; flex-wrap: wrap; gap: .25rem .5rem; align-items: center; }
+.label-gap { font-size: 12.5px; }
+.lanes .lane-label { fill: var(--text); font-size: 11px; }
+
 /* Narrow elements (not the viewport: a console may give the element a narrow column): cards. */
 :host { container-type: inline-size; }
 @container (max-width: 700px) {
@@ -174,7 +190,9 @@ ol.substeps { margin: .25rem 0; padding-left: 1.3rem; }
   .toolbar-right { width: 100%; }
   table.tasks thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.tasks, table.tasks tbody, table.tasks tr, table.tasks td { display: block; width: 100%; }
-  table.tasks tr.task { border-bottom: 1px solid var(--border); padding: .5rem .25rem; position: relative; }
+  table.tasks tr.task, table.tasks tr.instance { border-bottom: 1px solid var(--border); padding: .5rem .25rem; position: relative; }
+  .fleet .num { text-align: left; }
+  .fleet .col-instance { display: grid; }
   table.tasks td { border: 0; padding: .2rem .6rem; display: grid; grid-template-columns: 7.5rem minmax(0, 1fr); gap: .5rem; }
   table.tasks td::before { content: attr(data-label); color: var(--muted); font-size: 12px; }
   table.tasks td > * { justify-self: start; }

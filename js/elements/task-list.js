@@ -3,7 +3,7 @@
 // live watch of executing tasks, English and Chinese. Every piece of state lives in the instance
 // (two elements on one page share nothing). Requests, signing, parsing and normalizing are the
 // package's (DcsClient); this file only calls it and draws.
-import { DcsClient, knownValues } from "../dcs_tasks.js";
+import { knownValues } from "../dcs_tasks.js";
 import { ready } from "../ready.js";
 import { applyStatic, pickLang, translator } from "./i18n.js";
 import { h, useKnownStatuses, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError, searchText } from "./render.js";
@@ -11,7 +11,7 @@ import { toCsv, toJson, download, baseName } from "./export.js";
 import { renderTimeline } from "./timeline.js";
 import { sheet } from "./style.js";
 import { taskListTemplate } from "./task-list-template.js";
-import { copyText, emit, HostElement, readProxyConfig } from "./shared.js";
+import { copyText, emit, HostElement, openClient, upgradeProperties } from "./shared.js";
 
 const REFRESH_MS = 5000;
 const PAGE_SIZES = [10, 20, 50, 100];
@@ -20,6 +20,7 @@ const ALL_PAGE_SIZE = 100;
 /** Most tasks watched at once (a page of running tasks; the rest wait for the next list). */
 const MAX_WATCHES = 20;
 export const RANGES = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
+const PROPS = ["endpoint", "projectId", "instanceId", "pageSize", "autoRefresh", "client", "headers", "view", "taskList"];
 const isRunning = (task) => task?.status === "EXECUTING" || task?.status === "CREATED";
 
 /** A view ({ range, from, to, status, type, search, offset }) with every value checked. */
@@ -168,6 +169,7 @@ export class DcsTaskList extends HostElement {
   }
 
   connectedCallback() {
+    upgradeProperties(this, PROPS);
     if (!this.#built) this.#build();
     this.#applyLang();
     this.#resize.observe(this.$("tasks-section"));
@@ -298,25 +300,22 @@ export class DcsTaskList extends HostElement {
 
   /** A DcsClient for `endpoint` (its project from `project-id`, else from the proxy's /api/config). */
   async #makeClient(seq) {
-    const endpoint = this.endpoint;
     this.#own?.free();
     this.#own = null;
-    if (!endpoint) {
+    if (!this.endpoint) {
       this.#s.loaded = false;
       this.#render();
       this.$("empty").textContent = this.#tr.t("state.noEndpoint");
       return null;
     }
-    let projectId = this.projectId;
-    if (!projectId) {
-      this.$("empty").textContent = this.#tr.t("config.loading");
-      const config = await readProxyConfig(endpoint, this.#headers);
-      if (seq !== this.#startSeq) return null;
-      projectId = config.projectId;
-      emit(this, "dcs-config", { config });
+    if (!this.projectId) this.$("empty").textContent = this.#tr.t("config.loading");
+    const opened = await openClient(this.endpoint, this.projectId, this.#headers);
+    if (seq !== this.#startSeq) {
+      opened?.client.free();
+      return null;
     }
-    if (seq !== this.#startSeq) return null;
-    this.#own = new DcsClient({ endpoint, projectId, headers: this.#headers });
+    this.#own = opened.client;
+    if (opened.config) emit(this, "dcs-config", { config: opened.config, client: this.#own });
     return this.#own;
   }
 

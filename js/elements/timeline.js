@@ -17,7 +17,8 @@ const MIN_BAR_W = 4;
 const PAD_X = 8;
 const HIT_W = 14;
 
-function svg(tag, attrs = {}, ...children) {
+/** Creates an SVG element (as render.js' h does HTML). */
+export function svg(tag, attrs = {}, ...children) {
   const el = document.createElementNS(NS, tag);
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) el.setAttribute(k, String(v));
   for (const c of children) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : String(c));
@@ -46,7 +47,7 @@ export function barText(tr, task, { a, b }) {
 }
 
 /** Evenly spaced ticks with labels at a precision that fits the span. */
-function ticks(tr, lo, hi, count) {
+export function ticks(tr, lo, hi, count) {
   const spanMs = hi - lo;
   const opts = spanMs <= 2 * 86_400_000
     ? { hour: "2-digit", minute: "2-digit", hour12: false }
