@@ -20,6 +20,7 @@ use dcs_tasks_core::policy::Delivery;
 use dcs_tasks_core::proxy::{self, answers, Answer, Call, Plan, ProxyConfig, Step, UpstreamAuth};
 use dcs_tasks_core::query::{HttpRequest, ListQuery};
 use dcs_tasks_parse::error::DcsError;
+use dcs_tasks_parse::model::ListJson;
 
 #[wasm_bindgen]
 extern "C" {
@@ -164,10 +165,9 @@ async fn list_all(
     instance: &str,
     q: &ListQuery,
 ) -> Result<Vec<Delivery>, DcsError> {
-    let mut pager = Pager::new(
+    let mut pager = Pager::<ListJson>::new(
         inner.clone(),
-        instance.to_string(),
-        q.clone(),
+        (instance.to_string(), q.clone()),
         proxy::ALL_PAGE_SIZE,
         proxy::MAX_ALL_TASKS,
     )?;

@@ -2,10 +2,10 @@
 //! each quirk in both modes, wrong shapes with their paths, and the bounds.
 #![cfg(not(target_arch = "wasm32"))]
 
+use dcs_tasks_core::instances::MAX_INSTANCES;
 use dcs_tasks_core::{
     parse_list_instances_response, ErrorCode, Instance, InstanceList, ParseOptions, WarningCode,
 };
-use dcs_tasks_parse::instances::MAX_INSTANCES;
 use dcs_tasks_parse::model::{InstanceFeatures, InstanceTag};
 use dcs_tasks_parse::normalize::{MAX_ARRAY_ITEMS, MAX_KEYS, MAX_STRING_BYTES, MAX_WARNINGS};
 

@@ -10,7 +10,6 @@
 #[doc(hidden)]
 pub mod de;
 pub mod error;
-pub mod instances;
 pub mod model;
 pub mod normalize;
 pub mod text;

@@ -1,7 +1,11 @@
 //! Parsing and normalizing `ListInstances` bodies (`GET /v2/{project_id}/instances`) on
 //! serde and serde_json: JSON text in, [`InstanceList`] out (or its contract JSON).
 //!
-//! The same kit and rules as the task list ([`crate::normalize`], [`crate::de`]): one
+//! Here rather than in `dcs-tasks-parse` (like the progress parser, [`crate::progress`]): a
+//! page holds at most 1,000 instances, so this crate's `opt-level = "z"` costs little time
+//! and saves the wasm bytes serde's generics weigh at 3 (BENCHMARKS.md).
+//!
+//! The same kit and rules as the task list (`dcs_tasks_parse::normalize`, `dcs_tasks_parse::de`): one
 //! streaming pass of `DeserializeSeed`s carrying the wire path, keys mapped to derived field
 //! enums, the same bounds (body, strings, keys, items, depth, warnings), and every tolerated
 //! quirk a [`Warning`] at its wire path in the default mode and an `INVALID_RESPONSE` there
@@ -26,19 +30,19 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::de::{
+use dcs_tasks_parse::de::{
     bad, boolean, check_body, check_known, int, members, missing, owned, quote, raise, run,
     skip_unknown, string, time, Ctx, Loc, Scalar, ScalarSeed, Skip, StringsSeed, R,
 };
-use crate::error::Result;
-use crate::model::{
+use dcs_tasks_parse::error::Result;
+use dcs_tasks_parse::model::{
     Instance, InstanceFeatures, InstanceList, InstanceTag, ParseOptions, WarningCode,
     MAX_SAFE_INTEGER,
 };
-use crate::{fields, refuse, self_seed, tri};
+use dcs_tasks_parse::{fields, refuse, self_seed, tri};
 
 /// Most instances in one response (as many as tasks in a task-list response).
-pub const MAX_INSTANCES: usize = crate::de::MAX_TASKS;
+pub const MAX_INSTANCES: usize = dcs_tasks_parse::de::MAX_TASKS;
 
 /// Instance `status` values in the docs (others pass through with `unknown_value`).
 pub const KNOWN_INSTANCE_STATUSES: &[&str] = &[
@@ -234,7 +238,7 @@ fn bool_string(ctx: &mut Ctx, v: Scalar, loc: &Loc) -> R<Option<bool>> {
 fn capacity_minor(ctx: &mut Ctx, v: Scalar, loc: &Loc) -> R<Option<f64>> {
     match &v {
         Scalar::Str(s) if s.is_empty() => Ok(None),
-        _ => crate::normalize::capacity(ctx, v, loc),
+        _ => dcs_tasks_parse::normalize::capacity(ctx, v, loc),
     }
 }
 
@@ -529,10 +533,10 @@ impl<'de> Visitor<'de> for TagsSeed<'_, '_, 'de> {
             let Some(t) = seq.next_element_seed(seed)? else {
                 return Ok(Some(out));
             };
-            if out.len() >= crate::de::MAX_ARRAY_ITEMS {
+            if out.len() >= dcs_tasks_parse::de::MAX_ARRAY_ITEMS {
                 let e = bad(
                     loc,
-                    format!("more than {} entries", crate::de::MAX_ARRAY_ITEMS),
+                    format!("more than {} entries", dcs_tasks_parse::de::MAX_ARRAY_ITEMS),
                 );
                 return Err(raise(ctx, e));
             }
