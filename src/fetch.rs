@@ -121,6 +121,54 @@ impl Drop for AbortLink {
     }
 }
 
+/// One parent signal aborting many controllers through a single listener (a fleet's
+/// listings: one listener per listing on the same signal would pass Node's warning threshold
+/// of ten). Dropping it removes the listener.
+pub(crate) struct AbortFanout {
+    parent: AbortSignal,
+    children: Rc<RefCell<Vec<(usize, AbortController)>>>,
+    listener: Closure<dyn FnMut()>,
+}
+
+impl AbortFanout {
+    pub(crate) fn new(parent: &AbortSignal) -> AbortFanout {
+        let children: Rc<RefCell<Vec<(usize, AbortController)>>> = Rc::default();
+        let c = children.clone();
+        let listener = Closure::<dyn FnMut()>::new(move || {
+            // Taken out first: aborting runs listeners that may touch the list.
+            let all = std::mem::take(&mut *c.borrow_mut());
+            for (_, ctl) in all {
+                ctl.abort();
+            }
+        });
+        let _ = parent.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        AbortFanout {
+            parent: parent.clone(),
+            children,
+            listener,
+        }
+    }
+
+    /// Aborts `c` when the parent aborts (at once if it has); `key` names it for [`Self::remove`].
+    pub(crate) fn add(&self, key: usize, c: AbortController) {
+        if self.parent.aborted() {
+            c.abort();
+        }
+        self.children.borrow_mut().push((key, c));
+    }
+
+    pub(crate) fn remove(&self, key: usize) {
+        self.children.borrow_mut().retain(|(k, _)| *k != key);
+    }
+}
+
+impl Drop for AbortFanout {
+    fn drop(&mut self) {
+        let f = self.listener.as_ref().unchecked_ref();
+        let _ = self.parent.remove_event_listener_with_callback("abort", f);
+    }
+}
+
 /// One call's cancellation: an `AbortController` aborted by the deadline's timer or by the
 /// parent signal (the caller's, or a listing's). Dropping it aborts the controller, which
 /// settles every wait of the call.

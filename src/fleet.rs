@@ -18,7 +18,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use crate::bindings::{json_to_js, round_trip_error, set, to_js, to_js_error};
-use crate::fetch::{promise, AbortLink, Inner, Pager};
+use crate::fetch::{promise, AbortFanout, AbortLink, Inner, Pager};
 use dcs_tasks_core::fleet::{
     self, FleetPlan, FleetQuery, FLEET_PAGE_SIZE, MAX_FLEET_TASKS_PER_INSTANCE,
     MAX_LIST_ALL_INSTANCES,
@@ -45,6 +45,8 @@ pub(crate) struct Fleet {
     instances: Option<Vec<Instance>>,
     plan: FleetPlan,
     running: Vec<Running>,
+    /// The iterator's signal aborting every listing in flight (one listener for all).
+    fanout: Option<Rc<AbortFanout>>,
 }
 
 /// A finished instance: the iterator's value and the progress to report.
@@ -64,6 +66,7 @@ impl Fleet {
             instances: None,
             plan: FleetPlan::new(0, 1),
             running: Vec::new(),
+            fanout: None,
         }
     }
 
@@ -85,13 +88,14 @@ impl Fleet {
         Ok(out)
     }
 
-    /// Starts instance `index`'s task listing.
-    fn start(&self, index: usize, id: String, signal: &AbortSignal) -> Running {
-        let (inner, q, signal) = (self.inner.clone(), self.query.tasks.clone(), signal.clone());
+    /// Starts instance `index`'s task listing (aborted through `fanout`).
+    fn start(&self, index: usize, id: String, fanout: Rc<AbortFanout>) -> Running {
+        let (inner, q) = (self.inner.clone(), self.query.tasks.clone());
         let slot: Slot = Rc::new(RefCell::new(None));
         let out = slot.clone();
         let done = promise(Box::pin(async move {
-            let r = instance_tasks(&inner, id, q, &signal).await;
+            let r = instance_tasks(&inner, id, q, index, &fanout).await;
+            fanout.remove(index);
             *out.borrow_mut() = Some(r);
             Ok(JsValue::UNDEFINED)
         }));
@@ -110,13 +114,17 @@ impl Fleet {
             self.plan = FleetPlan::new(list.len(), self.query.concurrency);
             self.instances = Some(list);
         }
+        let fanout = self
+            .fanout
+            .get_or_insert_with(|| Rc::new(AbortFanout::new(signal)))
+            .clone();
         let instances = self.instances.as_deref().unwrap_or_default();
         while let Some(i) = self.plan.next_start() {
             let id = instances
                 .get(i)
                 .map(|x| x.instance_id.clone())
                 .unwrap_or_default();
-            let r = self.start(i, id, signal);
+            let r = self.start(i, id, fanout.clone());
             self.running.push(r);
         }
         if self.running.is_empty() {
@@ -175,7 +183,8 @@ async fn instance_tasks(
     inner: &Rc<Inner>,
     id: String,
     q: ListQuery,
-    signal: &AbortSignal,
+    index: usize,
+    fanout: &AbortFanout,
 ) -> Result<String, DcsError> {
     let mut pager = Pager::<ListJson>::new(
         inner.clone(),
@@ -184,7 +193,7 @@ async fn instance_tasks(
         MAX_FLEET_TASKS_PER_INSTANCE,
     )?
     .with_concurrency(1);
-    let _link = AbortLink::new(signal, &pager.controller());
+    fanout.add(index, pager.controller());
     let mut text = String::from("[");
     while let Some(ds) = pager.next().await? {
         for d in ds {

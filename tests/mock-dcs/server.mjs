@@ -326,14 +326,15 @@ async function handle(req, res, { config, state, log, reset }) {
   if (config.projectId !== null && route.projectId !== config.projectId && !parseFleetProject(route.projectId)) {
     return sendError(res, 403, CODES.PROJECT_FORBIDDEN, `No permission to access project ${route.projectId}`);
   }
-  if (route.name === 'instances') return instances(res, route, rawQuery, ctx, { config, state });
+  if (route.name === 'instances') return instances(res, route, rawQuery, ctx, { config, state, t0 });
 
   // -- faults by instance id / global failure rate
   const wellFormed = ID_RE.test(route.instanceId);
   const store = wellFormed ? instanceStore(state, config, route.instanceId) : null;
   const spec = store?.faults;
   if (spec?.slowMs > 0) {
-    await sleep(spec.slowMs);
+    // The answer leaves `slowMs` after the request arrived (the mock's own work included).
+    await sleep(Math.max(0, spec.slowMs - (Date.now() - t0)));
     if (ctx.closed) return;
   }
   const fault = decideFault(route.instanceId, spec?.any ? spec : null, store?.faultCounters ?? {}, { failRate: config.failRate, rng: state.globalRng }, config);
@@ -389,7 +390,7 @@ function countListInFlight(state, stats, projectId, res) {
 }
 
 /** ListInstances: the project's fleet (fleet.mjs), faults by the project ID's tokens. */
-async function instances(res, route, rawQuery, ctx, { config, state }) {
+async function instances(res, route, rawQuery, ctx, { config, state, t0 }) {
   let p = state.projects.get(route.projectId);
   if (!p) {
     const demo = config.projectId === null || route.projectId === config.projectId;
@@ -399,7 +400,7 @@ async function instances(res, route, rawQuery, ctx, { config, state }) {
   }
   const slowMs = Math.max(p.faults.slowMs, parseFleetProject(route.projectId)?.slowMs ?? 0);
   if (slowMs > 0) {
-    await sleep(slowMs);
+    await sleep(Math.max(0, slowMs - (Date.now() - t0)));
     if (ctx.closed) return;
   }
   const fault = decideFault(route.projectId, p.faults.any ? p.faults : null, p.faultCounters, { failRate: config.failRate, rng: state.globalRng }, config);

@@ -541,11 +541,11 @@ pub fn instances_path(project_id: &str) -> String {
 
 /// `GET /v2/{project}/instances?...` from validated parts.
 pub fn list_instances_request(ep: &Endpoint, project_id: &str, q: &InstanceQuery) -> HttpRequest {
-    request(
-        "GET",
-        ep,
-        &instances_path(project_id),
-        &q.to_query_string(),
-        project_id,
-    )
+    instances_request_with_query(ep, project_id, &q.to_query_string())
+}
+
+/// `GET /v2/{project}/instances?{query}` with a query already validated and encoded (the
+/// proxy's mirror, which passes the documented parameters the official SDKs send).
+pub fn instances_request_with_query(ep: &Endpoint, project_id: &str, query: &str) -> HttpRequest {
+    request("GET", ep, &instances_path(project_id), query, project_id)
 }
