@@ -28,10 +28,20 @@ export type TaskName =
   | "modify" | "DeleteAcl"
   | (string & {});
 
+/** `Instance.status` as sent (unknown values pass through with an `unknown_value` warning). */
+export type InstanceStatus =
+  | "CREATING" | "CREATEFAILED" | "RUNNING" | "ERROR" | "RESTARTING" | "FROZEN" | "EXTENDING"
+  | "RESTORING" | "FLUSHING"
+  | (string & {});
+
+export type InstanceEngine = "Redis" | "Memcached" | (string & {});
+
 // @generated-types: the output types (TaskList, Task, TaskDetails, Warning, WarningCode,
-// TaskProgress, Step, SubStep; crates/parse/src/model.rs), HttpRequest (src/core/query.rs) and the
+// TaskProgress, Step, SubStep, InstanceList, Instance, InstanceTag, InstanceFeatures;
+// crates/parse/src/model.rs), HttpRequest (src/core/query.rs) and the
 // option objects (ListTasksRequestOptions, AkSkCredentials, SignOptions, ParseOptions,
-// DcsClientOptions, ListQuery, ListAllQuery, CallOptions, ListAllOptions; src/wasm/options.rs) are
+// DcsClientOptions, ListQuery, ListAllQuery, CallOptions, ListAllOptions, ListInstancesQuery,
+// ListAllInstancesQuery, FleetQuery, FleetOptions; src/options.rs) are
 // generated from the Rust types by tsify and inserted here by scripts/assemble-types.mjs.
 
 /** A step of `TaskProgress` (the name before the types were generated). */
@@ -67,6 +77,21 @@ export interface PageProgress {
   warnings: Warning[];
 }
 
+/** `listFleetTasks`' progress: instances finished (with their tasks or an error) of all listed. */
+export interface FleetProgress {
+  done: number;
+  total: number;
+}
+
+/** One instance of `listFleetTasks`: its tasks in the range (every page), or its error. */
+export interface FleetEntry {
+  instance: Instance;
+  /** Newest first, as the service lists them; empty when `error` is set. */
+  tasks: Task[];
+  /** This instance's listing failed (the others go on). */
+  error?: DcsError;
+}
+
 /** Pure: validates and builds the list request. Throws DcsError INVALID_ARGUMENT. */
 export function buildListTasksRequest(o: ListTasksRequestOptions): HttpRequest;
 
@@ -83,6 +108,12 @@ export function parseListTasksResponse(
   opts?: ParseOptions,
 ): TaskList;
 
+/** Pure: strict, normalizing parser of the ListInstances response (`GET /v2/{project_id}/instances`). */
+export function parseListInstancesResponse(
+  body: string | Uint8Array | ArrayBuffer,
+  opts?: ParseOptions,
+): InstanceList;
+
 /** The values this version knows; others are kept as sent, with an `unknown_value` warning. */
 export interface KnownValues {
   /** CREATED, EXECUTING, SUCCESS, FAILED, DELETED, CANCELLED. */
@@ -91,6 +122,10 @@ export interface KnownValues {
   taskNames: string[];
   /** FINISH, FAILED, EXECUTING, WAITING (`TaskProgress` steps). */
   stepStatuses: string[];
+  /** CREATING, CREATEFAILED, RUNNING, ERROR, RESTARTING, FROZEN, EXTENDING, RESTORING, FLUSHING. */
+  instanceStatuses: string[];
+  /** Redis, Memcached. */
+  engines: string[];
 }
 
 /** Pure: the task statuses, task names and step statuses this version knows (for pages and tools). */
@@ -107,6 +142,15 @@ export class DcsClient {
    * `o.signal` or `return()` stops it at once. */
   watchTaskProgress(instanceId: string, taskId: string, o?: WatchOptions): AsyncIterable<TaskProgress> & AsyncIterator<TaskProgress>;
   deleteTask(instanceId: string, taskId: string, o?: CallOptions): Promise<void>;
+  /** One page of the project's instances (DCS ListInstances). */
+  listInstances(q?: ListInstancesQuery, o?: CallOptions): Promise<InstanceList>;
+  /** Every instance, in order, deduplicated by ID (pages of `q.pageSize`, default 1000, four at once). */
+  listAllInstances(q?: ListAllInstancesQuery, o?: CallOptions): AsyncIterable<Instance> & AsyncIterator<Instance>;
+  /** For every instance (filtered by `q.name`, `q.status`), its tasks in `q.startTime..q.endTime`
+   * (every page), yielded per instance as each finishes, at most `o.concurrency` (1..16, default 4)
+   * at once. An instance's failure is its entry's `error` and never ends the whole; a failure to
+   * list the instances, or `o.signal` (ABORTED), rejects `next()`. */
+  listFleetTasks(q?: FleetQuery, o?: FleetOptions): AsyncIterable<FleetEntry> & AsyncIterator<FleetEntry>;
   free(): void;
 }
 

@@ -22,7 +22,8 @@ types = types.replace(/^export interface (Task|TaskDetails)<S> \{/gm, "export in
 if (/:\s*S\b|<S>|\bS\[\]/.test(types)) fail("a generated type still names the Rust type parameter S");
 const want = ["TaskList", "Task", "TaskDetails", "Warning", "WarningCode", "TaskProgress", "Step", "SubStep",
   "ListTasksRequestOptions", "AkSkCredentials", "SignOptions", "ParseOptions", "DcsClientOptions", "ListQuery",
-  "ListAllQuery", "CallOptions", "ListAllOptions", "HttpRequest"];
+  "ListAllQuery", "CallOptions", "ListAllOptions", "HttpRequest", "InstanceList", "Instance", "InstanceTag",
+  "InstanceFeatures", "ListInstancesQuery", "ListAllInstancesQuery", "FleetQuery", "FleetOptions"];
 for (const t of want)
   if (!new RegExp(`^export (interface|type) ${t}\\b`, "m").test(types)) fail(`${t} was not generated`);
 const marker = /^\/\/ @generated-types:.*\n(\/\/.*\n)*/m;

@@ -274,6 +274,63 @@ async function listAllTiming(n, pageSize) {
   }
 }
 
+/**
+ * listFleetTasks over a fleet of N instances with L ms of latency on every request (the mock's
+ * `fleet{N}-slow{L}` project: each instance's tasks fit one page), at each concurrency: wall
+ * time against the limit ⌈N / concurrency⌉ × L (the instance listing's own L included in the
+ * wall time, not in the limit), the median of a few runs.
+ */
+async function fleetTiming(n, latency, concurrencies, runs) {
+  const { DcsClient } = await import(PKG);
+  // The mock in a process of its own: its work (signatures, bodies) is not the client's.
+  const mock = spawn(process.execPath, [join(root, "tests/mock-dcs/server.mjs"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let buf = "";
+    mock.stdout.on("data", (d) => {
+      buf += d;
+      const m = /listening on (http:\/\/\S+)/.exec(buf);
+      if (m) resolve(m[1]);
+    });
+    mock.on("exit", (code) => reject(new Error(`the mock exited (${code})`)));
+  });
+  const control = async (path, method = "GET") => (await fetch(`${url}/__mock/${path}`, { method })).json();
+  const project = `fleet${n}-slow${latency}`;
+  const out = [];
+  try {
+    const c = new DcsClient({
+      endpoint: url, projectId: project,
+      auth: { ak: "HPUAXXXXXXXXXXXXXXXX", sk: "SKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSK" },
+    });
+    for await (const _ of c.listFleetTasks({}, { concurrency: 16 })) void _; // warm-up
+    for (const concurrency of concurrencies) {
+      const times = [];
+      let instances = 0;
+      let tasks = 0;
+      await control("reset", "POST");
+      for (let r = 0; r < runs; r++) {
+        instances = 0;
+        tasks = 0;
+        const t = performance.now();
+        for await (const e of c.listFleetTasks({}, { concurrency })) {
+          instances++;
+          tasks += e.tasks.length;
+          if (e.error) throw e.error;
+        }
+        times.push(performance.now() - t);
+      }
+      const wall = median(times);
+      const limit = Math.ceil(n / concurrency) * latency;
+      const stats = await control("stats");
+      out.push({ concurrency, wall, limit, pct: (100 * limit) / wall, instances, tasks,
+        seen: stats.maxListsInFlightByProject[project] });
+    }
+    c.free();
+  } finally {
+    mock.kill();
+  }
+  return { n, latency, runs, rows: out };
+}
+
 function sizes() {
   const f = (p) => readFileSync(join(root, "pkg", p));
   const wasm = f("dcs_tasks_bg.wasm");
@@ -307,6 +364,7 @@ const node = nodeStart();
 const wd = await workerdStart();
 const sz = sizes();
 const la = await listAllTiming(smoke ? 1000 : 10000, 100);
+const fleet = await fleetTiming(smoke ? 40 : 200, 20, smoke ? [4, 16] : [1, 4, 8, 16], smoke ? 1 : 5);
 
 const kb = (b) => (b / 1024).toFixed(1) + " KB";
 const ms = (x) => x.toFixed(2) + " ms";
@@ -337,6 +395,14 @@ lines.push("", `## listAll: ${la.n} tasks, page size ${la.pageSize}, 20 ms mock 
 lines.push("| strategy | wall time | tasks |", "| --- | ---: | ---: |");
 lines.push(`| sequential \`listTasks\` pages | ${ms(la.sequentialMs)} | ${la.seq} |`);
 lines.push(`| \`listAllTasks\` (4 pages in flight; mock saw ${la.maxConcurrency} at once) | ${ms(la.concurrentMs)} | ${la.conc} |`);
+lines.push("", `## listFleetTasks: a fleet of ${fleet.n} instances, ${fleet.latency} ms mock latency per request`, "");
+lines.push(`Each instance's tasks fit one page; the limit is ⌈${fleet.n} / concurrency⌉ × ${fleet.latency} ms ` +
+  `(the instance listing's own ${fleet.latency} ms is in the wall time, not in the limit); median of ${fleet.runs} runs.`, "");
+lines.push("| concurrency | wall time | limit | limit / wall | task lists in flight (mock) | instances | tasks |",
+  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+for (const r of fleet.rows) {
+  lines.push(`| ${r.concurrency} | ${ms(r.wall)} | ${ms(r.limit)} | ${r.pct.toFixed(1)} % | ${r.seen} | ${r.instances} | ${r.tasks} |`);
+}
 lines.push("", "## Size", "");
 lines.push("| file | raw | gzip -9 |", "| --- | ---: | ---: |");
 lines.push(`| dcs_tasks_bg.wasm | ${kb(sz.wasmRaw)} | ${kb(sz.wasmGz)} |`);

@@ -17,7 +17,7 @@ secs="${1:-10}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 fuzz="$root/fuzz"
 CARGO_FUZZ_VERSION=0.13.2
-all_targets=(list_parser progress_parser error_body build_request sign proxy_route)
+all_targets=(list_parser instance_parser progress_parser error_body build_request sign proxy_route)
 read -r -a targets <<< "${FUZZ_TARGETS:-${all_targets[*]}}"
 sanitizer="${FUZZ_SANITIZER:-none}"
 start=$(date +%s)
@@ -45,6 +45,8 @@ for f in "$root"/tests/fixtures/*.json "$root"/tests/fixtures/hostile/*.json "$r
   n="$(basename "$(dirname "$f")")-$(basename "$f")"
   seed list_parser "$n-default" 00 "$f"
   seed list_parser "$n-strict" 01 "$f"
+  seed instance_parser "$n-default" 00 "$f"
+  seed instance_parser "$n-strict" 01 "$f"
   seed progress_parser "$n-default" 00 "$f"
   seed progress_parser "$n-strict" 01 "$f"
   seed error_body "$n" "" "$f"

@@ -246,17 +246,31 @@ pub fn sign_request(req: JsValue, cred: JsValue, opts: JsValue) -> Result<JsValu
 /// and tools take them from the package instead of copying them.
 #[wasm_bindgen(js_name = knownValues, skip_typescript)]
 pub fn known_values() -> JsValue {
+    use dcs_tasks_core::instances::{KNOWN_ENGINES, KNOWN_INSTANCE_STATUSES};
     use dcs_tasks_parse::normalize::{KNOWN_STEP_STATUSES, KNOWN_TASK_NAMES, KNOWN_TASK_STATUSES};
     let o: JsValue = Object::new().into();
     for (k, list) in [
         ("taskStatuses", KNOWN_TASK_STATUSES),
         ("taskNames", KNOWN_TASK_NAMES),
         ("stepStatuses", KNOWN_STEP_STATUSES),
+        ("instanceStatuses", KNOWN_INSTANCE_STATUSES),
+        ("engines", KNOWN_ENGINES),
     ] {
         let a: Array = list.iter().map(|v| JsValue::from_str(v)).collect();
         set(&o, k, &a);
     }
     o
+}
+
+/// `parseListInstancesResponse(body, opts?)`
+#[wasm_bindgen(js_name = parseListInstancesResponse, skip_typescript)]
+pub fn parse_list_instances_response(body: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+    js_err((|| {
+        let o = parse_options(&opts)?;
+        let list =
+            dcs_tasks_core::instances::parse_list_instances_response(&body_bytes(&body)?, o)?;
+        to_js(&list)
+    })())
 }
 
 /// `parseListTasksResponse(body, opts?)`

@@ -17,17 +17,21 @@ pub use crate::fetch::PAGE_CONCURRENCY;
 use crate::fetch::{plan, promise, run, signal_arg, Auth, Inner, Pager};
 use crate::options::to_arg;
 use crate::options::{
-    AuthOptions, CallOptions, ClientOptions, ListAllOptions, ListAllQueryOptions, ListQueryOptions,
-    Options, WatchOptions,
+    AuthOptions, CallOptions, ClientOptions, FleetOptions, FleetQueryOptions, InstanceQueryOptions,
+    ListAllInstancesQueryOptions, ListAllOptions, ListAllQueryOptions, ListQueryOptions, Options,
+    WatchOptions,
 };
+use dcs_tasks_core::fleet::{FleetQuery, MAX_LIST_ALL_INSTANCES};
 use dcs_tasks_core::policy;
-use dcs_tasks_core::query::{self, Arg, ListQuery};
+use dcs_tasks_core::query::{self, Arg, InstanceQuery, ListQuery};
 use dcs_tasks_core::rules;
 use dcs_tasks_parse::error::DcsError;
 /// Default page size of `listAllTasks`.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
 /// Most tasks `listAllTasks` will ever deliver (bounds a lying `task_count`).
 pub const MAX_LIST_ALL_TASKS: u64 = 1_000_000;
+/// Default page size of `listAllInstances`: the API's largest (one call for most fleets).
+pub const DEFAULT_INSTANCE_PAGE_SIZE: u32 = query::MAX_LIMIT;
 /// Longest IAM token accepted.
 pub const MAX_IAM_TOKEN_LEN: usize = 32 * 1024;
 
@@ -313,7 +317,7 @@ impl DcsClient {
                 return Err(DcsError::invalid_argument("o.onPage", "must be a function"));
             }
             let on_page = on_page.dyn_into::<Function>().ok();
-            let pages = Pager::new(self.inner.clone(), id, lq, page_size, MAX_LIST_ALL_TASKS)?;
+            let pages = Pager::new(self.inner.clone(), (id, lq), page_size, MAX_LIST_ALL_TASKS)?;
             crate::iter::tasks(pages, signal, on_page)
         })())
     }
@@ -344,6 +348,77 @@ impl DcsClient {
             let inner = self.inner.clone();
             let req = query::progress_request(&inner.endpoint, &inner.project_id, &id, &task);
             crate::iter::progress(inner, req, watch, signal)
+        })())
+    }
+
+    /// `listInstances(q?, o?) -> Promise<InstanceList>`
+    #[wasm_bindgen(js_name = listInstances)]
+    pub fn list_instances(&self, q: JsValue, o: JsValue) -> Promise {
+        let prep = (|| {
+            let q = InstanceQueryOptions::read(&q, "q", "")?;
+            let iq = InstanceQuery::validate(&q.name, &q.status, &q.offset, &q.limit)?;
+            Ok((iq, call_signal(&o)?))
+        })();
+        let (iq, signal) = match prep {
+            Ok(v) => v,
+            Err(e) => return reject(e),
+        };
+        let inner = self.inner.clone();
+        let req = query::list_instances_request(&inner.endpoint, &inner.project_id, &iq);
+        call(async move {
+            let resp = run(&inner, &req, plan(&inner), signal.as_ref()).await?;
+            let strict = inner.strict;
+            let list = dcs_tasks_core::instances::parse_list_instances_response(
+                &resp.body,
+                dcs_tasks_parse::model::ParseOptions { strict },
+            )?;
+            crate::bindings::to_js(&list)
+        })
+    }
+
+    /// `listAllInstances(q?, o?) -> AsyncIterable<Instance>`: every page (four at once), in
+    /// order, deduplicated by instance ID; argument errors throw at once.
+    #[wasm_bindgen(js_name = listAllInstances)]
+    pub fn list_all_instances(&self, q: JsValue, o: JsValue) -> Result<JsValue, JsValue> {
+        crate::bindings::js_err((|| {
+            let q = ListAllInstancesQueryOptions::read(&q, "q", "")?;
+            let page_size = query::validate_int("pageSize", &q.page_size, 1, query::MAX_LIMIT)?
+                .unwrap_or(DEFAULT_INSTANCE_PAGE_SIZE);
+            let iq = InstanceQuery::validate(&q.name, &q.status, &Arg::Absent, &Arg::Absent)?;
+            let signal = call_signal(&o)?;
+            let pager = Pager::new(self.inner.clone(), iq, page_size, MAX_LIST_ALL_INSTANCES)?;
+            crate::iter::instances(pager, signal)
+        })())
+    }
+
+    /// `listFleetTasks(q?, o?) -> AsyncIterable<{ instance, tasks, error? }>`: every
+    /// instance (filtered by `q.name`, `q.status`) with its tasks in the range, yielded as
+    /// each finishes, at most `o.concurrency` at once; argument errors throw at once.
+    #[wasm_bindgen(js_name = listFleetTasks)]
+    pub fn list_fleet_tasks(&self, q: JsValue, o: JsValue) -> Result<JsValue, JsValue> {
+        crate::bindings::js_err((|| {
+            let q = FleetQueryOptions::read(&q, "q", "")?;
+            let o = FleetOptions::read(&o, "o", "o.")?;
+            let fq = FleetQuery::validate(
+                &q.start_time,
+                &q.end_time,
+                &q.name,
+                &q.status,
+                &o.concurrency,
+            )?;
+            let signal = signal_arg(&o.signal.0, "o.signal")?;
+            let on_instance = o.on_instance.0;
+            if !(on_instance.is_undefined() || on_instance.is_null() || on_instance.is_function()) {
+                return Err(DcsError::invalid_argument(
+                    "o.onInstance",
+                    "must be a function",
+                ));
+            }
+            let on_instance = on_instance.dyn_into::<Function>().ok();
+            let master = web_sys::AbortController::new()
+                .map_err(|_| DcsError::network("this runtime has no AbortController"))?;
+            let fleet = crate::fleet::Fleet::new(self.inner.clone(), fq, on_instance);
+            crate::iter::fleet(fleet, master, signal)
         })())
     }
 }

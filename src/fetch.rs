@@ -21,11 +21,11 @@ use web_sys::{AbortController, AbortSignal, RequestRedirect};
 
 use dcs_tasks_core::call::{Answer, CallPlan, Cancelled, Head, RawResponse};
 use dcs_tasks_core::endpoint::Endpoint;
-use dcs_tasks_core::policy::{Delivery, PagePlan};
-use dcs_tasks_core::query::{self, HttpRequest, ListQuery};
+use dcs_tasks_core::policy::{Delivery, Page, PagePlan};
+use dcs_tasks_core::query::{self, HttpRequest, InstanceQuery, ListQuery};
 use dcs_tasks_core::sign::Credentials;
 use dcs_tasks_parse::error::{cat, DcsError};
-use dcs_tasks_parse::model::{ListJson, ParseOptions};
+use dcs_tasks_parse::model::{InstanceList, ListJson, ParseOptions};
 
 /// A boxed future as a Promise. Every async entry point goes through this one
 /// instantiation of `future_to_promise` (each instantiation weighs 1-4 KB of wasm).
@@ -115,6 +115,54 @@ impl AbortLink {
 }
 
 impl Drop for AbortLink {
+    fn drop(&mut self) {
+        let f = self.listener.as_ref().unchecked_ref();
+        let _ = self.parent.remove_event_listener_with_callback("abort", f);
+    }
+}
+
+/// One parent signal aborting many controllers through a single listener (a fleet's
+/// listings: one listener per listing on the same signal would pass Node's warning threshold
+/// of ten). Dropping it removes the listener.
+pub(crate) struct AbortFanout {
+    parent: AbortSignal,
+    children: Rc<RefCell<Vec<(usize, AbortController)>>>,
+    listener: Closure<dyn FnMut()>,
+}
+
+impl AbortFanout {
+    pub(crate) fn new(parent: &AbortSignal) -> AbortFanout {
+        let children: Rc<RefCell<Vec<(usize, AbortController)>>> = Rc::default();
+        let c = children.clone();
+        let listener = Closure::<dyn FnMut()>::new(move || {
+            // Taken out first: aborting runs listeners that may touch the list.
+            let all = std::mem::take(&mut *c.borrow_mut());
+            for (_, ctl) in all {
+                ctl.abort();
+            }
+        });
+        let _ = parent.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        AbortFanout {
+            parent: parent.clone(),
+            children,
+            listener,
+        }
+    }
+
+    /// Aborts `c` when the parent aborts (at once if it has); `key` names it for [`Self::remove`].
+    pub(crate) fn add(&self, key: usize, c: AbortController) {
+        if self.parent.aborted() {
+            c.abort();
+        }
+        self.children.borrow_mut().push((key, c));
+    }
+
+    pub(crate) fn remove(&self, key: usize) {
+        self.children.borrow_mut().retain(|(k, _)| *k != key);
+    }
+}
+
+impl Drop for AbortFanout {
     fn drop(&mut self) {
         let f = self.listener.as_ref().unchecked_ref();
         let _ = self.parent.remove_event_listener_with_callback("abort", f);
@@ -432,43 +480,78 @@ pub(crate) fn plan(inner: &Inner) -> CallPlan {
     )
 }
 
-type Slot = Rc<RefCell<Option<Result<ListJson, DcsError>>>>;
+type Slot<P> = Rc<RefCell<Option<Result<P, DcsError>>>>;
 
-/// A page being fetched.
-struct InFlight {
-    page: u32,
-    done: Promise,
-    slot: Slot,
+/// A listing the [`Pager`] can page: how one page is asked for and parsed.
+pub(crate) trait Listing: Page + Sized + 'static {
+    /// What is listed (the task list: the instance and its query; the instance list: its query).
+    type Query: Clone + 'static;
+    fn request(inner: &Inner, q: &Self::Query, offset: u32, limit: u32) -> HttpRequest;
+    fn parse(body: &[u8], o: ParseOptions) -> Result<Self, DcsError>;
 }
 
-/// Every page of a list with bounded concurrency, handed out in order, duplicates removed
-/// ([`PagePlan`] decides). `listAllTasks` and the proxy's `all=1` use it.
-pub(crate) struct Pager {
+impl Listing for ListJson {
+    type Query = (String, ListQuery);
+    fn request(inner: &Inner, (id, q): &Self::Query, offset: u32, limit: u32) -> HttpRequest {
+        let mut q = q.clone();
+        q.offset = Some(offset);
+        q.limit = Some(limit);
+        query::list_request(&inner.endpoint, &inner.project_id, id, &q)
+    }
+    fn parse(body: &[u8], o: ParseOptions) -> Result<Self, DcsError> {
+        dcs_tasks_parse::normalize::parse_list_tasks_json(body, o)
+    }
+}
+
+impl Listing for InstanceList {
+    type Query = InstanceQuery;
+    fn request(inner: &Inner, q: &Self::Query, offset: u32, limit: u32) -> HttpRequest {
+        let mut q = q.clone();
+        q.offset = Some(offset);
+        q.limit = Some(limit);
+        query::list_instances_request(&inner.endpoint, &inner.project_id, &q)
+    }
+    fn parse(body: &[u8], o: ParseOptions) -> Result<Self, DcsError> {
+        dcs_tasks_core::instances::parse_list_instances_response(body, o)
+    }
+}
+
+/// A page being fetched.
+struct InFlight<P> {
+    page: u32,
+    done: Promise,
+    slot: Slot<P>,
+}
+
+/// Every page of a listing with bounded concurrency, handed out in order, duplicates removed
+/// ([`PagePlan`] decides). `listAllTasks`, `listAllInstances`, `listFleetTasks` and the
+/// proxy's `all=1` use it.
+pub(crate) struct Pager<P: Listing> {
     inner: Rc<Inner>,
-    instance_id: String,
-    query: ListQuery,
+    query: P::Query,
     page_size: u32,
-    plan: PagePlan,
+    /// Pages in flight at most ([`PAGE_CONCURRENCY`] unless set).
+    concurrency: usize,
+    plan: PagePlan<P>,
     /// Aborts every page in flight.
     master: AbortController,
-    queue: VecDeque<InFlight>,
+    queue: VecDeque<InFlight<P>>,
     done: bool,
 }
 
-impl Pager {
+impl<P: Listing> Pager<P> {
     pub(crate) fn new(
         inner: Rc<Inner>,
-        instance_id: String,
-        query: ListQuery,
+        query: P::Query,
         page_size: u32,
-        max_tasks: u64,
-    ) -> Result<Pager, DcsError> {
+        max_items: u64,
+    ) -> Result<Pager<P>, DcsError> {
         Ok(Pager {
             inner,
-            instance_id,
             query,
             page_size,
-            plan: PagePlan::new(page_size, max_tasks),
+            concurrency: PAGE_CONCURRENCY,
+            plan: PagePlan::new(page_size, max_items),
             master: AbortController::new()
                 .map_err(|_| DcsError::network("this runtime has no AbortController"))?,
             queue: VecDeque::new(),
@@ -476,33 +559,26 @@ impl Pager {
         })
     }
 
+    /// At most `n` pages in flight (at least 1).
+    pub(crate) fn with_concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
     /// Aborts the pages in flight when `aborts` does (the owner keeps this controller).
     pub(crate) fn controller(&self) -> AbortController {
         self.master.clone()
     }
 
-    fn start(&self, (page, offset): (u32, u32)) -> InFlight {
-        let mut q = self.query.clone();
-        q.offset = Some(offset);
-        q.limit = Some(self.page_size);
-        let req = query::list_request(
-            &self.inner.endpoint,
-            &self.inner.project_id,
-            &self.instance_id,
-            &q,
-        );
-        let slot: Slot = Rc::new(RefCell::new(None));
+    fn start(&self, (page, offset): (u32, u32)) -> InFlight<P> {
+        let req = P::request(&self.inner, &self.query, offset, self.page_size);
+        let slot: Slot<P> = Rc::new(RefCell::new(None));
         let (inner, out, signal) = (self.inner.clone(), slot.clone(), self.master.signal());
         let done = promise(Box::pin(async move {
             let strict = inner.strict;
             let r = run(&inner, &req, plan(&inner), Some(&signal))
                 .await
-                .and_then(|resp| {
-                    dcs_tasks_parse::normalize::parse_list_tasks_json(
-                        &resp.body,
-                        ParseOptions { strict },
-                    )
-                });
+                .and_then(|resp| P::parse(&resp.body, ParseOptions { strict }));
             *out.borrow_mut() = Some(r);
             Ok(JsValue::UNDEFINED)
         }));
@@ -517,12 +593,12 @@ impl Pager {
     }
 
     /// The next pages that can be delivered, in order; `None` at the end.
-    pub(crate) async fn next(&mut self) -> Result<Option<Vec<Delivery>>, DcsError> {
+    pub(crate) async fn next(&mut self) -> Result<Option<Vec<Delivery<P>>>, DcsError> {
         loop {
             if self.done {
                 return Ok(None);
             }
-            while self.queue.len() < PAGE_CONCURRENCY {
+            while self.queue.len() < self.concurrency {
                 let Some(n) = self.plan.next_offset() else {
                     break;
                 };
@@ -563,7 +639,7 @@ impl Pager {
     }
 }
 
-impl Drop for Pager {
+impl<P: Listing> Drop for Pager<P> {
     fn drop(&mut self) {
         self.master.abort();
     }

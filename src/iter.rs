@@ -17,20 +17,27 @@ use web_sys::{AbortController, AbortSignal};
 
 use crate::bindings::{get, json_to_js, round_trip_error, set, to_js_error};
 use crate::fetch::{plan, promise, run, AbortLink, Cancel, Inner, Pager};
+use crate::fleet::Fleet;
 use dcs_tasks_core::policy::Delivery;
 use dcs_tasks_core::query::HttpRequest;
 use dcs_tasks_core::watch::Watch;
 use dcs_tasks_parse::error::DcsError;
-use dcs_tasks_parse::model::write_list;
+use dcs_tasks_parse::model::{write_list, InstanceList, ListJson};
 
 /// What an iterator hands out.
 enum Source {
     Tasks {
         /// `None` while a `next()` runs it.
-        pager: Option<Pager>,
+        pager: Option<Pager<ListJson>>,
         buffer: VecDeque<JsValue>,
         on_page: Option<Function>,
     },
+    Instances {
+        pager: Option<Pager<InstanceList>>,
+        buffer: VecDeque<JsValue>,
+    },
+    /// `listFleetTasks` (`crate::fleet`): `None` while a `next()` runs it.
+    Fleet(Option<Box<Fleet>>),
     Progress {
         inner: Rc<Inner>,
         req: HttpRequest,
@@ -75,7 +82,7 @@ fn aborted() -> DcsError {
 
 /// The iterator over `pager`'s tasks.
 pub(crate) fn tasks(
-    pager: Pager,
+    pager: Pager<ListJson>,
     caller: Option<AbortSignal>,
     on_page: Option<Function>,
 ) -> Result<JsValue, DcsError> {
@@ -86,6 +93,33 @@ pub(crate) fn tasks(
         on_page,
     };
     Ok(iterator(source, master, caller))
+}
+
+/// The iterator over `pager`'s instances.
+pub(crate) fn instances(
+    pager: Pager<InstanceList>,
+    caller: Option<AbortSignal>,
+) -> Result<JsValue, DcsError> {
+    let master = pager.controller();
+    let source = Source::Instances {
+        pager: Some(pager),
+        buffer: VecDeque::new(),
+    };
+    Ok(iterator(source, master, caller))
+}
+
+/// The iterator over a fleet: one `{ instance, tasks, error? }` per instance, as each
+/// instance's listing finishes. `master` aborts every listing of the fleet.
+pub(crate) fn fleet(
+    fleet: Fleet,
+    master: AbortController,
+    caller: Option<AbortSignal>,
+) -> Result<JsValue, DcsError> {
+    Ok(iterator(
+        Source::Fleet(Some(Box::new(fleet))),
+        master,
+        caller,
+    ))
 }
 
 /// The iterator over one task's progress: `req` polled as `watch` decides.
@@ -141,12 +175,18 @@ fn serialized(st: &Shared, finish: bool) -> Promise {
     let s = st.clone();
     let p = promise(Box::pin(async move {
         let _ = JsFuture::from(prev).await;
-        let r = if finish {
-            Ok(None)
-        } else if matches!(s.borrow().source, Source::Progress { .. }) {
-            poll(&s).await
-        } else {
-            step(&s).await
+        let kind = match &s.borrow().source {
+            Source::Progress { .. } => 0,
+            Source::Instances { .. } => 1,
+            Source::Fleet(_) => 2,
+            _ => 3,
+        };
+        let r = match kind {
+            _ if finish => Ok(None),
+            0 => poll(&s).await,
+            1 => step_instances(&s).await,
+            2 => step_fleet(&s).await,
+            _ => step(&s).await,
         };
         r.map(result).map_err(|e| {
             s.borrow_mut().stop();
@@ -241,6 +281,108 @@ async fn step(s: &Shared) -> Result<Option<JsValue>, DcsError> {
             }
         }
     }
+}
+
+/// The next instance of a listing.
+async fn step_instances(s: &Shared) -> Result<Option<JsValue>, DcsError> {
+    loop {
+        let pager = {
+            let mut st = s.borrow_mut();
+            if st.caller_aborted() {
+                return Err(aborted());
+            }
+            let Source::Instances { pager, buffer } = &mut st.source else {
+                return Ok(None);
+            };
+            if let Some(t) = buffer.pop_front() {
+                return Ok(Some(t));
+            }
+            pager.take()
+        };
+        let Some(mut pager) = pager else {
+            return Ok(None);
+        };
+        let got = pager.next().await;
+        let mut st = s.borrow_mut();
+        if st.caller_aborted() {
+            return Err(aborted());
+        }
+        let Some(ds) = got? else {
+            st.stop();
+            return Ok(None);
+        };
+        let Source::Instances {
+            pager: slot,
+            buffer,
+        } = &mut st.source
+        else {
+            return Ok(None);
+        };
+        *slot = Some(pager);
+        for d in &ds {
+            let a: Array = crate::bindings::to_js(&d.list.instances)?.unchecked_into();
+            buffer.extend(a.iter());
+        }
+    }
+}
+
+/// The next instance of a fleet that finished ([`Fleet::next`]).
+async fn step_fleet(s: &Shared) -> Result<Option<JsValue>, DcsError> {
+    let fleet = {
+        let mut st = s.borrow_mut();
+        if st.caller_aborted() {
+            return Err(aborted());
+        }
+        let Source::Fleet(f) = &mut st.source else {
+            return Ok(None);
+        };
+        f.take()
+    };
+    let Some(mut fleet) = fleet else {
+        return Ok(None);
+    };
+    let signal = s.borrow().master.signal();
+    let got = fleet.next(&signal).await;
+    let mut st = s.borrow_mut();
+    if st.caller_aborted() {
+        return Err(aborted());
+    }
+    match got? {
+        Some(entry) => {
+            if let Source::Fleet(slot) = &mut st.source {
+                *slot = Some(fleet);
+            }
+            drop(st);
+            // The progress callback runs with nothing borrowed (it may call the iterator).
+            if let Err(e) = fleet_progress(&entry) {
+                s.borrow_mut().stop();
+                return Err(e);
+            }
+            Ok(Some(entry.value))
+        }
+        None => {
+            st.stop();
+            Ok(None)
+        }
+    }
+}
+
+/// Calls `onInstance({ done, total })` for a finished instance.
+fn fleet_progress(entry: &crate::fleet::Entry) -> Result<(), DcsError> {
+    let Some(f) = entry.on_instance.clone() else {
+        return Ok(());
+    };
+    let p: JsValue = Object::new().into();
+    set(&p, "done", &JsValue::from_f64(entry.done as f64));
+    set(&p, "total", &JsValue::from_f64(entry.total as f64));
+    f.call1(&JsValue::UNDEFINED, &p).map(|_| ()).map_err(|e| {
+        let mut d = DcsError::invalid_argument("o.onInstance", "threw an exception");
+        if let Some(m) = get(&e, "message").as_string() {
+            d.message.push_str(": ");
+            d.message.push_str(&m);
+        }
+        d
+    })
 }
 
 /// The next changed progress of a watch: wait, poll (a normal call: retries, deadline),

@@ -7,7 +7,8 @@
 //!   `parseListTasksResponse`, `knownValues`) and the JS `DcsError`.
 //! - `options`: the option objects, serde structs read with serde-wasm-bindgen.
 //! - [`client`]: `DcsClient`; [`fetch`]: one call's I/O (gloo-net, web-sys, gloo-timers) and
-//!   the pager; `iter`: the async iterators of `listAllTasks` and `watchTaskProgress`.
+//!   the pager; `fleet`: `listFleetTasks`' listings; `iter`: the async iterators of
+//!   `listAllTasks`, `listAllInstances`, `listFleetTasks` and `watchTaskProgress`.
 //! - `proxy` (cargo feature `proxy`): the edge proxy's handler, built into its own wasm.
 #![cfg(target_arch = "wasm32")]
 #![forbid(unsafe_code)]
@@ -16,6 +17,7 @@
 pub mod bindings;
 pub mod client;
 pub mod fetch;
+mod fleet;
 mod iter;
 mod options;
 #[cfg(feature = "proxy")]

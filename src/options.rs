@@ -307,3 +307,67 @@ options!(
         signal: Js = "signal",
     }
 );
+
+options!(
+    /// `listInstances`' `q`.
+    #[tsify(rename = "ListInstancesQuery")]
+    InstanceQueryOptions {
+        /// Matches a part of the name (the service's fuzzy match), 1-64 characters.
+        #[tsify(type = "string", optional)]
+        name: Arg = "name",
+        /// e.g. `RUNNING`: 1-32 of A-Z 0-9 _.
+        #[tsify(type = "InstanceStatus", optional)]
+        status: Arg = "status",
+        /// Integer, 0..2147483647.
+        #[tsify(type = "number", optional)]
+        offset: Arg = "offset",
+        /// Integer, 1..1000 (the service's default: 10).
+        #[tsify(type = "number", optional)]
+        limit: Arg = "limit",
+    }
+);
+
+options!(
+    /// `listAllInstances`' `q`.
+    #[tsify(rename = "ListAllInstancesQuery")]
+    ListAllInstancesQueryOptions {
+        #[tsify(type = "string", optional)]
+        name: Arg = "name",
+        #[tsify(type = "InstanceStatus", optional)]
+        status: Arg = "status",
+        /// Page size, 1..1000 (default 1000).
+        #[tsify(type = "number", optional)]
+        page_size: Arg = "pageSize",
+    }
+);
+
+options!(
+    /// `listFleetTasks`' `q`: each instance's tasks in `startTime..endTime`, for the instances
+    /// matching `name` and `status`.
+    #[tsify(rename = "FleetQuery")]
+    FleetQueryOptions {
+        #[tsify(type = "TimeInput", optional)]
+        start_time: Arg = "startTime",
+        #[tsify(type = "TimeInput", optional)]
+        end_time: Arg = "endTime",
+        #[tsify(type = "string", optional)]
+        name: Arg = "name",
+        #[tsify(type = "InstanceStatus", optional)]
+        status: Arg = "status",
+    }
+);
+
+options!(
+    /// `listFleetTasks`' `o`.
+    FleetOptions {
+        /// Aborts every listing of the fleet: `next()` rejects with ABORTED.
+        #[tsify(type = "AbortSignal", optional)]
+        signal: Js = "signal",
+        /// Instances listed at once, 1..16 (default 4).
+        #[tsify(type = "number", optional)]
+        concurrency: Arg = "concurrency",
+        /// Called once per instance finished (with its tasks or its error), before it is yielded.
+        #[tsify(type = "(p: FleetProgress) => void", optional)]
+        on_instance: Js = "onInstance",
+    }
+);

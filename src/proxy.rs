@@ -18,8 +18,9 @@ use crate::fetch::{plan, promise, run, Auth, Inner, Pager};
 use dcs_tasks_core::call::RawResponse;
 use dcs_tasks_core::policy::Delivery;
 use dcs_tasks_core::proxy::{self, answers, Answer, Call, Plan, ProxyConfig, Step, UpstreamAuth};
-use dcs_tasks_core::query::{HttpRequest, ListQuery};
+use dcs_tasks_core::query::{HttpRequest, InstanceQuery, ListQuery};
 use dcs_tasks_parse::error::DcsError;
+use dcs_tasks_parse::model::{InstanceList, ListJson};
 
 #[wasm_bindgen]
 extern "C" {
@@ -65,7 +66,8 @@ pub fn handle_proxy_request(request: JsValue, env: JsValue) -> Promise {
                 let inner = inner_for(&up.config);
                 let (Call::Mirror { request, .. }
                 | Call::List { request }
-                | Call::Progress { request }) = &up.call;
+                | Call::Progress { request }
+                | Call::Instances { request }) = &up.call;
                 let a = up.finish(upstream(&inner, request, &up.call).await);
                 log.upstream_calls = Some(inner.calls.get());
                 log.answered(&a);
@@ -74,6 +76,13 @@ pub fn handle_proxy_request(request: JsValue, env: JsValue) -> Promise {
             Step::Listing(l) => {
                 let inner = inner_for(&l.config);
                 let a = l.finish(list_all(&inner, &l.instance, &l.query).await);
+                log.upstream_calls = Some(inner.calls.get());
+                log.answered(&a);
+                a
+            }
+            Step::Instances(l) => {
+                let inner = inner_for(&l.config);
+                let a = l.finish(all_instances(&inner, &l.query).await);
                 log.upstream_calls = Some(inner.calls.get());
                 log.answered(&a);
                 a
@@ -164,10 +173,9 @@ async fn list_all(
     instance: &str,
     q: &ListQuery,
 ) -> Result<Vec<Delivery>, DcsError> {
-    let mut pager = Pager::new(
+    let mut pager = Pager::<ListJson>::new(
         inner.clone(),
-        instance.to_string(),
-        q.clone(),
+        (instance.to_string(), q.clone()),
         proxy::ALL_PAGE_SIZE,
         proxy::MAX_ALL_TASKS,
     )?;
@@ -175,6 +183,28 @@ async fn list_all(
     while let Some(ds) = pager.next().await? {
         for d in ds {
             proxy::check_all_total(d.total)?;
+            pages.push(d);
+        }
+    }
+    Ok(pages)
+}
+
+/// Every page of the instance list for `q` at [`proxy::ALL_PAGE_SIZE`], stopped at the first
+/// page whose total is over [`proxy::MAX_ALL_INSTANCES`].
+async fn all_instances(
+    inner: &Rc<Inner>,
+    q: &InstanceQuery,
+) -> Result<Vec<Delivery<InstanceList>>, DcsError> {
+    let mut pager = Pager::<InstanceList>::new(
+        inner.clone(),
+        q.clone(),
+        proxy::ALL_PAGE_SIZE,
+        proxy::MAX_ALL_INSTANCES,
+    )?;
+    let mut pages = Vec::new();
+    while let Some(ds) = pager.next().await? {
+        for d in ds {
+            proxy::check_all_instances(d.total)?;
             pages.push(d);
         }
     }

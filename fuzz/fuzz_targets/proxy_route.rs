@@ -312,6 +312,19 @@ fuzz_target!(|i: Input| {
                     assert!(q.bytes().all(|b| b.is_ascii_graphic()), "{q}");
                     assert!(!q.contains("begin_time"), "{q}");
                 }
+                Route::ApiInstances { query, .. } => {
+                    assert!(
+                        query.limit.is_none_or(|l| (1..=1000).contains(&l)),
+                        "{query:?}"
+                    );
+                    let q = query.to_query_string();
+                    assert!(q.bytes().all(|b| b.is_ascii_graphic()), "{q}");
+                }
+                // The mirror's rebuilt ListInstances query: encoded, one pair per parameter.
+                Route::MirrorInstances { query } => {
+                    assert!(query.bytes().all(|b| b.is_ascii_graphic()), "{query}");
+                    assert!(!query.contains("&&") && !query.starts_with('&'), "{query}");
+                }
                 _ => {}
             }
         }

@@ -295,12 +295,14 @@ function usersFor(instanceId) {
  * All base tasks of an instance, newest first. Options: `anchorMs` (created_at of the newest task
  * is at most this; default DEFAULT_ANCHOR_MS), `count` (override).
  */
-export function generateTasks(instanceId, { anchorMs = DEFAULT_ANCHOR_MS, count } = {}) {
+export function generateTasks(instanceId, { anchorMs = DEFAULT_ANCHOR_MS, count, busy: busyOpt = false, recentFailed = 0 } = {}) {
   const n = count ?? taskCountFor(instanceId);
   const r = makeRng(hash32(instanceId, 3));
   const users = usersFor(instanceId);
   const prefix = makeRng(hash32(instanceId, 4)).hex(16);
-  const busy = hasToken(instanceId, 'busy');
+  // A fleet instance's profile (fleet.mjs) may make it busy or give it recent failures.
+  const busy = busyOpt || hasToken(instanceId, 'busy');
+  const failedFrom = busy ? 3 : 1;
   // history span 20 days .. 3 years, spread over the tasks (mean gap >= 1 s)
   const spanMs = r.int(20, 3 * 365) * 86_400_000;
   const meanGap = Math.max(1_000, spanMs / Math.max(1, n));
@@ -310,6 +312,7 @@ export function generateTasks(instanceId, { anchorMs = DEFAULT_ANCHOR_MS, count 
   for (let i = 0; i < n; i++) {
     let status;
     if (busy && i < 3) status = 'EXECUTING';
+    else if (i >= failedFrom && i < failedFrom + recentFailed) status = 'FAILED';
     else if (i === 0) status = r.weighted([['EXECUTING', 45], ['CREATED', 15], ['SUCCESS', 40]]);
     else if (i === 1 && topActive) status = r.weighted([['EXECUTING', 30], ['SUCCESS', 70]]);
     else status = r.weighted(OLD_STATUS_WEIGHTS);

@@ -17,6 +17,7 @@ import {
 } from './data.mjs';
 import { verifyRequest, decode, MAX_SKEW_MS } from './sign.mjs';
 import { parseFaults, decideFault, quirkify, SEED_EXAMPLE_BODY, HTML_BODIES } from './faults.mjs';
+import { fleetFor, parseFleetProject, parseInstanceParams, listInstancesBody, taskProfile } from './fleet.mjs';
 
 export const DEFAULT_PROJECT_ID = '0123456789abcdef0123456789abcdef';
 export const DEFAULT_CREDENTIALS = [{ ak: 'HPUAXXXXXXXXXXXXXXXX', sk: 'SKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSK' }];
@@ -57,13 +58,14 @@ const requestId = () => randomBytes(16).toString('hex');
  */
 export async function startMock(options = {}) {
   const config = makeConfig(options);
-  const state = { instances: new Map(), startedAt: Date.now(), stats: emptyStats(), inFlight: 0 };
+  const state = { instances: new Map(), projects: new Map(), startedAt: Date.now(), stats: emptyStats(), inFlight: 0, listsInFlight: new Map() };
   state.globalRng = mulberry32(config.failSeed);
   const log = config.log === true ? (line) => process.stderr.write(`${line}\n`)
     : typeof config.log === 'function' ? config.log : null;
 
   const reset = () => {
     state.instances.clear();
+    state.projects.clear();
     state.startedAt = Date.now();
     state.stats = emptyStats();
     state.globalRng = mulberry32(config.failSeed);
@@ -138,7 +140,7 @@ function makeConfig(o) {
 // State
 
 function emptyStats() {
-  return { total: 0, byRoute: {}, byInstance: {}, byStatus: {}, byAuth: {}, faults: {}, maxConcurrency: 0, since: new Date().toISOString() };
+  return { total: 0, byRoute: {}, byInstance: {}, byStatus: {}, byAuth: {}, faults: {}, maxConcurrency: 0, maxListsInFlightByProject: {}, since: new Date().toISOString() };
 }
 
 function snapshotStats(state) {
@@ -150,7 +152,7 @@ const inc = (obj, key, n = 1) => { obj[key] = (obj[key] ?? 0) + n; };
 function instanceStore(state, config, instanceId) {
   let s = state.instances.get(instanceId);
   if (!s) {
-    const base = generateTasks(instanceId, { anchorMs: config.anchorMs });
+    const base = generateTasks(instanceId, { anchorMs: config.anchorMs, ...taskProfile(instanceId) });
     s = { id: instanceId, base, inserted: [], deleted: new Set(), byId: new Map(base.map((t) => [t.wire.id, t])), faultCounters: {}, faults: parseFaults(instanceId) };
     state.instances.set(instanceId, s);
   }
@@ -221,6 +223,9 @@ function sendHtml(res, status, html) {
 
 function matchRoute(method, segs) {
   // segs: decoded path segments after the leading "/"
+  if (segs.length === 3 && segs[0] === 'v2' && segs[2] === 'instances' && method === 'GET') {
+    return { name: 'instances', projectId: segs[1] };
+  }
   if (segs.length < 5 || segs[0] !== 'v2' || segs[2] !== 'instances' || segs[4] !== 'tasks') return null;
   const base = { projectId: segs[1], instanceId: segs[3] };
   if (segs.length === 5 && method === 'GET') return { name: 'list', ...base };
@@ -288,7 +293,8 @@ async function handle(req, res, { config, state, log, reset }) {
   const route = matchRoute(req.method, segs);
   ctx.route = route;
   inc(stats.byRoute, route ? route.name : 'unknown');
-  if (route) inc(stats.byInstance, route.instanceId);
+  if (route?.instanceId !== undefined) inc(stats.byInstance, route.instanceId);
+  if (route?.name === 'list') countListInFlight(state, stats, route.projectId, res);
 
   let body;
   try {
@@ -316,16 +322,19 @@ async function handle(req, res, { config, state, log, reset }) {
       return sendError(res, 403, CODES.PROJECT_MISMATCH, `The project_id in the URL (${route.projectId}) does not match X-Project-Id (${hdrProject})`);
     }
   }
-  if (config.projectId !== null && route.projectId !== config.projectId) {
+  // A `fleet{N}` project (fleet.mjs) is accessible too: tests and the benchmark name their fleet.
+  if (config.projectId !== null && route.projectId !== config.projectId && !parseFleetProject(route.projectId)) {
     return sendError(res, 403, CODES.PROJECT_FORBIDDEN, `No permission to access project ${route.projectId}`);
   }
+  if (route.name === 'instances') return instances(res, route, rawQuery, ctx, { config, state, t0 });
 
   // -- faults by instance id / global failure rate
   const wellFormed = ID_RE.test(route.instanceId);
   const store = wellFormed ? instanceStore(state, config, route.instanceId) : null;
   const spec = store?.faults;
   if (spec?.slowMs > 0) {
-    await sleep(spec.slowMs);
+    // The answer leaves `slowMs` after the request arrived (the mock's own work included).
+    await sleep(Math.max(0, spec.slowMs - (Date.now() - t0)));
     if (ctx.closed) return;
   }
   const fault = decideFault(route.instanceId, spec?.any ? spec : null, store?.faultCounters ?? {}, { failRate: config.failRate, rng: state.globalRng }, config);
@@ -371,6 +380,43 @@ async function handle(req, res, { config, state, log, reset }) {
   return sendJson(res, 200, { message: `Task ${task.wire.id} deleted` });
 }
 
+/** Task-list requests in flight per project, and the most seen (`maxListsInFlightByProject`). */
+function countListInFlight(state, stats, projectId, res) {
+  const n = (state.listsInFlight.get(projectId) ?? 0) + 1;
+  state.listsInFlight.set(projectId, n);
+  const max = stats.maxListsInFlightByProject;
+  max[projectId] = Math.max(max[projectId] ?? 0, n);
+  res.on('close', () => state.listsInFlight.set(projectId, state.listsInFlight.get(projectId) - 1));
+}
+
+/** ListInstances: the project's fleet (fleet.mjs), faults by the project ID's tokens. */
+async function instances(res, route, rawQuery, ctx, { config, state, t0 }) {
+  let p = state.projects.get(route.projectId);
+  if (!p) {
+    const demo = config.projectId === null || route.projectId === config.projectId;
+    const fleet = ID_RE.test(route.projectId) ? fleetFor(route.projectId, { anchorMs: config.anchorMs, demo }) : [];
+    p = { fleet, faults: parseFaults(route.projectId), faultCounters: {} };
+    state.projects.set(route.projectId, p);
+  }
+  const slowMs = Math.max(p.faults.slowMs, parseFleetProject(route.projectId)?.slowMs ?? 0);
+  if (slowMs > 0) {
+    await sleep(Math.max(0, slowMs - (Date.now() - t0)));
+    if (ctx.closed) return;
+  }
+  const fault = decideFault(route.projectId, p.faults.any ? p.faults : null, p.faultCounters, { failRate: config.failRate, rng: state.globalRng }, config);
+  if (fault) {
+    ctx.fault = fault;
+    inc(state.stats.faults, fault.kind === 'error' ? `${fault.status}${fault.json ? 'json' : ''}` : fault.kind);
+    if (fault.kind === 'throttle') return sendError(res, 429, CODES.THROTTLED, 'The throttling threshold has been reached', { 'Retry-After': String(fault.retryAfter) });
+    if (fault.kind === 'error') return fault.json ? sendError(res, fault.status, CODES.INTERNAL, 'Internal service error') : sendHtml(res, fault.status, HTML_BODIES[fault.status]);
+    if (fault.kind === 'html200') return sendHtml(res, 200, HTML_BODIES[200]);
+    ctx.transport = fault.kind;
+  }
+  const q = parseInstanceParams(splitQuery(rawQuery), { maxLimit: MAX_LIMIT, defaultLimit: DEFAULT_LIMIT, codes: CODES });
+  if (q.error) return sendError(res, 400, q.code, q.error);
+  return sendJson(res, 200, listInstancesBody(p.fleet, q));
+}
+
 function authenticate(req, { rawPath, rawQuery, body }, config, nowMs) {
   const h = req.headers;
   if (h['x-auth-token'] !== undefined) {
@@ -382,14 +428,20 @@ function authenticate(req, { rawPath, rawQuery, body }, config, nowMs) {
   return v.ok ? { ok: true, kind: 'aksk' } : { ok: false, kind: 'aksk', reason: v.reason };
 }
 
-/** Parses and validates the list query strictly. */
-export function parseParams(rawQuery) {
+/** The query's `[name, value]` pairs, decoded (`value` null for a bare name). */
+function splitQuery(rawQuery) {
   const list = [];
   for (const part of rawQuery.split('&')) {
     if (part === '') continue;
     const i = part.indexOf('=');
     list.push(i < 0 ? [decode(part), null] : [decode(part.slice(0, i)), decode(part.slice(i + 1))]);
   }
+  return list;
+}
+
+/** Parses and validates the list query strictly. */
+export function parseParams(rawQuery) {
+  const list = splitQuery(rawQuery);
   const out = { list, offset: 0, limit: DEFAULT_LIMIT, startMs: null, endMs: null };
   const seen = new Set();
   for (const [k, v] of list) {

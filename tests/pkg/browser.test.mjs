@@ -20,11 +20,11 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; ch
 const IMPORT_MAP = JSON.stringify({ imports: { "dcs-tasks": "/node_modules/dcs-tasks/index.js" } });
 // The page's own script: no await of its own before using the package.
 const PAGE_SCRIPT = `
-import { buildListTasksRequest, signRequest, parseListTasksResponse, knownValues, DcsClient } from "dcs-tasks";
+import { buildListTasksRequest, signRequest, parseListTasksResponse, parseListInstancesResponse, knownValues, DcsClient } from "dcs-tasks";
 import * as ns from "dcs-tasks";
 import { syncChecks, asyncChecks } from "./checks.js";
 import seedText from "./seed.js";
-const api = { buildListTasksRequest, signRequest, parseListTasksResponse, knownValues, DcsClient };
+const api = { buildListTasksRequest, signRequest, parseListTasksResponse, parseListInstancesResponse, knownValues, DcsClient };
 const done = (out) => {
   window.__result = out;
   document.getElementById("out").textContent = JSON.stringify(out);

@@ -8,9 +8,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freshProject, writeChecks, assertChecks, startMock, run, lastJson, bin } from "./helpers.mjs";
 
-const MAIN = (entry) => `import { buildListTasksRequest, signRequest, parseListTasksResponse, knownValues, DcsClient } from ${JSON.stringify(entry)};
+const MAIN = (entry) => `import { buildListTasksRequest, signRequest, parseListTasksResponse, parseListInstancesResponse, knownValues, DcsClient } from ${JSON.stringify(entry)};
 import { syncChecks, asyncChecks } from "./checks.js";
-const api = { buildListTasksRequest, signRequest, parseListTasksResponse, knownValues, DcsClient };
+const api = { buildListTasksRequest, signRequest, parseListTasksResponse, parseListInstancesResponse, knownValues, DcsClient };
 // No await before use.
 const out = { sync: syncChecks(api, Deno.readTextFileSync("seed.json")) };
 out.resolved = import.meta.resolve(${JSON.stringify(entry)});

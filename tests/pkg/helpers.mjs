@@ -158,6 +158,67 @@ export async function asyncChecks(api, mockUrl) {
   bad.free();
   injected.free();
   out.watch = await watchChecks(api, mockUrl);
+  out.fleet = await fleetChecks(api, mockUrl);
+  return out;
+}
+
+// The fleet: the demo project's instances, and a fleet{N} project of the mock (12 instances,
+// 30 ms per request, instance 4's task listing failing) listed with concurrency 3.
+export async function fleetChecks(api, mockUrl) {
+  const { DcsClient, parseListInstancesResponse } = api;
+  const auth = { ak: AK, sk: SK };
+  const client = new DcsClient({ endpoint: mockUrl, projectId: PROJECT, auth });
+  const out = {};
+  const page = await client.listInstances({ limit: 5, name: "cache" });
+  out.page = { count: page.instanceCount, n: page.instances.length, warnings: page.warnings.length,
+    names: page.instances.map((i) => i.name), first: page.instances[0] };
+  const all = [];
+  for await (const i of client.listAllInstances({ pageSize: 7 })) all.push(i.instanceId);
+  out.all = { n: all.length, unique: new Set(all).size, first: all[0] };
+  const frozen = [];
+  for await (const i of client.listAllInstances({ status: "FROZEN" })) frozen.push(i.status);
+  out.frozen = frozen;
+  const project = "fleet12-slow30-fail4";
+  const fc = new DcsClient({ endpoint: mockUrl, projectId: project, auth, retries: 1 });
+  await mockControl(mockUrl, "reset", {});
+  const progress = [];
+  const entries = [];
+  for await (const e of fc.listFleetTasks({ startTime: 0 }, { concurrency: 3, onInstance: (p) => progress.push([p.done, p.total]) })) {
+    entries.push({ id: e.instance.instanceId, tasks: e.tasks.length, taskIds: new Set(e.tasks.map((t) => t.id)).size,
+      error: e.error ? [e.error instanceof Error, e.error.name, e.error.code, e.error.status].join(" ") : null,
+      wire: Number(/-n(\\d+)/.exec(e.instance.instanceId)[1]) });
+  }
+  const stats = await mockControl(mockUrl, "stats");
+  out.fleet = { n: entries.length, unique: new Set(entries.map((e) => e.id)).size,
+    errors: entries.filter((e) => e.error).map((e) => e.id.split("-")[0] + " " + e.error),
+    countsAgree: entries.filter((e) => !e.error).every((e) => e.tasks === e.wire && e.taskIds === e.wire),
+    progress, maxInFlight: stats.maxListsInFlightByProject[project] };
+  const ac = new AbortController();
+  const it = fc.listFleetTasks({}, { signal: ac.signal, concurrency: 2 });
+  const first = await it.next();
+  ac.abort();
+  let abortErr = null;
+  try { await it.next(); } catch (e) { abortErr = e.name + " " + e.code; }
+  out.abort = { first: first.done === false && typeof first.value.instance.instanceId === "string", err: abortErr,
+    after: (await it.next()).done };
+  out.badOptions = [];
+  for (const [q, o] of [[{}, { concurrency: 0 }], [{}, { concurrency: 17 }], [{}, { concurrency: 1.5 }], [{}, { concurent: 2 }],
+    [{ statuss: "RUNNING" }, {}], [{ status: "running" }, {}], [{}, { onInstance: 1 }], [{ startTime: "yesterday" }, {}]]) {
+    try { fc.listFleetTasks(q, o); out.badOptions.push(null); } catch (e) { out.badOptions.push(e.code + " " + e.field); }
+  }
+  for (const f of [() => client.listAllInstances({ pageSize: 0 }), () => client.listAllInstances({ name: 5 })]) {
+    try { f(); out.badOptions.push(null); } catch (e) { out.badOptions.push(e.code + " " + e.field); }
+  }
+  for (const q of [{ limit: 0 }, { limt: 1 }, { name: "" }]) {
+    try { await client.listInstances(q); out.badOptions.push(null); } catch (e) { out.badOptions.push(e.code + " " + e.field); }
+  }
+  const body = '{"instance_num":"1","instances":[{"instance_id":"i","name":"n","status":"RUNNING","capacity":0,"capacity_minor":"0.125"}]}';
+  const parsed = parseListInstancesResponse(body);
+  out.parsed = { count: parsed.instanceCount, capacity: parsed.instances[0].capacity,
+    warnings: parsed.warnings.map((w) => w.code + " " + w.path) };
+  try { parseListInstancesResponse(body, { strict: true }); out.parsedStrict = null; } catch (e) { out.parsedStrict = e.code + " " + e.path; }
+  client.free();
+  fc.free();
   return out;
 }
 
@@ -315,6 +376,36 @@ export function assertChecks(out, label) {
   assert.equal(w.midError.ended, true, m("the error ends the iteration"));
   assert.deepEqual(w.badOptions, ["INVALID_ARGUMENT o.intervalMs", "INVALID_ARGUMENT o.intervalMs", "INVALID_ARGUMENT o.interval",
     "INVALID_ARGUMENT o.signal"], m("watch options"));
+  assertFleet(a.fleet, m);
+}
+
+/** The assertions on `fleetChecks`. */
+export function assertFleet(f, m) {
+  assert.ok(f, m("no fleet results"));
+  assert.ok(f.page.count >= 6 && f.page.n === 5, m(`listInstances: ${JSON.stringify(f.page)}`));
+  assert.ok(f.page.names.every((n) => n.includes("cache")), m("name filter"));
+  assert.equal(f.page.warnings, 0, m("the mock's instance lists are clean"));
+  const i = f.page.first;
+  assert.equal(i.instanceId, "3e5c8b1a-1111-2222-3333-444455556666", m("the demo instance first"));
+  assert.deepEqual([i.name, i.engine, i.status, i.capacity, i.port, typeof i.noPasswordAccess, Array.isArray(i.azCodes)],
+    ["dcs-orders-cache", "Redis", "RUNNING", 2, 6379, "boolean", true], m("Instance fields"));
+  assert.equal(f.all.n, f.all.unique, m("listAllInstances: no duplicates"));
+  assert.ok(f.all.n >= 30, m(`listAllInstances: ${f.all.n}`));
+  assert.equal(f.all.first, i.instanceId, m("listAllInstances in order"));
+  assert.ok(f.frozen.length >= 2 && f.frozen.every((s) => s === "FROZEN"), m("status filter"));
+  assert.equal(f.fleet.n, 12, m("every instance of the fleet once"));
+  assert.equal(f.fleet.unique, 12, m("no instance twice"));
+  assert.deepEqual(f.fleet.errors, ["fl4 true DcsError HTTP_ERROR 500"], m("the failing instance yields its error"));
+  assert.equal(f.fleet.countsAgree, true, m("each healthy instance's tasks are all its tasks"));
+  assert.deepEqual(f.fleet.progress, Array.from({ length: 12 }, (_, k) => [k + 1, 12]), m("onInstance"));
+  assert.equal(f.fleet.maxInFlight, 3, m("the mock saw at most `concurrency` task lists at once, and that many"));
+  assert.deepEqual(f.abort, { first: true, err: "DcsError ABORTED", after: true }, m("abort"));
+  assert.deepEqual(f.badOptions, ["INVALID_ARGUMENT o.concurrency", "INVALID_ARGUMENT o.concurrency",
+    "INVALID_ARGUMENT o.concurrency", "INVALID_ARGUMENT o.concurent", "INVALID_ARGUMENT statuss", "INVALID_ARGUMENT status",
+    "INVALID_ARGUMENT o.onInstance", "INVALID_ARGUMENT startTime", "INVALID_ARGUMENT pageSize", "INVALID_ARGUMENT name",
+    "INVALID_ARGUMENT limit", "INVALID_ARGUMENT limt", "INVALID_ARGUMENT name"], m("fleet options"));
+  assert.deepEqual(f.parsed, { count: 1, capacity: 0.125, warnings: ["coerced_type instance_num"] }, m("parseListInstancesResponse"));
+  assert.equal(f.parsedStrict, "INVALID_RESPONSE instance_num", m("strict"));
 }
 
 /** Spawns a command without blocking the event loop (the mock runs in this process). */

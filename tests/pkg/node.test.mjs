@@ -11,10 +11,10 @@ test("Node ESM: import without await; parse the seed, build, sign, errors; list 
   writeFileSync(
     join(dir, "main.js"),
     `import { readFileSync } from "node:fs";
-import { buildListTasksRequest, signRequest, parseListTasksResponse, knownValues, DcsClient } from "dcs-tasks";
+import { buildListTasksRequest, signRequest, parseListTasksResponse, parseListInstancesResponse, knownValues, DcsClient } from "dcs-tasks";
 import * as ns from "dcs-tasks";
 import { syncChecks, asyncChecks } from "./checks.js";
-const api = { buildListTasksRequest, signRequest, parseListTasksResponse, knownValues, DcsClient };
+const api = { buildListTasksRequest, signRequest, parseListTasksResponse, parseListInstancesResponse, knownValues, DcsClient };
 // No await before use: the package is ready when the import resolves.
 const out = { sync: syncChecks(api, readFileSync("seed.json", "utf8")), exports: Object.keys(ns).sort() };
 out.resolved = import.meta.resolve("dcs-tasks");

@@ -14,6 +14,7 @@ import { freshProject, startMock, run, lastJson, bin, root } from "./helpers.mjs
 
 const GOOD = `import {
   buildListTasksRequest, signRequest, parseListTasksResponse, knownValues, DcsClient, initSync,
+  parseListInstancesResponse,
 } from "dcs-tasks";
 import { handleProxyRequest } from "dcs-tasks/proxy";
 import type { ProxyEnv } from "dcs-tasks/proxy";
@@ -25,9 +26,15 @@ import type {
   TaskProgress, ProgressStep, ProgressSubStep, PageProgress, DcsClientOptions, TimeInput,
   AkSkCredentials, TokenCredentials, ListQuery, ListAllQuery, ListAllOptions, CallOptions, WatchOptions,
   KnownValues, SignOptions, ParseOptions, ListTasksRequestOptions, Step, SubStep,
+  InstanceList, Instance, InstanceTag, InstanceFeatures, InstanceStatus, InstanceEngine, ListInstancesQuery,
+  ListAllInstancesQuery, FleetQuery, FleetOptions, FleetProgress, FleetEntry,
 } from "dcs-tasks";
 const known: KnownValues = knownValues();
-const knownStatuses: string[] = [...known.taskStatuses, ...known.stepStatuses, ...known.taskNames];
+const knownStatuses: string[] = [...known.taskStatuses, ...known.stepStatuses, ...known.taskNames,
+  ...known.instanceStatuses, ...known.engines];
+const parsedInstances: InstanceList = parseListInstancesResponse("{}", { strict: true });
+parseListInstancesResponse(new Uint8Array(0));
+void parsedInstances;
 const signOpts: SignOptions = { date: new Date() };
 const parseOpts: ParseOptions = { strict: true };
 const buildOpts: ListTasksRequestOptions = { region: "cn-north-4", projectId: "p", instanceId: "i" };
@@ -134,6 +141,28 @@ export async function main(signal: AbortSignal): Promise<void> {
   const next: IteratorResult<TaskProgress> = await watch.next();
   await watch.return?.();
   const deleted: void = await client.deleteTask("i", "t", { signal });
+  const iq: ListInstancesQuery = { name: "cache", status: "RUNNING", offset: 0, limit: 100 };
+  const il: InstanceList = await client.listInstances(iq, { signal });
+  await client.listInstances();
+  const inst: Instance = il.instances[0];
+  const instFields: [string, string, InstanceStatus, InstanceEngine | undefined, number | undefined, number | undefined,
+    boolean | undefined, string[] | undefined, InstanceTag[] | undefined, InstanceFeatures | undefined, number] =
+    [inst.instanceId, inst.name, inst.status, inst.engine, inst.capacity, inst.port, inst.noPasswordAccess, inst.azCodes,
+     inst.tags, inst.features, il.instanceCount];
+  const aiq: ListAllInstancesQuery = { name: "x", status: "FROZEN", pageSize: 1000 };
+  for await (const i of client.listAllInstances(aiq, { signal })) void i.instanceId;
+  for await (const i of client.listAllInstances()) void i.status;
+  const fq: FleetQuery = { startTime: Date.now() - 86400000, endTime: new Date(), name: "dcs", status: "RUNNING" };
+  const fo: FleetOptions = { signal, concurrency: 8, onInstance: (p: FleetProgress) => { const n: number = p.done + p.total; void n; } };
+  for await (const e of client.listFleetTasks(fq, fo)) {
+    const en: FleetEntry = e;
+    const ts: Task[] = en.tasks;
+    const er: DcsError | undefined = en.error;
+    void [ts, er, en.instance.name];
+  }
+  const fleet = client.listFleetTasks();
+  const fnext: IteratorResult<FleetEntry> = await fleet.next();
+  void [instFields, fnext];
   client.free();
   void next;
   void [page, nums, pw, deleted];
@@ -199,6 +228,12 @@ document.createElement("dcs-task-list").pageSize = "20";
   "bad-element-event-detail.ts": ["TS2339", `import "dcs-tasks/element";
 document.createElement("dcs-task-list").addEventListener("dcs-load", (e) => e.detail.count);
 `],
+  "bad-fleet-concurrency-string.ts": ["TS2322", `import { DcsClient } from "dcs-tasks";
+new DcsClient({ projectId: "p" }).listFleetTasks({}, { concurrency: "4" });
+`],
+  "bad-instance-capacity-string.ts": ["TS2322", `import { parseListInstancesResponse } from "dcs-tasks";
+export const c: string | undefined = parseListInstancesResponse("{}").instances[0].capacity;
+`],
   "bad-default-import.ts": ["TS1192", `import init from "dcs-tasks";
 export const i = init;
 `],
@@ -206,7 +241,7 @@ export const i = init;
 
 // Collects what the installed package really returns (Node ESM), for runtime.ts.
 const COLLECT = `import { readFileSync, readdirSync } from "node:fs";
-import { parseListTasksResponse, DcsClient } from "dcs-tasks";
+import { parseListTasksResponse, parseListInstancesResponse, DcsClient } from "dcs-tasks";
 const fixtures = ${JSON.stringify(join(root, "tests", "fixtures"))};
 const out = { lists: {}, codes: [], progress: null, onPage: null, errors: {} };
 for (const f of readdirSync(fixtures).filter((f) => f.endsWith(".json")).sort()) {
@@ -224,6 +259,15 @@ try { parseListTasksResponse("[]"); } catch (e) { out.errors.invalidResponse = o
 try { await client.listTasks("../x"); } catch (e) { out.errors.invalidArgument = own(e); }
 const bad = new DcsClient({ endpoint: process.argv[2], projectId: "0123456789abcdef0123456789abcdef", auth: { ...auth, sk: "x" }, retries: 0 });
 try { await bad.listTasks("n25"); } catch (e) { out.errors.http = own(e); }
+out.instanceLists = {};
+for (const f of ["instances-all-fields.json", "instances-quirks.json"]) {
+  out.instanceLists[f] = parseListInstancesResponse(readFileSync(fixtures + "/" + f));
+}
+const fc = new DcsClient({ endpoint: process.argv[2], projectId: "fleet3-fail1", auth, retries: 0 });
+out.fleet = [];
+for await (const e of fc.listFleetTasks({}, { concurrency: 3 })) {
+  out.fleet.push({ instance: e.instance, tasks: e.tasks.slice(0, 1), ...(e.error ? { error: own(e.error) } : {}) });
+}
 console.log(JSON.stringify(out));
 `;
 
@@ -235,9 +279,13 @@ function runtimeTs(v) {
   const taskKeys = [...new Set(tasks.flatMap(Object.keys))].sort();
   const detailKeys = [...new Set(tasks.flatMap((t) => Object.keys(t.details)))].sort();
   const errs = Object.entries(v.errors).map(([k, e]) => `export const ${k}: ErrorShape = ${lit(e)};`).join("\n");
+  const instances = Object.values(v.instanceLists).flatMap((l) => l.instances);
+  const instanceKeys = [...new Set(instances.flatMap(Object.keys))].sort();
   return `// Generated by tests/pkg/types.test.mjs from the package's real output.
-import type { TaskList, TaskProgress, PageProgress, DcsError, Task, TaskDetails, WarningCode } from "dcs-tasks";
+import type { TaskList, TaskProgress, PageProgress, DcsError, Task, TaskDetails, WarningCode, InstanceList, Instance,
+  FleetEntry } from "dcs-tasks";
 type ErrorShape = Omit<DcsError, "stack" | "cause">;
+type FleetShape = Omit<FleetEntry, "error"> & { error?: ErrorShape };
 type Never<T> = [T] extends [never] ? true : false;
 
 export const lists: Record<string, TaskList> = {
@@ -246,6 +294,9 @@ ${lists}
 export const progress: TaskProgress = ${lit(v.progress)};
 export const onPage: PageProgress = ${lit(v.onPage)};
 ${errs}
+export const instanceLists: Record<string, InstanceList> = ${lit(v.instanceLists)};
+export const fleet: FleetShape[] = ${lit(v.fleet)};
+export const instanceKeysAllSent: Never<Exclude<keyof Instance, ${union(instanceKeys)}>> = true;
 // Every declared field is one the runtime sends (all-fields.json has them all).
 export const taskKeysAllSent: Never<Exclude<keyof Task, ${union(taskKeys)}>> = true;
 export const detailKeysAllSent: Never<Exclude<keyof TaskDetails, ${union(detailKeys)}>> = true;
@@ -290,6 +341,8 @@ test("TypeScript: the types match the contract and the runtime; misuse fails to 
   assert.ok(values.progress?.stepDetails?.length > 0, "a progress with steps");
   assert.ok(values.onPage, "onPage was called");
   assert.deepEqual(Object.keys(values.errors).sort(), ["http", "invalidArgument", "invalidResponse"]);
+  assert.equal(values.fleet.length, 3, "a fleet of three");
+  assert.equal(values.fleet.filter((e) => e.error).length, 1, "one with its error");
   writeFileSync(join(dir, "good.ts"), GOOD);
   writeFileSync(join(dir, "runtime.ts"), runtimeTs(values));
   for (const [f, [, src]] of Object.entries(BAD)) writeFileSync(join(dir, f), src);

@@ -15,9 +15,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freshProject, writeChecks, assertChecks, startMock, freePort, bin } from "./helpers.mjs";
 
-const WORKER = (entry) => `import { buildListTasksRequest, signRequest, parseListTasksResponse, knownValues, DcsClient } from ${JSON.stringify(entry)};
+const WORKER = (entry) => `import { buildListTasksRequest, signRequest, parseListTasksResponse, parseListInstancesResponse, knownValues, DcsClient } from ${JSON.stringify(entry)};
 import { syncChecks, asyncChecks } from "./checks.js";
-const api = { buildListTasksRequest, signRequest, parseListTasksResponse, knownValues, DcsClient };
+const api = { buildListTasksRequest, signRequest, parseListTasksResponse, parseListInstancesResponse, knownValues, DcsClient };
 // Usable at module scope, right after the import.
 const atImport = parseListTasksResponse('{"task_count": 0, "tasks": []}').taskCount;
 export default {

@@ -343,7 +343,7 @@ describe("default stack (AK/SK upstream, ALLOWED_ORIGINS, no PROXY_TOKEN, no del
       errorBody(d, assert, { status: 405 });
       const o = await req(s, `/v2/fedcba9876543210fedcba9876543210/instances/${INST}/tasks`);
       errorBody(o, assert, { status: 403, code: "FORBIDDEN_PROJECT" });
-      for (const p of ["/v2/", `${M}/${INST}`, `${M}/${INST}/tasks/t1/progress/more`, "/api/instances", "/api/nothing"]) {
+      for (const p of ["/v2/", `${M}/${INST}`, `${M}/${INST}/tasks/t1/progress/more`, "/api/instances/" + INST, "/api/nothing"]) {
         const r = await req(s, p);
         assert.ok(r.status >= 400 && r.status < 500, `${p}: ${r.status}`);
         errorBody(r, assert);

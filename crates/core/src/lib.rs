@@ -5,8 +5,9 @@
 //!   and the one URL/host parser; the list, progress and delete requests.
 //! - [`sign`]: SDK-HMAC-SHA256 signing, byte for byte as the official SDKs.
 //! - [`call`], [`policy`]: one call's retry, deadline and skew decisions; a listing's pages.
-//! - [`progress`], [`error_body`]: the small parsers (the list parser is `dcs-tasks-parse`).
-//! - [`watch`]: the progress watcher's decisions.
+//! - [`progress`], [`error_body`], [`instances`]: the small parsers (the task-list parser is
+//!   `dcs-tasks-parse`).
+//! - [`watch`]: the progress watcher's decisions; [`fleet`]: `listFleetTasks`' decisions.
 //! - [`proxy`]: the edge proxy's decisions (a request and the configuration to a plan).
 //!
 //! The curated API for native users is at the root: build a request, sign it, send it with
@@ -30,6 +31,8 @@
 pub mod call;
 pub mod endpoint;
 pub mod error_body;
+pub mod fleet;
+pub mod instances;
 pub mod policy;
 pub mod progress;
 pub mod proxy;
@@ -41,10 +44,15 @@ pub mod watch;
 
 pub use dcs_tasks_parse::error::{DcsError, ErrorCode, Result};
 pub use dcs_tasks_parse::model::{
-    ParseOptions, Task, TaskDetails, TaskList, TaskProgress, Warning, WarningCode,
+    Instance, InstanceList, ParseOptions, Task, TaskDetails, TaskList, TaskProgress, Warning,
+    WarningCode,
 };
 pub use dcs_tasks_parse::normalize::parse_list_tasks_response;
 pub use error_body::{parse_error_body, ErrorBody};
+pub use instances::parse_list_instances_response;
 pub use progress::parse_task_progress;
-pub use query::{build_list_tasks_request, Arg, HttpRequest, ListTasksInput};
+pub use query::{
+    build_list_tasks_request, list_instances_request, Arg, HttpRequest, InstanceQuery,
+    ListTasksInput,
+};
 pub use sign::{sign_request, Credentials};

@@ -6,7 +6,7 @@ use dcs_tasks_parse::error::{cat, DcsError};
 use std::collections::BTreeSet;
 
 use crate::error_body::parse_error_body;
-use dcs_tasks_parse::model::ListJson;
+use dcs_tasks_parse::model::{InstanceList, ListJson};
 
 /// Default number of retries after the first attempt.
 pub const DEFAULT_RETRIES: u32 = 2;
@@ -142,14 +142,68 @@ pub fn http_error(status: u16, body: &[u8], request_id: Option<String>) -> DcsEr
     }
 }
 
-/// Plans and checks the pages of `listAllTasks`: which offsets to fetch, in which
-/// order to hand tasks out, when to stop, and which tasks are duplicates.
+/// One page of a listing as the page plan sees it: the total the service reports, and the
+/// items' IDs (tasks by `id`, instances by `instance_id`).
+pub trait Page {
+    /// The items' wire name (`tasks`), for error paths.
+    const ITEMS: &'static str;
+    /// The total's wire name (`task_count`), for error paths.
+    const COUNT: &'static str;
+    /// The total the service reports (every page).
+    fn total(&self) -> u64;
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Item `i`'s ID (any stable text: equal IDs, equal text).
+    fn id(&self, i: usize) -> &str;
+    /// Keeps the items whose ID `keep` accepts, in order.
+    fn retain_ids(&mut self, keep: impl FnMut(&str) -> bool);
+}
+
+impl Page for ListJson {
+    const ITEMS: &'static str = "tasks";
+    const COUNT: &'static str = "task_count";
+    fn total(&self) -> u64 {
+        self.task_count
+    }
+    fn len(&self) -> usize {
+        ListJson::len(self)
+    }
+    fn id(&self, i: usize) -> &str {
+        ListJson::id(self, i)
+    }
+    fn retain_ids(&mut self, keep: impl FnMut(&str) -> bool) {
+        ListJson::retain_ids(self, keep)
+    }
+}
+
+impl Page for InstanceList {
+    const ITEMS: &'static str = "instances";
+    const COUNT: &'static str = "instance_num";
+    fn total(&self) -> u64 {
+        self.instance_count
+    }
+    fn len(&self) -> usize {
+        self.instances.len()
+    }
+    fn id(&self, i: usize) -> &str {
+        self.instances.get(i).map_or("", |x| x.instance_id.as_str())
+    }
+    fn retain_ids(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.instances.retain(|x| keep(&x.instance_id));
+    }
+}
+
+/// Plans and checks the pages of `listAllTasks` and `listAllInstances` (any [`Page`]):
+/// which offsets to fetch, in which order to hand items out, when to stop, and which items
+/// are duplicates.
 ///
 /// Bounded by construction: at most `max_tasks / page_size` pages are ever planned, a
 /// page whose task IDs repeat an earlier page exactly is an error (the server ignores
 /// `offset`), and an empty page ends the list.
 #[derive(Debug)]
-pub struct PagePlan {
+pub struct PagePlan<P = ListJson> {
     page_size: u32,
     max_tasks: u64,
     /// The total as last reported (grows when tasks are inserted while paging).
@@ -159,7 +213,7 @@ pub struct PagePlan {
     /// The next page to deliver, in order.
     next_deliver: u32,
     /// Pages that arrived out of order (few: at most the pages in flight).
-    waiting: Vec<(u32, ListJson)>,
+    waiting: Vec<(u32, P)>,
     /// The IDs delivered so far (ordered: the other side chooses them, so no hashing).
     seen: BTreeSet<String>,
     /// One per delivered page (a page count is bounded by `max_tasks / page_size`).
@@ -180,15 +234,15 @@ pub const MAX_REFETCHES: u32 = 64;
 
 /// What the plan says after a page is delivered.
 #[derive(Debug)]
-pub struct Delivery {
-    /// The new tasks of that page, duplicates removed, in order.
-    pub list: ListJson,
+pub struct Delivery<P = ListJson> {
+    /// The new items of that page, duplicates removed, in order.
+    pub list: P,
     pub fetched: u64,
     pub total: u64,
 }
 
-impl PagePlan {
-    pub fn new(page_size: u32, max_tasks: u64) -> PagePlan {
+impl<P: Page> PagePlan<P> {
+    pub fn new(page_size: u32, max_tasks: u64) -> PagePlan<P> {
         PagePlan {
             page_size: page_size.max(1),
             max_tasks,
@@ -244,7 +298,7 @@ impl PagePlan {
     }
 
     /// Hands in page `page`'s parsed list; returns the deliveries now possible, in order.
-    pub fn receive(&mut self, page: u32, list: ListJson) -> Result<Vec<Delivery>, DcsError> {
+    pub fn receive(&mut self, page: u32, list: P) -> Result<Vec<Delivery<P>>, DcsError> {
         if self.finished {
             return Ok(Vec::new());
         }
@@ -267,16 +321,20 @@ impl PagePlan {
             // if the list really shrank, at an offset moved back by the shrinkage), so that
             // shifting only ever causes duplicates, which are dropped below.
             if let Some(prev) = self.prev_total {
-                if list.task_count < prev && !list.is_empty() && self.refetch_attempt < 2 {
+                if list.total() < prev && !list.is_empty() && self.refetch_attempt < 2 {
                     self.refetches += 1;
                     if self.refetches > MAX_REFETCHES {
                         return Err(DcsError::invalid_response(
-                            "task_count",
-                            "the task list kept changing while it was paged; try again",
+                            P::COUNT,
+                            cat(&[
+                                "the ",
+                                P::ITEMS,
+                                " list kept changing while it was paged; try again",
+                            ]),
                         ));
                     }
                     let back = if self.refetch_attempt == 1 {
-                        (prev - list.task_count).min(offset)
+                        (prev - list.total()).min(offset)
                     } else {
                         0
                     };
@@ -286,10 +344,10 @@ impl PagePlan {
                 }
             }
             self.refetch_attempt = 0;
-            self.prev_total = Some(list.task_count);
+            self.prev_total = Some(list.total());
             self.next_deliver += 1;
-            if list.task_count > self.total {
-                self.total = list.task_count;
+            if list.total() > self.total {
+                self.total = list.total();
             }
             if list.is_empty() {
                 // An empty page ends the list (the total lied, or tasks were deleted).
@@ -304,16 +362,17 @@ impl PagePlan {
             }
             if list.len() > self.page_size as usize {
                 let m = format!(
-                    "page at offset {offset} holds {} tasks, more than the requested limit {}",
+                    "page at offset {offset} holds {} {}, more than the requested limit {}",
                     list.len(),
+                    P::ITEMS,
                     self.page_size
                 );
-                return Err(DcsError::invalid_response("tasks", m));
+                return Err(DcsError::invalid_response(P::ITEMS, m));
             }
             let sig = page_signature(&list);
             if page > 0 && self.page_signatures.contains(&sig) {
                 return Err(DcsError::invalid_response(
-                    "tasks",
+                    P::ITEMS,
                     cat(&[
                         "page at offset ",
                         &offset.to_string(),
@@ -340,7 +399,7 @@ impl PagePlan {
 
 /// A page's identity: SHA-256 over its IDs in order (each ended by a NUL), first 16 bytes.
 /// The IDs are chosen by the other side: a cryptographic hash leaves no collisions to craft.
-fn page_signature(list: &ListJson) -> [u8; 16] {
+fn page_signature<P: Page>(list: &P) -> [u8; 16] {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for i in 0..list.len() {

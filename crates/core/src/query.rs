@@ -445,3 +445,107 @@ pub fn build_list_tasks_request(input: &ListTasksInput) -> Result<HttpRequest> {
     )?;
     Ok(list_request(&ep, project, instance, &q))
 }
+
+/// Longest instance-name filter (DCS names are at most 64 characters).
+pub const MAX_NAME_FILTER_CHARS: usize = 64;
+/// Longest status filter.
+pub const MAX_STATUS_FILTER_LEN: usize = 32;
+
+/// Validated query of `ListInstances` (`GET /v2/{project_id}/instances`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstanceQuery {
+    /// `name`: the service matches it fuzzily (a part of the name).
+    pub name: Option<String>,
+    /// `status`, e.g. `RUNNING`.
+    pub status: Option<String>,
+    pub offset: Option<u32>,
+    pub limit: Option<u32>,
+}
+
+impl InstanceQuery {
+    /// Validates the four query arguments (JS names in errors): `name` 1-64 characters with
+    /// no control character, `status` 1-32 of `[A-Z0-9_]`, `offset` 0..2147483647, `limit`
+    /// 1..1000.
+    pub fn validate(name: &Arg, status: &Arg, offset: &Arg, limit: &Arg) -> Result<InstanceQuery> {
+        let name = optional_str("name", name)?;
+        if let Some(n) = name {
+            let chars = n.chars().count();
+            if chars == 0 || chars > MAX_NAME_FILTER_CHARS {
+                return Err(DcsError::invalid_argument(
+                    "name",
+                    "must be 1 to 64 characters",
+                ));
+            }
+            if n.chars().any(char::is_control) {
+                return Err(DcsError::invalid_argument(
+                    "name",
+                    "must not hold control characters",
+                ));
+            }
+        }
+        let status = optional_str("status", status)?;
+        if let Some(s) = status {
+            let ok = (1..=MAX_STATUS_FILTER_LEN).contains(&s.len())
+                && s.bytes()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_');
+            if !ok {
+                return Err(DcsError::invalid_argument(
+                    "status",
+                    cat(&[
+                        "must be 1 to 32 of A-Z 0-9 _ (e.g. RUNNING), got ",
+                        &dcs_tasks_parse::text::quoted(s, 40),
+                    ]),
+                ));
+            }
+        }
+        Ok(InstanceQuery {
+            name: name.map(str::to_string),
+            status: status.map(str::to_string),
+            offset: validate_int("offset", offset, 0, i32::MAX as u32)?,
+            limit: validate_int("limit", limit, 1, MAX_LIMIT)?,
+        })
+    }
+
+    /// `name=...&status=...&offset=0&limit=10` (only the given ones; values percent-encoded
+    /// as the signer encodes them).
+    pub fn to_query_string(&self) -> String {
+        let mut out = String::with_capacity(64);
+        let mut pair = |key: &str, value: &str| {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            out.push_str(key);
+            out.push('=');
+            crate::sign::encode_into(&mut out, value);
+        };
+        if let Some(n) = &self.name {
+            pair("name", n);
+        }
+        if let Some(s) = &self.status {
+            pair("status", s);
+        }
+        if let Some(o) = self.offset {
+            pair("offset", &(o as u64).to_string());
+        }
+        if let Some(l) = self.limit {
+            pair("limit", &(l as u64).to_string());
+        }
+        out
+    }
+}
+
+/// `/v2/{project}/instances` (the ID must be validated already).
+pub fn instances_path(project_id: &str) -> String {
+    cat(&["/v2/", project_id, "/instances"])
+}
+
+/// `GET /v2/{project}/instances?...` from validated parts.
+pub fn list_instances_request(ep: &Endpoint, project_id: &str, q: &InstanceQuery) -> HttpRequest {
+    instances_request_with_query(ep, project_id, &q.to_query_string())
+}
+
+/// `GET /v2/{project}/instances?{query}` with a query already validated and encoded (the
+/// proxy's mirror, which passes the documented parameters the official SDKs send).
+pub fn instances_request_with_query(ep: &Endpoint, project_id: &str, query: &str) -> HttpRequest {
+    request("GET", ep, &instances_path(project_id), query, project_id)
+}

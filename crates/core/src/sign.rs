@@ -141,7 +141,7 @@ const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Appends `s` percent-encoded (UTF-8, upper-case hex).
-fn encode_into(out: &mut String, s: &str) {
+pub(crate) fn encode_into(out: &mut String, s: &str) {
     out.extend(utf8_percent_encode(s, ESCAPED));
 }
 

@@ -216,6 +216,146 @@ impl From<TaskView<'_>> for Task {
     }
 }
 
+/// One page of `ListInstances` (`GET /v2/{project_id}/instances`).
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceList {
+    /// `instance_num`: every matching instance (all pages), not the number on this page.
+    pub instance_count: u64,
+    pub instances: Vec<Instance>,
+    /// As for [`TaskList::warnings`]: at most 100, then one `warnings_truncated`.
+    pub warnings: Vec<Warning>,
+}
+
+/// One DCS instance: every field of the API definition, the wire names in camelCase
+/// (`enable_publicip` is `enablePublicip`). Integers and booleans as JSON numbers and
+/// booleans; `capacity` in GB with `capacity_minor` folded in (`0.125`); timestamps as
+/// ISO-8601 UTC with milliseconds; `maintainBegin`/`maintainEnd` as sent (`HH:mm:ss`, UTC).
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Instance {
+    pub instance_id: String,
+    pub name: String,
+    /// As sent: CREATING | CREATEFAILED | RUNNING | ERROR | RESTARTING | FROZEN | EXTENDING |
+    /// RESTORING | FLUSHING | other.
+    #[cfg_attr(feature = "typescript", tsify(type = "InstanceStatus"))]
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `Redis` | `Memcached` | other.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "InstanceEngine"))]
+    pub engine: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spec_code: Option<String>,
+    /// GB: `capacity` (an integer), or `capacity_minor` (`"0.125"`) when that is 0 or absent.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "gb")]
+    pub capacity: Option<f64>,
+    /// MB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_memory: Option<i64>,
+    /// MB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used_memory: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub az_codes: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub features: Option<InstanceFeatures>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readonly_domain_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_publicip: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publicip_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publicip_address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_ssl: Option<bool>,
+    /// Documented as the string `"true"`/`"false"`: a boolean here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_password_access: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<InstanceTag>>,
+    /// 0 pay-per-use, 1 yearly/monthly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charging_mode: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// ISO-8601 UTC with milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintain_begin: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintain_end: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_upgrade: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_task_id: Option<String>,
+}
+
+/// One tag of an instance (`value` is `""` when the service sends none).
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct InstanceTag {
+    pub key: String,
+    pub value: String,
+}
+
+/// An instance's `features` (the official SDK's model), camelCase.
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceFeatures {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_acl: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_transparent_client_ip: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_ssl: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_audit_log: Option<bool>,
+}
+
+impl InstanceList {
+    /// The contract JSON: `{"instanceCount":N,"instances":[...],"warnings":[...]}`.
+    pub fn to_json(&self) -> String {
+        to_json(self)
+    }
+}
+
 /// What kind of fix a warning reports.
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

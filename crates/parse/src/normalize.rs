@@ -156,7 +156,8 @@ fn task_count(ctx: &mut Ctx, v: Scalar, loc: &Loc) -> R<Option<u64>> {
 
 /// A capacity in GB: documented as a string holding a JSON number (parsed by serde_json);
 /// a JSON number is a quirk. Finite and non-negative.
-fn capacity(ctx: &mut Ctx, v: Scalar, loc: &Loc) -> R<Option<f64>> {
+#[doc(hidden)]
+pub fn capacity(ctx: &mut Ctx, v: Scalar, loc: &Loc) -> R<Option<f64>> {
     let (x, coerced) = match &v {
         Scalar::Null => return Ok(None),
         Scalar::Str(s) => {

@@ -19,7 +19,7 @@ pub mod routes;
 mod tests;
 
 use dcs_tasks_parse::error::{cat, DcsError, Reason};
-use dcs_tasks_parse::model::{to_json, write_list, ParseOptions, Warning};
+use dcs_tasks_parse::model::{to_json, write_list, InstanceList, ParseOptions, Warning};
 
 pub use access::{ct_eq, Caller, Token};
 pub use answers::{
@@ -33,7 +33,7 @@ pub use routes::{route, static_asset, Refusal, Route, MAX_TARGET_LEN};
 
 use crate::call::RawResponse;
 use crate::policy::Delivery;
-use crate::query::{self, HttpRequest, ListQuery};
+use crate::query::{self, HttpRequest, InstanceQuery, ListQuery};
 
 /// `all=1` never gathers more than this many tasks.
 pub const MAX_ALL_TASKS: u64 = 20_000;
@@ -41,6 +41,11 @@ pub const MAX_ALL_TASKS: u64 = 20_000;
 /// proxy request makes at most ⌈tasks / 1,000⌉ upstream calls (plus the pager's re-fetch
 /// bound, [`crate::policy::MAX_REFETCHES`]).
 pub const ALL_PAGE_SIZE: u32 = query::MAX_LIMIT;
+/// `/api/instances` never gathers more than this many instances (`all=1`, or any request
+/// while `ALLOWED_INSTANCES` is set): at most 10 upstream calls at [`ALL_PAGE_SIZE`].
+pub const MAX_ALL_INSTANCES: u64 = 10_000;
+/// `/api/instances`' page size when the caller gives no `limit` (the service's default).
+pub const DEFAULT_INSTANCE_LIMIT: u32 = 10;
 /// Retries of the normalized routes' upstream calls (the mirror routes make one attempt: the
 /// caller's client retries).
 pub const UPSTREAM_RETRIES: u32 = 1;
@@ -71,6 +76,24 @@ pub enum Step {
     Upstream(Box<Upstream>),
     /// `all=1`: page the listing upstream, then [`Listing::finish`].
     Listing(Box<Listing>),
+    /// `/api/instances` gathered whole: page the instance list upstream, then
+    /// [`InstanceListing::finish`].
+    Instances(Box<InstanceListing>),
+}
+
+/// `/api/instances` with `all=1`, or any `/api/instances` while `ALLOWED_INSTANCES` is set:
+/// every page of the instance list for `query` (`name`, `status`) at [`ALL_PAGE_SIZE`],
+/// bounded by [`MAX_ALL_INSTANCES`], then filtered by `ALLOWED_INSTANCES` and cut to the
+/// caller's `window` (offset, limit). With the filter, `instanceCount` is the number of
+/// allowed instances matching the query (every page), so that it and the caller's paging
+/// agree with what the caller may see.
+#[derive(Debug)]
+pub struct InstanceListing {
+    pub config: ProxyConfig,
+    pub query: InstanceQuery,
+    /// `(offset, limit)` of the caller's page; `None` for `all=1`.
+    pub window: Option<(u32, u32)>,
+    pub if_none_match: Option<String>,
 }
 
 /// An upstream call to make, with what is needed to shape its answer.
@@ -101,6 +124,8 @@ pub enum Call {
     List { request: HttpRequest },
     /// A task's progress, with retries, normalized.
     Progress { request: HttpRequest },
+    /// An instance-list page, with retries, normalized.
+    Instances { request: HttpRequest },
 }
 
 impl Call {
@@ -225,14 +250,37 @@ pub fn plan(
         Err(r) => return Plan::answer(log, cors, Answer::refusal(&r)),
     };
     log.route = r.name();
-    let step = match decide(r, &cfg, &own_origin, &target) {
-        Decided::Answer(a) => return Plan::answer(log, cors, a),
+    let inm = header("if-none-match");
+    let step = match step_of(decide(r, &cfg, &own_origin, &target), cfg, inm) {
+        Ok(s) => s,
+        Err(a) => return Plan::answer(log, cors, a),
+    };
+    Plan { step, log, cors }
+}
+
+/// The step of a decided request (or its answer now).
+fn step_of(d: Decided, cfg: ProxyConfig, if_none_match: Option<String>) -> Result<Step, Answer> {
+    Ok(match d {
+        Decided::Answer(a) => return Err(a),
         Decided::Asset { url, content_type } => Step::Asset { url, content_type },
         Decided::Call(call) => Step::Upstream(Box::new(Upstream {
             config: cfg,
             call,
-            if_none_match: header("if-none-match"),
+            if_none_match,
         })),
+        Decided::Instances { query, window } => {
+            let query = InstanceQuery {
+                offset: None,
+                limit: None,
+                ..query
+            };
+            Step::Instances(Box::new(InstanceListing {
+                config: cfg,
+                query,
+                window,
+                if_none_match,
+            }))
+        }
         Decided::Listing {
             instance,
             mut query,
@@ -243,11 +291,10 @@ pub fn plan(
                 config: cfg,
                 instance,
                 query,
-                if_none_match: header("if-none-match"),
+                if_none_match,
             }))
         }
-    };
-    Plan { step, log, cors }
+    })
 }
 
 enum Decided {
@@ -261,6 +308,52 @@ enum Decided {
         instance: String,
         query: ListQuery,
     },
+    Instances {
+        query: InstanceQuery,
+        window: Option<(u32, u32)>,
+    },
+}
+
+/// `/api/instances` and its mirror (the caller is admitted, the route valid).
+fn decide_instances(r: Route, cfg: &ProxyConfig) -> Decided {
+    let (e, p) = (&cfg.endpoint, cfg.project_id.as_str());
+    let filtered = cfg.allowed_instances.is_some();
+    match r {
+        // A raw passthrough cannot be filtered without breaking the SDKs' paging (offsets
+        // and instance_num of the whole list): refused while ALLOWED_INSTANCES is set.
+        Route::MirrorInstances { .. } if filtered => {
+            let m = "the instance list mirror is not served while ALLOWED_INSTANCES is set: use /api/instances";
+            Decided::Answer(Answer::error(403, "FORBIDDEN_INSTANCE", m, None))
+        }
+        Route::MirrorInstances { query } => Decided::Call(Call::Mirror {
+            request: query::instances_request_with_query(e, p, &query),
+            list: true,
+        }),
+        Route::ApiInstances { query, all: true } => {
+            if query.offset.is_some() {
+                let m = "offset: all=1 gathers every page from the start: leave offset out";
+                return Decided::Answer(Answer::error(400, "INVALID_REQUEST", m, None));
+            }
+            Decided::Instances {
+                query,
+                window: None,
+            }
+        }
+        Route::ApiInstances { query, .. } if filtered => {
+            let window = (
+                query.offset.unwrap_or(0),
+                query.limit.unwrap_or(DEFAULT_INSTANCE_LIMIT),
+            );
+            Decided::Instances {
+                query,
+                window: Some(window),
+            }
+        }
+        Route::ApiInstances { query, .. } => Decided::Call(Call::Instances {
+            request: query::list_instances_request(e, p, &query),
+        }),
+        _ => Decided::Answer(Answer::error(404, "NOT_FOUND", "no such route", None)),
+    }
 }
 
 /// A routed request's step (the caller is admitted, the route valid).
@@ -273,6 +366,9 @@ fn decide(r: Route, cfg: &ProxyConfig, own_origin: &str, target: &str) -> Decide
     }
     let (e, p) = (&cfg.endpoint, cfg.project_id.as_str());
     let call = match r {
+        Route::MirrorInstances { .. } | Route::ApiInstances { .. } => {
+            return decide_instances(r, cfg);
+        }
         Route::Health => {
             let body = to_json(&HealthJson { status: "ok" });
             return Decided::Answer(Answer::json(200, body));
@@ -355,8 +451,71 @@ impl Upstream {
                     Err(e) => upstream_error(&e),
                 }
             }
+            Call::Instances { .. } => {
+                match crate::instances::parse_list_instances_response(
+                    &resp.body,
+                    ParseOptions::default(),
+                ) {
+                    Ok(l) => cacheable(200, l.to_json().into_bytes(), inm),
+                    Err(e) => upstream_error(&e),
+                }
+            }
         }
     }
+}
+
+impl InstanceListing {
+    /// The answer from the delivered pages, in order (or the error that ended the listing).
+    pub fn finish(&self, pages: Result<Vec<Delivery<InstanceList>>, DcsError>) -> Answer {
+        match pages.and_then(|p| self.merge(p)) {
+            Ok(list) => cacheable(
+                200,
+                list.to_json().into_bytes(),
+                self.if_none_match.as_deref(),
+            ),
+            Err(e) => upstream_error(&e),
+        }
+    }
+
+    /// One `InstanceList` of the pages: filtered by `ALLOWED_INSTANCES` (`instanceCount` then
+    /// counts what is left), cut to the window, the warnings once each.
+    fn merge(&self, pages: Vec<Delivery<InstanceList>>) -> Result<InstanceList, DcsError> {
+        let mut out = InstanceList::default();
+        for d in pages {
+            check_all_instances(d.total)?;
+            out.instance_count = d.total;
+            for w in d.list.warnings {
+                if !out.warnings.contains(&w) {
+                    out.warnings.push(w);
+                }
+            }
+            out.instances.extend(d.list.instances);
+        }
+        if let Some(allowed) = &self.config.allowed_instances {
+            out.instances.retain(|i| allowed.contains(&i.instance_id));
+            out.instance_count = out.instances.len() as u64;
+        }
+        if let Some((offset, limit)) = self.window {
+            let from = (offset as usize).min(out.instances.len());
+            out.instances.drain(..from);
+            out.instances.truncate(limit as usize);
+        }
+        Ok(out)
+    }
+}
+
+/// Refuses an instance listing whose total is over [`MAX_ALL_INSTANCES`] (never a silent
+/// partial list). Checked on each delivered page.
+pub fn check_all_instances(total: u64) -> Result<(), DcsError> {
+    if total <= MAX_ALL_INSTANCES {
+        return Ok(());
+    }
+    let m = cat(&[
+        "the project has more than ",
+        &MAX_ALL_INSTANCES.to_string(),
+        " instances matching: filter by name or status",
+    ]);
+    Err(DcsError::invalid_argument("all", m).because(Reason::TooManyTasks))
 }
 
 impl Listing {

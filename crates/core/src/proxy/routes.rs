@@ -3,7 +3,7 @@
 use dcs_tasks_parse::error::cat;
 
 use super::config::ProxyConfig;
-use crate::query::{self, Arg, ListQuery};
+use crate::query::{self, Arg, InstanceQuery, ListQuery};
 
 /// Longest request target (path + query) the proxy looks at.
 pub const MAX_TARGET_LEN: usize = 2048;
@@ -55,6 +55,15 @@ pub enum Route {
         instance: String,
         task: String,
     },
+    /// `GET /v2/{p}/instances` (mirror of ListInstances). `query`: the rebuilt query string.
+    MirrorInstances {
+        query: String,
+    },
+    /// `GET /api/instances` (normalized JSON).
+    ApiInstances {
+        query: InstanceQuery,
+        all: bool,
+    },
     /// Anything else under GET: a static file when configured.
     Static,
 }
@@ -70,6 +79,8 @@ impl Route {
             Route::MirrorDelete { .. } => "mirror-delete",
             Route::ApiList { .. } => "api-list",
             Route::ApiProgress { .. } => "api-progress",
+            Route::MirrorInstances { .. } => "mirror-instances",
+            Route::ApiInstances { .. } => "api-instances",
             Route::Static => "static",
         }
     }
@@ -157,6 +168,103 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
         Some(_) => return Err(refuse(400, "INVALID_REQUEST", "all must be 0 or 1")),
     };
     Ok((q, all))
+}
+
+/// The `[key, value]` pairs of a raw query, each key one of `keys` and given once; values
+/// as sent (still percent-encoded).
+fn query_pairs<'a>(raw: &'a str, keys: &[&str]) -> Result<Vec<(&'a str, &'a str)>, Refusal> {
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if !keys.contains(&k) {
+            let m = cat(&[
+                "unknown query parameter ",
+                &dcs_tasks_parse::text::quoted(k, 32),
+            ]);
+            return Err(refuse(400, "INVALID_REQUEST", m));
+        }
+        if out.iter().any(|(x, _)| *x == k) {
+            let m = cat(&["query parameter ", k, " given twice"]);
+            return Err(refuse(400, "INVALID_REQUEST", m));
+        }
+        out.push((k, v));
+    }
+    Ok(out)
+}
+
+/// A query value percent-decoded as UTF-8 (`+` is a plus, as the signer reads it).
+fn decoded(k: &str, v: &str) -> Result<String, Refusal> {
+    percent_encoding::percent_decode_str(v)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .map_err(|_| refuse(400, "INVALID_REQUEST", cat(&[k, " is not UTF-8"])))
+}
+
+/// `/api/instances`' query: `name`, `status`, `offset`, `limit` (validated as the client
+/// does) and `all` (0 or 1).
+fn instance_query(raw: &str) -> Result<(InstanceQuery, bool), Refusal> {
+    let pairs = query_pairs(raw, &["name", "status", "offset", "limit", "all"])?;
+    let arg = |k: &str| -> Result<Arg, Refusal> {
+        match pairs.iter().find(|(x, _)| *x == k) {
+            Some((_, v)) => Ok(Arg::Str(decoded(k, v)?)),
+            None => Ok(Arg::Absent),
+        }
+    };
+    let q = InstanceQuery::validate(
+        &arg("name")?,
+        &arg("status")?,
+        &arg("offset")?,
+        &arg("limit")?,
+    )
+    .map_err(|e| refuse(400, "INVALID_REQUEST", e.message))?;
+    let all = match pairs.iter().find(|(k, _)| *k == "all").map(|(_, v)| *v) {
+        None | Some("0") => false,
+        Some("1") => true,
+        Some(_) => return Err(refuse(400, "INVALID_REQUEST", "all must be 0 or 1")),
+    };
+    Ok((q, all))
+}
+
+/// The mirror's ListInstances query: the documented parameters only, each once, values
+/// decoded (UTF-8, at most 256 bytes, no control characters; offset and limit as the API
+/// bounds them), rebuilt in the signer's encoding.
+fn mirror_instance_query(raw: &str) -> Result<String, Refusal> {
+    const KEYS: [&str; 10] = [
+        "instance_id",
+        "include_failure",
+        "include_delete",
+        "name",
+        "name_equal",
+        "offset",
+        "limit",
+        "status",
+        "tags",
+        "ip",
+    ];
+    let mut out = String::new();
+    for (k, v) in query_pairs(raw, &KEYS)? {
+        let v = decoded(k, v)?;
+        if v.is_empty() || v.len() > 256 || v.chars().any(char::is_control) {
+            let m = cat(&[k, " must be 1 to 256 bytes of text"]);
+            return Err(refuse(400, "INVALID_REQUEST", m));
+        }
+        let bounds = match k {
+            "offset" => Some((0, i32::MAX as u32)),
+            "limit" => Some((1, query::MAX_LIMIT)),
+            _ => None,
+        };
+        if let Some((min, max)) = bounds {
+            query::validate_int(k, &Arg::Str(v.clone()), min, max)
+                .map_err(|e| refuse(400, "INVALID_REQUEST", e.message))?;
+        }
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        crate::sign::encode_into(&mut out, &v);
+    }
+    Ok(out)
 }
 
 /// The message with the JS names `startTime` / `endTime` in the query's spelling
@@ -320,6 +428,15 @@ fn api_route(
                 ));
             }
             no_query(r)
+        }
+        ["v2", p, "instances"] => {
+            check_project(p, cfg)?;
+            let query = mirror_instance_query(raw_query)?;
+            get_only(Route::MirrorInstances { query })
+        }
+        ["api", "instances"] => {
+            let (query, all) = instance_query(raw_query)?;
+            get_only(Route::ApiInstances { query, all })
         }
         ["api", "instances", i, "tasks"] => {
             let instance = id("instanceId", i)?;

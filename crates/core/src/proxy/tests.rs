@@ -815,3 +815,250 @@ fn plan_log_line() {
     assert_eq!(line["upstreamCalls"], 3);
     assert!(!line.to_string().contains("zzz") && !line.to_string().contains("secret"));
 }
+
+const INSTANCES: &str = r#"{"instance_num":3,"instances":[
+  {"instance_id":"i1","name":"orders","status":"RUNNING","capacity":0,"capacity_minor":"0.125"},
+  {"instance_id":"i2","name":"sessions","status":"RUNNING","port":"6379"},
+  {"instance_id":"i3","name":"cart","status":"FROZEN"}]}"#;
+
+fn instance_listing(p: Plan) -> InstanceListing {
+    match p.step {
+        Step::Instances(l) => *l,
+        s => panic!("not an instance listing: {s:?}"),
+    }
+}
+
+fn delivered(body: &str) -> Vec<Delivery<InstanceList>> {
+    let list =
+        crate::instances::parse_list_instances_response(body.as_bytes(), ParseOptions::default())
+            .unwrap();
+    let total = list.instance_count;
+    vec![Delivery {
+        list,
+        fetched: 3,
+        total,
+    }]
+}
+
+#[test]
+fn instance_routes() {
+    let c = cfg(&[]);
+    let q = |t: &str| route("GET", t, &c);
+    assert!(matches!(
+        q("/api/instances"),
+        Ok(Route::ApiInstances { all: false, .. })
+    ));
+    match q("/api/instances?name=orders%20cache&status=RUNNING&offset=2&limit=5&all=0") {
+        Ok(Route::ApiInstances { query, all: false }) => {
+            assert_eq!(query.name.as_deref(), Some("orders cache"));
+            assert_eq!((query.offset, query.limit), (Some(2), Some(5)));
+        }
+        r => panic!("{r:?}"),
+    }
+    assert!(matches!(
+        q("/api/instances?all=1"),
+        Ok(Route::ApiInstances { all: true, .. })
+    ));
+    for (t, word) in [
+        ("/api/instances?limit=0", "limit"),
+        ("/api/instances?limit=1001", "limit"),
+        ("/api/instances?offset=-1", "offset"),
+        ("/api/instances?status=running", "status"),
+        ("/api/instances?name=", "name"),
+        ("/api/instances?name=%FF", "name"),
+        ("/api/instances?all=2", "all"),
+        ("/api/instances?limt=2", "limt"),
+        ("/api/instances?name=a&name=b", "name"),
+        ("/api/instances?instance_id=i1", "instance_id"),
+    ] {
+        let r = q(t).unwrap_err();
+        assert_eq!((r.status, r.code), (400, "INVALID_REQUEST"), "{t}");
+        assert!(r.message.contains(word), "{t}: {}", r.message);
+    }
+    assert_eq!(route("POST", "/api/instances", &c).unwrap_err().status, 405);
+    // The mirror: the documented parameters the official SDKs send, rebuilt encoded.
+    let p = "/v2/0123456789abcdef0123456789abcdef/instances";
+    match q(&format!(
+        "{p}?offset=0&limit=10&name=a%20b&name_equal=false&include_failure=true&tags=k%3Dv&status=RUNNING&instance_id=i1&ip=10.0.0.1&include_delete=false"
+    )) {
+        Ok(Route::MirrorInstances { query }) => assert_eq!(
+            query,
+            "offset=0&limit=10&name=a%20b&name_equal=false&include_failure=true&tags=k%3Dv&status=RUNNING&instance_id=i1&ip=10.0.0.1&include_delete=false"
+        ),
+        r => panic!("{r:?}"),
+    }
+    assert!(matches!(q(p), Ok(Route::MirrorInstances { .. })));
+    for t in [
+        format!("{p}?limit=5000"),
+        format!("{p}?foo=1"),
+        format!("{p}?name=%0A"),
+        format!("{p}?offset=x"),
+    ] {
+        assert_eq!(q(&t).unwrap_err().status, 400, "{t}");
+    }
+    assert_eq!(q("/v2/other/instances").unwrap_err().status, 403);
+    assert_eq!(route("DELETE", p, &c).unwrap_err().status, 405);
+}
+
+#[test]
+fn plan_instance_routes_and_their_answers() {
+    // The normalized page: one upstream call with retries; the InstanceList.
+    let url = format!("{LOCAL}/api/instances?name=orders&limit=20");
+    let up = upstream_of(plan_of("GET", &url, &[], &DEV));
+    match &up.call {
+        Call::Instances { request } => assert!(
+            request
+                .url
+                .ends_with("/v2/0123456789abcdef0123456789abcdef/instances?name=orders&limit=20"),
+            "{}",
+            request.url
+        ),
+        c => panic!("{c:?}"),
+    }
+    assert_eq!(
+        (up.call.retries(), up.call.passes_through()),
+        (UPSTREAM_RETRIES, false)
+    );
+    let a = up.finish(Ok(raw(200, None, INSTANCES))).finish(None);
+    assert_inert(&a);
+    let b = body_json(&a);
+    assert_eq!(b["instanceCount"], 3);
+    assert_eq!(b["instances"][0]["capacity"], 0.125);
+    assert_eq!(b["instances"][1]["port"], 6379);
+    assert_eq!(b["warnings"][0]["path"], "instances[1].port");
+    assert!(a.header("ETag").is_some());
+    let a = up
+        .finish(Ok(raw(200, None, r#"{"instance_num":1}"#)))
+        .finish(None);
+    assert_eq!(error_of(&a), (502, "INVALID_RESPONSE".into()));
+    // The mirror: one attempt, relayed as sent, cacheable.
+    let url = format!("{LOCAL}/v2/{PROJECT}/instances?limit=1000&offset=0");
+    let up = upstream_of(plan_of("GET", &url, &[], &DEV));
+    assert!(matches!(up.call, Call::Mirror { list: true, .. }));
+    let a = up
+        .finish(Ok(raw(200, Some("application/json"), INSTANCES)))
+        .finish(None);
+    assert_eq!(a.body.as_deref(), Some(INSTANCES.as_bytes()));
+    // all=1: every page; offset refused; limit ignored.
+    let l = instance_listing(plan_of(
+        "GET",
+        &format!("{LOCAL}/api/instances?all=1&limit=1&status=RUNNING"),
+        &[],
+        &DEV,
+    ));
+    assert_eq!(
+        (l.query.offset, l.query.limit, l.window),
+        (None, None, None)
+    );
+    assert_eq!(l.query.status.as_deref(), Some("RUNNING"));
+    let a = l.finish(Ok(delivered(INSTANCES))).finish(None);
+    assert_eq!(body_json(&a)["instances"].as_array().unwrap().len(), 3);
+    let (a, _) = now(plan_of(
+        "GET",
+        &format!("{LOCAL}/api/instances?all=1&offset=1"),
+        &[],
+        &DEV,
+    ));
+    assert_eq!(error_of(&a), (400, "INVALID_REQUEST".into()));
+    let e = check_all_instances(MAX_ALL_INSTANCES + 1).unwrap_err();
+    assert_eq!(
+        error_of(&l.finish(Err(e)).finish(None)),
+        (400, "INVALID_REQUEST".into())
+    );
+    assert!(check_all_instances(MAX_ALL_INSTANCES).is_ok());
+}
+
+#[test]
+fn allowed_instances_filter_the_instance_list() {
+    let only = [
+        ("TRUST_LOOPBACK", "true"),
+        ("ALLOWED_INSTANCES", "i3,i1,i9"),
+    ];
+    // Any /api/instances gathers the whole list, keeps the allowed ones, then pages them:
+    // instanceCount counts the allowed instances matching (i1, i3), not the upstream's 3.
+    let l = instance_listing(plan_of(
+        "GET",
+        &format!("{LOCAL}/api/instances?limit=1&offset=1"),
+        &[],
+        &only,
+    ));
+    assert_eq!(l.window, Some((1, 1)));
+    assert_eq!((l.query.offset, l.query.limit), (None, None));
+    let b = body_json(&l.finish(Ok(delivered(INSTANCES))).finish(None));
+    assert_eq!(b["instanceCount"], 2);
+    let ids: Vec<&str> = b["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["instanceId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["i3"]);
+    let l = instance_listing(plan_of(
+        "GET",
+        &format!("{LOCAL}/api/instances"),
+        &[],
+        &only,
+    ));
+    assert_eq!(l.window, Some((0, DEFAULT_INSTANCE_LIMIT)));
+    let b = body_json(&l.finish(Ok(delivered(INSTANCES))).finish(None));
+    assert_eq!(b["instanceCount"], 2);
+    assert_eq!(b["instances"].as_array().unwrap().len(), 2);
+    let l = instance_listing(plan_of(
+        "GET",
+        &format!("{LOCAL}/api/instances?all=1"),
+        &[],
+        &only,
+    ));
+    let b = body_json(&l.finish(Ok(delivered(INSTANCES))).finish(None));
+    assert_eq!(
+        (
+            b["instanceCount"].as_u64(),
+            b["instances"].as_array().unwrap().len()
+        ),
+        (Some(2), 2)
+    );
+    // The raw mirror cannot be filtered: refused while ALLOWED_INSTANCES is set.
+    let (a, _) = now(plan_of(
+        "GET",
+        &format!("{LOCAL}/v2/{PROJECT}/instances"),
+        &[],
+        &only,
+    ));
+    assert_eq!(error_of(&a), (403, "FORBIDDEN_INSTANCE".into()));
+    // The same access rules as the other routes: closed without the token.
+    let (a, _) = now(plan_of("GET", &format!("{LOCAL}/api/instances"), &[], &[]));
+    assert_eq!(error_of(&a), (401, "TOKEN_REQUIRED".into()));
+    let (a, _) = now(plan_of(
+        "GET",
+        &format!("{LOCAL}/v2/{PROJECT}/instances"),
+        &[],
+        &[],
+    ));
+    assert_eq!(error_of(&a).0, 401);
+    let tok = [(
+        "PROXY_TOKEN",
+        "0123456789abcdef0123456789abcdef0123456789abcdef",
+    )];
+    let bearer = [(
+        "authorization",
+        "Bearer 0123456789abcdef0123456789abcdef0123456789abcdef",
+    )];
+    assert!(matches!(
+        plan_of(
+            "GET",
+            "https://proxy.example.com/api/instances",
+            &bearer,
+            &tok
+        )
+        .step,
+        Step::Upstream(_)
+    ));
+    let wrong = [("authorization", "Bearer wrong")];
+    let (a, _) = now(plan_of(
+        "GET",
+        "https://proxy.example.com/api/instances",
+        &wrong,
+        &tok,
+    ));
+    assert_eq!(error_of(&a), (401, "UNAUTHORIZED".into()));
+}

@@ -1,0 +1,214 @@
+//! `listFleetTasks`' I/O: every instance of the project (optionally filtered), then each
+//! instance's tasks in the time range, at most `concurrency` instances at once, each yielded
+//! as its listing finishes. The decisions are the core's ([`dcs_tasks_core::fleet`]); each
+//! listing is a [`Pager`] (the instances: pages at 1,000, four at once; an instance's tasks:
+//! pages at 1,000, one at a time, so at most `concurrency` task-list requests are in flight).
+//! An instance's failure is that instance's `error`; a failure to list the instances ends the
+//! iteration.
+
+use std::cell::RefCell;
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::Poll;
+
+use js_sys::{Array, Function, Object};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::AbortSignal;
+
+use crate::bindings::{json_to_js, round_trip_error, set, to_js, to_js_error};
+use crate::fetch::{promise, AbortFanout, AbortLink, Inner, Pager};
+use dcs_tasks_core::fleet::{
+    self, FleetPlan, FleetQuery, FLEET_PAGE_SIZE, MAX_FLEET_TASKS_PER_INSTANCE,
+    MAX_LIST_ALL_INSTANCES,
+};
+use dcs_tasks_core::query::ListQuery;
+use dcs_tasks_parse::error::DcsError;
+use dcs_tasks_parse::model::{Instance, InstanceList, ListJson};
+
+type Slot = Rc<RefCell<Option<Result<String, DcsError>>>>;
+
+/// One instance's listing in flight.
+struct Running {
+    index: usize,
+    done: JsFuture,
+    slot: Slot,
+}
+
+/// A fleet being listed.
+pub(crate) struct Fleet {
+    inner: Rc<Inner>,
+    query: FleetQuery,
+    on_instance: Option<Function>,
+    /// The instances, once listed (the first `next()` lists them).
+    instances: Option<Vec<Instance>>,
+    plan: FleetPlan,
+    running: Vec<Running>,
+    /// The iterator's signal aborting every listing in flight (one listener for all).
+    fanout: Option<Rc<AbortFanout>>,
+}
+
+/// A finished instance: the iterator's value and the progress to report.
+pub(crate) struct Entry {
+    pub(crate) value: JsValue,
+    pub(crate) done: usize,
+    pub(crate) total: usize,
+    pub(crate) on_instance: Option<Function>,
+}
+
+impl Fleet {
+    pub(crate) fn new(inner: Rc<Inner>, query: FleetQuery, on_instance: Option<Function>) -> Fleet {
+        Fleet {
+            inner,
+            query,
+            on_instance,
+            instances: None,
+            plan: FleetPlan::new(0, 1),
+            running: Vec::new(),
+            fanout: None,
+        }
+    }
+
+    /// Every instance matching the query, in listing order, deduplicated.
+    async fn list_instances(&self, signal: &AbortSignal) -> Result<Vec<Instance>, DcsError> {
+        let mut pager = Pager::<InstanceList>::new(
+            self.inner.clone(),
+            self.query.instances.clone(),
+            FLEET_PAGE_SIZE,
+            MAX_LIST_ALL_INSTANCES,
+        )?;
+        let _link = AbortLink::new(signal, &pager.controller());
+        let mut out = Vec::new();
+        while let Some(ds) = pager.next().await? {
+            for d in ds {
+                out.extend(d.list.instances);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Starts instance `index`'s task listing (aborted through `fanout`).
+    fn start(&self, index: usize, id: String, fanout: Rc<AbortFanout>) -> Running {
+        let (inner, q) = (self.inner.clone(), self.query.tasks.clone());
+        let slot: Slot = Rc::new(RefCell::new(None));
+        let out = slot.clone();
+        let done = promise(Box::pin(async move {
+            let r = instance_tasks(&inner, id, q, index, &fanout).await;
+            fanout.remove(index);
+            *out.borrow_mut() = Some(r);
+            Ok(JsValue::UNDEFINED)
+        }));
+        Running {
+            index,
+            done: JsFuture::from(done),
+            slot,
+        }
+    }
+
+    /// The next instance whose listing finished; `None` when every one has been handed out.
+    /// `signal` (the iterator's) aborts every listing.
+    pub(crate) async fn next(&mut self, signal: &AbortSignal) -> Result<Option<Entry>, DcsError> {
+        if self.instances.is_none() {
+            let list = self.list_instances(signal).await?;
+            self.plan = FleetPlan::new(list.len(), self.query.concurrency);
+            self.instances = Some(list);
+        }
+        let fanout = self
+            .fanout
+            .get_or_insert_with(|| Rc::new(AbortFanout::new(signal)))
+            .clone();
+        let instances = self.instances.as_deref().unwrap_or_default();
+        while let Some(i) = self.plan.next_start() {
+            let id = instances
+                .get(i)
+                .map(|x| x.instance_id.clone())
+                .unwrap_or_default();
+            let r = self.start(i, id, fanout.clone());
+            self.running.push(r);
+        }
+        if self.running.is_empty() {
+            return Ok(None);
+        }
+        let k = poll_fn(|cx| {
+            for (k, r) in self.running.iter_mut().enumerate() {
+                if Pin::new(&mut r.done).poll(cx).is_ready() {
+                    return Poll::Ready(k);
+                }
+            }
+            Poll::Pending
+        })
+        .await;
+        let r = self.running.swap_remove(k);
+        let (done, total) = self.plan.finish();
+        let result = r
+            .slot
+            .borrow_mut()
+            .take()
+            .unwrap_or_else(|| Err(DcsError::network("a listing ended without a result")));
+        let instance = self
+            .instances
+            .as_deref()
+            .unwrap_or_default()
+            .get(r.index)
+            .ok_or_else(|| DcsError::network("a listing ended for no instance"))?;
+        Ok(Some(Entry {
+            value: entry_value(instance, result)?,
+            done,
+            total,
+            on_instance: self.on_instance.clone(),
+        }))
+    }
+}
+
+/// `{ instance, tasks, error? }` (`tasks` empty with an error).
+fn entry_value(instance: &Instance, r: Result<String, DcsError>) -> Result<JsValue, DcsError> {
+    let o: JsValue = Object::new().into();
+    set(&o, "instance", &to_js(instance)?);
+    match r {
+        Ok(tasks) => {
+            let tasks = json_to_js(&tasks).map_err(|_| round_trip_error())?;
+            set(&o, "tasks", &tasks);
+        }
+        Err(e) => {
+            set(&o, "tasks", &Array::new());
+            set(&o, "error", &to_js_error(&e));
+        }
+    }
+    Ok(o)
+}
+
+/// Every task of one instance in the range, as the contract JSON of an array of tasks.
+async fn instance_tasks(
+    inner: &Rc<Inner>,
+    id: String,
+    q: ListQuery,
+    index: usize,
+    fanout: &AbortFanout,
+) -> Result<String, DcsError> {
+    let mut pager = Pager::<ListJson>::new(
+        inner.clone(),
+        (id, q),
+        FLEET_PAGE_SIZE,
+        MAX_FLEET_TASKS_PER_INSTANCE,
+    )?
+    .with_concurrency(1);
+    fanout.add(index, pager.controller());
+    let mut text = String::from("[");
+    while let Some(ds) = pager.next().await? {
+        for d in ds {
+            if let Some(e) = fleet::too_many_tasks(d.total) {
+                pager.stop();
+                return Err(e);
+            }
+            for t in d.list.tasks() {
+                if text.len() > 1 {
+                    text.push(',');
+                }
+                text.push_str(t);
+            }
+        }
+    }
+    text.push(']');
+    Ok(text)
+}
