@@ -1,15 +1,20 @@
-// The page: a thin shell around the package's <dcs-task-list> (dcs-tasks/element). It owns
-// what only a page has: the language choice, the instance choice, the proxy's token prompt, deep
-// links (?instance=, the filters, lang) and the paste panel. The task view (filters, table,
-// progress, timeline, paging, "Load all", exports, live watch) is the element's.
+// The page: a thin shell around the package's elements (dcs-tasks/element): <dcs-task-list>
+// (one instance's tasks) and <dcs-fleet> (every instance, ?view=fleet). It owns what only a page
+// has: the language choice, the views, the instance picker, the proxy's token prompt, deep links
+// (?instance=, the filters, lang, view) and the paste panel. The task view and the fleet view are
+// the elements'.
 import { t, setLang, lang, initialLang, applyStatic } from "./strings.js";
+import { InstancePicker } from "./picker.js";
 
 const $ = (id) => document.getElementById(id);
 const DEFAULT_LIMIT = 20;
 const VIEW_KEYS = { range: "range", from: "from", to: "to", status: "status", type: "type", search: "q", offset: "offset" };
 let pkg = null; // the dcs-tasks module, once loaded
 let langChosen = false;
+let shownView = "tasks"; // "tasks" | "fleet"
+let picker = null;
 const list = () => $("task-list");
+const fleet = () => $("fleet");
 
 /** Creates an element: h("td", { class: "x" }, child, "text", ...). */
 function h(tag, attrs = {}, ...children) {
@@ -34,12 +39,17 @@ function readUrl() {
   for (const [k, q] of Object.entries(VIEW_KEYS)) if (p.has(q)) view[k] = k === "offset" ? Number(p.get(q)) : p.get(q);
   const limit = Number(p.get("limit"));
   langChosen = p.has("lang");
+  shownView = p.get("view") === "fleet" ? "fleet" : "tasks";
   return { instance: (p.get("instance") || "").trim(), view, limit: Number.isInteger(limit) && limit > 0 ? limit : null, lang: p.get("lang") };
 }
 
 function writeUrl() {
   const el = list();
   const p = new URLSearchParams();
+  if (shownView === "fleet") {
+    p.set("view", "fleet");
+    if (fleet().getAttribute("range")) p.set("fleet-range", fleet().range);
+  }
   if (el.instanceId) p.set("instance", el.instanceId);
   const v = el.view;
   for (const [k, q] of Object.entries(VIEW_KEYS)) {
@@ -56,6 +66,21 @@ function writeUrl() {
 function showInstance(id) {
   $("instance").value = id;
   list().instanceId = id;
+  showView("tasks");
+}
+
+/** Shows the task view or the fleet (the fleet lists the project the first time it is shown). */
+function showView(v) {
+  shownView = v;
+  list().hidden = v !== "tasks";
+  fleet().hidden = v !== "fleet";
+  $("nav-tasks").toggleAttribute("aria-current", false);
+  $("nav-fleet").toggleAttribute("aria-current", false);
+  $(v === "fleet" ? "nav-fleet" : "nav-tasks").setAttribute("aria-current", "page");
+  if (v === "fleet" && pkg && !fleet().endpoint) {
+    fleet().headers = authHeaders();
+    fleet().endpoint = location.origin;
+  }
   writeUrl();
 }
 
@@ -104,6 +129,7 @@ function askForToken(err) {
 /** The element asks the proxy again with the token (config, then the tasks). */
 function useToken() {
   list().headers = authHeaders();
+  if (fleet().endpoint) fleet().headers = authHeaders();
 }
 
 function bindToken() {
@@ -201,13 +227,21 @@ function bind() {
   const el = list();
   $("query").addEventListener("submit", (e) => {
     e.preventDefault();
-    showInstance($("instance").value.trim());
+    showInstance(picker ? picker.resolve($("instance").value.trim()) : $("instance").value.trim());
   });
+  for (const [id, v] of [["nav-tasks", "tasks"], ["nav-fleet", "fleet"]]) {
+    $(id).addEventListener("click", (e) => {
+      if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; // a new tab: the link's own URL
+      e.preventDefault();
+      showView(v);
+    });
+  }
   $("lang").addEventListener("change", () => {
     setLang($("lang").value);
     langChosen = true;
     applyStatic();
     el.lang = lang();
+    fleet().lang = lang();
     const paste = $("paste-tasks");
     if (paste) paste.lang = lang();
     writeUrl();
@@ -218,12 +252,21 @@ function bind() {
   el.addEventListener("dcs-view-change", writeUrl);
   el.addEventListener("dcs-config", (e) => {
     // The demo proxy names an instance to show when the address names none.
-    const { config } = e.detail;
+    const { config, client } = e.detail;
+    picker.load(client);
     if (tokenRefusal === null && proxyToken) $("token-panel").open = false;
-    if (!el.instanceId && config.demoInstance) showInstance(config.demoInstance);
+    if (!el.instanceId && config.demoInstance) {
+      $("instance").value = config.demoInstance;
+      el.instanceId = config.demoInstance;
+      writeUrl();
+    }
     document.body.dataset.ready = "true";
   });
-  el.addEventListener("dcs-error", (e) => { if (e.detail.error?.status === 401) askForToken(e.detail.error); });
+  for (const target of [el, fleet()]) {
+    target.addEventListener("dcs-error", (e) => { if (e.detail.error?.status === 401) askForToken(e.detail.error); });
+  }
+  fleet().addEventListener("dcs-instance-select", (e) => showInstance(e.detail.instance.instanceId));
+  fleet().addEventListener("dcs-view-change", writeUrl);
 }
 
 async function main() {
@@ -249,6 +292,7 @@ async function main() {
     return;
   }
   const el = list();
+  picker = new InstancePicker($("instance"), $("instance-options"), (id) => showInstance(id));
   bind();
   // Everything set before the element starts (it coalesces these into one start).
   el.lang = lang();
@@ -257,6 +301,10 @@ async function main() {
   el.view = url.view;
   el.headers = authHeaders();
   el.endpoint = location.origin;
+  fleet().lang = lang();
+  const fleetRange = new URLSearchParams(location.search).get("fleet-range");
+  if (fleetRange) fleet().range = fleetRange;
+  showView(shownView);
   if ($("paste-input").value.trim()) parsePasted();
 }
 

@@ -14,6 +14,7 @@ export function fleetTemplate() {
       <option value="24h" data-i18n="range.24h"></option>
       <option value="7d" data-i18n="range.7d"></option>
       <option value="30d" data-i18n="range.30d"></option>
+      <option value="all" data-i18n="range.all"></option>
     </select>
   </div>
   <div class="field field-search">

@@ -13,7 +13,7 @@ import { sheet } from "./style.js";
 import { fleetTemplate } from "./fleet-template.js";
 import { emit, HostElement, openClient, upgradeProperties } from "./shared.js";
 
-const RANGES = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
+const RANGES = { all: null, "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
 const DEFAULT_RANGE = "24h";
 const PROPS = ["endpoint", "projectId", "range", "concurrency", "client", "headers"];
 
@@ -45,8 +45,8 @@ export class DcsFleet extends HostElement {
   set endpoint(v) { this.#reflect("endpoint", v); }
   get projectId() { return this.getAttribute("project-id"); }
   set projectId(v) { this.#reflect("project-id", v); }
-  /** The time range of the task counts: "1h" | "24h" | "7d" | "30d" (default "24h"). */
-  get range() { const r = this.getAttribute("range"); return RANGES[r] ? r : DEFAULT_RANGE; }
+  /** The time range of the task counts: "1h" | "24h" | "7d" | "30d" | "all" (default "24h"). */
+  get range() { const r = this.getAttribute("range"); return r in RANGES ? r : DEFAULT_RANGE; }
   set range(v) { this.#reflect("range", v); }
   /** Instances listed at once (1..16, default 4). */
   get concurrency() {
@@ -100,7 +100,10 @@ export class DcsFleet extends HostElement {
     this.shadowRoot.append(fleetTemplate().content.cloneNode(true));
     const $ = (id) => this.$(id);
     $("filters").addEventListener("submit", (e) => e.preventDefault());
-    $("range").addEventListener("change", () => { this.range = $("range").value; });
+    $("range").addEventListener("change", () => {
+      this.range = $("range").value;
+      emit(this, "dcs-view-change", { view: { range: this.range } });
+    });
     $("name").addEventListener("input", () => { this.#filter.name = $("name").value; this.#render(); });
     $("status").addEventListener("change", () => { this.#filter.status = $("status").value; this.#render(); });
     $("reload").addEventListener("click", () => this.refresh());
@@ -184,10 +187,11 @@ export class DcsFleet extends HostElement {
       bar.value = done;
       this.$("load-text").textContent = this.#tr.t("fleet.loading", { done, total });
     };
-    const startTime = new Date(Date.now() - RANGES[this.range]);
+    const span = RANGES[this.range];
+    const q = span ? { startTime: new Date(Date.now() - span) } : {};
     let failed = null;
     try {
-      for await (const entry of client.listFleetTasks({ startTime }, { signal: ac.signal, concurrency: this.concurrency, onInstance })) {
+      for await (const entry of client.listFleetTasks(q, { signal: ac.signal, concurrency: this.concurrency, onInstance })) {
         if (seq !== this.#seq) return;
         this.#rows.push(fleetRow(entry));
         this.#loaded = true;
@@ -293,8 +297,12 @@ export class DcsFleet extends HostElement {
     const box = this.$("timeline");
     const active = this.shadowRoot.activeElement;
     const focused = box.contains(active) ? `${active.dataset.instanceId}/${active.dataset.taskId}` : undefined;
-    renderLanes(this.#tr, box, this.#loaded ? shown.filter((r) => !r.error) : [], {
-      from: now - RANGES[this.range], to: now, now, onActivate: (id) => this.#select(id),
+    const rows = this.#loaded ? shown.filter((r) => !r.error) : [];
+    // "all": the axis spans the tasks (from the first one's start)
+    let from = RANGES[this.range] ? now - RANGES[this.range] : Infinity;
+    if (!Number.isFinite(from)) for (const r of rows) for (const t of r.tasks) from = Math.min(from, Date.parse(t.createdAt ?? "") || Infinity);
+    renderLanes(this.#tr, box, rows, {
+      from: Number.isFinite(from) ? from : now - 86_400_000, to: now, now, onActivate: (id) => this.#select(id),
       current: focused ?? this.#current, onCurrent: (key) => { this.#current = key; },
     });
     if (focused) {

@@ -33,7 +33,7 @@ export const CSS = `
   color: var(--text);
 }
 *, *::before, *::after { box-sizing: border-box; }
-[hidden] { display: none !important; }
+:host([hidden]), [hidden] { display: none !important; }
 ::selection { background: color-mix(in srgb, var(--accent) 30%, transparent); }
 code, pre, .task-id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 code { background: var(--code-bg); padding: 0 .25em; border-radius: 3px; }
