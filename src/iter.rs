@@ -347,6 +347,10 @@ async fn step_fleet(s: &Shared) -> Result<Option<JsValue>, DcsError> {
     if st.caller_aborted() {
         return Err(aborted());
     }
+    if st.finished() {
+        // `return()` was called meanwhile: what was in flight was aborted, nothing more is yielded.
+        return Ok(None);
+    }
     match got? {
         Some(entry) => {
             if let Source::Fleet(slot) = &mut st.source {

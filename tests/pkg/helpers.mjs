@@ -201,6 +201,12 @@ export async function fleetChecks(api, mockUrl) {
   try { await it.next(); } catch (e) { abortErr = e.name + " " + e.code; }
   out.abort = { first: first.done === false && typeof first.value.instance.instanceId === "string", err: abortErr,
     after: (await it.next()).done };
+  // return() while a next() waits: that next() ends the iteration too.
+  const it2 = fc.listFleetTasks({}, { concurrency: 2 });
+  await it2.next();
+  const waiting = it2.next();
+  const ret = await it2.return();
+  out.ret = { ret: ret.done, pending: (await waiting).done, next: (await it2.next()).done };
   out.badOptions = [];
   for (const [q, o] of [[{}, { concurrency: 0 }], [{}, { concurrency: 17 }], [{}, { concurrency: 1.5 }], [{}, { concurent: 2 }],
     [{ statuss: "RUNNING" }, {}], [{ status: "running" }, {}], [{}, { onInstance: 1 }], [{ startTime: "yesterday" }, {}]]) {
@@ -400,6 +406,7 @@ export function assertFleet(f, m) {
   assert.deepEqual(f.fleet.progress, Array.from({ length: 12 }, (_, k) => [k + 1, 12]), m("onInstance"));
   assert.equal(f.fleet.maxInFlight, 3, m("the mock saw at most `concurrency` task lists at once, and that many"));
   assert.deepEqual(f.abort, { first: true, err: "DcsError ABORTED", after: true }, m("abort"));
+  assert.deepEqual(f.ret, { ret: true, pending: true, next: true }, m("return()"));
   assert.deepEqual(f.badOptions, ["INVALID_ARGUMENT o.concurrency", "INVALID_ARGUMENT o.concurrency",
     "INVALID_ARGUMENT o.concurrency", "INVALID_ARGUMENT o.concurent", "INVALID_ARGUMENT statuss", "INVALID_ARGUMENT status",
     "INVALID_ARGUMENT o.onInstance", "INVALID_ARGUMENT startTime", "INVALID_ARGUMENT pageSize", "INVALID_ARGUMENT name",
