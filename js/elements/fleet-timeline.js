@@ -12,10 +12,16 @@ const AXIS_H = 22;
 const LABEL_W = 128;
 const PAD_X = 8;
 const MIN_BAR_W = 3;
+/** Bars drawn per lane: the most recent ones (a lane of thousands over "any time" would be a
+ * smear of 1-pixel bars, and a redraw the page waits for). */
+export const MAX_BARS = 150;
 
 /** Draws the lanes of `rows` ({ instance, tasks }) into `box` over [from, to] (epoch ms). */
 export function renderLanes(tr, box, rows, { from, to, now = Date.now(), onActivate, current, onCurrent }) {
-  const lanes = rows.map((row) => ({ row, bars: row.tasks.map((task) => ({ task, ...barSpan(task, now) })).filter((b) => Number.isFinite(b.a)).sort((p, q) => p.a - q.a) }));
+  const lanes = rows.map((row) => {
+    const all = row.tasks.map((task) => ({ task, ...barSpan(task, now) })).filter((b) => Number.isFinite(b.a)).sort((p, q) => p.a - q.a);
+    return { row, bars: all.slice(-MAX_BARS), more: Math.max(0, all.length - MAX_BARS) };
+  });
   if (!lanes.some((l) => l.bars.length)) {
     box.hidden = true;
     box.replaceChildren();
@@ -30,7 +36,7 @@ export function renderLanes(tr, box, rows, { from, to, now = Date.now(), onActiv
   const height = lanes.length * (LANE_H + LANE_GAP) + AXIS_H;
   const chart = svg("svg", {
     class: "timeline-chart lanes", role: "group", width, height, viewBox: `0 0 ${width} ${height}`,
-    "aria-label": tr.t("fleet.timeline", { n: lanes.length }),
+    "aria-label": tr.t(lanes.some((l) => l.more) ? "fleet.timeline.capped" : "fleet.timeline", { n: lanes.length, max: MAX_BARS }),
   });
   const axisY = lanes.length * (LANE_H + LANE_GAP);
   const axis = svg("g", { class: "timeline-axis", "aria-hidden": "true" },
@@ -45,10 +51,11 @@ export function renderLanes(tr, box, rows, { from, to, now = Date.now(), onActiv
   const info = h("p", { class: "timeline-info muted", "aria-hidden": "true" }, tr.t("fleet.timeline.hint"));
   const grid = []; // per lane, its bar elements
   const all = [];
-  lanes.forEach(({ row, bars }, li) => {
+  lanes.forEach(({ row, bars, more }, li) => {
     const y = li * (LANE_H + LANE_GAP);
     const name = row.instance.name || row.instance.instanceId;
-    chart.append(svg("text", { x: 0, y: y + LANE_H - 2, class: "lane-label", "aria-hidden": "true" }, name.length > 18 ? `${name.slice(0, 17)}…` : name));
+    chart.append(svg("text", { x: 0, y: y + LANE_H - 2, class: "lane-label", "aria-hidden": "true" },
+      svg("title", {}, more ? tr.t("fleet.lane.more", { name, n: more }) : name), name.length > 18 ? `${name.slice(0, 17)}…` : name));
     grid[li] = bars.map((bar) => {
       const bx = x(bar.a);
       const w = Math.max(MIN_BAR_W, x(bar.b) - bx);

@@ -195,7 +195,7 @@ export class DcsFleet extends HostElement {
         if (seq !== this.#seq) return;
         this.#rows.push(fleetRow(entry));
         this.#loaded = true;
-        this.#render();
+        this.#renderSoon();
       }
     } catch (err) {
       if (seq !== this.#seq) return;
@@ -237,7 +237,23 @@ export class DcsFleet extends HostElement {
       && (!q || `${r.instance.name} ${r.instance.instanceId}`.toLowerCase().includes(q)));
   }
 
-  #render() {
+  /**
+   * While the fleet loads, at most one redraw a frame for the table and one a second for the
+   * lanes (the listing's next requests wait for the main thread).
+   */
+  #renderSoon() {
+    if (this.#frame) return;
+    this.#frame = requestAnimationFrame(() => {
+      this.#frame = 0;
+      const lanes = Date.now() - this.#lanesAt > 1000;
+      this.#render({ lanes });
+    });
+  }
+
+  #frame = 0;
+  #lanesAt = 0;
+
+  #render({ lanes = true } = {}) {
     if (!this.#built) return;
     const { t } = this.#tr;
     this.$("range").value = this.range;
@@ -255,7 +271,7 @@ export class DcsFleet extends HostElement {
     this.$("updated").textContent = this.#updated ? t("refresh.updated", { time: this.#updated.toLocaleTimeString(this.#tr.locale, { hour12: false }) }) : "";
     if (this.#loaded && !this.#abort && shown.length === 0) this.$("empty").textContent = t(this.#rows.length ? "state.none" : "fleet.none");
     else if (shown.length) this.$("empty").textContent = "";
-    this.#drawLanes(shown);
+    if (lanes) this.#drawLanes(shown);
   }
 
   #fillStatus() {
@@ -294,6 +310,7 @@ export class DcsFleet extends HostElement {
 
   #drawLanes(shown) {
     const now = Date.now();
+    this.#lanesAt = now;
     const box = this.$("timeline");
     const active = this.shadowRoot.activeElement;
     const focused = box.contains(active) ? `${active.dataset.instanceId}/${active.dataset.taskId}` : undefined;
