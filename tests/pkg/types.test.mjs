@@ -186,8 +186,16 @@ tl.view = view;
 tl.addEventListener("dcs-load", (e) => { const d: DcsLoadDetail = e.detail; const n: number = d.taskCount; void n; });
 tl.addEventListener("dcs-select", (e) => { const id: string = e.detail.task.id; void id; });
 tl.addEventListener("dcs-error", (e) => { const code: DcsErrorCode = e.detail.error.code; void code; });
-document.body.addEventListener("dcs-view-change", (e) => { const size: number = e.detail.pageSize; void size; });
+document.body.addEventListener("dcs-view-change", (e) => { if ("pageSize" in e.detail) { const size: number = e.detail.pageSize; void size; } });
 void found; tl.refresh();
+import type { DcsFleet, FleetRow } from "dcs-tasks/element";
+const fleet: DcsFleet = document.createElement("dcs-fleet");
+fleet.range = "7d"; fleet.concurrency = 8; fleet.endpoint = "https://proxy.example";
+fleet.addEventListener("dcs-instance-select", (e) => { const id: string = e.detail.instance.instanceId; void id; });
+fleet.addEventListener("dcs-load", (e) => { const n: number = e.detail.instanceCount; void n; });
+const rows: FleetRow[] = fleet.rows;
+const failedNow: number = rows.reduce((n, r) => n + r.counts.failed, 0);
+void failedNow; fleet.refresh();
 `;
 
 // file -> [expected TypeScript error code, source]
@@ -227,6 +235,9 @@ document.createElement("dcs-task-list").pageSize = "20";
 `],
   "bad-element-event-detail.ts": ["TS2339", `import "dcs-tasks/element";
 document.createElement("dcs-task-list").addEventListener("dcs-load", (e) => e.detail.count);
+`],
+  "bad-fleet-range.ts": ["TS2322", `import "dcs-tasks/element";
+document.createElement("dcs-fleet").range = "2d";
 `],
   "bad-fleet-concurrency-string.ts": ["TS2322", `import { DcsClient } from "dcs-tasks";
 new DcsClient({ projectId: "p" }).listFleetTasks({}, { concurrency: "4" });
