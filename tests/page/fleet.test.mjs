@@ -1,0 +1,189 @@
+// The fleet on the www page (issue 26) in headless Chromium against the demo stack (mock DCS with
+// its demo fleet of 36 instances + edge proxy): the instance picker, `/?view=fleet` (<dcs-fleet>)
+// with every instance, its task counts checked against the proxy's own task lists, the attention
+// order, the failing instance's error in its row, choosing an instance, the lanes' keyboard,
+// languages, the phone layout and axe-core. The README's docs/screenshot-fleet.png and
+// docs/screenshot-fleet-phone.png are build/screenshots/fleet-desktop.png and fleet-phone.png.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startDemo, launchBrowser, openPage, screenshotPath, root } from "./stack.mjs";
+
+const FAILING = "9d1e4f70-err500json-4c1b-8d2e-5a6b7c8d9e0f"; // dcs-legacy-sessions: its task listing is a 500
+const EXPECTED_HTTP_ERRORS = [/Failed to load resource: the server responded with a status of 500/];
+let stack;
+let browser;
+let instances; // the proxy's normalized list
+
+async function open(path, opts = {}) {
+  const o = await openPage(browser, { allow: EXPECTED_HTTP_ERRORS, ...opts });
+  await o.page.goto(new URL(path, stack.url).href);
+  return o;
+}
+
+/** Waits until the fleet is listed (the load box gone, the count written). */
+async function fleetLoaded(page) {
+  await page.waitForFunction(() => {
+    const r = document.getElementById("fleet")?.shadowRoot;
+    return r && r.getElementById("load-box").hidden && r.getElementById("count").dataset.total !== undefined
+      && r.getElementById("count").textContent.length > 0;
+  }, null, { timeout: 60_000 });
+}
+
+const rowsOf = (page) => page.locator("dcs-fleet tbody tr.instance").evaluateAll((trs) => trs.map((tr) => ({
+  id: tr.dataset.instanceId,
+  status: tr.dataset.status,
+  attention: Number(tr.dataset.attention),
+  executing: tr.querySelector(".col-executing").textContent,
+  failed: tr.querySelector(".col-failed").textContent,
+  succeeded: tr.querySelector(".col-succeeded").textContent,
+  error: tr.querySelector(".inline-error")?.textContent ?? null,
+})));
+
+describe("the fleet on the www page", { timeout: 300_000 }, () => {
+  before(async () => {
+    stack = await startDemo();
+    browser = await launchBrowser();
+    const r = await fetch(new URL("api/instances?all=1", stack.url));
+    assert.equal(r.status, 200, "GET /api/instances?all=1");
+    ({ instances } = await r.json());
+    assert.equal(instances.length, 36, "the demo fleet");
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  test("the picker filters the instances by name and opens one; an exact name is taken too", async () => {
+    const { page, errors, context } = await open("/?lang=en");
+    await page.waitForFunction(() => Number(document.getElementById("instance").dataset.instances) > 0, null, { timeout: 30_000 });
+    const catalog = instances.find((i) => i.name === "dcs-catalog");
+    await page.fill("#instance", "");
+    await page.locator("#instance").pressSequentially("catal");
+    const options = page.locator("#instance-options [role=option]");
+    await options.first().waitFor();
+    assert.deepEqual(await options.evaluateAll((os) => os.map((o) => o.dataset.instanceId)), [catalog.instanceId]);
+    const text = await options.first().textContent();
+    assert.ok(text.includes("dcs-catalog") && text.includes(catalog.status) && text.includes(catalog.engine), `status and engine shown: ${text}`);
+    assert.equal(await page.getAttribute("#instance", "aria-expanded"), "true");
+    await page.keyboard.press("ArrowDown");
+    assert.equal(await page.getAttribute("#instance", "aria-activedescendant"), "instance-option-0");
+    await page.keyboard.press("Enter");
+    await page.waitForURL((u) => u.searchParams.get("instance") === catalog.instanceId);
+    await page.locator("#task-list tbody tr.task").first().waitFor({ timeout: 30_000 });
+    assert.equal(await page.getAttribute("#instance", "aria-expanded"), "false");
+    // a broader query lists every match; an exact name typed and submitted opens that instance
+    await page.fill("#instance", "");
+    await page.locator("#instance").pressSequentially("dcs-");
+    const many = await options.count();
+    assert.equal(many, instances.filter((i) => i.name.includes("dcs-")).length);
+    const sessions = instances.find((i) => i.name === "dcs-sessions");
+    await page.fill("#instance", "dcs-sessions");
+    await page.click("#show");
+    await page.waitForURL((u) => u.searchParams.get("instance") === sessions.instanceId);
+    // an ID nobody lists is still accepted
+    await page.fill("#instance", "pagetest-n5");
+    await page.click("#show");
+    await page.waitForURL((u) => u.searchParams.get("instance") === "pagetest-n5");
+    await page.locator("#task-list #count", { hasText: "1–5 of 5 tasks" }).waitFor({ timeout: 30_000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("/?view=fleet: every instance, its counts, what needs attention first, the failing one's error in its row", async () => {
+    const { page, errors, context } = await open("/?view=fleet&fleet-range=all&lang=en", { viewport: { width: 1280, height: 1000 } });
+    await fleetLoaded(page);
+    assert.equal(await page.isVisible("#task-list"), false, "the task view is hidden");
+    assert.equal(await page.getAttribute("#nav-fleet", "aria-current"), "page");
+    const rows = await rowsOf(page);
+    assert.deepEqual(rows.map((r) => r.id).sort(), instances.map((i) => i.instanceId).sort(), "one row per instance");
+    for (let k = 1; k < rows.length; k++) assert.ok(rows[k - 1].attention <= rows[k].attention, `attention order at ${k}: ${rows.map((r) => r.attention)}`);
+    assert.equal(rows[0].attention, 0);
+    assert.match(await page.locator("dcs-fleet #count").textContent(), /^36 instances · task counts: Any time · 1 could not be listed/);
+    // the failing instance: its error in its row, first among what needs attention
+    const failing = rows.find((r) => r.id === FAILING);
+    assert.equal(failing.attention, 0);
+    assert.match(failing.error, /^HTTP_ERROR 500: /);
+    // the counts against the proxy's own task list of some instances (all of each)
+    for (const r of rows.filter((x) => !x.error).slice(0, 4)) {
+      const list = await (await fetch(new URL(`api/instances/${r.id}/tasks?all=1`, stack.url))).json();
+      const count = (pred) => String(list.tasks.filter(pred).length);
+      assert.deepEqual([r.executing, r.failed, r.succeeded], [
+        count((t) => t.status === "EXECUTING" || t.status === "CREATED"), count((t) => t.status === "FAILED"), count((t) => t.status === "SUCCESS"),
+      ], `counts of ${r.id}`);
+    }
+    // filters inside the element: by name
+    await page.locator("dcs-fleet #name").fill("dcs-cat");
+    await page.waitForFunction(() => document.getElementById("fleet").shadowRoot.querySelectorAll("tbody tr.instance").length === 1);
+    await page.locator("dcs-fleet #name").fill("");
+    await page.screenshot({ path: screenshotPath("fleet-desktop") });
+    // choosing an instance opens its tasks
+    const pick = rows.find((r) => !r.error && r.attention === 1) ?? rows.find((r) => !r.error);
+    await page.locator(`dcs-fleet tr.instance[data-instance-id="${pick.id}"] button.link`).click();
+    await page.waitForURL((u) => u.searchParams.get("instance") === pick.id && !u.searchParams.has("view"));
+    await page.locator("#task-list tbody tr.task").first().waitFor({ timeout: 30_000 });
+    assert.equal(await page.isVisible("dcs-fleet"), false);
+    assert.equal(await page.inputValue("#instance"), pick.id);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("the lanes: one tab stop, arrow keys between instances, Enter opens the instance", async () => {
+    const { page, errors, context } = await open("/?view=fleet&fleet-range=all&lang=en");
+    await fleetLoaded(page);
+    const lanes = page.locator("dcs-fleet #timeline svg[role=group]");
+    assert.match(await lanes.getAttribute("aria-label"), /^Timeline: one lane for each of 35 instances/);
+    assert.equal(await page.locator("dcs-fleet #timeline .bar[tabindex='0']").count(), 1, "one tab stop");
+    await page.locator("dcs-fleet #timeline .bar[tabindex='0']").focus();
+    const at = () => page.evaluate(() => document.getElementById("fleet").shadowRoot.activeElement?.dataset.instanceId);
+    const first = await at();
+    await page.keyboard.press("ArrowDown");
+    const second = await at();
+    assert.notEqual(second, first, "ArrowDown: the next instance's lane");
+    await page.keyboard.press("ArrowRight");
+    assert.equal(await at(), second, "ArrowRight stays on the lane");
+    await page.keyboard.press("Enter");
+    await page.waitForURL((u) => u.searchParams.get("instance") === second);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("Chinese, and the phone layout", async () => {
+    const zh = await open("/?view=fleet&fleet-range=all&lang=zh");
+    await fleetLoaded(zh.page);
+    assert.equal(await zh.page.locator("dcs-fleet thead th.col-instance").textContent(), "实例");
+    assert.match(await zh.page.locator("dcs-fleet #count").textContent(), /^36 个实例/);
+    assert.equal(await zh.page.locator("#nav-fleet").textContent(), "全部实例");
+    assert.deepEqual(zh.errors, []);
+    await zh.context.close();
+    const { page, errors, context } = await open("/?view=fleet&fleet-range=all&lang=en", { viewport: { width: 390, height: 844 } });
+    await fleetLoaded(page);
+    const layout = await page.locator("dcs-fleet tbody tr.instance").first().evaluate((tr) => getComputedStyle(tr).display);
+    assert.equal(layout, "block", "instances as cards");
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth), false, "no horizontal scrolling");
+    await page.locator("dcs-fleet #timeline").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath("fleet-phone") });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  for (const [name, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 390, height: 844 }]]) {
+    test(`axe-core (WCAG 2 A/AA + best practices) on the fleet view, ${name}, the picker open`, async () => {
+      const { page, errors, context } = await open("/?view=fleet&fleet-range=all&lang=en", { viewport });
+      await fleetLoaded(page);
+      await page.waitForFunction(() => Number(document.getElementById("instance").dataset.instances) > 0, null, { timeout: 30_000 });
+      await page.locator("#instance").fill("dcs-c");
+      await page.locator("#instance-options [role=option]").first().waitFor();
+      await page.evaluate(readFileSync(join(root, "node_modules", "axe-core", "axe.min.js"), "utf8"));
+      const result = await page.evaluate(() => window.axe.run(document, {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+      }));
+      const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join("\n  ")}`);
+      assert.deepEqual(found, [], `axe found:\n${found.join("\n")}`);
+      assert.ok(result.passes.length > 20, `only ${result.passes.length} rules passed: did axe run?`);
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+  }
+});
