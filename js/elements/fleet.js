@@ -308,6 +308,33 @@ export class DcsFleet extends HostElement {
       h("td", { class: "col-last", "data-label": t("fleet.col.last") }, last));
   }
 
+  /**
+   * The lanes' axis: the range; for "all", the tasks' span, where a task still running long
+   * after the others ended (a stale EXECUTING) does not stretch it to now (its bar runs to the
+   * right edge), as in the task timeline.
+   */
+  #axis(rows, now) {
+    if (RANGES[this.range]) return { from: now - RANGES[this.range], to: now };
+    let lo = Infinity;
+    let hi = -Infinity;
+    let running = false;
+    for (const r of rows) {
+      for (const t of r.tasks) {
+        const a = Date.parse(t.createdAt ?? "");
+        if (!Number.isFinite(a)) continue;
+        const live = t.status === "EXECUTING" || t.status === "CREATED";
+        const b = live ? a : Math.max(a, Date.parse(t.updatedAt ?? "") || a);
+        lo = Math.min(lo, a);
+        hi = Math.max(hi, b);
+        running ||= live;
+      }
+    }
+    if (!Number.isFinite(lo)) return { from: now - 86_400_000, to: now };
+    if (running && now - hi <= Math.max((hi - lo) / 4, 3_600_000)) hi = Math.max(hi, now);
+    const pad = Math.max((hi - lo) * 0.02, 30_000);
+    return { from: lo - pad, to: hi + pad };
+  }
+
   #drawLanes(shown) {
     const now = Date.now();
     this.#lanesAt = now;
@@ -315,11 +342,8 @@ export class DcsFleet extends HostElement {
     const active = this.shadowRoot.activeElement;
     const focused = box.contains(active) ? `${active.dataset.instanceId}/${active.dataset.taskId}` : undefined;
     const rows = this.#loaded ? shown.filter((r) => !r.error) : [];
-    // "all": the axis spans the tasks (from the first one's start)
-    let from = RANGES[this.range] ? now - RANGES[this.range] : Infinity;
-    if (!Number.isFinite(from)) for (const r of rows) for (const t of r.tasks) from = Math.min(from, Date.parse(t.createdAt ?? "") || Infinity);
     renderLanes(this.#tr, box, rows, {
-      from: Number.isFinite(from) ? from : now - 86_400_000, to: now, now, onActivate: (id) => this.#select(id),
+      ...this.#axis(rows, now), now, onActivate: (id) => this.#select(id),
       current: focused ?? this.#current, onCurrent: (key) => { this.#current = key; },
     });
     if (focused) {

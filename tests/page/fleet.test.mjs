@@ -92,7 +92,7 @@ describe("the fleet on the www page", { timeout: 300_000 }, () => {
   });
 
   test("/?view=fleet: every instance, its counts, what needs attention first, the failing one's error in its row", async () => {
-    const { page, errors, context } = await open("/?view=fleet&fleet-range=all&lang=en", { viewport: { width: 1280, height: 1000 } });
+    const { page, errors, context } = await open("/?view=fleet&fleet-range=all&lang=en", { viewport: { width: 1280, height: 1500 } });
     await fleetLoaded(page);
     assert.equal(await page.isVisible("#task-list"), false, "the task view is hidden");
     assert.equal(await page.getAttribute("#nav-fleet", "aria-current"), "page");
