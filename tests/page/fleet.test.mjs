@@ -187,3 +187,63 @@ describe("the fleet on the www page", { timeout: 300_000 }, () => {
     });
   }
 });
+
+describe("custom-elements.json for <dcs-fleet>", { timeout: 120_000 }, () => {
+  before(async () => {
+    stack = await startDemo();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  test("says what the fleet element has: attributes, properties, methods, events, parts", async () => {
+    const manifest = JSON.parse(readFileSync(join(root, "pkg", "custom-elements.json"), "utf8"));
+    const decl = manifest.modules.flatMap((m) => m.declarations).find((d) => d.tagName === "dcs-fleet");
+    assert.ok(decl, "dcs-fleet is in the manifest");
+    const o = await openPage(browser, { allow: EXPECTED_HTTP_ERRORS });
+    // every dcs-* event the page hears, recorded from before its scripts run
+    await o.page.addInitScript(() => {
+      window.__events = [];
+      for (const t of ["dcs-load", "dcs-instance-select", "dcs-error", "dcs-view-change", "dcs-config"]) {
+        document.addEventListener(t, (e) => { if (e.target.id === "fleet") window.__events.push(t); }, true);
+      }
+    });
+    await o.page.goto(new URL("/?view=fleet&fleet-range=all&lang=en", stack.url).href);
+    await fleetLoaded(o.page);
+    await o.page.locator("dcs-fleet #range").selectOption("30d"); // dcs-view-change
+    await fleetLoaded(o.page);
+    await o.page.locator("dcs-fleet #range").selectOption("all");
+    await fleetLoaded(o.page);
+    await o.page.locator("dcs-fleet tbody tr.instance button.link").first().click(); // dcs-instance-select
+    await o.page.waitForFunction(() => window.__events.includes("dcs-instance-select"));
+    const real = await o.page.evaluate(() => {
+      const Cls = customElements.get("dcs-fleet");
+      const proto = Cls.prototype;
+      const names = Object.getOwnPropertyNames(proto).filter((n) => n !== "constructor");
+      const props = names.filter((n) => Object.getOwnPropertyDescriptor(proto, n).get);
+      const methods = names.filter((n) => typeof Object.getOwnPropertyDescriptor(proto, n).value === "function"
+        && !["attributeChangedCallback", "connectedCallback", "disconnectedCallback", "$"].includes(n));
+      const parts = new Set();
+      for (const el of document.getElementById("fleet").shadowRoot.querySelectorAll("[part]")) for (const p of el.part) parts.add(p);
+      const el = document.createElement("dcs-fleet");
+      const reflected = {};
+      for (const [prop, value] of [["endpoint", "https://p.example"], ["projectId", "p1"], ["range", "7d"], ["concurrency", 8]]) {
+        el[prop] = value;
+        reflected[prop] = [...el.attributes].map((x) => x.name);
+      }
+      return { attrs: [...Cls.observedAttributes].sort(), props: props.sort(), methods: methods.sort(), parts: [...parts].sort(), reflected, events: [...new Set(window.__events)].sort() };
+    });
+    assert.deepEqual(decl.attributes.map((a) => a.name).sort(), real.attrs, "attributes = observedAttributes");
+    const fields = decl.members.filter((m) => m.kind === "field");
+    assert.deepEqual(fields.map((m) => m.name).sort(), real.props, "properties = the class's accessors");
+    assert.deepEqual(decl.members.filter((m) => m.kind === "method").map((m) => m.name).sort(), real.methods);
+    for (const m of fields.filter((f) => f.attribute)) assert.ok(real.reflected[m.name].includes(m.attribute), `${m.name} reflects to ${m.attribute}`);
+    assert.deepEqual(decl.cssParts.map((p) => p.name).sort(), real.parts, "parts = the parts in the shadow DOM");
+    // dcs-error is the instance listing's failure (not met here: the listing works); the rest fired
+    assert.deepEqual(decl.events.map((e) => e.name).filter((n) => n !== "dcs-error").sort(), real.events, "events = the events the element fired");
+    assert.deepEqual(o.errors, []);
+    await o.context.close();
+  });
+});

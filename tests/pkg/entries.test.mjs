@@ -100,14 +100,15 @@ test("dcs-tasks/element: its files import each other by relative paths, all pack
     }
   };
   walk("element.js");
-  for (const f of ["elements/task-list.js", "elements/render.js", "elements/timeline.js", "elements/i18n.js", "ready.js", "index.js"]) {
+  for (const f of ["elements/task-list.js", "elements/fleet.js", "elements/render.js", "elements/timeline.js", "elements/i18n.js", "ready.js", "index.js"]) {
     assert.ok(seen.has(f), `element.js reaches ${f}`);
   }
   const out = execFileSync(process.execPath, ["--input-type=module", "-e",
-    `const m = await import("dcs-tasks/element"); m.defineElements(); console.log(JSON.stringify({ keys: Object.keys(m).sort(), cls: typeof m.DcsTaskList, attrs: m.DcsTaskList.observedAttributes }));`],
+    `const m = await import("dcs-tasks/element"); m.defineElements(); console.log(JSON.stringify({ keys: Object.keys(m).sort(), classes: [typeof m.DcsTaskList, typeof m.DcsFleet], attrs: m.DcsTaskList.observedAttributes, fleet: m.DcsFleet.observedAttributes }));`],
   { cwd: dir, encoding: "utf8" });
   assert.deepEqual(JSON.parse(out), {
-    keys: ["DcsTaskList", "defineElements"], cls: "function",
+    keys: ["DcsFleet", "DcsTaskList", "defineElements"], classes: ["function", "function"],
     attrs: ["endpoint", "project-id", "instance-id", "lang", "page-size", "auto-refresh"],
+    fleet: ["endpoint", "project-id", "lang", "range", "concurrency"],
   });
 });
