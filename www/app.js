@@ -14,7 +14,24 @@ let langChosen = false;
 let shownView = "tasks"; // "tasks" | "fleet"
 let picker = null;
 const list = () => $("task-list");
-const fleet = () => $("fleet");
+const fleet = () => $("fleet"); // null until the fleet view is first shown
+
+/** <dcs-fleet>, made the first time the fleet is shown (it lists the project then, not before). */
+function makeFleet() {
+  const el = document.createElement("dcs-fleet");
+  el.id = "fleet";
+  el.lang = lang();
+  const range = new URLSearchParams(location.search).get("fleet-range");
+  if (range) el.range = range;
+  el.addEventListener("dcs-instance-select", (e) => showInstance(e.detail.instance.instanceId));
+  el.addEventListener("dcs-view-change", writeUrl);
+  el.addEventListener("dcs-config", (e) => picker?.load(e.detail.client));
+  el.addEventListener("dcs-error", (e) => { if (e.detail.error?.status === 401) askForToken(e.detail.error); });
+  el.headers = authHeaders();
+  el.endpoint = location.origin;
+  list().after(el);
+  return el;
+}
 
 /** Creates an element: h("td", { class: "x" }, child, "text", ...). */
 function h(tag, attrs = {}, ...children) {
@@ -48,7 +65,7 @@ function writeUrl() {
   const p = new URLSearchParams();
   if (shownView === "fleet") {
     p.set("view", "fleet");
-    if (fleet().getAttribute("range")) p.set("fleet-range", fleet().range);
+    if (fleet()?.getAttribute("range")) p.set("fleet-range", fleet().range);
   }
   if (el.instanceId) p.set("instance", el.instanceId);
   const v = el.view;
@@ -72,15 +89,12 @@ function showInstance(id) {
 /** Shows the task view or the fleet (the fleet lists the project the first time it is shown). */
 function showView(v) {
   shownView = v;
+  if (v === "fleet" && pkg && !fleet()) makeFleet();
   list().hidden = v !== "tasks";
-  fleet().hidden = v !== "fleet";
+  if (fleet()) fleet().hidden = v !== "fleet";
   $("nav-tasks").toggleAttribute("aria-current", false);
   $("nav-fleet").toggleAttribute("aria-current", false);
   $(v === "fleet" ? "nav-fleet" : "nav-tasks").setAttribute("aria-current", "page");
-  if (v === "fleet" && pkg && !fleet().endpoint) {
-    fleet().headers = authHeaders();
-    fleet().endpoint = location.origin;
-  }
   writeUrl();
 }
 
@@ -129,7 +143,7 @@ function askForToken(err) {
 /** The element asks the proxy again with the token (config, then the tasks). */
 function useToken() {
   list().headers = authHeaders();
-  if (fleet().endpoint) fleet().headers = authHeaders();
+  if (fleet()) fleet().headers = authHeaders();
 }
 
 function bindToken() {
@@ -241,7 +255,7 @@ function bind() {
     langChosen = true;
     applyStatic();
     el.lang = lang();
-    fleet().lang = lang();
+    if (fleet()) fleet().lang = lang();
     const paste = $("paste-tasks");
     if (paste) paste.lang = lang();
     writeUrl();
@@ -262,11 +276,7 @@ function bind() {
     }
     document.body.dataset.ready = "true";
   });
-  for (const target of [el, fleet()]) {
-    target.addEventListener("dcs-error", (e) => { if (e.detail.error?.status === 401) askForToken(e.detail.error); });
-  }
-  fleet().addEventListener("dcs-instance-select", (e) => showInstance(e.detail.instance.instanceId));
-  fleet().addEventListener("dcs-view-change", writeUrl);
+  el.addEventListener("dcs-error", (e) => { if (e.detail.error?.status === 401) askForToken(e.detail.error); });
 }
 
 async function main() {
@@ -301,9 +311,6 @@ async function main() {
   el.view = url.view;
   el.headers = authHeaders();
   el.endpoint = location.origin;
-  fleet().lang = lang();
-  const fleetRange = new URLSearchParams(location.search).get("fleet-range");
-  if (fleetRange) fleet().range = fleetRange;
   showView(shownView);
   if ($("paste-input").value.trim()) parsePasted();
 }
