@@ -488,6 +488,10 @@ pub(crate) trait Listing: Page + Sized + 'static {
     type Query: Clone + 'static;
     fn request(inner: &Inner, q: &Self::Query, offset: u32, limit: u32) -> HttpRequest;
     fn parse(body: &[u8], o: ParseOptions) -> Result<Self, DcsError>;
+    /// A page from its whole response (the body unless a listing wants more of it).
+    fn from_response(resp: &RawResponse, o: ParseOptions) -> Result<Self, DcsError> {
+        Self::parse(&resp.body, o)
+    }
 }
 
 impl Listing for ListJson {
@@ -578,7 +582,7 @@ impl<P: Listing> Pager<P> {
             let strict = inner.strict;
             let r = run(&inner, &req, plan(&inner), Some(&signal))
                 .await
-                .and_then(|resp| P::parse(&resp.body, ParseOptions { strict }));
+                .and_then(|resp| P::from_response(&resp, ParseOptions { strict }));
             *out.borrow_mut() = Some(r);
             Ok(JsValue::UNDEFINED)
         }));

@@ -14,13 +14,16 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::bindings::{get, set};
-use crate::fetch::{plan, promise, run, Auth, Inner, Pager};
+use crate::fetch::{plan, promise, run, Auth, Inner, Listing, Pager};
 use dcs_tasks_core::call::RawResponse;
 use dcs_tasks_core::policy::Delivery;
-use dcs_tasks_core::proxy::{self, answers, Answer, Call, Plan, ProxyConfig, Step, UpstreamAuth};
+use dcs_tasks_core::proxy::{
+    self, answers, Answer, Call, Gathered, MirrorListing, Plan, ProxyConfig, RawInstancePage, Step,
+    UpstreamAuth,
+};
 use dcs_tasks_core::query::{HttpRequest, InstanceQuery, ListQuery};
 use dcs_tasks_parse::error::DcsError;
-use dcs_tasks_parse::model::{InstanceList, ListJson};
+use dcs_tasks_parse::model::{InstanceList, ListJson, ParseOptions};
 
 #[wasm_bindgen]
 extern "C" {
@@ -83,6 +86,13 @@ pub fn handle_proxy_request(request: JsValue, env: JsValue) -> Promise {
             Step::Instances(l) => {
                 let inner = inner_for(&l.config);
                 let a = l.finish(all_instances(&inner, &l.query).await);
+                log.upstream_calls = Some(inner.calls.get());
+                log.answered(&a);
+                a
+            }
+            Step::MirrorInstances(l) => {
+                let inner = inner_for(&l.config);
+                let a = l.finish(mirror_instances(&inner, &l).await);
                 log.upstream_calls = Some(inner.calls.get());
                 log.answered(&a);
                 a
@@ -209,4 +219,42 @@ async fn all_instances(
         }
     }
     Ok(pages)
+}
+
+/// A raw page of the instance list (the ListInstances mirror under `ALLOWED_INSTANCES`): the
+/// caller's filter at the pager's offset and limit; the objects kept as sent, with the page's
+/// request ID.
+impl Listing for RawInstancePage {
+    type Query = String;
+    fn request(inner: &Inner, filter: &String, offset: u32, limit: u32) -> HttpRequest {
+        proxy::mirror_page_request(&inner.endpoint, &inner.project_id, filter, offset, limit)
+    }
+    fn parse(body: &[u8], _: ParseOptions) -> Result<Self, DcsError> {
+        RawInstancePage::parse(body)
+    }
+    fn from_response(resp: &RawResponse, o: ParseOptions) -> Result<Self, DcsError> {
+        let mut page = <Self as Listing>::parse(&resp.body, o)?;
+        page.request_id = resp.request_id.clone();
+        Ok(page)
+    }
+}
+
+/// Every page of the raw instance list for the mirror's filter at [`proxy::ALL_PAGE_SIZE`],
+/// each taken in by [`MirrorListing::add`] as it is delivered (only the caller's window of
+/// the allowed instances is kept), stopped at the first error (a page over
+/// [`proxy::MAX_ALL_INSTANCES`], a page that is not a ListInstances page).
+async fn mirror_instances(inner: &Rc<Inner>, l: &MirrorListing) -> Result<Gathered, DcsError> {
+    let mut pager = Pager::<RawInstancePage>::new(
+        inner.clone(),
+        l.filter.clone(),
+        proxy::ALL_PAGE_SIZE,
+        proxy::MAX_ALL_INSTANCES,
+    )?;
+    let mut g = Gathered::default();
+    while let Some(ds) = pager.next().await? {
+        for d in ds {
+            l.add(&mut g, d)?;
+        }
+    }
+    Ok(g)
 }

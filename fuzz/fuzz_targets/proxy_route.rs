@@ -1,21 +1,29 @@
 //! The edge proxy's request validation: `proxy::route` over arbitrary methods and request
 //! targets under a few configurations (and, now and then, a configuration read by
 //! `ProxyConfig::from_env` from arbitrary variables), plus the other per-request
-//! decisions: `caller_token`, `admit`, `origin_allowed`, `static_asset`, `etag_matches`.
+//! decisions: `caller_token`, `admit`, `origin_allowed`, `static_asset`, `etag_matches`; and
+//! the ListInstances mirror under ALLOWED_INSTANCES over an arbitrary upstream page
+//! (`RawInstancePage::parse`, `MirrorListing::add` and `finish`).
 //!
 //! Invariants: never panics; a refusal is 400/403/404/405/414 with a code; a route is
 //! only GET (HEAD for static files, DELETE for the enabled delete route); every routed ID
 //! is a valid ID; every routed list query is within the documented bounds; without
-//! PROXY_TOKEN every caller is authorized.
+//! PROXY_TOKEN every caller is authorized. The mirror's query minus offset/limit is its
+//! filter. A raw page is at most 1,000 objects with their IDs, or an INVALID_RESPONSE with
+//! a short message; its answer is 200 with only allowed instances (read back as a page),
+//! or a JSON error (400 over the bound, 502).
 #![no_main]
 
 use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
-use dcs_tasks_core::query::check_id;
+use dcs_tasks_core::policy::Delivery;
 use dcs_tasks_core::proxy::{
-    etag, etag_matches, route, static_asset, Caller, ProxyConfig, Route, Token, MAX_TARGET_LEN,
+    etag, etag_matches, route, static_asset, Caller, Gathered, MirrorListing, ProxyConfig,
+    RawInstancePage, Route, Token, MAX_TARGET_LEN,
 };
+use dcs_tasks_core::query::check_id;
+use dcs_tasks_core::ErrorCode;
 use dcs_tasks_fuzz::word;
 use libfuzzer_sys::fuzz_target;
 
@@ -23,17 +31,18 @@ const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const INSTANCE: &str = "3e5c8b1a-1111-2222-3333-444455556666";
 const TOKEN: &str = "proxy-token-0123456789";
 
+fn make(vars: &[(&str, &str)]) -> ProxyConfig {
+    let vars: Vec<(String, String)> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    ProxyConfig::from_env(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+        .expect("fixed config")
+}
+
 fn configs() -> &'static [ProxyConfig; 3] {
     static C: OnceLock<[ProxyConfig; 3]> = OnceLock::new();
     C.get_or_init(|| {
-        let make = |vars: &[(&str, &str)]| {
-            let vars: Vec<(String, String)> = vars
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            ProxyConfig::from_env(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
-                .expect("fixed config")
-        };
         [
             make(&[
                 ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
@@ -121,7 +130,31 @@ const QUERY_KEYS: &[&str] = &[
     "end_time",
     "all",
     "begin_time",
+    "name",
+    "status",
+    "instance_id",
     "",
+];
+/// Pieces of upstream pages.
+const PAGE_PARTS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"instance_num\"",
+    "\"instances\"",
+    "\"instance_id\"",
+    "\"",
+    "3",
+    "\"3\"",
+    "-1",
+    "null",
+    "\"i1\"",
+    "\"other_1\"",
+    "\"3e5c8b1a-1111-2222-3333-444455556666\"",
+    " ",
 ];
 
 struct Input {
@@ -133,6 +166,9 @@ struct Input {
     x_auth_token: Option<String>,
     origin: String,
     if_none_match: Option<String>,
+    /// An upstream ListInstances page for the mirror, and the caller's window.
+    page: Vec<u8>,
+    window: (u32, u32),
 }
 
 impl std::fmt::Debug for Input {
@@ -211,6 +247,16 @@ impl<'a> Arbitrary<'a> for Input {
             x_auth_token: maybe_word(u)?,
             origin: word(u)?,
             if_none_match: maybe_word(u)?,
+            page: if u.ratio(1u8, 4u8)? {
+                Vec::arbitrary(u)?
+            } else {
+                let mut p = String::new();
+                for _ in 0..u.int_in_range(0u8..=60)? {
+                    p.push_str(u.choose(PAGE_PARTS)?);
+                }
+                p.into_bytes()
+            },
+            window: (u.int_in_range(0u32..=3)?, u.int_in_range(1u32..=3)?),
         })
     }
 }
@@ -320,13 +366,78 @@ fuzz_target!(|i: Input| {
                     let q = query.to_query_string();
                     assert!(q.bytes().all(|b| b.is_ascii_graphic()), "{q}");
                 }
-                // The mirror's rebuilt ListInstances query: encoded, one pair per parameter.
-                Route::MirrorInstances { query } => {
+                // The mirror's rebuilt ListInstances query: encoded, one pair per parameter;
+                // the filter is the same without offset and limit, which are within bounds.
+                Route::MirrorInstances {
+                    query,
+                    filter,
+                    offset,
+                    limit,
+                } => {
                     assert!(query.bytes().all(|b| b.is_ascii_graphic()), "{query}");
                     assert!(!query.contains("&&") && !query.starts_with('&'), "{query}");
+                    let kept: Vec<&str> = query
+                        .split('&')
+                        .filter(|p| {
+                            !p.is_empty() && !p.starts_with("offset=") && !p.starts_with("limit=")
+                        })
+                        .collect();
+                    assert_eq!(kept.join("&"), *filter, "{query}");
+                    assert!(limit.is_none_or(|l| (1..=1000).contains(&l)), "{query}");
+                    assert!(offset.is_none_or(|o| o <= i32::MAX as u32), "{query}");
                 }
                 _ => {}
             }
         }
     }
+
+    mirror_page(&i.page, i.window);
 });
+
+/// The mirror under ALLOWED_INSTANCES (the facts sheet's instance and `other_1`) over one
+/// arbitrary upstream page.
+fn mirror_page(body: &[u8], window: (u32, u32)) {
+    let page = match RawInstancePage::parse(body) {
+        Ok(p) => p,
+        Err(e) => {
+            assert_eq!(e.code, ErrorCode::InvalidResponse, "{e:?}");
+            assert!(e.message.len() < 400, "{e:?}");
+            return;
+        }
+    };
+    assert!(page.instances.len() <= 1000);
+    for (_, raw) in &page.instances {
+        assert!(raw.get().starts_with('{'), "{raw}");
+    }
+    let l = MirrorListing {
+        config: make(&[
+            ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+            ("DCS_REGION", "cn-north-4"),
+            ("DCS_AUTH_TOKEN", "iam-token"),
+            ("ALLOWED_INSTANCES", &format!("{INSTANCE}, other_1")),
+        ]),
+        filter: String::new(),
+        window,
+        if_none_match: None,
+    };
+    let mut g = Gathered::default();
+    let total = page.instance_num;
+    let d = Delivery {
+        list: page,
+        fetched: 0,
+        total,
+    };
+    let r = l.add(&mut g, d).map(|()| g);
+    let a = l.finish(r);
+    match a.status {
+        200 => {
+            let out = RawInstancePage::parse(a.body.as_deref().unwrap_or(b"")).expect("a page");
+            assert!(out.instances.len() as u64 <= out.instance_num.min(window.1 as u64));
+            for (id, _) in &out.instances {
+                assert!(id == INSTANCE || id == "other_1", "{id}");
+            }
+        }
+        400 | 502 => assert!(a.code.is_some()),
+        s => panic!("status {s}"),
+    }
+}

@@ -1,7 +1,8 @@
 // The proxy's fleet routes in real workerd in front of the mock: GET /api/instances (the
 // normalized InstanceList; all=1), the mirror GET /v2/{project}/instances (what the official
 // SDKs' ListInstances calls), the same access rules as the other routes, ALLOWED_INSTANCES
-// filtering the list (and refusing the raw mirror), and DcsClient's fleet methods through it.
+// filtering the list (the normalized one and the raw mirror: the whole list gathered, the
+// allowed instances kept, then paged), and DcsClient's fleet methods through it.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { DcsClient } from "../../pkg/index.js";
@@ -114,11 +115,124 @@ describe("fleet routes with PROXY_TOKEN and ALLOWED_INSTANCES", () => {
     assert.deepEqual([named.instanceCount, named.instances.map((i) => i.name)], [1, ["dcs-sessions"]]);
   });
 
-  test("ALLOWED_INSTANCES: the raw mirror of the list is refused (403 FORBIDDEN_INSTANCE), nothing sent", async () => {
-    const before0 = (await mockStats(s)).total;
-    const r = await req(s, `${M}?limit=10`, { headers: bearer });
-    const e = errorBody(r, assert, { status: 403, code: "FORBIDDEN_INSTANCE" });
-    assert.match(e.message, /\/api\/instances/);
-    assert.equal((await mockStats(s)).total, before0);
+  test("ALLOWED_INSTANCES: the mirror gathers the list, keeps the allowed instances as DCS sent them, then pages them", async () => {
+    const d = JSON.parse((await direct(s, `${M}?limit=1000`)).body);
+    const wire = (id) => d.instances.find((i) => i.instance_id === id);
+    const before0 = (await mockStats(s)).byRoute.instances ?? 0;
+    const r = await req(s, M, { headers: bearer });
+    assert.equal(r.status, 200, r.body);
+    // the headers of a mirrored list
+    assert.equal(r.headers["content-type"], "application/json; charset=utf-8");
+    assert.equal(r.headers["x-content-type-options"], "nosniff");
+    assert.equal(r.headers["content-security-policy"], "default-src 'none'; frame-ancestors 'none'; sandbox");
+    assert.equal(r.headers["cache-control"], "private, max-age=5");
+    assert.match(r.headers.etag, /^"[0-9a-f]{16}"$/);
+    assert.match(r.headers["x-request-id"], /^[0-9a-f]{32}$/);
+    // DCS's defaults (offset 0, limit 10) over the allowed instances; instance_num counts them
+    assert.deepEqual(json(r), { instance_num: 2, instances: [wire(DEMO_INSTANCE), wire(SESSIONS)] });
+    assert.equal((await mockStats(s)).byRoute.instances - before0, 1, "36 instances: one upstream page");
+    assert.deepEqual(upstreamQuery(mockLine(s, r.headers["x-request-id"]) ?? s.mockLines.at(-1)), { limit: "1000", offset: "0" });
+    for (const [q, ids] of [["?offset=1&limit=1", [SESSIONS]], ["?limit=1", [DEMO_INSTANCE]], ["?offset=2", []],
+      ["?limit=1000&offset=0", [DEMO_INSTANCE, SESSIONS]], ["?offset=2147483647", []]]) {
+      const b = json(await req(s, `${M}${q}`, { headers: bearer }));
+      assert.deepEqual([b.instance_num, b.instances.map((i) => i.instance_id)], [2, ids], q);
+    }
+    // the caller's other parameters go upstream with each page; instance_num counts the matches
+    const n = await req(s, `${M}?name=sessions&limit=5&include_failure=true`, { headers: bearer });
+    const nb = json(n);
+    assert.deepEqual([nb.instance_num, nb.instances.map((i) => i.name)], [1, ["dcs-sessions"]]);
+    assert.deepEqual(upstreamQuery(mockLine(s, n.headers["x-request-id"]) ?? s.mockLines.at(-1)),
+      { include_failure: "true", limit: "1000", name: "sessions", offset: "0" });
+    // If-None-Match: 304
+    const again = await req(s, M, { headers: { ...bearer, "If-None-Match": r.headers.etag } });
+    assert.equal(again.status, 304);
+    // a bad query: 400, nothing sent
+    const before1 = (await mockStats(s)).total;
+    errorBody(await req(s, `${M}?limit=0`, { headers: bearer }), assert, { status: 400, code: "INVALID_REQUEST" });
+    errorBody(await req(s, `${M}?foo=1`, { headers: bearer }), assert, { status: 400, code: "INVALID_REQUEST" });
+    assert.equal((await mockStats(s)).total, before1);
+  });
+
+  test("DcsClient through the proxy with ALLOWED_INSTANCES: listInstances, listAllInstances, listFleetTasks see only the allowed instances", async () => {
+    const client = new DcsClient({ endpoint: s.url, projectId: PROJECT, retries: 0, headers: bearer });
+    const page = await client.listInstances({ offset: 1, limit: 1 });
+    assert.deepEqual([page.instanceCount, page.instances.map((i) => i.instanceId)], [2, [SESSIONS]]);
+    const all = [];
+    for await (const i of client.listAllInstances({ pageSize: 1 })) all.push(i.instanceId);
+    assert.deepEqual(all, [DEMO_INSTANCE, SESSIONS]);
+    const entries = [];
+    const since = Date.parse("2024-06-23T12:00:00Z");
+    for await (const e of client.listFleetTasks({ startTime: since }, { concurrency: 2 })) entries.push(e);
+    assert.deepEqual(entries.map((e) => e.instance.instanceId).sort(), [DEMO_INSTANCE, SESSIONS].sort());
+    for (const e of entries) {
+      assert.equal(e.error, undefined, JSON.stringify(e.error));
+      assert.ok(e.tasks.length > 0 && e.tasks.every((t) => Date.parse(t.createdAt) >= since));
+    }
+    client.free();
+  });
+});
+
+/** The query of a mock log line's ListInstances request, as an object with sorted keys. */
+function upstreamQuery(line) {
+  const target = / GET (\/v2\/\S+\/instances\S*) /.exec(line)?.[1] ?? "";
+  const q = new URLSearchParams(target.split("?")[1] ?? "");
+  return Object.fromEntries([...q].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+describe("the mirror under ALLOWED_INSTANCES over several upstream pages (a fleet of 2,500)", () => {
+  const P = "fleet2500";
+  const FLEET = fleetFor(P, { anchorMs: 0 }).map((f) => f.wire.instance_id);
+  // on each of the three upstream pages, and one allowed ID not in the fleet
+  const PICKS = [5, 999, 1000, 1500, 2499].map((k) => FLEET[k]);
+  const MP = mirrorBase(P);
+  let s;
+  before(async () => {
+    // The mock's instances are created 11 days apart back from its anchor: with the default
+    // anchor (2024) those past the 1,800th would be older than 1970, which the package's
+    // parser refuses. An anchor in 2090 keeps the whole fleet parseable.
+    s = await stack({
+      env: { HUAWEICLOUD_SDK_PROJECT_ID: P, DEMO_INSTANCE: undefined, ALLOWED_INSTANCES: [...PICKS, "not-in-the-fleet"].join(",") },
+      mock: { anchorMs: Date.parse("2090-01-01T00:00:00Z") },
+    });
+  });
+  after(() => close(s));
+
+  test("every page gathered at 1,000; instance_num and offset/limit over the allowed instances; objects as DCS sent them", async () => {
+    const before0 = (await mockStats(s)).byRoute.instances ?? 0;
+    const lines0 = s.mockLines.length;
+    const r = await req(s, `${MP}?offset=1&limit=3`);
+    assert.equal(r.status, 200, r.body);
+    const b = json(r);
+    assert.deepEqual([b.instance_num, b.instances.map((i) => i.instance_id)], [5, PICKS.slice(1, 4)]);
+    assert.equal((await mockStats(s)).byRoute.instances - before0, 3, "three upstream pages");
+    const pages = s.mockLines.slice(lines0).filter((l) => l.includes(` ${MP}?`)).map(upstreamQuery)
+      .sort((a, b) => a.offset - b.offset);
+    assert.deepEqual(pages, [0, 1000, 2000].map((o) => ({ limit: "1000", offset: String(o) })));
+    const logged = s.logs.map((l) => { try { return JSON.parse(l); } catch { return null; } })
+      .filter((o) => o && o.proxy === "mirror-instances").at(-1);
+    assert.equal(logged?.upstreamCalls, 3, JSON.stringify(logged));
+    const one = JSON.parse((await direct(s, `${MP}?instance_id=${PICKS[1]}`)).body).instances[0];
+    assert.deepEqual(b.instances[0], one);
+    const tail = json(await req(s, `${MP}?offset=4&limit=1000`));
+    assert.deepEqual([tail.instance_num, tail.instances.map((i) => i.instance_id)], [5, [PICKS[4]]]);
+  });
+
+  test("DcsClient.listAllInstances and listFleetTasks through it: exactly the allowed instances, paged consistently", async () => {
+    const client = new DcsClient({ endpoint: s.url, projectId: P, retries: 0 });
+    const pages = [];
+    const all = [];
+    for await (const i of client.listAllInstances({ pageSize: 2 })) all.push(i.instanceId);
+    assert.deepEqual(all, PICKS);
+    for (const offset of [0, 2, 4]) pages.push((await client.listInstances({ offset, limit: 2 })).instanceCount);
+    assert.deepEqual(pages, [5, 5, 5]);
+    const entries = [];
+    for await (const e of client.listFleetTasks({}, { concurrency: 3 })) entries.push(e);
+    assert.deepEqual(entries.map((e) => e.instance.instanceId).sort(), [...PICKS].sort());
+    for (const e of entries) {
+      assert.equal(e.error, undefined, JSON.stringify(e.error));
+      // `fl{k}-n{T}`: exactly T tasks
+      assert.equal(e.tasks.length, Number(/-n(\d+)/.exec(e.instance.instanceId)[1]));
+    }
+    client.free();
   });
 });

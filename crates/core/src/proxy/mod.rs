@@ -9,10 +9,16 @@
 //! - [`access`]: who may call (the token, loopback, origins, instances).
 //! - [`routes`]: routing and validation of every path and query; the static files.
 //! - [`answers`]: the answers and the log line.
+//! - [`mirror`]: the ListInstances mirror under `ALLOWED_INSTANCES` (gathered, filtered,
+//!   paged in the wire format).
 
 pub mod access;
 pub mod answers;
 pub mod config;
+// The mirror's pages and answer (serde_json's `raw_value`): natively and in the proxy's wasm
+// build (feature `proxy`), never in the library's wasm.
+#[cfg(any(feature = "proxy", not(target_arch = "wasm32")))]
+pub mod mirror;
 pub mod routes;
 
 #[cfg(test)]
@@ -29,11 +35,14 @@ pub use answers::{
 pub use config::{
     ConfigError, ProxyConfig, UpstreamAuth, DEFAULT_MAX_UPSTREAM_BYTES, DEFAULT_UPSTREAM_TIMEOUT_MS,
 };
+#[cfg(any(feature = "proxy", not(target_arch = "wasm32")))]
+pub use mirror::{Gathered, RawInstancePage};
 pub use routes::{route, static_asset, Refusal, Route, MAX_TARGET_LEN};
 
 use crate::call::RawResponse;
+use crate::endpoint::Endpoint;
 use crate::policy::Delivery;
-use crate::query::{self, HttpRequest, InstanceQuery, ListQuery};
+use crate::query::{self, instances_request_with_query, HttpRequest, InstanceQuery, ListQuery};
 
 /// `all=1` never gathers more than this many tasks.
 pub const MAX_ALL_TASKS: u64 = 20_000;
@@ -41,11 +50,14 @@ pub const MAX_ALL_TASKS: u64 = 20_000;
 /// proxy request makes at most ⌈tasks / 1,000⌉ upstream calls (plus the pager's re-fetch
 /// bound, [`crate::policy::MAX_REFETCHES`]).
 pub const ALL_PAGE_SIZE: u32 = query::MAX_LIMIT;
-/// `/api/instances` never gathers more than this many instances (`all=1`, or any request
-/// while `ALLOWED_INSTANCES` is set): at most 10 upstream calls at [`ALL_PAGE_SIZE`].
+/// `/api/instances` and the ListInstances mirror never gather more than this many instances
+/// (`/api/instances?all=1`, or either route while `ALLOWED_INSTANCES` is set): at most 10
+/// upstream calls at [`ALL_PAGE_SIZE`].
 pub const MAX_ALL_INSTANCES: u64 = 10_000;
 /// `/api/instances`' page size when the caller gives no `limit` (the service's default).
 pub const DEFAULT_INSTANCE_LIMIT: u32 = 10;
+/// DCS's page size when the caller gives no `limit`.
+pub const DEFAULT_MIRROR_LIMIT: u32 = 10;
 /// Retries of the normalized routes' upstream calls (the mirror routes make one attempt: the
 /// caller's client retries).
 pub const UPSTREAM_RETRIES: u32 = 1;
@@ -79,6 +91,10 @@ pub enum Step {
     /// `/api/instances` gathered whole: page the instance list upstream, then
     /// [`InstanceListing::finish`].
     Instances(Box<InstanceListing>),
+    /// The ListInstances mirror while `ALLOWED_INSTANCES` is set: page the raw instance list
+    /// upstream ([`mirror_page_request`]), [`MirrorListing::add`] each delivered page, then
+    /// [`MirrorListing::finish`].
+    MirrorInstances(Box<MirrorListing>),
 }
 
 /// `/api/instances` with `all=1`, or any `/api/instances` while `ALLOWED_INSTANCES` is set:
@@ -93,6 +109,33 @@ pub struct InstanceListing {
     pub query: InstanceQuery,
     /// `(offset, limit)` of the caller's page; `None` for `all=1`.
     pub window: Option<(u32, u32)>,
+    pub if_none_match: Option<String>,
+}
+
+/// `GET /v2/{project}/instances?{filter}&offset=..&limit=..`: one page of the gathering, the
+/// caller's other parameters (`filter`, validated and encoded) forwarded as they are.
+pub fn mirror_page_request(
+    ep: &Endpoint,
+    project_id: &str,
+    filter: &str,
+    offset: u32,
+    limit: u32,
+) -> HttpRequest {
+    let (o, l) = (offset.to_string(), limit.to_string());
+    let sep = if filter.is_empty() { "" } else { "&" };
+    let q = cat(&[filter, sep, "offset=", &o, "&limit=", &l]);
+    instances_request_with_query(ep, project_id, &q)
+}
+
+/// The mirror of the instance list under `ALLOWED_INSTANCES`: what to page
+/// ([`mirror_page_request`] with `filter`) and the caller's window.
+#[derive(Debug)]
+pub struct MirrorListing {
+    pub config: ProxyConfig,
+    /// The caller's query without `offset` and `limit` (validated, encoded).
+    pub filter: String,
+    /// The caller's `offset` and `limit` (DCS defaults 0 and [`DEFAULT_MIRROR_LIMIT`]).
+    pub window: (u32, u32),
     pub if_none_match: Option<String>,
 }
 
@@ -268,6 +311,14 @@ fn step_of(d: Decided, cfg: ProxyConfig, if_none_match: Option<String>) -> Resul
             call,
             if_none_match,
         })),
+        Decided::MirrorInstances { filter, window } => {
+            Step::MirrorInstances(Box::new(MirrorListing {
+                config: cfg,
+                filter,
+                window,
+                if_none_match,
+            }))
+        }
         Decided::Instances { query, window } => {
             let query = InstanceQuery {
                 offset: None,
@@ -312,6 +363,10 @@ enum Decided {
         query: InstanceQuery,
         window: Option<(u32, u32)>,
     },
+    MirrorInstances {
+        filter: String,
+        window: (u32, u32),
+    },
 }
 
 /// `/api/instances` and its mirror (the caller is admitted, the route valid).
@@ -319,13 +374,18 @@ fn decide_instances(r: Route, cfg: &ProxyConfig) -> Decided {
     let (e, p) = (&cfg.endpoint, cfg.project_id.as_str());
     let filtered = cfg.allowed_instances.is_some();
     match r {
-        // A raw passthrough cannot be filtered without breaking the SDKs' paging (offsets
-        // and instance_num of the whole list): refused while ALLOWED_INSTANCES is set.
-        Route::MirrorInstances { .. } if filtered => {
-            let m = "the instance list mirror is not served while ALLOWED_INSTANCES is set: use /api/instances";
-            Decided::Answer(Answer::error(403, "FORBIDDEN_INSTANCE", m, None))
-        }
-        Route::MirrorInstances { query } => Decided::Call(Call::Mirror {
+        // One raw page cannot be filtered without breaking the SDKs' paging (offsets and
+        // instance_num of the whole list): the whole list is gathered, filtered, then paged.
+        Route::MirrorInstances {
+            filter,
+            offset,
+            limit,
+            ..
+        } if filtered => Decided::MirrorInstances {
+            filter,
+            window: (offset.unwrap_or(0), limit.unwrap_or(DEFAULT_MIRROR_LIMIT)),
+        },
+        Route::MirrorInstances { query, .. } => Decided::Call(Call::Mirror {
             request: query::instances_request_with_query(e, p, &query),
             list: true,
         }),

@@ -55,9 +55,13 @@ pub enum Route {
         instance: String,
         task: String,
     },
-    /// `GET /v2/{p}/instances` (mirror of ListInstances). `query`: the rebuilt query string.
+    /// `GET /v2/{p}/instances` (mirror of ListInstances). `query`: the rebuilt query string;
+    /// `filter`: the same without `offset` and `limit`, which are in `offset`, `limit`.
     MirrorInstances {
         query: String,
+        filter: String,
+        offset: Option<u32>,
+        limit: Option<u32>,
     },
     /// `GET /api/instances` (normalized JSON).
     ApiInstances {
@@ -227,8 +231,9 @@ fn instance_query(raw: &str) -> Result<(InstanceQuery, bool), Refusal> {
 
 /// The mirror's ListInstances query: the documented parameters only, each once, values
 /// decoded (UTF-8, at most 256 bytes, no control characters; offset and limit as the API
-/// bounds them), rebuilt in the signer's encoding.
-fn mirror_instance_query(raw: &str) -> Result<String, Refusal> {
+/// bounds them), rebuilt in the signer's encoding. The route with the whole query, the query
+/// without `offset` and `limit` (the filter), and those two.
+fn mirror_instance_query(raw: &str) -> Result<Route, Refusal> {
     const KEYS: [&str; 10] = [
         "instance_id",
         "include_failure",
@@ -241,7 +246,8 @@ fn mirror_instance_query(raw: &str) -> Result<String, Refusal> {
         "tags",
         "ip",
     ];
-    let mut out = String::new();
+    let (mut query, mut filter) = (String::new(), String::new());
+    let (mut offset, mut limit) = (None, None);
     for (k, v) in query_pairs(raw, &KEYS)? {
         let v = decoded(k, v)?;
         if v.is_empty() || v.len() > 256 || v.chars().any(char::is_control) {
@@ -249,22 +255,34 @@ fn mirror_instance_query(raw: &str) -> Result<String, Refusal> {
             return Err(refuse(400, "INVALID_REQUEST", m));
         }
         let bounds = match k {
-            "offset" => Some((0, i32::MAX as u32)),
-            "limit" => Some((1, query::MAX_LIMIT)),
+            "offset" => Some((0, i32::MAX as u32, &mut offset)),
+            "limit" => Some((1, query::MAX_LIMIT, &mut limit)),
             _ => None,
         };
-        if let Some((min, max)) = bounds {
-            query::validate_int(k, &Arg::Str(v.clone()), min, max)
+        let is_window = bounds.is_some();
+        if let Some((min, max, slot)) = bounds {
+            *slot = query::validate_int(k, &Arg::Str(v.clone()), min, max)
                 .map_err(|e| refuse(400, "INVALID_REQUEST", e.message))?;
         }
-        if !out.is_empty() {
-            out.push('&');
+        let push = |out: &mut String| {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            out.push_str(k);
+            out.push('=');
+            crate::sign::encode_into(out, &v);
+        };
+        push(&mut query);
+        if !is_window {
+            push(&mut filter);
         }
-        out.push_str(k);
-        out.push('=');
-        crate::sign::encode_into(&mut out, &v);
     }
-    Ok(out)
+    Ok(Route::MirrorInstances {
+        query,
+        filter,
+        offset,
+        limit,
+    })
 }
 
 /// The message with the JS names `startTime` / `endTime` in the query's spelling
@@ -431,8 +449,7 @@ fn api_route(
         }
         ["v2", p, "instances"] => {
             check_project(p, cfg)?;
-            let query = mirror_instance_query(raw_query)?;
-            get_only(Route::MirrorInstances { query })
+            get_only(mirror_instance_query(raw_query)?)
         }
         ["api", "instances"] => {
             let (query, all) = instance_query(raw_query)?;

@@ -881,10 +881,36 @@ fn instance_routes() {
     match q(&format!(
         "{p}?offset=0&limit=10&name=a%20b&name_equal=false&include_failure=true&tags=k%3Dv&status=RUNNING&instance_id=i1&ip=10.0.0.1&include_delete=false"
     )) {
-        Ok(Route::MirrorInstances { query }) => assert_eq!(
+        Ok(Route::MirrorInstances {
             query,
-            "offset=0&limit=10&name=a%20b&name_equal=false&include_failure=true&tags=k%3Dv&status=RUNNING&instance_id=i1&ip=10.0.0.1&include_delete=false"
-        ),
+            filter,
+            offset,
+            limit,
+        }) => {
+            assert_eq!(
+                query,
+                "offset=0&limit=10&name=a%20b&name_equal=false&include_failure=true&tags=k%3Dv&status=RUNNING&instance_id=i1&ip=10.0.0.1&include_delete=false"
+            );
+            // the same without the window, which is kept apart
+            assert_eq!(
+                filter,
+                "name=a%20b&name_equal=false&include_failure=true&tags=k%3Dv&status=RUNNING&instance_id=i1&ip=10.0.0.1&include_delete=false"
+            );
+            assert_eq!((offset, limit), (Some(0), Some(10)));
+        }
+        r => panic!("{r:?}"),
+    }
+    match q(&format!("{p}?limit=7&status=RUNNING&offset=30")) {
+        Ok(Route::MirrorInstances {
+            query,
+            filter,
+            offset,
+            limit,
+        }) => {
+            assert_eq!(query, "limit=7&status=RUNNING&offset=30");
+            assert_eq!(filter, "status=RUNNING");
+            assert_eq!((offset, limit), (Some(30), Some(7)));
+        }
         r => panic!("{r:?}"),
     }
     assert!(matches!(q(p), Ok(Route::MirrorInstances { .. })));
@@ -1017,14 +1043,17 @@ fn allowed_instances_filter_the_instance_list() {
         ),
         (Some(2), 2)
     );
-    // The raw mirror cannot be filtered: refused while ALLOWED_INSTANCES is set.
-    let (a, _) = now(plan_of(
-        "GET",
-        &format!("{LOCAL}/v2/{PROJECT}/instances"),
-        &[],
-        &only,
+    // The raw mirror is gathered too (see the mirror tests below).
+    assert!(matches!(
+        plan_of(
+            "GET",
+            &format!("{LOCAL}/v2/{PROJECT}/instances"),
+            &[],
+            &only
+        )
+        .step,
+        Step::MirrorInstances(_)
     ));
-    assert_eq!(error_of(&a), (403, "FORBIDDEN_INSTANCE".into()));
     // The same access rules as the other routes: closed without the token.
     let (a, _) = now(plan_of("GET", &format!("{LOCAL}/api/instances"), &[], &[]));
     assert_eq!(error_of(&a), (401, "TOKEN_REQUIRED".into()));
@@ -1061,4 +1090,307 @@ fn allowed_instances_filter_the_instance_list() {
         &tok,
     ));
     assert_eq!(error_of(&a), (401, "UNAUTHORIZED".into()));
+}
+
+/// The ListInstances mirror under `ALLOWED_INSTANCES`: gathered at 1,000 a page, filtered,
+/// then paged in the wire format (serde_json's `raw_value`: natively, and in the proxy's wasm
+/// build only).
+#[cfg(any(feature = "proxy", not(target_arch = "wasm32")))]
+mod mirror_gathered {
+    use super::*;
+    use crate::policy::PagePlan;
+    use serde_json::json;
+
+    const ONLY: [(&str, &str); 2] = [
+        ("TRUST_LOOPBACK", "true"),
+        ("ALLOWED_INSTANCES", "i5,i999,i1000,nowhere,i1500,i2499"),
+    ];
+
+    fn mirror_listing(p: Plan) -> MirrorListing {
+        match p.step {
+            Step::MirrorInstances(l) => *l,
+            s => panic!("not a mirror listing: {s:?}"),
+        }
+    }
+
+    fn listing(query: &str, headers: &[(&str, &str)]) -> MirrorListing {
+        let url = format!("{LOCAL}/v2/{PROJECT}/instances{query}");
+        mirror_listing(plan_of("GET", &url, headers, &ONLY))
+    }
+
+    /// Instance `k` of a fleet, as DCS would send it.
+    fn instance(k: usize) -> serde_json::Value {
+        json!({"instance_id": format!("i{k}"), "name": format!("dcs-{k}"), "status": "RUNNING"})
+    }
+
+    /// A fleet of `n` instances: the page at `offset` (1,000 at most), `instance_num` = n.
+    fn fleet(n: usize) -> impl Fn(u32) -> Vec<u8> {
+        move |offset| {
+            let from = (offset as usize).min(n);
+            let to = (from + ALL_PAGE_SIZE as usize).min(n);
+            let page: Vec<_> = (from..to).map(instance).collect();
+            serde_json::to_vec(&json!({"instance_num": n, "instances": page})).unwrap()
+        }
+    }
+
+    /// The pager, sequentially: every page the plan asks for from `upstream` (offset to body),
+    /// each delivery taken in by `add`. The offsets asked for, and the result.
+    fn gather(
+        l: &MirrorListing,
+        upstream: impl Fn(u32) -> Vec<u8>,
+    ) -> (Vec<u32>, Result<Gathered, DcsError>) {
+        let mut plan = PagePlan::<RawInstancePage>::new(ALL_PAGE_SIZE, MAX_ALL_INSTANCES);
+        let mut g = Gathered::default();
+        let mut offsets = Vec::new();
+        while let Some((page, offset)) = plan.next_offset() {
+            offsets.push(offset);
+            let step = RawInstancePage::parse(&upstream(offset)).and_then(|mut p| {
+                p.request_id = Some(format!("rid-{offset}"));
+                for d in plan.receive(page, p)? {
+                    l.add(&mut g, d)?;
+                }
+                Ok(())
+            });
+            if let Err(e) = step {
+                return (offsets, Err(e));
+            }
+            if plan.is_done() {
+                break;
+            }
+        }
+        (offsets, Ok(g))
+    }
+
+    fn ids(a: &Answer) -> (u64, Vec<String>) {
+        let b = body_json(a);
+        let ids = b["instances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["instance_id"].as_str().unwrap().to_string())
+            .collect();
+        (b["instance_num"].as_u64().unwrap(), ids)
+    }
+
+    #[test]
+    fn the_plan_keeps_the_window_apart_and_forwards_the_rest() {
+        let l = listing("?name=dcs&limit=2&status=RUNNING&offset=1", &[]);
+        assert_eq!(
+            (l.filter.as_str(), l.window),
+            ("name=dcs&status=RUNNING", (1, 2))
+        );
+        let l = listing("", &[]);
+        assert_eq!(
+            (l.filter.as_str(), l.window),
+            ("", (0, DEFAULT_MIRROR_LIMIT))
+        );
+        // each page: the caller's other parameters, the pager's offset and limit
+        let ep = &l.config.endpoint;
+        let r = mirror_page_request(ep, PROJECT, "name=a%20b&tags=k%3Dv", 2000, 1000);
+        assert!(
+            r.url.ends_with(&format!(
+                "/v2/{PROJECT}/instances?name=a%20b&tags=k%3Dv&offset=2000&limit=1000"
+            )),
+            "{}",
+            r.url
+        );
+        let r = mirror_page_request(ep, PROJECT, "", 0, 1000);
+        assert!(
+            r.url.ends_with("/instances?offset=0&limit=1000"),
+            "{}",
+            r.url
+        );
+        assert_eq!(r.method, "GET");
+        // the query is validated as without the filter
+        let (a, _) = now(plan_of(
+            "GET",
+            &format!("{LOCAL}/v2/{PROJECT}/instances?limit=1001"),
+            &[],
+            &ONLY,
+        ));
+        assert_eq!(error_of(&a), (400, "INVALID_REQUEST".into()));
+        // without ALLOWED_INSTANCES: the passthrough, unchanged
+        let url = format!("{LOCAL}/v2/{PROJECT}/instances?limit=2&name=x");
+        match upstream_of(plan_of("GET", &url, &[], &DEV)).call {
+            Call::Mirror {
+                request,
+                list: true,
+            } => assert!(request.url.ends_with("/instances?limit=2&name=x")),
+            c => panic!("{c:?}"),
+        }
+    }
+
+    #[test]
+    fn every_page_gathered_the_allowed_kept_then_paged() {
+        // 2,500 instances: three pages; the allowed ones on each (i5, i999 | i1000, i1500 |
+        // i2499), one allowed ID not in the fleet.
+        let l = listing("", &[]);
+        let (offsets, g) = gather(&l, fleet(2500));
+        assert_eq!(offsets, [0, 1000, 2000]);
+        let a = l.finish(g).finish(None);
+        assert_inert(&a);
+        assert_eq!(a.header("Cache-Control"), Some("private, max-age=5"));
+        assert_eq!(a.header("X-Request-Id"), Some("rid-0"));
+        let all = ["i5", "i999", "i1000", "i1500", "i2499"];
+        assert_eq!(ids(&a), (5, all.map(String::from).to_vec()));
+        // offset/limit over the allowed instances; instance_num always all of them
+        for (q, want) in [
+            ("?limit=2", &all[..2]),
+            ("?offset=1&limit=2", &all[1..3]),
+            ("?offset=4", &all[4..]),
+            ("?offset=5", &[][..]),
+            ("?offset=2147483647&limit=1000", &[][..]),
+            ("?limit=1&offset=3", &all[3..4]),
+        ] {
+            let l = listing(q, &[]);
+            let a = l.finish(gather(&l, fleet(2500)).1).finish(None);
+            assert_eq!(
+                ids(&a),
+                (5, want.iter().map(|s| s.to_string()).collect()),
+                "{q}"
+            );
+        }
+        // a smaller fleet: what is there (i5, i999)
+        let l = listing("?limit=1000", &[]);
+        let (offsets, g) = gather(&l, fleet(1000));
+        assert_eq!(offsets, [0]);
+        assert_eq!(ids(&l.finish(g)).0, 2);
+        // none allowed there: an empty list
+        let (_, g) = gather(&l, fleet(3));
+        let a = l.finish(g).finish(None);
+        assert_eq!(body_json(&a), json!({"instance_num": 0, "instances": []}));
+        // If-None-Match: 304, no body
+        let tag = a.header("ETag").unwrap().to_string();
+        let l = listing("?limit=1000", &[("if-none-match", tag.as_str())]);
+        let a = l.finish(gather(&l, fleet(3)).1).finish(None);
+        assert_eq!((a.status, a.body.is_none()), (304, true));
+    }
+
+    #[test]
+    fn each_instance_passed_on_as_dcs_sent_it() {
+        let odd = r#"{ "name":"x","instance_id" : "i5","big":123456789012345678901234567890,"f":1.50,"n":{"z":[],"a":"é\u00e9"} }"#;
+        let body = format!(
+            r#"{{"instances":[{odd},{{"instance_id":"i6"}}],"extra":{{"a":1}},"instance_num":"2"}}"#
+        );
+        let l = listing("", &[]);
+        let (_, g) = gather(&l, |_| body.clone().into_bytes());
+        let a = l.finish(g).finish(None);
+        let text = String::from_utf8(a.body.clone().unwrap()).unwrap();
+        assert!(text.contains(odd.trim()), "{text}");
+        assert_eq!(ids(&a), (1, vec!["i5".to_string()]));
+    }
+
+    #[test]
+    fn over_the_bound_refused_as_api_instances_all() {
+        let l = listing("", &[]);
+        let n = MAX_ALL_INSTANCES as usize;
+        let (offsets, g) = gather(&l, fleet(n + 1));
+        assert_eq!(offsets, [0], "refused at the first page");
+        let a = l.finish(g).finish(None);
+        assert_eq!(error_of(&a), (400, "INVALID_REQUEST".into()));
+        let m = body_json(&a)["message"].as_str().unwrap().to_string();
+        assert!(m.contains("10000 instances"), "{m}");
+        // at the bound: ten pages
+        let (offsets, g) = gather(&l, fleet(n));
+        assert_eq!(offsets.len(), 10);
+        assert_eq!(ids(&l.finish(g)).0, 5);
+    }
+
+    #[test]
+    fn a_hostile_upstream_page_is_a_bad_upstream() {
+        let deep = format!(
+            r#"{{"instance_num":1,"instances":[{{"instance_id":"i5","x":{}{}}}]}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let many = serde_json::to_string(&json!({
+            "instance_num": 1001,
+            "instances": (0..1001).map(instance).collect::<Vec<_>>(),
+        }))
+        .unwrap();
+        let l = listing("", &[]);
+        for body in [
+            "",
+            "<html>502</html>",
+            "null",
+            r#""text""#,
+            r#"[1,[{"instance_id":"i5"}]]"#,
+            r#"{"instance_num":1}"#,
+            r#"{"instances":[]}"#,
+            r#"{"instance_num":-1,"instances":[]}"#,
+            r#"{"instance_num":"1x","instances":[]}"#,
+            r#"{"instance_num":1.5,"instances":[]}"#,
+            r#"{"instance_num":1,"instances":{"instance_id":"i5"}}"#,
+            r#"{"instance_num":1,"instances":"i5"}"#,
+            r#"{"instance_num":1,"instances":[{"name":"x"}]}"#,
+            r#"{"instance_num":1,"instances":[{"instance_id":5}]}"#,
+            r#"{"instance_num":1,"instances":[{"instance_id":null}]}"#,
+            r#"{"instance_num":1,"instances":[["i5"]]}"#,
+            r#"{"instance_num":1,"instances":["i5"]}"#,
+            r#"{"instance_num":1,"instances":[{"instance_id":"i5","instance_id":"i6"}]}"#,
+            r#"{"instance_num":1,"instances":[{"instance_id":"i5"}],"instances":[]}"#,
+            r#"{"instance_num":1,"instances":[{"instance_id":"i5"}"#,
+            r#"{"instance_num":1,"instances":[{"instance_id":"i5"}]} x"#,
+            many.as_str(),
+        ] {
+            let (_, g) = gather(&l, |_| body.as_bytes().to_vec());
+            let a = l.finish(g).finish(None);
+            assert_eq!(error_of(&a), (502, "BAD_UPSTREAM".into()), "{body:.80}");
+            let m = body_json(&a)["message"].as_str().unwrap().len();
+            assert!(m < 400, "{body:.80}: a message of {m} bytes");
+        }
+        // a page whose nesting is deep but valid JSON: read in linear time, no recursion
+        let (_, g) = gather(&l, |_| deep.clone().into_bytes());
+        let a = l.finish(g).finish(None);
+        let out = RawInstancePage::parse(a.body.as_deref().unwrap()).unwrap();
+        assert_eq!((out.instance_num, out.instances.len()), (1, 1));
+        let tail = "]".repeat(100_000) + "}";
+        assert!(out.instances[0].1.get().ends_with(&tail));
+        // the server ignores offset: every page the same -> refused, not looped over
+        let same = fleet(2500)(0);
+        let (offsets, g) = gather(&l, |_| same.clone());
+        assert_eq!(offsets, [0, 1000]);
+        assert_eq!(
+            error_of(&l.finish(g).finish(None)),
+            (502, "BAD_UPSTREAM".into())
+        );
+    }
+
+    #[test]
+    fn the_kept_instances_are_bounded_and_upstream_errors_mapped() {
+        let env = [
+            ("TRUST_LOOPBACK", "true"),
+            ("ALLOWED_INSTANCES", "i1,i2"),
+            ("MAX_UPSTREAM_BYTES", "1024"),
+        ];
+        let url = format!("{LOCAL}/v2/{PROJECT}/instances");
+        let l = mirror_listing(plan_of("GET", &url, &[], &env));
+        let pad = "x".repeat(600);
+        let body = serde_json::to_vec(&json!({"instance_num": 2, "instances": [
+            {"instance_id": "i1", "pad": pad}, {"instance_id": "i2", "pad": pad}]}))
+        .unwrap();
+        let (_, g) = gather(&l, |_| body.clone());
+        assert_eq!(
+            error_of(&l.finish(g).finish(None)),
+            (502, "UPSTREAM_TOO_LARGE".into())
+        );
+        for (e, want) in [
+            (DcsError::network("refused"), (502, "UPSTREAM_UNREACHABLE")),
+            (
+                DcsError::invalid_response("$", "over").because(Reason::BodyTooLarge),
+                (502, "UPSTREAM_TOO_LARGE"),
+            ),
+            (
+                crate::policy::http_error(
+                    400,
+                    br#"{"error_code":"DCS.4800","error_msg":"bad status"}"#,
+                    Some("rid-9".into()),
+                ),
+                (400, "HTTP_ERROR"),
+            ),
+        ] {
+            let a = l.finish(Err(e)).finish(None);
+            assert_eq!(error_of(&a), (want.0, want.1.to_string()));
+        }
+    }
 }
