@@ -4,7 +4,7 @@
 // `--smoke`: small sizes and few runs (run by `make test` so the benchmark cannot rot;
 // nothing is asserted about timings).
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
@@ -344,7 +344,22 @@ function sizes() {
     entryRaw: entry.length, entryGz: gzipSync(entry, { level: 9 }).length,
     zeroRaw: zero.length + inline.length + glue.length,
     zeroGz: gzipSync(zero, { level: 9 }).length + gzipSync(inline, { level: 9 }).length + gzipSync(glue, { level: 9 }).length,
+    // the elements' own JS (dcs-tasks/element/slim and the files it imports), each file gzipped
+    ...elementSizes(),
   };
+}
+
+function elementSizes() {
+  const dir = join(root, "pkg", "elements");
+  const files = ["element-slim.js", "ready.js", ...readdirSync(dir).filter((f) => f.endsWith(".js")).map((f) => join("elements", f))];
+  let raw = 0;
+  let gz = 0;
+  for (const f of files) {
+    const b = readFileSync(join(root, "pkg", f));
+    raw += b.length;
+    gz += gzipSync(b, { level: 9 }).length;
+  }
+  return { elementsRaw: raw, elementsGz: gz, elementsFiles: files.length };
 }
 
 if (!existsSync(PKG)) {
@@ -412,6 +427,8 @@ lines.push(`| what a page downloads with \`dcs-tasks/slim\` (entry + glue + .was
   `${kb(sz.wasmGz + sz.glueGz + sz.entryGz)} (budget 180 KiB = 184,320 B; ${sz.wasmGz + sz.glueGz + sz.entryGz} B) |`);
 lines.push(`| what a page downloads with \`dcs-tasks\` (zero configuration: entry + glue + the wasm inlined as base64) | ${kb(sz.zeroRaw)} | ` +
   `${kb(sz.zeroGz)} (${sz.zeroGz} B; not budgeted) |`);
+lines.push(`| the elements' JS (\`<dcs-task-list>\`, \`<dcs-fleet>\`: ${sz.elementsFiles} minified files, each gzipped; no wasm in them) | ${kb(sz.elementsRaw)} | ` +
+  `${kb(sz.elementsGz)} (not budgeted) |`);
 lines.push("", `## Memory (${mem.tasks} tasks, body ${kb(mem.body)})`, "");
 lines.push(`JS heap growth ${kb(mem.heapGrowth)} before a GC (the decoded contract text, garbage once \`JSON.parse\` ` +
   `returns, included), ${kb(mem.retained)} retained after one (the list); wasm linear memory growth ${kb(mem.wasmGrowth)} ` +
