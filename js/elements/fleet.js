@@ -5,13 +5,13 @@
 // The listing and the per-instance task lists are the package's (DcsClient.listFleetTasks).
 import { knownValues } from "../dcs_tasks.js";
 import { ready } from "../ready.js";
-import { applyStatic, pickLang, translator } from "./i18n.js";
+import { applyStatic, translator } from "./i18n.js";
 import { h, badge, fmtTime, useKnownStatuses } from "./render.js";
 import { attention, fleetRow, instanceKind, sortFleet } from "./fleet-data.js";
 import { renderLanes } from "./fleet-timeline.js";
 import { sheet } from "./style.js";
 import { fleetTemplate } from "./fleet-template.js";
-import { emit, HostElement, openClient, upgradeProperties } from "./shared.js";
+import { emit, HostElement, openClient, reflect, translatorFor, upgradeProperties } from "./shared.js";
 
 const RANGES = { all: null, "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
 const DEFAULT_RANGE = "24h";
@@ -42,18 +42,18 @@ export class DcsFleet extends HostElement {
   }
 
   get endpoint() { return this.getAttribute("endpoint"); }
-  set endpoint(v) { this.#reflect("endpoint", v); }
+  set endpoint(v) { reflect(this, "endpoint", v); }
   get projectId() { return this.getAttribute("project-id"); }
-  set projectId(v) { this.#reflect("project-id", v); }
+  set projectId(v) { reflect(this, "project-id", v); }
   /** The time range of the task counts: "1h" | "24h" | "7d" | "30d" | "all" (default "24h"). */
   get range() { const r = this.getAttribute("range"); return r in RANGES ? r : DEFAULT_RANGE; }
-  set range(v) { this.#reflect("range", v); }
+  set range(v) { reflect(this, "range", v); }
   /** Instances listed at once (1..16, default 4). */
   get concurrency() {
     const n = Number(this.getAttribute("concurrency"));
     return Number.isInteger(n) && n >= 1 && n <= 16 ? n : 4;
   }
-  set concurrency(v) { this.#reflect("concurrency", v); }
+  set concurrency(v) { reflect(this, "concurrency", v); }
   get client() { return this.#given ?? this.#own; }
   set client(c) {
     if (c !== null && c !== undefined && typeof c.listFleetTasks !== "function") throw new TypeError("dcs-fleet: client must be a DcsClient");
@@ -67,10 +67,6 @@ export class DcsFleet extends HostElement {
   /** Lists the fleet again. */
   refresh() { this.#queue(); }
 
-  #reflect(name, v) {
-    if (v === null || v === undefined || v === "") this.removeAttribute(name);
-    else this.setAttribute(name, String(v));
-  }
 
   attributeChangedCallback(name, old, value) {
     if (old === value || !this.#built) return;
@@ -121,9 +117,7 @@ export class DcsFleet extends HostElement {
   }
 
   #applyLang() {
-    const l = pickLang(this.getAttribute("lang"), this.parentElement?.closest("[lang]")?.getAttribute("lang"),
-      globalThis.navigator?.languages ?? [], globalThis.navigator?.language);
-    this.#tr = translator(l);
+    this.#tr = translatorFor(this);
     applyStatic(this.shadowRoot, this.#tr.t);
     this.#render();
   }

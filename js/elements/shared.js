@@ -2,6 +2,7 @@
 // the module during server-side rendering does not throw), events, copying, the proxy's config
 // and the client made from an endpoint.
 import { DcsClient } from "../dcs_tasks.js";
+import { pickLang, translator } from "./i18n.js";
 
 /** HTMLElement in a browser; elsewhere (SSR, Node) a stand-in that is never instantiated. */
 export const HostElement = globalThis.HTMLElement ?? class {};
@@ -99,4 +100,16 @@ export function upgradeProperties(el, names) {
     delete el[name];
     el[name] = value;
   }
+}
+
+/** Sets (or, for null, undefined and "", removes) a reflected attribute. */
+export function reflect(el, name, value) {
+  if (value === null || value === undefined || value === "") el.removeAttribute(name);
+  else el.setAttribute(name, String(value));
+}
+
+/** The element's translator: its `lang`, else the nearest `lang` around it, else the browser's. */
+export function translatorFor(el) {
+  return translator(pickLang(el.getAttribute("lang"), el.parentElement?.closest("[lang]")?.getAttribute("lang"),
+    globalThis.navigator?.languages ?? [], globalThis.navigator?.language));
 }

@@ -5,13 +5,13 @@
 // package's (DcsClient); this file only calls it and draws.
 import { knownValues } from "../dcs_tasks.js";
 import { ready } from "../ready.js";
-import { applyStatic, pickLang, translator } from "./i18n.js";
+import { applyStatic, translator } from "./i18n.js";
 import { h, useKnownStatuses, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError, searchText } from "./render.js";
 import { toCsv, toJson, download, baseName } from "./export.js";
 import { renderTimeline } from "./timeline.js";
 import { sheet } from "./style.js";
 import { taskListTemplate } from "./task-list-template.js";
-import { copyText, emit, HostElement, openClient, upgradeProperties } from "./shared.js";
+import { copyText, emit, HostElement, openClient, reflect, translatorFor, upgradeProperties } from "./shared.js";
 
 const REFRESH_MS = 5000;
 const PAGE_SIZES = [10, 20, 50, 100];
@@ -86,16 +86,16 @@ export class DcsTaskList extends HostElement {
   // ---- attributes and properties ---------------------------------------------------------
 
   get endpoint() { return this.getAttribute("endpoint"); }
-  set endpoint(v) { this.#reflect("endpoint", v); }
+  set endpoint(v) { reflect(this, "endpoint", v); }
   get projectId() { return this.getAttribute("project-id"); }
-  set projectId(v) { this.#reflect("project-id", v); }
+  set projectId(v) { reflect(this, "project-id", v); }
   get instanceId() { return this.getAttribute("instance-id") ?? ""; }
-  set instanceId(v) { this.#reflect("instance-id", v); }
+  set instanceId(v) { reflect(this, "instance-id", v); }
   get pageSize() {
     const n = Number(this.getAttribute("page-size"));
     return Number.isInteger(n) && n >= 1 && n <= 1000 ? n : DEFAULT_LIMIT;
   }
-  set pageSize(v) { this.#reflect("page-size", v === null || v === undefined ? null : String(v)); }
+  set pageSize(v) { reflect(this, "page-size", v === null || v === undefined ? null : String(v)); }
   get autoRefresh() { return this.hasAttribute("auto-refresh"); }
   set autoRefresh(v) { this.toggleAttribute("auto-refresh", Boolean(v)); }
 
@@ -141,10 +141,6 @@ export class DcsTaskList extends HostElement {
   /** Asks the instance's tasks again (the page, or everything after "Load all"). */
   refresh() { this.#reload(); }
 
-  #reflect(name, v) {
-    if (v === null || v === undefined || v === "") this.removeAttribute(name);
-    else this.setAttribute(name, String(v));
-  }
 
   attributeChangedCallback(name, old, value) {
     if (old === value || !this.#built) return;
@@ -201,9 +197,7 @@ export class DcsTaskList extends HostElement {
   }
 
   #applyLang() {
-    const l = pickLang(this.getAttribute("lang"), this.parentElement?.closest("[lang]")?.getAttribute("lang"),
-      globalThis.navigator?.languages ?? [], globalThis.navigator?.language);
-    this.#tr = translator(l);
+    this.#tr = translatorFor(this);
     applyStatic(this.shadowRoot, this.#tr.t);
     this.#stateToForm();
     this.#render();

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
-import { startDemo, launchBrowser, openPage, screenshotPath, freePort, root } from "./stack.mjs";
+import { startDemo, launchBrowser, openPage, screenshotPath, freePort, root, assertAxeClean } from "./stack.mjs";
 
 const A = "console-a-n30";
 const B = "console-b-n7";
@@ -232,13 +232,7 @@ describe("<dcs-task-list> in a bare console page", { timeout: 240_000 }, () => {
       await page.locator("#a tbody button.expand").first().click();
       await page.locator("#a tr.details-row:not([hidden])").first().waitFor();
       await page.waitForFunction(() => window.__events.some((e) => e.type === "dcs-error" && e.id === "c"));
-      await page.evaluate(readFileSync(join(root, "node_modules", "axe-core", "axe.min.js"), "utf8"));
-      const result = await page.evaluate(() => window.axe.run(document, {
-        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-      }));
-      const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join("\n  ")}`);
-      assert.deepEqual(found, [], `axe found:\n${found.join("\n")}`);
-      assert.ok(result.passes.length > 20, `only ${result.passes.length} rules passed: did axe run?`);
+      await assertAxeClean(page);
       const wide = await page.evaluate(() => {
         const out = [];
         const walk = (root, where) => {

@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startDemo, launchBrowser, openPage, screenshotPath, root } from "./stack.mjs";
+import { startDemo, launchBrowser, openPage, screenshotPath, root, assertAxeClean } from "./stack.mjs";
 
 const FAILING = "9d1e4f70-err500json-4c1b-8d2e-5a6b7c8d9e0f"; // dcs-legacy-sessions: its task listing is a 500
 const EXPECTED_HTTP_ERRORS = [/Failed to load resource: the server responded with a status of 500/];
@@ -175,13 +175,7 @@ describe("the fleet on the www page", { timeout: 300_000 }, () => {
       await page.waitForFunction(() => Number(document.getElementById("instance").dataset.instances) > 0, null, { timeout: 30_000 });
       await page.locator("#instance").fill("dcs-c");
       await page.locator("#instance-options [role=option]").first().waitFor();
-      await page.evaluate(readFileSync(join(root, "node_modules", "axe-core", "axe.min.js"), "utf8"));
-      const result = await page.evaluate(() => window.axe.run(document, {
-        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-      }));
-      const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join("\n  ")}`);
-      assert.deepEqual(found, [], `axe found:\n${found.join("\n")}`);
-      assert.ok(result.passes.length > 20, `only ${result.passes.length} rules passed: did axe run?`);
+      await assertAxeClean(page);
       assert.deepEqual(errors, []);
       await context.close();
     });

@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startDemo, launchBrowser, openPage, screenshotPath, parseCsv, root } from "./stack.mjs";
+import { startDemo, launchBrowser, openPage, screenshotPath, parseCsv, root, assertAxeClean } from "./stack.mjs";
 
 let stack;
 let browser;
@@ -507,14 +507,7 @@ describe("www/ page", { timeout: 240_000 }, () => {
       await page.locator("#timeline .bar").first().waitFor();
       await page.locator("#tasks tbody button.expand").first().click();
       await page.locator("#tasks tr.details-row:not([hidden]) .progress-slot h3").first().waitFor({ timeout: 15_000 });
-      // Evaluated through the devtools protocol: the page's CSP (no inline scripts) stays as it is.
-      await page.evaluate(readFileSync(join(root, "node_modules", "axe-core", "axe.min.js"), "utf8"));
-      const result = await page.evaluate(() => window.axe.run(document, {
-        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-      }));
-      const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join("\n  ")}`);
-      assert.deepEqual(found, [], `axe found:\n${found.join("\n")}`);
-      assert.ok(result.passes.length > 20, `only ${result.passes.length} rules passed: did axe run?`);
+      await assertAxeClean(page);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
       assert.equal(overflow, false, "no horizontal scrolling");
       if (name === "phone") await page.locator("#tasks-section").evaluate((e) => e.scrollIntoView());

@@ -4,7 +4,7 @@
 // DCS_PAGE_URL=http://127.0.0.1:PORT/ runs the tests against a stack that is already up
 // (e.g. a `make demo` in another terminal) instead of starting one.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -129,4 +129,18 @@ export function parseCsv(text) {
   }
   if (field !== "" || row.length) { row.push(field); rows.push(row); }
   return rows;
+}
+
+/**
+ * Runs axe-core (WCAG 2 A/AA and best-practice rules) on the page, evaluated through the devtools
+ * protocol (the page's CSP stays as it is), and fails on any violation, or when too few rules ran.
+ */
+export async function assertAxeClean(page) {
+  await page.evaluate(readFileSync(join(root, "node_modules", "axe-core", "axe.min.js"), "utf8"));
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+  }));
+  const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join("\n  ")}`);
+  if (found.length) throw new Error(`axe found:\n${found.join("\n")}`);
+  if (result.passes.length <= 20) throw new Error(`only ${result.passes.length} rules passed: did axe run?`);
 }
