@@ -11,7 +11,7 @@ import { attention, fleetRow, instanceKind, sortFleet } from "./fleet-data.js";
 import { renderLanes } from "./fleet-timeline.js";
 import { sheet } from "./style.js";
 import { fleetTemplate } from "./fleet-template.js";
-import { emit, HostElement, openClient, reflect, translatorFor, upgradeProperties } from "./shared.js";
+import { coalesced, emit, HostElement, openClient, reflect, translatorFor, upgradeProperties } from "./shared.js";
 
 const RANGES = { all: null, "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
 const DEFAULT_RANGE = "24h";
@@ -26,7 +26,6 @@ export class DcsFleet extends HostElement {
   #tr = translator("en");
   #built = false;
   #seq = 0;
-  #queued = false;
   #abort = null;
   #rows = [];
   #loaded = false;
@@ -122,13 +121,10 @@ export class DcsFleet extends HostElement {
     this.#render();
   }
 
+  #queued = coalesced(() => { if (this.isConnected) this.#load(); });
+
   #queue() {
-    if (this.#queued || !this.#built) return;
-    this.#queued = true;
-    queueMicrotask(() => {
-      this.#queued = false;
-      if (this.isConnected) this.#load();
-    });
+    if (this.#built) this.#queued();
   }
 
   /** Lists the fleet: each instance's tasks in the range, as each instance finishes. */

@@ -113,3 +113,16 @@ export function translatorFor(el) {
   return translator(pickLang(el.getAttribute("lang"), el.parentElement?.closest("[lang]")?.getAttribute("lang"),
     globalThis.navigator?.languages ?? [], globalThis.navigator?.language));
 }
+
+/** A function that runs `fn` once, in a microtask, however often it is called before that. */
+export function coalesced(fn) {
+  let queued = false;
+  return () => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      fn();
+    });
+  };
+}

@@ -11,7 +11,7 @@ import { toCsv, toJson, download, baseName } from "./export.js";
 import { renderTimeline } from "./timeline.js";
 import { sheet } from "./style.js";
 import { taskListTemplate } from "./task-list-template.js";
-import { copyText, emit, HostElement, openClient, reflect, translatorFor, upgradeProperties } from "./shared.js";
+import { coalesced, copyText, emit, HostElement, openClient, reflect, translatorFor, upgradeProperties } from "./shared.js";
 
 const REFRESH_MS = 5000;
 const PAGE_SIZES = [10, 20, 50, 100];
@@ -64,7 +64,6 @@ export class DcsTaskList extends HostElement {
   #headers = {};
   #static = null; // a TaskList set as data: shown, never fetched
   #startSeq = 0;
-  #restartQueued = false;
   #tr = translator("en");
   #built = false;
   #resize = null;
@@ -258,13 +257,10 @@ export class DcsTaskList extends HostElement {
 
   /** Coalesces changes (endpoint, project, headers, client, data) into one (re)start. */
   #queueRestart() {
-    if (this.#restartQueued || !this.#built) return;
-    this.#restartQueued = true;
-    queueMicrotask(() => {
-      this.#restartQueued = false;
-      if (this.isConnected) this.#start();
-    });
+    if (this.#built) this.#restart();
   }
+
+  #restart = coalesced(() => { if (this.isConnected) this.#start(); });
 
   async #start() {
     const seq = ++this.#startSeq;
