@@ -16,7 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
 use crate::bindings::{get, json_to_js, round_trip_error, set, to_js_error};
-use crate::fetch::{plan, promise, run, AbortLink, Cancel, Inner, Pager};
+use crate::fetch::{plan, promise, run, AbortLink, Cancel, Inner, Listing, Pager};
 use crate::fleet::Fleet;
 use dcs_tasks_core::policy::Delivery;
 use dcs_tasks_core::query::HttpRequest;
@@ -26,16 +26,8 @@ use dcs_tasks_parse::model::{write_list, InstanceList, ListJson};
 
 /// What an iterator hands out.
 enum Source {
-    Tasks {
-        /// `None` while a `next()` runs it.
-        pager: Option<Pager<ListJson>>,
-        buffer: VecDeque<JsValue>,
-        on_page: Option<Function>,
-    },
-    Instances {
-        pager: Option<Pager<InstanceList>>,
-        buffer: VecDeque<JsValue>,
-    },
+    Tasks(Paged<ListJson>),
+    Instances(Paged<InstanceList>),
     /// `listFleetTasks` (`crate::fleet`): `None` while a `next()` runs it.
     Fleet(Option<Box<Fleet>>),
     Progress {
@@ -45,6 +37,58 @@ enum Source {
     },
     /// Finished: nothing is kept.
     Done,
+}
+
+/// A listing handed out item by item.
+struct Paged<L: Listing> {
+    /// `None` while a `next()` runs it.
+    pager: Option<Pager<L>>,
+    buffer: VecDeque<JsValue>,
+    /// Told of each page (`listAllTasks`' `onPage`).
+    on_page: Option<Function>,
+}
+
+impl<L: Listing> Paged<L> {
+    fn new(pager: Pager<L>, on_page: Option<Function>) -> Self {
+        Paged {
+            pager: Some(pager),
+            buffer: VecDeque::new(),
+            on_page,
+        }
+    }
+}
+
+/// What a paged iterator needs of a listing: its items of a page, and where it sits in a [`Source`].
+trait Items: Listing {
+    /// The page's items, and the page as `onPage` is told of it.
+    fn items(d: &Delivery<Self>) -> Result<(Array, JsValue), DcsError>;
+    fn paged(source: &mut Source) -> Option<&mut Paged<Self>>;
+}
+
+impl Items for ListJson {
+    fn items(d: &Delivery<Self>) -> Result<(Array, JsValue), DcsError> {
+        let v = page_value(d)?;
+        Ok((get(&v, "tasks").unchecked_into(), v))
+    }
+    fn paged(source: &mut Source) -> Option<&mut Paged<Self>> {
+        match source {
+            Source::Tasks(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+impl Items for InstanceList {
+    fn items(d: &Delivery<Self>) -> Result<(Array, JsValue), DcsError> {
+        let a = crate::bindings::to_js(&d.list.instances)?.unchecked_into();
+        Ok((a, JsValue::UNDEFINED))
+    }
+    fn paged(source: &mut Source) -> Option<&mut Paged<Self>> {
+        match source {
+            Source::Instances(p) => Some(p),
+            _ => None,
+        }
+    }
 }
 
 struct State {
@@ -87,11 +131,7 @@ pub(crate) fn tasks(
     on_page: Option<Function>,
 ) -> Result<JsValue, DcsError> {
     let master = pager.controller();
-    let source = Source::Tasks {
-        pager: Some(pager),
-        buffer: VecDeque::new(),
-        on_page,
-    };
+    let source = Source::Tasks(Paged::new(pager, on_page));
     Ok(iterator(source, master, caller))
 }
 
@@ -101,10 +141,7 @@ pub(crate) fn instances(
     caller: Option<AbortSignal>,
 ) -> Result<JsValue, DcsError> {
     let master = pager.controller();
-    let source = Source::Instances {
-        pager: Some(pager),
-        buffer: VecDeque::new(),
-    };
+    let source = Source::Instances(Paged::new(pager, None));
     Ok(iterator(source, master, caller))
 }
 
@@ -177,16 +214,16 @@ fn serialized(st: &Shared, finish: bool) -> Promise {
         let _ = JsFuture::from(prev).await;
         let kind = match &s.borrow().source {
             Source::Progress { .. } => 0,
-            Source::Instances { .. } => 1,
+            Source::Instances(_) => 1,
             Source::Fleet(_) => 2,
             _ => 3,
         };
         let r = match kind {
             _ if finish => Ok(None),
             0 => poll(&s).await,
-            1 => step_instances(&s).await,
+            1 => step::<InstanceList>(&s).await,
             2 => step_fleet(&s).await,
-            _ => step(&s).await,
+            _ => step::<ListJson>(&s).await,
         };
         r.map(result).map_err(|e| {
             s.borrow_mut().stop();
@@ -213,21 +250,21 @@ fn page_value(d: &Delivery) -> Result<JsValue, DcsError> {
     Ok(v)
 }
 
-/// The next task of a listing.
-async fn step(s: &Shared) -> Result<Option<JsValue>, DcsError> {
+/// The next item (task or instance) of a paged listing.
+async fn step<L: Items>(s: &Shared) -> Result<Option<JsValue>, DcsError> {
     loop {
         let pager = {
             let mut st = s.borrow_mut();
             if st.caller_aborted() {
                 return Err(aborted());
             }
-            let Source::Tasks { pager, buffer, .. } = &mut st.source else {
+            let Some(p) = L::paged(&mut st.source) else {
                 return Ok(None);
             };
-            if let Some(t) = buffer.pop_front() {
+            if let Some(t) = p.buffer.pop_front() {
                 return Ok(Some(t));
             }
-            pager.take()
+            p.pager.take()
         };
         let Some(mut pager) = pager else {
             return Ok(None);
@@ -245,23 +282,17 @@ async fn step(s: &Shared) -> Result<Option<JsValue>, DcsError> {
                     return Ok(None);
                 }
             };
-            let Source::Tasks {
-                pager: slot,
-                buffer,
-                on_page,
-            } = &mut st.source
-            else {
+            let Some(p) = L::paged(&mut st.source) else {
                 return Ok(None);
             };
-            *slot = Some(pager);
+            p.pager = Some(pager);
             let mut pages = Vec::with_capacity(ds.len());
             for d in &ds {
-                let v = page_value(d)?;
-                let tasks: Array = get(&v, "tasks").unchecked_into();
-                buffer.extend(tasks.iter());
-                pages.push(v);
+                let (items, page) = L::items(d)?;
+                p.buffer.extend(items.iter());
+                pages.push(page);
             }
-            on_page.clone().map(|f| (f, pages))
+            p.on_page.clone().map(|f| (f, pages))
         };
         // The callback runs with nothing borrowed (it may call the iterator).
         if let Some((f, pages)) = on_page {
@@ -279,49 +310,6 @@ async fn step(s: &Shared) -> Result<Option<JsValue>, DcsError> {
                     return Err(d);
                 }
             }
-        }
-    }
-}
-
-/// The next instance of a listing.
-async fn step_instances(s: &Shared) -> Result<Option<JsValue>, DcsError> {
-    loop {
-        let pager = {
-            let mut st = s.borrow_mut();
-            if st.caller_aborted() {
-                return Err(aborted());
-            }
-            let Source::Instances { pager, buffer } = &mut st.source else {
-                return Ok(None);
-            };
-            if let Some(t) = buffer.pop_front() {
-                return Ok(Some(t));
-            }
-            pager.take()
-        };
-        let Some(mut pager) = pager else {
-            return Ok(None);
-        };
-        let got = pager.next().await;
-        let mut st = s.borrow_mut();
-        if st.caller_aborted() {
-            return Err(aborted());
-        }
-        let Some(ds) = got? else {
-            st.stop();
-            return Ok(None);
-        };
-        let Source::Instances {
-            pager: slot,
-            buffer,
-        } = &mut st.source
-        else {
-            return Ok(None);
-        };
-        *slot = Some(pager);
-        for d in &ds {
-            let a: Array = crate::bindings::to_js(&d.list.instances)?.unchecked_into();
-            buffer.extend(a.iter());
         }
     }
 }
