@@ -1,4 +1,5 @@
-// Types of `dcs-tasks/proxy` (the edge proxy worker's handler; workerd / Cloudflare Workers).
+// Types of `dcs-tasks/proxy`: the proxy's standard fetch handler, the same on workerd / Cloudflare
+// Workers, Node, Deno, Bun and Vercel's Edge Runtime / Next.js (one entry per runtime family).
 
 /**
  * The edge proxy's environment (worker bindings, see the repository's edge/): settings are
@@ -19,9 +20,21 @@ export interface ProxyEnv {
   DEMO_INSTANCE?: string;
   UPSTREAM_TIMEOUT_MS?: string;
   MAX_UPSTREAM_BYTES?: string;
+  PUBLIC_ACCESS?: string;
+  TRUST_LOOPBACK?: string;
+  /** Where the proxy is mounted, e.g. `/dcs` (a Next.js catch-all, an API gateway's path). */
+  PROXY_BASE_PATH?: string;
+  /** Query parameters a framework adds to the request (Next.js' catch-all: `path`), dropped. */
+  PROXY_IGNORE_QUERY?: string;
+  /** Node, Deno, Bun: serve the page (www/ with pkg/ at /pkg/) from this folder. */
+  ASSETS_DIR?: string;
   ASSETS?: { fetch(request: Request): Promise<Response> };
   [binding: string]: unknown;
 }
 
-/** The edge proxy worker's `fetch` handler: `export default { fetch: (req, env) => handleProxyRequest(req, env) }`. */
+/**
+ * The proxy's fetch handler: `Deno.serve((req) => handleProxyRequest(req, Deno.env.toObject()))`,
+ * `Bun.serve({ fetch: (req) => handleProxyRequest(req, process.env) })`, a Worker's
+ * `export default { fetch: (req, env) => handleProxyRequest(req, env) }`, a Next.js route handler.
+ */
 export function handleProxyRequest(request: Request, env: ProxyEnv): Promise<Response>;

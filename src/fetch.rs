@@ -366,18 +366,39 @@ async fn send(
         Ok(p) => p,
         Err(e) => return cancel.or(network_error(&e)),
     };
-    let Ok(p) = p.dyn_into::<Promise>() else {
+    // A promise of another realm (the Edge Runtime's fetch, a polyfill's) fails `instanceof`:
+    // any thenable is adopted, so its rejection is handled here and never left unhandled.
+    let Some(p) = thenable(&p) else {
         return Ok(Err(DcsError::network(
             "the fetch function did not return a Promise",
         )));
     };
     Ok(match cancel.unless(JsFuture::from(p)).await? {
-        Ok(r) => r
-            .dyn_into::<web_sys::Response>()
-            .map(Response::from)
-            .map_err(|_| DcsError::network("fetch resolved with something that is not a Response")),
+        Ok(r) if looks_like_response(&r) => Ok(Response::from(
+            r.unchecked_into::<web_sys::Response>(),
+        )),
+        Ok(_) => Err(DcsError::network(
+            "fetch resolved with something that is not a Response",
+        )),
         Err(e) => return cancel.or(network_error(&e)),
     })
+}
+
+/// `v` as a Promise of this realm when it is a thenable (a Promise of any realm included):
+/// `Promise.resolve` adopts it. `None` for anything else.
+pub(crate) fn thenable(v: &JsValue) -> Option<Promise> {
+    let then = v.is_object() && Reflect::get(v, &"then".into()).is_ok_and(|t| t.is_function());
+    then.then(|| Promise::resolve(v))
+}
+
+/// A `Response` of any realm (`instanceof` fails across realms): a numeric `status`, a
+/// `headers` object and an `arrayBuffer` method.
+fn looks_like_response(v: &JsValue) -> bool {
+    let get = |k: &str| Reflect::get(v, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    v.is_object()
+        && get("status").as_f64().is_some()
+        && get("headers").is_object()
+        && get("arrayBuffer").is_function()
 }
 
 /// The answer as the core sees it (the whole body read).

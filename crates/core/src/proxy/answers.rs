@@ -59,6 +59,16 @@ impl Answer {
     }
 
     /// `{code, message, requestId?}`, never cached; `X-Request-Id` when there is one.
+    /// A permanent redirect to `location` (a path of this proxy), not cached by anyone.
+    pub fn redirect(location: String) -> Answer {
+        Answer {
+            status: 308,
+            headers: vec![("Location", location), ("Cache-Control", "no-store".into())],
+            body: None,
+            code: None,
+        }
+    }
+
     pub fn error(status: u16, code: &str, message: &str, request_id: Option<&str>) -> Answer {
         let body = to_json(&ErrorJson {
             code,

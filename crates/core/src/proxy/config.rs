@@ -36,6 +36,12 @@ pub struct ProxyConfig {
     pub demo_instance: Option<String>,
     pub upstream_timeout_ms: u32,
     pub max_upstream_bytes: usize,
+    /// `PROXY_BASE_PATH`: where the proxy is mounted, `""` (the root) or `/dcs` (never a
+    /// trailing slash). Requests outside it are 404; inside it the rest is routed.
+    pub base_path: String,
+    /// `PROXY_IGNORE_QUERY`: query parameters a framework adds to the request (Next.js adds
+    /// its catch-all segment, `path`), removed before the query is validated.
+    pub ignore_query: Vec<String>,
 }
 
 impl core::fmt::Debug for ProxyConfig {
@@ -59,6 +65,8 @@ impl core::fmt::Debug for ProxyConfig {
             .field("trust_loopback", &self.trust_loopback)
             .field("allowed_instances", &self.allowed_instances)
             .field("enable_delete", &self.enable_delete)
+            .field("base_path", &self.base_path)
+            .field("ignore_query", &self.ignore_query)
             .finish()
     }
 }
@@ -253,7 +261,118 @@ fn public_read(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<bool> {
     }
 }
 
+/// Longest `PROXY_BASE_PATH`.
+pub const MAX_BASE_PATH_LEN: usize = 256;
+
+/// One path segment of a mount point: unreserved URL characters only (nothing to decode).
+fn is_mount_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+}
+
+/// `PROXY_BASE_PATH`: `/` or unset is the root; else `/seg[/seg...]` (a trailing slash is
+/// dropped).
+fn base_path(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<String> {
+    const V: &str = "PROXY_BASE_PATH";
+    let Some(v) = env.get(V) else {
+        return Ok(String::new());
+    };
+    let p = v.trim();
+    let p = p.strip_suffix('/').unwrap_or(p);
+    let ok = p.is_empty()
+        || (p.len() <= MAX_BASE_PATH_LEN
+            && p.starts_with('/')
+            && p.get(1..).unwrap_or("").split('/').all(is_mount_segment));
+    if !ok {
+        return Err(cfg_err(
+            V,
+            "must be a path like /dcs (segments of A-Z a-z 0-9 - . _ ~, no . or ..)",
+        ));
+    }
+    Ok(p.to_string())
+}
+
+/// `PROXY_IGNORE_QUERY`: comma-separated query parameter names, each a route's own parameter
+/// never (the proxy's own parameters cannot be ignored).
+fn ignore_query(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Vec<String>> {
+    const V: &str = "PROXY_IGNORE_QUERY";
+    let names = env.get(V).map(|v| list(&v)).unwrap_or_default();
+    let bad = |n: &String| {
+        n.len() > 64
+            || !n
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            || super::routes::QUERY_KEYS.contains(&n.as_str())
+    };
+    if names.len() > 16 || names.iter().any(bad) {
+        return Err(cfg_err(
+            V,
+            "must be a comma-separated list of at most 16 query parameter names (A-Z a-z 0-9 - _ .), none of the proxy's own",
+        ));
+    }
+    Ok(names)
+}
+
 impl ProxyConfig {
+    /// The request target as the routes see it: `target` with [`Self::base_path`] taken off
+    /// and the [`Self::ignore_query`] parameters removed; `None` when it is outside the base
+    /// path. `/dcs` and `/dcs/` are both the root `/`.
+    pub fn mounted_target(&self, target: &str) -> Option<String> {
+        let rest = target.strip_prefix(self.base_path.as_str())?;
+        let rest = match rest.as_bytes().first() {
+            None => "/",
+            Some(b'/') => rest,
+            Some(b'?') => {
+                return Some(self.without_ignored(&cat(&["/", rest])));
+            }
+            Some(_) => return None,
+        };
+        Some(self.without_ignored(rest))
+    }
+
+    /// A page opened at the mount point without its slash (`GET /dcs`): where to redirect it
+    /// (`/dcs/`, the query kept), so that the page's relative URLs resolve under the mount.
+    pub fn mount_redirect(&self, method: &str, target: &str) -> Option<String> {
+        let (path, query) = target
+            .split_once('?')
+            .map_or((target, None), |(p, q)| (p, Some(q)));
+        if self.base_path.is_empty() || path != self.base_path || !matches!(method, "GET" | "HEAD")
+        {
+            return None;
+        }
+        let query = query.filter(|q| q.bytes().all(|b| b.is_ascii_graphic()) && q.len() <= 2048);
+        Some(match query {
+            Some(q) => cat(&[path, "/?", q]),
+            None => cat(&[path, "/"]),
+        })
+    }
+
+    /// `target` without the ignored query parameters (a key matched as sent, not decoded:
+    /// an encoded key is never one of them).
+    fn without_ignored(&self, target: &str) -> String {
+        let Some((path, query)) = target.split_once('?') else {
+            return target.to_string();
+        };
+        if self.ignore_query.is_empty() {
+            return target.to_string();
+        }
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|kv| {
+                let k = kv.split_once('=').map_or(*kv, |(k, _)| k);
+                !self.ignore_query.iter().any(|n| n == k)
+            })
+            .collect();
+        if kept.is_empty() {
+            path.to_string()
+        } else {
+            cat(&[path, "?", &kept.join("&")])
+        }
+    }
+
     /// Is `TRUST_LOOPBACK` set to true? Read on its own, for a configuration that failed as a
     /// whole: only then is a loopback caller told which variable is wrong.
     pub fn loopback_trusted(get: impl Fn(&str) -> Option<String>) -> bool {
@@ -289,6 +408,8 @@ impl ProxyConfig {
                 64 * 1024 * 1024,
                 DEFAULT_MAX_UPSTREAM_BYTES as u64,
             )? as usize,
+            base_path: base_path(&env)?,
+            ignore_query: ignore_query(&env)?,
         })
     }
 }

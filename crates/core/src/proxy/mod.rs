@@ -261,6 +261,15 @@ pub fn plan(
             return Plan::answer(log, None, a);
         }
     };
+    // Mounted under PROXY_BASE_PATH: the rest of the target is routed (and the parameters a
+    // framework adds, PROXY_IGNORE_QUERY, dropped); anything outside it is no route of ours.
+    if let Some(location) = cfg.mount_redirect(method, &target) {
+        return Plan::answer(log, None, Answer::redirect(location));
+    }
+    let Some(target) = cfg.mounted_target(&target) else {
+        let a = Answer::error(404, "NOT_FOUND", "no such route", None);
+        return Plan::answer(log, None, a);
+    };
     // CORS: only configured origins (and our own) get CORS headers; a foreign Origin is refused.
     let origin = header("origin");
     let sent = origin.is_some();

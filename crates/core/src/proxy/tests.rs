@@ -1394,3 +1394,140 @@ mod mirror_gathered {
         }
     }
 }
+
+#[test]
+fn mount_point_and_ignored_query() {
+    const MOUNT: [(&str, &str); 3] = [
+        ("TRUST_LOOPBACK", "true"),
+        ("PROXY_BASE_PATH", "/dcs/"),
+        ("PROXY_IGNORE_QUERY", "path, nxtPpath"),
+    ];
+    let c = cfg(&MOUNT);
+    assert_eq!(c.base_path, "/dcs");
+    assert_eq!(c.mounted_target("/dcs").as_deref(), Some("/"));
+    assert_eq!(c.mounted_target("/dcs/").as_deref(), Some("/"));
+    assert_eq!(c.mounted_target("/dcs?x=1").as_deref(), Some("/?x=1"));
+    assert_eq!(
+        c.mounted_target("/dcs/v2/p/instances?path=v2&limit=5&path=p&nxtPpath=x")
+            .as_deref(),
+        Some("/v2/p/instances?limit=5")
+    );
+    assert_eq!(
+        c.mounted_target("/dcs/healthz?path=healthz").as_deref(),
+        Some("/healthz")
+    );
+    // an encoded key is not the ignored one: still refused by the route
+    assert_eq!(
+        c.mounted_target("/dcs/healthz?pat%68=x").as_deref(),
+        Some("/healthz?pat%68=x")
+    );
+    for outside in [
+        "/",
+        "/dcsx",
+        "/dcsx/v2",
+        "/v2/p/instances",
+        "/DCS/healthz",
+        "/api/config",
+    ] {
+        assert_eq!(c.mounted_target(outside), None, "{outside}");
+    }
+    // at the root nothing changes
+    assert_eq!(
+        cfg(&[]).mounted_target("/a?path=1").as_deref(),
+        Some("/a?path=1")
+    );
+    assert_eq!(cfg(&[]).mount_redirect("GET", "/"), None);
+
+    // the routes under the mount
+    let (a, _) = now(plan_of(
+        "GET",
+        &format!("{LOCAL}/dcs/healthz?path=healthz"),
+        &[],
+        &MOUNT,
+    ));
+    assert_eq!(a.status, 200);
+    let (a, _) = now(plan_of("GET", &format!("{LOCAL}/healthz"), &[], &MOUNT));
+    assert_eq!(error_of(&a), (404, "NOT_FOUND".into()));
+    let (a, _) = now(plan_of(
+        "GET",
+        &format!("{LOCAL}/dcs/api/config"),
+        &[],
+        &MOUNT,
+    ));
+    assert_eq!(
+        body_json(&a)["projectId"],
+        "0123456789abcdef0123456789abcdef"
+    );
+    let u = upstream_of(plan_of(
+        "GET",
+        &format!("{LOCAL}/dcs/api/instances/i-1/tasks?limit=5&path=api&path=instances"),
+        &[],
+        &MOUNT,
+    ));
+    let Call::List { request } = &u.call else {
+        panic!("{:?}", u.call)
+    };
+    assert!(
+        request.url.ends_with("/instances/i-1/tasks?limit=5"),
+        "{}",
+        request.url
+    );
+    // an unknown parameter that is not ignored is still refused
+    let (a, _) = now(plan_of(
+        "GET",
+        &format!("{LOCAL}/dcs/api/instances/i-1/tasks?paths=x"),
+        &[],
+        &MOUNT,
+    ));
+    assert_eq!(error_of(&a), (400, "INVALID_REQUEST".into()));
+    // the page: /dcs redirects to /dcs/ (query kept); files are looked up without the mount
+    let (a, _) = now(plan_of(
+        "GET",
+        &format!("{LOCAL}/dcs?instance=i-1"),
+        &[],
+        &MOUNT,
+    ));
+    assert_eq!(
+        (a.status, a.header("Location")),
+        (308, Some("/dcs/?instance=i-1"))
+    );
+    let (a, _) = now(plan_of("DELETE", &format!("{LOCAL}/dcs"), &[], &MOUNT));
+    assert_ne!(a.status, 308);
+    match plan_of("GET", &format!("{LOCAL}/dcs/pkg/slim.js"), &[], &MOUNT).step {
+        Step::Asset { url, .. } => assert_eq!(url, format!("{LOCAL}/pkg/slim.js")),
+        s => panic!("{s:?}"),
+    }
+    // a token is still needed under the mount
+    let (a, _) = now(plan_of(
+        "GET",
+        "https://p.example.com/dcs/api/config",
+        &[],
+        &[("PROXY_BASE_PATH", "/dcs")],
+    ));
+    assert_eq!(error_of(&a), (401, "TOKEN_REQUIRED".into()));
+}
+
+#[test]
+fn mount_configuration_is_checked() {
+    for bad in ["dcs", "/a/../b", "/a//b", "/a b", "/a%2fb", "/a?b", "/./a"] {
+        let e = ProxyConfig::from_env(env(&env_of(&[("PROXY_BASE_PATH", bad)]))).unwrap_err();
+        assert_eq!(e.variable, "PROXY_BASE_PATH", "{bad}");
+    }
+    let long = format!("/{}", "a".repeat(300));
+    let e = ProxyConfig::from_env(env(&[
+        BASE.to_vec(),
+        vec![("PROXY_BASE_PATH", long.as_str())],
+    ]
+    .concat()))
+    .unwrap_err();
+    assert_eq!(e.variable, "PROXY_BASE_PATH");
+    assert_eq!(cfg(&[("PROXY_BASE_PATH", "/")]).base_path, "");
+    assert_eq!(
+        cfg(&[("PROXY_BASE_PATH", "/api/dcs-1.0_~x")]).base_path,
+        "/api/dcs-1.0_~x"
+    );
+    for bad in ["limit", "path,offset", "a b", "p=1"] {
+        let e = ProxyConfig::from_env(env(&env_of(&[("PROXY_IGNORE_QUERY", bad)]))).unwrap_err();
+        assert_eq!(e.variable, "PROXY_IGNORE_QUERY", "{bad}");
+    }
+}
