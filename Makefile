@@ -17,7 +17,7 @@ help:
 	@echo "make bench  - benchmarks (parse vs JSON.parse, start-up, size, memory) into BENCHMARKS.md"
 
 tools:
-	scripts/ensure-tools.sh wasm npm chromium python
+	scripts/ensure-tools.sh wasm npm runtimes chromium python
 
 pkg:
 	scripts/build-pkg.sh
@@ -62,6 +62,7 @@ test-lint:
 	scripts/check-core-deps.sh
 	node scripts/check-paths.mjs
 	node scripts/check-fn-length.mjs
+	node scripts/snippets.mjs --check
 
 # The two hostile-key figures (issue 12) run on their own, with their output shown.
 HOSTILE_KEYS := colliding_keys_cost_what_ordinary_keys_cost unknown_keys_are_bounded_in_warnings_and_output

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need, idempotently, and fast when present.
-# Usage: scripts/ensure-tools.sh [wasm] [npm] [chromium] [python]
+# Usage: scripts/ensure-tools.sh [wasm] [npm] [runtimes] [chromium] [python]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -31,6 +31,17 @@ for w in $want; do
       say "installing npm dev packages (npm ci)"
       npm ci --no-audit --no-fund >&2
       touch node_modules/.package-lock.json
+    fi
+    ;;
+  runtimes)
+    # The runtimes the proxy and the package are tested on beyond the machine's Node:
+    # tests/runtimes/package.json (Node 22 and 24, Bun, the Edge Runtime, wrangler, ...).
+    d=tests/runtimes
+    if [ ! -f $d/node_modules/.package-lock.json ] || [ $d/package-lock.json -nt $d/node_modules/.package-lock.json ] \
+       || [ ! -x $d/node_modules/.bin/bun ] || [ ! -x $d/node_modules/node22/bin/node ] || [ ! -x $d/node_modules/node24/bin/node ]; then
+      say "installing the test runtimes (npm ci in $d)"
+      (cd $d && npm ci --no-audit --no-fund >&2)
+      touch $d/node_modules/.package-lock.json
     fi
     ;;
   chromium)

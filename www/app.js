@@ -6,6 +6,9 @@
 import { t, setLang, lang, initialLang, applyStatic } from "./strings.js";
 import { InstancePicker } from "./picker.js";
 
+// The proxy serving this page: its folder (the proxy may be mounted under a path, PROXY_BASE_PATH).
+const proxyBase = () => new URL(".", location.href).href.replace(/\/$/, "");
+
 const $ = (id) => document.getElementById(id);
 const DEFAULT_LIMIT = 20;
 const VIEW_KEYS = { range: "range", from: "from", to: "to", status: "status", type: "type", search: "q", offset: "offset" };
@@ -28,7 +31,7 @@ function makeFleet() {
   el.addEventListener("dcs-config", (e) => picker?.load(e.detail.client));
   el.addEventListener("dcs-error", (e) => { if (e.detail.error?.status === 401) askForToken(e.detail.error); });
   el.headers = authHeaders();
-  el.endpoint = location.origin;
+  el.endpoint = proxyBase();
   list().after(el);
   return el;
 }
@@ -293,9 +296,9 @@ async function main() {
   try {
     // The package's smallest entry (the .wasm as its own file, compiled while it streams in) and
     // the elements over it.
-    pkg = await import("/pkg/slim.js");
+    pkg = await import("./pkg/slim.js");
     await pkg.init();
-    await import("/pkg/element-slim.js");
+    await import("./pkg/element-slim.js");
   } catch (err) {
     $("page-error-message").textContent = `${err.code || err.name}: ${err.message}`;
     $("page-error").hidden = false;
@@ -310,7 +313,7 @@ async function main() {
   if (url.limit) el.pageSize = url.limit;
   el.view = url.view;
   el.headers = authHeaders();
-  el.endpoint = location.origin;
+  el.endpoint = proxyBase();
   showView(shownView);
   if ($("paste-input").value.trim()) parsePasted();
 }
