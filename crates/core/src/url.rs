@@ -145,11 +145,20 @@ pub fn is_loopback(host: &str) -> bool {
 }
 
 /// A loopback address: `127.0.0.0/8` as a dotted quad, or `::1` (bare, as `X-Forwarded-For`
-/// writes it, or bracketed, as a URL host does).
+/// writes it, or bracketed, as a URL host does), or `127.0.0.0/8` mapped into IPv6
+/// (`::ffff:127.0.0.1`: what a dual-stack Node server, Next.js' included, reports as the peer).
 pub fn is_loopback_ip(ip: &str) -> bool {
     if ip == "::1" || ip == "[::1]" {
         return true;
     }
+    let unbracketed = ip
+        .strip_prefix('[')
+        .and_then(|i| i.strip_suffix(']'))
+        .unwrap_or(ip);
+    let mapped = unbracketed
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("::ffff:"));
+    let ip = if mapped { &unbracketed[7..] } else { ip };
     let mut parts = 0;
     ip.starts_with("127.")
         && ip.split('.').all(|p| {
@@ -224,6 +233,7 @@ mod tests {
             "127.0.0.1",
             "127.255.0.9",
             "[::1]",
+            "[::ffff:127.0.0.1]",
         ] {
             assert!(is_loopback(h), "{h}");
         }
@@ -237,8 +247,22 @@ mod tests {
             "[::2]",
             "10.0.0.1",
             "dcs-tasks.example.workers.dev",
+            "[::ffff:10.0.0.1]",
         ] {
             assert!(!is_loopback(h), "{h}");
+        }
+        for ip in ["::ffff:127.0.0.1", "::FFFF:127.1.2.3", "::1"] {
+            assert!(is_loopback_ip(ip), "{ip}");
+        }
+        for ip in [
+            "::ffff:10.0.0.1",
+            "::ffff:",
+            "::ffff:127.0.0.1.2",
+            "::ffff:127.0.0.1]",
+            "::fffff:127.0.0.1",
+            "é::ffff:127.0.0.1",
+        ] {
+            assert!(!is_loopback_ip(ip), "{ip}");
         }
     }
 }
