@@ -554,3 +554,64 @@ async fn an_injected_fetch_is_used() {
     assert_eq!(served(&id).await, 0, "the global fetch was not used");
     drop(f);
 }
+
+#[wasm_bindgen_test]
+async fn a_fetch_of_another_realm_is_read() {
+    // Another realm's fetch (the Edge Runtime's sandbox, a polyfill) returns a promise and a
+    // Response that fail `instanceof` here: a thenable resolving to a Response-shaped object
+    // stands for both. The client adopts the thenable and reads the response by its shape.
+    let make = Function::new_with_args(
+        "body",
+        "return function (req) {
+           const real = new Response(body, { headers: { 'x-request-id': 'realm-1' } });
+           const foreign = { status: real.status, ok: true, headers: real.headers,
+                             body: real.body, arrayBuffer: () => real.arrayBuffer() };
+           return { then(ok, fail) { return Promise.resolve(foreign).then(ok, fail); } };
+         };",
+    );
+    let body =
+        r#"{"task_count":"1","tasks":[{"id":"realm-1","name":"Modify","status":"SUCCESS"}]}"#;
+    let f = make.call1(&JsValue::NULL, &body.into()).unwrap();
+    let o = js(&format!(
+        r#"{{"endpoint":"{}","projectId":"{PROJECT}","auth":{{"token":"t"}},"retries":0}}"#,
+        mock()
+    ));
+    Reflect::set(&o, &"fetch".into(), &f).unwrap();
+    let c = DcsClient::new(o).unwrap();
+    let list = ok(c.list_tasks(inst("n1").into(), no_opts(), no_opts())).await;
+    let tasks: Array = get(&list, "tasks").dyn_into().unwrap();
+    assert_eq!(s(&tasks.get(0), "id").as_deref(), Some("realm-1"));
+
+    // A thenable that rejects: a NETWORK error, never an unhandled rejection.
+    let make = Function::new_no_args(
+        "return function () {
+           return { then(ok, fail) { return Promise.reject(new TypeError('realm down')).then(ok, fail); } };
+         };",
+    );
+    let o = js(&format!(
+        r#"{{"endpoint":"{}","projectId":"{PROJECT}","auth":{{"token":"t"}},"retries":0}}"#,
+        mock()
+    ));
+    Reflect::set(&o, &"fetch".into(), &make.call0(&JsValue::NULL).unwrap()).unwrap();
+    let c = DcsClient::new(o).unwrap();
+    let e = JsFuture::from(c.list_tasks(inst("n1").into(), no_opts(), no_opts()))
+        .await
+        .unwrap_err();
+    assert_eq!(s(&e, "code").as_deref(), Some("NETWORK"));
+    assert!(s(&e, "message").unwrap().contains("realm down"));
+
+    // Neither a promise nor a thenable: refused by name.
+    let make = Function::new_no_args("return function () { return 42; };");
+    let o = js(&format!(
+        r#"{{"endpoint":"{}","projectId":"{PROJECT}","auth":{{"token":"t"}},"retries":0}}"#,
+        mock()
+    ));
+    Reflect::set(&o, &"fetch".into(), &make.call0(&JsValue::NULL).unwrap()).unwrap();
+    let c = DcsClient::new(o).unwrap();
+    let e = JsFuture::from(c.list_tasks(inst("n1").into(), no_opts(), no_opts()))
+        .await
+        .unwrap_err();
+    assert!(s(&e, "message")
+        .unwrap()
+        .contains("did not return a Promise"));
+}
