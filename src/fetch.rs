@@ -374,9 +374,9 @@ async fn send(
         )));
     };
     Ok(match cancel.unless(JsFuture::from(p)).await? {
-        Ok(r) if looks_like_response(&r) => Ok(Response::from(
-            r.unchecked_into::<web_sys::Response>(),
-        )),
+        Ok(r) if looks_like_response(&r) => {
+            Ok(Response::from(r.unchecked_into::<web_sys::Response>()))
+        }
         Ok(_) => Err(DcsError::network(
             "fetch resolved with something that is not a Response",
         )),
