@@ -1,0 +1,183 @@
+// The Vercel family of runtimes (runtimes-vercel.mjs: Next.js nodejs and edge route handlers,
+// a Vercel Edge Function in edge-runtime), each starting its example of edge/ verbatim in front
+// of the mock DCS: the mount's answers, the outside of the mount, DcsClient (in this Node)
+// through the proxy; and DcsClient running INSIDE the edge runtimes (a Next edge route of the
+// test's own, a bundled Edge Function script) against the mock directly: it lists, pages and
+// watches there (it once failed with "NETWORK: the fetch function did not return a Promise":
+// the Edge Runtime's fetch returns a Promise of another realm).
+//
+//   node --test tests/proxy/vercel.test.mjs
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startMock, DEFAULT_CREDENTIALS, DEFAULT_PROJECT_ID } from "../mock-dcs/server.mjs";
+import { vercelRuntimes, bundleEdge, serveEdge } from "./runtimes-vercel.mjs";
+import { DcsClient } from "../../pkg/index.js";
+
+const PROJECT = DEFAULT_PROJECT_ID;
+const { ak: AK, sk: SK } = DEFAULT_CREDENTIALS[0];
+const MOCK_TOKEN = "vercel-test-iam-token-3Kd9";
+const INST = "vercel-main-n57";
+const WATCH = "vercel-watch-busy-n6";
+
+/** DcsClient inside the runtime: the same module for the Next edge route and the Edge Runtime
+ * script. `p`: { endpoint, projectId, instance, watchInstance, watchTask, ak, sk, token }. */
+const CHECK = `import { DcsClient } from "dcs-tasks";
+
+export async function clientCheck(p) {
+  const out = { fetchIsPromise: null };
+  const f = fetch(p.endpoint + "/nowhere");
+  out.fetchIsPromise = f instanceof Promise;
+  out.fetchThenable = typeof f.then === "function";
+  await f.then((r) => r.arrayBuffer(), () => null);
+  const client = new DcsClient({ endpoint: p.endpoint, projectId: p.projectId, auth: { ak: p.ak, sk: p.sk }, retries: 0 });
+  const page = await client.listTasks(p.instance, { limit: 10 });
+  out.taskCount = page.taskCount;
+  out.first = page.tasks.map((t) => t.id);
+  let pages = 0;
+  const ids = [];
+  for await (const t of client.listAllTasks(p.instance, { pageSize: 20 }, { onPage: () => { pages++; } })) ids.push(t.id);
+  out.all = ids;
+  out.pages = pages;
+  const progress = await client.showTaskProgress(p.instance, page.tasks[0].id);
+  out.progressSteps = Array.isArray(progress.stepDetails);
+  const seen = [];
+  for await (const w of client.watchTaskProgress(p.watchInstance, p.watchTask, { intervalMs: 250 })) {
+    seen.push(w.progress);
+    if (seen.length >= 80) break;
+  }
+  out.watched = seen;
+  const byToken = new DcsClient({ endpoint: p.endpoint, projectId: p.projectId, auth: { token: p.token }, retries: 0 });
+  out.tokenCount = (await byToken.listTasks(p.instance, { limit: 1 })).taskCount;
+  client.free();
+  byToken.free();
+  return out;
+}
+
+export async function answer(request) {
+  try {
+    const p = JSON.parse(new URL(request.url).searchParams.get("p"));
+    return Response.json(await clientCheck(p));
+  } catch (e) {
+    return Response.json({ error: String(e && e.code) + ": " + String(e && e.message), stack: String(e && e.stack) }, { status: 500 });
+  }
+}
+`;
+
+/** The Next edge route of the test (not an example): app/client-check/route.js. */
+const NEXT_EXTRA = {
+  "app/client-check/check.js": CHECK,
+  "app/client-check/route.js": `import { answer } from "./check.js";\n\nexport const runtime = "edge";\nexport const GET = answer;\n`,
+};
+
+const envFor = (mock) => ({
+  HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT,
+  DCS_ENDPOINT: mock.url, TRUST_LOOPBACK: "true",
+});
+
+const timings = [];
+after(() => {
+  if (timings.length) console.log(`# timings:\n${timings.map((t) => `#   ${t}`).join("\n")}`);
+});
+
+for (const rt of vercelRuntimes) {
+  describe(rt.name, () => {
+    let mock;
+    let s;
+    let check;
+    before(async () => {
+      mock = await startMock({ port: 0, tokens: [MOCK_TOKEN] });
+      const t0 = performance.now();
+      s = await rt.start({ env: envFor(mock), extra: NEXT_EXTRA });
+      timings.push(`${rt.name}: start() ${Math.round(performance.now() - t0)} ms (process start to the first healthy answer: ${Math.round(s.startMs)} ms)`);
+      assert.ok(s.url.endsWith(`${rt.basePath}/`), s.url);
+    });
+    after(async () => {
+      await s?.close();
+      await check?.close();
+      await mock?.close();
+    });
+
+    const origin = () => new URL("/", s.url).href;
+    const get = async (url, opts) => {
+      const r = await fetch(url, opts);
+      const body = await r.text();
+      return { status: r.status, body, headers: r.headers };
+    };
+
+    test("the mount: healthz, config, the mirror, the JSON API; outside it 404", async () => {
+      const h = await get(`${s.url}healthz`);
+      assert.equal(h.status, 200, h.body);
+      assert.deepEqual(JSON.parse(h.body), { status: "ok" });
+      const c = await get(`${s.url}api/config`);
+      assert.equal(c.status, 200, c.body);
+      // The projectId comes from the server's environment: the route file read process.env.
+      assert.equal(JSON.parse(c.body).projectId, PROJECT);
+      const m = await get(`${s.url}v2/${PROJECT}/instances/${INST}/tasks?limit=5`);
+      assert.equal(m.status, 200, m.body);
+      const mb = JSON.parse(m.body);
+      assert.equal(Number(mb.task_count), mock.tasks(INST).length);
+      assert.equal(mb.tasks.length, 5);
+      const a = await get(`${s.url}api/instances/${INST}/tasks?all=1`);
+      assert.equal(a.status, 200, a.body);
+      const ab = JSON.parse(a.body);
+      assert.equal(ab.taskCount, 57);
+      assert.deepEqual(ab.tasks.map((t) => t.id), mock.tasks(INST).map((t) => t.id));
+      for (const p of ["healthz", "api/config", `v2/${PROJECT}/instances/${INST}/tasks?limit=5`]) {
+        const o = await get(origin() + p);
+        assert.equal(o.status, 404, `${p}: ${o.body.slice(0, 200)}`);
+      }
+    });
+
+    test("DcsClient (this Node) pointed at the mount: lists, pages, reads progress", async () => {
+      const client = new DcsClient({ endpoint: s.url.replace(/\/$/, ""), projectId: PROJECT, retries: 0 });
+      const page = await client.listTasks(INST, { limit: 10 });
+      assert.equal(page.taskCount, 57);
+      assert.equal(page.tasks.length, 10);
+      const ids = [];
+      let pages = 0;
+      for await (const t of client.listAllTasks(INST, { pageSize: 20 }, { onPage: () => { pages++; } })) ids.push(t.id);
+      assert.deepEqual(ids, mock.tasks(INST).map((t) => t.id));
+      assert.equal(pages, 3);
+      const p = await client.showTaskProgress(INST, page.tasks[0].id);
+      assert.ok(Array.isArray(p.stepDetails));
+      assert.equal(typeof p.progress, "number");
+      client.free();
+    });
+
+    if (rt.name === "next-edge" || rt.name === "edge-runtime") {
+      test(`DcsClient inside ${rt.name} (AK/SK and token, to the mock): lists, pages, watches`, async () => {
+        let url;
+        if (rt.name === "next-edge") {
+          url = new URL("/client-check", s.url).href;
+        } else {
+          const bundle = await bundleEdge({
+            name: "edge-runtime-client-check", entry: "entry.js",
+            files: { "check.js": CHECK, "entry.js": `import { answer } from "./check.js";\naddEventListener("fetch", (event) => event.respondWith(answer(event.request)));\n` },
+          });
+          check = await serveEdge({ bundle, env: {}, label: "edge-runtime client check" });
+          url = check.origin;
+        }
+        // An EXECUTING task that moves 1 % every 15 ms from now on.
+        mock.config.msPerPercent = 15;
+        mock.reset();
+        const task = mock.tasks(WATCH).find((t) => t.status === "EXECUTING");
+        assert.ok(task, `an EXECUTING task in ${WATCH}`);
+        const p = { endpoint: mock.url, projectId: PROJECT, instance: INST, watchInstance: WATCH, watchTask: task.id, ak: AK, sk: SK, token: MOCK_TOKEN };
+        const r = await get(`${url}?p=${encodeURIComponent(JSON.stringify(p))}`);
+        assert.equal(r.status, 200, r.body);
+        const out = JSON.parse(r.body);
+        console.log(`# ${rt.name}: fetch() instanceof Promise in the sandbox: ${out.fetchIsPromise}; watched ${out.watched.join(",")}`);
+        assert.equal(out.fetchThenable, true);
+        assert.equal(out.taskCount, 57);
+        assert.deepEqual(out.first, mock.tasks(INST).slice(0, 10).map((t) => t.id));
+        assert.deepEqual(out.all, mock.tasks(INST).map((t) => t.id));
+        assert.equal(out.pages, 3);
+        assert.equal(out.progressSteps, true);
+        assert.ok(out.watched.length >= 2, `watched: ${out.watched}`);
+        assert.ok(out.watched.every((x, i) => i === 0 || x >= out.watched[i - 1]), `non-decreasing: ${out.watched}`);
+        assert.equal(out.watched.at(-1), 100, `to completion: ${out.watched}`);
+        assert.equal(out.tokenCount, 57);
+      });
+    }
+  });
+}
