@@ -223,7 +223,8 @@ async function startNext({ env, port, extra, name, basePath }) {
   let entry = nextServers.get(key);
   if (!entry) {
     const promise = (async () => {
-      const { dir } = await buildNext({ name: app, extra });
+      const build = await buildNext({ name: app, extra });
+      const { dir } = build;
       const p = port ?? await freePort();
       const origin = `http://127.0.0.1:${p}/`;
       const s = await spawnServer({
@@ -231,7 +232,7 @@ async function startNext({ env, port, extra, name, basePath }) {
         args: [join(consumersDir, "node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", String(p)],
         env: processEnv(env, { NEXT_TELEMETRY_DISABLED: "1", NO_COLOR: "1", NODE_ENV: "production" }),
       });
-      return { ...s, origin, port: p, dir };
+      return { ...s, origin, port: p, dir, build: { ms: build.ms, reused: build.reused } };
     })();
     entry = { promise, refs: 0 };
     nextServers.set(key, entry);
@@ -254,7 +255,7 @@ async function startNext({ env, port, extra, name, basePath }) {
   const startMs = entry.refs === 1 ? server.startMs + (performance.now() - t0) : performance.now() - t0;
   let closed = false;
   return {
-    url, port: server.port, logs: server.logs, health, startMs, dir: server.dir,
+    url, port: server.port, logs: server.logs, health, startMs, dir: server.dir, build: server.build,
     async close() {
       if (closed) return;
       closed = true;

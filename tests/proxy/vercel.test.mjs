@@ -76,7 +76,7 @@ const envFor = (mock) => ({
 
 const timings = [];
 after(() => {
-  if (timings.length) console.log(`# timings:\n${timings.map((t) => `#   ${t}`).join("\n")}`);
+  if (timings.length) console.log(`timings:\n${timings.map((t) => `  ${t}`).join("\n")}`);
 });
 
 for (const rt of vercelRuntimes) {
@@ -88,7 +88,8 @@ for (const rt of vercelRuntimes) {
       mock = await startMock({ port: 0, tokens: [MOCK_TOKEN] });
       const t0 = performance.now();
       s = await rt.start({ env: envFor(mock), extra: NEXT_EXTRA });
-      timings.push(`${rt.name}: start() ${Math.round(performance.now() - t0)} ms (process start to the first healthy answer: ${Math.round(s.startMs)} ms)`);
+      const build = s.build ? (s.build.reused ? ", next build reused" : `, next build ${Math.round(s.build.ms)} ms`) : "";
+      timings.push(`${rt.name}: start() ${Math.round(performance.now() - t0)} ms (process start to the first healthy answer: ${Math.round(s.startMs)} ms${build})`);
       assert.ok(s.url.endsWith(`${rt.basePath}/`), s.url);
     });
     after(async () => {
@@ -125,6 +126,44 @@ for (const rt of vercelRuntimes) {
       for (const p of ["healthz", "api/config", `v2/${PROJECT}/instances/${INST}/tasks?limit=5`]) {
         const o = await get(origin() + p);
         assert.equal(o.status, 404, `${p}: ${o.body.slice(0, 200)}`);
+      }
+    });
+
+    test("methods: the proxy answers every one (405 its own JSON); the framework's path= query", async () => {
+      for (const method of ["POST", "PUT", "PATCH"]) {
+        const r = await get(`${s.url}api/config`, { method });
+        assert.equal(r.status, 405, `${method}: ${r.body}`);
+        assert.equal(JSON.parse(r.body).code, "METHOD_NOT_ALLOWED", method);
+      }
+      const o = await get(`${s.url}healthz`, { method: "OPTIONS" });
+      assert.equal(o.status, 204);
+      // What a Vercel rewrite (or Next's edge runtime itself) adds: dropped where the example says
+      // PROXY_IGNORE_QUERY=path (edge), refused by the nodejs route (Next adds nothing there).
+      const r = await get(`${s.url}v2/${PROJECT}/instances/${INST}/tasks?limit=5&path=v2&path=x`);
+      if (rt.name === "next-node") {
+        assert.equal(r.status, 400, r.body);
+        assert.equal(JSON.parse(r.body).code, "INVALID_REQUEST");
+      } else {
+        assert.equal(r.status, 200, r.body);
+        assert.equal(Number(JSON.parse(r.body).task_count), 57);
+      }
+    });
+
+    test("the mount's root: Next redirects /<mount>/ to /<mount> (trailing slash) before any route, and /<mount> is no catch-all's", async () => {
+      const root = await fetch(s.url, { redirect: "manual" });
+      await root.arrayBuffer();
+      const bare = await fetch(s.url.replace(/\/$/, ""), { redirect: "manual" });
+      await bare.arrayBuffer();
+      if (rt.name.startsWith("next-")) {
+        assert.equal(root.status, 308);
+        assert.equal(root.headers.get("location"), rt.basePath);
+        assert.equal(bare.status, 404);
+        assert.match(bare.headers.get("content-type"), /^text\/html/);
+      } else {
+        // The proxy itself: no static files here (no ASSETS_DIR), and /<mount> to /<mount>/.
+        assert.equal(root.status, 404);
+        assert.equal(bare.status, 308);
+        assert.equal(bare.headers.get("location"), `${rt.basePath}/`);
       }
     });
 
@@ -166,7 +205,7 @@ for (const rt of vercelRuntimes) {
         const r = await get(`${url}?p=${encodeURIComponent(JSON.stringify(p))}`);
         assert.equal(r.status, 200, r.body);
         const out = JSON.parse(r.body);
-        console.log(`# ${rt.name}: fetch() instanceof Promise in the sandbox: ${out.fetchIsPromise}; watched ${out.watched.join(",")}`);
+        console.log(`${rt.name}: fetch() instanceof Promise in the sandbox: ${out.fetchIsPromise}; watched ${out.watched.join(",")}`);
         assert.equal(out.fetchThenable, true);
         assert.equal(out.taskCount, 57);
         assert.deepEqual(out.first, mock.tasks(INST).slice(0, 10).map((t) => t.id));

@@ -3,4 +3,5 @@ import { handleProxyRequest } from "dcs-tasks/proxy";
 
 const env = { ...process.env, PROXY_BASE_PATH: "/dcs" };
 const handle = (request) => handleProxyRequest(request, env);
-export { handle as GET, handle as HEAD, handle as DELETE, handle as OPTIONS };
+// Every method Next routes, so that the proxy answers them all (405 as the proxy words it).
+export { handle as GET, handle as HEAD, handle as POST, handle as PUT, handle as DELETE, handle as PATCH, handle as OPTIONS };
