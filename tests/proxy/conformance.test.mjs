@@ -1,0 +1,529 @@
+// One proxy conformance suite, run against every runtime of runtimes.mjs (workerd, wrangler's
+// bundle in workerd, Node 20/22/24, FunctionGraph's bootstrap, Deno, Bun), each starting the
+// example of edge/ verbatim in front of the mock DCS. The same requests, the same expected
+// answers (what workerd answers, as tests/proxy/proxy.test.mjs pins them); every answer is also
+// fingerprinted (status, code, key headers, body) and each runtime's fingerprints are compared
+// with workerd's at the end, so that any difference is named. Two starts per runtime:
+//   A "secured": AK/SK upstream, PROXY_TOKEN (no TRUST_LOOPBACK), ALLOWED_ORIGINS,
+//     ALLOWED_INSTANCES, no delete;
+//   B "mounted": PROXY_BASE_PATH=/dcs, PROXY_IGNORE_QUERY=path, TRUST_LOOPBACK, ENABLE_DELETE;
+//     its mock is stopped at the end (upstream down).
+// A missing runtime fails (its `before` throws), never skips. See README.md in this folder.
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { startMock } from "../mock-dcs/server.mjs";
+import {
+  PROJECT, SK, PROXY_TOKEN, MOCK_DIRECT_TOKEN, ALLOWED_ORIGIN, FOREIGN_ORIGIN, DEFAULT_CREDENTIALS,
+  collected, mockStats, req, json, errorBody, direct, mockLine, allKeys, mirrorBase,
+} from "./helpers.mjs";
+import { RUNTIMES, install, root } from "./runtimes.mjs";
+
+const M = mirrorBase();
+const INST = "conf-main-n57";
+const ALL = "conf-all-n2345";
+const OTHER = "conf-other-n5";
+const DEMO = "3e5c8b1a-1111-2222-3333-444455556666";
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
+const bearer = { Authorization: `Bearer ${PROXY_TOKEN}` };
+const INDEX = readFileSync(join(root, "www", "index.html"), "utf8");
+const WASM = readFileSync(join(root, "pkg", "dcs_tasks_bg.wasm"));
+
+const pkg = install();
+const { DcsClient } = await import(join(pkg, "index.js"));
+
+/** Per runtime: label -> fingerprint of the answer; start times. */
+const prints = new Map();
+const timings = [];
+
+/** The parts of an answer every runtime must agree on (the port of the stack normalized). */
+const HEADERS = ["content-type", "content-security-policy", "x-content-type-options", "cache-control", "etag",
+  "access-control-allow-origin", "access-control-allow-methods", "access-control-allow-headers",
+  "access-control-max-age", "access-control-expose-headers", "vary", "www-authenticate", "location", "allow"];
+function fingerprint(s, r) {
+  const norm = (v) => (typeof v === "string" ? v.split(String(s.port)).join("{port}") : v);
+  const h = {};
+  for (const k of HEADERS) if (r.headers[k] !== undefined) h[k] = norm(String(r.headers[k]));
+  let body;
+  const ct = r.headers["content-type"] || "";
+  if (ct.startsWith("application/json")) {
+    try {
+      const b = JSON.parse(r.body);
+      // The code and message of the proxy's errors (upstream request IDs masked); the message
+      // of UPSTREAM_UNREACHABLE is the runtime's own network error text, so only its code.
+      if (b && typeof b === "object" && typeof b.code === "string") {
+        body = b.code === "UPSTREAM_UNREACHABLE" ? b.code
+          : norm(JSON.stringify({ code: b.code, message: b.message.replace(/\b[0-9a-f]{32}\b/g, "{requestId}") }));
+      }
+    } catch { /* hashed below */ }
+  }
+  body ??= `sha256:${createHash("sha256").update(r.buf).digest("hex").slice(0, 16)} (${r.buf.length} B)`;
+  return { status: r.status, headers: h, body };
+}
+
+/** A request whose answer is fingerprinted under `label` (unique within the runtime). */
+async function rq(s, label, target, opts = {}) {
+  const r = await req(s, target, opts);
+  const m = prints.get(s.rt);
+  assert.ok(!m.has(label), `duplicate label ${label}`);
+  m.set(label, fingerprint(s, r));
+  return r;
+}
+/** A value (not an HTTP answer) every runtime must agree on. */
+function agree(s, label, value) {
+  prints.get(s.rt).set(label, { value });
+}
+
+async function noUpstream(s, fn) {
+  const before = (await mockStats(s)).total;
+  const out = await fn();
+  assert.equal((await mockStats(s)).total - before, 0, "a request reached the mock");
+  return out;
+}
+
+function assertInert(r) {
+  assert.equal(r.headers["content-type"], "application/json; charset=utf-8", `Content-Type of a ${r.status}`);
+  assert.equal(r.headers["x-content-type-options"], "nosniff");
+  assert.equal(r.headers["content-security-policy"], API_CSP);
+  if (r.status !== 304 && r.status !== 204) JSON.parse(r.body);
+}
+
+/** The mock (msPerPercent huge: EXECUTING tasks stand still, so every runtime sees the same
+ * bodies) and the runtime in front of it; the runtime's and the mock's logs kept for the grep. */
+async function startStack(rt, configName, envOf) {
+  const mockLines = [];
+  const mock = await startMock({ port: 0, cors: false, tokens: [MOCK_DIRECT_TOKEN], msPerPercent: 1e9, log: (l) => mockLines.push(l) });
+  const env = {
+    HUAWEICLOUD_SDK_AK: DEFAULT_CREDENTIALS[0].ak,
+    HUAWEICLOUD_SDK_SK: DEFAULT_CREDENTIALS[0].sk,
+    HUAWEICLOUD_SDK_PROJECT_ID: PROJECT,
+    DCS_ENDPOINT: mock.url,
+    DEMO_INSTANCE: DEMO,
+    ...(await envOf(mock)),
+  };
+  let server;
+  try {
+    server = await rt.start({ env });
+  } catch (e) {
+    await mock.close();
+    throw e;
+  }
+  timings.push({ runtime: rt.name, config: configName, ms: server.startMs });
+  console.log(`runtime-start: ${rt.name} (${configName}): ${server.startMs.toFixed(0)} ms from spawn to the first /healthz answer (${server.health})`);
+  assert.equal(server.health, 200, `${rt.name} refused its configuration:\n${server.logs.join("\n")}`);
+  const s = { rt: rt.name, url: server.url, port: server.port, mock, mockLines, logs: server.logs, server, mockClosed: false };
+  s.close = async () => {
+    await server.close();
+    if (!s.mockClosed) await mock.close();
+    collected.push(...server.logs.map((l) => `[${rt.name}] ${l}`), ...mockLines.map((l) => `[mock] ${l}`));
+  };
+  return s;
+}
+
+for (const rt of RUNTIMES) {
+  describe(`${rt.name}: secured (PROXY_TOKEN, ALLOWED_ORIGINS, ALLOWED_INSTANCES, no TRUST_LOOPBACK)`, () => {
+    let s;
+    let fleet;
+    before(async () => {
+      if (!prints.has(rt.name)) prints.set(rt.name, new Map());
+      s = await startStack(rt, "secured", async (mock) => {
+        const r = await fetch(`${mock.url}${M}?limit=1000`, { headers: { "X-Auth-Token": MOCK_DIRECT_TOKEN } });
+        fleet = (await r.json()).instances.map((i) => i.instance_id);
+        return { PROXY_TOKEN, ALLOWED_ORIGINS: ALLOWED_ORIGIN, ALLOWED_INSTANCES: [INST, ALL, fleet[0], fleet[3]].join(",") };
+      });
+    });
+    after(() => s?.close());
+
+    test("health and /api/config", async () => {
+      const h = await rq(s, "healthz", "/healthz");
+      assert.equal(h.status, 200);
+      assert.deepEqual(json(h), { status: "ok" });
+      assert.equal(h.headers["access-control-allow-origin"], undefined);
+      const c = await rq(s, "config", "/api/config", { headers: bearer });
+      assert.equal(c.status, 200);
+      assert.deepEqual(json(c), { projectId: PROJECT, demoInstance: DEMO, enableDelete: false });
+      assertInert(c);
+    });
+
+    test("token: none 401 TOKEN_REQUIRED (a 127.0.0.1 Host too: no TRUST_LOOPBACK), wrong 401 UNAUTHORIZED, Bearer and X-Auth-Token 200", async () => {
+      await noUpstream(s, async () => {
+        for (const [i, headers] of [{}, { Host: "127.0.0.1" }, { Host: "localhost" }, { Host: "dcs.example.com" }].entries()) {
+          for (const path of [`${M}/${INST}/tasks`, `/api/instances/${INST}/tasks`, "/api/config", `/api/instances/a%2Fb/tasks`]) {
+            const r = await rq(s, `no token ${i} ${path}`, path, { headers });
+            const b = errorBody(r, assert, { status: 401, code: "TOKEN_REQUIRED" });
+            assert.match(b.message, /PROXY_TOKEN/);
+            assert.match(r.headers["www-authenticate"] || "", /^Bearer/);
+            assert.ok(!r.body.includes(PROJECT));
+            assertInert(r);
+          }
+        }
+        for (const [i, headers] of [{ Authorization: `Bearer ${PROXY_TOKEN}x` }, { Authorization: `Basic ${PROXY_TOKEN}` },
+          { "X-Auth-Token": "wrong-token-0123456789" }].entries()) {
+          const r = await rq(s, `wrong token ${i}`, `/api/instances/${INST}/tasks`, { headers });
+          errorBody(r, assert, { status: 401, code: "UNAUTHORIZED" });
+          assert.match(r.headers["www-authenticate"] || "", /^Bearer/);
+        }
+      });
+      for (const [i, headers] of [bearer, { Authorization: `bearer ${PROXY_TOKEN}` }, { "X-Auth-Token": PROXY_TOKEN }].entries()) {
+        const r = await rq(s, `token ${i}`, `${M}/${INST}/tasks?limit=3`, { headers });
+        assert.equal(r.status, 200, r.body);
+        const a = await rq(s, `token api ${i}`, `/api/instances/${INST}/tasks?limit=3`, { headers });
+        assert.equal(json(a).taskCount, 57);
+      }
+    });
+
+    test("CORS: an allowed origin gets ACAO, a foreign one 403 FORBIDDEN_ORIGIN, preflight 204", async () => {
+      const ok = await rq(s, "cors allowed", `/api/instances/${INST}/tasks?limit=2`, { headers: { ...bearer, Origin: ALLOWED_ORIGIN } });
+      assert.equal(ok.status, 200);
+      assert.equal(ok.headers["access-control-allow-origin"], ALLOWED_ORIGIN);
+      assert.match(ok.headers["access-control-expose-headers"] || "", /ETag/i);
+      assert.match(ok.headers.vary || "", /Origin/);
+      const own = s.url.replace(/\/$/, "");
+      const o = await rq(s, "cors own origin", `/api/instances/${INST}/tasks?limit=2`, { headers: { ...bearer, Origin: own } });
+      assert.equal(o.status, 200);
+      assert.equal(o.headers["access-control-allow-origin"], own);
+      const e = await rq(s, "cors allowed on an error", `/api/instances/a.b/tasks`, { headers: { ...bearer, Origin: ALLOWED_ORIGIN } });
+      assert.equal(e.status, 400);
+      assert.equal(e.headers["access-control-allow-origin"], ALLOWED_ORIGIN);
+      await noUpstream(s, async () => {
+        for (const [method, path, extra] of [["GET", `${M}/${INST}/tasks`, bearer], ["GET", "/healthz", {}],
+          ["OPTIONS", `${M}/${INST}/tasks`, { "Access-Control-Request-Method": "GET" }]]) {
+          for (const origin of [FOREIGN_ORIGIN, "null", `${ALLOWED_ORIGIN}.evil.com`]) {
+            const r = await rq(s, `cors foreign ${method} ${path} ${origin}`, path, { method, headers: { Origin: origin, ...extra } });
+            errorBody(r, assert, { status: 403, code: "FORBIDDEN_ORIGIN" });
+            assert.equal(r.headers["access-control-allow-origin"], undefined);
+          }
+        }
+        for (const path of [`${M}/${INST}/tasks`, `/api/instances/${INST}/tasks`]) {
+          const p = await rq(s, `preflight ${path}`, path, { method: "OPTIONS",
+            headers: { Origin: ALLOWED_ORIGIN, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization" } });
+          assert.equal(p.status, 204);
+          assert.equal(p.headers["access-control-allow-origin"], ALLOWED_ORIGIN);
+          assert.match(p.headers["access-control-allow-methods"], /\bGET\b/);
+          assert.doesNotMatch(p.headers["access-control-allow-methods"], /DELETE/);
+          assert.match(p.headers["access-control-allow-headers"], /Authorization/i);
+          assert.ok(Number(p.headers["access-control-max-age"]) > 0);
+          assert.equal(p.body, "");
+        }
+      });
+    });
+
+    test("ALLOWED_INSTANCES: others 403 FORBIDDEN_INSTANCE (nothing sent); /api/instances and the ListInstances mirror filtered", async () => {
+      await noUpstream(s, async () => {
+        for (const [method, path] of [["GET", `${M}/${OTHER}/tasks`], ["GET", `${M}/${OTHER}/tasks/t1/progress`],
+          ["GET", `/api/instances/${OTHER}/tasks?all=1`], ["GET", `/api/instances/${OTHER}/tasks/t1/progress`]]) {
+          const r = await rq(s, `forbidden ${method} ${path}`, path, { method, headers: bearer });
+          errorBody(r, assert, { status: 403, code: "FORBIDDEN_INSTANCE" });
+        }
+      });
+      const a = await rq(s, "api instances", "/api/instances", { headers: bearer });
+      assert.equal(a.status, 200, a.body);
+      const b = json(a);
+      assert.equal(b.instanceCount, 2);
+      assert.deepEqual(b.instances.map((i) => i.instanceId), [fleet[0], fleet[3]]);
+      const m = await rq(s, "mirror instances", `${M}?limit=1`, { headers: bearer });
+      assert.equal(m.status, 200, m.body);
+      assertInert(m);
+      const mb = json(m);
+      assert.equal(mb.instance_num, 2);
+      assert.deepEqual(mb.instances.map((i) => i.instance_id), [fleet[0]]);
+    });
+
+    test("mirror: the mock's body, X-Request-Id, ETag and 304; progress; DELETE 403 DELETE_DISABLED", async () => {
+      const path = `${M}/${INST}/tasks?offset=3&limit=7`;
+      const r = await rq(s, "mirror list", path, { headers: bearer });
+      const d = await direct(s, path);
+      assert.equal(r.status, 200);
+      assert.equal(r.body, d.body, "body differs from the mock's answer to the same query");
+      assertInert(r);
+      const rid = r.headers["x-request-id"];
+      assert.match(rid, /^[0-9a-f]{32}$/);
+      assert.match(mockLine(s, rid) || "", new RegExp(`GET ${M}/${INST}/tasks\\?\\S+ -> 200 .*auth=aksk`));
+      assert.match(r.headers["cache-control"], /private/);
+      assert.match(r.headers["cache-control"], /max-age=5/);
+      const tag = r.headers.etag;
+      assert.match(tag, /^"[0-9a-f]{16}"$/);
+      const n = await rq(s, "mirror 304", path, { headers: { ...bearer, "If-None-Match": tag } });
+      assert.equal(n.status, 304);
+      assert.equal(n.body, "");
+      assert.equal(n.headers.etag, tag);
+      const w = await rq(s, "mirror 304 weak list", path, { headers: { ...bearer, "If-None-Match": `"nope", W/${tag}` } });
+      assert.equal(w.status, 304);
+      const c = await rq(s, "mirror other tag", path, { headers: { ...bearer, "If-None-Match": '"0000000000000000"' } });
+      assert.equal(c.status, 200);
+      assert.equal(c.body, r.body);
+      const api = await rq(s, "api list etag", `/api/instances/${INST}/tasks?limit=5`, { headers: bearer });
+      const api304 = await rq(s, "api list 304", `/api/instances/${INST}/tasks?limit=5`, { headers: { ...bearer, "If-None-Match": api.headers.etag } });
+      assert.equal(api304.status, 304);
+
+      const tasks = s.mock.tasks(INST);
+      const done = tasks.find((x) => x.status === "SUCCESS");
+      for (const [i, t] of [done, tasks[0]].entries()) {
+        const p = `${M}/${INST}/tasks/${t.id}/progress`;
+        const pr = await rq(s, `mirror progress ${i}`, p, { headers: bearer });
+        assert.equal(pr.status, 200);
+        assert.equal(pr.body, (await direct(s, p)).body);
+        assert.equal(pr.headers["cache-control"], "no-store");
+        assertInert(pr);
+      }
+      const nf = await rq(s, "mirror progress 404", `${M}/${INST}/tasks/nosuchtask/progress`, { headers: bearer });
+      assert.equal(nf.status, 404);
+      assert.equal(JSON.parse(nf.body).error_code, "DCS.4012");
+      await noUpstream(s, async () => {
+        const del = await rq(s, "delete disabled", `${M}/${INST}/tasks/${done.id}`, { method: "DELETE", headers: bearer });
+        errorBody(del, assert, { status: 403, code: "DELETE_DISABLED" });
+      });
+      assert.equal((await direct(s, `${M}/${INST}/tasks/${done.id}/progress`)).status, 200, "the task is still there");
+    });
+
+    test("normalized: /api/instances/{id}/tasks, all=1 over 2,345 tasks (3 upstream calls), progress", async () => {
+      const q = "?offset=2&limit=9&start_time=20240101000000&end_time=20240630120000";
+      const r = await rq(s, "api list", `/api/instances/${INST}/tasks${q}`, { headers: bearer });
+      assert.equal(r.status, 200);
+      assertInert(r);
+      const b = json(r);
+      const d = JSON.parse((await direct(s, `${M}/${INST}/tasks${q}`)).body);
+      assert.equal(b.taskCount, 57);
+      assert.equal(b.taskCount, Number(d.task_count));
+      assert.deepEqual(b.tasks.map((t) => t.id), d.tasks.map((t) => t.id));
+      for (const k of allKeys(b.tasks)) assert.doesNotMatch(k, /_/, `snake_case key ${k}`);
+      const before = (await mockStats(s)).byInstance[ALL] || 0;
+      const all = await rq(s, "api all=1", `/api/instances/${ALL}/tasks?all=1`, { headers: bearer });
+      assert.equal(all.status, 200, all.body);
+      const ab = json(all);
+      assert.equal(ab.taskCount, 2345);
+      assert.equal(ab.tasks.length, ab.taskCount, "taskCount equals the tasks' length");
+      assert.deepEqual(ab.tasks.map((t) => t.id), s.mock.tasks(ALL).map((t) => t.id));
+      assert.equal(((await mockStats(s)).byInstance[ALL] || 0) - before, 3, "⌈2345 / 1000⌉ upstream calls");
+      const t = s.mock.tasks(INST).find((x) => x.status === "SUCCESS");
+      const p = await rq(s, "api progress", `/api/instances/${INST}/tasks/${t.id}/progress`, { headers: bearer });
+      assert.equal(p.status, 200);
+      const pb = json(p);
+      assert.ok(Array.isArray(pb.stepDetails) && Array.isArray(pb.warnings));
+      assert.equal(pb.progress, Number(JSON.parse((await direct(s, `${M}/${INST}/tasks/${t.id}/progress`)).body).progress));
+      const e = await rq(s, "api progress 404", `/api/instances/${INST}/tasks/nosuchtask/progress`, { headers: bearer });
+      const eb = errorBody(e, assert, { status: 404, code: "HTTP_ERROR" });
+      assert.match(eb.requestId, /^[0-9a-f]{32}$/);
+    });
+
+    // The injection targets of proxy.test.mjs (400, 414 for the 10 KB ID), and the 404s.
+    const I = `${M}/${INST}`;
+    const bad = [
+      ["unknown query key begin_time", `${I}/tasks?begin_time=20240101000000`],
+      ["api unknown key", `/api/instances/${INST}/tasks?foo=1`],
+      ["encoded / in an ID", `${M}/a%2Fb/tasks`],
+      ["encoded / (lower case) in a task ID", `${I}/tasks/t%2f..%2f..%2fx/progress`],
+      ["encoded / in /api", `/api/instances/a%2Fb/tasks`],
+      [".. segment", `${M}/../tasks`],
+      [".. segment inside a valid path", `${I}/../${OTHER}/tasks`],
+      [". segment", `${I}/./tasks`],
+      ["encoded .. segment", `${I}/%2e%2e/tasks`],
+      ["/api with ..", `/api/instances/${INST}/../../v2/x/tasks`],
+      ["%0d%0a in an ID", `${M}/abc%0d%0aX-Evil:%201/tasks`],
+      ["%0a in a task ID", `${I}/tasks/t%0a1/progress`],
+      ["%00 in an ID", `${M}/abc%00/tasks`],
+      ["//host in the path", `//evil.example.com${I}/tasks`],
+      ["empty segment", `${M}//tasks`],
+      ["/v2/", "/v2/"],
+      ["? smuggled in an ID (%3F)", `${M}/abc%3Foffset=1/tasks`],
+      ["# smuggled in an ID (%23)", `${M}/abc%23x/tasks`],
+      ["10 KB ID", `${M}/${"a".repeat(10_000)}/tasks`, 414],
+      ["65-character ID", `${M}/${"a".repeat(65)}/tasks`],
+      ["ID with a dot", `${M}/a.b/tasks`],
+      ["ID with a backslash", `${M}/a\\b/tasks`],
+      ["duplicate query key", `${I}/tasks?offset=1&offset=2`],
+      ["all= on the mirror", `${I}/tasks?all=1`],
+      ["query on progress", `${I}/tasks/t1/progress?x=1`],
+      ["limit 0", `${I}/tasks?limit=0`],
+      ["limit float", `${I}/tasks?limit=1.5`],
+      ["offset negative", `${I}/tasks?offset=-1`],
+      ["encoded & in a value", `${I}/tasks?limit=10%26x=1`],
+      ["empty value", `${I}/tasks?limit=`],
+      ["start_time impossible date", `${I}/tasks?start_time=20240230000000`],
+      ["start_time after end_time", `${I}/tasks?start_time=20240601000000&end_time=20240101000000`],
+      ["oversized query value", `${I}/tasks?start_time=${"9".repeat(1500)}`],
+      ["all=2 on /api", `/api/instances/${INST}/tasks?all=2`],
+      ["project ID with %2F", `/v2/${PROJECT}%2F..%2Fx/instances/${INST}/tasks`],
+      ["no such route /api/nothing", "/api/nothing", 404, "NOT_FOUND"],
+      ["no such route (instance)", I, 404, "NOT_FOUND"],
+      ["no such route (after progress)", `${I}/tasks/t1/progress/more`, 404, "NOT_FOUND"],
+      ["POST", `/api/instances/${INST}/tasks`, 405, "METHOD_NOT_ALLOWED", "POST"],
+      ["another project", `/v2/fedcba9876543210fedcba9876543210/instances/${INST}/tasks`, 403, "FORBIDDEN_PROJECT"],
+    ];
+    test(`errors (${bad.length}): unknown query parameters, encoded slashes, dot segments... 400 INVALID_REQUEST; 404; 405; nothing sent`, async () => {
+      const wrong = [];
+      await noUpstream(s, async () => {
+        for (const [what, target, status = 400, code = "INVALID_REQUEST", method = "GET"] of bad) {
+          const r = await rq(s, `error ${what}`, target, { method, headers: bearer });
+          let got;
+          try { got = JSON.parse(r.body).code; } catch { got = "(not JSON)"; }
+          if (r.status !== status || got !== code) wrong.push(`${what} (${method} ${target.slice(0, 90)}): want ${status} ${code}, got ${r.status} ${r.body.slice(0, 120)}`);
+          else errorBody(r, assert, { status, code });
+        }
+      }).catch((e) => wrong.push(`upstream contacted: ${e.message}`));
+      assert.deepEqual(wrong, []);
+    });
+
+    test("static files: / is index.html with the page CSP, the wasm is application/wasm, /.env 404", async () => {
+      const page = await rq(s, "static /", "/");
+      assert.equal(page.status, 200);
+      assert.match(page.headers["content-type"], /^text\/html/);
+      assert.equal(page.body, INDEX);
+      assert.match(page.headers["content-security-policy"], /script-src 'self' 'wasm-unsafe-eval'/);
+      const w = await rq(s, "static wasm", "/pkg/dcs_tasks_bg.wasm");
+      assert.equal(w.status, 200);
+      assert.equal(w.headers["content-type"], "application/wasm");
+      assert.ok(w.buf.equals(WASM), "the wasm's bytes");
+      const js = await rq(s, "static js", "/pkg/dcs_tasks.js");
+      assert.match(js.headers["content-type"], /^text\/javascript/);
+      for (const p of ["/.env", "/no-such-file.js", "/pkg/../../Cargo.toml", "/%2e%2e/Cargo.toml"]) {
+        const r = await rq(s, `static ${p}`, p);
+        assert.notEqual(r.status, 200, p);
+        errorBody(r, assert, { code: r.status === 404 ? "NOT_FOUND" : undefined });
+      }
+      assert.equal((await req(s, "/.env")).status, 404);
+    });
+
+    test("DcsClient (the package, in this Node) pointed at the proxy: lists, pages, reads progress; without the token 401", async () => {
+      const client = new DcsClient({ endpoint: s.url, projectId: PROJECT, headers: bearer });
+      const page = await client.listTasks(INST, { limit: 10 });
+      assert.equal(page.taskCount, 57);
+      assert.equal(page.tasks.length, 10);
+      const ids = [];
+      let pages = 0;
+      for await (const t of client.listAllTasks(INST, { pageSize: 20 }, { onPage: () => { pages++; } })) ids.push(t.id);
+      assert.deepEqual(ids, s.mock.tasks(INST).map((t) => t.id));
+      assert.equal(pages, 3);
+      const p = await client.showTaskProgress(INST, page.tasks[0].id);
+      assert.ok(Array.isArray(p.stepDetails));
+      agree(s, "client", { taskCount: page.taskCount, ids: page.tasks.map((t) => t.id), all: ids.length, pages, progress: p.progress });
+      const anon = new DcsClient({ endpoint: s.url, projectId: PROJECT, retries: 0 });
+      await assert.rejects(anon.listTasks(INST), (e) => e.code === "HTTP_ERROR" && e.status === 401 && e.errorCode === "TOKEN_REQUIRED");
+      client.free();
+      anon.free();
+    });
+  });
+
+  describe(`${rt.name}: mounted (PROXY_BASE_PATH=/dcs, PROXY_IGNORE_QUERY=path, TRUST_LOOPBACK, ENABLE_DELETE)`, () => {
+    let s;
+    before(async () => {
+      if (!prints.has(rt.name)) prints.set(rt.name, new Map());
+      s = await startStack(rt, "mounted", async () => ({ PROXY_BASE_PATH: "/dcs", PROXY_IGNORE_QUERY: "path",
+        TRUST_LOOPBACK: "true", ENABLE_DELETE: "true" }));
+    });
+    after(() => s?.close());
+    const D = `/dcs${M}`;
+
+    test("under /dcs: healthz, config, the mirror with the framework's path= dropped; outside it 404; GET /dcs 308 to /dcs/", async () => {
+      const h = await rq(s, "dcs healthz", "/dcs/healthz");
+      assert.equal(h.status, 200);
+      assert.deepEqual(json(h), { status: "ok" });
+      const c = await rq(s, "dcs config", "/dcs/api/config");
+      assert.deepEqual(json(c), { projectId: PROJECT, demoInstance: DEMO, enableDelete: true });
+      const r = await rq(s, "dcs mirror path=", `${D}/${INST}/tasks?limit=5&path=v2`);
+      assert.equal(r.status, 200, r.body);
+      assert.equal(r.body, (await direct(s, `${M}/${INST}/tasks?limit=5`)).body);
+      const line = mockLine(s, r.headers["x-request-id"]) || "";
+      assert.match(line, new RegExp(` GET ${M}/${INST}/tasks\\?limit=5 -> 200`), line);
+      const a = await rq(s, "dcs api path=", `/dcs/api/instances/${INST}/tasks?path=api&path=x&limit=3`);
+      assert.equal(a.status, 200, a.body);
+      assert.equal(json(a).taskCount, 57);
+      await noUpstream(s, async () => {
+        const u = await rq(s, "dcs other query", `${D}/${INST}/tasks?limit=5&paths=v2`);
+        errorBody(u, assert, { status: 400, code: "INVALID_REQUEST" });
+        for (const p of ["/healthz", `${M}/${INST}/tasks`, "/api/config", "/dcsx/healthz", "/index.html"]) {
+          const o = await rq(s, `outside ${p}`, p);
+          errorBody(o, assert, { status: 404, code: "NOT_FOUND" });
+        }
+      });
+      const redirect = await rq(s, "GET /dcs", "/dcs");
+      assert.equal(redirect.status, 308);
+      assert.equal(redirect.headers.location, "/dcs/");
+      const page = await rq(s, "dcs /", "/dcs/");
+      assert.equal(page.status, 200);
+      assert.equal(page.body, INDEX);
+      assert.match(page.headers["content-security-policy"], /script-src 'self' 'wasm-unsafe-eval'/);
+      const w = await rq(s, "dcs wasm", "/dcs/pkg/dcs_tasks_bg.wasm");
+      assert.equal(w.headers["content-type"], "application/wasm");
+      assert.ok(w.buf.equals(WASM));
+      errorBody(await rq(s, "dcs .env", "/dcs/.env"), assert, { status: 404, code: "NOT_FOUND" });
+    });
+
+    test("DcsClient at <url>/dcs (no token: TRUST_LOOPBACK): lists, pages, progress, delete (ENABLE_DELETE)", async () => {
+      const client = new DcsClient({ endpoint: `${s.url}dcs`, projectId: PROJECT });
+      const page = await client.listTasks(INST, { limit: 10 });
+      assert.equal(page.taskCount, 57);
+      const ids = [];
+      for await (const t of client.listAllTasks(INST, { pageSize: 25 })) ids.push(t.id);
+      assert.deepEqual(ids, s.mock.tasks(INST).map((t) => t.id));
+      const p = await client.showTaskProgress(INST, page.tasks[0].id);
+      assert.ok(Array.isArray(p.stepDetails));
+      const [t1, t2] = s.mock.tasks(INST).filter((t) => t.status === "SUCCESS" || t.status === "FAILED");
+      const del = await rq(s, "dcs delete", `${D}/${INST}/tasks/${t1.id}`, { method: "DELETE" });
+      assert.equal(del.status, 200, del.body);
+      assert.match(mockLine(s, del.headers["x-request-id"]) || "", new RegExp(`DELETE ${M}/${INST}/tasks/${t1.id} -> 200`));
+      const again = await rq(s, "dcs delete again", `${D}/${INST}/tasks/${t1.id}`, { method: "DELETE" });
+      assert.equal(again.status, 404);
+      assert.equal(JSON.parse(again.body).error_code, "DCS.4012");
+      await client.deleteTask(INST, t2.id);
+      assert.equal((await direct(s, `${M}/${INST}/tasks/${t2.id}/progress`)).status, 404);
+      agree(s, "dcs client", { taskCount: page.taskCount, all: ids.length, progress: p.progress });
+      client.free();
+    });
+
+    test("upstream down (the mock stopped): 502 UPSTREAM_UNREACHABLE", async () => {
+      await s.mock.close();
+      s.mockClosed = true;
+      for (const path of [`${D}/${INST}/tasks`, `${D}/${INST}/tasks/t1/progress`, `/dcs/api/instances/${INST}/tasks`,
+        `/dcs/api/instances/${INST}/tasks?all=1`]) {
+        const r = await rq(s, `down ${path}`, path);
+        errorBody(r, assert, { status: 502, code: "UPSTREAM_UNREACHABLE" });
+        assertInert(r);
+      }
+      assert.equal((await rq(s, "down healthz", "/dcs/healthz")).status, 200);
+    });
+  });
+}
+
+describe("every runtime answers as workerd does", () => {
+  for (const rt of RUNTIMES.filter((r) => r.name !== "workerd")) {
+    test(`${rt.name} vs workerd: the same status, code, key headers and body for every request`, () => {
+      const want = prints.get("workerd");
+      const got = prints.get(rt.name);
+      assert.ok(want?.size > 50 && got?.size > 0, `fingerprints: workerd ${want?.size}, ${rt.name} ${got?.size}`);
+      const diffs = [];
+      for (const [label, w] of want) {
+        const g = got.get(label);
+        if (!g) diffs.push(`${label}: not asked (a test failed before it)`);
+        else if (JSON.stringify(g) !== JSON.stringify(w)) diffs.push(`${label}:\n  workerd: ${JSON.stringify(w)}\n  ${rt.name}: ${JSON.stringify(g)}`);
+      }
+      for (const label of got.keys()) if (!want.has(label)) diffs.push(`${label}: asked of ${rt.name} only`);
+      if (diffs.length) console.log(`differences ${rt.name} vs workerd:\n${diffs.join("\n")}`);
+      assert.deepEqual(diffs, []);
+    });
+  }
+});
+
+describe("secrets and timings", () => {
+  test("no SK, PROXY_TOKEN, mock token or signature in any runtime's output, the mock's log or any answer", () => {
+    const secrets = { SK, PROXY_TOKEN, MOCK_DIRECT_TOKEN, "Signature=": "Signature=" };
+    const hits = [];
+    for (const c of collected) for (const [name, v] of Object.entries(secrets)) if (c.includes(v)) hits.push(`${name} in: ${c.slice(0, 300)}`);
+    for (const rt of RUNTIMES) {
+      assert.ok(collected.some((c) => c.startsWith(`[${rt.name}] {"proxy"`)), `no request log line of ${rt.name} collected`);
+    }
+    console.log(`secret grep over ${collected.length} answers and log lines`);
+    assert.deepEqual(hits, []);
+  });
+
+  test("start times (spawn to the first /healthz answer), printed", () => {
+    const rows = RUNTIMES.map((rt) => {
+      const t = timings.filter((x) => x.runtime === rt.name).map((x) => `${x.config} ${x.ms.toFixed(0)} ms`);
+      return `  ${rt.name.padEnd(14)} ${t.join(", ")}`;
+    });
+    console.log(`runtime start times:\n${rows.join("\n")}`);
+    assert.equal(timings.length, RUNTIMES.length * 2);
+  });
+});
