@@ -39,12 +39,23 @@ test("entries: each runtime's conditions select its entry; all files packed; no 
   for (const [label, [conditions, expected]] of Object.entries(RUNTIMES)) {
     assert.equal(resolveTarget(pj.exports["."], conditions), expected, label);
   }
-  // `dcs-tasks/proxy` (the edge proxy handler, its own wasm build) exists only for workers:
-  // elsewhere the import fails at resolution instead of at a `.wasm` module import.
-  assert.equal(resolveTarget(pj.exports["./proxy"], ["workerd", "worker", "browser", "import"]), "./proxy.js");
-  assert.equal(resolveTarget(pj.exports["./proxy"], ["types", "import"]), "./proxy.d.ts");
-  assert.equal(resolveTarget(pj.exports["./proxy"], ["node", "import"]), undefined);
-  assert.equal(resolveTarget(pj.exports["./proxy"], ["browser", "import"]), undefined);
+  // `dcs-tasks/proxy` (the edge proxy handler, its own wasm build) resolves on every runtime:
+  // workers import the .wasm as a module, Node and Bun read it from the package, Deno and the
+  // rest (Next.js' react-server layer, bundlers) take it inlined, the Edge Runtime as ?module.
+  const PROXY = {
+    "workerd / wrangler (esbuild)": [["workerd", "worker", "browser", "import"], "./proxy.js"],
+    "TypeScript": [["types", "import"], "./proxy.d.ts"],
+    "Node (import)": [["node", "import"], "./proxy-node.js"],
+    "Bun": [["bun", "node", "import"], "./proxy-node.js"],
+    "Deno": [["deno", "node", "import"], "./proxy-deno.js"],
+    "Vercel Edge Runtime / Next.js edge": [["edge-light", "worker", "browser", "import"], "./proxy-edge.js"],
+    "Next.js nodejs routes (react-server)": [["react-server", "node", "import"], "./proxy-inline.js"],
+    "browser bundlers": [["browser", "import", "module"], "./proxy-inline.js"],
+    "other (no known condition)": [["import"], "./proxy-inline.js"],
+  };
+  for (const [label, [conditions, expected]] of Object.entries(PROXY)) {
+    assert.equal(resolveTarget(pj.exports["./proxy"], conditions), expected, `dcs-tasks/proxy: ${label}`);
+  }
   // Every file an export or the entries name was packed.
   const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: join(root, "pkg"), encoding: "utf8" }))[0]
     .files.map((f) => f.path).sort();
@@ -68,7 +79,9 @@ test("entries: each runtime's conditions select its entry; all files packed; no 
   // Tools that ignore `exports` (Parcel 2 by default) read `browser`, `module` and `main`.
   for (const k of ["main", "module", "browser"]) assert.equal(pj[k], "./index.js", k);
   assert.match(src("workerd.js"), /^import \w+ from "\.\/dcs_tasks_bg\.wasm";$/m, "workerd.js imports the wasm as a module");
-  assert.equal(awaits("proxy.js"), 0, "proxy.js initialises synchronously");
+  for (const f of ["proxy.js", "proxy-node.js", "proxy-deno.js", "proxy-edge.js", "proxy-inline.js"]) {
+    assert.equal(awaits(f), 0, `${f} initialises synchronously (no top-level await)`);
+  }
   assert.match(src("proxy.js"), /^import \w+ from "\.\/dcs_tasks_proxy_bg\.wasm";$/m, "proxy.js imports its wasm as a module");
   // The library's build leaves the proxy out (pages never download it); the proxy's has it.
   const exported = (f) => WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(pkgDir, f)))).map((e) => e.name);
