@@ -316,11 +316,6 @@ for (const rt of RUNTIMES) {
       ["encoded / in an ID", `${M}/a%2Fb/tasks`],
       ["encoded / (lower case) in a task ID", `${I}/tasks/t%2f..%2f..%2fx/progress`],
       ["encoded / in /api", `/api/instances/a%2Fb/tasks`],
-      [".. segment", `${M}/../tasks`],
-      [".. segment inside a valid path", `${I}/../${OTHER}/tasks`],
-      [". segment", `${I}/./tasks`],
-      ["encoded .. segment", `${I}/%2e%2e/tasks`],
-      ["/api with ..", `/api/instances/${INST}/../../v2/x/tasks`],
       ["%0d%0a in an ID", `${M}/abc%0d%0aX-Evil:%201/tasks`],
       ["%0a in a task ID", `${I}/tasks/t%0a1/progress`],
       ["%00 in an ID", `${M}/abc%00/tasks`],
@@ -332,7 +327,6 @@ for (const rt of RUNTIMES) {
       ["10 KB ID", `${M}/${"a".repeat(10_000)}/tasks`, 414],
       ["65-character ID", `${M}/${"a".repeat(65)}/tasks`],
       ["ID with a dot", `${M}/a.b/tasks`],
-      ["ID with a backslash", `${M}/a\\b/tasks`],
       ["duplicate query key", `${I}/tasks?offset=1&offset=2`],
       ["all= on the mirror", `${I}/tasks?all=1`],
       ["query on progress", `${I}/tasks/t1/progress?x=1`],
@@ -352,6 +346,52 @@ for (const rt of RUNTIMES) {
       ["POST", `/api/instances/${INST}/tasks`, 405, "METHOD_NOT_ALLOWED", "POST"],
       ["another project", `/v2/fedcba9876543210fedcba9876543210/instances/${INST}/tasks`, 403, "FORBIDDEN_PROJECT"],
     ];
+    // Targets a runtime may resolve before the proxy sees them: Node's and Bun's servers (and
+    // workerd releases before 2026-11) hand over the WHATWG-resolved URL (`.`, `..`, `%2e%2e`
+    // resolved; `\\` as `/`), workerd today the target as sent. Either answer is right: 400
+    // INVALID_REQUEST for the raw target, or exactly the answer the same runtime gives for the
+    // resolved one (its ALLOWED_INSTANCES and routes applied to what it resolved to); Node's HTTP
+    // parser refuses a backslash itself (a bare 400). Which one each runtime did is printed.
+    const resolvable = [
+      [".. segment", `${M}/../tasks`],
+      [".. segment inside a valid path", `${I}/../${OTHER}/tasks`],
+      [". segment", `${I}/./tasks`],
+      ["encoded .. segment", `${I}/%2e%2e/tasks`],
+      ["/api with ..", `/api/instances/${INST}/../../v2/x/tasks`],
+      ["ID with a backslash", `${M}/a\\b/tasks`],
+    ];
+    test(`targets with dot segments or a backslash (${resolvable.length}): refused as sent, or answered as the resolved target`, async () => {
+      const wrong = [];
+      const modes = [];
+      for (const [what, target] of resolvable) {
+        const r = await req(s, target, { headers: bearer });
+        let code;
+        try { code = JSON.parse(r.body).code; } catch { code = undefined; }
+        if (r.status === 400 && code === "INVALID_REQUEST") {
+          errorBody(r, assert, { status: 400 });
+          modes.push(`${what}: refused as sent`);
+          continue;
+        }
+        if (r.status === 400 && r.body === "" && target.includes("\\")) {
+          modes.push(`${what}: refused by the HTTP server`);
+          continue;
+        }
+        const u = new URL(target.replaceAll("\\", "/"), "http://h");
+        const resolved = u.pathname + u.search;
+        const again = await req(s, resolved, { headers: bearer });
+        const [a, b] = [fingerprint(s, r), fingerprint(s, again)];
+        if (JSON.stringify(a) !== JSON.stringify(b) || resolved === target) {
+          wrong.push(`${what} (${target}): ${r.status} ${r.body.slice(0, 100)}; as ${resolved}: ${again.status} ${again.body.slice(0, 100)}`);
+        } else {
+          modes.push(`${what}: answered as ${resolved} (${r.status})`);
+        }
+        // never another instance than ALLOWED_INSTANCES lets through
+        if (r.status === 200) assert.ok(!resolved.includes(OTHER), `${what}: served ${resolved}`);
+      }
+      console.log(`${rt.name} (secured): ${modes.join("; ")}`);
+      assert.deepEqual(wrong, []);
+    });
+
     test(`errors (${bad.length}): unknown query parameters, encoded slashes, dot segments... 400 INVALID_REQUEST; 404; 405; nothing sent`, async () => {
       const wrong = [];
       await noUpstream(s, async () => {
