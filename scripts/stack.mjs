@@ -11,7 +11,8 @@ export const root = resolve(new URL("..", import.meta.url).pathname);
 /** The instance the demo page opens on (the mock generates tasks for any ID). */
 export const DEMO_INSTANCE = "3e5c8b1a-1111-2222-3333-444455556666";
 
-const PROXY_VARS = [
+/** The proxy's variables a stack passes on (by name: workerd reads them from its environment). */
+export const PROXY_VARS = [
   "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN", "DCS_AUTH_TOKEN",
   "HUAWEICLOUD_SDK_PROJECT_ID", "DCS_REGION", "DCS_ENDPOINT", "ALLOWED_ORIGINS", "PROXY_TOKEN",
   "ALLOWED_INSTANCES", "ENABLE_DELETE", "DEMO_INSTANCE", "UPSTREAM_TIMEOUT_MS", "MAX_UPSTREAM_BYTES", "PUBLIC_ACCESS",
@@ -34,34 +35,27 @@ export function assembleSite() {
   return site;
 }
 
-function capnpString(s) {
-  return JSON.stringify(s);
-}
-
-/** Writes the workerd config; variables are passed by name (fromEnvironment), never written. */
-function writeWorkerdConfig({ port, host, varNames, dir, worker, modules = [] }) {
-  // embed paths must be relative to the config file.
-  const rel = (...p) => capnpString(relative(dir, join(root, ...p)));
-  const bindings = varNames.map((v) => `    (name = ${capnpString(v)}, fromEnvironment = ${capnpString(v)}),`);
+/** Writes the workerd config: `modules` ({ name, path, wasm? }, embedded relative to the config
+ * file), the variables passed by name (fromEnvironment), never written; `site` served as the
+ * ASSETS binding; outbound fetches to public and local addresses. Returns the config's path. */
+export function writeWorkerdConfig({ port, host = "127.0.0.1", varNames, dir, site, modules }) {
+  const q = JSON.stringify;
+  const bindings = varNames.map((v) => `    (name = ${q(v)}, fromEnvironment = ${q(v)}),`);
   bindings.push(`    (name = "ASSETS", service = "site"),`);
   const config = `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .proxy),
-    (name = "site", disk = (path = ${capnpString(join(root, "build", "site"))}, writable = false)),
+    (name = "site", disk = (path = ${q(site)}, writable = false)),
     (name = "upstream", network = (allow = ["public", "local"], tlsOptions = (trustBrowserCas = true))),
   ],
-  sockets = [ (name = "http", address = ${capnpString(`${host}:${port}`)}, http = (), service = "main") ],
+  sockets = [ (name = "http", address = ${q(`${host}:${port}`)}, http = (), service = "main") ],
 );
 
 const proxy :Workerd.Worker = (
   modules = [
-    (name = "worker.js", esModule = embed ${worker ? capnpString(relative(dir, worker)) : rel("edge", "worker.js")}),
-${modules.map((m) => `    (name = ${capnpString(m.name)}, ${m.wasm ? "wasm" : "esModule"} = embed ${capnpString(relative(dir, m.path))}),\n`).join("")}
-    (name = "dcs-tasks/proxy", esModule = embed ${rel("pkg", "proxy.js")}),
-    (name = "dcs-tasks/dcs_tasks_proxy.js", esModule = embed ${rel("pkg", "dcs_tasks_proxy.js")}),
-    (name = "dcs-tasks/dcs_tasks_proxy_bg.wasm", wasm = embed ${rel("pkg", "dcs_tasks_proxy_bg.wasm")}),
+${modules.map((m) => `    (name = ${q(m.name)}, ${m.wasm ? "wasm" : "esModule"} = embed ${q(relative(dir, m.path))}),`).join("\n")}
   ],
   compatibilityDate = "2025-01-01",
   bindings = [
@@ -131,7 +125,13 @@ export async function startStack(opts = {}) {
   assembleSite();
   const dir = join(root, "build", "workerd", String(port));
   const varNames = PROXY_VARS.filter((v) => v in env);
-  const config = writeWorkerdConfig({ port, host, varNames, dir, worker: opts.worker, modules: opts.modules });
+  const config = writeWorkerdConfig({ port, host, varNames, dir, site: join(root, "build", "site"), modules: [
+    { name: "worker.js", path: opts.worker ?? join(root, "edge", "worker.js") },
+    ...(opts.modules ?? []),
+    { name: "dcs-tasks/proxy", path: join(root, "pkg", "proxy.js") },
+    { name: "dcs-tasks/dcs_tasks_proxy.js", path: join(root, "pkg", "dcs_tasks_proxy.js") },
+    { name: "dcs-tasks/dcs_tasks_proxy_bg.wasm", path: join(root, "pkg", "dcs_tasks_proxy_bg.wasm"), wasm: true },
+  ] });
   const logs = opts.logs ?? [];
   const childEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
   const child = spawn(join(root, "node_modules", ".bin", "workerd"), ["serve", config, "--verbose"], {

@@ -555,6 +555,16 @@ async fn an_injected_fetch_is_used() {
     drop(f);
 }
 
+/// A client (token auth, no retries) calling `f` instead of the global fetch.
+fn client_with_fetch(f: &JsValue) -> DcsClient {
+    let o = js(&format!(
+        r#"{{"endpoint":"{}","projectId":"{PROJECT}","auth":{{"token":"t"}},"retries":0}}"#,
+        mock()
+    ));
+    Reflect::set(&o, &"fetch".into(), f).unwrap();
+    DcsClient::new(o).unwrap()
+}
+
 #[wasm_bindgen_test]
 async fn a_fetch_of_another_realm_is_read() {
     // Another realm's fetch (the Edge Runtime's sandbox, a polyfill) returns a promise and a
@@ -571,47 +581,26 @@ async fn a_fetch_of_another_realm_is_read() {
     );
     let body =
         r#"{"task_count":"1","tasks":[{"id":"realm-1","name":"Modify","status":"SUCCESS"}]}"#;
-    let f = make.call1(&JsValue::NULL, &body.into()).unwrap();
-    let o = js(&format!(
-        r#"{{"endpoint":"{}","projectId":"{PROJECT}","auth":{{"token":"t"}},"retries":0}}"#,
-        mock()
-    ));
-    Reflect::set(&o, &"fetch".into(), &f).unwrap();
-    let c = DcsClient::new(o).unwrap();
+    let c = client_with_fetch(&make.call1(&JsValue::NULL, &body.into()).unwrap());
     let list = ok(c.list_tasks(inst("n1").into(), no_opts(), no_opts())).await;
     let tasks: Array = get(&list, "tasks").dyn_into().unwrap();
     assert_eq!(s(&tasks.get(0), "id").as_deref(), Some("realm-1"));
 
-    // A thenable that rejects: a NETWORK error, never an unhandled rejection.
-    let make = Function::new_no_args(
-        "return function () {
-           return { then(ok, fail) { return Promise.reject(new TypeError('realm down')).then(ok, fail); } };
-         };",
-    );
-    let o = js(&format!(
-        r#"{{"endpoint":"{}","projectId":"{PROJECT}","auth":{{"token":"t"}},"retries":0}}"#,
-        mock()
-    ));
-    Reflect::set(&o, &"fetch".into(), &make.call0(&JsValue::NULL).unwrap()).unwrap();
-    let c = DcsClient::new(o).unwrap();
-    let e = JsFuture::from(c.list_tasks(inst("n1").into(), no_opts(), no_opts()))
-        .await
-        .unwrap_err();
-    assert_eq!(s(&e, "code").as_deref(), Some("NETWORK"));
-    assert!(s(&e, "message").unwrap().contains("realm down"));
-
-    // Neither a promise nor a thenable: refused by name.
-    let make = Function::new_no_args("return function () { return 42; };");
-    let o = js(&format!(
-        r#"{{"endpoint":"{}","projectId":"{PROJECT}","auth":{{"token":"t"}},"retries":0}}"#,
-        mock()
-    ));
-    Reflect::set(&o, &"fetch".into(), &make.call0(&JsValue::NULL).unwrap()).unwrap();
-    let c = DcsClient::new(o).unwrap();
-    let e = JsFuture::from(c.list_tasks(inst("n1").into(), no_opts(), no_opts()))
-        .await
-        .unwrap_err();
-    assert!(s(&e, "message")
-        .unwrap()
-        .contains("did not return a Promise"));
+    // A thenable that rejects: a NETWORK error, never an unhandled rejection; neither a promise
+    // nor a thenable: refused by name.
+    for (fetch, code, says) in [
+        (
+            "return function () { return { then(ok, fail) { return Promise.reject(new TypeError('realm down')).then(ok, fail); } }; };",
+            "NETWORK",
+            "realm down",
+        ),
+        ("return function () { return 42; };", "NETWORK", "did not return a Promise"),
+    ] {
+        let c = client_with_fetch(&Function::new_no_args(fetch).call0(&JsValue::NULL).unwrap());
+        let e = JsFuture::from(c.list_tasks(inst("n1").into(), no_opts(), no_opts()))
+            .await
+            .unwrap_err();
+        assert_eq!(s(&e, "code").as_deref(), Some(code));
+        assert!(s(&e, "message").unwrap().contains(says), "{fetch}");
+    }
 }

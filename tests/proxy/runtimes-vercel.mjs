@@ -27,6 +27,7 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { freePort } from "../../scripts/stack.mjs";
+import { collect, install, waitHealthy } from "./runtimes.mjs";
 
 export const root = resolve(new URL("../..", import.meta.url).pathname);
 const consumersDir = join(root, "tests", "consumers");
@@ -34,20 +35,6 @@ const runtimesDir = join(root, "tests", "runtimes");
 /** The Next.js examples (relative to edge/), copied to the same place under the app's folder. */
 export const NEXT_EXAMPLES = ["next/app/dcs/[...path]/route.js", "next/app/dcs-edge/[...path]/route.js"];
 export const VERCEL_EXAMPLE = "vercel/api/dcs.js";
-
-/** Collects a stream's lines into `logs`. */
-function collect(stream, logs) {
-  let buf = "";
-  stream.on("data", (d) => {
-    buf += d;
-    let i;
-    while ((i = buf.indexOf("\n")) >= 0) {
-      logs.push(buf.slice(0, i));
-      buf = buf.slice(i + 1);
-    }
-  });
-  stream.on("end", () => { if (buf) logs.push(buf); });
-}
 
 /** Runs a command to completion (asynchronously: the caller's timers keep running); its output
  * in the error when it fails. */
@@ -68,7 +55,6 @@ function run(cmd, args, { cwd, env }) {
 /** Spawns a server in its own process group (close() ends all it started) and waits until
  * `<url>healthz` answers 200 or 500. */
 async function spawnServer({ label, cmd, args, cwd, env, url, ms = 60000 }) {
-  const { waitHealthy } = await import("./runtimes.mjs");
   const logs = [];
   const t0 = performance.now();
   const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -250,7 +236,6 @@ async function startNext({ env, port, extra, name, basePath }) {
   // The first answer of this mount (Next compiles nothing at start, but loads a route's chunks,
   // and the edge sandbox, on its first request).
   const t0 = performance.now();
-  const { waitHealthy } = await import("./runtimes.mjs");
   const health = await waitHealthy(url, server.child, server.logs, `next start (${name})`, 60000);
   const startMs = entry.refs === 1 ? server.startMs + (performance.now() - t0) : performance.now() - t0;
   let closed = false;
@@ -313,7 +298,6 @@ const edgeBundles = new Map();
 export function bundleEdge({ name, files, entry }) {
   if (!edgeBundles.has(name)) {
     const p = (async () => {
-      const { install } = await import("./runtimes.mjs");
       install();
       const dir = join(runtimesDir, ".apps", name);
       rmSync(dir, { recursive: true, force: true });

@@ -16,7 +16,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, accessSync, constants } from "node:fs";
 import { createHash } from "node:crypto";
 import { join, relative, resolve } from "node:path";
-import { freePort } from "../../scripts/stack.mjs";
+import { freePort, PROXY_VARS, writeWorkerdConfig } from "../../scripts/stack.mjs";
 
 export const root = resolve(new URL("../..", import.meta.url).pathname);
 /** tests/runtimes: its package.json pins the runtimes; node_modules holds them and dcs-tasks. */
@@ -110,7 +110,7 @@ export function copyApp(name, files) {
 }
 
 /** Collects a stream's lines into `logs`. */
-function collect(stream, logs) {
+export function collect(stream, logs) {
   let buf = "";
   stream.on("data", (d) => {
     buf += d;
@@ -185,53 +185,11 @@ function processEnv(env, port, extra = {}) {
   return out;
 }
 
-/** The workerd config of scripts/stack.mjs (variables fromEnvironment, never written; the site
- * as a disk service bound as ASSETS; the upstream network), for a given module list. */
-function writeWorkerdConfig({ dir, port, varNames, modules }) {
-  const q = JSON.stringify;
-  const rel = (p) => q(relative(dir, p));
-  const bindings = varNames.map((v) => `    (name = ${q(v)}, fromEnvironment = ${q(v)}),`);
-  bindings.push(`    (name = "ASSETS", service = "site"),`);
-  const config = `using Workerd = import "/workerd/workerd.capnp";
-
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .proxy),
-    (name = "site", disk = (path = ${q(site())}, writable = false)),
-    (name = "upstream", network = (allow = ["public", "local"], tlsOptions = (trustBrowserCas = true))),
-  ],
-  sockets = [ (name = "http", address = ${q(`127.0.0.1:${port}`)}, http = (), service = "main") ],
-);
-
-const proxy :Workerd.Worker = (
-  modules = [
-${modules.map((m) => `    (name = ${q(m.name)}, ${m.wasm ? "wasm" : "esModule"} = embed ${rel(m.path)}),`).join("\n")}
-  ],
-  compatibilityDate = "2025-01-01",
-  bindings = [
-${bindings.join("\n")}
-  ],
-  globalOutbound = "upstream",
-);
-`;
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, "config.capnp");
-  writeFileSync(file, config);
-  return file;
-}
-
-const PROXY_VARS = [
-  "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN", "DCS_AUTH_TOKEN",
-  "HUAWEICLOUD_SDK_PROJECT_ID", "DCS_REGION", "DCS_ENDPOINT", "ALLOWED_ORIGINS", "PROXY_TOKEN",
-  "ALLOWED_INSTANCES", "ENABLE_DELETE", "DEMO_INSTANCE", "UPSTREAM_TIMEOUT_MS", "MAX_UPSTREAM_BYTES", "PUBLIC_ACCESS",
-  "TRUST_LOOPBACK", "PROXY_BASE_PATH", "PROXY_IGNORE_QUERY",
-];
-
 async function startWorkerd({ name, bin, modules, env, port }) {
   port ??= await freePort();
   const dir = join(appsDir, name, `config-${port}`);
   const varNames = PROXY_VARS.filter((v) => env[v] !== undefined && env[v] !== null);
-  const config = writeWorkerdConfig({ dir, port, varNames, modules });
+  const config = writeWorkerdConfig({ dir, port, varNames, site: site(), modules });
   return spawnServer({ label: name, cmd: bin, args: ["serve", config, "--verbose"], cwd: dir, env: processEnv(env, port), port });
 }
 
