@@ -107,7 +107,8 @@ impl Answer {
             self.headers
                 .push(("Access-Control-Expose-Headers", "X-Request-Id, ETag".into()));
         }
-        self.headers.push(("Vary", "Origin".into()));
+        // Every request header that chose the answer: the origin (CORS) and the caller's token.
+        self.headers.push(("Vary", VARY.into()));
         if matches!(self.status, 204 | 304) {
             self.body = None;
         }
@@ -123,13 +124,14 @@ impl Answer {
     }
 }
 
-/// A CORS preflight's answer: 204 with the methods and headers this proxy takes.
-pub fn preflight(enable_delete: bool) -> Answer {
-    let methods = if enable_delete {
-        "GET, DELETE, OPTIONS"
-    } else {
-        "GET, OPTIONS"
-    };
+/// The `Vary` of every answer: the headers that choose it.
+pub const VARY: &str = "Origin, Authorization, X-Auth-Token";
+
+/// A CORS preflight's answer: 204 with every method and header a route of this proxy takes.
+/// A preflight carries no credentials, so it answers every caller alike: it never tells whether
+/// `ENABLE_DELETE` is set (a DELETE is refused, 403 `DELETE_DISABLED`, to an admitted caller).
+pub fn preflight() -> Answer {
+    let methods = "GET, DELETE, OPTIONS";
     Answer {
         status: 204,
         body: None,

@@ -280,7 +280,7 @@ pub fn plan(
     }
     if method == "OPTIONS" {
         log.route = "preflight";
-        return Plan::answer(log, cors, answers::preflight(cfg.enable_delete));
+        return Plan::answer(log, cors, answers::preflight());
     }
     // A caller the API routes do not admit learns nothing (not even which project, or
     // whether a route exists or delete is enabled): 401 before any other refusal.
@@ -458,7 +458,7 @@ fn decide(r: Route, cfg: &ProxyConfig, own_origin: &str, target: &str) -> Decide
                 demo_instance: cfg.demo_instance.as_deref(),
                 enable_delete: cfg.enable_delete,
             });
-            return Decided::Answer(Answer::json(200, body));
+            return Decided::Answer(Answer::fresh_json(200, body));
         }
         Route::MirrorList { instance, query } => Call::Mirror {
             request: query::list_request(e, p, &instance, &query),

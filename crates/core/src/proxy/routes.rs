@@ -512,7 +512,10 @@ pub fn static_asset(path: &str) -> Option<(String, &'static str)> {
     {
         return None;
     }
-    let ext = path.rsplit('.').next().unwrap_or("");
+    // Only files of the known types: a folder (`/pkg`) or anything else is no file of the page
+    // (a static file service may answer a folder with a listing).
+    let name = path.rsplit('/').next().unwrap_or("");
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
     let ct = match ext {
         "html" => "text/html; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
@@ -524,7 +527,7 @@ pub fn static_asset(path: &str) -> Option<(String, &'static str)> {
         "ico" => "image/x-icon",
         "txt" | "md" => "text/plain; charset=utf-8",
         "ts" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
+        _ => return None,
     };
     Some((path, ct))
 }

@@ -295,6 +295,10 @@ fn static_assets() {
     assert_eq!(static_asset("/.env"), None);
     assert_eq!(static_asset("/a%2fb.js"), None);
     assert_eq!(static_asset("//x"), None);
+    // folders and files of no known type are no files of the page (no directory listings)
+    for p in ["/pkg", "/pkg/elements", "/Makefile", "/a.exe", "/pkg."] {
+        assert_eq!(static_asset(p), None, "{p}");
+    }
 }
 
 #[test]
@@ -405,7 +409,10 @@ fn assert_inert(a: &Answer) {
     assert_eq!(a.header("Content-Type"), Some(JSON_TYPE), "{a:?}");
     assert_eq!(a.header("X-Content-Type-Options"), Some("nosniff"));
     assert_eq!(a.header("Content-Security-Policy"), Some(API_CSP));
-    assert_eq!(a.header("Vary"), Some("Origin"));
+    assert_eq!(
+        a.header("Vary"),
+        Some("Origin, Authorization, X-Auth-Token")
+    );
     assert_eq!(a.header("Location"), None);
 }
 
@@ -466,7 +473,11 @@ fn plan_cors_and_preflight() {
     assert_eq!(error_of(&a), (403, "FORBIDDEN_ORIGIN".into()));
     assert_eq!(a.header("Access-Control-Allow-Origin"), None);
     // preflight: 204, no body, the methods this proxy takes
-    for (delete, methods) in [("false", "GET, OPTIONS"), ("true", "GET, DELETE, OPTIONS")] {
+    // the same whether ENABLE_DELETE is set or not: a preflight carries no credentials
+    for (delete, methods) in [
+        ("false", "GET, DELETE, OPTIONS"),
+        ("true", "GET, DELETE, OPTIONS"),
+    ] {
         let e = [("ALLOWED_ORIGINS", ORIGIN), ("ENABLE_DELETE", delete)];
         let (a, log) = now(plan_of("OPTIONS", &url, &[("origin", ORIGIN)], &e));
         assert_eq!((a.status, a.body.is_none()), (204, true));
