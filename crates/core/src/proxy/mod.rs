@@ -25,7 +25,7 @@ pub mod routes;
 mod tests;
 
 use dcs_tasks_parse::error::{cat, DcsError, Reason};
-use dcs_tasks_parse::model::{to_json, write_list, InstanceList, ParseOptions, Warning};
+use dcs_tasks_parse::model::{to_json, write_list, Instance, InstanceList, ParseOptions, Warning};
 
 pub use access::{ct_eq, Caller, Token};
 pub use answers::{
@@ -547,30 +547,81 @@ impl InstanceListing {
     }
 
     /// One `InstanceList` of the pages: filtered by `ALLOWED_INSTANCES` (`instanceCount` then
-    /// counts what is left), cut to the window, the warnings once each.
+    /// counts what is left), cut to the window, the warnings once each. Under the filter nothing
+    /// of a hidden instance leaves: its warnings are dropped, an allowed instance's are kept
+    /// with their path at its place in the answer; the pages' own warnings (`instance_num` sent
+    /// as a string carries the upstream count, hidden instances included) and the parser's
+    /// `warnings_truncated` counts are dropped: `instanceCount` is the proxy's own count.
     fn merge(&self, pages: Vec<Delivery<InstanceList>>) -> Result<InstanceList, DcsError> {
+        let Some(allowed) = &self.config.allowed_instances else {
+            let mut out = InstanceList::default();
+            for d in pages {
+                check_all_instances(d.total)?;
+                out.instance_count = d.total;
+                for w in d.list.warnings {
+                    if !out.warnings.contains(&w) {
+                        out.warnings.push(w);
+                    }
+                }
+                out.instances.extend(d.list.instances);
+            }
+            self.cut(&mut out.instances);
+            return Ok(out);
+        };
         let mut out = InstanceList::default();
+        // (the instance's index among the allowed ones, the warning)
+        let mut kept: Vec<(usize, Warning)> = Vec::new();
         for d in pages {
             check_all_instances(d.total)?;
-            out.instance_count = d.total;
-            for w in d.list.warnings {
-                if !out.warnings.contains(&w) {
-                    out.warnings.push(w);
+            let mut at = Vec::with_capacity(d.list.instances.len());
+            for i in d.list.instances {
+                if allowed.contains(&i.instance_id) {
+                    at.push(Some(out.instances.len()));
+                    out.instances.push(i);
+                } else {
+                    at.push(None);
                 }
             }
-            out.instances.extend(d.list.instances);
+            for w in d.list.warnings {
+                if let Some(Some(k)) = instance_index(&w.path).and_then(|(n, _)| at.get(n)) {
+                    kept.push((*k, w));
+                }
+            }
         }
-        if let Some(allowed) = &self.config.allowed_instances {
-            out.instances.retain(|i| allowed.contains(&i.instance_id));
-            out.instance_count = out.instances.len() as u64;
-        }
-        if let Some((offset, limit)) = self.window {
-            let from = (offset as usize).min(out.instances.len());
-            out.instances.drain(..from);
-            out.instances.truncate(limit as usize);
+        out.instance_count = out.instances.len() as u64;
+        let (from, len) = self.cut(&mut out.instances);
+        for (k, mut w) in kept {
+            if k < from || k >= from + len {
+                continue;
+            }
+            let rest = instance_index(&w.path).map_or("", |(_, r)| r).to_string();
+            w.path = cat(&["instances[", &(k - from).to_string(), "]", &rest]);
+            if out.warnings.len() < dcs_tasks_parse::de::MAX_WARNINGS && !out.warnings.contains(&w)
+            {
+                out.warnings.push(w);
+            }
         }
         Ok(out)
     }
+
+    /// Cuts the instances to the caller's window: the offset and the number left.
+    fn cut(&self, instances: &mut Vec<Instance>) -> (usize, usize) {
+        let Some((offset, limit)) = self.window else {
+            return (0, instances.len());
+        };
+        let from = (offset as usize).min(instances.len());
+        instances.drain(..from);
+        instances.truncate(limit as usize);
+        (from, instances.len())
+    }
+}
+
+/// `instances[N]...` as `(N, the rest of the path)`.
+fn instance_index(path: &str) -> Option<(usize, &str)> {
+    let rest = path.strip_prefix("instances[")?;
+    let (n, rest) = rest.split_once(']')?;
+    let n = dcs_tasks_parse::text::digits(n)?;
+    Some((usize::try_from(n).ok()?, rest))
 }
 
 /// Refuses an instance listing whose total is over [`MAX_ALL_INSTANCES`] (never a silent

@@ -1542,3 +1542,77 @@ fn mount_configuration_is_checked() {
         assert_eq!(e.variable, "PROXY_IGNORE_QUERY", "{bad}");
     }
 }
+
+/// Two upstream pages: hidden instances (h*) with quirks of their own (an unknown status, a
+/// coerced port, an unknown field) around allowed ones (a1, a2) with quirks too.
+const HIDDEN_P1: &str = r#"{"instance_num":"5","instances":[
+  {"instance_id":"h1","name":"SECRET-NAME","status":"WEIRD","port":"6379","secret_field":1},
+  {"instance_id":"a1","name":"orders","status":"RUNNING","port":"6380"},
+  {"instance_id":"h2","name":"SECRET-TWO","status":"RUNNING","engine":"Tair?"}]}"#;
+const HIDDEN_P2: &str = r#"{"instance_num":"5","instances":[
+  {"instance_id":"h3","name":"SECRET-3","status":"ODD"},
+  {"instance_id":"a2","name":"carts","status":"STRANGE"}]}"#;
+
+fn pages(bodies: &[&str]) -> Vec<Delivery<InstanceList>> {
+    bodies.iter().flat_map(|b| delivered(b)).collect()
+}
+
+#[test]
+fn allowed_instances_leak_nothing_of_the_hidden_ones() {
+    let listing = |q: &str| {
+        instance_listing(plan_of(
+            "GET",
+            &format!("{LOCAL}/api/instances{q}"),
+            &[],
+            &[("TRUST_LOOPBACK", "true"), ("ALLOWED_INSTANCES", "a1,a2")],
+        ))
+    };
+    let a = listing("?all=1").finish(Ok(pages(&[HIDDEN_P1, HIDDEN_P2])));
+    let b = body_json(&a);
+    let text = String::from_utf8(a.body.clone().unwrap()).unwrap();
+    for secret in [
+        "SECRET",
+        "h1",
+        "h2",
+        "h3",
+        "WEIRD",
+        "ODD",
+        "Tair",
+        "secret_field",
+        "6379",
+    ] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+    assert_eq!(b["instanceCount"], 2);
+    let paths: Vec<&str> = b["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["path"].as_str().unwrap())
+        .collect();
+    // the allowed instances' own quirks, at their place in the answer; not the pages' own
+    // (instance_num sent as "5" would tell the upstream count)
+    assert_eq!(paths, ["instances[0].port", "instances[1].status"]);
+
+    // the window renumbers the paths and drops the warnings of what it leaves out
+    let a = listing("?offset=1&limit=1").finish(Ok(pages(&[HIDDEN_P1, HIDDEN_P2])));
+    let b = body_json(&a);
+    assert_eq!(b["instances"][0]["instanceId"], "a2");
+    let paths: Vec<&str> = b["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["instances[0].status"]);
+
+    // a name filter that matches only hidden instances answers exactly as one that matches
+    // nothing: no count, no warnings (the oracle of issue 32)
+    const ONLY_HIDDEN: &str = r#"{"instance_num":"1","instances":[
+      {"instance_id":"h1","name":"SECRET-NAME","status":"WEIRD","port":"6379"}]}"#;
+    const NOTHING: &str = r#"{"instance_num":"0","instances":[]}"#;
+    let hidden = listing("?name=SECRET-NA").finish(Ok(pages(&[ONLY_HIDDEN])));
+    let nothing = listing("?name=NOTHING-XY").finish(Ok(pages(&[NOTHING])));
+    assert_eq!(hidden.body, nothing.body);
+    assert_eq!(hidden.header("ETag"), nothing.header("ETag"));
+}
