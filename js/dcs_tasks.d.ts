@@ -131,6 +131,11 @@ export interface KnownValues {
 /** Pure: the task statuses, task names and step statuses this version knows (for pages and tools). */
 export function knownValues(): KnownValues;
 
+/** Pure: display text with every invisible or reordering character (bidi controls, zero-width,
+ * control characters) shown as `[U+XXXX]`, so that a person sees it; other values as given. The
+ * parsers report such text with an `invisible_text` warning at its path. */
+export function revealText<T>(text: T): T;
+
 export class DcsClient {
   constructor(o: DcsClientOptions);
   listTasks(instanceId: string, q?: ListQuery, o?: CallOptions): Promise<TaskList>;

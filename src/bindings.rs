@@ -262,6 +262,20 @@ pub fn known_values() -> JsValue {
     o
 }
 
+/// `revealText(text)`: display text with every invisible or reordering character (bidi
+/// controls, zero-width, control characters) shown as `[U+XXXX]`, so that a person sees it
+/// instead of its effect (the rule of the parsers' `invisible_text` warning).
+#[wasm_bindgen(js_name = revealText, skip_typescript)]
+pub fn reveal_text(text: JsValue) -> JsValue {
+    match text.as_string() {
+        Some(s) => match dcs_tasks_parse::text::reveal(&s) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(o) => JsValue::from_str(&o),
+        },
+        None => text,
+    }
+}
+
 /// `parseListInstancesResponse(body, opts?)`
 #[wasm_bindgen(js_name = parseListInstancesResponse, skip_typescript)]
 pub fn parse_list_instances_response(body: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {

@@ -216,6 +216,7 @@ impl DcsClient {
                     max_body: policy::MAX_RESPONSE_BYTES,
                     clock_offset_ms: Cell::new(0),
                     calls: Cell::new(0),
+                    budget: Cell::new(None),
                 }),
             })
         })())

@@ -19,7 +19,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortController, AbortSignal, RequestRedirect};
 
-use dcs_tasks_core::call::{Answer, CallPlan, Cancelled, Head, RawResponse};
+use dcs_tasks_core::call::{Answer, Budget, CallPlan, Cancelled, Head, RawResponse};
 use dcs_tasks_core::endpoint::Endpoint;
 use dcs_tasks_core::policy::{Delivery, Page, PagePlan};
 use dcs_tasks_core::query::{self, HttpRequest, InstanceQuery, ListQuery};
@@ -56,6 +56,9 @@ pub(crate) struct Inner {
     pub(crate) clock_offset_ms: Cell<i64>,
     /// HTTP exchanges started so far (every attempt of every call).
     pub(crate) calls: Cell<u32>,
+    /// What all the calls together may still spend (one proxy request's deadline and body
+    /// bytes); `None` for a client, whose calls are each bounded on their own.
+    pub(crate) budget: Cell<Option<Budget>>,
 }
 
 impl Inner {
@@ -401,12 +404,112 @@ fn looks_like_response(v: &JsValue) -> bool {
         && get("arrayBuffer").is_function()
 }
 
-/// The answer as the core sees it (the whole body read).
-async fn read(r: &Response, cancel: &Cancel) -> Result<Result<RawResponse, DcsError>, Cancelled> {
+/// Why a body was not read whole.
+enum Unread {
+    /// More than the cap arrived (the bytes seen by then); the read was cancelled.
+    TooLarge(u64),
+    /// The operation's budget ran out while it arrived.
+    OverBudget(DcsError),
+    Failed(DcsError),
+}
+
+/// Reads a body as it arrives (after the runtime's decompression), chunk by chunk: past `cap`
+/// bytes, or past what the operation's budget has left, the read stops and the rest is never
+/// downloaded, so memory stays within the cap whatever the upstream sends (chunked, a
+/// compression bomb, a `Content-Length` that lies). Works with a body of any realm.
+async fn read_body(
+    stream: Option<web_sys::ReadableStream>,
+    cap: usize,
+    inner: &Inner,
+    cancel: &Cancel,
+) -> Result<Result<Vec<u8>, Unread>, Cancelled> {
+    let call = |o: &JsValue, m: &str| -> Result<JsValue, JsValue> {
+        Reflect::get(o, &m.into())?.dyn_into::<Function>()?.call0(o)
+    };
+    let Some(stream) = stream.map(JsValue::from).filter(|s| s.is_object()) else {
+        return Ok(Ok(Vec::new()));
+    };
+    let reader = match call(&stream, "getReader") {
+        Ok(r) => r,
+        Err(e) => {
+            return cancel
+                .or(network_error(&e))
+                .map(|r| r.map_err(Unread::Failed))
+        }
+    };
+    let stop = |reader: &JsValue| {
+        if let Ok(p) = call(reader, "cancel") {
+            // settled by the runtime; its outcome does not matter
+            if let Some(p) = thenable(&p) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = JsFuture::from(p).await;
+                });
+            }
+        }
+    };
+    let mut out = Vec::new();
+    loop {
+        let next = match call(&reader, "read").map(|p| thenable(&p)) {
+            Ok(Some(p)) => cancel.unless(JsFuture::from(p)).await,
+            Ok(None) => {
+                let e = DcsError::network("the body's reader did not return a Promise");
+                return Ok(Err(Unread::Failed(e)));
+            }
+            Err(e) => {
+                return cancel
+                    .or(network_error(&e))
+                    .map(|r| r.map_err(Unread::Failed))
+            }
+        };
+        let chunk = match next {
+            Err(c) => {
+                stop(&reader);
+                return Err(c);
+            }
+            Ok(Err(e)) => {
+                return cancel
+                    .or(network_error(&e))
+                    .map(|r| r.map_err(Unread::Failed))
+            }
+            Ok(Ok(c)) => c,
+        };
+        if Reflect::get(&chunk, &"done".into()).is_ok_and(|d| d.is_truthy()) {
+            return Ok(Ok(out));
+        }
+        let value = Reflect::get(&chunk, &"value".into()).unwrap_or(JsValue::UNDEFINED);
+        let n = Reflect::get(&value, &"byteLength".into())
+            .ok()
+            .and_then(|n| n.as_f64())
+            .unwrap_or(0.0) as usize;
+        if out.len().saturating_add(n) > cap {
+            stop(&reader);
+            return Ok(Err(Unread::TooLarge((out.len() + n) as u64)));
+        }
+        if let Some(mut b) = inner.budget.get() {
+            let spent = b.spend(n);
+            inner.budget.set(Some(b));
+            if let Err(e) = spent {
+                stop(&reader);
+                return Ok(Err(Unread::OverBudget(e)));
+            }
+        }
+        let start = out.len();
+        out.resize(start + n, 0);
+        js_sys::Uint8Array::new(&value).copy_to(&mut out[start..]);
+    }
+}
+
+/// The answer as the core sees it (the whole body read, at most `cap` bytes).
+async fn read(
+    r: &Response,
+    cap: usize,
+    inner: &Inner,
+    cancel: &Cancel,
+) -> Result<Result<RawResponse, Unread>, Cancelled> {
     let h = r.headers();
-    let body = match cancel.unless(r.binary()).await? {
+    let body = match read_body(r.body(), cap, inner, cancel).await? {
         Ok(b) => b,
-        Err(e) => return cancel.or(DcsError::network(e.to_string())),
+        Err(u) => return Ok(Err(u)),
     };
     Ok(Ok(RawResponse {
         status: r.status(),
@@ -431,7 +534,10 @@ pub(crate) async fn run(
     parent: Option<&AbortSignal>,
 ) -> Result<RawResponse, DcsError> {
     let f = fetch_function(inner.fetch.as_ref())?;
-    let cancel = Cancel::new(parent, inner.timeout_ms)?;
+    if let Some(b) = inner.budget.get() {
+        plan = plan.within(&b, now())?;
+    }
+    let cancel = Cancel::new(parent, plan.timeout_ms(now()))?;
     let rand = js_sys::Math::random;
     loop {
         if let Some(c) = cancel.state() {
@@ -457,9 +563,11 @@ pub(crate) async fn run(
                     return Ok(Err(Err(e)));
                 }
             }
-            let resp = match read(&r, &cancel).await? {
+            let resp = match read(&r, plan.max_body(), inner, &cancel).await? {
                 Ok(resp) => resp,
-                Err(e) => return Ok(plan.failed(e, now(), rand()).map_err(Err)),
+                Err(Unread::TooLarge(n)) => return Ok(Err(Err(plan.too_large(n)))),
+                Err(Unread::OverBudget(e)) => return Ok(Err(Err(e))),
+                Err(Unread::Failed(e)) => return Ok(plan.failed(e, now(), rand()).map_err(Err)),
             };
             Ok(match plan.answer(&resp, offset, now(), rand()) {
                 Ok(Answer::Done) => Err(Ok(resp)),

@@ -142,7 +142,7 @@ async fn fetch_asset(env: &JsValue, url: &str) -> Result<Option<Vec<u8>>, ()> {
 }
 
 /// The client settings of the proxy's upstream calls (a fresh one per request: its `calls`
-/// count the upstream exchanges for the log line).
+/// count the upstream exchanges for the log line, its budget bounds them all together).
 fn inner_for(cfg: &ProxyConfig) -> Rc<Inner> {
     Rc::new(Inner {
         endpoint: cfg.endpoint.clone(),
@@ -159,6 +159,8 @@ fn inner_for(cfg: &ProxyConfig) -> Rc<Inner> {
         max_body: cfg.max_upstream_bytes,
         clock_offset_ms: Cell::new(0),
         calls: Cell::new(0),
+        // One deadline and one total of body bytes for all the request's upstream calls.
+        budget: Cell::new(Some(cfg.request_budget(js_sys::Date::now()))),
     })
 }
 

@@ -402,3 +402,47 @@ fn arbitrary_bytes_never_panic() {
         }
     }
 }
+
+#[test]
+fn names_with_invisible_or_reordering_characters_are_reported_and_kept() {
+    // "cache-prod" as a person would read U+202E "dorp-ehcac" U+202C
+    let body = r#"{"instance_num":2,"instances":[
+      {"instance_id":"i1","name":"\u202edorp-ehcac\u202c","status":"RUNNING"},
+      {"instance_id":"i2","name":"orders\u200b","status":"RUNNING"},
+      {"instance_id":"i3","name":"订单缓存","status":"RUNNING"}]}"#;
+    for o in [DEFAULT, STRICT] {
+        let l = parse_list_instances_response(body.as_bytes(), o).unwrap();
+        assert_eq!(
+            l.instances[0].name, "\u{202e}dorp-ehcac\u{202c}",
+            "kept as sent"
+        );
+        let w: Vec<_> = l
+            .warnings
+            .iter()
+            .map(|w| (w.code, w.path.as_str()))
+            .collect();
+        assert_eq!(
+            w,
+            [
+                (WarningCode::InvisibleText, "instances[0].name"),
+                (WarningCode::InvisibleText, "instances[1].name")
+            ]
+        );
+        assert!(
+            l.warnings[0].message.contains("[U+202E]dorp-ehcac[U+202C]"),
+            "{}",
+            l.warnings[0].message
+        );
+    }
+    // a task's user name too
+    let tasks = r#"{"task_count":"1","tasks":[{"id":"t1","name":"Modify","status":"SUCCESS","user_name":"adm\u2066in"}]}"#;
+    let l =
+        dcs_tasks_parse::normalize::parse_list_tasks_response(tasks.as_bytes(), DEFAULT).unwrap();
+    let w: Vec<_> = l
+        .warnings
+        .iter()
+        .filter(|w| w.code == WarningCode::InvisibleText)
+        .map(|w| w.path.as_str())
+        .collect();
+    assert_eq!(w, ["tasks[0].user_name"]);
+}

@@ -216,9 +216,14 @@ proptest! {
             .map_err(|e| TestCaseError::fail(format!("{e} in {body}")))?;
         prop_assert_eq!(list.task_count, specs.len() as u64);
         prop_assert_eq!(list.tasks.len(), specs.len());
-        prop_assert_eq!(list.warnings.len(), quirks, "{:?}", list.warnings);
+        // and user names with invisible characters are reported (invisible_text, strict mode too)
+        let notes = specs
+            .iter()
+            .filter(|s| s.user_name.as_ref().is_some_and(|u| u.chars().any(dcs_tasks_parse::text::is_invisible)))
+            .count();
+        prop_assert_eq!(list.warnings.len(), quirks + notes, "{:?}", list.warnings);
         for w in &list.warnings {
-            prop_assert!(matches!(w.code, WarningCode::CoercedType | WarningCode::RenamedField | WarningCode::HoistedField));
+            prop_assert!(matches!(w.code, WarningCode::CoercedType | WarningCode::RenamedField | WarningCode::HoistedField | WarningCode::InvisibleText));
         }
         for (t, s) in list.tasks.iter().zip(&specs) {
             prop_assert_eq!(&t.id, &s.id);

@@ -305,7 +305,7 @@ async function main() {
     return;
   }
   const el = list();
-  picker = new InstancePicker($("instance"), $("instance-options"), (id) => showInstance(id));
+  picker = new InstancePicker($("instance"), $("instance-options"), (id) => showInstance(id), pkg.revealText);
   bind();
   // Everything set before the element starts (it coalesces these into one start).
   el.lang = lang();

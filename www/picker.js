@@ -8,6 +8,7 @@ import { t } from "./strings.js";
 const MAX_SHOWN = 50;
 
 export class InstancePicker {
+  #reveal;
   #input;
   #list;
   #onPick;
@@ -16,7 +17,9 @@ export class InstancePicker {
   #active = -1;
   #abort = null;
 
-  constructor(input, list, onPick) {
+  /** `reveal`: the package's `revealText` (names shown with their invisible characters marked). */
+  constructor(input, list, onPick, reveal = (s) => s) {
+    this.#reveal = reveal;
     this.#input = input;
     this.#list = list;
     this.#onPick = onPick;
@@ -73,7 +76,7 @@ export class InstancePicker {
       li.dataset.instanceId = i.instanceId;
       const name = document.createElement("span");
       name.className = "opt-name";
-      name.textContent = i.name || i.instanceId;
+      name.textContent = this.#reveal(i.name) || i.instanceId;
       const meta = document.createElement("span");
       meta.className = "opt-meta";
       meta.textContent = [i.status, [i.engine, i.engineVersion].filter(Boolean).join(" "), i.instanceId].filter(Boolean).join(" · ");

@@ -3,7 +3,7 @@
 // bars are buttons behind one tab stop: Left/Right move along a lane, Up/Down to the nearest bar
 // of the next lane with bars, Home/End; Enter or a click chooses the bar's instance.
 import { barSpan, barText, svg, ticks } from "./timeline.js";
-import { statusKind } from "./render.js";
+import { shown, statusKind } from "./render.js";
 import { h } from "./render.js";
 
 const LANE_H = 12;
@@ -53,7 +53,7 @@ export function renderLanes(tr, box, rows, { from, to, now = Date.now(), onActiv
   const all = [];
   lanes.forEach(({ row, bars, more }, li) => {
     const y = li * (LANE_H + LANE_GAP);
-    const name = row.instance.name || row.instance.instanceId;
+    const name = shown(row.instance.name) || row.instance.instanceId;
     chart.append(svg("text", { x: 0, y: y + LANE_H - 2, class: "lane-label", "aria-hidden": "true" },
       svg("title", {}, more ? tr.t("fleet.lane.more", { name, n: more }) : name), name.length > 18 ? `${name.slice(0, 17)}…` : name));
     grid[li] = bars.map((bar) => {

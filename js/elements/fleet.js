@@ -6,7 +6,7 @@
 import { knownValues } from "../dcs_tasks.js";
 import { ready } from "../ready.js";
 import { applyStatic, translator } from "./i18n.js";
-import { h, badge, fmtTime, useKnownStatuses } from "./render.js";
+import { h, badge, fmtTime, shown, useKnownStatuses } from "./render.js";
 import { attention, fleetRow, instanceKind, sortFleet } from "./fleet-data.js";
 import { renderLanes } from "./fleet-timeline.js";
 import { sheet } from "./style.js";
@@ -288,7 +288,7 @@ export class DcsFleet extends HostElement {
         : h("span", { class: "muted" }, t("fleet.noTasks"));
     return h("tr", { class: `instance attention-${attention(r)}`, part: "row", dataset: { instanceId: i.instanceId, status: i.status, attention: String(attention(r)) } },
       h("td", { class: "col-instance", "data-label": t("fleet.col.instance") },
-        h("button", { type: "button", class: "link", dataset: { instanceId: i.instanceId }, "aria-label": t("fleet.open", { name: i.name || i.instanceId }) }, i.name || i.instanceId),
+        h("button", { type: "button", class: "link", dataset: { instanceId: i.instanceId }, "aria-label": t("fleet.open", { name: shown(i.name) || i.instanceId }) }, shown(i.name) || i.instanceId),
         h("code", { class: "instance-id", title: i.instanceId }, i.instanceId)),
       h("td", { class: "col-status", "data-label": t("fleet.col.status") },
         h("span", { class: `badge badge-${instanceKind(i.status)}`, part: "status", title: i.status }, tr.instanceStatusLabel(i.status))),

@@ -1,6 +1,7 @@
 // Rendering of tasks (table rows, details, progress) and the formatting the table needs, in the
 // language of `tr` (an i18n.js translator, one per element). Input is always the package's
 // normalized data (Task, TaskProgress): nothing is parsed here.
+import { revealText } from "../dcs_tasks.js";
 
 /** Creates an element: h("td", { class: "x", title: "y" }, child, "text", ...). */
 export function h(tag, attrs = {}, ...children) {
@@ -36,6 +37,10 @@ export function copyIcon() {
   }
   return svg;
 }
+
+/** Display text from DCS (a name) as a person should see it: invisible and reordering
+ * characters shown as `[U+XXXX]` (the package's rule, `revealText`), never interpreted. */
+export const shown = (text) => revealText(text);
 
 // The statuses that have a badge colour: the package's known task and step statuses
 // (`knownValues()`), set by the elements once the package is ready.
@@ -181,7 +186,7 @@ export function taskRows(tr, task, { scope, index, expanded, withProgress = true
   const label = tr.typeLabel(task.name) || task.name;
   const dur = durationMs(task);
   const row = h("tr", {
-    class: `task status-${String(task.status).toLowerCase()}`, part: "row",
+    class: `task status-${statusKind(task.status)}`, part: "row",
     dataset: { id: task.id, taskId: task.id, key, status: task.status, name: task.name, show: String(Boolean(task.enableShow)) },
   },
     h("td", { class: "col-expand", "data-label": tr.t("col.expand") },
@@ -192,7 +197,7 @@ export function taskRows(tr, task, { scope, index, expanded, withProgress = true
       }, h("span", { class: "chevron", "aria-hidden": "true" }, "▸"))),
     h("td", { class: "col-type", "data-label": tr.t("col.type") }, typeCell(tr, task.name)),
     h("td", { class: "col-status", "data-label": tr.t("col.status") }, badge(tr, task.status)),
-    h("td", { class: "col-user", "data-label": tr.t("col.user") }, task.userName || "—"),
+    h("td", { class: "col-user", "data-label": tr.t("col.user") }, shown(task.userName) || "—"),
     timeCell(tr, tr.t("col.start"), task.createdAt, "col-start"),
     RUNNING.has(task.status)
       ? h("td", { class: "col-end", "data-label": tr.t("col.end") },
@@ -224,7 +229,7 @@ export function detailsBlock(tr, task, { withProgress = true } = {}) {
   add(tr.t("details.id"), h("code", {}, task.id));
   add(tr.t("details.name"), `${task.name}${tr.typeLabel(task.name) ? ` (${tr.typeLabel(task.name, "en")} / ${tr.typeLabel(task.name, "zh")})` : ""}`);
   add(tr.t("details.status"), badge(tr, task.status));
-  add(tr.t("details.userName"), task.userName);
+  add(tr.t("details.userName"), shown(task.userName));
   add(tr.t("details.userId"), task.userId && h("code", {}, task.userId));
   add(tr.t("details.createdAt"), task.createdAt);
   add(tr.t("details.updatedAt"), task.updatedAt);

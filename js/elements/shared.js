@@ -82,10 +82,13 @@ export async function readProxyConfig(endpoint, headers = {}, signal) {
  */
 export async function openClient(endpoint, projectId, headers) {
   if (!endpoint) return null;
-  let config = null;
-  if (!projectId) config = await readProxyConfig(endpoint, headers);
-  const client = new DcsClient({ endpoint, projectId: projectId || config.projectId, headers });
-  return { client, config };
+  // The client's own rules for the endpoint and the headers (absolute https, http only for
+  // loopback, no credentials in the URL) apply before anything is sent: a refused endpoint
+  // throws INVALID_ARGUMENT here, and `headers` never go where the client would not send them.
+  const client = new DcsClient({ endpoint, projectId: projectId || "config", headers });
+  if (projectId) return { client, config: null };
+  const config = await readProxyConfig(endpoint, headers);
+  return { client: new DcsClient({ endpoint, projectId: config.projectId, headers }), config };
 }
 
 /**

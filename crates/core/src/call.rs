@@ -48,6 +48,77 @@ pub enum Answer {
     },
 }
 
+/// What one operation (a proxy request: every upstream call it makes, pages and retries
+/// included) may spend in all: one deadline and one total of body bytes, each named by the
+/// setting that chose it. Calls within it take the smaller of their own limits and what is left
+/// ([`CallPlan::within`]); the bytes are counted as they arrive ([`Budget::spend`]), so calls
+/// in flight together cannot pass the total either.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    deadline_ms: f64,
+    timeout_ms: u32,
+    max_bytes: u64,
+    spent: u64,
+    /// The settings' names, for the errors (`REQUEST_TIMEOUT_MS`, `MAX_REQUEST_BYTES`).
+    names: (&'static str, &'static str),
+}
+
+impl Budget {
+    /// An operation starting at `now_ms` that may last `timeout_ms` and read `max_bytes` of
+    /// bodies; `names` are the settings' names for the errors.
+    pub fn new(
+        now_ms: f64,
+        timeout_ms: u32,
+        max_bytes: u64,
+        names: (&'static str, &'static str),
+    ) -> Budget {
+        Budget {
+            deadline_ms: now_ms + timeout_ms as f64,
+            timeout_ms,
+            max_bytes,
+            spent: 0,
+            names,
+        }
+    }
+
+    /// Counts `n` more body bytes; `Err` once the total is past the bound.
+    pub fn spend(&mut self, n: usize) -> Result<(), DcsError> {
+        self.spent = self.spent.saturating_add(n as u64);
+        if self.spent > self.max_bytes {
+            return Err(self.too_large());
+        }
+        Ok(())
+    }
+
+    /// Bytes still allowed.
+    pub fn bytes_left(&self) -> u64 {
+        self.max_bytes.saturating_sub(self.spent)
+    }
+
+    /// The error when the operation's bodies passed the bound.
+    pub fn too_large(&self) -> DcsError {
+        let m = cat(&[
+            "the upstream answers of this request passed ",
+            self.names.1,
+            " (",
+            &self.max_bytes.to_string(),
+            " bytes in all): page with offset/limit or narrow the request",
+        ]);
+        DcsError::invalid_response("$", m).because(Reason::BodyTooLarge)
+    }
+
+    /// The error when the operation's deadline passed.
+    pub fn timed_out(&self) -> DcsError {
+        DcsError::timeout(cat(&[
+            "this request's upstream calls did not finish within ",
+            self.names.0,
+            " (",
+            &self.timeout_ms.to_string(),
+            " ms in all)",
+        ]))
+    }
+}
+
 /// The plan of one call: its retries, its deadline, its one skew correction.
 #[derive(Debug, Clone)]
 pub struct CallPlan {
@@ -61,6 +132,9 @@ pub struct CallPlan {
     max_body: usize,
     attempt: u32,
     skew_retried: bool,
+    /// The operation's budget, when its deadline or bytes are what limit this call.
+    budget: Option<Budget>,
+    budget_deadline: bool,
 }
 
 impl CallPlan {
@@ -76,7 +150,35 @@ impl CallPlan {
             max_body,
             attempt: 0,
             skew_retried: false,
+            budget: None,
+            budget_deadline: false,
         }
+    }
+
+    /// The plan within an operation's budget: its deadline the earlier of its own and the
+    /// budget's, its body cap the smaller of its own and the bytes left. `Err` when nothing is
+    /// left of either.
+    pub fn within(mut self, b: &Budget, now_ms: f64) -> Result<CallPlan, DcsError> {
+        if b.deadline_ms <= now_ms {
+            return Err(b.timed_out());
+        }
+        if b.bytes_left() == 0 {
+            return Err(b.too_large());
+        }
+        if b.deadline_ms < self.deadline_ms {
+            self.deadline_ms = b.deadline_ms;
+            self.budget_deadline = true;
+        }
+        self.max_body = self
+            .max_body
+            .min(usize::try_from(b.bytes_left()).unwrap_or(usize::MAX));
+        self.budget = Some(*b);
+        Ok(self)
+    }
+
+    /// Milliseconds from `now_ms` to the call's deadline (at least 1).
+    pub fn timeout_ms(&self, now_ms: f64) -> u32 {
+        (self.deadline_ms - now_ms).clamp(1.0, u32::MAX as f64) as u32
     }
 
     /// The same plan with `retries` more attempts at most.
@@ -102,6 +204,10 @@ impl CallPlan {
             Cancelled::Caller => {
                 DcsError::aborted("the operation was aborted by the caller's signal")
             }
+            Cancelled::Deadline if self.budget_deadline => match &self.budget {
+                Some(b) => b.timed_out(),
+                None => DcsError::timeout("the deadline passed"),
+            },
             Cancelled::Deadline => DcsError::timeout(cat(&[
                 "no answer within timeoutMs (",
                 &self.timeout_ms.to_string(),
@@ -165,8 +271,15 @@ impl CallPlan {
         self.max_body
     }
 
-    /// The error for a body of `n` bytes, over the limit.
+    /// The error for a body of `n` bytes, over the limit (the operation's, when its bytes
+    /// left are what limit this call).
     pub fn too_large(&self, n: u64) -> DcsError {
+        if let Some(b) = self
+            .budget
+            .filter(|b| b.bytes_left() <= self.max_body as u64)
+        {
+            return b.too_large();
+        }
         DcsError::invalid_response(
             "$",
             cat(&[
@@ -354,5 +467,69 @@ mod tests {
         ));
         assert_eq!(p.answer(&resp(503), 0, T0, 0.0).unwrap(), Answer::Done);
         assert_eq!(p.answer(&resp(404), 0, T0, 0.0).unwrap(), Answer::Done);
+    }
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    const T0: f64 = 1_700_000_000_000.0;
+    const NAMES: (&str, &str) = ("REQUEST_TIMEOUT_MS", "MAX_REQUEST_BYTES");
+
+    #[test]
+    fn a_call_within_a_budget_takes_the_smaller_deadline_and_cap() {
+        let b = Budget::new(T0, 30_000, 1_000, NAMES);
+        // the call's own 15 s and 8 MiB: the budget's bytes are smaller
+        let p = CallPlan::new(T0, 15_000, 1, true, 8 << 20)
+            .within(&b, T0)
+            .unwrap();
+        assert_eq!((p.timeout_ms(T0), p.max_body()), (15_000, 1_000));
+        let e = p.too_large(1_001);
+        assert_eq!(e.reason, Some(Reason::BodyTooLarge));
+        assert!(e.message.contains("MAX_REQUEST_BYTES"), "{}", e.message);
+        // 20 s later only 10 s are left: the budget's deadline, named when it fires
+        let p = CallPlan::new(T0 + 20_000.0, 15_000, 1, true, 500)
+            .within(&b, T0 + 20_000.0)
+            .unwrap();
+        assert_eq!((p.timeout_ms(T0 + 20_000.0), p.max_body()), (10_000, 500));
+        assert!(!p.too_large(501).message.contains("MAX_REQUEST_BYTES"));
+        let e = p.cancelled(Cancelled::Deadline);
+        assert_eq!(e.code, ErrorCode::Timeout);
+        assert!(
+            e.message.contains("REQUEST_TIMEOUT_MS (30000 ms"),
+            "{}",
+            e.message
+        );
+        // its own deadline comes first: its own words
+        let p = CallPlan::new(T0, 5_000, 1, true, 500)
+            .within(&b, T0)
+            .unwrap();
+        assert!(p
+            .cancelled(Cancelled::Deadline)
+            .message
+            .contains("timeoutMs"));
+        // nothing left: no call at all
+        let e = CallPlan::new(T0, 5_000, 1, true, 500)
+            .within(&b, T0 + 30_000.0)
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Timeout);
+    }
+
+    #[test]
+    fn the_bytes_are_counted_across_calls() {
+        let mut b = Budget::new(T0, 30_000, 1_000, NAMES);
+        b.spend(600).unwrap();
+        assert_eq!(b.bytes_left(), 400);
+        let p = CallPlan::new(T0, 15_000, 1, true, 8 << 20)
+            .within(&b, T0)
+            .unwrap();
+        assert_eq!(p.max_body(), 400);
+        b.spend(400).unwrap();
+        let e = b.spend(1).unwrap_err();
+        assert_eq!(e.reason, Some(Reason::BodyTooLarge));
+        assert!(CallPlan::new(T0, 15_000, 1, true, 10)
+            .within(&b, T0)
+            .is_err());
     }
 }

@@ -31,8 +31,8 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use dcs_tasks_parse::de::{
-    bad, boolean, check_body, check_known, int, members, missing, owned, quote, raise, run,
-    skip_unknown, string, time, Ctx, Loc, Scalar, ScalarSeed, Skip, StringsSeed, R,
+    bad, boolean, check_body, check_known, check_visible, int, members, missing, owned, quote,
+    raise, run, skip_unknown, string, time, Ctx, Loc, Scalar, ScalarSeed, Skip, StringsSeed, R,
 };
 use dcs_tasks_parse::error::Result;
 use dcs_tasks_parse::model::{
@@ -408,8 +408,12 @@ fn scalar(ctx: &mut Ctx, d: &mut Draft, f: InstanceField, v: Scalar, kl: &Loc) -
         F::UpdatedAt => i.updated_at = owned(time(ctx, v, kl)?),
         F::InstanceId | F::Name | F::Status => {
             let s = owned(string(v, kl)?);
-            if let (F::Status, Some(s)) = (f, &s) {
-                check_known(ctx, kl, "instance status", s, KNOWN_INSTANCE_STATUSES)?;
+            match (f, &s) {
+                (F::Status, Some(s)) => {
+                    check_known(ctx, kl, "instance status", s, KNOWN_INSTANCE_STATUSES)?
+                }
+                (F::Name, Some(s)) => check_visible(ctx, kl, s),
+                _ => {}
             }
             *match f {
                 F::InstanceId => &mut d.id,

@@ -487,6 +487,20 @@ pub fn check_known(ctx: &mut Ctx, loc: &Loc, what: &str, value: &str, known: &[&
     })
 }
 
+/// Display text holding invisible or reordering characters: a warning (in strict mode too: the
+/// API allows any text), the characters named as `[U+XXXX]`.
+pub fn check_visible(ctx: &mut Ctx, loc: &Loc, value: &str) {
+    if value.chars().any(crate::text::is_invisible) {
+        ctx.warn(WarningCode::InvisibleText, loc, || {
+            let shown = crate::text::reveal(value);
+            format!(
+                "text with invisible or reordering characters: {}; kept as sent",
+                quote(&shown)
+            )
+        });
+    }
+}
+
 pub fn unknown_field(ctx: &mut Ctx, loc: &Loc) -> R<()> {
     ctx.quirk(WarningCode::UnknownField, loc, || {
         "field not in the API definition; dropped".to_string()

@@ -373,6 +373,9 @@ pub enum WarningCode {
     UnknownValue,
     /// More warnings than are listed: the message says how many were left out.
     WarningsTruncated,
+    /// Display text (a name) holding characters a reader cannot see or that reorder what is
+    /// shown (bidi controls, zero-width, control characters); kept as sent.
+    InvisibleText,
 }
 
 impl WarningCode {
@@ -385,6 +388,7 @@ impl WarningCode {
             WarningCode::UnknownField => "unknown_field",
             WarningCode::UnknownValue => "unknown_value",
             WarningCode::WarningsTruncated => "warnings_truncated",
+            WarningCode::InvisibleText => "invisible_text",
         }
     }
 }

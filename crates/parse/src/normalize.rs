@@ -35,8 +35,8 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::de::{
-    bad, boolean, check_body, check_known, int, members, missing, quote, raise, run, skip_unknown,
-    string, time, wrong_type, Ctx, Loc, Scalar, ScalarSeed, Skip, StringsSeed, R,
+    bad, boolean, check_body, check_known, check_visible, int, members, missing, quote, raise, run,
+    skip_unknown, string, time, wrong_type, Ctx, Loc, Scalar, ScalarSeed, Skip, StringsSeed, R,
 };
 pub use crate::de::{
     MAX_ARRAY_ITEMS, MAX_DEPTH, MAX_KEYS, MAX_KEY_BYTES, MAX_PARSED_BODY_BYTES, MAX_STRING_BYTES,
@@ -562,6 +562,9 @@ impl<'de> Visitor<'de> for TaskSeed<'_, '_, '_, 'de> {
                     };
                     if let (Some(s), Some((what, known))) = (&s, known) {
                         tri!(ctx, check_known(ctx, kl, what, s, known));
+                    }
+                    if let (TaskField::UserName, Some(s)) = (f, &s) {
+                        check_visible(ctx, kl, s);
                     }
                     *match f {
                         TaskField::Id => &mut id,

@@ -51,3 +51,57 @@ mod tests {
         assert_eq!(number(f64::NEG_INFINITY), "-Infinity");
     }
 }
+
+/// A character a reader cannot see, or that changes how the text around it is shown: control
+/// characters, bidirectional controls (`U+202E` shows `\u{202E}dorp-ehcac` as "cache-prod"),
+/// zero-width and joiner characters, the soft hyphen, invisible operators, the BOM, the tag
+/// characters, the Hangul fillers and the interlinear annotation marks.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{ad}' | '\u{61c}' | '\u{115f}' | '\u{1160}'
+        | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{3164}' | '\u{feff}' | '\u{ffa0}' | '\u{fff9}'..='\u{fffb}'
+        | '\u{e0000}'..='\u{e007f}')
+}
+
+/// `s` with every [`is_invisible`] character shown as `[U+XXXX]`, so that a person sees it
+/// instead of its effect; `s` itself when it has none.
+pub fn reveal(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_invisible) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_invisible(c) {
+            out.push_str("[U+");
+            let hex = format!("{:04X}", c as u32);
+            out.push_str(&hex);
+            out.push(']');
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod invisible_tests {
+    use super::*;
+
+    #[test]
+    fn invisible_characters_are_revealed() {
+        assert_eq!(reveal("cache-prod"), "cache-prod");
+        assert_eq!(
+            reveal("\u{202E}dorp-ehcac\u{202C}"),
+            "[U+202E]dorp-ehcac[U+202C]"
+        );
+        assert_eq!(
+            reveal("a\u{200B}b\u{FEFF}\u{E0041}"),
+            "a[U+200B]b[U+FEFF][U+E0041]"
+        );
+        assert_eq!(reveal("tab\there"), "tab[U+0009]here");
+        for visible in ["订单缓存", "café", "emoji 🙂", "a-b_c.d"] {
+            assert_eq!(reveal(visible), visible);
+        }
+    }
+}

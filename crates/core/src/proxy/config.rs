@@ -11,6 +11,10 @@ use crate::sign::Credentials;
 /// Default upstream deadline and body cap.
 pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 15_000;
 pub const DEFAULT_MAX_UPSTREAM_BYTES: usize = 8 * 1024 * 1024;
+/// Default deadline of one proxy request across all its upstream calls (`REQUEST_TIMEOUT_MS`).
+pub const DEFAULT_REQUEST_TIMEOUT_MS: u32 = 30_000;
+/// Default total of upstream body bytes one proxy request may read (`MAX_REQUEST_BYTES`).
+pub const DEFAULT_MAX_REQUEST_BYTES: u64 = 32 * 1024 * 1024;
 
 /// How the proxy authenticates upstream.
 #[derive(Debug)]
@@ -36,6 +40,10 @@ pub struct ProxyConfig {
     pub demo_instance: Option<String>,
     pub upstream_timeout_ms: u32,
     pub max_upstream_bytes: usize,
+    /// `REQUEST_TIMEOUT_MS`: one request's deadline across all its upstream calls.
+    pub request_timeout_ms: u32,
+    /// `MAX_REQUEST_BYTES`: the upstream body bytes one request may read in all.
+    pub max_request_bytes: u64,
     /// `PROXY_BASE_PATH`: where the proxy is mounted, `""` (the root) or `/dcs` (never a
     /// trailing slash). Requests outside it are 404; inside it the rest is routed.
     pub base_path: String,
@@ -379,6 +387,17 @@ impl ProxyConfig {
         flag("TRUST_LOOPBACK", Env(get).get("TRUST_LOOPBACK")).unwrap_or(false)
     }
 
+    /// The budget of one request (started at `now_ms`): [`Self::request_timeout_ms`] and
+    /// [`Self::max_request_bytes`] across all its upstream calls.
+    pub fn request_budget(&self, now_ms: f64) -> crate::call::Budget {
+        crate::call::Budget::new(
+            now_ms,
+            self.request_timeout_ms,
+            self.max_request_bytes,
+            ("REQUEST_TIMEOUT_MS", "MAX_REQUEST_BYTES"),
+        )
+    }
+
     /// Reads the configuration; `get` returns a variable's value (absent or empty = unset).
     /// The readers run in the order of the fields below.
     pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<ProxyConfig, ConfigError> {
@@ -408,6 +427,20 @@ impl ProxyConfig {
                 64 * 1024 * 1024,
                 DEFAULT_MAX_UPSTREAM_BYTES as u64,
             )? as usize,
+            request_timeout_ms: number(
+                "REQUEST_TIMEOUT_MS",
+                env.get("REQUEST_TIMEOUT_MS"),
+                100,
+                600_000,
+                DEFAULT_REQUEST_TIMEOUT_MS as u64,
+            )? as u32,
+            max_request_bytes: number(
+                "MAX_REQUEST_BYTES",
+                env.get("MAX_REQUEST_BYTES"),
+                1024,
+                1024 * 1024 * 1024,
+                DEFAULT_MAX_REQUEST_BYTES,
+            )?,
             base_path: base_path(&env)?,
             ignore_query: ignore_query(&env)?,
         })
