@@ -1,13 +1,20 @@
 // One proxy conformance suite, run against every runtime of runtimes.mjs (workerd, wrangler's
-// bundle in workerd, Node 20/22/24, FunctionGraph's bootstrap, Deno, Bun), each starting the
-// example of edge/ verbatim in front of the mock DCS. The same requests, the same expected
-// answers (what workerd answers, as tests/proxy/proxy.test.mjs pins them); every answer is also
-// fingerprinted (status, code, key headers, body) and each runtime's fingerprints are compared
-// with workerd's at the end, so that any difference is named. Two starts per runtime:
+// bundle in workerd, Node 20/22/24, FunctionGraph's bootstrap, Deno, Bun) and of
+// runtimes-vercel.mjs (Next.js nodejs and edge route handlers, a Vercel Edge Function in
+// edge-runtime), each starting the example of edge/ verbatim in front of the mock DCS. The same
+// requests, the same expected answers (what workerd answers, as tests/proxy/proxy.test.mjs pins
+// them); every answer is also fingerprinted (status, code, key headers, body) and each runtime's
+// fingerprints are compared with workerd's at the end, so that any difference is named. Two
+// starts per runtime:
 //   A "secured": AK/SK upstream, PROXY_TOKEN (no TRUST_LOOPBACK), ALLOWED_ORIGINS,
-//     ALLOWED_INSTANCES, no delete;
-//   B "mounted": PROXY_BASE_PATH=/dcs, PROXY_IGNORE_QUERY=path, TRUST_LOOPBACK, ENABLE_DELETE;
-//     its mock is stopped at the end (upstream down).
+//     ALLOWED_INSTANCES, no delete; the Vercel family mounted by its example (rt.basePath), every
+//     target sent under the mount (s.prefix, in req); next-node and next-edge share one
+//     `next start` (and one mock);
+//   B "mounted": PROXY_BASE_PATH=/dcs (the Vercel family: its example's mount),
+//     PROXY_IGNORE_QUERY=path, TRUST_LOOPBACK, ENABLE_DELETE; its mock is stopped at the end
+//     (upstream down).
+// What a framework answers itself by design (static files, Next's redirects and 404 page...) is
+// declared in FRAMEWORK, skipped for that runtime only, and printed.
 // A missing runtime fails (its `before` throws), never skips. See README.md in this folder.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
