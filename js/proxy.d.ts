@@ -20,6 +20,8 @@ export interface ProxyEnv {
   DEMO_INSTANCE?: string;
   UPSTREAM_TIMEOUT_MS?: string;
   MAX_UPSTREAM_BYTES?: string;
+  REQUEST_TIMEOUT_MS?: string;
+  MAX_REQUEST_BYTES?: string;
   PUBLIC_ACCESS?: string;
   TRUST_LOOPBACK?: string;
   /** Where the proxy is mounted, e.g. `/dcs` (a Next.js catch-all, an API gateway's path). */
