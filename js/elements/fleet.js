@@ -3,7 +3,7 @@
 // or its own error), what needs attention first, a timeline with one lane per instance, load
 // progress. Choosing an instance fires `dcs-instance-select` (a page opens its <dcs-task-list>).
 // The listing and the per-instance task lists are the package's (DcsClient.listFleetTasks).
-import { knownValues } from "../dcs_tasks.js";
+import { knownValues, revealText } from "../dcs_tasks.js";
 import { ready } from "../ready.js";
 import { applyStatic, translator } from "./i18n.js";
 import { h, badge, fmtTime, shown, useKnownStatuses } from "./render.js";
@@ -134,7 +134,7 @@ export class DcsFleet extends HostElement {
     await ready;
     if (seq !== this.#seq) return;
     const k = knownValues();
-    useKnownStatuses([...k.taskStatuses, ...k.stepStatuses]);
+    useKnownStatuses([...k.taskStatuses, ...k.stepStatuses], revealText);
     let client = this.#given;
     try {
       if (!client) {

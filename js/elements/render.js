@@ -1,7 +1,6 @@
 // Rendering of tasks (table rows, details, progress) and the formatting the table needs, in the
 // language of `tr` (an i18n.js translator, one per element). Input is always the package's
 // normalized data (Task, TaskProgress): nothing is parsed here.
-import { revealText } from "../dcs_tasks.js";
 
 /** Creates an element: h("td", { class: "x", title: "y" }, child, "text", ...). */
 export function h(tag, attrs = {}, ...children) {
@@ -38,16 +37,19 @@ export function copyIcon() {
   return svg;
 }
 
+// The statuses that have a badge colour: the package's known task and step statuses
+// (`knownValues()`), and the package's rule for display text (`revealText`), set by the
+// elements once the package is ready.
+let KNOWN_STATUS = new Set();
+let REVEAL = (text) => text;
+export function useKnownStatuses(statuses, reveal) {
+  KNOWN_STATUS = new Set(statuses);
+  if (reveal) REVEAL = reveal;
+}
+
 /** Display text from DCS (a name) as a person should see it: invisible and reordering
  * characters shown as `[U+XXXX]` (the package's rule, `revealText`), never interpreted. */
-export const shown = (text) => revealText(text);
-
-// The statuses that have a badge colour: the package's known task and step statuses
-// (`knownValues()`), set by the elements once the package is ready.
-let KNOWN_STATUS = new Set();
-export function useKnownStatuses(statuses) {
-  KNOWN_STATUS = new Set(statuses);
-}
+export const shown = (text) => REVEAL(text);
 const RUNNING = new Set(["EXECUTING", "CREATED"]);
 
 /** Parses an ISO-8601 time the package produced; null when absent or unreadable. */

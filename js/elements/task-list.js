@@ -3,7 +3,7 @@
 // live watch of executing tasks, English and Chinese. Every piece of state lives in the instance
 // (two elements on one page share nothing). Requests, signing, parsing and normalizing are the
 // package's (DcsClient); this file only calls it and draws.
-import { knownValues } from "../dcs_tasks.js";
+import { knownValues, revealText } from "../dcs_tasks.js";
 import { ready } from "../ready.js";
 import { applyStatic, translator } from "./i18n.js";
 import { h, useKnownStatuses, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError, searchText } from "./render.js";
@@ -270,7 +270,7 @@ export class DcsTaskList extends HostElement {
     if (!this.#ready) {
       this.#ready = true;
       const k = knownValues();
-      useKnownStatuses([...k.taskStatuses, ...k.stepStatuses]);
+      useKnownStatuses([...k.taskStatuses, ...k.stepStatuses], revealText);
     }
     if (this.#static) return this.#showStatic();
     let client = this.#given;

@@ -38,14 +38,14 @@ export const HTML_BODIES = {
  * Parses the fault tokens of an instance id into a spec:
  * { quirky, seedExample, throttle: {limit}|null, retryAfter, errors: [{status, json, limit}],
  *   drop: {limit}|null, trunc: {limit}|null, html200: {limit}|null, slowMs, flakyPct,
- *   countDelta, insert, hugeMb, del204 }
+ *   countDelta, insert, hugeMb, streamMb, del204 }
  * `limit` is the number of requests that fail (Infinity when the token has no `x{N}`).
  */
 export function parseFaults(instanceId) {
   const toks = instanceId.split(/[-_]/);
   const spec = {
     quirky: false, seedExample: false, throttle: null, retryAfter: null, errors: [], drop: null,
-    trunc: null, html200: null, slowMs: 0, flakyPct: 0, countDelta: 0, insert: 0, hugeMb: 0, del204: false,
+    trunc: null, html200: null, slowMs: 0, flakyPct: 0, countDelta: 0, insert: 0, hugeMb: 0, streamMb: 0, del204: false,
   };
   const lim = (x) => (x === undefined ? Infinity : Number(x));
   const nextNum = (i) => (/^\d{1,6}$/.test(toks[i + 1] ?? '') ? Number(toks[i + 1]) : undefined);
@@ -66,6 +66,7 @@ export function parseFaults(instanceId) {
     else if ((m = /^countminus(\d{1,6})?$/.exec(t))) spec.countDelta = -Number(m[1] ?? 10);
     else if ((m = /^insert(\d{1,3})?$/.exec(t))) spec.insert = Number(m[1] ?? 1);
     else if ((m = /^huge(\d{1,3})?$/.exec(t))) spec.hugeMb = Math.min(256, Number(m[1] ?? 16));
+    else if ((m = /^stream(\d{1,3})?$/.exec(t))) spec.streamMb = Math.min(256, Number(m[1] ?? 64));
     else if (t === 'del204') spec.del204 = true;
     else return;
     any = true;

@@ -485,6 +485,23 @@ function list(res, store, params, spec, { state, config, elapsed }) {
   let body = { task_count: String(count), tasks: page };
   if (spec?.quirky) body = quirkify(body);
   let text = JSON.stringify(body);
+  if (spec?.streamMb > 0) {
+    // valid JSON, streamed chunked with no Content-Length: only counting the bytes as they
+    // arrive can stop it; the stream stops when the client goes away
+    res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8' });
+    res.write('{');
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let left = spec.streamMb * 1024 * 1024;
+    const pump = () => {
+      while (left > 0 && !res.destroyed) {
+        left -= chunk.length;
+        if (!res.write(chunk)) return res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end(text.slice(1));
+    };
+    res.on('close', () => { left = 0; });
+    return pump();
+  }
   if (spec?.hugeMb > 0) {
     // valid JSON, just big: whitespace after the opening brace
     const pad = Math.max(0, spec.hugeMb * 1024 * 1024 - text.length);

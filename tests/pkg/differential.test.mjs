@@ -81,6 +81,13 @@ function reference(text, strict) {
   const known = (v, list, path) => {
     if (v !== undefined && !list.includes(v)) quirk("unknown_value", path);
   };
+  // Display text with invisible or reordering characters: reported in both modes (not a quirk).
+  const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/;
+  const visible = (v, path) => {
+    if (v === undefined || !INVISIBLE.test(v)) return;
+    if (warnings.length < 100) warnings.push({ code: "invisible_text", path });
+    else more++;
+  };
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Refused("$");
   // Which top-level task fields can move into the one task lacking them.
   const hoistable = {};
@@ -146,6 +153,7 @@ function reference(text, strict) {
         const s = str(v, p);
         if (k === "name") known(s, KNOWN_NAMES, p);
         if (k === "status") known(s, KNOWN_STATUSES, p);
+        if (k === "user_name") visible(s, p);
         if (s !== undefined) out[camel(k)] = s;
       } else if (TASK_TIMES.includes(k)) {
         const s = time(v, p);

@@ -78,7 +78,7 @@ function describe(w: Warning): string {
   const code: WarningCode = w.code;
   switch (code) {
     case "coerced_type": case "renamed_field": case "hoisted_field": case "unknown_field": case "unknown_value":
-    case "warnings_truncated":
+    case "warnings_truncated": case "invisible_text":
       return w.path + ": " + w.message;
     default: {
       const never: never = code;
