@@ -255,6 +255,13 @@ describe("default stack (AK/SK upstream, ALLOWED_ORIGINS, no PROXY_TOKEN, no del
       assert.notEqual(r.status, 200, p);
       errorBody(r, assert, { code: r.status === 404 ? "NOT_FOUND" : undefined });
     }
+    // folders are no files of the page: never the static service's directory listing (issue 32)
+    for (const p of ["/pkg", "/pkg/elements", "/pkg/elements/"]) {
+      const r = await req(s, p);
+      assert.equal(r.status, 404, `${p}: ${r.body.slice(0, 200)}`);
+      errorBody(r, assert, { code: "NOT_FOUND" });
+      assert.ok(!r.body.includes("dcs_tasks"), `${p} listed the folder: ${r.body.slice(0, 200)}`);
+    }
   });
 
   test("ETag + If-None-Match -> 304, Cache-Control on lists (mirror and /api)", async () => {
