@@ -38,7 +38,7 @@ export type InstanceEngine = "Redis" | "Memcached" | (string & {});
 
 // @generated-types: the output types (TaskList, Task, TaskDetails, Warning, WarningCode,
 // TaskProgress, Step, SubStep, InstanceList, Instance, InstanceTag, InstanceFeatures;
-// crates/parse/src/model.rs), HttpRequest (src/core/query.rs) and the
+// crates/parse/src/model.rs), HttpRequest (crates/core/src/query.rs) and the
 // option objects (ListTasksRequestOptions, AkSkCredentials, SignOptions, ParseOptions,
 // DcsClientOptions, ListQuery, ListAllQuery, CallOptions, ListAllOptions, ListInstancesQuery,
 // ListAllInstancesQuery, FleetQuery, FleetOptions; src/options.rs) are
@@ -126,6 +126,20 @@ export interface KnownValues {
   instanceStatuses: string[];
   /** Redis, Memcached. */
   engines: string[];
+  /** The task statuses of a task that has not ended: CREATED, EXECUTING. */
+  runningTaskStatuses: string[];
+  /** The time ranges the elements offer, by name ("1h", "24h", "7d", "30d"): milliseconds back from now. */
+  timeRanges: Record<string, number>;
+  /** The limits and defaults of the listings the elements start. */
+  limits: {
+    /** The API's largest page (`limit`): 1000. */
+    maxPageSize: number;
+    /** `listAllTasks`' default `pageSize`: 100. */
+    listAllPageSize: number;
+    /** `listFleetTasks`' `concurrency`: at most 16, 4 by default. */
+    fleetConcurrencyMax: number;
+    fleetConcurrencyDefault: number;
+  };
 }
 
 /** Pure: the task statuses, task names and step statuses this version knows (for pages and tools). */

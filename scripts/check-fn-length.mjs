@@ -1,7 +1,12 @@
-// Fails when a function of the Rust crates (outside tests) is longer than 100 lines: split it.
-// Counts from the `fn` line to its closing brace by brace depth, ignoring braces in string and
-// character literals and comments; `#[cfg(test)]` items and `tests.rs` files are not looked at.
+// Fails when a function of the Rust crates (outside tests) or of the package's and the page's
+// JavaScript (js/, www/) is longer than 100 lines: split it. Rust: counted from the `fn` line to
+// its closing brace by brace depth, ignoring braces in string and character literals and
+// comments; `#[cfg(test)]` items and `tests.rs` files are not looked at. JavaScript: every
+// function, method, arrow function and class static block, by its source lines as acorn (the
+// ESTree parser) reads them.
 import { readFileSync, readdirSync, statSync } from "node:fs";
+import { parse } from "acorn";
+import { simple } from "acorn-walk";
 import { dirname, join, relative, resolve } from "node:path";
 
 const MAX = 100;
@@ -63,6 +68,34 @@ for (const dir of ["src", "crates"]) {
       if (n > MAX) long.push(`${relative(root, f)}:${i + 1}: fn ${m[1]} is ${n} lines`);
     }
   }
+}
+// JavaScript: the files the package ships and the page.
+const jsFiles = (d) => readdirSync(d).flatMap((f) => {
+  const p = join(d, f);
+  return statSync(p).isDirectory() ? jsFiles(p) : f.endsWith(".js") ? [p] : [];
+});
+for (const f of [...jsFiles(join(root, "js")), ...jsFiles(join(root, "www"))]) {
+  const ast = parse(readFileSync(f, "utf8"), { ecmaVersion: "latest", sourceType: "module", locations: true });
+  // A function's name: its own, or the method, property or variable it is the value of.
+  const names = new WeakMap();
+  const named = (value, key) => { if (value && /Function/.test(value.type)) names.set(value, key?.name ?? key?.value); };
+  simple(ast, {
+    MethodDefinition: (n) => named(n.value, n.key),
+    PropertyDefinition: (n) => named(n.value, n.key),
+    Property: (n) => named(n.value, n.key),
+    VariableDeclarator: (n) => named(n.init, n.id),
+  });
+  const check = (node) => {
+    count++;
+    const n = node.loc.end.line - node.loc.start.line + 1;
+    const name = node.id?.name ?? names.get(node) ?? "(anonymous)";
+    if (n > MAX) long.push(`${relative(root, f)}:${node.loc.start.line}: function ${name} is ${n} lines`);
+  };
+  simple(ast, {
+    FunctionDeclaration: check,
+    FunctionExpression: check,
+    ArrowFunctionExpression: check,
+  });
 }
 if (long.length) {
   console.error(`check-fn-length: ${long.length} function(s) over ${MAX} lines (split them):\n${long.join("\n")}`);

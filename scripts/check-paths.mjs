@@ -1,4 +1,5 @@
-// Fails when a README or other Markdown, a Cargo.toml, or a comment in code names a file of this
+// Fails when a README or other Markdown, a Cargo.toml, or a comment in code (Rust, JS, TypeScript
+// declarations, shell) names a file or a folder (`js/elements/`) of this
 // repository that does not exist (files move; their mentions must follow). Strings in code are
 // not looked at: they name files the code makes or looks for. Looks at the tracked text files for
 // paths under the repository's own folders, e.g. `src/fetch.rs` or `crates/core/src/proxy/mod.rs`
@@ -10,10 +11,12 @@ import { dirname, join, resolve } from "node:path";
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
 const files = execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" }).split("\0")
-  .filter((f) => /\.(rs|md|toml|mjs|js|sh|capnp)$|(^|\/)Makefile$/.test(f) && !f.startsWith("tests/fixtures/"))
+  .filter((f) => /\.(rs|md|toml|mjs|js|ts|sh|capnp)$|(^|\/)Makefile$/.test(f) && !f.startsWith("tests/fixtures/"))
   .filter((f) => existsSync(join(root, f)));
 const tops = "src|crates|tests|scripts|www|js|edge|docs|fuzz|pkg|build|\\.ci|\\.cargo";
 const re = new RegExp(`(?<![\\w./-])(?:\\.\\./)?((?:${tops})/[\\w./-]*\\.(?:rs|mjs|js|md|sh|toml|json|ts|d\\.ts|capnp|html|css))\\b`, "g");
+// Folders too: `js/elements/`, `crates/core/src/proxy/` (a path ending with a slash).
+const dirRe = new RegExp(`(?<![\\w./-])((?:${tops})(?:/[\\w.-]+)*/)(?![\\w.*<-])`, "g");
 // Generated or built at run time: named on purpose.
 const generated = /^(pkg|build)\//;
 const bad = [];
@@ -21,7 +24,7 @@ for (const f of files) {
   let text = readFileSync(join(root, f), "utf8");
   if (f === "BENCHMARKS.md" && text.includes("\n## History")) text = text.slice(0, text.indexOf("\n## History"));
   const prose = /\.(md|toml)$/.test(f);
-  for (const m of text.matchAll(re)) {
+  for (const m of [...text.matchAll(re), ...text.matchAll(dirRe)]) {
     const lineText = text.slice(text.lastIndexOf("\n", m.index) + 1, text.indexOf("\n", m.index));
     if (lineText.includes("must not exist")) continue;
     // In code, only comments: strings there name files the code makes or looks for.

@@ -242,8 +242,9 @@ pub fn sign_request(req: JsValue, cred: JsValue, opts: JsValue) -> Result<JsValu
 }
 
 /// `knownValues()`: the task statuses, task names and step statuses this version knows
-/// (values outside them are kept as sent, with an `unknown_value` warning), so that pages
-/// and tools take them from the package instead of copying them.
+/// (values outside them are kept as sent, with an `unknown_value` warning), which statuses mean
+/// "running", the time ranges and the limits of the listings the views start, so that pages,
+/// tools and the elements take them from the package instead of copying them.
 #[wasm_bindgen(js_name = knownValues, skip_typescript)]
 pub fn known_values() -> JsValue {
     use dcs_tasks_core::instances::{KNOWN_ENGINES, KNOWN_INSTANCE_STATUSES};
@@ -255,10 +256,26 @@ pub fn known_values() -> JsValue {
         ("stepStatuses", KNOWN_STEP_STATUSES),
         ("instanceStatuses", KNOWN_INSTANCE_STATUSES),
         ("engines", KNOWN_ENGINES),
+        ("runningTaskStatuses", &dcs_tasks_core::views::RUNNING_TASK_STATUSES),
     ] {
         let a: Array = list.iter().map(|v| JsValue::from_str(v)).collect();
         set(&o, k, &a);
     }
+    let ranges: JsValue = Object::new().into();
+    for (name, ms) in dcs_tasks_core::views::TIME_RANGES {
+        set(&ranges, name, &JsValue::from(ms as f64));
+    }
+    set(&o, "timeRanges", &ranges);
+    let limits: JsValue = Object::new().into();
+    for (k, v) in [
+        ("maxPageSize", dcs_tasks_core::query::MAX_LIMIT),
+        ("listAllPageSize", crate::client::DEFAULT_PAGE_SIZE),
+        ("fleetConcurrencyMax", dcs_tasks_core::fleet::MAX_FLEET_CONCURRENCY),
+        ("fleetConcurrencyDefault", dcs_tasks_core::fleet::DEFAULT_FLEET_CONCURRENCY),
+    ] {
+        set(&limits, k, &JsValue::from(v));
+    }
+    set(&o, "limits", &limits);
     o
 }
 

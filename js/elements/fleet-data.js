@@ -1,9 +1,10 @@
 // The fleet's arithmetic (no DOM): one row per instance from listFleetTasks' entries, its task
 // counts in the range, its last task, and the order in which what needs attention comes first.
 
+import { isRunning } from "./render.js";
+
 /** Instance statuses that need a human (the listing failed to create, broke or froze it). */
 const BAD = new Set(["ERROR", "CREATEFAILED", "FROZEN"]);
-const RUNNING_TASK = new Set(["EXECUTING", "CREATED"]);
 
 /** A row of the fleet view from one `listFleetTasks` entry ({ instance, tasks, error? }). */
 export function fleetRow({ instance, tasks = [], error }) {
@@ -11,7 +12,7 @@ export function fleetRow({ instance, tasks = [], error }) {
   let last = null;
   let lastMs = -Infinity;
   for (const t of tasks) {
-    if (RUNNING_TASK.has(t.status)) counts.executing++;
+    if (isRunning(t.status)) counts.executing++;
     else if (t.status === "FAILED") counts.failed++;
     else if (t.status === "SUCCESS") counts.succeeded++;
     const ms = Date.parse(t.createdAt ?? "");

@@ -3,17 +3,19 @@
 // or its own error), what needs attention first, a timeline with one lane per instance, load
 // progress. Choosing an instance fires `dcs-instance-select` (a page opens its <dcs-task-list>).
 // The listing and the per-instance task lists are the package's (DcsClient.listFleetTasks).
-import { knownValues, revealText } from "../dcs_tasks.js";
+import { revealText } from "../dcs_tasks.js";
 import { ready } from "../ready.js";
 import { applyStatic, translator } from "./i18n.js";
-import { h, badge, fmtTime, shown, useKnownStatuses } from "./render.js";
+import { h, badge, fmtTime, isRunning, shown, useReveal } from "./render.js";
+import { axisEnd } from "./timeline.js";
+import { LIMITS, TIME_RANGES } from "./vocab.js";
 import { attention, fleetRow, instanceKind, sortFleet } from "./fleet-data.js";
 import { renderLanes } from "./fleet-timeline.js";
 import { sheet } from "./style.js";
 import { fleetTemplate } from "./fleet-template.js";
 import { coalesced, emit, HostElement, openClient, reflect, translatorFor, upgradeProperties } from "./shared.js";
 
-const RANGES = { all: null, "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
+const RANGES = { all: null, ...TIME_RANGES };
 const DEFAULT_RANGE = "24h";
 const PROPS = ["endpoint", "projectId", "range", "concurrency", "client", "headers"];
 
@@ -47,10 +49,10 @@ export class DcsFleet extends HostElement {
   /** The time range of the task counts: "1h" | "24h" | "7d" | "30d" | "all" (default "24h"). */
   get range() { const r = this.getAttribute("range"); return r in RANGES ? r : DEFAULT_RANGE; }
   set range(v) { reflect(this, "range", v); }
-  /** Instances listed at once (1..16, default 4). */
+  /** Instances listed at once (1..16, default 4: the core's `LIMITS`). */
   get concurrency() {
     const n = Number(this.getAttribute("concurrency"));
-    return Number.isInteger(n) && n >= 1 && n <= 16 ? n : 4;
+    return Number.isInteger(n) && n >= 1 && n <= LIMITS.fleetConcurrencyMax ? n : LIMITS.fleetConcurrencyDefault;
   }
   set concurrency(v) { reflect(this, "concurrency", v); }
   get client() { return this.#given ?? this.#own; }
@@ -133,8 +135,7 @@ export class DcsFleet extends HostElement {
     this.#abort?.abort();
     await ready;
     if (seq !== this.#seq) return;
-    const k = knownValues();
-    useKnownStatuses([...k.taskStatuses, ...k.stepStatuses], revealText);
+    useReveal(revealText);
     let client = this.#given;
     try {
       if (!client) {
@@ -312,15 +313,15 @@ export class DcsFleet extends HostElement {
       for (const t of r.tasks) {
         const a = Date.parse(t.createdAt ?? "");
         if (!Number.isFinite(a)) continue;
-        const live = t.status === "EXECUTING" || t.status === "CREATED";
+        const live = isRunning(t.status);
         const b = live ? a : Math.max(a, Date.parse(t.updatedAt ?? "") || a);
         lo = Math.min(lo, a);
         hi = Math.max(hi, b);
         running ||= live;
       }
     }
-    if (!Number.isFinite(lo)) return { from: now - 86_400_000, to: now };
-    if (running && now - hi <= Math.max((hi - lo) / 4, 3_600_000)) hi = Math.max(hi, now);
+    if (!Number.isFinite(lo)) return { from: now - TIME_RANGES["24h"], to: now };
+    hi = axisEnd(lo, hi, now, running);
     const pad = Math.max((hi - lo) * 0.02, 30_000);
     return { from: lo - pad, to: hi + pad };
   }

@@ -1,6 +1,7 @@
 // Rendering of tasks (table rows, details, progress) and the formatting the table needs, in the
 // language of `tr` (an i18n.js translator, one per element). Input is always the package's
 // normalized data (Task, TaskProgress): nothing is parsed here.
+import { RUNNING_TASK_STATUSES, STEP_STATUSES, TASK_STATUSES } from "./vocab.js";
 
 /** Creates an element: h("td", { class: "x", title: "y" }, child, "text", ...). */
 export function h(tag, attrs = {}, ...children) {
@@ -37,20 +38,22 @@ export function copyIcon() {
   return svg;
 }
 
-// The statuses that have a badge colour: the package's known task and step statuses
-// (`knownValues()`), and the package's rule for display text (`revealText`), set by the
+// The statuses that have a badge colour and those of a running task: the package's (vocab.js,
+// generated from knownValues()); the package's rule for display text (`revealText`), set by the
 // elements once the package is ready.
-let KNOWN_STATUS = new Set();
+const KNOWN_STATUS = new Set([...TASK_STATUSES, ...STEP_STATUSES]);
+const RUNNING = new Set(RUNNING_TASK_STATUSES);
 let REVEAL = (text) => text;
-export function useKnownStatuses(statuses, reveal) {
-  KNOWN_STATUS = new Set(statuses);
-  if (reveal) REVEAL = reveal;
+export function useReveal(reveal) {
+  REVEAL = reveal;
 }
+
+/** Has a task of this status not ended yet? (The core's running statuses.) */
+export const isRunning = (status) => RUNNING.has(status);
 
 /** Display text from DCS (a name) as a person should see it: invisible and reordering
  * characters shown as `[U+XXXX]` (the package's rule, `revealText`), never interpreted. */
 export const shown = (text) => REVEAL(text);
-const RUNNING = new Set(["EXECUTING", "CREATED"]);
 
 /** Parses an ISO-8601 time the package produced; null when absent or unreadable. */
 function toDate(iso) {

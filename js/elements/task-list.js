@@ -3,29 +3,28 @@
 // live watch of executing tasks, English and Chinese. Every piece of state lives in the instance
 // (two elements on one page share nothing). Requests, signing, parsing and normalizing are the
 // package's (DcsClient); this file only calls it and draws.
-import { knownValues, revealText } from "../dcs_tasks.js";
+import { revealText } from "../dcs_tasks.js";
 import { ready } from "../ready.js";
 import { applyStatic, translator } from "./i18n.js";
-import { h, useKnownStatuses, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError, searchText } from "./render.js";
+import { h, isRunning, useReveal, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError, searchText } from "./render.js";
 import { toCsv, toJson, download, baseName } from "./export.js";
 import { renderTimeline } from "./timeline.js";
 import { sheet } from "./style.js";
 import { taskListTemplate } from "./task-list-template.js";
 import { coalesced, copyText, emit, HostElement, openClient, reflect, translatorFor, upgradeProperties } from "./shared.js";
+import { LIMITS, TASK_NAMES, TASK_STATUSES, TIME_RANGES } from "./vocab.js";
 
 const REFRESH_MS = 5000;
 const PAGE_SIZES = [10, 20, 50, 100];
 const DEFAULT_LIMIT = 20;
-const ALL_PAGE_SIZE = 100;
 /** Most tasks watched at once (a page of running tasks; the rest wait for the next list). */
 const MAX_WATCHES = 20;
-export const RANGES = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
 const PROPS = ["endpoint", "projectId", "instanceId", "pageSize", "autoRefresh", "client", "headers", "view", "taskList"];
-const isRunning = (task) => task?.status === "EXECUTING" || task?.status === "CREATED";
+const runs = (task) => isRunning(task?.status);
 
 /** A view ({ range, from, to, status, type, search, offset }) with every value checked. */
 export function cleanView(v = {}) {
-  const range = RANGES[v.range] || v.range === "custom" ? v.range : "all";
+  const range = TIME_RANGES[v.range] || v.range === "custom" ? v.range : "all";
   const iso = (x) => (typeof x === "string" && !Number.isNaN(Date.parse(x)) ? x : "");
   const off = Number(v.offset);
   return {
@@ -92,7 +91,7 @@ export class DcsTaskList extends HostElement {
   set instanceId(v) { reflect(this, "instance-id", v); }
   get pageSize() {
     const n = Number(this.getAttribute("page-size"));
-    return Number.isInteger(n) && n >= 1 && n <= 1000 ? n : DEFAULT_LIMIT;
+    return Number.isInteger(n) && n >= 1 && n <= LIMITS.maxPageSize ? n : DEFAULT_LIMIT;
   }
   set pageSize(v) { reflect(this, "page-size", v === null || v === undefined ? null : String(v)); }
   get autoRefresh() { return this.hasAttribute("auto-refresh"); }
@@ -227,7 +226,7 @@ export class DcsTaskList extends HostElement {
   }
 
   #known() {
-    return this.#ready ? knownValues() : { taskStatuses: [], taskNames: [], stepStatuses: [] };
+    return { taskStatuses: TASK_STATUSES, taskNames: TASK_NAMES };
   }
 
   #ready = false;
@@ -269,8 +268,7 @@ export class DcsTaskList extends HostElement {
     if (seq !== this.#startSeq) return;
     if (!this.#ready) {
       this.#ready = true;
-      const k = knownValues();
-      useKnownStatuses([...k.taskStatuses, ...k.stepStatuses], revealText);
+      useReveal(revealText);
     }
     if (this.#static) return this.#showStatic();
     let client = this.#given;
@@ -369,7 +367,7 @@ export class DcsTaskList extends HostElement {
   /** startTime/endTime for the package (which validates them: start after end is its error). */
   #timeQuery() {
     const { view } = this.#s;
-    if (RANGES[view.range]) return { startTime: new Date(Date.now() - RANGES[view.range]) };
+    if (TIME_RANGES[view.range]) return { startTime: new Date(Date.now() - TIME_RANGES[view.range]) };
     if (view.range !== "custom") return {};
     const q = {};
     if (view.from) q.startTime = view.from;
@@ -457,7 +455,7 @@ export class DcsTaskList extends HostElement {
       this.$("load-all-text").textContent = this.#tr.t("all.progress", { fetched, total: n });
     };
     try {
-      for await (const task of client.listAllTasks(this.instanceId, { ...this.#timeQuery(), pageSize: ALL_PAGE_SIZE }, { signal: ac.signal, onPage })) {
+      for await (const task of client.listAllTasks(this.instanceId, { ...this.#timeQuery(), pageSize: LIMITS.listAllPageSize }, { signal: ac.signal, onPage })) {
         got.push(task);
       }
       if (seq !== s.seq) return;
@@ -490,7 +488,7 @@ export class DcsTaskList extends HostElement {
     const s = this.#s;
     const seq = s.seq;
     try {
-      const list = await this.client.listTasks(this.instanceId, { offset: 0, limit: ALL_PAGE_SIZE, ...this.#timeQuery() });
+      const list = await this.client.listTasks(this.instanceId, { offset: 0, limit: LIMITS.listAllPageSize, ...this.#timeQuery() });
       if (seq !== s.seq || s.mode !== "all") return;
       const byId = new Map(list.tasks.map((x) => [x.id, x]));
       const known = new Set(s.tasks.map((x) => x.id));
@@ -539,8 +537,8 @@ export class DcsTaskList extends HostElement {
     this.#updateRefreshIndicator();
     if (!this.autoRefresh || !s.loaded || s.allAbort || this.#static || !this.isConnected) return;
     const shown = this.#visibleTasks();
-    const watchable = shown.filter((x) => isRunning(x) && x.enableShow && !this.#unwatched.has(x.id));
-    const unwatchable = shown.some((x) => isRunning(x) && (!x.enableShow || this.#unwatched.has(x.id))) || watchable.length > MAX_WATCHES;
+    const watchable = shown.filter((x) => runs(x) && x.enableShow && !this.#unwatched.has(x.id));
+    const unwatchable = shown.some((x) => runs(x) && (!x.enableShow || this.#unwatched.has(x.id))) || watchable.length > MAX_WATCHES;
     if (!unwatchable) return;
     s.refreshTimer = setTimeout(() => {
       s.refreshTimer = null;
@@ -611,11 +609,11 @@ export class DcsTaskList extends HostElement {
   #syncWatches() {
     const s = this.#s;
     if (!s.loaded || !this.client || this.#static || !this.isConnected) return this.#stopWatches();
-    for (const id of this.#unwatched) if (!isRunning(s.tasks.find((x) => x.id === id))) this.#unwatched.delete(id);
+    for (const id of this.#unwatched) if (!runs(s.tasks.find((x) => x.id === id))) this.#unwatched.delete(id);
     const want = new Set();
     for (const x of this.#visibleTasks()) {
       if (want.size >= MAX_WATCHES) break;
-      if (isRunning(x) && x.enableShow && !this.#unwatched.has(x.id) && (this.autoRefresh || s.expanded.has(x.id))) want.add(x.id);
+      if (runs(x) && x.enableShow && !this.#unwatched.has(x.id) && (this.autoRefresh || s.expanded.has(x.id))) want.add(x.id);
     }
     this.#stopWatches((id) => want.has(id));
     for (const id of want) this.#watchProgress(id);
@@ -641,7 +639,7 @@ export class DcsTaskList extends HostElement {
     if (!slot || !client) return;
     const cached = s.progress.get(id);
     if (cached) renderProgress(this.#tr, slot, cached);
-    if (isRunning(s.tasks.find((x) => x.id === id))) {
+    if (runs(s.tasks.find((x) => x.id === id))) {
       this.#syncWatches();
       if (this.#watches.has(id)) return;
     }
@@ -665,7 +663,7 @@ export class DcsTaskList extends HostElement {
       const cached = this.#s.progress.get(task.id);
       // a task that just finished still shows its last running progress: fetch it once more
       // (a running one is watched)
-      if (!onlyRunning || isRunning(task) || !cached || (cached.progress ?? 0) < 100) this.#fillProgressSlot(row, { refetch: true });
+      if (!onlyRunning || runs(task) || !cached || (cached.progress ?? 0) < 100) this.#fillProgressSlot(row, { refetch: true });
     }
   }
 
@@ -848,7 +846,7 @@ export class DcsTaskList extends HostElement {
   /** The time-range filter's bounds (epoch ms) for the timeline's axis. */
   #timelineRange(now) {
     const { view } = this.#s;
-    if (RANGES[view.range]) return { from: now - RANGES[view.range], to: now };
+    if (TIME_RANGES[view.range]) return { from: now - TIME_RANGES[view.range], to: now };
     if (view.range !== "custom") return {};
     return { from: view.from ? Date.parse(view.from) : undefined, to: view.to ? Date.parse(view.to) : undefined };
   }

@@ -5,10 +5,9 @@
 // (a roving tabindex: arrow keys, Home and End move between them in start order, so thousands of
 // bars after "Load all" cost one Tab); hovering or focusing one shows its type, status, start and
 // duration; clicking it or Enter opens its row.
-import { fmtDuration, fmtTime, h, statusKind } from "./render.js";
+import { fmtDuration, fmtTime, h, isRunning, statusKind } from "./render.js";
 
 const NS = "http://www.w3.org/2000/svg";
-const RUNNING = new Set(["EXECUTING", "CREATED"]);
 const MAX_LANES = 6;
 const LANE_H = 16;
 const LANE_GAP = 4;
@@ -25,12 +24,22 @@ export function svg(tag, attrs = {}, ...children) {
   return el;
 }
 
+/**
+ * The end of an axis over tasks from `lo` to `hi` (epoch ms; a running task counted at its
+ * start): stretched to now while a task runs, unless that task is stale, still running more than
+ * a quarter of the span (and an hour) after the others ended: then its bar runs to the right
+ * edge. The one rule of both timelines (the task list's and the fleet's lanes).
+ */
+export function axisEnd(lo, hi, now, running) {
+  return running && now - hi <= Math.max((hi - lo) / 4, 3_600_000) ? Math.max(hi, now) : hi;
+}
+
 /** A task's bar in epoch milliseconds, or null without a readable creation time. */
 export function barSpan(task, now) {
   const a = Date.parse(task.createdAt ?? "");
   if (!Number.isFinite(a)) return null;
   const u = Date.parse(task.updatedAt ?? "");
-  const b = RUNNING.has(task.status) ? Math.max(now, a) : Number.isFinite(u) && u >= a ? u : a;
+  const b = isRunning(task.status) ? Math.max(now, a) : Number.isFinite(u) && u >= a ? u : a;
   return { a, b };
 }
 
@@ -42,7 +51,7 @@ export function barText(tr, task, { a, b }) {
     type,
     tr.statusLabel(task.status),
     tr.t("timeline.started", { time: fmtTime(tr, task.createdAt).text }),
-    RUNNING.has(task.status) ? tr.t("timeline.running", { d: dur }) : tr.t("timeline.took", { d: dur }),
+    isRunning(task.status) ? tr.t("timeline.running", { d: dur }) : tr.t("timeline.took", { d: dur }),
   ].join(" · ");
 }
 
@@ -71,6 +80,44 @@ function rangeText(tr, lo, hi) {
 }
 
 /**
+ * Lanes: `bars` sorted in start order, each given its pixels (`x`, `w`: at least the minimum
+ * width) and the first lane free at its start; past MAX_LANES, the lane that frees first.
+ * Returns the number of lanes.
+ */
+function packLanes(bars, x) {
+  bars.sort((p, q) => p.a - q.a || p.b - q.b);
+  const laneEnd = [];
+  for (const bar of bars) {
+    bar.x = x(bar.a);
+    bar.w = Math.max(MIN_BAR_W, x(bar.b) - bar.x);
+    let lane = laneEnd.findIndex((end) => end + 1 < bar.x);
+    if (lane < 0 && laneEnd.length < MAX_LANES) lane = laneEnd.length;
+    if (lane < 0) lane = laneEnd.indexOf(Math.min(...laneEnd));
+    laneEnd[lane] = Math.max(laneEnd[lane] ?? -Infinity, bar.x + bar.w);
+    bar.lane = lane;
+  }
+  return laneEnd.length;
+}
+
+/** The time axis under the lanes: its line, the ticks and their labels, and now. */
+function axisOf(tr, { lo, hi, now, x, width, inner, axisY }) {
+  const axis = svg("g", { class: "timeline-axis", "aria-hidden": "true" },
+    svg("line", { x1: PAD_X, x2: width - PAD_X, y1: axisY + 0.5, y2: axisY + 0.5 }));
+  const count = Math.max(1, Math.min(6, Math.floor(inner / 110)));
+  ticks(tr, lo, hi, count).forEach(({ ms, label }, i) => {
+    const tx = x(ms);
+    axis.append(
+      svg("line", { x1: tx, x2: tx, y1: 0, y2: axisY + 4, class: "timeline-grid" }),
+      svg("text", { x: tx, y: axisY + 16, "text-anchor": i === 0 ? "start" : i === count ? "end" : "middle" }, label),
+    );
+  });
+  if (now >= lo && now <= hi) {
+    axis.append(svg("line", { x1: x(now), x2: x(now), y1: 0, y2: axisY, class: "timeline-now" }));
+  }
+  return axis;
+}
+
+/**
  * Draws the timeline of `tasks` into `box` (a block element; hidden when there is nothing to
  * draw). `from`/`to`: the time-range filter's bounds in epoch ms, or undefined (the axis then
  * spans the bars). `onActivate(id)`: a bar was clicked or activated with the keyboard.
@@ -95,9 +142,9 @@ export function renderTimeline(tr, box, tasks, { from, to, now = Date.now(), onA
   let hi = -Infinity;
   for (const x of bars) {
     lo = Math.min(lo, x.a);
-    hi = Math.max(hi, RUNNING.has(x.task.status) ? x.a : x.b);
+    hi = Math.max(hi, isRunning(x.task.status) ? x.a : x.b);
   }
-  if (bars.some((x) => RUNNING.has(x.task.status)) && now - hi <= Math.max(hi - lo, 3_600_000)) hi = Math.max(hi, now);
+  hi = axisEnd(lo, hi, now, bars.some((x) => isRunning(x.task.status)));
   const auto = hi - lo;
   lo = Number.isFinite(from) ? from : lo - Math.max(auto * 0.02, 30_000);
   hi = Number.isFinite(to) ? to : hi + Math.max(auto * 0.02, 30_000);
@@ -105,41 +152,14 @@ export function renderTimeline(tr, box, tasks, { from, to, now = Date.now(), onA
   const width = Math.max(240, Math.round(box.clientWidth || 800));
   const inner = width - 2 * PAD_X;
   const x = (ms) => PAD_X + Math.max(0, Math.min(inner, ((ms - lo) / (hi - lo)) * inner));
-  // Lanes: bars in start order, each on the first lane free at its start (in pixels, counting
-  // the minimum width); past MAX_LANES, on the lane that frees first.
-  bars.sort((p, q) => p.a - q.a || p.b - q.b);
-  const laneEnd = [];
-  for (const bar of bars) {
-    bar.x = x(bar.a);
-    bar.w = Math.max(MIN_BAR_W, x(bar.b) - bar.x);
-    let lane = laneEnd.findIndex((end) => end + 1 < bar.x);
-    if (lane < 0 && laneEnd.length < MAX_LANES) lane = laneEnd.length;
-    if (lane < 0) lane = laneEnd.indexOf(Math.min(...laneEnd));
-    laneEnd[lane] = Math.max(laneEnd[lane] ?? -Infinity, bar.x + bar.w);
-    bar.lane = lane;
-  }
-  const lanes = laneEnd.length;
+  const lanes = packLanes(bars, x);
   const height = lanes * (LANE_H + LANE_GAP) + AXIS_H;
   const { from: fromText, to: toText } = rangeText(tr, lo, hi);
   const chart = svg("svg", {
     class: "timeline-chart", role: "group", width, height, viewBox: `0 0 ${width} ${height}`,
     "aria-label": tr.t("timeline.label", { n: bars.length, from: fromText, to: toText }),
   });
-  const axisY = lanes * (LANE_H + LANE_GAP);
-  const axis = svg("g", { class: "timeline-axis", "aria-hidden": "true" },
-    svg("line", { x1: PAD_X, x2: width - PAD_X, y1: axisY + 0.5, y2: axisY + 0.5 }));
-  const count = Math.max(1, Math.min(6, Math.floor(inner / 110)));
-  ticks(tr, lo, hi, count).forEach(({ ms, label }, i) => {
-    const tx = x(ms);
-    axis.append(
-      svg("line", { x1: tx, x2: tx, y1: 0, y2: axisY + 4, class: "timeline-grid" }),
-      svg("text", { x: tx, y: axisY + 16, "text-anchor": i === 0 ? "start" : i === count ? "end" : "middle" }, label),
-    );
-  });
-  if (now >= lo && now <= hi) {
-    axis.append(svg("line", { x1: x(now), x2: x(now), y1: 0, y2: axisY, class: "timeline-now" }));
-  }
-  chart.append(axis);
+  chart.append(axisOf(tr, { lo, hi, now, x, width, inner, axisY: lanes * (LANE_H + LANE_GAP) }));
   const info = h("p", { class: "timeline-info muted", "aria-hidden": "true" }, tr.t("timeline.hint"));
   const stop = bars.some((b) => b.task.id === current) ? current : bars[0].task.id;
   const gs = bars.map((bar) => {

@@ -9,6 +9,7 @@
 //!   `dcs-tasks-parse`).
 //! - [`watch`]: the progress watcher's decisions; [`fleet`]: `listFleetTasks`' decisions.
 //! - [`proxy`]: the edge proxy's decisions (a request and the configuration to a plan).
+//! - [`views`]: what the elements and the page choose from (running statuses, time ranges).
 //!
 //! The curated API for native users is at the root: build a request, sign it, send it with
 //! any HTTP client, parse the answer.
@@ -40,6 +41,7 @@ pub mod query;
 pub mod rules;
 pub mod sign;
 pub mod url;
+pub mod views;
 pub mod watch;
 
 pub use dcs_tasks_parse::error::{DcsError, ErrorCode, Result};
