@@ -1,0 +1,382 @@
+// <dcs-task-list>'s view: drawing its shadow DOM from the element's state (the table, the
+// timeline, the count and pager, the error banner, the live-refresh line, the filters' form)
+// and wiring its controls to the controller (task-list-load.js). `viewOf(el)` is what the
+// controller calls back (k.view).
+import { h, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError } from "./render.js";
+import { toCsv, toJson, download, baseName } from "./export.js";
+import { renderTimeline } from "./timeline.js";
+import { copyText, emit } from "./shared.js";
+import {
+  debounce, internals, isoToLocalInput, localInputToIso, PAGE_SIZES, REFRESH_MS, timelineRange, timeQuery, visibleTasks,
+} from "./task-list-state.js";
+import { fillProgress, loadAll, loadPage, reload, scheduleRefresh, syncWatches } from "./task-list-load.js";
+import { TASK_NAMES, TASK_STATUSES } from "./vocab.js";
+
+const shownOf = (k) => visibleTasks(k.tr, k.s.view, k.s.tasks);
+
+/** The callbacks the controller draws through. */
+export function viewOf(el) {
+  const k = () => internals.get(el);
+  const $ = (id) => el.$(id);
+  return {
+    render: () => render(el),
+    fail: (err, context) => fail(el, err, context),
+    clearError: () => { $("error-banner").hidden = true; },
+    busy: (busy) => {
+      el.toggleAttribute("busy", busy);
+      $("tasks-section").setAttribute("aria-busy", String(busy));
+      if (busy && !k().s.loaded) $("empty").textContent = k().tr.t("state.loading");
+    },
+    allProgress: (fetched, total) => {
+      const bar = $("load-all-progress");
+      $("load-all-box").hidden = false;
+      $("load-all").disabled = true;
+      if (total === undefined) bar.removeAttribute("value"); // indeterminate until the first page
+      else {
+        bar.max = Math.max(1, total);
+        bar.value = Math.min(fetched, total);
+      }
+      $("load-all-text").textContent = k().tr.t("all.progress", { fetched, total: total ?? "…" });
+    },
+    allEnded: () => {
+      if (!k().built) return;
+      $("load-all-box").hidden = true;
+      $("load-all").disabled = false;
+    },
+    announce: (msg) => announce(el, msg),
+    refreshIndicator: () => refreshIndicator(el),
+    progress: (id, p, { live = false } = {}) => {
+      const slot = slotOf(el, id);
+      if (slot) renderProgress(k().tr, slot, p);
+      if (!live) return;
+      showRunningProgress(el, id, p);
+      drawTimeline(el);
+    },
+    progressError: (id, err) => {
+      const slot = slotOf(el, id);
+      if (slot) renderProgressError(k().tr, slot, err);
+    },
+    hasSlot: (id) => Boolean(slotOf(el, id)),
+    expandedIds: () => [...$("tasks").querySelectorAll("tr.details-row:not([hidden])")].map((r) => r.dataset.id),
+  };
+}
+
+function slotOf(el, id) {
+  return el.$("tasks").querySelector(`tr.details-row[data-id="${CSS.escape(id)}"]:not([hidden]) .progress-slot`);
+}
+
+/** The progress of a running task in its row's end cell ("running · 45 %"). */
+function showRunningProgress(el, id, p) {
+  const cell = el.$("tasks").querySelector(`tr.task[data-id="${CSS.escape(id)}"] .col-end .running`);
+  if (cell && Number.isFinite(p.progress)) cell.textContent = internals.get(el).tr.t("row.runningAt", { p: p.progress });
+}
+
+function announce(el, msg) {
+  const live = el.$("live");
+  live.textContent = "";
+  setTimeout(() => { live.textContent = msg; }, 30);
+}
+
+// ---- errors -------------------------------------------------------------------------------
+
+/** Shows `err` in the banner and tells the page (`dcs-error`). */
+export function fail(el, err, context) {
+  showError(el, err, context);
+  emit(el, "dcs-error", { error: err });
+}
+
+function showError(el, err, context) {
+  const { t } = internals.get(el).tr;
+  const rows = [];
+  const add = (key, value, extra) => {
+    if (value === undefined || value === null || value === "") return;
+    rows.push(h("dt", {}, t(key)), h("dd", {}, h("code", { dataset: { field: key } }, String(value)), extra));
+  };
+  add("error.code", err.code || err.name);
+  add("error.status", err.status);
+  add("error.errorCode", err.errorCode);
+  add("error.requestId", err.requestId, err.requestId
+    ? h("button", { type: "button", class: "ghost small", dataset: { action: "copy-request-id" } }, t("error.copyRequestId")) : null);
+  add("error.field", err.field);
+  add("error.path", err.path);
+  const fields = el.$("error-fields");
+  fields.replaceChildren(...rows);
+  fields.dataset.requestId = err.requestId || "";
+  el.$("error-title").textContent = context || t("error.title");
+  el.$("error-message").textContent = err.errorMsg || err.message || String(err);
+  const banner = el.$("error-banner");
+  banner.hidden = false;
+  banner.dataset.code = err.code || "";
+}
+
+// ---- the form ------------------------------------------------------------------------------
+
+function fillSelect(tr, select, values, labelOf, current) {
+  const sig = `${tr.lang}|${values.join(",")}`;
+  if (select.dataset.sig !== sig) {
+    select.dataset.sig = sig;
+    select.replaceChildren(h("option", { value: "" }, tr.t("form.any")), ...values.map((v) => h("option", { value: v }, labelOf(v))));
+  }
+  select.value = values.includes(current) ? current : "";
+}
+
+function fillFilterOptions(el) {
+  const { tr, s: { view, tasks } } = internals.get(el);
+  const statuses = new Set(TASK_STATUSES);
+  const types = new Set(TASK_NAMES);
+  for (const x of tasks) {
+    if (x.status) statuses.add(x.status);
+    if (x.name) types.add(x.name);
+  }
+  if (view.status) statuses.add(view.status);
+  if (view.type) types.add(view.type);
+  fillSelect(tr, el.$("status"), [...statuses], (s) => tr.statusLabel(s), view.status);
+  fillSelect(tr, el.$("type"), [...types], (n) => tr.typeLabel(n) || n, view.type);
+}
+
+/** The form shows the view (range, dates, search, page size, auto-refresh, filters). */
+export function stateToForm(el) {
+  const { view } = internals.get(el).s;
+  const $ = (id) => el.$(id);
+  $("range").value = view.range;
+  $("from").value = isoToLocalInput(view.from);
+  $("to").value = isoToLocalInput(view.to);
+  $("custom-from").hidden = $("custom-to").hidden = view.range !== "custom";
+  $("search").value = view.search;
+  const size = $("page-size");
+  const n = el.pageSize;
+  if (![...size.options].some((o) => Number(o.value) === n)) {
+    size.replaceChildren(...[...new Set([...PAGE_SIZES, n])].sort((a, b) => a - b).map((v) => h("option", { value: String(v) }, String(v))));
+  }
+  size.value = String(n);
+  $("auto-refresh").checked = el.autoRefresh;
+  fillFilterOptions(el);
+}
+
+export function viewChanged(el) {
+  emit(el, "dcs-view-change", { view: el.view, pageSize: el.pageSize });
+}
+
+// ---- rows ---------------------------------------------------------------------------------
+
+/** Opens or closes a row's details; opening selects the task (`dcs-select`). */
+function toggleRow(el, button, open = button.getAttribute("aria-expanded") !== "true") {
+  const k = internals.get(el);
+  const s = k.s;
+  const id = button.dataset.id;
+  const task = s.tasks.find((x) => x.id === id);
+  const detailRow = el.$(button.getAttribute("aria-controls"));
+  if (!task || !detailRow) return;
+  const withProgress = !k.static;
+  const label = `${k.tr.typeLabel(task.name) || task.name} ${id}`;
+  button.setAttribute("aria-expanded", String(open));
+  button.setAttribute("aria-label", k.tr.t(open ? "row.collapse" : "row.expand", { id: label }));
+  detailRow.hidden = !open;
+  if (open) s.expanded.add(id);
+  else {
+    s.expanded.delete(id);
+    syncWatches(el);
+    return;
+  }
+  detailRow.firstElementChild.replaceChildren(detailsBlock(k.tr, task, { withProgress }));
+  if (withProgress && task.enableShow) fillProgress(el, id);
+  s.selected = id;
+  for (const tr of el.$("tasks").querySelectorAll("tr.task.selected")) tr.classList.remove("selected");
+  button.closest("tr").classList.add("selected");
+  emit(el, "dcs-select", { task });
+}
+
+async function copyTaskId(el, button) {
+  const { tr } = internals.get(el);
+  const id = button.dataset.id;
+  const ok = await copyText(el.shadowRoot, id);
+  announce(el, ok ? tr.t("row.copied", { id }) : tr.t("row.copyFailed"));
+  button.classList.toggle("copied", ok);
+  button.dataset.copied = ok ? "true" : "false";
+}
+
+function onTableClick(el, e) {
+  const button = e.target.closest("button[data-action]");
+  if (button?.dataset.action === "toggle") toggleRow(el, button);
+  else if (button?.dataset.action === "copy") copyTaskId(el, button);
+  else if (!button && !e.target.closest("a, input, select, textarea, pre, tr.details-row") && !String(globalThis.getSelection?.() ?? "")) {
+    // a click anywhere else on a task row opens it (the expand button is the keyboard's way)
+    const toggle = e.target.closest("tr.task")?.querySelector("button.expand");
+    if (toggle) toggleRow(el, toggle);
+  }
+}
+
+/** A timeline bar was activated: expand that task's row and bring it into view. */
+function openRow(el, id) {
+  const button = el.$("tasks").querySelector(`tbody button.expand[data-id="${CSS.escape(id)}"]`);
+  if (!button) return;
+  if (button.getAttribute("aria-expanded") !== "true") toggleRow(el, button, true);
+  button.closest("tr").scrollIntoView({ block: "nearest" });
+  button.focus({ preventScroll: true });
+}
+
+// ---- events of the shadow DOM -----------------------------------------------------------
+
+/** Wires the controls: filters, paging, "Load all", refresh, the table, the banner, export. */
+export function bind(el) {
+  const $ = (id) => el.$(id);
+  const k = internals.get(el);
+  const s = k.s;
+  const changed = (refetch) => {
+    viewChanged(el);
+    if (refetch) reload(el);
+    else {
+      render(el);
+      scheduleRefresh(el);
+    }
+  };
+  $("filters").addEventListener("submit", (e) => e.preventDefault());
+  $("range").addEventListener("change", () => {
+    s.view.range = $("range").value;
+    $("custom-from").hidden = $("custom-to").hidden = s.view.range !== "custom";
+    if (s.view.range !== "custom") s.view.from = s.view.to = "";
+    s.view.offset = 0;
+    changed(s.view.range !== "custom" || s.view.from || s.view.to);
+  });
+  for (const id of ["from", "to"]) {
+    $(id).addEventListener("change", () => {
+      s.view[id] = localInputToIso($(id).value);
+      s.view.offset = 0;
+      changed(true);
+    });
+  }
+  $("status").addEventListener("change", () => { s.view.status = $("status").value; changed(false); });
+  $("type").addEventListener("change", () => { s.view.type = $("type").value; changed(false); });
+  // The query takes effect when typing pauses: view, table and timeline together (a watch
+  // redrawing the timeline in between must not show a filter the table does not).
+  $("search").addEventListener("input", debounce(() => { s.view.search = $("search").value; changed(false); }, 150));
+  $("page-size").addEventListener("change", () => {
+    el.pageSize = Number($("page-size").value); // attributeChangedCallback reloads
+    viewChanged(el);
+  });
+  const page = (offset) => { s.view.offset = offset; viewChanged(el); loadPage(el); };
+  $("prev").addEventListener("click", () => page(Math.max(0, s.view.offset - el.pageSize)));
+  $("next").addEventListener("click", () => page(s.view.offset + el.pageSize));
+  $("back-to-pages").addEventListener("click", () => page(0));
+  $("load-all").addEventListener("click", () => loadAll(el));
+  $("load-all-cancel").addEventListener("click", () => s.allAbort?.abort());
+  $("auto-refresh").addEventListener("change", () => { el.autoRefresh = $("auto-refresh").checked; });
+  $("refresh-now").addEventListener("click", () => reload(el));
+  $("tasks").addEventListener("click", (e) => onTableClick(el, e));
+  $("error-dismiss").addEventListener("click", () => { $("error-banner").hidden = true; });
+  $("error-fields").addEventListener("click", async (e) => {
+    if (!e.target.closest("button[data-action='copy-request-id']")) return;
+    const id = $("error-fields").dataset.requestId;
+    const ok = await copyText(el.shadowRoot, id);
+    announce(el, ok ? id : k.tr.t("row.copyFailed"));
+  });
+  $("export-csv").addEventListener("click", () => {
+    download(`${baseName(el.instanceId)}.csv`, toCsv(k.tr, shownOf(k)), "text/csv;charset=utf-8");
+  });
+  $("export-json").addEventListener("click", () => exportJson(el));
+}
+
+function exportJson(el) {
+  const k = internals.get(el);
+  const { view, mode, total } = k.s;
+  const paged = mode === "page";
+  const meta = {
+    instanceId: el.instanceId || undefined,
+    query: { ...timeQuery(view), offset: paged ? view.offset : undefined, limit: paged ? el.pageSize : undefined, all: mode === "all" },
+    filters: { status: view.status || undefined, type: view.type || undefined, search: view.search || undefined },
+    taskCount: total,
+  };
+  download(`${baseName(el.instanceId)}.json`, toJson(shownOf(k), meta), "application/json");
+}
+
+// ---- drawing ------------------------------------------------------------------------------
+
+/** Draws everything from the state, keeping the focus where it was. */
+export function render(el) {
+  const k = internals.get(el);
+  if (!k.built) return;
+  const { s, tr } = k;
+  const { t } = tr;
+  const focusKey = el.shadowRoot.activeElement?.dataset?.focusKey;
+  const shown = shownOf(k);
+  const table = el.$("tasks");
+  table.tHead.replaceChildren(headerRow(tr));
+  renderRows(tr, table.tBodies[0], shown, { scope: "t", expanded: s.expanded, withProgress: !k.static });
+  if (s.selected) table.querySelector(`tr.task[data-id="${CSS.escape(s.selected)}"]`)?.classList.add("selected");
+  for (const row of table.querySelectorAll("tr.details-row:not([hidden])")) fillProgress(el, row.dataset.id);
+  drawTimeline(el, shown);
+  syncWatches(el);
+  for (const [id, p] of s.progress) if (k.watches.has(id)) showRunningProgress(el, id, p);
+  fillFilterOptions(el);
+  renderCount(el, shown.length);
+  renderPager(el);
+  const empty = k.static ? "" : !el.instanceId ? t("state.empty") : !s.loaded ? (s.inflight ? t("state.loading") : "") : "";
+  el.$("empty").textContent = s.loaded && shown.length === 0 ? t("state.none") : empty;
+  table.hidden = shown.length === 0;
+  el.$("export-csv").disabled = el.$("export-json").disabled = shown.length === 0;
+  el.$("refresh").hidden = Boolean(k.static);
+  // Landmarks named after the instance: two elements on one page stay told apart.
+  const id = el.instanceId;
+  el.$("filters").setAttribute("aria-label", id ? t("filters.labelOf", { id }) : t("filters.label"));
+  el.$("tasks-heading").textContent = id ? t("tasks.headingOf", { id }) : t("tasks.heading");
+  refreshIndicator(el);
+  if (focusKey) el.shadowRoot.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
+}
+
+/** Redraws the timeline (on each render, watch update and resize), keeping a focused bar focused. */
+export function drawTimeline(el, shown) {
+  const k = internals.get(el);
+  const box = el.$("timeline");
+  const now = Date.now();
+  const active = el.shadowRoot.activeElement;
+  const focused = box.contains(active) ? active.closest(".bar")?.dataset.taskId : undefined;
+  renderTimeline(k.tr, box, k.s.loaded ? shown ?? shownOf(k) : [], {
+    ...timelineRange(k.s.view, now), now, onActivate: (id) => openRow(el, id),
+    current: focused ?? k.s.current, onCurrent: (id) => { k.s.current = id; },
+  });
+  if (focused) box.querySelector(`.bar[data-task-id="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
+}
+
+function refreshIndicator(el) {
+  const { tr, s } = internals.get(el);
+  const { t } = tr;
+  const n = s.loaded ? shownOf(internals.get(el)).filter((x) => x.status === "EXECUTING").length : 0;
+  const st = !el.autoRefresh ? "off" : n > 0 ? "active" : "idle";
+  el.$("refresh-indicator").dataset.state = st;
+  el.$("refresh-text").textContent = st === "active" ? t("refresh.active", { n, s: REFRESH_MS / 1000 }) : t(`refresh.${st}`);
+  el.$("updated").textContent = s.lastUpdated
+    ? t("refresh.updated", { time: s.lastUpdated.toLocaleTimeString(tr.locale, { hour12: false }) }) : "";
+}
+
+function renderCount(el, shownCount) {
+  const { tr: { t }, s } = internals.get(el);
+  const out = el.$("count");
+  if (!s.loaded) {
+    out.textContent = "";
+    return;
+  }
+  let text;
+  if (s.mode === "static") text = t("count.static", { n: s.tasks.length });
+  else if (s.mode === "all") text = s.partial ? t("count.partial", { n: s.tasks.length, total: s.total }) : t("count.all", { total: s.tasks.length });
+  else if (s.tasks.length === 0) text = t("count.page", { from: 0, to: 0, total: s.total });
+  else text = t("count.page", { from: s.view.offset + 1, to: s.view.offset + s.tasks.length, total: s.total });
+  const filtered = s.view.status || s.view.type || s.view.search.trim();
+  out.textContent = filtered ? `${text} · ${t("count.filtered", { shown: shownCount })}` : text;
+  out.dataset.shown = String(shownCount);
+  out.dataset.total = String(s.total);
+}
+
+function renderPager(el) {
+  const k = internals.get(el);
+  const s = k.s;
+  const paged = s.mode === "page";
+  const limit = el.pageSize;
+  el.$("pager").hidden = !paged || !s.loaded;
+  el.$("back-to-pages").hidden = s.mode !== "all";
+  el.$("load-all").hidden = Boolean(k.static) || (!s.loaded && !el.instanceId);
+  const pages = Math.max(1, Math.ceil(s.total / limit));
+  el.$("page-info").textContent = k.tr.t("page.of", { page: Math.floor(s.view.offset / limit) + 1, pages });
+  el.$("prev").disabled = s.view.offset === 0;
+  el.$("next").disabled = s.view.offset + limit >= s.total;
+}
+
