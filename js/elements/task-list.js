@@ -11,6 +11,7 @@ import { toCsv, toJson, download, baseName } from "./export.js";
 import { renderTimeline } from "./timeline.js";
 import { sheet } from "./style.js";
 import { taskListTemplate } from "./task-list-template.js";
+import { DCS_TASK_LIST_ATTRIBUTES } from "./observed.js";
 import { coalesced, copyText, emit, HostElement, openClient, reflect, translatorFor, upgradeProperties } from "./shared.js";
 
 const REFRESH_MS = 5000;
@@ -57,7 +58,7 @@ function debounce(fn, ms) {
 }
 
 export class DcsTaskList extends HostElement {
-  static observedAttributes = ["endpoint", "project-id", "instance-id", "lang", "page-size", "auto-refresh"];
+  static observedAttributes = DCS_TASK_LIST_ATTRIBUTES;
 
   #given = null; // the client a console set (never freed here)
   #own = null; // the client made from endpoint/project-id (freed when replaced)
