@@ -63,6 +63,7 @@ test-lint:
 	node scripts/check-paths.mjs
 	node scripts/check-fn-length.mjs
 	node scripts/snippets.mjs --check
+	node scripts/gen-element-api.mjs --check
 
 # The two hostile-key figures (issue 12) run on their own, with their output shown.
 HOSTILE_KEYS := colliding_keys_cost_what_ordinary_keys_cost unknown_keys_are_bounded_in_warnings_and_output

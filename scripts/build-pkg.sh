@@ -78,7 +78,10 @@ cp js/proxy.js js/proxy-node.js js/proxy-deno.js js/proxy-inline.js js/proxy-edg
 # The elements (`dcs-tasks/element`): plain ES modules importing each other by relative paths.
 # Each file minified on its own (no bundling: the imports stay as they are; class and function
 # names kept, consoles and inspectors show them).
-cp js/element.d.ts js/custom-elements.json pkg/
+# Their API files, generated from js/api/elements.mjs (scripts/gen-element-api.mjs): the manifest,
+# the types, and the typings of each framework (`dcs-tasks/element/react`, `/vue`, `/svelte`, `/solid`).
+cp js/element.d.ts js/custom-elements.json js/element-jsx.d.ts js/element-react.d.ts js/element-solid-props.d.ts \
+  js/element-solid.d.ts js/element-vue.d.ts js/element-svelte.d.ts pkg/
 mkdir -p pkg/elements
 for f in js/element.js js/element-slim.js js/elements/*.js; do
   node_modules/.bin/esbuild "$f" --minify --keep-names --format=esm --log-level=warning --outfile="pkg/${f#js/}"

@@ -13,6 +13,7 @@ import { attention, fleetRow, instanceKind, sortFleet } from "./fleet-data.js";
 import { renderLanes } from "./fleet-timeline.js";
 import { sheet } from "./style.js";
 import { fleetTemplate } from "./fleet-template.js";
+import { DCS_FLEET_ATTRIBUTES } from "./observed.js";
 import { coalesced, emit, HostElement, openClient, reflect, translatorFor, upgradeProperties } from "./shared.js";
 
 const RANGES = { all: null, ...TIME_RANGES };
@@ -20,7 +21,7 @@ const DEFAULT_RANGE = "24h";
 const PROPS = ["endpoint", "projectId", "range", "concurrency", "client", "headers"];
 
 export class DcsFleet extends HostElement {
-  static observedAttributes = ["endpoint", "project-id", "lang", "range", "concurrency"];
+  static observedAttributes = DCS_FLEET_ATTRIBUTES;
 
   #given = null;
   #own = null;

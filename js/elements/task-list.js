@@ -11,6 +11,7 @@ import { applyStatic, translator } from "./i18n.js";
 import { useReveal } from "./render.js";
 import { sheet } from "./style.js";
 import { taskListTemplate } from "./task-list-template.js";
+import { DCS_TASK_LIST_ATTRIBUTES } from "./observed.js";
 import { coalesced, emit, HostElement, openClient, reflect, translatorFor, upgradeProperties } from "./shared.js";
 import { cleanView, DEFAULT_LIMIT, internals, newState } from "./task-list-state.js";
 import { loadPage, reload, scheduleRefresh, stopAll } from "./task-list-load.js";
@@ -22,7 +23,7 @@ export { cleanView };
 const PROPS = ["endpoint", "projectId", "instanceId", "pageSize", "autoRefresh", "client", "headers", "view", "taskList"];
 
 export class DcsTaskList extends HostElement {
-  static observedAttributes = ["endpoint", "project-id", "instance-id", "lang", "page-size", "auto-refresh"];
+  static observedAttributes = DCS_TASK_LIST_ATTRIBUTES;
 
   constructor() {
     super();
