@@ -5,6 +5,8 @@
 // the elements'.
 import { t, setLang, lang, initialLang, applyStatic } from "./strings.js";
 import { InstancePicker } from "./picker.js";
+import { debounce, h } from "./pkg/elements/dom.js";
+import { openClient } from "./pkg/elements/shared.js";
 
 // The proxy serving this page: its folder (the proxy may be mounted under a path, PROXY_BASE_PATH).
 const proxyBase = () => new URL(".", location.href).href.replace(/\/$/, "");
@@ -16,6 +18,7 @@ let pkg = null; // the dcs-tasks module, once loaded
 let langChosen = false;
 let shownView = "tasks"; // "tasks" | "fleet"
 let picker = null;
+let shared = null; // { client, config }: the page's one client and /api/config, given to every view
 const list = () => $("task-list");
 const fleet = () => $("fleet"); // null until the fleet view is first shown
 
@@ -28,26 +31,37 @@ function makeFleet() {
   if (range) el.range = range;
   el.addEventListener("dcs-instance-select", (e) => showInstance(e.detail.instance.instanceId));
   el.addEventListener("dcs-view-change", writeUrl);
-  el.addEventListener("dcs-config", (e) => picker?.load(e.detail.client));
   el.addEventListener("dcs-error", (e) => { if (e.detail.error?.status === 401) askForToken(e.detail.error); });
-  el.headers = authHeaders();
-  el.endpoint = proxyBase();
+  giveClient(el);
   list().after(el);
   return el;
 }
 
-/** Creates an element: h("td", { class: "x" }, child, "text", ...). */
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "class") el.className = v;
-    else if (k === "dataset") Object.assign(el.dataset, v);
-    else el.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c instanceof Node ? c : String(c));
-  return el;
+/** A view gets the page's client when there is one; else it reads the proxy itself (and says why). */
+function giveClient(el) {
+  el.headers = authHeaders();
+  el.endpoint = proxyBase();
+  el.client = shared?.client ?? null;
 }
+
+/**
+ * One client and one read of the proxy's /api/config for the whole page: the task list, the fleet
+ * and the picker use it. When it cannot be opened (no token yet, the proxy down), the views are
+ * left to read the proxy themselves, and they show the error and ask for the token.
+ */
+async function openShared() {
+  const old = shared;
+  shared = null;
+  try {
+    shared = await openClient(proxyBase(), null, authHeaders());
+  } catch {
+    shared = null;
+  }
+  for (const el of [list(), fleet()]) if (el) giveClient(el);
+  old?.client.free();
+  if (shared) configured(shared.config, shared.client);
+}
+
 
 // ---------------------------------------------------------------------------------------------
 // URL <-> the element
@@ -143,10 +157,9 @@ function askForToken(err) {
   $("token-input").focus();
 }
 
-/** The element asks the proxy again with the token (config, then the tasks). */
+/** The page opens its client again with the token, and gives it to the views. */
 function useToken() {
-  list().headers = authHeaders();
-  if (fleet()) fleet().headers = authHeaders();
+  openShared();
 }
 
 function bindToken() {
@@ -224,11 +237,6 @@ async function fillSeed() {
   }
 }
 
-function debounce(fn, ms) {
-  let timer;
-  return (...a) => { clearTimeout(timer); timer = setTimeout(() => fn(...a), ms); };
-}
-
 function bindPaste() {
   $("paste-parse").addEventListener("click", parsePasted);
   $("paste-strict").addEventListener("change", parsePasted);
@@ -267,19 +275,23 @@ function bind() {
     if (pasted || $("paste-input").value.trim()) parsePasted();
   });
   el.addEventListener("dcs-view-change", writeUrl);
-  el.addEventListener("dcs-config", (e) => {
-    // The demo proxy names an instance to show when the address names none.
-    const { config, client } = e.detail;
-    picker.load(client);
-    if (tokenRefusal === null && proxyToken) $("token-panel").open = false;
-    if (!el.instanceId && config.demoInstance) {
-      $("instance").value = config.demoInstance;
-      el.instanceId = config.demoInstance;
-      writeUrl();
-    }
-    document.body.dataset.ready = "true";
-  });
+  // A view that read the proxy itself (the page's client could not be opened) tells the page.
+  el.addEventListener("dcs-config", (e) => configured(e.detail.config, e.detail.client));
   el.addEventListener("dcs-error", (e) => { if (e.detail.error?.status === 401) askForToken(e.detail.error); });
+}
+
+/** The proxy's configuration is known: the picker lists its instances, the demo's instance opens. */
+function configured(config, client) {
+  picker?.load(client);
+  if (tokenRefusal === null && proxyToken) $("token-panel").open = false;
+  const el = list();
+  // The demo proxy names an instance to show when the address names none.
+  if (!el.instanceId && config.demoInstance) {
+    $("instance").value = config.demoInstance;
+    el.instanceId = config.demoInstance;
+    writeUrl();
+  }
+  document.body.dataset.ready = "true";
 }
 
 async function main() {
@@ -312,8 +324,7 @@ async function main() {
   el.instanceId = url.instance; // first: a new instance starts on the first page
   if (url.limit) el.pageSize = url.limit;
   el.view = url.view;
-  el.headers = authHeaders();
-  el.endpoint = proxyBase();
+  await openShared();
   showView(shownView);
   if ($("paste-input").value.trim()) parsePasted();
 }

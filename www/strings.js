@@ -1,7 +1,6 @@
 // The page's own strings (its header, instance choice, token prompt and paste panel), in English
 // and Chinese; the task view's strings are the element's (dcs-tasks/element).
-
-export const LANGS = ["en", "zh"];
+import { applyStatic as applyStrings, fill, LANGS, pickLang } from "./pkg/elements/i18n.js";
 
 const STRINGS = {
   en: {
@@ -92,14 +91,9 @@ const STRINGS = {
 
 let current = "en";
 
-/** The language to start in: `?lang=`, then the browser's language. */
+/** The language to start in: `?lang=`, then the browser's language (the elements' rule). */
 export function initialLang(param, navigatorLanguages) {
-  if (LANGS.includes(param)) return param;
-  for (const l of navigatorLanguages || []) {
-    const base = String(l).toLowerCase().split("-")[0];
-    if (LANGS.includes(base)) return base;
-  }
-  return "en";
+  return pickLang(param, navigatorLanguages || []);
 }
 
 export function setLang(lang) {
@@ -111,18 +105,11 @@ export const lang = () => current;
 
 /** The string `key` with `{name}` placeholders filled from `params`. */
 export function t(key, params = {}) {
-  const s = STRINGS[current][key] ?? STRINGS.en[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+  return fill(STRINGS[current][key] ?? STRINGS.en[key] ?? key, params);
 }
 
-/** Applies the strings to the page: `data-i18n` sets the text, `data-i18n-attr="attr:key;..."` attributes. */
+/** Applies the strings to the page (`data-i18n`, `data-i18n-attr`: the elements' rule) and its title. */
 export function applyStatic(root = document) {
-  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
-  for (const el of root.querySelectorAll("[data-i18n-attr]")) {
-    for (const pair of el.dataset.i18nAttr.split(";")) {
-      const [attr, key] = pair.split(":");
-      if (attr && key) el.setAttribute(attr.trim(), t(key.trim()));
-    }
-  }
+  applyStrings(root, t);
   document.title = t("app.title");
 }

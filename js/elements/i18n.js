@@ -337,6 +337,11 @@ export const STATUSES = {
   WAITING: { en: "Waiting", zh: "等待中" },
 };
 
+/** `s` with its `{name}` placeholders filled from `params` (the page's strings use it too). */
+export function fill(s, params = {}) {
+  return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+}
+
 /** A language the elements speak, from a `lang` value ("zh-CN" -> "zh"); null when none is. */
 export function langOf(value) {
   const base = String(value ?? "").toLowerCase().split("-")[0];
@@ -363,10 +368,7 @@ export function translator(lang) {
     lang: l,
     locale: l === "zh" ? "zh-CN" : "en",
     other: l === "zh" ? "en" : "zh",
-    t(key, params = {}) {
-      const s = STRINGS[l][key] ?? STRINGS.en[key] ?? key;
-      return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
-    },
+    t: (key, params = {}) => fill(STRINGS[l][key] ?? STRINGS.en[key] ?? key, params),
     typeLabel: (name, in_ = l) => TASK_TYPES[name]?.[in_] ?? null,
     statusLabel: (status, in_ = l) => STATUSES[status]?.[in_] ?? status,
     instanceStatusLabel: (status, in_ = l) => INSTANCE_STATUSES[status]?.[in_] ?? status,

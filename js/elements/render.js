@@ -3,22 +3,8 @@
 // normalized data (Task, TaskProgress): nothing is parsed here.
 import { RUNNING_TASK_STATUSES, STEP_STATUSES, TASK_STATUSES } from "./vocab.js";
 
-/** Creates an element: h("td", { class: "x", title: "y" }, child, "text", ...). */
-export function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "class") el.className = v;
-    else if (k === "dataset") Object.assign(el.dataset, v);
-    else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const c of children.flat()) {
-    if (c === undefined || c === null || c === false) continue;
-    el.append(c instanceof Node ? c : String(c));
-  }
-  return el;
-}
+export { h } from "./dom.js";
+import { h } from "./dom.js";
 
 /** A small "copy" icon (inline SVG, so no font or file is needed). */
 export function copyIcon() {

@@ -79,9 +79,3 @@ export function localInputToIso(v) {
   const d = new Date(v); // "YYYY-MM-DDTHH:mm[:ss]" without a zone is local time
   return !v || Number.isNaN(d.getTime()) ? "" : d.toISOString();
 }
-
-/** `fn` called once typing pauses for `ms`. */
-export function debounce(fn, ms) {
-  let timer;
-  return (...a) => { clearTimeout(timer); timer = setTimeout(() => fn(...a), ms); };
-}

@@ -6,8 +6,9 @@ import { h, renderRows, headerRow, detailsBlock, renderProgress, renderProgressE
 import { toCsv, toJson, download, baseName } from "./export.js";
 import { renderTimeline } from "./timeline.js";
 import { copyText, emit } from "./shared.js";
+import { debounce } from "./dom.js";
 import {
-  debounce, internals, isoToLocalInput, localInputToIso, PAGE_SIZES, REFRESH_MS, timelineRange, timeQuery, visibleTasks,
+  internals, isoToLocalInput, localInputToIso, PAGE_SIZES, REFRESH_MS, timelineRange, timeQuery, visibleTasks,
 } from "./task-list-state.js";
 import { fillProgress, loadAll, loadPage, reload, scheduleRefresh, syncWatches } from "./task-list-load.js";
 import { TASK_NAMES, TASK_STATUSES } from "./vocab.js";

@@ -129,6 +129,20 @@ describe("the fleet on the www page", { timeout: 300_000 }, () => {
     await context.close();
   });
 
+  test("one client for the page: /api/config read once by the page, the task list, the picker and the fleet", async () => {
+    const o = await openPage(browser, { allow: EXPECTED_HTTP_ERRORS });
+    const configs = [];
+    o.page.on("request", (r) => { if (new URL(r.url()).pathname === "/api/config") configs.push(r.url()); });
+    await o.page.goto(new URL("/?view=fleet&fleet-range=24h&lang=en", stack.url).href);
+    await fleetLoaded(o.page);
+    await o.page.locator("#nav-tasks").click();
+    await o.page.locator("dcs-task-list tbody tr.task").first().waitFor({ timeout: 30_000 });
+    await o.page.waitForFunction(() => Number(document.getElementById("instance").dataset.instances) > 0);
+    assert.equal(configs.length, 1, `/api/config read ${configs.length} times`);
+    assert.deepEqual(o.errors, []);
+    await o.context.close();
+  });
+
   test("the lanes: one tab stop, arrow keys between instances, Enter opens the instance", async () => {
     const { page, errors, context } = await open("/?view=fleet&fleet-range=all&lang=en");
     await fleetLoaded(page);
@@ -201,7 +215,7 @@ describe("custom-elements.json for <dcs-fleet>", { timeout: 120_000 }, () => {
     await o.page.addInitScript(() => {
       window.__events = [];
       for (const t of ["dcs-load", "dcs-instance-select", "dcs-error", "dcs-view-change", "dcs-config"]) {
-        document.addEventListener(t, (e) => { if (e.target.id === "fleet") window.__events.push(t); }, true);
+        document.addEventListener(t, (e) => { if (e.target.id === "fleet" || e.target.id === "fleet-own") window.__events.push(t); }, true);
       }
     });
     await o.page.goto(new URL("/?view=fleet&fleet-range=all&lang=en", stack.url).href);
@@ -212,6 +226,15 @@ describe("custom-elements.json for <dcs-fleet>", { timeout: 120_000 }, () => {
     await fleetLoaded(o.page);
     await o.page.locator("dcs-fleet tbody tr.instance button.link").first().click(); // dcs-instance-select
     await o.page.waitForFunction(() => window.__events.includes("dcs-instance-select"));
+    // The page gives its fleet the page's one client; a fleet given only an endpoint reads the
+    // proxy's /api/config itself and says so (dcs-config).
+    await o.page.evaluate(() => new Promise((resolve) => {
+      const f = document.createElement("dcs-fleet");
+      f.id = "fleet-own";
+      f.addEventListener("dcs-config", () => resolve(), { once: true });
+      f.endpoint = location.origin;
+      document.body.append(f);
+    }));
     const real = await o.page.evaluate(() => {
       const Cls = customElements.get("dcs-fleet");
       const proto = Cls.prototype;
