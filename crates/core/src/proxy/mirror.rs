@@ -26,6 +26,7 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::answers::{cacheable, upstream_error, Answer};
+use super::codes::ProxyCode;
 use super::{check_all_instances, MirrorListing, ALL_PAGE_SIZE};
 use crate::policy::{Delivery, Page};
 
@@ -213,7 +214,7 @@ impl MirrorListing {
         });
         let Ok(body) = body else {
             let m = "the instance list could not be written";
-            return Answer::error(500, "INTERNAL", m, None);
+            return Answer::error(500, ProxyCode::Internal, m, None);
         };
         let mut a = cacheable(200, body, self.if_none_match.as_deref());
         if let Some(id) = g.request_id {
@@ -232,7 +233,7 @@ fn mirror_error(e: &DcsError) -> Answer {
             "DCS answered a page of the instance list that cannot be relayed: ",
             &e.message,
         ]);
-        return Answer::error(502, "BAD_UPSTREAM", &m, e.request_id());
+        return Answer::error(502, ProxyCode::BadUpstream, &m, e.request_id());
     }
     upstream_error(e)
 }

@@ -14,6 +14,7 @@
 
 pub mod access;
 pub mod answers;
+pub mod codes;
 pub mod config;
 // The mirror's pages and answer (serde_json's `raw_value`): natively and in the proxy's wasm
 // build (feature `proxy`), never in the library's wasm.
@@ -32,6 +33,7 @@ pub use answers::{
     cacheable, etag, etag_matches, relay_check, upstream_error, Answer, Log, API_CSP, JSON_TYPE,
     PAGE_CSP,
 };
+pub use codes::ProxyCode;
 pub use config::{
     ConfigError, ProxyConfig, UpstreamAuth, DEFAULT_MAX_UPSTREAM_BYTES, DEFAULT_UPSTREAM_TIMEOUT_MS,
 };
@@ -231,7 +233,7 @@ pub fn plan(
     let Ok(u) = crate::url::parse(url) else {
         let a = Answer::error(
             400,
-            "INVALID_REQUEST",
+            ProxyCode::InvalidRequest,
             "the request URL is not understood",
             None,
         );
@@ -257,7 +259,7 @@ pub fn plan(
             };
             let message = cat(&["proxy misconfigured: ", detail]);
             log.note = Some(e.message);
-            let a = Answer::error(500, "CONFIG_ERROR", &message, None);
+            let a = Answer::error(500, ProxyCode::ConfigError, &message, None);
             return Plan::answer(log, None, a);
         }
     };
@@ -267,7 +269,7 @@ pub fn plan(
         return Plan::answer(log, None, Answer::redirect(location));
     }
     let Some(target) = cfg.mounted_target(&target) else {
-        let a = Answer::error(404, "NOT_FOUND", "no such route", None);
+        let a = Answer::error(404, ProxyCode::NotFound, "no such route", None);
         return Plan::answer(log, None, a);
     };
     // CORS: only configured origins (and our own) get CORS headers; a foreign Origin is refused.
@@ -276,7 +278,11 @@ pub fn plan(
     let cors = origin.filter(|o| cfg.origin_allowed(o, &own_origin));
     if sent && cors.is_none() {
         let m = "this origin is not in ALLOWED_ORIGINS";
-        return Plan::answer(log, None, Answer::error(403, "FORBIDDEN_ORIGIN", m, None));
+        return Plan::answer(
+            log,
+            None,
+            Answer::error(403, ProxyCode::ForbiddenOrigin, m, None),
+        );
     }
     if method == "OPTIONS" {
         log.route = "preflight";
@@ -401,7 +407,7 @@ fn decide_instances(r: Route, cfg: &ProxyConfig) -> Decided {
         Route::ApiInstances { query, all: true } => {
             if query.offset.is_some() {
                 let m = "offset: all=1 gathers every page from the start: leave offset out";
-                return Decided::Answer(Answer::error(400, "INVALID_REQUEST", m, None));
+                return Decided::Answer(Answer::error(400, ProxyCode::InvalidRequest, m, None));
             }
             Decided::Instances {
                 query,
@@ -421,7 +427,12 @@ fn decide_instances(r: Route, cfg: &ProxyConfig) -> Decided {
         Route::ApiInstances { query, .. } => Decided::Call(Call::Instances {
             request: query::list_instances_request(e, p, &query),
         }),
-        _ => Decided::Answer(Answer::error(404, "NOT_FOUND", "no such route", None)),
+        _ => Decided::Answer(Answer::error(
+            404,
+            ProxyCode::NotFound,
+            "no such route",
+            None,
+        )),
     }
 }
 
@@ -430,7 +441,7 @@ fn decide(r: Route, cfg: &ProxyConfig, own_origin: &str, target: &str) -> Decide
     if let Some(i) = r.instance() {
         if !cfg.instance_allowed(i) {
             let m = "this instance is not in ALLOWED_INSTANCES";
-            return Decided::Answer(Answer::error(403, "FORBIDDEN_INSTANCE", m, None));
+            return Decided::Answer(Answer::error(403, ProxyCode::ForbiddenInstance, m, None));
         }
     }
     let (e, p) = (&cfg.endpoint, cfg.project_id.as_str());
@@ -449,7 +460,12 @@ fn decide(r: Route, cfg: &ProxyConfig, own_origin: &str, target: &str) -> Decide
                     url: cat(&[own_origin, &asset]),
                     content_type,
                 },
-                None => Decided::Answer(Answer::error(404, "NOT_FOUND", "no such file", None)),
+                None => Decided::Answer(Answer::error(
+                    404,
+                    ProxyCode::NotFound,
+                    "no such file",
+                    None,
+                )),
             };
         }
         Route::Config => {
@@ -479,7 +495,7 @@ fn decide(r: Route, cfg: &ProxyConfig, own_origin: &str, target: &str) -> Decide
         } => {
             if query.offset.is_some() {
                 let m = "offset: all=1 gathers every page from the start: leave offset out";
-                return Decided::Answer(Answer::error(400, "INVALID_REQUEST", m, None));
+                return Decided::Answer(Answer::error(400, ProxyCode::InvalidRequest, m, None));
             }
             return Decided::Listing { instance, query };
         }

@@ -2,6 +2,7 @@
 
 use dcs_tasks_parse::error::cat;
 
+use super::codes::ProxyCode;
 use super::config::ProxyConfig;
 use crate::query::{self, Arg, InstanceQuery, ListQuery};
 
@@ -29,11 +30,11 @@ pub const QUERY_KEYS: [&str; 13] = [
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     pub status: u16,
-    pub code: &'static str,
+    pub code: ProxyCode,
     pub message: String,
 }
 
-pub(crate) fn refuse(status: u16, code: &'static str, message: impl Into<String>) -> Refusal {
+pub(crate) fn refuse(status: u16, code: ProxyCode, message: impl Into<String>) -> Refusal {
     Refusal {
         status,
         code,
@@ -120,7 +121,7 @@ impl Route {
 }
 
 fn id(what: &str, seg: &str) -> Result<String, Refusal> {
-    query::check_id(what, seg).map_err(|e| refuse(400, "INVALID_REQUEST", e.message))?;
+    query::check_id(what, seg).map_err(|e| refuse(400, ProxyCode::InvalidRequest, e.message))?;
     Ok(seg.to_string())
 }
 
@@ -135,7 +136,7 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
             let Some(i) = KEYS.iter().position(|x| *x == k) else {
                 return Err(refuse(
                     400,
-                    "INVALID_REQUEST",
+                    ProxyCode::InvalidRequest,
                     cat(&[
                         "unknown query parameter ",
                         &dcs_tasks_parse::text::quoted(k, 32),
@@ -145,14 +146,14 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
             if i == 4 && !allow_all {
                 return Err(refuse(
                     400,
-                    "INVALID_REQUEST",
+                    ProxyCode::InvalidRequest,
                     "unknown query parameter \"all\"",
                 ));
             }
             if vals[i].is_some() {
                 return Err(refuse(
                     400,
-                    "INVALID_REQUEST",
+                    ProxyCode::InvalidRequest,
                     cat(&["query parameter ", k, " given twice"]),
                 ));
             }
@@ -168,7 +169,7 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
             }
             Some(_) => Err(refuse(
                 400,
-                "INVALID_REQUEST",
+                ProxyCode::InvalidRequest,
                 cat(&[name, " must be yyyyMMddHHmmss (UTC)"]),
             )),
         }
@@ -181,12 +182,12 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
     )
     .map_err(|e| {
         let m = snake_times(&e.message);
-        refuse(400, "INVALID_REQUEST", m)
+        refuse(400, ProxyCode::InvalidRequest, m)
     })?;
     let all = match vals[4] {
         None | Some("0") => false,
         Some("1") => true,
-        Some(_) => return Err(refuse(400, "INVALID_REQUEST", "all must be 0 or 1")),
+        Some(_) => return Err(refuse(400, ProxyCode::InvalidRequest, "all must be 0 or 1")),
     };
     Ok((q, all))
 }
@@ -202,11 +203,11 @@ fn query_pairs<'a>(raw: &'a str, keys: &[&str]) -> Result<Vec<(&'a str, &'a str)
                 "unknown query parameter ",
                 &dcs_tasks_parse::text::quoted(k, 32),
             ]);
-            return Err(refuse(400, "INVALID_REQUEST", m));
+            return Err(refuse(400, ProxyCode::InvalidRequest, m));
         }
         if out.iter().any(|(x, _)| *x == k) {
             let m = cat(&["query parameter ", k, " given twice"]);
-            return Err(refuse(400, "INVALID_REQUEST", m));
+            return Err(refuse(400, ProxyCode::InvalidRequest, m));
         }
         out.push((k, v));
     }
@@ -218,7 +219,7 @@ fn decoded(k: &str, v: &str) -> Result<String, Refusal> {
     percent_encoding::percent_decode_str(v)
         .decode_utf8()
         .map(|s| s.into_owned())
-        .map_err(|_| refuse(400, "INVALID_REQUEST", cat(&[k, " is not UTF-8"])))
+        .map_err(|_| refuse(400, ProxyCode::InvalidRequest, cat(&[k, " is not UTF-8"])))
 }
 
 /// `/api/instances`' query: `name`, `status`, `offset`, `limit` (validated as the client
@@ -237,11 +238,11 @@ fn instance_query(raw: &str) -> Result<(InstanceQuery, bool), Refusal> {
         &arg("offset")?,
         &arg("limit")?,
     )
-    .map_err(|e| refuse(400, "INVALID_REQUEST", e.message))?;
+    .map_err(|e| refuse(400, ProxyCode::InvalidRequest, e.message))?;
     let all = match pairs.iter().find(|(k, _)| *k == "all").map(|(_, v)| *v) {
         None | Some("0") => false,
         Some("1") => true,
-        Some(_) => return Err(refuse(400, "INVALID_REQUEST", "all must be 0 or 1")),
+        Some(_) => return Err(refuse(400, ProxyCode::InvalidRequest, "all must be 0 or 1")),
     };
     Ok((q, all))
 }
@@ -269,7 +270,7 @@ fn mirror_instance_query(raw: &str) -> Result<Route, Refusal> {
         let v = decoded(k, v)?;
         if v.is_empty() || v.len() > 256 || v.chars().any(char::is_control) {
             let m = cat(&[k, " must be 1 to 256 bytes of text"]);
-            return Err(refuse(400, "INVALID_REQUEST", m));
+            return Err(refuse(400, ProxyCode::InvalidRequest, m));
         }
         let bounds = match k {
             "offset" => Some((0, i32::MAX as u32, &mut offset)),
@@ -279,7 +280,7 @@ fn mirror_instance_query(raw: &str) -> Result<Route, Refusal> {
         let is_window = bounds.is_some();
         if let Some((min, max, slot)) = bounds {
             *slot = query::validate_int(k, &Arg::Str(v.clone()), min, max)
-                .map_err(|e| refuse(400, "INVALID_REQUEST", e.message))?;
+                .map_err(|e| refuse(400, ProxyCode::InvalidRequest, e.message))?;
         }
         let push = |out: &mut String| {
             if !out.is_empty() {
@@ -330,7 +331,7 @@ fn check_project(p: &str, cfg: &ProxyConfig) -> Result<(), Refusal> {
     if p != cfg.project_id {
         return Err(refuse(
             403,
-            "FORBIDDEN_PROJECT",
+            ProxyCode::ForbiddenProject,
             "this proxy serves another project",
         ));
     }
@@ -348,7 +349,7 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
             "GET" | "HEAD" => Ok(Route::Static),
             _ => Err(refuse(
                 405,
-                "METHOD_NOT_ALLOWED",
+                ProxyCode::MethodNotAllowed,
                 cat(&[method, " is not allowed here"]),
             )),
         };
@@ -360,7 +361,7 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
     {
         return Err(refuse(
             400,
-            "INVALID_REQUEST",
+            ProxyCode::InvalidRequest,
             "path segments must be non-empty, unencoded, and not . or ..",
         ));
     }
@@ -370,26 +371,30 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
 /// The request target as a whole: bounded, an absolute path, printable ASCII, no fragment.
 fn check_target(target: &str) -> Result<(), Refusal> {
     if target.len() > MAX_TARGET_LEN {
-        return Err(refuse(414, "INVALID_REQUEST", "request target too long"));
+        return Err(refuse(
+            414,
+            ProxyCode::InvalidRequest,
+            "request target too long",
+        ));
     }
     if !target.starts_with('/') || target.starts_with("//") {
         return Err(refuse(
             400,
-            "INVALID_REQUEST",
+            ProxyCode::InvalidRequest,
             "request target must be an absolute path",
         ));
     }
     if target.bytes().any(|b| b <= b' ' || b >= 0x7f || b == b'\\') {
         return Err(refuse(
             400,
-            "INVALID_REQUEST",
+            ProxyCode::InvalidRequest,
             "request target holds control, space, backslash or non-ASCII bytes",
         ));
     }
     if target.contains('#') {
         return Err(refuse(
             400,
-            "INVALID_REQUEST",
+            ProxyCode::InvalidRequest,
             "request target must not hold a fragment",
         ));
     }
@@ -409,7 +414,7 @@ fn api_route(
         } else {
             Err(refuse(
                 405,
-                "METHOD_NOT_ALLOWED",
+                ProxyCode::MethodNotAllowed,
                 cat(&[method, " is not allowed on this route"]),
             ))
         }
@@ -420,7 +425,7 @@ fn api_route(
         } else {
             Err(refuse(
                 400,
-                "INVALID_REQUEST",
+                ProxyCode::InvalidRequest,
                 "this route takes no query parameters",
             ))
         }
@@ -451,14 +456,14 @@ fn api_route(
             if method != "DELETE" {
                 return Err(refuse(
                     405,
-                    "METHOD_NOT_ALLOWED",
+                    ProxyCode::MethodNotAllowed,
                     cat(&[method, " is not allowed on this route"]),
                 ));
             }
             if !cfg.enable_delete {
                 return Err(refuse(
                     403,
-                    "DELETE_DISABLED",
+                    ProxyCode::DeleteDisabled,
                     "deleting task records is disabled on this proxy (ENABLE_DELETE)",
                 ));
             }
@@ -488,7 +493,7 @@ fn api_route(
             };
             no_query(get_only(r)?)
         }
-        _ => Err(refuse(404, "NOT_FOUND", "no such route")),
+        _ => Err(refuse(404, ProxyCode::NotFound, "no such route")),
     }
 }
 

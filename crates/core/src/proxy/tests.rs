@@ -90,7 +90,8 @@ fn routes() {
     assert_eq!(
         route("DELETE", &format!("{p}/tasks/t1"), &c)
             .unwrap_err()
-            .code,
+            .code
+            .as_str(),
         "DELETE_DISABLED"
     );
     assert_eq!(
@@ -172,7 +173,7 @@ fn closed_by_default() {
     let good = |c: &ProxyConfig| c.caller_token(Some("Bearer 0123456789abcdefXYZ"), None);
     let wrong = |c: &ProxyConfig| c.caller_token(Some("Bearer nope"), None);
     let none = |c: &ProxyConfig| c.caller_token(None, None);
-    let code = |r: Result<(), Refusal>| r.err().map(|r| (r.status, r.code));
+    let code = |r: Result<(), Refusal>| r.err().map(|r| (r.status, r.code.as_str()));
     // Nothing configured: nobody, loopback included; what a caller sends is no token.
     assert_eq!(good(&base), Token::Missing);
     for m in ["GET", "DELETE"] {
@@ -303,7 +304,9 @@ fn static_assets() {
 
 #[test]
 fn upstream_answers_relayed_only_as_json() {
-    let ok = |s, t: Option<&str>, b: &[u8]| relay_check(s, t, b).map_err(|r| (r.status, r.code));
+    let ok = |s, t: Option<&str>, b: &[u8]| {
+        relay_check(s, t, b).map_err(|r| (r.status, r.code.as_str()))
+    };
     assert_eq!(ok(200, Some("application/json"), b"{\"tasks\":[]}"), Ok(()));
     assert_eq!(
         ok(200, Some("Application/JSON; charset=UTF-8"), b"[]"),
@@ -335,7 +338,7 @@ fn upstream_answers_relayed_only_as_json() {
     }
     for s in [300, 301, 302, 303, 307, 308, 399] {
         let e = relay_check(s, Some("application/json"), b"{}").unwrap_err();
-        assert_eq!((e.status, e.code), (502, "BAD_UPSTREAM"));
+        assert_eq!((e.status, e.code.as_str()), (502, "BAD_UPSTREAM"));
         assert!(e.message.contains(&s.to_string()), "{}", e.message);
     }
     let e = relay_check(200, Some("text/html"), b"<b>secret-bytes</b>").unwrap_err();
@@ -430,7 +433,7 @@ const LOCAL: &str = "http://127.0.0.1:8787";
 fn plan_refuses_a_url_it_cannot_read_and_a_refused_configuration() {
     let (a, log) = now(plan_of("GET", "not a url", &[], &DEV));
     assert_eq!(error_of(&a), (400, "INVALID_REQUEST".into()));
-    assert_eq!(log.code.as_deref(), Some("INVALID_REQUEST"));
+    assert_eq!(log.code.map(ProxyCode::as_str), Some("INVALID_REQUEST"));
     for (trust, told) in [("true", true), ("false", false)] {
         let e = [("PROXY_TOKEN", "shortLEAK42"), ("TRUST_LOOPBACK", trust)];
         let (a, log) = now(plan_of("GET", &format!("{LOCAL}/healthz"), &[], &e));
@@ -601,7 +604,7 @@ fn plan_routes_refusals_and_answers_now() {
     for (m, path, e, status, code) in cases {
         let (a, log) = now(plan_of(m, &format!("{LOCAL}{path}"), &[], e));
         assert_eq!(error_of(&a), (status, code.to_string()), "{m} {path}");
-        assert_eq!(log.code.as_deref(), Some(code));
+        assert_eq!(log.code.map(ProxyCode::as_str), Some(code));
     }
     let (a, log) = now(plan_of(
         "GET",
@@ -883,7 +886,7 @@ fn instance_routes() {
         ("/api/instances?instance_id=i1", "instance_id"),
     ] {
         let r = q(t).unwrap_err();
-        assert_eq!((r.status, r.code), (400, "INVALID_REQUEST"), "{t}");
+        assert_eq!((r.status, r.code.as_str()), (400, "INVALID_REQUEST"), "{t}");
         assert!(r.message.contains(word), "{t}: {}", r.message);
     }
     assert_eq!(route("POST", "/api/instances", &c).unwrap_err().status, 405);
