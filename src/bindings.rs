@@ -149,17 +149,7 @@ pub(crate) fn credentials(
         &dcs_cat(&[prefix, "securityToken"]),
         security_token,
     )?;
-    Credentials::new(ak, sk, token).map_err(|mut e| {
-        // The core names `ak`/`sk`/`securityToken`: put the argument's name in front.
-        if let Some(f) = e.field.take() {
-            let bare = f.rsplit('.').next().unwrap_or(&f).to_string();
-            if let Some(rest) = e.message.strip_prefix(f.as_str()) {
-                e.message = dcs_cat(&[prefix, &bare, rest]);
-            }
-            e.field = Some(dcs_cat(&[prefix, &bare]));
-        }
-        e
-    })
+    Credentials::new(ak, sk, token).map_err(|e| e.js(prefix))
 }
 
 /// Reads the body argument of the parsers: a string, a `Uint8Array` or an `ArrayBuffer`.

@@ -21,6 +21,7 @@ use crate::options::{
     ListAllInstancesQueryOptions, ListAllOptions, ListAllQueryOptions, ListQueryOptions, Options,
     WatchOptions,
 };
+use dcs_tasks_core::field::Field;
 use dcs_tasks_core::fleet::{FleetQuery, MAX_LIST_ALL_INSTANCES};
 use dcs_tasks_core::policy;
 use dcs_tasks_core::query::{self, Arg, InstanceQuery, ListQuery};
@@ -406,7 +407,15 @@ impl DcsClient {
                 &q.name,
                 &q.status,
                 &o.concurrency,
-            )?;
+            )
+            // The concurrency is an option of `o`; the rest are keys of `q`, named bare.
+            .map_err(|e| {
+                e.js(if e.field == Field::Concurrency {
+                    "o."
+                } else {
+                    ""
+                })
+            })?;
             let signal = signal_arg(&o.signal.0, "o.signal")?;
             let on_instance = o.on_instance.0;
             if !(on_instance.is_undefined() || on_instance.is_null() || on_instance.is_function()) {

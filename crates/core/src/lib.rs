@@ -2,7 +2,8 @@
 //! crate in its dependency tree (the wasm layer, the root crate `dcs-tasks`, does the I/O).
 //!
 //! - [`query`], [`endpoint`], [`url`]: validation of the arguments, the endpoints and regions,
-//!   and the one URL/host parser; the list, progress and delete requests.
+//!   and the one URL/host parser; the list, progress and delete requests. [`field`]: typed
+//!   argument errors (a [`Field`] and its problem; each surface spells the field its own way).
 //! - [`sign`]: SDK-HMAC-SHA256 signing, byte for byte as the official SDKs.
 //! - [`call`], [`policy`]: one call's retry, deadline and skew decisions; a listing's pages.
 //! - [`progress`], [`error_body`], [`instances`]: the small parsers (the task-list parser is
@@ -31,6 +32,7 @@
 pub mod call;
 pub mod endpoint;
 pub mod error_body;
+pub mod field;
 pub mod fleet;
 pub mod instances;
 pub mod policy;
@@ -49,6 +51,7 @@ pub use dcs_tasks_parse::model::{
 };
 pub use dcs_tasks_parse::normalize::parse_list_tasks_response;
 pub use error_body::{parse_error_body, ErrorBody};
+pub use field::{ArgError, Field};
 pub use instances::parse_list_instances_response;
 pub use progress::parse_task_progress;
 pub use query::{

@@ -4,6 +4,7 @@
 use dcs_tasks_parse::error::cat;
 
 use crate::endpoint::{self, Endpoint};
+use crate::field::Field;
 use crate::query;
 use crate::rules::is_token_text;
 use crate::sign::Credentials;
@@ -177,6 +178,15 @@ fn upstream_endpoint(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Endpoin
     }
 }
 
+/// The variable that holds a credential's field.
+fn credential_var(f: Field) -> &'static str {
+    match f {
+        Field::Ak => "HUAWEICLOUD_SDK_AK",
+        Field::SecurityToken => "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+        _ => "HUAWEICLOUD_SDK_SK",
+    }
+}
+
 /// `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK` (+ `HUAWEICLOUD_SDK_SECURITY_TOKEN`), else
 /// `DCS_AUTH_TOKEN`.
 fn upstream_auth(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<UpstreamAuth> {
@@ -186,14 +196,7 @@ fn upstream_auth(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<UpstreamAut
             let token = env.get("HUAWEICLOUD_SDK_SECURITY_TOKEN");
             Credentials::new(ak, sk, token)
                 .map(UpstreamAuth::AkSk)
-                .map_err(|e| {
-                    let var = match e.field.as_deref() {
-                        Some("auth.ak") => "HUAWEICLOUD_SDK_AK",
-                        Some("auth.securityToken") => "HUAWEICLOUD_SDK_SECURITY_TOKEN",
-                        _ => "HUAWEICLOUD_SDK_SK",
-                    };
-                    cfg_err(var, "is not a valid credential")
-                })
+                .map_err(|e| cfg_err(credential_var(e.field), "is not a valid credential"))
         }
         (Some(_), None, _) => Err(cfg_err(
             "HUAWEICLOUD_SDK_SK",

@@ -651,7 +651,7 @@ pub fn check_all_instances(total: u64) -> Result<(), DcsError> {
         &MAX_ALL_INSTANCES.to_string(),
         " instances matching: filter by name or status",
     ]);
-    Err(DcsError::invalid_argument("all", m).because(Reason::TooManyTasks))
+    Err(DcsError::invalid_argument("all", m).because(Reason::TooManyInstances))
 }
 
 impl Listing {

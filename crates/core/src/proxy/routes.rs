@@ -4,6 +4,7 @@ use dcs_tasks_parse::error::cat;
 
 use super::codes::ProxyCode;
 use super::config::ProxyConfig;
+use crate::field::Field;
 use crate::query::{self, Arg, InstanceQuery, ListQuery};
 
 /// Longest request target (path + query) the proxy looks at.
@@ -161,7 +162,7 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
         }
     }
     let arg = |v: Option<&str>| v.map(|s| Arg::Str(s.to_string())).unwrap_or(Arg::Absent);
-    let time = |name: &str, v: Option<&str>| -> Result<Arg, Refusal> {
+    let time = |f: Field, v: Option<&str>| -> Result<Arg, Refusal> {
         match v {
             None => Ok(Arg::Absent),
             Some(s) if s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit()) => {
@@ -170,20 +171,17 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
             Some(_) => Err(refuse(
                 400,
                 ProxyCode::InvalidRequest,
-                cat(&[name, " must be yyyyMMddHHmmss (UTC)"]),
+                cat(&[f.snake(), " must be yyyyMMddHHmmss (UTC)"]),
             )),
         }
     };
     let q = ListQuery::validate(
         &arg(vals[0]),
         &arg(vals[1]),
-        &time("start_time", vals[2])?,
-        &time("end_time", vals[3])?,
+        &time(Field::StartTime, vals[2])?,
+        &time(Field::EndTime, vals[3])?,
     )
-    .map_err(|e| {
-        let m = snake_times(&e.message);
-        refuse(400, ProxyCode::InvalidRequest, m)
-    })?;
+    .map_err(|e| refuse(400, ProxyCode::InvalidRequest, e.message(Field::snake)))?;
     let all = match vals[4] {
         None | Some("0") => false,
         Some("1") => true,
@@ -238,7 +236,7 @@ fn instance_query(raw: &str) -> Result<(InstanceQuery, bool), Refusal> {
         &arg("offset")?,
         &arg("limit")?,
     )
-    .map_err(|e| refuse(400, ProxyCode::InvalidRequest, e.message))?;
+    .map_err(|e| refuse(400, ProxyCode::InvalidRequest, e.message(Field::snake)))?;
     let all = match pairs.iter().find(|(k, _)| *k == "all").map(|(_, v)| *v) {
         None | Some("0") => false,
         Some("1") => true,
@@ -279,8 +277,8 @@ fn mirror_instance_query(raw: &str) -> Result<Route, Refusal> {
         };
         let is_window = bounds.is_some();
         if let Some((min, max, slot)) = bounds {
-            *slot = query::validate_int(k, &Arg::Str(v.clone()), min, max)
-                .map_err(|e| refuse(400, ProxyCode::InvalidRequest, e.message))?;
+            *slot = query::int_in(&Arg::Str(v.clone()), min, max)
+                .map_err(|m| refuse(400, ProxyCode::InvalidRequest, cat(&[k, ": ", &m])))?;
         }
         let push = |out: &mut String| {
             if !out.is_empty() {
@@ -301,28 +299,6 @@ fn mirror_instance_query(raw: &str) -> Result<Route, Refusal> {
         offset,
         limit,
     })
-}
-
-/// The message with the JS names `startTime` / `endTime` in the query's spelling
-/// (`start_time` / `end_time`). A byte scan: no substring-search machinery.
-fn snake_times(m: &str) -> String {
-    let mut out = String::with_capacity(m.len() + 4);
-    let mut rest = m;
-    while !rest.is_empty() {
-        let (from, to) = if rest.starts_with("startTime") {
-            ("startTime", "start_time")
-        } else if rest.starts_with("endTime") {
-            ("endTime", "end_time")
-        } else {
-            let n = rest.chars().next().map_or(1, char::len_utf8);
-            out.push_str(rest.get(..n).unwrap_or(""));
-            rest = rest.get(n..).unwrap_or("");
-            continue;
-        };
-        out.push_str(to);
-        rest = rest.get(from.len()..).unwrap_or("");
-    }
-    out
 }
 
 /// The path's project must be a valid ID and the configured one.

@@ -800,6 +800,9 @@ fn plan_upstream_calls_and_their_answers() {
     assert_eq!(e.reason, Some(Reason::TooManyTasks));
     assert!(e.message.contains("20000"));
     assert!(check_all_total(MAX_ALL_TASKS).is_ok());
+    let e = check_all_instances(MAX_ALL_INSTANCES + 1).unwrap_err();
+    assert_eq!(e.reason, Some(Reason::TooManyInstances));
+    assert!(check_all_instances(MAX_ALL_INSTANCES).is_ok());
     assert_eq!(
         error_of(&listing.finish(Err(e)).finish(None)),
         (400, "INVALID_REQUEST".into())
