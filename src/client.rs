@@ -14,7 +14,7 @@ use web_sys::AbortSignal;
 
 use crate::bindings::{credentials, to_js_error};
 pub use crate::fetch::PAGE_CONCURRENCY;
-use crate::fetch::{plan, promise, run, signal_arg, Auth, Inner, Pager};
+use crate::fetch::{plan, promise, run, signal_arg, Inner, Pager};
 use crate::options::to_arg;
 use crate::options::{
     AuthOptions, CallOptions, ClientOptions, FleetOptions, FleetQueryOptions, InstanceQueryOptions,
@@ -26,6 +26,7 @@ use dcs_tasks_core::fleet::{FleetQuery, MAX_LIST_ALL_INSTANCES};
 use dcs_tasks_core::policy;
 use dcs_tasks_core::query::{self, Arg, InstanceQuery, ListQuery};
 use dcs_tasks_core::rules;
+use dcs_tasks_core::sign::Auth;
 use dcs_tasks_parse::error::DcsError;
 /// Default page size of `listAllTasks`.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -319,7 +320,8 @@ impl DcsClient {
                 return Err(DcsError::invalid_argument("o.onPage", "must be a function"));
             }
             let on_page = on_page.dyn_into::<Function>().ok();
-            let pages = Pager::new(self.inner.clone(), (id, lq), page_size, MAX_LIST_ALL_TASKS)?;
+            let source = self.inner.task_pages(id, lq);
+            let pages = Pager::new(self.inner.clone(), source, page_size, MAX_LIST_ALL_TASKS)?;
             crate::iter::tasks(pages, signal, on_page)
         })())
     }
@@ -388,7 +390,13 @@ impl DcsClient {
                 .unwrap_or(DEFAULT_INSTANCE_PAGE_SIZE);
             let iq = InstanceQuery::validate(&q.name, &q.status, &Arg::Absent, &Arg::Absent)?;
             let signal = call_signal(&o)?;
-            let pager = Pager::new(self.inner.clone(), iq, page_size, MAX_LIST_ALL_INSTANCES)?;
+            let source = self.inner.instance_pages(iq);
+            let pager = Pager::new(
+                self.inner.clone(),
+                source,
+                page_size,
+                MAX_LIST_ALL_INSTANCES,
+            )?;
             crate::iter::instances(pager, signal)
         })())
     }

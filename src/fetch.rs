@@ -21,11 +21,12 @@ use web_sys::{AbortController, AbortSignal, RequestRedirect};
 
 use dcs_tasks_core::call::{Answer, Budget, CallPlan, Cancelled, Head, RawResponse};
 use dcs_tasks_core::endpoint::Endpoint;
-use dcs_tasks_core::policy::{Delivery, Page, PagePlan};
-use dcs_tasks_core::query::{self, HttpRequest, InstanceQuery, ListQuery};
-use dcs_tasks_core::sign::Credentials;
+use dcs_tasks_core::listing::{InstancePages, PageSource, TaskPages};
+use dcs_tasks_core::policy::{Delivery, PagePlan};
+use dcs_tasks_core::query::{HttpRequest, InstanceQuery, ListQuery};
+use dcs_tasks_core::sign::Auth;
 use dcs_tasks_parse::error::{cat, DcsError};
-use dcs_tasks_parse::model::{InstanceList, ListJson, ParseOptions};
+use dcs_tasks_parse::model::ParseOptions;
 
 /// A boxed future as a Promise. Every async entry point goes through this one
 /// instantiation of `future_to_promise` (each instantiation weighs 1-4 KB of wasm).
@@ -34,12 +35,6 @@ pub(crate) fn promise(f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>
 }
 
 // ---------------------------------------------------------------- a client's settings
-
-pub(crate) enum Auth {
-    None,
-    Token(String),
-    AkSk(Credentials),
-}
 
 pub(crate) struct Inner {
     pub(crate) endpoint: Endpoint,
@@ -73,16 +68,28 @@ impl Inner {
         for (k, v) in &self.headers {
             req.set_header(k, v.clone());
         }
-        match &self.auth {
-            Auth::None => Ok(req),
-            Auth::Token(t) => {
-                req.set_header("X-Auth-Token", t.clone());
-                Ok(req)
-            }
-            Auth::AkSk(c) => {
-                let now = js_sys::Date::now() as i64 + clock_offset_ms;
-                dcs_tasks_core::sign::sign_request(&req, c, now)
-            }
+        self.auth
+            .apply(req, js_sys::Date::now() as i64 + clock_offset_ms)
+    }
+}
+
+impl Inner {
+    /// The pages of an instance's tasks for `q`, at this client's endpoint and project.
+    pub(crate) fn task_pages(&self, instance_id: String, q: ListQuery) -> TaskPages {
+        TaskPages {
+            endpoint: self.endpoint.clone(),
+            project_id: self.project_id.clone(),
+            instance_id,
+            query: q,
+        }
+    }
+
+    /// The pages of the instance list for `q`.
+    pub(crate) fn instance_pages(&self, q: InstanceQuery) -> InstancePages {
+        InstancePages {
+            endpoint: self.endpoint.clone(),
+            project_id: self.project_id.clone(),
+            query: q,
         }
     }
 }
@@ -604,50 +611,12 @@ pub(crate) fn plan(inner: &Inner) -> CallPlan {
         now(),
         inner.timeout_ms,
         inner.retries,
-        matches!(inner.auth, Auth::AkSk(_)),
+        inner.auth.signs(),
         inner.max_body,
     )
 }
 
 type Slot<P> = Rc<RefCell<Option<Result<P, DcsError>>>>;
-
-/// A listing the [`Pager`] can page: how one page is asked for and parsed.
-pub(crate) trait Listing: Page + Sized + 'static {
-    /// What is listed (the task list: the instance and its query; the instance list: its query).
-    type Query: Clone + 'static;
-    fn request(inner: &Inner, q: &Self::Query, offset: u32, limit: u32) -> HttpRequest;
-    fn parse(body: &[u8], o: ParseOptions) -> Result<Self, DcsError>;
-    /// A page from its whole response (the body unless a listing wants more of it).
-    fn from_response(resp: &RawResponse, o: ParseOptions) -> Result<Self, DcsError> {
-        Self::parse(&resp.body, o)
-    }
-}
-
-impl Listing for ListJson {
-    type Query = (String, ListQuery);
-    fn request(inner: &Inner, (id, q): &Self::Query, offset: u32, limit: u32) -> HttpRequest {
-        let mut q = q.clone();
-        q.offset = Some(offset);
-        q.limit = Some(limit);
-        query::list_request(&inner.endpoint, &inner.project_id, id, &q)
-    }
-    fn parse(body: &[u8], o: ParseOptions) -> Result<Self, DcsError> {
-        dcs_tasks_parse::normalize::parse_list_tasks_json(body, o)
-    }
-}
-
-impl Listing for InstanceList {
-    type Query = InstanceQuery;
-    fn request(inner: &Inner, q: &Self::Query, offset: u32, limit: u32) -> HttpRequest {
-        let mut q = q.clone();
-        q.offset = Some(offset);
-        q.limit = Some(limit);
-        query::list_instances_request(&inner.endpoint, &inner.project_id, &q)
-    }
-    fn parse(body: &[u8], o: ParseOptions) -> Result<Self, DcsError> {
-        dcs_tasks_core::instances::parse_list_instances_response(body, o)
-    }
-}
 
 /// A page being fetched.
 struct InFlight<P> {
@@ -657,31 +626,31 @@ struct InFlight<P> {
 }
 
 /// Every page of a listing with bounded concurrency, handed out in order, duplicates removed
-/// ([`PagePlan`] decides). `listAllTasks`, `listAllInstances`, `listFleetTasks` and the
-/// proxy's `all=1` use it.
-pub(crate) struct Pager<P: Listing> {
+/// ([`PagePlan`] decides); each page asked for and parsed as the core's [`PageSource`] says.
+/// `listAllTasks`, `listAllInstances`, `listFleetTasks` and the proxy's gatherings use it.
+pub(crate) struct Pager<S: PageSource> {
     inner: Rc<Inner>,
-    query: P::Query,
+    source: Rc<S>,
     page_size: u32,
     /// Pages in flight at most ([`PAGE_CONCURRENCY`] unless set).
     concurrency: usize,
-    plan: PagePlan<P>,
+    plan: PagePlan<S::Page>,
     /// Aborts every page in flight.
     master: AbortController,
-    queue: VecDeque<InFlight<P>>,
+    queue: VecDeque<InFlight<S::Page>>,
     done: bool,
 }
 
-impl<P: Listing> Pager<P> {
+impl<S: PageSource + 'static> Pager<S> {
     pub(crate) fn new(
         inner: Rc<Inner>,
-        query: P::Query,
+        source: S,
         page_size: u32,
         max_items: u64,
-    ) -> Result<Pager<P>, DcsError> {
+    ) -> Result<Pager<S>, DcsError> {
         Ok(Pager {
             inner,
-            query,
+            source: Rc::new(source),
             page_size,
             concurrency: PAGE_CONCURRENCY,
             plan: PagePlan::new(page_size, max_items),
@@ -703,15 +672,16 @@ impl<P: Listing> Pager<P> {
         self.master.clone()
     }
 
-    fn start(&self, (page, offset): (u32, u32)) -> InFlight<P> {
-        let req = P::request(&self.inner, &self.query, offset, self.page_size);
-        let slot: Slot<P> = Rc::new(RefCell::new(None));
+    fn start(&self, (page, offset): (u32, u32)) -> InFlight<S::Page> {
+        let req = self.source.page_request(offset, self.page_size);
+        let slot: Slot<S::Page> = Rc::new(RefCell::new(None));
         let (inner, out, signal) = (self.inner.clone(), slot.clone(), self.master.signal());
+        let source = self.source.clone();
         let done = promise(Box::pin(async move {
             let strict = inner.strict;
             let r = run(&inner, &req, plan(&inner), Some(&signal))
                 .await
-                .and_then(|resp| P::from_response(&resp, ParseOptions { strict }));
+                .and_then(|resp| source.parse_page(&resp, ParseOptions { strict }));
             *out.borrow_mut() = Some(r);
             Ok(JsValue::UNDEFINED)
         }));
@@ -726,7 +696,7 @@ impl<P: Listing> Pager<P> {
     }
 
     /// The next pages that can be delivered, in order; `None` at the end.
-    pub(crate) async fn next(&mut self) -> Result<Option<Vec<Delivery<P>>>, DcsError> {
+    pub(crate) async fn next(&mut self) -> Result<Option<Vec<Delivery<S::Page>>>, DcsError> {
         loop {
             if self.done {
                 return Ok(None);
@@ -772,7 +742,7 @@ impl<P: Listing> Pager<P> {
     }
 }
 
-impl<P: Listing> Drop for Pager<P> {
+impl<S: PageSource> Drop for Pager<S> {
     fn drop(&mut self) {
         self.master.abort();
     }

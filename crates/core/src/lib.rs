@@ -35,6 +35,7 @@ pub mod error_body;
 pub mod field;
 pub mod fleet;
 pub mod instances;
+pub mod listing;
 pub mod policy;
 pub mod progress;
 pub mod proxy;

@@ -87,6 +87,47 @@ impl Credentials {
     }
 }
 
+/// How a request is authorized: not at all, with an IAM token, or signed with AK/SK. The
+/// client's `auth` option and the proxy's upstream configuration are both one of these.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Auth {
+    None,
+    /// An IAM token, sent as `X-Auth-Token`.
+    Token(String),
+    AkSk(Credentials),
+}
+
+/// The token is redacted: `Debug` output is safe to log.
+impl core::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Auth::None => f.write_str("None"),
+            Auth::Token(_) => f.write_str("Token([redacted])"),
+            Auth::AkSk(c) => c.fmt(f),
+        }
+    }
+}
+
+impl Auth {
+    /// Does it sign (the request's time then matters: skew correction)?
+    pub fn signs(&self) -> bool {
+        matches!(self, Auth::AkSk(_))
+    }
+
+    /// The request with its authorization: the token's header, or signed at `now_ms`.
+    pub fn apply(&self, req: HttpRequest, now_ms: i64) -> Result<HttpRequest> {
+        match self {
+            Auth::None => Ok(req),
+            Auth::Token(t) => {
+                let mut req = req;
+                req.set_header("X-Auth-Token", t.clone());
+                Ok(req)
+            }
+            Auth::AkSk(c) => sign_request(&req, c, now_ms),
+        }
+    }
+}
+
 /// Non-empty, at most `max` bytes, printable ASCII only (they travel in headers).
 fn check_secret(field: Field, s: &str, max: usize) -> core::result::Result<(), ArgError> {
     let msg = if s.is_empty() {

@@ -1,6 +1,9 @@
 //! The proxy's decisions, natively: configuration, access, routes, answers and the plan.
 
 use super::*;
+use crate::policy::Delivery;
+use dcs_tasks_parse::error::Reason;
+use dcs_tasks_parse::model::InstanceList;
 
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
     let v: Vec<(String, String)> = pairs
@@ -838,7 +841,7 @@ const INSTANCES: &str = r#"{"instance_num":3,"instances":[
   {"instance_id":"i2","name":"sessions","status":"RUNNING","port":"6379"},
   {"instance_id":"i3","name":"cart","status":"FROZEN"}]}"#;
 
-fn instance_listing(p: Plan) -> InstanceListing {
+fn instance_listing(p: Plan) -> InstanceGathering {
     match p.step {
         Step::Instances(l) => *l,
         s => panic!("not an instance listing: {s:?}"),
@@ -1115,6 +1118,7 @@ fn allowed_instances_filter_the_instance_list() {
 #[cfg(any(feature = "proxy", not(target_arch = "wasm32")))]
 mod mirror_gathered {
     use super::*;
+    use crate::listing::PageSource;
     use crate::policy::PagePlan;
     use serde_json::json;
 
@@ -1123,14 +1127,14 @@ mod mirror_gathered {
         ("ALLOWED_INSTANCES", "i5,i999,i1000,nowhere,i1500,i2499"),
     ];
 
-    fn mirror_listing(p: Plan) -> MirrorListing {
+    fn mirror_listing(p: Plan) -> MirrorGathering {
         match p.step {
             Step::MirrorInstances(l) => *l,
             s => panic!("not a mirror listing: {s:?}"),
         }
     }
 
-    fn listing(query: &str, headers: &[(&str, &str)]) -> MirrorListing {
+    fn listing(query: &str, headers: &[(&str, &str)]) -> MirrorGathering {
         let url = format!("{LOCAL}/v2/{PROJECT}/instances{query}");
         mirror_listing(plan_of("GET", &url, headers, &ONLY))
     }
@@ -1153,7 +1157,7 @@ mod mirror_gathered {
     /// The pager, sequentially: every page the plan asks for from `upstream` (offset to body),
     /// each delivery taken in by `add`. The offsets asked for, and the result.
     fn gather(
-        l: &MirrorListing,
+        l: &MirrorGathering,
         upstream: impl Fn(u32) -> Vec<u8>,
     ) -> (Vec<u32>, Result<Gathered, DcsError>) {
         let mut plan = PagePlan::<RawInstancePage>::new(ALL_PAGE_SIZE, MAX_ALL_INSTANCES);
@@ -1164,7 +1168,7 @@ mod mirror_gathered {
             let step = RawInstancePage::parse(&upstream(offset)).and_then(|mut p| {
                 p.request_id = Some(format!("rid-{offset}"));
                 for d in plan.receive(page, p)? {
-                    l.add(&mut g, d)?;
+                    l.take(&mut g, d)?;
                 }
                 Ok(())
             });
@@ -1202,8 +1206,11 @@ mod mirror_gathered {
             ("", (0, DEFAULT_MIRROR_LIMIT))
         );
         // each page: the caller's other parameters, the pager's offset and limit
-        let ep = &l.config.endpoint;
-        let r = mirror_page_request(ep, PROJECT, "name=a%20b&tags=k%3Dv", 2000, 1000);
+        let pages = |filter: &str| MirrorPages {
+            filter: filter.to_string(),
+            ..l.source()
+        };
+        let r = pages("name=a%20b&tags=k%3Dv").page_request(2000, 1000);
         assert!(
             r.url.ends_with(&format!(
                 "/v2/{PROJECT}/instances?name=a%20b&tags=k%3Dv&offset=2000&limit=1000"
@@ -1211,7 +1218,7 @@ mod mirror_gathered {
             "{}",
             r.url
         );
-        let r = mirror_page_request(ep, PROJECT, "", 0, 1000);
+        let r = pages("").page_request(0, 1000);
         assert!(
             r.url.ends_with("/instances?offset=0&limit=1000"),
             "{}",
