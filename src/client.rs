@@ -13,14 +13,16 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use crate::bindings::{credentials, to_js_error};
-pub use crate::fetch::PAGE_CONCURRENCY;
-use crate::fetch::{plan, promise, run, signal_arg, Inner, Pager};
+use crate::cancel::signal_arg;
+use crate::fetch::{promise, run, Inner};
 use crate::options::to_arg;
 use crate::options::{
     AuthOptions, CallOptions, ClientOptions, FleetOptions, FleetQueryOptions, InstanceQueryOptions,
     ListAllInstancesQueryOptions, ListAllOptions, ListAllQueryOptions, ListQueryOptions, Options,
     WatchOptions,
 };
+use crate::pager::Pager;
+pub use crate::pager::PAGE_CONCURRENCY;
 use dcs_tasks_core::field::Field;
 use dcs_tasks_core::fleet::{FleetQuery, MAX_LIST_ALL_INSTANCES};
 use dcs_tasks_core::policy;
@@ -240,7 +242,7 @@ impl DcsClient {
         let inner = self.inner.clone();
         let req = query::list_request(&inner.endpoint, &inner.project_id, &id, &lq);
         call(async move {
-            let resp = run(&inner, &req, plan(&inner), signal.as_ref()).await?;
+            let resp = run(&inner, &req, inner.call_plan(), signal.as_ref()).await?;
             crate::bindings::list_value(&resp.body, inner.strict)
         })
     }
@@ -285,7 +287,7 @@ impl DcsClient {
             query::progress_request(&inner.endpoint, &inner.project_id, &id, &task)
         };
         call(async move {
-            let resp = run(&inner, &req, plan(&inner), signal.as_ref()).await?;
+            let resp = run(&inner, &req, inner.call_plan(), signal.as_ref()).await?;
             if delete {
                 return Ok(JsValue::UNDEFINED);
             }
@@ -370,7 +372,7 @@ impl DcsClient {
         let inner = self.inner.clone();
         let req = query::list_instances_request(&inner.endpoint, &inner.project_id, &iq);
         call(async move {
-            let resp = run(&inner, &req, plan(&inner), signal.as_ref()).await?;
+            let resp = run(&inner, &req, inner.call_plan(), signal.as_ref()).await?;
             let strict = inner.strict;
             let list = dcs_tasks_core::instances::parse_list_instances_response(
                 &resp.body,

@@ -18,7 +18,9 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use crate::bindings::{json_to_js, round_trip_error, set, to_js, to_js_error};
-use crate::fetch::{promise, AbortFanout, AbortLink, Inner, Pager};
+use crate::cancel::{AbortFanout, AbortLink};
+use crate::fetch::{promise, Inner};
+use crate::pager::Pager;
 use dcs_tasks_core::fleet::{
     self, FleetPlan, FleetQuery, FLEET_PAGE_SIZE, MAX_FLEET_TASKS_PER_INSTANCE,
     MAX_LIST_ALL_INSTANCES,

@@ -16,8 +16,10 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
 use crate::bindings::{get, json_to_js, round_trip_error, set, to_js_error};
-use crate::fetch::{plan, promise, run, AbortLink, Cancel, Inner, Pager};
+use crate::cancel::{AbortLink, Cancel};
+use crate::fetch::{promise, run, Inner};
 use crate::fleet::Fleet;
+use crate::pager::Pager;
 use dcs_tasks_core::listing::{InstancePages, PageSource, TaskPages};
 use dcs_tasks_core::policy::Delivery;
 use dcs_tasks_core::query::HttpRequest;
@@ -426,7 +428,7 @@ async fn poll(s: &Shared) -> Result<Option<JsValue>, DcsError> {
         if s.borrow().finished() {
             return Ok(None);
         }
-        let resp = run(&inner, &req, plan(&inner), Some(&signal)).await;
+        let resp = run(&inner, &req, inner.call_plan(), Some(&signal)).await;
         let mut st = s.borrow_mut();
         if st.caller_aborted() {
             return Err(aborted());

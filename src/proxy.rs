@@ -14,7 +14,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::bindings::{get, set};
-use crate::fetch::{plan, promise, run, Inner, Pager};
+use crate::fetch::{promise, run, Inner};
+use crate::pager::Pager;
 use dcs_tasks_core::call::RawResponse;
 use dcs_tasks_core::proxy::{self, answers, Answer, Call, Gathering, Plan, ProxyConfig, Step};
 use dcs_tasks_core::query::HttpRequest;
@@ -145,7 +146,7 @@ async fn upstream(
     base: &HttpRequest,
     call: &Call,
 ) -> Result<RawResponse, DcsError> {
-    let mut p = plan(inner).with_retries(call.retries());
+    let mut p = inner.call_plan().with_retries(call.retries());
     if call.passes_through() {
         p = p.pass_through();
     }

@@ -4,7 +4,8 @@
 //! - [`query`], [`endpoint`], [`url`]: validation of the arguments, the endpoints and regions,
 //!   and the one URL/host parser; the list, progress and delete requests. [`field`]: typed
 //!   argument errors (a [`Field`] and its problem; each surface spells the field its own way).
-//! - [`sign`]: SDK-HMAC-SHA256 signing, byte for byte as the official SDKs.
+//! - [`request`]: the request as plain data; [`sign`]: SDK-HMAC-SHA256 signing, byte for byte
+//!   as the official SDKs, and [`sign::Auth`], how a request is authorized.
 //! - [`call`], [`policy`]: one call's retry, deadline and skew decisions; a listing's pages.
 //! - [`progress`], [`error_body`], [`instances`]: the small parsers (the task-list parser is
 //!   `dcs-tasks-parse`).
@@ -40,6 +41,7 @@ pub mod policy;
 pub mod progress;
 pub mod proxy;
 pub mod query;
+pub mod request;
 pub mod rules;
 pub mod sign;
 pub mod url;

@@ -21,7 +21,7 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_AL
 use sha2::{Digest, Sha256};
 
 use crate::field::{ArgError, Field};
-use crate::query::HttpRequest;
+use crate::request::HttpRequest;
 use dcs_tasks_parse::error::{cat, DcsError, Result};
 use dcs_tasks_parse::time;
 

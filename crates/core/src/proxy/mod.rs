@@ -9,7 +9,8 @@
 //! - [`access`]: who may call (the token, loopback, origins, instances).
 //! - [`routes`]: routing and validation of every path and query; the static files.
 //! - [`answers`]: the answers and the log line; [`codes`]: the error codes.
-//! - [`gather`]: the gatherings (every page of a listing folded into one answer).
+//! - [`upstream`]: the one-exchange calls and their answers; [`gather`]: the gatherings
+//!   (every page of a listing folded into one answer).
 //! - [`mirror`]: the ListInstances mirror under `ALLOWED_INSTANCES` (gathered, filtered,
 //!   paged in the wire format).
 
@@ -23,12 +24,13 @@ pub mod gather;
 #[cfg(any(feature = "proxy", not(target_arch = "wasm32")))]
 pub mod mirror;
 pub mod routes;
+pub mod upstream;
 
 #[cfg(test)]
 mod tests;
 
-use dcs_tasks_parse::error::{cat, DcsError};
-use dcs_tasks_parse::model::{to_json, ParseOptions};
+use dcs_tasks_parse::error::cat;
+use dcs_tasks_parse::model::to_json;
 
 pub use access::{ct_eq, Caller, Token};
 pub use answers::{
@@ -46,18 +48,14 @@ pub use gather::{
 #[cfg(any(feature = "proxy", not(target_arch = "wasm32")))]
 pub use mirror::{Gathered, MirrorPages, RawInstancePage};
 pub use routes::{route, static_asset, Refusal, Route, MAX_TARGET_LEN};
+pub use upstream::{Call, Upstream, UPSTREAM_RETRIES};
 
-use crate::call::RawResponse;
-use crate::query::{self, HttpRequest, InstanceQuery, ListQuery};
+use crate::query::{self, InstanceQuery, ListQuery};
 
 /// `/api/instances`' page size when the caller gives no `limit` (the service's default).
 pub const DEFAULT_INSTANCE_LIMIT: u32 = 10;
 /// DCS's page size when the caller gives no `limit`.
 pub const DEFAULT_MIRROR_LIMIT: u32 = 10;
-/// Retries of the normalized routes' upstream calls (the mirror routes make one attempt: the
-/// caller's client retries).
-pub const UPSTREAM_RETRIES: u32 = 1;
-
 /// What to do with a request.
 #[derive(Debug)]
 pub struct Plan {
@@ -89,43 +87,6 @@ pub enum Step {
     Instances(Box<InstanceGathering>),
     /// The ListInstances mirror while `ALLOWED_INSTANCES` is set (the raw pages, `MirrorPages`):
     MirrorInstances(Box<MirrorGathering>),
-}
-
-/// An upstream call to make, with what is needed to shape its answer.
-#[derive(Debug)]
-pub struct Upstream {
-    pub config: ProxyConfig,
-    pub call: Call,
-    pub if_none_match: Option<String>,
-}
-
-/// The one-exchange upstream calls, by route.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Call {
-    /// One attempt, any status passed back ([`answers::mirrored`]); `list`: cacheable.
-    Mirror { request: HttpRequest, list: bool },
-    /// A list page, with retries, normalized.
-    List { request: HttpRequest },
-    /// A task's progress, with retries, normalized.
-    Progress { request: HttpRequest },
-    /// An instance-list page, with retries, normalized.
-    Instances { request: HttpRequest },
-}
-
-impl Call {
-    /// Retries of the call: none on the mirror routes (the caller's client retries).
-    pub fn retries(&self) -> u32 {
-        match self {
-            Call::Mirror { .. } => 0,
-            _ => UPSTREAM_RETRIES,
-        }
-    }
-
-    /// Does any final answer come back as the result (the mirror routes), or only a 2xx
-    /// (a non-2xx one is an `HTTP_ERROR`)?
-    pub fn passes_through(&self) -> bool {
-        matches!(self, Call::Mirror { .. })
-    }
 }
 
 /// `/healthz`'s body.
@@ -448,42 +409,4 @@ fn decide(r: Route, cfg: &ProxyConfig, own_origin: &str, target: &str) -> Decide
         },
     };
     Decided::Call(call)
-}
-
-impl Upstream {
-    /// The answer of a `Mirror`, `List` or `Progress` call from its result.
-    pub fn finish(&self, result: Result<RawResponse, DcsError>) -> Answer {
-        let inm = self.if_none_match.as_deref();
-        let resp = match result {
-            Ok(r) => r,
-            Err(e) => return upstream_error(&e),
-        };
-        match &self.call {
-            Call::Mirror { list, .. } => answers::mirrored(resp, *list, inm),
-            Call::List { .. } => {
-                match dcs_tasks_parse::normalize::parse_list_tasks_json(
-                    &resp.body,
-                    ParseOptions::default(),
-                ) {
-                    Ok(l) => cacheable(200, l.json_bytes().to_vec(), inm),
-                    Err(e) => upstream_error(&e),
-                }
-            }
-            Call::Progress { .. } => {
-                match crate::progress::parse_task_progress(&resp.body, ParseOptions::default()) {
-                    Ok(p) => Answer::fresh_json(200, to_json(&p)),
-                    Err(e) => upstream_error(&e),
-                }
-            }
-            Call::Instances { .. } => {
-                match crate::instances::parse_list_instances_response(
-                    &resp.body,
-                    ParseOptions::default(),
-                ) {
-                    Ok(l) => cacheable(200, l.to_json().into_bytes(), inm),
-                    Err(e) => upstream_error(&e),
-                }
-            }
-        }
-    }
 }

@@ -1,9 +1,10 @@
 //! The proxy's decisions, natively: configuration, access, routes, answers and the plan.
 
 use super::*;
+use crate::call::RawResponse;
 use crate::policy::Delivery;
-use dcs_tasks_parse::error::Reason;
-use dcs_tasks_parse::model::InstanceList;
+use dcs_tasks_parse::error::{DcsError, Reason};
+use dcs_tasks_parse::model::{InstanceList, ParseOptions};
 
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
     let v: Vec<(String, String)> = pairs
