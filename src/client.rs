@@ -1,8 +1,10 @@
 //! `DcsClient`: the calls of the contract over `fetch`, with signing or token auth,
 //! a per-call deadline, caller cancellation, retries with backoff, clock-skew
-//! correction, typed errors, and `listAllTasks` pagination. This file validates the
-//! arguments and builds the requests; [`crate::fetch`] runs them (gloo-net, web-sys,
-//! gloo-timers) and the rules live in the sans-IO core ([`dcs_tasks_core::call`], [`dcs_tasks_core::policy`]).
+//! correction, typed errors, and `listAllTasks` pagination. This file reads the arguments
+//! and builds the requests; [`crate::fetch`] runs them (gloo-net, web-sys, gloo-timers). Every
+//! rule is the sans-IO core's: the calls' ([`dcs_tasks_core::call`], [`dcs_tasks_core::policy`]),
+//! the token and header rules ([`dcs_tasks_core::rules`]), the listing limits
+//! ([`dcs_tasks_core::listing`]).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -22,36 +24,15 @@ use crate::options::{
     WatchOptions,
 };
 use crate::pager::Pager;
-pub use crate::pager::PAGE_CONCURRENCY;
 use dcs_tasks_core::field::Field;
 use dcs_tasks_core::fleet::{FleetQuery, MAX_LIST_ALL_INSTANCES};
+pub use dcs_tasks_core::listing::PAGE_CONCURRENCY;
+use dcs_tasks_core::listing::{DEFAULT_INSTANCE_PAGE_SIZE, DEFAULT_PAGE_SIZE, MAX_LIST_ALL_TASKS};
 use dcs_tasks_core::policy;
 use dcs_tasks_core::query::{self, Arg, InstanceQuery, ListQuery};
 use dcs_tasks_core::rules;
 use dcs_tasks_core::sign::Auth;
 use dcs_tasks_parse::error::DcsError;
-/// Default page size of `listAllTasks`.
-pub const DEFAULT_PAGE_SIZE: u32 = 100;
-/// Most tasks `listAllTasks` will ever deliver (bounds a lying `task_count`).
-pub const MAX_LIST_ALL_TASKS: u64 = 1_000_000;
-/// Default page size of `listAllInstances`: the API's largest (one call for most fleets).
-pub const DEFAULT_INSTANCE_PAGE_SIZE: u32 = query::MAX_LIMIT;
-/// Longest IAM token accepted.
-pub const MAX_IAM_TOKEN_LEN: usize = 32 * 1024;
-
-/// Headers the client sets itself; callers may not pass them in `headers`. The first two
-/// carry credentials: without `auth` (a client of the edge proxy) they may be given, so that
-/// the proxy's token reaches it (`headers: { Authorization: "Bearer ..." }`).
-const RESERVED_HEADERS: [&str; 7] = [
-    "authorization",
-    "x-auth-token",
-    "host",
-    "x-sdk-date",
-    "x-security-token",
-    "x-project-id",
-    "content-length",
-];
-
 fn int_option(field: &str, a: &Arg, min: u32, max: u32, default: u32) -> Result<u32, DcsError> {
     Ok(query::validate_int(field, a, min, max)?.unwrap_or(default))
 }
@@ -75,12 +56,7 @@ fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
             ));
         }
         let t = query::validate_string("auth.token", &a.token)?.unwrap_or_default();
-        if t.is_empty() || t.len() > MAX_IAM_TOKEN_LEN || !rules::is_token_text(&t) {
-            return Err(DcsError::invalid_argument(
-                "auth.token",
-                "must be a non-empty printable ASCII string without spaces",
-            ));
-        }
+        rules::check_iam_token(&t).map_err(|m| DcsError::invalid_argument("auth.token", m))?;
         return Ok(Auth::Token(t));
     }
     Ok(Auth::AkSk(credentials(
@@ -107,36 +83,8 @@ fn parse_headers(v: &JsValue, with_auth: bool) -> Result<Vec<(String, String)>, 
         let field = dcs_tasks_parse::error::cat(&["headers.", &k]);
         let val = Reflect_get_str(&pair, 1)
             .ok_or_else(|| DcsError::invalid_argument(&field, "must be a string"))?;
-        if !rules::is_header_name(&k) {
-            return Err(DcsError::invalid_argument(
-                &field,
-                "is not a valid header name",
-            ));
-        }
-        let reserved = RESERVED_HEADERS
-            .iter()
-            .position(|r| k.eq_ignore_ascii_case(r));
-        match reserved {
-            Some(i) if i < 2 && with_auth => {
-                return Err(DcsError::invalid_argument(
-                    &field,
-                    "carries credentials, which `auth` sets: pass it only without `auth`",
-                ))
-            }
-            Some(i) if i >= 2 => {
-                return Err(DcsError::invalid_argument(
-                    &field,
-                    "is set by the client itself and cannot be overridden",
-                ))
-            }
-            _ => {}
-        }
-        if val.len() > 8192 || !rules::is_header_value(&val) {
-            return Err(DcsError::invalid_argument(
-                &field,
-                "must be one line of at most 8192 bytes of Latin-1 text",
-            ));
-        }
+        rules::check_header(&k, &val, with_auth)
+            .map_err(|m| DcsError::invalid_argument(&field, m))?;
         out.push((k, val));
     }
     Ok(out)

@@ -12,13 +12,10 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
 use crate::fetch::{promise, run, Inner};
-use dcs_tasks_core::listing::PageSource;
+use dcs_tasks_core::listing::{PageSource, PAGE_CONCURRENCY};
 use dcs_tasks_core::policy::{Delivery, PagePlan};
 use dcs_tasks_parse::error::DcsError;
 use dcs_tasks_parse::model::ParseOptions;
-
-/// Pages of a listing fetched at once.
-pub const PAGE_CONCURRENCY: usize = 4;
 
 type Slot<P> = Rc<RefCell<Option<Result<P, DcsError>>>>;
 

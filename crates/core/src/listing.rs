@@ -1,7 +1,7 @@
 //! The pages of a listing, sans-IO: how one page is asked for at an offset and a limit, and
 //! how its response becomes a [`Page`] ([`PageSource`]). The client's pager (`listAllTasks`,
 //! `listAllInstances`, `listFleetTasks`) and the proxy's gatherings fetch them;
-//! [`crate::policy::PagePlan`] plans and checks them.
+//! [`crate::policy::PagePlan`] plans and checks them. The client's listing limits too.
 
 use dcs_tasks_parse::error::Result;
 use dcs_tasks_parse::model::{InstanceList, ListJson, ParseOptions};
@@ -10,6 +10,15 @@ use crate::call::RawResponse;
 use crate::endpoint::Endpoint;
 use crate::policy::Page;
 use crate::query::{self, HttpRequest, InstanceQuery, ListQuery};
+
+/// Pages of a listing fetched at once.
+pub const PAGE_CONCURRENCY: usize = 4;
+/// Default page size of `listAllTasks`.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+/// Most tasks `listAllTasks` will ever deliver (bounds a lying `task_count`).
+pub const MAX_LIST_ALL_TASKS: u64 = 1_000_000;
+/// Default page size of `listAllInstances`: the API's largest (one call for most fleets).
+pub const DEFAULT_INSTANCE_PAGE_SIZE: u32 = query::MAX_LIMIT;
 
 /// What is paged: the request of the page at `offset` (at most `limit` items), and the page
 /// from its response.
