@@ -70,7 +70,7 @@ HOSTILE_KEYS := colliding_keys_cost_what_ordinary_keys_cost unknown_keys_are_bou
 # The Python-oracle test runs in test-sign-oracle (it needs the oracle's venv).
 test-native:
 	cargo test --workspace --all-targets -- $(addprefix --skip ,$(HOSTILE_KEYS)) --skip matches_the_official_python_signer
-	cargo test --test parse_bounds -- --nocapture $(HOSTILE_KEYS)
+	cargo test -p dcs-tasks-parse --test parse_bounds -- --nocapture $(HOSTILE_KEYS)
 
 test-sign-oracle:
 	tests/sign-oracle/run.sh

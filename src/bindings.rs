@@ -149,17 +149,7 @@ pub(crate) fn credentials(
         &dcs_cat(&[prefix, "securityToken"]),
         security_token,
     )?;
-    Credentials::new(ak, sk, token).map_err(|mut e| {
-        // The core names `ak`/`sk`/`securityToken`: put the argument's name in front.
-        if let Some(f) = e.field.take() {
-            let bare = f.rsplit('.').next().unwrap_or(&f).to_string();
-            if let Some(rest) = e.message.strip_prefix(f.as_str()) {
-                e.message = dcs_cat(&[prefix, &bare, rest]);
-            }
-            e.field = Some(dcs_cat(&[prefix, &bare]));
-        }
-        e
-    })
+    Credentials::new(ak, sk, token).map_err(|e| e.js(prefix))
 }
 
 /// Reads the body argument of the parsers: a string, a `Uint8Array` or an `ArrayBuffer`.
@@ -256,7 +246,10 @@ pub fn known_values() -> JsValue {
         ("stepStatuses", KNOWN_STEP_STATUSES),
         ("instanceStatuses", KNOWN_INSTANCE_STATUSES),
         ("engines", KNOWN_ENGINES),
-        ("runningTaskStatuses", &dcs_tasks_core::views::RUNNING_TASK_STATUSES),
+        (
+            "runningTaskStatuses",
+            &dcs_tasks_core::views::RUNNING_TASK_STATUSES,
+        ),
     ] {
         let a: Array = list.iter().map(|v| JsValue::from_str(v)).collect();
         set(&o, k, &a);
@@ -269,9 +262,18 @@ pub fn known_values() -> JsValue {
     let limits: JsValue = Object::new().into();
     for (k, v) in [
         ("maxPageSize", dcs_tasks_core::query::MAX_LIMIT),
-        ("listAllPageSize", crate::client::DEFAULT_PAGE_SIZE),
-        ("fleetConcurrencyMax", dcs_tasks_core::fleet::MAX_FLEET_CONCURRENCY),
-        ("fleetConcurrencyDefault", dcs_tasks_core::fleet::DEFAULT_FLEET_CONCURRENCY),
+        (
+            "listAllPageSize",
+            dcs_tasks_core::listing::DEFAULT_PAGE_SIZE,
+        ),
+        (
+            "fleetConcurrencyMax",
+            dcs_tasks_core::fleet::MAX_FLEET_CONCURRENCY,
+        ),
+        (
+            "fleetConcurrencyDefault",
+            dcs_tasks_core::fleet::DEFAULT_FLEET_CONCURRENCY,
+        ),
     ] {
         set(&limits, k, &JsValue::from(v));
     }

@@ -1,8 +1,10 @@
 //! `DcsClient`: the calls of the contract over `fetch`, with signing or token auth,
 //! a per-call deadline, caller cancellation, retries with backoff, clock-skew
-//! correction, typed errors, and `listAllTasks` pagination. This file validates the
-//! arguments and builds the requests; [`crate::fetch`] runs them (gloo-net, web-sys,
-//! gloo-timers) and the rules live in the sans-IO core ([`dcs_tasks_core::call`], [`dcs_tasks_core::policy`]).
+//! correction, typed errors, and `listAllTasks` pagination. This file reads the arguments
+//! and builds the requests; [`crate::fetch`] runs them (gloo-net, web-sys, gloo-timers). Every
+//! rule is the sans-IO core's: the calls' ([`dcs_tasks_core::call`], [`dcs_tasks_core::policy`]),
+//! the token and header rules ([`dcs_tasks_core::rules`]), the listing limits
+//! ([`dcs_tasks_core::listing`]).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -13,41 +15,24 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use crate::bindings::{credentials, to_js_error};
-pub use crate::fetch::PAGE_CONCURRENCY;
-use crate::fetch::{plan, promise, run, signal_arg, Auth, Inner, Pager};
+use crate::cancel::signal_arg;
+use crate::fetch::{promise, run, Inner};
 use crate::options::to_arg;
 use crate::options::{
     AuthOptions, CallOptions, ClientOptions, FleetOptions, FleetQueryOptions, InstanceQueryOptions,
     ListAllInstancesQueryOptions, ListAllOptions, ListAllQueryOptions, ListQueryOptions, Options,
     WatchOptions,
 };
+use crate::pager::Pager;
+use dcs_tasks_core::field::Field;
 use dcs_tasks_core::fleet::{FleetQuery, MAX_LIST_ALL_INSTANCES};
+pub use dcs_tasks_core::listing::PAGE_CONCURRENCY;
+use dcs_tasks_core::listing::{DEFAULT_INSTANCE_PAGE_SIZE, DEFAULT_PAGE_SIZE, MAX_LIST_ALL_TASKS};
 use dcs_tasks_core::policy;
 use dcs_tasks_core::query::{self, Arg, InstanceQuery, ListQuery};
 use dcs_tasks_core::rules;
+use dcs_tasks_core::sign::Auth;
 use dcs_tasks_parse::error::DcsError;
-/// Default page size of `listAllTasks`.
-pub const DEFAULT_PAGE_SIZE: u32 = 100;
-/// Most tasks `listAllTasks` will ever deliver (bounds a lying `task_count`).
-pub const MAX_LIST_ALL_TASKS: u64 = 1_000_000;
-/// Default page size of `listAllInstances`: the API's largest (one call for most fleets).
-pub const DEFAULT_INSTANCE_PAGE_SIZE: u32 = query::MAX_LIMIT;
-/// Longest IAM token accepted.
-pub const MAX_IAM_TOKEN_LEN: usize = 32 * 1024;
-
-/// Headers the client sets itself; callers may not pass them in `headers`. The first two
-/// carry credentials: without `auth` (a client of the edge proxy) they may be given, so that
-/// the proxy's token reaches it (`headers: { Authorization: "Bearer ..." }`).
-const RESERVED_HEADERS: [&str; 7] = [
-    "authorization",
-    "x-auth-token",
-    "host",
-    "x-sdk-date",
-    "x-security-token",
-    "x-project-id",
-    "content-length",
-];
-
 fn int_option(field: &str, a: &Arg, min: u32, max: u32, default: u32) -> Result<u32, DcsError> {
     Ok(query::validate_int(field, a, min, max)?.unwrap_or(default))
 }
@@ -71,12 +56,7 @@ fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
             ));
         }
         let t = query::validate_string("auth.token", &a.token)?.unwrap_or_default();
-        if t.is_empty() || t.len() > MAX_IAM_TOKEN_LEN || !rules::is_token_text(&t) {
-            return Err(DcsError::invalid_argument(
-                "auth.token",
-                "must be a non-empty printable ASCII string without spaces",
-            ));
-        }
+        rules::check_iam_token(&t).map_err(|m| DcsError::invalid_argument("auth.token", m))?;
         return Ok(Auth::Token(t));
     }
     Ok(Auth::AkSk(credentials(
@@ -103,36 +83,8 @@ fn parse_headers(v: &JsValue, with_auth: bool) -> Result<Vec<(String, String)>, 
         let field = dcs_tasks_parse::error::cat(&["headers.", &k]);
         let val = Reflect_get_str(&pair, 1)
             .ok_or_else(|| DcsError::invalid_argument(&field, "must be a string"))?;
-        if !rules::is_header_name(&k) {
-            return Err(DcsError::invalid_argument(
-                &field,
-                "is not a valid header name",
-            ));
-        }
-        let reserved = RESERVED_HEADERS
-            .iter()
-            .position(|r| k.eq_ignore_ascii_case(r));
-        match reserved {
-            Some(i) if i < 2 && with_auth => {
-                return Err(DcsError::invalid_argument(
-                    &field,
-                    "carries credentials, which `auth` sets: pass it only without `auth`",
-                ))
-            }
-            Some(i) if i >= 2 => {
-                return Err(DcsError::invalid_argument(
-                    &field,
-                    "is set by the client itself and cannot be overridden",
-                ))
-            }
-            _ => {}
-        }
-        if val.len() > 8192 || !rules::is_header_value(&val) {
-            return Err(DcsError::invalid_argument(
-                &field,
-                "must be one line of at most 8192 bytes of Latin-1 text",
-            ));
-        }
+        rules::check_header(&k, &val, with_auth)
+            .map_err(|m| DcsError::invalid_argument(&field, m))?;
         out.push((k, val));
     }
     Ok(out)
@@ -238,7 +190,7 @@ impl DcsClient {
         let inner = self.inner.clone();
         let req = query::list_request(&inner.endpoint, &inner.project_id, &id, &lq);
         call(async move {
-            let resp = run(&inner, &req, plan(&inner), signal.as_ref()).await?;
+            let resp = run(&inner, &req, inner.call_plan(), signal.as_ref()).await?;
             crate::bindings::list_value(&resp.body, inner.strict)
         })
     }
@@ -283,7 +235,7 @@ impl DcsClient {
             query::progress_request(&inner.endpoint, &inner.project_id, &id, &task)
         };
         call(async move {
-            let resp = run(&inner, &req, plan(&inner), signal.as_ref()).await?;
+            let resp = run(&inner, &req, inner.call_plan(), signal.as_ref()).await?;
             if delete {
                 return Ok(JsValue::UNDEFINED);
             }
@@ -318,7 +270,8 @@ impl DcsClient {
                 return Err(DcsError::invalid_argument("o.onPage", "must be a function"));
             }
             let on_page = on_page.dyn_into::<Function>().ok();
-            let pages = Pager::new(self.inner.clone(), (id, lq), page_size, MAX_LIST_ALL_TASKS)?;
+            let source = self.inner.task_pages(id, lq);
+            let pages = Pager::new(self.inner.clone(), source, page_size, MAX_LIST_ALL_TASKS)?;
             crate::iter::tasks(pages, signal, on_page)
         })())
     }
@@ -367,7 +320,7 @@ impl DcsClient {
         let inner = self.inner.clone();
         let req = query::list_instances_request(&inner.endpoint, &inner.project_id, &iq);
         call(async move {
-            let resp = run(&inner, &req, plan(&inner), signal.as_ref()).await?;
+            let resp = run(&inner, &req, inner.call_plan(), signal.as_ref()).await?;
             let strict = inner.strict;
             let list = dcs_tasks_core::instances::parse_list_instances_response(
                 &resp.body,
@@ -387,7 +340,13 @@ impl DcsClient {
                 .unwrap_or(DEFAULT_INSTANCE_PAGE_SIZE);
             let iq = InstanceQuery::validate(&q.name, &q.status, &Arg::Absent, &Arg::Absent)?;
             let signal = call_signal(&o)?;
-            let pager = Pager::new(self.inner.clone(), iq, page_size, MAX_LIST_ALL_INSTANCES)?;
+            let source = self.inner.instance_pages(iq);
+            let pager = Pager::new(
+                self.inner.clone(),
+                source,
+                page_size,
+                MAX_LIST_ALL_INSTANCES,
+            )?;
             crate::iter::instances(pager, signal)
         })())
     }
@@ -406,7 +365,15 @@ impl DcsClient {
                 &q.name,
                 &q.status,
                 &o.concurrency,
-            )?;
+            )
+            // The concurrency is an option of `o`; the rest are keys of `q`, named bare.
+            .map_err(|e| {
+                e.js(if e.field == Field::Concurrency {
+                    "o."
+                } else {
+                    ""
+                })
+            })?;
             let signal = signal_arg(&o.signal.0, "o.signal")?;
             let on_instance = o.on_instance.0;
             if !(on_instance.is_undefined() || on_instance.is_null() || on_instance.is_function()) {

@@ -1,31 +1,27 @@
-//! The client's I/O on gloo-net, web-sys and gloo-timers: one call with its retries
-//! ([`run`]) under one `AbortController` that the caller's signal and the deadline both
-//! abort ([`Cancel`]), and the pages of a listing fetched concurrently ([`Pager`]). Every
-//! decision is the sans-IO core's ([`dcs_tasks_core::call::CallPlan`], [`dcs_tasks_core::policy::PagePlan`]);
-//! this file only carries them out.
+//! The client's I/O on gloo-net and web-sys: a client's settings ([`Inner`]), one call with
+//! its retries ([`run`]: send, read the body as it arrives) under one `AbortController` that
+//! the caller's signal and the deadline both abort ([`crate::cancel::Cancel`]). Every decision
+//! is the sans-IO core's ([`dcs_tasks_core::call::CallPlan`]); this file only carries them
+//! out. The pages of a listing: [`crate::pager`].
 
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
-use std::future::{poll_fn, Future};
-use std::pin::{pin, Pin};
-use std::rc::Rc;
-use std::task::Poll;
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
 
 use gloo_net::http::{Method, RequestBuilder, Response};
-use gloo_timers::callback::Timeout;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use web_sys::{AbortController, AbortSignal, RequestRedirect};
+use web_sys::{AbortSignal, RequestRedirect};
 
-use dcs_tasks_core::call::{Answer, Budget, CallPlan, Cancelled, Head, RawResponse};
+use crate::cancel::Cancel;
+use dcs_tasks_core::call::{Budget, CallPlan, Cancelled, Head, RawResponse, Verdict};
 use dcs_tasks_core::endpoint::Endpoint;
-use dcs_tasks_core::policy::{Delivery, Page, PagePlan};
-use dcs_tasks_core::query::{self, HttpRequest, InstanceQuery, ListQuery};
-use dcs_tasks_core::sign::Credentials;
+use dcs_tasks_core::listing::{InstancePages, TaskPages};
+use dcs_tasks_core::query::{HttpRequest, InstanceQuery, ListQuery};
+use dcs_tasks_core::sign::Auth;
 use dcs_tasks_parse::error::{cat, DcsError};
-use dcs_tasks_parse::model::{InstanceList, ListJson, ParseOptions};
 
 /// A boxed future as a Promise. Every async entry point goes through this one
 /// instantiation of `future_to_promise` (each instantiation weighs 1-4 KB of wasm).
@@ -34,12 +30,6 @@ pub(crate) fn promise(f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>
 }
 
 // ---------------------------------------------------------------- a client's settings
-
-pub(crate) enum Auth {
-    None,
-    Token(String),
-    AkSk(Credentials),
-}
 
 pub(crate) struct Inner {
     pub(crate) endpoint: Endpoint,
@@ -73,221 +63,29 @@ impl Inner {
         for (k, v) in &self.headers {
             req.set_header(k, v.clone());
         }
-        match &self.auth {
-            Auth::None => Ok(req),
-            Auth::Token(t) => {
-                req.set_header("X-Auth-Token", t.clone());
-                Ok(req)
-            }
-            Auth::AkSk(c) => {
-                let now = js_sys::Date::now() as i64 + clock_offset_ms;
-                dcs_tasks_core::sign::sign_request(&req, c, now)
-            }
-        }
+        self.auth
+            .apply(req, js_sys::Date::now() as i64 + clock_offset_ms)
     }
 }
 
-/// Pages of a listing fetched at once.
-pub const PAGE_CONCURRENCY: usize = 4;
-
-/// A parent signal forwarded to a controller: when `parent` aborts, so does the controller
-/// (at once if it already has). Dropping the link removes the listener.
-pub(crate) struct AbortLink {
-    parent: AbortSignal,
-    listener: Closure<dyn FnMut()>,
-}
-
-impl AbortLink {
-    pub(crate) fn new(parent: &AbortSignal, controller: &AbortController) -> AbortLink {
-        let c = controller.clone();
-        let listener = Closure::<dyn FnMut()>::new(move || c.abort());
-        let _ = parent.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
-        if parent.aborted() {
-            controller.abort();
-        }
-        AbortLink {
-            parent: parent.clone(),
-            listener,
+impl Inner {
+    /// The pages of an instance's tasks for `q`, at this client's endpoint and project.
+    pub(crate) fn task_pages(&self, instance_id: String, q: ListQuery) -> TaskPages {
+        TaskPages {
+            endpoint: self.endpoint.clone(),
+            project_id: self.project_id.clone(),
+            instance_id,
+            query: q,
         }
     }
 
-    /// The parent signal has fired.
-    pub(crate) fn aborted(&self) -> bool {
-        self.parent.aborted()
-    }
-}
-
-impl Drop for AbortLink {
-    fn drop(&mut self) {
-        let f = self.listener.as_ref().unchecked_ref();
-        let _ = self.parent.remove_event_listener_with_callback("abort", f);
-    }
-}
-
-/// One parent signal aborting many controllers through a single listener (a fleet's
-/// listings: one listener per listing on the same signal would pass Node's warning threshold
-/// of ten). Dropping it removes the listener.
-pub(crate) struct AbortFanout {
-    parent: AbortSignal,
-    children: Rc<RefCell<Vec<(usize, AbortController)>>>,
-    listener: Closure<dyn FnMut()>,
-}
-
-impl AbortFanout {
-    pub(crate) fn new(parent: &AbortSignal) -> AbortFanout {
-        let children: Rc<RefCell<Vec<(usize, AbortController)>>> = Rc::default();
-        let c = children.clone();
-        let listener = Closure::<dyn FnMut()>::new(move || {
-            // Taken out first: aborting runs listeners that may touch the list.
-            let all = std::mem::take(&mut *c.borrow_mut());
-            for (_, ctl) in all {
-                ctl.abort();
-            }
-        });
-        let _ = parent.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
-        AbortFanout {
-            parent: parent.clone(),
-            children,
-            listener,
+    /// The pages of the instance list for `q`.
+    pub(crate) fn instance_pages(&self, q: InstanceQuery) -> InstancePages {
+        InstancePages {
+            endpoint: self.endpoint.clone(),
+            project_id: self.project_id.clone(),
+            query: q,
         }
-    }
-
-    /// Aborts `c` when the parent aborts (at once if it has); `key` names it for [`Self::remove`].
-    pub(crate) fn add(&self, key: usize, c: AbortController) {
-        if self.parent.aborted() {
-            c.abort();
-        }
-        self.children.borrow_mut().push((key, c));
-    }
-
-    pub(crate) fn remove(&self, key: usize) {
-        self.children.borrow_mut().retain(|(k, _)| *k != key);
-    }
-}
-
-impl Drop for AbortFanout {
-    fn drop(&mut self) {
-        let f = self.listener.as_ref().unchecked_ref();
-        let _ = self.parent.remove_event_listener_with_callback("abort", f);
-    }
-}
-
-/// One call's cancellation: an `AbortController` aborted by the deadline's timer or by the
-/// parent signal (the caller's, or a listing's). Dropping it aborts the controller, which
-/// settles every wait of the call.
-pub(crate) struct Cancel {
-    controller: AbortController,
-    signal: AbortSignal,
-    /// Resolves when `signal` aborts (always, at the latest when this is dropped).
-    aborted: Promise,
-    parent: Option<AbortLink>,
-    _timer: Option<Timeout>,
-    timed_out: Rc<Cell<bool>>,
-}
-
-impl Cancel {
-    pub(crate) fn new(parent: Option<&AbortSignal>, timeout_ms: u32) -> Result<Cancel, DcsError> {
-        let controller = AbortController::new()
-            .map_err(|_| DcsError::network("this runtime has no AbortController"))?;
-        let signal = controller.signal();
-        let aborted = Promise::new(&mut |resolve, _| {
-            let _ = signal.add_event_listener_with_callback("abort", &resolve);
-        });
-        let timed_out = Rc::new(Cell::new(false));
-        let timer = (timeout_ms > 0).then(|| {
-            let (c, t) = (controller.clone(), timed_out.clone());
-            Timeout::new(timeout_ms, move || {
-                t.set(true);
-                c.abort();
-            })
-        });
-        let parent = parent.map(|p| AbortLink::new(p, &controller));
-        Ok(Cancel {
-            controller,
-            signal,
-            aborted,
-            parent,
-            _timer: timer,
-            timed_out,
-        })
-    }
-
-    /// Why the call must stop, if it must.
-    pub(crate) fn state(&self) -> Option<Cancelled> {
-        if self.parent.as_ref().is_some_and(AbortLink::aborted) {
-            Some(Cancelled::Caller)
-        } else if self.timed_out.get() || self.signal.aborted() {
-            Some(Cancelled::Deadline)
-        } else {
-            None
-        }
-    }
-
-    /// Waits `ms` (gloo-timers' `Timeout`), unless the call is cancelled first. The wait's
-    /// Promise is settled either way, so nothing of it stays behind.
-    pub(crate) async fn sleep(&self, ms: u32) -> Result<(), Cancelled> {
-        let mut timer = None;
-        let mut settle = None;
-        let p = Promise::new(&mut |resolve: Function, _| {
-            let r = resolve.clone();
-            timer = Some(Timeout::new(ms, move || {
-                let _ = r.call0(&JsValue::UNDEFINED);
-            }));
-            settle = Some(resolve);
-        });
-        let out = self.unless(JsFuture::from(p)).await.map(|_| ());
-        if let (Err(_), Some(f)) = (&out, settle) {
-            let _ = f.call0(&JsValue::UNDEFINED);
-        }
-        drop(timer);
-        out
-    }
-
-    /// A failure, unless the call was cancelled (an aborted fetch rejects too).
-    fn or<T>(&self, e: DcsError) -> Result<Result<T, DcsError>, Cancelled> {
-        match self.state() {
-            Some(c) => Err(c),
-            None => Ok(Err(e)),
-        }
-    }
-
-    /// Runs `f` unless the call is cancelled first.
-    async fn unless<F: Future>(&self, f: F) -> Result<F::Output, Cancelled> {
-        let mut f = pin!(f);
-        let mut stop = pin!(JsFuture::from(self.aborted.clone()));
-        poll_fn(|cx| {
-            if let Poll::Ready(v) = f.as_mut().poll(cx) {
-                Poll::Ready(Ok(v))
-            } else if stop.as_mut().poll(cx).is_ready() {
-                Poll::Ready(Err(self.state().unwrap_or(Cancelled::Deadline)))
-            } else {
-                Poll::Pending
-            }
-        })
-        .await
-    }
-}
-
-impl Drop for Cancel {
-    fn drop(&mut self) {
-        self.parent = None;
-        self.controller.abort();
-    }
-}
-
-/// Reads an optional `AbortSignal` argument; anything else is `INVALID_ARGUMENT`.
-pub fn signal_arg(v: &JsValue, field: &str) -> Result<Option<AbortSignal>, DcsError> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    // `instanceof` fails across realms and for polyfills: accept what behaves as one.
-    let looks = v.is_object()
-        && Reflect::get(v, &"aborted".into()).is_ok_and(|a| a.as_bool().is_some())
-        && Reflect::get(v, &"addEventListener".into()).is_ok_and(|f| f.is_function());
-    if looks {
-        Ok(Some(v.clone().unchecked_into()))
-    } else {
-        Err(DcsError::invalid_argument(field, "must be an AbortSignal"))
     }
 }
 
@@ -525,6 +323,24 @@ fn now() -> f64 {
     js_sys::Date::now()
 }
 
+/// What one attempt of a call comes to (the caller's signal or the deadline aside).
+enum Attempt {
+    /// Try again after this many milliseconds.
+    Retry(f64),
+    /// The call's result.
+    End(Result<RawResponse, DcsError>),
+}
+
+impl Attempt {
+    /// A failed exchange: retried after the plan's wait, or the plan's error.
+    fn after(failed: Result<f64, DcsError>) -> Attempt {
+        match failed {
+            Ok(w) => Attempt::Retry(w),
+            Err(e) => Attempt::End(Err(e)),
+        }
+    }
+}
+
 /// Makes one call with its retries, signed afresh for each attempt: the final answer (2xx,
 /// or any when `plan` passes through), or the error. `parent`: the caller's signal.
 pub(crate) async fn run(
@@ -549,46 +365,44 @@ pub(crate) async fn run(
         let step = async {
             let r = match send(&f, &req, &cancel).await? {
                 Ok(r) => r,
-                Err(e) => return Ok(plan.failed(e, now(), rand()).map_err(Err)),
+                Err(e) => return Ok(Attempt::after(plan.failed(e, now(), rand()))),
             };
             let cl = r.headers().get("content-length");
             match plan.head(r.status(), cl.as_deref(), now(), rand()) {
                 Ok(Head::ReadBody) => {}
-                Ok(Head::Retry(w)) => return Ok(Ok(w)),
+                Ok(Head::Retry(w)) => return Ok(Attempt::Retry(w)),
                 Err(e) => {
                     // Too large: do not download it.
                     if let Some(b) = r.body() {
                         let _ = b.cancel();
                     }
-                    return Ok(Err(Err(e)));
+                    return Ok(Attempt::End(Err(e)));
                 }
             }
             let resp = match read(&r, plan.max_body(), inner, &cancel).await? {
                 Ok(resp) => resp,
-                Err(Unread::TooLarge(n)) => return Ok(Err(Err(plan.too_large(n)))),
-                Err(Unread::OverBudget(e)) => return Ok(Err(Err(e))),
-                Err(Unread::Failed(e)) => return Ok(plan.failed(e, now(), rand()).map_err(Err)),
+                Err(Unread::TooLarge(n)) => return Ok(Attempt::End(Err(plan.too_large(n)))),
+                Err(Unread::OverBudget(e)) => return Ok(Attempt::End(Err(e))),
+                Err(Unread::Failed(e)) => return Ok(Attempt::after(plan.failed(e, now(), rand()))),
             };
             Ok(match plan.answer(&resp, offset, now(), rand()) {
-                Ok(Answer::Done) => Err(Ok(resp)),
-                Ok(Answer::Retry {
+                Ok(Verdict::Done) => Attempt::End(Ok(resp)),
+                Ok(Verdict::Retry {
                     wait_ms,
                     clock_offset_ms,
                 }) => {
                     if let Some(o) = clock_offset_ms {
                         inner.clock_offset_ms.set(o);
                     }
-                    Ok(wait_ms)
+                    Attempt::Retry(wait_ms)
                 }
-                Err(e) => Err(Err(e)),
+                Err(e) => Attempt::End(Err(e)),
             })
         };
-        // Ok(wait): try again after it; Err(end): the call's result.
-        let step: Result<Result<f64, Result<RawResponse, DcsError>>, Cancelled> = step.await;
-        let wait = match step {
+        let wait = match step.await {
             Err(c) => return Err(plan.cancelled(c)),
-            Ok(Ok(w)) => w,
-            Ok(Err(end)) => return end,
+            Ok(Attempt::Retry(w)) => w,
+            Ok(Attempt::End(end)) => return end,
         };
         if wait > 0.0 {
             if let Err(c) = cancel.sleep(wait.min(u32::MAX as f64) as u32).await {
@@ -598,182 +412,15 @@ pub(crate) async fn run(
     }
 }
 
-/// A call planned from the client's settings.
-pub(crate) fn plan(inner: &Inner) -> CallPlan {
-    CallPlan::new(
-        now(),
-        inner.timeout_ms,
-        inner.retries,
-        matches!(inner.auth, Auth::AkSk(_)),
-        inner.max_body,
-    )
-}
-
-type Slot<P> = Rc<RefCell<Option<Result<P, DcsError>>>>;
-
-/// A listing the [`Pager`] can page: how one page is asked for and parsed.
-pub(crate) trait Listing: Page + Sized + 'static {
-    /// What is listed (the task list: the instance and its query; the instance list: its query).
-    type Query: Clone + 'static;
-    fn request(inner: &Inner, q: &Self::Query, offset: u32, limit: u32) -> HttpRequest;
-    fn parse(body: &[u8], o: ParseOptions) -> Result<Self, DcsError>;
-    /// A page from its whole response (the body unless a listing wants more of it).
-    fn from_response(resp: &RawResponse, o: ParseOptions) -> Result<Self, DcsError> {
-        Self::parse(&resp.body, o)
-    }
-}
-
-impl Listing for ListJson {
-    type Query = (String, ListQuery);
-    fn request(inner: &Inner, (id, q): &Self::Query, offset: u32, limit: u32) -> HttpRequest {
-        let mut q = q.clone();
-        q.offset = Some(offset);
-        q.limit = Some(limit);
-        query::list_request(&inner.endpoint, &inner.project_id, id, &q)
-    }
-    fn parse(body: &[u8], o: ParseOptions) -> Result<Self, DcsError> {
-        dcs_tasks_parse::normalize::parse_list_tasks_json(body, o)
-    }
-}
-
-impl Listing for InstanceList {
-    type Query = InstanceQuery;
-    fn request(inner: &Inner, q: &Self::Query, offset: u32, limit: u32) -> HttpRequest {
-        let mut q = q.clone();
-        q.offset = Some(offset);
-        q.limit = Some(limit);
-        query::list_instances_request(&inner.endpoint, &inner.project_id, &q)
-    }
-    fn parse(body: &[u8], o: ParseOptions) -> Result<Self, DcsError> {
-        dcs_tasks_core::instances::parse_list_instances_response(body, o)
-    }
-}
-
-/// A page being fetched.
-struct InFlight<P> {
-    page: u32,
-    done: Promise,
-    slot: Slot<P>,
-}
-
-/// Every page of a listing with bounded concurrency, handed out in order, duplicates removed
-/// ([`PagePlan`] decides). `listAllTasks`, `listAllInstances`, `listFleetTasks` and the
-/// proxy's `all=1` use it.
-pub(crate) struct Pager<P: Listing> {
-    inner: Rc<Inner>,
-    query: P::Query,
-    page_size: u32,
-    /// Pages in flight at most ([`PAGE_CONCURRENCY`] unless set).
-    concurrency: usize,
-    plan: PagePlan<P>,
-    /// Aborts every page in flight.
-    master: AbortController,
-    queue: VecDeque<InFlight<P>>,
-    done: bool,
-}
-
-impl<P: Listing> Pager<P> {
-    pub(crate) fn new(
-        inner: Rc<Inner>,
-        query: P::Query,
-        page_size: u32,
-        max_items: u64,
-    ) -> Result<Pager<P>, DcsError> {
-        Ok(Pager {
-            inner,
-            query,
-            page_size,
-            concurrency: PAGE_CONCURRENCY,
-            plan: PagePlan::new(page_size, max_items),
-            master: AbortController::new()
-                .map_err(|_| DcsError::network("this runtime has no AbortController"))?,
-            queue: VecDeque::new(),
-            done: false,
-        })
-    }
-
-    /// At most `n` pages in flight (at least 1).
-    pub(crate) fn with_concurrency(mut self, n: usize) -> Self {
-        self.concurrency = n.max(1);
-        self
-    }
-
-    /// Aborts the pages in flight when `aborts` does (the owner keeps this controller).
-    pub(crate) fn controller(&self) -> AbortController {
-        self.master.clone()
-    }
-
-    fn start(&self, (page, offset): (u32, u32)) -> InFlight<P> {
-        let req = P::request(&self.inner, &self.query, offset, self.page_size);
-        let slot: Slot<P> = Rc::new(RefCell::new(None));
-        let (inner, out, signal) = (self.inner.clone(), slot.clone(), self.master.signal());
-        let done = promise(Box::pin(async move {
-            let strict = inner.strict;
-            let r = run(&inner, &req, plan(&inner), Some(&signal))
-                .await
-                .and_then(|resp| P::from_response(&resp, ParseOptions { strict }));
-            *out.borrow_mut() = Some(r);
-            Ok(JsValue::UNDEFINED)
-        }));
-        InFlight { page, done, slot }
-    }
-
-    /// Stops: nothing more is delivered, the pages in flight are aborted.
-    pub(crate) fn stop(&mut self) {
-        self.done = true;
-        self.queue.clear();
-        self.master.abort();
-    }
-
-    /// The next pages that can be delivered, in order; `None` at the end.
-    pub(crate) async fn next(&mut self) -> Result<Option<Vec<Delivery<P>>>, DcsError> {
-        loop {
-            if self.done {
-                return Ok(None);
-            }
-            while self.queue.len() < self.concurrency {
-                let Some(n) = self.plan.next_offset() else {
-                    break;
-                };
-                let f = self.start(n);
-                self.queue.push_back(f);
-            }
-            let Some(head) = self.queue.pop_front() else {
-                self.done = true;
-                return Ok(None);
-            };
-            let _ = JsFuture::from(head.done).await;
-            if self.done {
-                return Ok(None);
-            }
-            let got = head.slot.borrow_mut().take();
-            let delivered = got
-                .unwrap_or_else(|| Err(DcsError::network("a page fetch ended without a result")))
-                .and_then(|list| self.plan.receive(head.page, list));
-            let delivered = match delivered {
-                Ok(d) => d,
-                Err(e) => {
-                    self.stop();
-                    return Err(e);
-                }
-            };
-            if let Some(n) = self.plan.take_refetch() {
-                let f = self.start(n);
-                self.queue.push_front(f);
-            }
-            if self.plan.is_done() {
-                // Whatever is still in flight is beyond the end: cancel it.
-                self.stop();
-            }
-            if !delivered.is_empty() {
-                return Ok(Some(delivered));
-            }
-        }
-    }
-}
-
-impl<P: Listing> Drop for Pager<P> {
-    fn drop(&mut self) {
-        self.master.abort();
+impl Inner {
+    /// A call planned from the client's settings.
+    pub(crate) fn call_plan(&self) -> CallPlan {
+        CallPlan::new(
+            now(),
+            self.timeout_ms,
+            self.retries,
+            self.auth.signs(),
+            self.max_body,
+        )
     }
 }

@@ -18,14 +18,16 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use crate::bindings::{json_to_js, round_trip_error, set, to_js, to_js_error};
-use crate::fetch::{promise, AbortFanout, AbortLink, Inner, Pager};
+use crate::cancel::{AbortFanout, AbortLink};
+use crate::fetch::{promise, Inner};
+use crate::pager::Pager;
 use dcs_tasks_core::fleet::{
     self, FleetPlan, FleetQuery, FLEET_PAGE_SIZE, MAX_FLEET_TASKS_PER_INSTANCE,
     MAX_LIST_ALL_INSTANCES,
 };
 use dcs_tasks_core::query::ListQuery;
 use dcs_tasks_parse::error::DcsError;
-use dcs_tasks_parse::model::{Instance, InstanceList, ListJson};
+use dcs_tasks_parse::model::Instance;
 
 type Slot = Rc<RefCell<Option<Result<String, DcsError>>>>;
 
@@ -72,9 +74,9 @@ impl Fleet {
 
     /// Every instance matching the query, in listing order, deduplicated.
     async fn list_instances(&self, signal: &AbortSignal) -> Result<Vec<Instance>, DcsError> {
-        let mut pager = Pager::<InstanceList>::new(
+        let mut pager = Pager::new(
             self.inner.clone(),
-            self.query.instances.clone(),
+            self.inner.instance_pages(self.query.instances.clone()),
             FLEET_PAGE_SIZE,
             MAX_LIST_ALL_INSTANCES,
         )?;
@@ -186,9 +188,9 @@ async fn instance_tasks(
     index: usize,
     fanout: &AbortFanout,
 ) -> Result<String, DcsError> {
-    let mut pager = Pager::<ListJson>::new(
+    let mut pager = Pager::new(
         inner.clone(),
-        (id, q),
+        inner.task_pages(id, q),
         FLEET_PAGE_SIZE,
         MAX_FLEET_TASKS_PER_INSTANCE,
     )?

@@ -16,8 +16,11 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
 use crate::bindings::{get, json_to_js, round_trip_error, set, to_js_error};
-use crate::fetch::{plan, promise, run, AbortLink, Cancel, Inner, Listing, Pager};
+use crate::cancel::{AbortLink, Cancel};
+use crate::fetch::{promise, run, Inner};
 use crate::fleet::Fleet;
+use crate::pager::Pager;
+use dcs_tasks_core::listing::{InstancePages, PageSource, TaskPages};
 use dcs_tasks_core::policy::Delivery;
 use dcs_tasks_core::query::HttpRequest;
 use dcs_tasks_core::watch::Watch;
@@ -26,8 +29,8 @@ use dcs_tasks_parse::model::{write_list, InstanceList, ListJson};
 
 /// What an iterator hands out.
 enum Source {
-    Tasks(Paged<ListJson>),
-    Instances(Paged<InstanceList>),
+    Tasks(Paged<TaskPages>),
+    Instances(Paged<InstancePages>),
     /// `listFleetTasks` (`crate::fleet`): `None` while a `next()` runs it.
     Fleet(Option<Box<Fleet>>),
     Progress {
@@ -40,16 +43,16 @@ enum Source {
 }
 
 /// A listing handed out item by item.
-struct Paged<L: Listing> {
+struct Paged<S: PageSource> {
     /// `None` while a `next()` runs it.
-    pager: Option<Pager<L>>,
+    pager: Option<Pager<S>>,
     buffer: VecDeque<JsValue>,
     /// Told of each page (`listAllTasks`' `onPage`).
     on_page: Option<Function>,
 }
 
-impl<L: Listing> Paged<L> {
-    fn new(pager: Pager<L>, on_page: Option<Function>) -> Self {
+impl<S: PageSource + 'static> Paged<S> {
+    fn new(pager: Pager<S>, on_page: Option<Function>) -> Self {
         Paged {
             pager: Some(pager),
             buffer: VecDeque::new(),
@@ -59,14 +62,14 @@ impl<L: Listing> Paged<L> {
 }
 
 /// What a paged iterator needs of a listing: its items of a page, and where it sits in a [`Source`].
-trait Items: Listing {
+trait Items: PageSource + Sized + 'static {
     /// The page's items, and the page as `onPage` is told of it.
-    fn items(d: &Delivery<Self>) -> Result<(Array, JsValue), DcsError>;
+    fn items(d: &Delivery<Self::Page>) -> Result<(Array, JsValue), DcsError>;
     fn paged(source: &mut Source) -> Option<&mut Paged<Self>>;
 }
 
-impl Items for ListJson {
-    fn items(d: &Delivery<Self>) -> Result<(Array, JsValue), DcsError> {
+impl Items for TaskPages {
+    fn items(d: &Delivery<ListJson>) -> Result<(Array, JsValue), DcsError> {
         let v = page_value(d)?;
         Ok((get(&v, "tasks").unchecked_into(), v))
     }
@@ -78,8 +81,8 @@ impl Items for ListJson {
     }
 }
 
-impl Items for InstanceList {
-    fn items(d: &Delivery<Self>) -> Result<(Array, JsValue), DcsError> {
+impl Items for InstancePages {
+    fn items(d: &Delivery<InstanceList>) -> Result<(Array, JsValue), DcsError> {
         let a = crate::bindings::to_js(&d.list.instances)?.unchecked_into();
         Ok((a, JsValue::UNDEFINED))
     }
@@ -126,7 +129,7 @@ fn aborted() -> DcsError {
 
 /// The iterator over `pager`'s tasks.
 pub(crate) fn tasks(
-    pager: Pager<ListJson>,
+    pager: Pager<TaskPages>,
     caller: Option<AbortSignal>,
     on_page: Option<Function>,
 ) -> Result<JsValue, DcsError> {
@@ -137,7 +140,7 @@ pub(crate) fn tasks(
 
 /// The iterator over `pager`'s instances.
 pub(crate) fn instances(
-    pager: Pager<InstanceList>,
+    pager: Pager<InstancePages>,
     caller: Option<AbortSignal>,
 ) -> Result<JsValue, DcsError> {
     let master = pager.controller();
@@ -204,6 +207,27 @@ fn result(v: Option<JsValue>) -> JsValue {
     o
 }
 
+/// The kind of a [`Source`], read before a step borrows it: which step `next()` takes.
+#[derive(Clone, Copy)]
+enum Kind {
+    Progress,
+    Instances,
+    Fleet,
+    /// The tasks, and a finished source (whose step hands out nothing).
+    Tasks,
+}
+
+impl Kind {
+    fn of(source: &Source) -> Kind {
+        match source {
+            Source::Progress { .. } => Kind::Progress,
+            Source::Instances(_) => Kind::Instances,
+            Source::Fleet(_) => Kind::Fleet,
+            Source::Tasks(_) | Source::Done => Kind::Tasks,
+        }
+    }
+}
+
 fn serialized(st: &Shared, finish: bool) -> Promise {
     if finish {
         st.borrow_mut().stop();
@@ -212,18 +236,13 @@ fn serialized(st: &Shared, finish: bool) -> Promise {
     let s = st.clone();
     let p = promise(Box::pin(async move {
         let _ = JsFuture::from(prev).await;
-        let kind = match &s.borrow().source {
-            Source::Progress { .. } => 0,
-            Source::Instances(_) => 1,
-            Source::Fleet(_) => 2,
-            _ => 3,
-        };
+        let kind = Kind::of(&s.borrow().source);
         let r = match kind {
             _ if finish => Ok(None),
-            0 => poll(&s).await,
-            1 => step::<InstanceList>(&s).await,
-            2 => step_fleet(&s).await,
-            _ => step::<ListJson>(&s).await,
+            Kind::Progress => poll(&s).await,
+            Kind::Instances => step::<InstancePages>(&s).await,
+            Kind::Fleet => step_fleet(&s).await,
+            Kind::Tasks => step::<TaskPages>(&s).await,
         };
         r.map(result).map_err(|e| {
             s.borrow_mut().stop();
@@ -409,7 +428,7 @@ async fn poll(s: &Shared) -> Result<Option<JsValue>, DcsError> {
         if s.borrow().finished() {
             return Ok(None);
         }
-        let resp = run(&inner, &req, plan(&inner), Some(&signal)).await;
+        let resp = run(&inner, &req, inner.call_plan(), Some(&signal)).await;
         let mut st = s.borrow_mut();
         if st.caller_aborted() {
             return Err(aborted());

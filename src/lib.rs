@@ -6,8 +6,8 @@
 //! - [`bindings`]: the pure functions (`buildListTasksRequest`, `signRequest`,
 //!   `parseListTasksResponse`, `knownValues`) and the JS `DcsError`.
 //! - `options`: the option objects, serde structs read with serde-wasm-bindgen.
-//! - [`client`]: `DcsClient`; [`fetch`]: one call's I/O (gloo-net, web-sys, gloo-timers) and
-//!   the pager; `fleet`: `listFleetTasks`' listings; `iter`: the async iterators of
+//! - [`client`]: `DcsClient`; [`fetch`]: one call's I/O (gloo-net, web-sys); `cancel`: the
+//!   deadline and the abort signals (gloo-timers); `pager`: a listing's pages; `fleet`: `listFleetTasks`' listings; `iter`: the async iterators of
 //!   `listAllTasks`, `listAllInstances`, `listFleetTasks` and `watchTaskProgress`.
 //! - `proxy` (cargo feature `proxy`): the edge proxy's handler, built into its own wasm.
 #![cfg(target_arch = "wasm32")]
@@ -15,11 +15,13 @@
 
 #[doc(hidden)]
 pub mod bindings;
+mod cancel;
 pub mod client;
 pub mod fetch;
 mod fleet;
 mod iter;
 mod options;
+mod pager;
 #[cfg(feature = "proxy")]
 pub mod proxy;
 

@@ -2,8 +2,8 @@
 //! worker's `fetch` handler. Every decision (status, headers, body, log fields) is
 //! `dcs_tasks_core::proxy`'s: this file reads the request, awaits the static file or the
 //! upstream calls the plan asks for (through the client's own call loop and pager, [`crate::fetch`]:
-//! signing, deadline, retries, skew correction, pages in order), and writes the `Response` and
-//! the log line.
+//! signing, deadline, retries, skew correction, pages in order; every gathering through one
+//! generic loop over the core's [`Gathering`]), and writes the `Response` and the log line.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -14,16 +14,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::bindings::{get, set};
-use crate::fetch::{plan, promise, run, Auth, Inner, Listing, Pager};
+use crate::fetch::{promise, run, Inner};
+use crate::pager::Pager;
 use dcs_tasks_core::call::RawResponse;
-use dcs_tasks_core::policy::Delivery;
-use dcs_tasks_core::proxy::{
-    self, answers, Answer, Call, Gathered, MirrorListing, Plan, ProxyConfig, RawInstancePage, Step,
-    UpstreamAuth,
-};
-use dcs_tasks_core::query::{HttpRequest, InstanceQuery, ListQuery};
+use dcs_tasks_core::proxy::{self, answers, Answer, Call, Gathering, Plan, ProxyConfig, Step};
+use dcs_tasks_core::query::HttpRequest;
 use dcs_tasks_parse::error::DcsError;
-use dcs_tasks_parse::model::{InstanceList, ListJson, ParseOptions};
 
 #[wasm_bindgen]
 extern "C" {
@@ -76,27 +72,9 @@ pub fn handle_proxy_request(request: JsValue, env: JsValue) -> Promise {
                 log.answered(&a);
                 a
             }
-            Step::Listing(l) => {
-                let inner = inner_for(&l.config);
-                let a = l.finish(list_all(&inner, &l.instance, &l.query).await);
-                log.upstream_calls = Some(inner.calls.get());
-                log.answered(&a);
-                a
-            }
-            Step::Instances(l) => {
-                let inner = inner_for(&l.config);
-                let a = l.finish(all_instances(&inner, &l.query).await);
-                log.upstream_calls = Some(inner.calls.get());
-                log.answered(&a);
-                a
-            }
-            Step::MirrorInstances(l) => {
-                let inner = inner_for(&l.config);
-                let a = l.finish(mirror_instances(&inner, &l).await);
-                log.upstream_calls = Some(inner.calls.get());
-                log.answered(&a);
-                a
-            }
+            Step::Listing(g) => gathered(&*g, &mut log).await,
+            Step::Instances(g) => gathered(&*g, &mut log).await,
+            Step::MirrorInstances(g) => gathered(&*g, &mut log).await,
         };
         let answer = answer.finish(cors.as_deref());
         console_log(&log.line(answer.status, js_sys::Date::now() - started));
@@ -147,10 +125,7 @@ fn inner_for(cfg: &ProxyConfig) -> Rc<Inner> {
     Rc::new(Inner {
         endpoint: cfg.endpoint.clone(),
         project_id: cfg.project_id.clone(),
-        auth: match &cfg.auth {
-            UpstreamAuth::AkSk(c) => Auth::AkSk(c.clone()),
-            UpstreamAuth::Token(t) => Auth::Token(t.clone()),
-        },
+        auth: cfg.auth.clone(),
         fetch: None,
         timeout_ms: cfg.upstream_timeout_ms,
         retries: proxy::UPSTREAM_RETRIES,
@@ -171,92 +146,42 @@ async fn upstream(
     base: &HttpRequest,
     call: &Call,
 ) -> Result<RawResponse, DcsError> {
-    let mut p = plan(inner).with_retries(call.retries());
+    let mut p = inner.call_plan().with_retries(call.retries());
     if call.passes_through() {
         p = p.pass_through();
     }
     run(inner, base, p, None).await
 }
 
-/// `all=1`: every page of the listing's query, at [`proxy::ALL_PAGE_SIZE`], stopped at the
-/// first page whose total is over [`proxy::MAX_ALL_TASKS`].
-async fn list_all(
-    inner: &Rc<Inner>,
-    instance: &str,
-    q: &ListQuery,
-) -> Result<Vec<Delivery>, DcsError> {
-    let mut pager = Pager::<ListJson>::new(
-        inner.clone(),
-        (instance.to_string(), q.clone()),
-        proxy::ALL_PAGE_SIZE,
-        proxy::MAX_ALL_TASKS,
-    )?;
-    let mut pages = Vec::new();
-    while let Some(ds) = pager.next().await? {
-        for d in ds {
-            proxy::check_all_total(d.total)?;
-            pages.push(d);
-        }
-    }
-    Ok(pages)
+/// A gathering's answer: every page of its source at [`proxy::ALL_PAGE_SIZE`] through the
+/// client's pager, each delivered page taken in by [`Gathering::take`] (the bound, then the
+/// fold), stopped at the first error; the upstream calls noted in the log.
+async fn gathered<G: Gathering>(g: &G, log: &mut proxy::Log) -> Answer
+where
+    G::Source: 'static,
+{
+    let inner = inner_for(g.config());
+    let a = g.finish(gather(&inner, g).await);
+    log.upstream_calls = Some(inner.calls.get());
+    log.answered(&a);
+    a
 }
 
-/// Every page of the instance list for `q` at [`proxy::ALL_PAGE_SIZE`], stopped at the first
-/// page whose total is over [`proxy::MAX_ALL_INSTANCES`].
-async fn all_instances(
-    inner: &Rc<Inner>,
-    q: &InstanceQuery,
-) -> Result<Vec<Delivery<InstanceList>>, DcsError> {
-    let mut pager = Pager::<InstanceList>::new(
+async fn gather<G: Gathering>(inner: &Rc<Inner>, g: &G) -> Result<G::Acc, DcsError>
+where
+    G::Source: 'static,
+{
+    let mut pager = Pager::new(
         inner.clone(),
-        q.clone(),
+        g.source(),
         proxy::ALL_PAGE_SIZE,
-        proxy::MAX_ALL_INSTANCES,
+        G::MAX_ITEMS,
     )?;
-    let mut pages = Vec::new();
+    let mut acc = G::Acc::default();
     while let Some(ds) = pager.next().await? {
         for d in ds {
-            proxy::check_all_instances(d.total)?;
-            pages.push(d);
+            g.take(&mut acc, d)?;
         }
     }
-    Ok(pages)
-}
-
-/// A raw page of the instance list (the ListInstances mirror under `ALLOWED_INSTANCES`): the
-/// caller's filter at the pager's offset and limit; the objects kept as sent, with the page's
-/// request ID.
-impl Listing for RawInstancePage {
-    type Query = String;
-    fn request(inner: &Inner, filter: &String, offset: u32, limit: u32) -> HttpRequest {
-        proxy::mirror_page_request(&inner.endpoint, &inner.project_id, filter, offset, limit)
-    }
-    fn parse(body: &[u8], _: ParseOptions) -> Result<Self, DcsError> {
-        RawInstancePage::parse(body)
-    }
-    fn from_response(resp: &RawResponse, o: ParseOptions) -> Result<Self, DcsError> {
-        let mut page = <Self as Listing>::parse(&resp.body, o)?;
-        page.request_id = resp.request_id.clone();
-        Ok(page)
-    }
-}
-
-/// Every page of the raw instance list for the mirror's filter at [`proxy::ALL_PAGE_SIZE`],
-/// each taken in by [`MirrorListing::add`] as it is delivered (only the caller's window of
-/// the allowed instances is kept), stopped at the first error (a page over
-/// [`proxy::MAX_ALL_INSTANCES`], a page that is not a ListInstances page).
-async fn mirror_instances(inner: &Rc<Inner>, l: &MirrorListing) -> Result<Gathered, DcsError> {
-    let mut pager = Pager::<RawInstancePage>::new(
-        inner.clone(),
-        l.filter.clone(),
-        proxy::ALL_PAGE_SIZE,
-        proxy::MAX_ALL_INSTANCES,
-    )?;
-    let mut g = Gathered::default();
-    while let Some(ds) = pager.next().await? {
-        for d in ds {
-            l.add(&mut g, d)?;
-        }
-    }
-    Ok(g)
+    Ok(acc)
 }

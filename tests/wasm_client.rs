@@ -318,7 +318,11 @@ async fn bad_bodies_are_invalid_response() {
     // A 64 MiB body streamed with no Content-Length: stopped at the bound as it arrives.
     let e = err(c.list_tasks(inst("n5-stream64").into(), no_opts(), no_opts())).await;
     assert_eq!(s(&e, "code").as_deref(), Some("INVALID_RESPONSE"));
-    assert!(s(&e, "message").unwrap().contains("33554432-byte limit"), "{:?}", s(&e, "message"));
+    assert!(
+        s(&e, "message").unwrap().contains("33554432-byte limit"),
+        "{:?}",
+        s(&e, "message")
+    );
     // The seed page's quirky body parses (default mode) with warnings, and fails strict.
     let id = inst("seedexample");
     let list = ok(c.list_tasks(id.clone().into(), no_opts(), no_opts())).await;

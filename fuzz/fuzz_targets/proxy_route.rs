@@ -3,7 +3,7 @@
 //! `ProxyConfig::from_env` from arbitrary variables), plus the other per-request
 //! decisions: `caller_token`, `admit`, `origin_allowed`, `static_asset`, `etag_matches`; and
 //! the ListInstances mirror under ALLOWED_INSTANCES over an arbitrary upstream page
-//! (`RawInstancePage::parse`, `MirrorListing::add` and `finish`).
+//! (`RawInstancePage::parse`, `MirrorGathering::take` and `finish`).
 //!
 //! Invariants: never panics; a refusal is 400/403/404/405/414 with a code; a route is
 //! only GET (HEAD for static files, DELETE for the enabled delete route); every routed ID
@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use arbitrary::{Arbitrary, Unstructured};
 use dcs_tasks_core::policy::Delivery;
 use dcs_tasks_core::proxy::{
-    etag, etag_matches, route, static_asset, Caller, Gathered, MirrorListing, ProxyConfig,
+    etag, etag_matches, route, static_asset, Caller, Gathered, Gathering, MirrorGathering, ProxyConfig,
     RawInstancePage, Route, Token, MAX_TARGET_LEN,
 };
 use dcs_tasks_core::query::check_id;
@@ -319,7 +319,7 @@ fuzz_target!(|i: Input| {
     match route(&i.method, &i.target, cfg) {
         Err(r) => {
             assert!(matches!(r.status, 400 | 403 | 404 | 405 | 414), "{r:?}");
-            assert!(!r.code.is_empty() && !r.message.is_empty(), "{r:?}");
+            assert!(!r.code.as_str().is_empty() && !r.message.is_empty(), "{r:?}");
         }
         Ok(r) => {
             assert!(i.target.len() <= MAX_TARGET_LEN);
@@ -409,7 +409,7 @@ fn mirror_page(body: &[u8], window: (u32, u32)) {
     for (_, raw) in &page.instances {
         assert!(raw.get().starts_with('{'), "{raw}");
     }
-    let l = MirrorListing {
+    let l = MirrorGathering {
         config: make(&[
             ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
             ("DCS_REGION", "cn-north-4"),
@@ -427,7 +427,7 @@ fn mirror_page(body: &[u8], window: (u32, u32)) {
         fetched: 0,
         total,
     };
-    let r = l.add(&mut g, d).map(|()| g);
+    let r = l.take(&mut g, d).map(|()| g);
     let a = l.finish(r);
     match a.status {
         200 => {

@@ -1,4 +1,4 @@
-//! The hostile-input corpus shared by the native (tests/parse_hostile.rs) and the wasm
+//! The hostile-input corpus shared by the native (crates/core/tests/parse_hostile.rs) and the wasm
 //! (tests/wasm_hostile.rs) runs: the manifest `tests/fixtures/hostile/cases.tsv`, every
 //! file of it (included, since wasm tests have no file system) and the generators of
 //! the `@...` cases (10 MB strings, 100,000-deep nesting, huge arrays).

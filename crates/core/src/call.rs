@@ -38,7 +38,7 @@ pub enum Head {
 
 /// What a whole answer means.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Answer {
+pub enum Verdict {
     /// The call's result: a 2xx answer (or, passing through, any final one).
     Done,
     /// Try again after `wait_ms`; with AK/SK, sign with this new clock offset from now on.
@@ -301,12 +301,12 @@ impl CallPlan {
         clock_offset_ms: i64,
         now_ms: f64,
         rand01: f64,
-    ) -> Result<Answer, DcsError> {
+    ) -> Result<Verdict, DcsError> {
         if resp.body.len() > self.max_body {
             return Err(self.too_large(resp.body.len() as u64));
         }
         if (200..300).contains(&resp.status) {
-            return Ok(Answer::Done);
+            return Ok(Verdict::Done);
         }
         if self.aksk && !self.skew_retried {
             if let Some(off) = policy::skew_correction(
@@ -316,7 +316,7 @@ impl CallPlan {
                 clock_offset_ms,
             ) {
                 self.skew_retried = true;
-                return Ok(Answer::Retry {
+                return Ok(Verdict::Retry {
                     wait_ms: 0.0,
                     clock_offset_ms: Some(off),
                 });
@@ -324,14 +324,14 @@ impl CallPlan {
         }
         let retryable = policy::is_retryable_status(resp.status) && self.attempt < self.retries;
         if self.pass_through && !retryable {
-            return Ok(Answer::Done);
+            return Ok(Verdict::Done);
         }
         let e = policy::http_error(resp.status, &resp.body, resp.request_id.clone());
         if !retryable {
             return Err(e);
         }
         self.retry(resp.retry_after.as_deref(), e, now_ms, rand01)
-            .map(|wait_ms| Answer::Retry {
+            .map(|wait_ms| Verdict::Retry {
                 wait_ms,
                 clock_offset_ms: None,
             })
@@ -356,7 +356,7 @@ mod tests {
         let mut p = CallPlan::new(T0, 30_000, 2, false, 1024);
         for _ in 0..2 {
             match p.answer(&resp(503), 0, T0, 0.5).unwrap() {
-                Answer::Retry { wait_ms, .. } => assert!((0.0..5_000.0).contains(&wait_ms)),
+                Verdict::Retry { wait_ms, .. } => assert!((0.0..5_000.0).contains(&wait_ms)),
                 a => panic!("{a:?}"),
             }
         }
@@ -369,7 +369,7 @@ mod tests {
     #[test]
     fn a_4xx_is_never_retried_and_2xx_is_done() {
         let mut p = CallPlan::new(T0, 30_000, 5, false, 1024);
-        assert_eq!(p.answer(&resp(204), 0, T0, 0.0).unwrap(), Answer::Done);
+        assert_eq!(p.answer(&resp(204), 0, T0, 0.0).unwrap(), Verdict::Done);
         let e = p.answer(&resp(404), 0, T0, 0.0).unwrap_err();
         assert_eq!(e.status(), Some(404));
         assert_eq!(p.retried(), 0);
@@ -382,7 +382,7 @@ mod tests {
         r.retry_after = Some("2".into());
         assert_eq!(
             p.answer(&r, 0, T0, 0.9).unwrap(),
-            Answer::Retry {
+            Verdict::Retry {
                 wait_ms: 2000.0,
                 clock_offset_ms: None
             }
@@ -398,7 +398,7 @@ mod tests {
         r.date = Some("Sun, 06 Nov 1994 08:49:37 GMT".into());
         let mut p = CallPlan::new(T0, 30_000, 0, true, 1024);
         match p.answer(&r, 0, T0, 0.0).unwrap() {
-            Answer::Retry {
+            Verdict::Retry {
                 wait_ms,
                 clock_offset_ms: Some(off),
             } => {
@@ -463,10 +463,10 @@ mod tests {
         let mut p = CallPlan::new(T0, 30_000, 1, false, 1024).pass_through();
         assert!(matches!(
             p.answer(&resp(503), 0, T0, 0.0).unwrap(),
-            Answer::Retry { .. }
+            Verdict::Retry { .. }
         ));
-        assert_eq!(p.answer(&resp(503), 0, T0, 0.0).unwrap(), Answer::Done);
-        assert_eq!(p.answer(&resp(404), 0, T0, 0.0).unwrap(), Answer::Done);
+        assert_eq!(p.answer(&resp(503), 0, T0, 0.0).unwrap(), Verdict::Done);
+        assert_eq!(p.answer(&resp(404), 0, T0, 0.0).unwrap(), Verdict::Done);
     }
 }
 

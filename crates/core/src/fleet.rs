@@ -8,9 +8,10 @@
 //! requests are in flight). An instance whose listing fails is reported with its error; the
 //! others go on.
 
-use dcs_tasks_parse::error::{DcsError, Result};
+use dcs_tasks_parse::error::DcsError;
 
-use crate::query::{validate_int, Arg, InstanceQuery, ListQuery};
+use crate::field::{ArgError, Field};
+use crate::query::{int_in, Arg, InstanceQuery, ListQuery};
 
 /// Instances whose tasks are listed at once, by default.
 pub const DEFAULT_FLEET_CONCURRENCY: u32 = 4;
@@ -35,7 +36,7 @@ pub struct FleetQuery {
 }
 
 impl FleetQuery {
-    /// Validates `q.startTime`, `q.endTime`, `q.name`, `q.status` and `o.concurrency`
+    /// Validates the start and end times, the name and status filters and the concurrency
     /// (1..16, default 4), in that order.
     pub fn validate(
         start: &Arg,
@@ -43,10 +44,11 @@ impl FleetQuery {
         name: &Arg,
         status: &Arg,
         concurrency: &Arg,
-    ) -> Result<FleetQuery> {
+    ) -> core::result::Result<FleetQuery, ArgError> {
         let tasks = ListQuery::validate(&Arg::Absent, &Arg::Absent, start, end)?;
         let instances = InstanceQuery::validate(name, status, &Arg::Absent, &Arg::Absent)?;
-        let concurrency = validate_int("o.concurrency", concurrency, 1, MAX_FLEET_CONCURRENCY)?
+        let concurrency = int_in(concurrency, 1, MAX_FLEET_CONCURRENCY)
+            .map_err(|m| ArgError::new(Field::Concurrency, m))?
             .unwrap_or(DEFAULT_FLEET_CONCURRENCY);
         Ok(FleetQuery {
             instances,
@@ -106,12 +108,12 @@ impl FleetPlan {
 /// [`MAX_FLEET_TASKS_PER_INSTANCE`] tasks in the range.
 pub fn too_many_tasks(total: u64) -> Option<DcsError> {
     (total > MAX_FLEET_TASKS_PER_INSTANCE).then(|| {
-        DcsError::invalid_argument(
-            "startTime",
+        DcsError::from(ArgError::new(
+            Field::StartTime,
             format!(
                 "the instance has {total} tasks in the range, more than the {MAX_FLEET_TASKS_PER_INSTANCE} a fleet listing takes per instance: narrow the range"
             ),
-        )
+        ))
         .because(dcs_tasks_parse::error::Reason::TooManyTasks)
     })
 }
@@ -158,7 +160,7 @@ mod tests {
             Arg::Bool(true),
         ] {
             let e = FleetQuery::validate(&a, &a, &a, &a, &bad).unwrap_err();
-            assert_eq!(e.field.as_deref(), Some("o.concurrency"), "{bad:?}");
+            assert_eq!(e.field, Field::Concurrency, "{bad:?}");
         }
         let q = FleetQuery::validate(&a, &a, &"redis".into(), &"RUNNING".into(), &Arg::Num(16.0))
             .unwrap();
@@ -172,7 +174,7 @@ mod tests {
             &a,
         )
         .unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("startTime"));
+        assert_eq!(e.field, Field::StartTime);
         assert!(too_many_tasks(MAX_FLEET_TASKS_PER_INSTANCE).is_none());
         let e = too_many_tasks(MAX_FLEET_TASKS_PER_INSTANCE + 1).unwrap();
         assert_eq!(e.reason, Some(dcs_tasks_parse::error::Reason::TooManyTasks));

@@ -2,8 +2,10 @@
 //! crate in its dependency tree (the wasm layer, the root crate `dcs-tasks`, does the I/O).
 //!
 //! - [`query`], [`endpoint`], [`url`]: validation of the arguments, the endpoints and regions,
-//!   and the one URL/host parser; the list, progress and delete requests.
-//! - [`sign`]: SDK-HMAC-SHA256 signing, byte for byte as the official SDKs.
+//!   and the one URL/host parser; the list, progress and delete requests. [`field`]: typed
+//!   argument errors (a [`Field`] and its problem; each surface spells the field its own way).
+//! - [`request`]: the request as plain data; [`sign`]: SDK-HMAC-SHA256 signing, byte for byte
+//!   as the official SDKs, and [`sign::Auth`], how a request is authorized.
 //! - [`call`], [`policy`]: one call's retry, deadline and skew decisions; a listing's pages.
 //! - [`progress`], [`error_body`], [`instances`]: the small parsers (the task-list parser is
 //!   `dcs-tasks-parse`).
@@ -32,12 +34,15 @@
 pub mod call;
 pub mod endpoint;
 pub mod error_body;
+pub mod field;
 pub mod fleet;
 pub mod instances;
+pub mod listing;
 pub mod policy;
 pub mod progress;
 pub mod proxy;
 pub mod query;
+pub mod request;
 pub mod rules;
 pub mod sign;
 pub mod url;
@@ -51,6 +56,7 @@ pub use dcs_tasks_parse::model::{
 };
 pub use dcs_tasks_parse::normalize::parse_list_tasks_response;
 pub use error_body::{parse_error_body, ErrorBody};
+pub use field::{ArgError, Field};
 pub use instances::parse_list_instances_response;
 pub use progress::parse_task_progress;
 pub use query::{

@@ -1,6 +1,8 @@
 //! Request building and argument validation.
 
 use crate::endpoint::{self, Endpoint};
+use crate::field::{ArgError, Field, Problem};
+pub use crate::request::HttpRequest;
 use dcs_tasks_parse::error::{cat, DcsError, Result};
 use dcs_tasks_parse::time::{self, TimeForm};
 
@@ -9,64 +11,6 @@ use dcs_tasks_parse::time::{self, TimeForm};
 pub const MAX_LIMIT: u32 = 1000;
 /// Largest accepted ID length.
 pub const MAX_ID_LEN: usize = 64;
-
-/// An HTTP request as plain data: what `fetch` needs, and what the signer signs. Serialized
-/// as `{ method, url, headers: { name: value } }`.
-#[derive(Clone, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
-pub struct HttpRequest {
-    pub method: String,
-    pub url: String,
-    /// Header names as they will be sent (case kept), in order.
-    #[cfg_attr(feature = "typescript", tsify(type = "Record<string, string>"))]
-    #[serde(serialize_with = "headers_map")]
-    pub headers: Vec<(String, String)>,
-}
-
-/// The headers as one map (name to value), in order.
-fn headers_map<S: serde::Serializer>(
-    h: &[(String, String)],
-    s: S,
-) -> core::result::Result<S::Ok, S::Error> {
-    s.collect_map(h.iter().map(|(k, v)| (k, v)))
-}
-
-impl HttpRequest {
-    /// First value of a header, matched case-insensitively.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// Sets a header, replacing any value under the same name (any case).
-    pub fn set_header(&mut self, name: &str, value: impl Into<String>) {
-        self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
-        self.headers.push((name.to_string(), value.into()));
-    }
-}
-
-/// Secret-bearing headers are redacted: `Debug` output is safe to log.
-impl core::fmt::Debug for HttpRequest {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let secret = ["authorization", "x-auth-token", "x-security-token"]
-                    .iter()
-                    .any(|s| k.eq_ignore_ascii_case(s));
-                (k.as_str(), if secret { "[redacted]" } else { v.as_str() })
-            })
-            .collect();
-        f.debug_struct("HttpRequest")
-            .field("method", &self.method)
-            .field("url", &self.url)
-            .field("headers", &headers)
-            .finish()
-    }
-}
 
 /// A loosely typed argument as it arrives from JS (or any dynamic caller): the
 /// validation below decides what each shape means for each field.
@@ -179,10 +123,15 @@ pub fn check_id(field: &str, s: &str) -> Result<()> {
 }
 
 fn optional_str<'a>(field: &str, arg: &'a Arg) -> Result<Option<&'a str>> {
+    str_in(arg).map_err(|m| DcsError::invalid_argument(field, m))
+}
+
+/// An optional string, its problem as a sentence that names no field.
+fn str_in(arg: &Arg) -> core::result::Result<Option<&str>, String> {
     match arg {
         Arg::Absent => Ok(None),
         Arg::Str(s) => Ok(Some(s)),
-        other => Err(not_a_string(field, other)),
+        other => Err(cat(&["must be a string, got ", other.type_name()])),
     }
 }
 
@@ -196,6 +145,11 @@ pub fn resolve_endpoint(endpoint: &Arg, region: &Arg) -> Result<Endpoint> {
 /// An integer argument within `min..=max`: a JS number that is an integer, or a
 /// string of decimal digits (as query strings carry them).
 pub fn validate_int(field: &str, arg: &Arg, min: u32, max: u32) -> Result<Option<u32>> {
+    int_in(arg, min, max).map_err(|m| DcsError::invalid_argument(field, m))
+}
+
+/// The rule of [`validate_int`], its problem as a sentence that names no field.
+pub fn int_in(arg: &Arg, min: u32, max: u32) -> core::result::Result<Option<u32>, String> {
     // "must be an integer from MIN to MAX, got ..."
     let fail = |got: &str, number: Option<f64>| {
         let mut m = String::from("must be an integer from ");
@@ -207,7 +161,7 @@ pub fn validate_int(field: &str, arg: &Arg, min: u32, max: u32) -> Result<Option
         if let Some(n) = number {
             m.push_str(&dcs_tasks_parse::text::number(n));
         }
-        DcsError::invalid_argument(field, m)
+        m
     };
     let v: u64 = match arg {
         Arg::Absent => return Ok(None),
@@ -237,6 +191,11 @@ pub fn validate_int(field: &str, arg: &Arg, min: u32, max: u32) -> Result<Option
 /// A time argument: a Date, epoch milliseconds, an ISO-8601 string with a zone, or
 /// the API's `yyyyMMddHHmmss` (UTC). Returns epoch milliseconds.
 pub fn validate_time(field: &str, arg: &Arg) -> Result<Option<i64>> {
+    time_ms(arg).map_err(|m| DcsError::invalid_argument(field, m))
+}
+
+/// The rule of [`validate_time`], its problem as a sentence that names no field.
+pub fn time_ms(arg: &Arg) -> core::result::Result<Option<i64>, String> {
     let ms = match arg {
         Arg::Absent => return Ok(None),
         Arg::Date(ms) | Arg::Num(ms) => {
@@ -246,48 +205,30 @@ pub fn validate_time(field: &str, arg: &Arg) -> Result<Option<i64>> {
                 "epoch milliseconds"
             };
             if !ms.is_finite() {
-                return Err(DcsError::invalid_argument(
-                    field,
-                    cat(&["is an invalid ", what]),
-                ));
+                return Err(cat(&["is an invalid ", what]));
             }
             if ms.fract() != 0.0 {
-                return Err(DcsError::invalid_argument(
-                    field,
-                    "epoch milliseconds must be an integer",
-                ));
+                return Err(String::from("epoch milliseconds must be an integer"));
             }
             if *ms < time::MIN_MS as f64 || *ms > time::MAX_MS as f64 {
-                return Err(DcsError::invalid_argument(
-                    field,
-                    cat(&[what, " is outside 1970-01-01..9999-12-31"]),
-                ));
+                return Err(cat(&[what, " is outside 1970-01-01..9999-12-31"]));
             }
             *ms as i64
         }
         Arg::Str(s) => match time::parse_timestamp(s) {
             Ok((_, TimeForm::NoZone)) => {
-                return Err(DcsError::invalid_argument(
-                    field,
-                    "an ISO-8601 time needs a zone (Z or ±HH:MM)",
-                ))
+                return Err(String::from("an ISO-8601 time needs a zone (Z or ±HH:MM)"))
             }
             Ok((ms, _)) => ms,
             Err(m) => {
-                return Err(DcsError::invalid_argument(
-                    field,
-                    cat(&[m, ": ", &dcs_tasks_parse::text::quoted(s, 40)]),
-                ));
+                return Err(cat(&[m, ": ", &dcs_tasks_parse::text::quoted(s, 40)]));
             }
         },
         other @ (Arg::Other(_) | Arg::Bool(_)) => {
-            return Err(DcsError::invalid_argument(
-                field,
-                cat(&[
-                    "must be a Date, epoch milliseconds or a string, got ",
-                    other.type_name(),
-                ]),
-            ))
+            return Err(cat(&[
+                "must be a Date, epoch milliseconds or a string, got ",
+                other.type_name(),
+            ]))
         }
     };
     Ok(Some(ms))
@@ -303,20 +244,27 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    /// Validates the four query arguments (JS names in errors).
-    pub fn validate(offset: &Arg, limit: &Arg, start: &Arg, end: &Arg) -> Result<ListQuery> {
+    /// Validates the four query arguments; the error names its [`Field`], which each surface
+    /// spells its own way.
+    pub fn validate(
+        offset: &Arg,
+        limit: &Arg,
+        start: &Arg,
+        end: &Arg,
+    ) -> core::result::Result<ListQuery, ArgError> {
+        let at = |f: Field| move |m: String| ArgError::new(f, m);
         let q = ListQuery {
-            offset: validate_int("offset", offset, 0, i32::MAX as u32)?,
-            limit: validate_int("limit", limit, 1, MAX_LIMIT)?,
-            start_ms: validate_time("startTime", start)?,
-            end_ms: validate_time("endTime", end)?,
+            offset: int_in(offset, 0, i32::MAX as u32).map_err(at(Field::Offset))?,
+            limit: int_in(limit, 1, MAX_LIMIT).map_err(at(Field::Limit))?,
+            start_ms: time_ms(start).map_err(at(Field::StartTime))?,
+            end_ms: time_ms(end).map_err(at(Field::EndTime))?,
         };
         if let (Some(s), Some(e)) = (q.start_ms, q.end_ms) {
             if s > e {
-                return Err(DcsError::invalid_argument(
-                    "startTime",
-                    "must not be after endTime",
-                ));
+                return Err(ArgError {
+                    field: Field::StartTime,
+                    problem: Problem::After(Field::EndTime),
+                });
             }
         }
         Ok(q)
@@ -463,34 +411,37 @@ pub struct InstanceQuery {
 }
 
 impl InstanceQuery {
-    /// Validates the four query arguments (JS names in errors): `name` 1-64 characters with
-    /// no control character, `status` 1-32 of `[A-Z0-9_]`, `offset` 0..2147483647, `limit`
-    /// 1..1000.
-    pub fn validate(name: &Arg, status: &Arg, offset: &Arg, limit: &Arg) -> Result<InstanceQuery> {
-        let name = optional_str("name", name)?;
+    /// Validates the four query arguments: `name` 1-64 characters with no control character,
+    /// `status` 1-32 of `[A-Z0-9_]`, `offset` 0..2147483647, `limit` 1..1000. The error names
+    /// its [`Field`].
+    pub fn validate(
+        name: &Arg,
+        status: &Arg,
+        offset: &Arg,
+        limit: &Arg,
+    ) -> core::result::Result<InstanceQuery, ArgError> {
+        let at = |f: Field| move |m: String| ArgError::new(f, m);
+        let name = str_in(name).map_err(at(Field::Name))?;
         if let Some(n) = name {
             let chars = n.chars().count();
             if chars == 0 || chars > MAX_NAME_FILTER_CHARS {
-                return Err(DcsError::invalid_argument(
-                    "name",
-                    "must be 1 to 64 characters",
-                ));
+                return Err(ArgError::new(Field::Name, "must be 1 to 64 characters"));
             }
             if n.chars().any(char::is_control) {
-                return Err(DcsError::invalid_argument(
-                    "name",
+                return Err(ArgError::new(
+                    Field::Name,
                     "must not hold control characters",
                 ));
             }
         }
-        let status = optional_str("status", status)?;
+        let status = str_in(status).map_err(at(Field::Status))?;
         if let Some(s) = status {
             let ok = (1..=MAX_STATUS_FILTER_LEN).contains(&s.len())
                 && s.bytes()
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_');
             if !ok {
-                return Err(DcsError::invalid_argument(
-                    "status",
+                return Err(ArgError::new(
+                    Field::Status,
                     cat(&[
                         "must be 1 to 32 of A-Z 0-9 _ (e.g. RUNNING), got ",
                         &dcs_tasks_parse::text::quoted(s, 40),
@@ -501,8 +452,8 @@ impl InstanceQuery {
         Ok(InstanceQuery {
             name: name.map(str::to_string),
             status: status.map(str::to_string),
-            offset: validate_int("offset", offset, 0, i32::MAX as u32)?,
-            limit: validate_int("limit", limit, 1, MAX_LIMIT)?,
+            offset: int_in(offset, 0, i32::MAX as u32).map_err(at(Field::Offset))?,
+            limit: int_in(limit, 1, MAX_LIMIT).map_err(at(Field::Limit))?,
         })
     }
 

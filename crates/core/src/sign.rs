@@ -20,7 +20,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
 
-use crate::query::HttpRequest;
+use crate::field::{ArgError, Field};
+use crate::request::HttpRequest;
 use dcs_tasks_parse::error::{cat, DcsError, Result};
 use dcs_tasks_parse::time;
 
@@ -56,13 +57,13 @@ impl core::fmt::Debug for Credentials {
 }
 
 impl Credentials {
-    /// Validated credentials. An empty token counts as none. Errors name `auth.ak`,
-    /// `auth.sk` or `auth.securityToken` and never quote the value.
+    /// Validated credentials. An empty token counts as none. Errors name [`Field::Ak`],
+    /// [`Field::Sk`] or [`Field::SecurityToken`] and never quote the value.
     pub fn new(
         ak: impl Into<String>,
         sk: impl Into<String>,
         security_token: Option<String>,
-    ) -> Result<Credentials> {
+    ) -> core::result::Result<Credentials, ArgError> {
         let c = Credentials {
             ak: ak.into(),
             sk: sk.into(),
@@ -73,24 +74,62 @@ impl Credentials {
     }
 
     /// Checks the fields (they are public, so the signer checks them again).
-    pub fn validate(&self) -> Result<()> {
-        check_secret("auth.ak", &self.ak, MAX_KEY_LEN)?;
+    pub fn validate(&self) -> core::result::Result<(), ArgError> {
+        check_secret(Field::Ak, &self.ak, MAX_KEY_LEN)?;
         if self.ak.contains(',') {
-            return Err(DcsError::invalid_argument(
-                "auth.ak",
-                "must not contain ','",
-            ));
+            return Err(ArgError::new(Field::Ak, "must not contain ','"));
         }
-        check_secret("auth.sk", &self.sk, MAX_KEY_LEN)?;
+        check_secret(Field::Sk, &self.sk, MAX_KEY_LEN)?;
         match &self.security_token {
-            Some(t) => check_secret("auth.securityToken", t, MAX_SECURITY_TOKEN_LEN),
+            Some(t) => check_secret(Field::SecurityToken, t, MAX_SECURITY_TOKEN_LEN),
             None => Ok(()),
         }
     }
 }
 
+/// How a request is authorized: not at all, with an IAM token, or signed with AK/SK. The
+/// client's `auth` option and the proxy's upstream configuration are both one of these.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Auth {
+    None,
+    /// An IAM token, sent as `X-Auth-Token`.
+    Token(String),
+    AkSk(Credentials),
+}
+
+/// The token is redacted: `Debug` output is safe to log.
+impl core::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Auth::None => f.write_str("None"),
+            Auth::Token(_) => f.write_str("Token([redacted])"),
+            Auth::AkSk(c) => c.fmt(f),
+        }
+    }
+}
+
+impl Auth {
+    /// Does it sign (the request's time then matters: skew correction)?
+    pub fn signs(&self) -> bool {
+        matches!(self, Auth::AkSk(_))
+    }
+
+    /// The request with its authorization: the token's header, or signed at `now_ms`.
+    pub fn apply(&self, req: HttpRequest, now_ms: i64) -> Result<HttpRequest> {
+        match self {
+            Auth::None => Ok(req),
+            Auth::Token(t) => {
+                let mut req = req;
+                req.set_header("X-Auth-Token", t.clone());
+                Ok(req)
+            }
+            Auth::AkSk(c) => sign_request(&req, c, now_ms),
+        }
+    }
+}
+
 /// Non-empty, at most `max` bytes, printable ASCII only (they travel in headers).
-fn check_secret(field: &str, s: &str, max: usize) -> Result<()> {
+fn check_secret(field: Field, s: &str, max: usize) -> core::result::Result<(), ArgError> {
     let msg = if s.is_empty() {
         "must not be empty"
     } else if s.len() > max {
@@ -100,7 +139,7 @@ fn check_secret(field: &str, s: &str, max: usize) -> Result<()> {
     } else {
         return Ok(());
     };
-    Err(DcsError::invalid_argument(field, msg))
+    Err(ArgError::new(field, msg))
 }
 
 // ---------------------------------------------------------------- SHA-256 / HMAC

@@ -49,6 +49,8 @@ pub enum Reason {
     BodyTooLarge,
     /// INVALID_ARGUMENT: the listing holds more tasks than the caller's bound allows.
     TooManyTasks,
+    /// INVALID_ARGUMENT: the listing holds more instances than the caller's bound allows.
+    TooManyInstances,
 }
 
 /// Every failure of the crate. Only the fields that belong to the code are set.

@@ -1,5 +1,6 @@
 //! Who may call the proxy: the caller's token, loopback, origins and instances.
 
+use super::codes::ProxyCode;
 use super::config::ProxyConfig;
 use super::routes::{refuse, Refusal};
 
@@ -63,17 +64,17 @@ impl ProxyConfig {
             (false, _) if caller == Caller::Loopback && self.trust_loopback => Ok(()),
             (false, _) => Err(refuse(
                 401,
-                "TOKEN_REQUIRED",
+                ProxyCode::TokenRequired,
                 "this proxy answers API requests only with a token: set PROXY_TOKEN on it and send it as Authorization: Bearer <PROXY_TOKEN>",
             )),
             (true, Token::Wrong) => Err(refuse(
                 401,
-                "UNAUTHORIZED",
+                ProxyCode::Unauthorized,
                 "the proxy token is not valid: send Authorization: Bearer <PROXY_TOKEN>",
             )),
             (true, _) => Err(refuse(
                 401,
-                "TOKEN_REQUIRED",
+                ProxyCode::TokenRequired,
                 "send the proxy token as Authorization: Bearer <PROXY_TOKEN> (or X-Auth-Token)",
             )),
         }

@@ -4,6 +4,7 @@
 use dcs_tasks_parse::error::{cat, DcsError, ErrorCode, Reason};
 use dcs_tasks_parse::model::to_json;
 
+use super::codes::ProxyCode;
 use super::routes::{refuse, Refusal};
 use crate::call::RawResponse;
 
@@ -27,14 +28,14 @@ pub struct Answer {
     /// None for 204 and 304 (and for a HEAD the host strips it).
     pub body: Option<Vec<u8>>,
     /// An error answer's `code` (for the log line).
-    pub code: Option<String>,
+    pub code: Option<ProxyCode>,
 }
 
 /// An error answer's body.
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ErrorJson<'a> {
-    code: &'a str,
+    code: ProxyCode,
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     request_id: Option<&'a str>,
@@ -69,14 +70,14 @@ impl Answer {
         }
     }
 
-    pub fn error(status: u16, code: &str, message: &str, request_id: Option<&str>) -> Answer {
+    pub fn error(status: u16, code: ProxyCode, message: &str, request_id: Option<&str>) -> Answer {
         let body = to_json(&ErrorJson {
             code,
             message,
             request_id,
         });
         let mut a = Answer::fresh_json(status, body);
-        a.code = Some(code.to_string());
+        a.code = Some(code);
         if let Some(id) = request_id {
             a.headers.push(("X-Request-Id", id.to_string()));
         }
@@ -180,16 +181,18 @@ pub fn upstream_error(e: &DcsError) -> Answer {
         return Answer::error(r.status, r.code, &r.message, rid);
     }
     let (status, code) = match (e.code, e.reason) {
-        (ErrorCode::Timeout, _) => (504, "UPSTREAM_TIMEOUT"),
-        (ErrorCode::Network, _) => (502, "UPSTREAM_UNREACHABLE"),
-        (ErrorCode::InvalidResponse, Some(Reason::BodyTooLarge)) => (502, "UPSTREAM_TOO_LARGE"),
-        (ErrorCode::InvalidResponse, _) => (502, "INVALID_RESPONSE"),
-        (ErrorCode::InvalidArgument, _) => (400, "INVALID_REQUEST"),
+        (ErrorCode::Timeout, _) => (504, ProxyCode::UpstreamTimeout),
+        (ErrorCode::Network, _) => (502, ProxyCode::UpstreamUnreachable),
+        (ErrorCode::InvalidResponse, Some(Reason::BodyTooLarge)) => {
+            (502, ProxyCode::UpstreamTooLarge)
+        }
+        (ErrorCode::InvalidResponse, _) => (502, ProxyCode::InvalidResponse),
+        (ErrorCode::InvalidArgument, _) => (400, ProxyCode::InvalidRequest),
         (ErrorCode::HttpError, _) => match e.status() {
-            Some(s @ 400..=499) => (s, "HTTP_ERROR"),
-            _ => (502, "HTTP_ERROR"),
+            Some(s @ 400..=499) => (s, ProxyCode::HttpError),
+            _ => (502, ProxyCode::HttpError),
         },
-        _ => (502, "UPSTREAM_ERROR"),
+        _ => (502, ProxyCode::UpstreamError),
     };
     Answer::error(status, code, &e.message, rid)
 }
@@ -220,9 +223,14 @@ pub fn mirrored(resp: RawResponse, list: bool, if_none_match: Option<&str>) -> A
 pub fn asset(fetched: Result<Option<Vec<u8>>, ()>, content_type: &'static str) -> Answer {
     let body = match fetched {
         Ok(Some(b)) => b,
-        Ok(None) => return Answer::error(404, "NOT_FOUND", "no such file", None),
+        Ok(None) => return Answer::error(404, ProxyCode::NotFound, "no such file", None),
         Err(()) => {
-            return Answer::error(502, "ASSETS_ERROR", "the static file service failed", None)
+            return Answer::error(
+                502,
+                ProxyCode::AssetsError,
+                "the static file service failed",
+                None,
+            )
         }
     };
     let mut a = Answer {
@@ -260,7 +268,7 @@ pub fn relay_check(status: u16, content_type: Option<&str>, body: &[u8]) -> Resu
     let upstream = |what: &str| {
         refuse(
             502,
-            "BAD_UPSTREAM",
+            ProxyCode::BadUpstream,
             cat(&[
                 "DCS answered HTTP ",
                 &status.to_string(),
@@ -310,7 +318,7 @@ pub struct Log {
     pub method: String,
     pub path: String,
     pub route: &'static str,
-    pub code: Option<String>,
+    pub code: Option<ProxyCode>,
     pub request_id: Option<String>,
     pub note: Option<String>,
     pub upstream_calls: Option<u32>,
@@ -326,7 +334,7 @@ struct LogJson<'a> {
     status: u16,
     ms: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<&'a str>,
+    code: Option<ProxyCode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     request_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -338,8 +346,8 @@ struct LogJson<'a> {
 impl Log {
     /// Notes an answer's error code and upstream request ID.
     pub fn answered(&mut self, a: &Answer) {
-        if let Some(c) = &a.code {
-            self.code = Some(c.clone());
+        if let Some(c) = a.code {
+            self.code = Some(c);
         }
         if self.request_id.is_none() {
             self.request_id = a.header("X-Request-Id").map(str::to_string);
@@ -354,7 +362,7 @@ impl Log {
             path: &self.path,
             status,
             ms: ms.round() as i64,
-            code: self.code.as_deref(),
+            code: self.code,
             request_id: self.request_id.as_deref(),
             note: self.note.as_deref(),
             upstream_calls: self.upstream_calls,

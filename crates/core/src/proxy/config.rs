@@ -4,9 +4,10 @@
 use dcs_tasks_parse::error::cat;
 
 use crate::endpoint::{self, Endpoint};
+use crate::field::Field;
 use crate::query;
 use crate::rules::is_token_text;
-use crate::sign::Credentials;
+use crate::sign::{Auth, Credentials};
 
 /// Default upstream deadline and body cap.
 pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 15_000;
@@ -16,17 +17,11 @@ pub const DEFAULT_REQUEST_TIMEOUT_MS: u32 = 30_000;
 /// Default total of upstream body bytes one proxy request may read (`MAX_REQUEST_BYTES`).
 pub const DEFAULT_MAX_REQUEST_BYTES: u64 = 32 * 1024 * 1024;
 
-/// How the proxy authenticates upstream.
-#[derive(Debug)]
-pub enum UpstreamAuth {
-    AkSk(Credentials),
-    Token(String),
-}
-
 /// The proxy's validated configuration. `Debug` never shows secrets (Credentials
 /// redacts itself; the tokens are redacted below).
 pub struct ProxyConfig {
-    pub auth: UpstreamAuth,
+    /// How the proxy authenticates upstream: AK/SK or a token (never [`Auth::None`]).
+    pub auth: Auth,
     pub project_id: String,
     pub endpoint: Endpoint,
     pub allowed_origins: Vec<String>,
@@ -55,13 +50,7 @@ pub struct ProxyConfig {
 impl core::fmt::Debug for ProxyConfig {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ProxyConfig")
-            .field(
-                "auth",
-                &match self.auth {
-                    UpstreamAuth::AkSk(ref c) => format!("{c:?}"),
-                    UpstreamAuth::Token(_) => "Token([redacted])".to_string(),
-                },
-            )
+            .field("auth", &self.auth)
             .field("project_id", &self.project_id)
             .field("endpoint", &self.endpoint.base_url())
             .field("allowed_origins", &self.allowed_origins)
@@ -177,23 +166,25 @@ fn upstream_endpoint(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Endpoin
     }
 }
 
+/// The variable that holds a credential's field.
+fn credential_var(f: Field) -> &'static str {
+    match f {
+        Field::Ak => "HUAWEICLOUD_SDK_AK",
+        Field::SecurityToken => "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+        _ => "HUAWEICLOUD_SDK_SK",
+    }
+}
+
 /// `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK` (+ `HUAWEICLOUD_SDK_SECURITY_TOKEN`), else
 /// `DCS_AUTH_TOKEN`.
-fn upstream_auth(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<UpstreamAuth> {
+fn upstream_auth(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Auth> {
     let (ak, sk) = (env.get("HUAWEICLOUD_SDK_AK"), env.get("HUAWEICLOUD_SDK_SK"));
     match (ak, sk, env.get("DCS_AUTH_TOKEN")) {
         (Some(ak), Some(sk), _) => {
             let token = env.get("HUAWEICLOUD_SDK_SECURITY_TOKEN");
             Credentials::new(ak, sk, token)
-                .map(UpstreamAuth::AkSk)
-                .map_err(|e| {
-                    let var = match e.field.as_deref() {
-                        Some("auth.ak") => "HUAWEICLOUD_SDK_AK",
-                        Some("auth.securityToken") => "HUAWEICLOUD_SDK_SECURITY_TOKEN",
-                        _ => "HUAWEICLOUD_SDK_SK",
-                    };
-                    cfg_err(var, "is not a valid credential")
-                })
+                .map(Auth::AkSk)
+                .map_err(|e| cfg_err(credential_var(e.field), "is not a valid credential"))
         }
         (Some(_), None, _) => Err(cfg_err(
             "HUAWEICLOUD_SDK_SK",
@@ -203,7 +194,7 @@ fn upstream_auth(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<UpstreamAut
             "HUAWEICLOUD_SDK_AK",
             "is not set (HUAWEICLOUD_SDK_SK is)",
         )),
-        (None, None, Some(t)) if is_token_text(&t) => Ok(UpstreamAuth::Token(t)),
+        (None, None, Some(t)) if is_token_text(&t) => Ok(Auth::Token(t)),
         (None, None, Some(_)) => Err(cfg_err(
             "DCS_AUTH_TOKEN",
             "must be printable ASCII without spaces",

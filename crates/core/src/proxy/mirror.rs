@@ -1,13 +1,13 @@
 //! The ListInstances mirror (`GET /v2/{project_id}/instances`) while `ALLOWED_INSTANCES` is
 //! set: one raw page cannot be filtered without breaking the caller's paging (its offsets and
 //! `instance_num` are the whole list's), so the proxy gathers every page of the list at
-//! [`super::ALL_PAGE_SIZE`] (bounded by [`super::MAX_ALL_INSTANCES`], as `/api/instances`),
+//! [`super::gather::ALL_PAGE_SIZE`] (bounded by [`super::gather::MAX_ALL_INSTANCES`], as `/api/instances`),
 //! keeps the instances whose `instance_id` is allowed, each object passed on as DCS sent it
 //! ([`RawValue`]), and answers the caller's `offset`/`limit` (DCS defaults: 0 and 10) of them
 //! in the wire format: `{"instance_num": <allowed matches>, "instances": [...]}`.
 //!
 //! Bounded against a hostile upstream: a page is at most the configured body size (the
-//! client's call loop), at most [`super::ALL_PAGE_SIZE`] instances (refused while it is read),
+//! client's call loop), at most [`super::gather::ALL_PAGE_SIZE`] instances (refused while it is read),
 //! read by serde_json in linear time (skipped values with an explicit stack, not recursion);
 //! only the caller's window is kept across pages, at most `MAX_UPSTREAM_BYTES` of it. A page
 //! that is not a ListInstances page (not JSON, not an object, `instances` not an array, an
@@ -16,8 +16,7 @@
 //!
 //! Compiled natively and in the proxy's wasm build (cargo feature `proxy`, which turns on
 //! serde_json's `raw_value`); the library's wasm has none of it, its serde_json unchanged.
-//! The plan ([`MirrorListing`], [`mirror_page_request`](super::mirror_page_request)) is in
-//! the parent module.
+//! The gathering's plan ([`MirrorGathering`]) is in [`super::gather`], with the others.
 
 use std::fmt;
 
@@ -26,8 +25,17 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::answers::{cacheable, upstream_error, Answer};
-use super::{check_all_instances, MirrorListing, ALL_PAGE_SIZE};
+use super::codes::ProxyCode;
+use super::config::ProxyConfig;
+use super::gather::{
+    check_all_instances, Gathering, MirrorGathering, ALL_PAGE_SIZE, MAX_ALL_INSTANCES,
+};
+use crate::call::RawResponse;
+use crate::endpoint::Endpoint;
+use crate::listing::PageSource;
 use crate::policy::{Delivery, Page};
+use crate::query::{instances_request_with_query, HttpRequest};
+use dcs_tasks_parse::model::ParseOptions;
 
 /// One raw page of the instance list: the total DCS reports and the instances, each with its
 /// `instance_id` and its object as sent.
@@ -168,12 +176,52 @@ struct MirrorJson<'a> {
     instances: &'a [Box<RawValue>],
 }
 
-impl MirrorListing {
-    /// Takes in one delivered page (in order, duplicates already removed by the page plan):
-    /// refuses a list over [`super::MAX_ALL_INSTANCES`], counts the allowed instances, keeps
-    /// those in the window (at most `MAX_UPSTREAM_BYTES` of them, else `UPSTREAM_TOO_LARGE`).
-    pub fn add(&self, g: &mut Gathered, d: Delivery<RawInstancePage>) -> Result<(), DcsError> {
-        check_all_instances(d.total)?;
+/// The raw pages of the instance list for the mirror's `filter` (the caller's other
+/// parameters, validated and encoded, forwarded as they are): `GET
+/// /v2/{project}/instances?{filter}&offset=..&limit=..`; each page keeps its `X-Request-Id`.
+#[derive(Debug, Clone)]
+pub struct MirrorPages {
+    pub endpoint: Endpoint,
+    pub project_id: String,
+    pub filter: String,
+}
+
+impl PageSource for MirrorPages {
+    type Page = RawInstancePage;
+    fn page_request(&self, offset: u32, limit: u32) -> HttpRequest {
+        let (o, l) = (offset.to_string(), limit.to_string());
+        let sep = if self.filter.is_empty() { "" } else { "&" };
+        let q = cat(&[&self.filter, sep, "offset=", &o, "&limit=", &l]);
+        instances_request_with_query(&self.endpoint, &self.project_id, &q)
+    }
+    fn parse_page(&self, resp: &RawResponse, _: ParseOptions) -> Result<RawInstancePage, DcsError> {
+        let mut page = RawInstancePage::parse(&resp.body)?;
+        page.request_id = resp.request_id.clone();
+        Ok(page)
+    }
+}
+
+impl Gathering for MirrorGathering {
+    type Source = MirrorPages;
+    type Acc = Gathered;
+    const MAX_ITEMS: u64 = MAX_ALL_INSTANCES;
+    fn config(&self) -> &ProxyConfig {
+        &self.config
+    }
+    fn source(&self) -> MirrorPages {
+        MirrorPages {
+            endpoint: self.config.endpoint.clone(),
+            project_id: self.config.project_id.clone(),
+            filter: self.filter.clone(),
+        }
+    }
+    fn check_total(total: u64) -> Result<(), DcsError> {
+        check_all_instances(total)
+    }
+
+    /// Counts the allowed instances of a page, keeps those in the window (at most
+    /// `MAX_UPSTREAM_BYTES` of them, else `UPSTREAM_TOO_LARGE`).
+    fn fold(&self, g: &mut Gathered, d: Delivery<RawInstancePage>) -> Result<(), DcsError> {
         if g.request_id.is_none() {
             g.request_id = d.list.request_id;
         }
@@ -202,7 +250,7 @@ impl MirrorListing {
     /// The answer: the window of the allowed instances as DCS's wire format, cacheable as the
     /// other mirrored lists, with the first page's `X-Request-Id`; or the error that ended the
     /// listing (a page that is not a ListInstances page: 502 `BAD_UPSTREAM`).
-    pub fn finish(&self, gathered: Result<Gathered, DcsError>) -> Answer {
+    fn finish(&self, gathered: Result<Gathered, DcsError>) -> Answer {
         let g = match gathered {
             Ok(g) => g,
             Err(e) => return mirror_error(&e),
@@ -213,7 +261,7 @@ impl MirrorListing {
         });
         let Ok(body) = body else {
             let m = "the instance list could not be written";
-            return Answer::error(500, "INTERNAL", m, None);
+            return Answer::error(500, ProxyCode::Internal, m, None);
         };
         let mut a = cacheable(200, body, self.if_none_match.as_deref());
         if let Some(id) = g.request_id {
@@ -232,7 +280,7 @@ fn mirror_error(e: &DcsError) -> Answer {
             "DCS answered a page of the instance list that cannot be relayed: ",
             &e.message,
         ]);
-        return Answer::error(502, "BAD_UPSTREAM", &m, e.request_id());
+        return Answer::error(502, ProxyCode::BadUpstream, &m, e.request_id());
     }
     upstream_error(e)
 }

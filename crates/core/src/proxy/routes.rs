@@ -2,7 +2,9 @@
 
 use dcs_tasks_parse::error::cat;
 
+use super::codes::ProxyCode;
 use super::config::ProxyConfig;
+use crate::field::Field;
 use crate::query::{self, Arg, InstanceQuery, ListQuery};
 
 /// Longest request target (path + query) the proxy looks at.
@@ -29,11 +31,11 @@ pub const QUERY_KEYS: [&str; 13] = [
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     pub status: u16,
-    pub code: &'static str,
+    pub code: ProxyCode,
     pub message: String,
 }
 
-pub(crate) fn refuse(status: u16, code: &'static str, message: impl Into<String>) -> Refusal {
+pub(crate) fn refuse(status: u16, code: ProxyCode, message: impl Into<String>) -> Refusal {
     Refusal {
         status,
         code,
@@ -120,7 +122,7 @@ impl Route {
 }
 
 fn id(what: &str, seg: &str) -> Result<String, Refusal> {
-    query::check_id(what, seg).map_err(|e| refuse(400, "INVALID_REQUEST", e.message))?;
+    query::check_id(what, seg).map_err(|e| refuse(400, ProxyCode::InvalidRequest, e.message))?;
     Ok(seg.to_string())
 }
 
@@ -135,7 +137,7 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
             let Some(i) = KEYS.iter().position(|x| *x == k) else {
                 return Err(refuse(
                     400,
-                    "INVALID_REQUEST",
+                    ProxyCode::InvalidRequest,
                     cat(&[
                         "unknown query parameter ",
                         &dcs_tasks_parse::text::quoted(k, 32),
@@ -145,14 +147,14 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
             if i == 4 && !allow_all {
                 return Err(refuse(
                     400,
-                    "INVALID_REQUEST",
+                    ProxyCode::InvalidRequest,
                     "unknown query parameter \"all\"",
                 ));
             }
             if vals[i].is_some() {
                 return Err(refuse(
                     400,
-                    "INVALID_REQUEST",
+                    ProxyCode::InvalidRequest,
                     cat(&["query parameter ", k, " given twice"]),
                 ));
             }
@@ -160,7 +162,7 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
         }
     }
     let arg = |v: Option<&str>| v.map(|s| Arg::Str(s.to_string())).unwrap_or(Arg::Absent);
-    let time = |name: &str, v: Option<&str>| -> Result<Arg, Refusal> {
+    let time = |f: Field, v: Option<&str>| -> Result<Arg, Refusal> {
         match v {
             None => Ok(Arg::Absent),
             Some(s) if s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit()) => {
@@ -168,25 +170,22 @@ fn parse_query(raw: &str, allow_all: bool) -> Result<(ListQuery, bool), Refusal>
             }
             Some(_) => Err(refuse(
                 400,
-                "INVALID_REQUEST",
-                cat(&[name, " must be yyyyMMddHHmmss (UTC)"]),
+                ProxyCode::InvalidRequest,
+                cat(&[f.snake(), " must be yyyyMMddHHmmss (UTC)"]),
             )),
         }
     };
     let q = ListQuery::validate(
         &arg(vals[0]),
         &arg(vals[1]),
-        &time("start_time", vals[2])?,
-        &time("end_time", vals[3])?,
+        &time(Field::StartTime, vals[2])?,
+        &time(Field::EndTime, vals[3])?,
     )
-    .map_err(|e| {
-        let m = snake_times(&e.message);
-        refuse(400, "INVALID_REQUEST", m)
-    })?;
+    .map_err(|e| refuse(400, ProxyCode::InvalidRequest, e.message(Field::snake)))?;
     let all = match vals[4] {
         None | Some("0") => false,
         Some("1") => true,
-        Some(_) => return Err(refuse(400, "INVALID_REQUEST", "all must be 0 or 1")),
+        Some(_) => return Err(refuse(400, ProxyCode::InvalidRequest, "all must be 0 or 1")),
     };
     Ok((q, all))
 }
@@ -202,11 +201,11 @@ fn query_pairs<'a>(raw: &'a str, keys: &[&str]) -> Result<Vec<(&'a str, &'a str)
                 "unknown query parameter ",
                 &dcs_tasks_parse::text::quoted(k, 32),
             ]);
-            return Err(refuse(400, "INVALID_REQUEST", m));
+            return Err(refuse(400, ProxyCode::InvalidRequest, m));
         }
         if out.iter().any(|(x, _)| *x == k) {
             let m = cat(&["query parameter ", k, " given twice"]);
-            return Err(refuse(400, "INVALID_REQUEST", m));
+            return Err(refuse(400, ProxyCode::InvalidRequest, m));
         }
         out.push((k, v));
     }
@@ -218,7 +217,7 @@ fn decoded(k: &str, v: &str) -> Result<String, Refusal> {
     percent_encoding::percent_decode_str(v)
         .decode_utf8()
         .map(|s| s.into_owned())
-        .map_err(|_| refuse(400, "INVALID_REQUEST", cat(&[k, " is not UTF-8"])))
+        .map_err(|_| refuse(400, ProxyCode::InvalidRequest, cat(&[k, " is not UTF-8"])))
 }
 
 /// `/api/instances`' query: `name`, `status`, `offset`, `limit` (validated as the client
@@ -237,11 +236,11 @@ fn instance_query(raw: &str) -> Result<(InstanceQuery, bool), Refusal> {
         &arg("offset")?,
         &arg("limit")?,
     )
-    .map_err(|e| refuse(400, "INVALID_REQUEST", e.message))?;
+    .map_err(|e| refuse(400, ProxyCode::InvalidRequest, e.message(Field::snake)))?;
     let all = match pairs.iter().find(|(k, _)| *k == "all").map(|(_, v)| *v) {
         None | Some("0") => false,
         Some("1") => true,
-        Some(_) => return Err(refuse(400, "INVALID_REQUEST", "all must be 0 or 1")),
+        Some(_) => return Err(refuse(400, ProxyCode::InvalidRequest, "all must be 0 or 1")),
     };
     Ok((q, all))
 }
@@ -269,7 +268,7 @@ fn mirror_instance_query(raw: &str) -> Result<Route, Refusal> {
         let v = decoded(k, v)?;
         if v.is_empty() || v.len() > 256 || v.chars().any(char::is_control) {
             let m = cat(&[k, " must be 1 to 256 bytes of text"]);
-            return Err(refuse(400, "INVALID_REQUEST", m));
+            return Err(refuse(400, ProxyCode::InvalidRequest, m));
         }
         let bounds = match k {
             "offset" => Some((0, i32::MAX as u32, &mut offset)),
@@ -278,8 +277,8 @@ fn mirror_instance_query(raw: &str) -> Result<Route, Refusal> {
         };
         let is_window = bounds.is_some();
         if let Some((min, max, slot)) = bounds {
-            *slot = query::validate_int(k, &Arg::Str(v.clone()), min, max)
-                .map_err(|e| refuse(400, "INVALID_REQUEST", e.message))?;
+            *slot = query::int_in(&Arg::Str(v.clone()), min, max)
+                .map_err(|m| refuse(400, ProxyCode::InvalidRequest, cat(&[k, ": ", &m])))?;
         }
         let push = |out: &mut String| {
             if !out.is_empty() {
@@ -302,35 +301,13 @@ fn mirror_instance_query(raw: &str) -> Result<Route, Refusal> {
     })
 }
 
-/// The message with the JS names `startTime` / `endTime` in the query's spelling
-/// (`start_time` / `end_time`). A byte scan: no substring-search machinery.
-fn snake_times(m: &str) -> String {
-    let mut out = String::with_capacity(m.len() + 4);
-    let mut rest = m;
-    while !rest.is_empty() {
-        let (from, to) = if rest.starts_with("startTime") {
-            ("startTime", "start_time")
-        } else if rest.starts_with("endTime") {
-            ("endTime", "end_time")
-        } else {
-            let n = rest.chars().next().map_or(1, char::len_utf8);
-            out.push_str(rest.get(..n).unwrap_or(""));
-            rest = rest.get(n..).unwrap_or("");
-            continue;
-        };
-        out.push_str(to);
-        rest = rest.get(from.len()..).unwrap_or("");
-    }
-    out
-}
-
 /// The path's project must be a valid ID and the configured one.
 fn check_project(p: &str, cfg: &ProxyConfig) -> Result<(), Refusal> {
     id("projectId", p)?;
     if p != cfg.project_id {
         return Err(refuse(
             403,
-            "FORBIDDEN_PROJECT",
+            ProxyCode::ForbiddenProject,
             "this proxy serves another project",
         ));
     }
@@ -348,7 +325,7 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
             "GET" | "HEAD" => Ok(Route::Static),
             _ => Err(refuse(
                 405,
-                "METHOD_NOT_ALLOWED",
+                ProxyCode::MethodNotAllowed,
                 cat(&[method, " is not allowed here"]),
             )),
         };
@@ -360,7 +337,7 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
     {
         return Err(refuse(
             400,
-            "INVALID_REQUEST",
+            ProxyCode::InvalidRequest,
             "path segments must be non-empty, unencoded, and not . or ..",
         ));
     }
@@ -370,26 +347,30 @@ pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Ref
 /// The request target as a whole: bounded, an absolute path, printable ASCII, no fragment.
 fn check_target(target: &str) -> Result<(), Refusal> {
     if target.len() > MAX_TARGET_LEN {
-        return Err(refuse(414, "INVALID_REQUEST", "request target too long"));
+        return Err(refuse(
+            414,
+            ProxyCode::InvalidRequest,
+            "request target too long",
+        ));
     }
     if !target.starts_with('/') || target.starts_with("//") {
         return Err(refuse(
             400,
-            "INVALID_REQUEST",
+            ProxyCode::InvalidRequest,
             "request target must be an absolute path",
         ));
     }
     if target.bytes().any(|b| b <= b' ' || b >= 0x7f || b == b'\\') {
         return Err(refuse(
             400,
-            "INVALID_REQUEST",
+            ProxyCode::InvalidRequest,
             "request target holds control, space, backslash or non-ASCII bytes",
         ));
     }
     if target.contains('#') {
         return Err(refuse(
             400,
-            "INVALID_REQUEST",
+            ProxyCode::InvalidRequest,
             "request target must not hold a fragment",
         ));
     }
@@ -409,7 +390,7 @@ fn api_route(
         } else {
             Err(refuse(
                 405,
-                "METHOD_NOT_ALLOWED",
+                ProxyCode::MethodNotAllowed,
                 cat(&[method, " is not allowed on this route"]),
             ))
         }
@@ -420,7 +401,7 @@ fn api_route(
         } else {
             Err(refuse(
                 400,
-                "INVALID_REQUEST",
+                ProxyCode::InvalidRequest,
                 "this route takes no query parameters",
             ))
         }
@@ -451,14 +432,14 @@ fn api_route(
             if method != "DELETE" {
                 return Err(refuse(
                     405,
-                    "METHOD_NOT_ALLOWED",
+                    ProxyCode::MethodNotAllowed,
                     cat(&[method, " is not allowed on this route"]),
                 ));
             }
             if !cfg.enable_delete {
                 return Err(refuse(
                     403,
-                    "DELETE_DISABLED",
+                    ProxyCode::DeleteDisabled,
                     "deleting task records is disabled on this proxy (ENABLE_DELETE)",
                 ));
             }
@@ -488,7 +469,7 @@ fn api_route(
             };
             no_query(get_only(r)?)
         }
-        _ => Err(refuse(404, "NOT_FOUND", "no such route")),
+        _ => Err(refuse(404, ProxyCode::NotFound, "no such route")),
     }
 }
 

@@ -1,6 +1,10 @@
 //! The proxy's decisions, natively: configuration, access, routes, answers and the plan.
 
 use super::*;
+use crate::call::RawResponse;
+use crate::policy::Delivery;
+use dcs_tasks_parse::error::{DcsError, Reason};
+use dcs_tasks_parse::model::{InstanceList, ParseOptions};
 
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
     let v: Vec<(String, String)> = pairs
@@ -90,7 +94,8 @@ fn routes() {
     assert_eq!(
         route("DELETE", &format!("{p}/tasks/t1"), &c)
             .unwrap_err()
-            .code,
+            .code
+            .as_str(),
         "DELETE_DISABLED"
     );
     assert_eq!(
@@ -172,7 +177,7 @@ fn closed_by_default() {
     let good = |c: &ProxyConfig| c.caller_token(Some("Bearer 0123456789abcdefXYZ"), None);
     let wrong = |c: &ProxyConfig| c.caller_token(Some("Bearer nope"), None);
     let none = |c: &ProxyConfig| c.caller_token(None, None);
-    let code = |r: Result<(), Refusal>| r.err().map(|r| (r.status, r.code));
+    let code = |r: Result<(), Refusal>| r.err().map(|r| (r.status, r.code.as_str()));
     // Nothing configured: nobody, loopback included; what a caller sends is no token.
     assert_eq!(good(&base), Token::Missing);
     for m in ["GET", "DELETE"] {
@@ -303,7 +308,9 @@ fn static_assets() {
 
 #[test]
 fn upstream_answers_relayed_only_as_json() {
-    let ok = |s, t: Option<&str>, b: &[u8]| relay_check(s, t, b).map_err(|r| (r.status, r.code));
+    let ok = |s, t: Option<&str>, b: &[u8]| {
+        relay_check(s, t, b).map_err(|r| (r.status, r.code.as_str()))
+    };
     assert_eq!(ok(200, Some("application/json"), b"{\"tasks\":[]}"), Ok(()));
     assert_eq!(
         ok(200, Some("Application/JSON; charset=UTF-8"), b"[]"),
@@ -335,7 +342,7 @@ fn upstream_answers_relayed_only_as_json() {
     }
     for s in [300, 301, 302, 303, 307, 308, 399] {
         let e = relay_check(s, Some("application/json"), b"{}").unwrap_err();
-        assert_eq!((e.status, e.code), (502, "BAD_UPSTREAM"));
+        assert_eq!((e.status, e.code.as_str()), (502, "BAD_UPSTREAM"));
         assert!(e.message.contains(&s.to_string()), "{}", e.message);
     }
     let e = relay_check(200, Some("text/html"), b"<b>secret-bytes</b>").unwrap_err();
@@ -430,7 +437,7 @@ const LOCAL: &str = "http://127.0.0.1:8787";
 fn plan_refuses_a_url_it_cannot_read_and_a_refused_configuration() {
     let (a, log) = now(plan_of("GET", "not a url", &[], &DEV));
     assert_eq!(error_of(&a), (400, "INVALID_REQUEST".into()));
-    assert_eq!(log.code.as_deref(), Some("INVALID_REQUEST"));
+    assert_eq!(log.code.map(ProxyCode::as_str), Some("INVALID_REQUEST"));
     for (trust, told) in [("true", true), ("false", false)] {
         let e = [("PROXY_TOKEN", "shortLEAK42"), ("TRUST_LOOPBACK", trust)];
         let (a, log) = now(plan_of("GET", &format!("{LOCAL}/healthz"), &[], &e));
@@ -601,7 +608,7 @@ fn plan_routes_refusals_and_answers_now() {
     for (m, path, e, status, code) in cases {
         let (a, log) = now(plan_of(m, &format!("{LOCAL}{path}"), &[], e));
         assert_eq!(error_of(&a), (status, code.to_string()), "{m} {path}");
-        assert_eq!(log.code.as_deref(), Some(code));
+        assert_eq!(log.code.map(ProxyCode::as_str), Some(code));
     }
     let (a, log) = now(plan_of(
         "GET",
@@ -797,6 +804,9 @@ fn plan_upstream_calls_and_their_answers() {
     assert_eq!(e.reason, Some(Reason::TooManyTasks));
     assert!(e.message.contains("20000"));
     assert!(check_all_total(MAX_ALL_TASKS).is_ok());
+    let e = check_all_instances(MAX_ALL_INSTANCES + 1).unwrap_err();
+    assert_eq!(e.reason, Some(Reason::TooManyInstances));
+    assert!(check_all_instances(MAX_ALL_INSTANCES).is_ok());
     assert_eq!(
         error_of(&listing.finish(Err(e)).finish(None)),
         (400, "INVALID_REQUEST".into())
@@ -832,7 +842,7 @@ const INSTANCES: &str = r#"{"instance_num":3,"instances":[
   {"instance_id":"i2","name":"sessions","status":"RUNNING","port":"6379"},
   {"instance_id":"i3","name":"cart","status":"FROZEN"}]}"#;
 
-fn instance_listing(p: Plan) -> InstanceListing {
+fn instance_listing(p: Plan) -> InstanceGathering {
     match p.step {
         Step::Instances(l) => *l,
         s => panic!("not an instance listing: {s:?}"),
@@ -883,7 +893,7 @@ fn instance_routes() {
         ("/api/instances?instance_id=i1", "instance_id"),
     ] {
         let r = q(t).unwrap_err();
-        assert_eq!((r.status, r.code), (400, "INVALID_REQUEST"), "{t}");
+        assert_eq!((r.status, r.code.as_str()), (400, "INVALID_REQUEST"), "{t}");
         assert!(r.message.contains(word), "{t}: {}", r.message);
     }
     assert_eq!(route("POST", "/api/instances", &c).unwrap_err().status, 405);
@@ -1109,6 +1119,7 @@ fn allowed_instances_filter_the_instance_list() {
 #[cfg(any(feature = "proxy", not(target_arch = "wasm32")))]
 mod mirror_gathered {
     use super::*;
+    use crate::listing::PageSource;
     use crate::policy::PagePlan;
     use serde_json::json;
 
@@ -1117,14 +1128,14 @@ mod mirror_gathered {
         ("ALLOWED_INSTANCES", "i5,i999,i1000,nowhere,i1500,i2499"),
     ];
 
-    fn mirror_listing(p: Plan) -> MirrorListing {
+    fn mirror_listing(p: Plan) -> MirrorGathering {
         match p.step {
             Step::MirrorInstances(l) => *l,
             s => panic!("not a mirror listing: {s:?}"),
         }
     }
 
-    fn listing(query: &str, headers: &[(&str, &str)]) -> MirrorListing {
+    fn listing(query: &str, headers: &[(&str, &str)]) -> MirrorGathering {
         let url = format!("{LOCAL}/v2/{PROJECT}/instances{query}");
         mirror_listing(plan_of("GET", &url, headers, &ONLY))
     }
@@ -1147,7 +1158,7 @@ mod mirror_gathered {
     /// The pager, sequentially: every page the plan asks for from `upstream` (offset to body),
     /// each delivery taken in by `add`. The offsets asked for, and the result.
     fn gather(
-        l: &MirrorListing,
+        l: &MirrorGathering,
         upstream: impl Fn(u32) -> Vec<u8>,
     ) -> (Vec<u32>, Result<Gathered, DcsError>) {
         let mut plan = PagePlan::<RawInstancePage>::new(ALL_PAGE_SIZE, MAX_ALL_INSTANCES);
@@ -1158,7 +1169,7 @@ mod mirror_gathered {
             let step = RawInstancePage::parse(&upstream(offset)).and_then(|mut p| {
                 p.request_id = Some(format!("rid-{offset}"));
                 for d in plan.receive(page, p)? {
-                    l.add(&mut g, d)?;
+                    l.take(&mut g, d)?;
                 }
                 Ok(())
             });
@@ -1196,8 +1207,11 @@ mod mirror_gathered {
             ("", (0, DEFAULT_MIRROR_LIMIT))
         );
         // each page: the caller's other parameters, the pager's offset and limit
-        let ep = &l.config.endpoint;
-        let r = mirror_page_request(ep, PROJECT, "name=a%20b&tags=k%3Dv", 2000, 1000);
+        let pages = |filter: &str| MirrorPages {
+            filter: filter.to_string(),
+            ..l.source()
+        };
+        let r = pages("name=a%20b&tags=k%3Dv").page_request(2000, 1000);
         assert!(
             r.url.ends_with(&format!(
                 "/v2/{PROJECT}/instances?name=a%20b&tags=k%3Dv&offset=2000&limit=1000"
@@ -1205,7 +1219,7 @@ mod mirror_gathered {
             "{}",
             r.url
         );
-        let r = mirror_page_request(ep, PROJECT, "", 0, 1000);
+        let r = pages("").page_request(0, 1000);
         assert!(
             r.url.ends_with("/instances?offset=0&limit=1000"),
             "{}",

@@ -2,7 +2,9 @@
 //! hostile key sets (FNV collisions, 100,000 unknown keys) cost no more than ordinary ones.
 #![cfg(not(target_arch = "wasm32"))]
 
-use dcs_tasks_core::{parse_list_tasks_response, ErrorCode, ParseOptions, WarningCode};
+use dcs_tasks_parse::error::ErrorCode;
+use dcs_tasks_parse::model::{ParseOptions, WarningCode};
+use dcs_tasks_parse::normalize::parse_list_tasks_response;
 use dcs_tasks_parse::normalize::{
     parse_list_tasks_json, MAX_ARRAY_ITEMS, MAX_KEYS, MAX_KEY_BYTES, MAX_PARSED_BODY_BYTES,
     MAX_STRING_BYTES, MAX_TASKS, MAX_WARNINGS,

@@ -48,7 +48,7 @@ fn case(name: &'static str, body: impl Into<Vec<u8>>, path: &'static str) -> Cas
 }
 
 fn list_cases() -> Vec<Case> {
-    let seed: &[u8] = include_bytes!("fixtures/seed-example.json");
+    let seed: &[u8] = include_bytes!("../../../tests/fixtures/seed-example.json");
     let mut deep_inside = br#"{"task_count":"1","tasks":["#.to_vec();
     deep_inside.extend(std::iter::repeat_n(b'[', 100_000));
     let mut many_keys: String = (0..20).map(|i| format!(r#""k{i}":1,"#)).collect();

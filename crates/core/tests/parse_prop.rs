@@ -325,7 +325,7 @@ proptest! {
     fn progress_mutations_never_panic(
         edits in proptest::collection::vec((any::<u8>(), any::<proptest::sample::Index>(), any::<u8>()), 0..6),
     ) {
-        let mut b = include_bytes!("fixtures/progress.json").to_vec();
+        let mut b = include_bytes!("../../../tests/fixtures/progress.json").to_vec();
         for (kind, at, byte) in edits {
             let len = b.len();
             if len == 0 {

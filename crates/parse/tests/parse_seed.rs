@@ -1,9 +1,11 @@
 //! The seed page's example response, verbatim (tests/fixtures/seed-example.json).
 #![cfg(not(target_arch = "wasm32"))]
 
-use dcs_tasks_core::{parse_list_tasks_response, ErrorCode, ParseOptions, WarningCode};
+use dcs_tasks_parse::error::ErrorCode;
+use dcs_tasks_parse::model::{ParseOptions, WarningCode};
+use dcs_tasks_parse::normalize::parse_list_tasks_response;
 
-const SEED: &[u8] = include_bytes!("fixtures/seed-example.json");
+const SEED: &[u8] = include_bytes!("../../../tests/fixtures/seed-example.json");
 
 #[test]
 fn seed_parses_in_default_mode() {

@@ -12,7 +12,7 @@ const DEFAULT: ParseOptions = ParseOptions { strict: false };
 const STRICT: ParseOptions = ParseOptions { strict: true };
 
 fn fixture(name: &str) -> Vec<u8> {
-    let p = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let p = format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
 }
 

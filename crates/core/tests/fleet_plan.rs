@@ -4,13 +4,15 @@
 
 use dcs_tasks_core::endpoint;
 use dcs_tasks_core::policy::{Page, PagePlan};
-use dcs_tasks_core::{list_instances_request, Arg, ErrorCode, InstanceList, InstanceQuery};
+use dcs_tasks_core::{
+    list_instances_request, Arg, DcsError, ErrorCode, InstanceList, InstanceQuery,
+};
 use dcs_tasks_parse::model::Instance;
 
-fn field(name: Arg, status: Arg, offset: Arg, limit: Arg) -> String {
+fn field(name: Arg, status: Arg, offset: Arg, limit: Arg) -> &'static str {
     let e = InstanceQuery::validate(&name, &status, &offset, &limit).unwrap_err();
-    assert_eq!(e.code, ErrorCode::InvalidArgument);
-    e.field.unwrap()
+    assert_eq!(DcsError::from(e.clone()).code, ErrorCode::InvalidArgument);
+    e.field.camel()
 }
 
 #[test]

@@ -1,13 +1,15 @@
 //! The JS API's one-pass writer (`parse_list_tasks_json`) against the Rust API
 //! (`parse_list_tasks_response` + `TaskList::to_json`): the same text, or the same error,
-//! for every fixture and hostile case, in both modes. (Random bodies: tests/parse_prop.rs.)
+//! for every fixture and hostile case, in both modes. (Random bodies: crates/core/tests/parse_prop.rs.)
 
-use dcs_tasks_core::{parse_list_tasks_response, ParseOptions};
+use dcs_tasks_parse::model::ParseOptions;
 use dcs_tasks_parse::normalize::parse_list_tasks_json;
+use dcs_tasks_parse::normalize::parse_list_tasks_response;
 
 fn both(body: &[u8], strict: bool) -> (Result<String, String>, Result<String, String>) {
     let o = ParseOptions { strict };
-    let err = |e: dcs_tasks_core::DcsError| format!("{:?} {:?} {}", e.code, e.path, e.message);
+    let err =
+        |e: dcs_tasks_parse::error::DcsError| format!("{:?} {:?} {}", e.code, e.path, e.message);
     (
         parse_list_tasks_json(body, o)
             .map(|l| l.json().to_string())
@@ -20,7 +22,7 @@ fn both(body: &[u8], strict: bool) -> (Result<String, String>, Result<String, St
 
 #[test]
 fn fixtures_and_hostile_cases_give_the_same_text_or_error() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
     let mut bodies: Vec<(String, Vec<u8>)> = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
@@ -50,7 +52,7 @@ fn fixtures_and_hostile_cases_give_the_same_text_or_error() {
 fn seed_example_text() {
     let body = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/seed-example.json"
+        "/../../tests/fixtures/seed-example.json"
     ))
     .unwrap();
     let l = parse_list_tasks_json(&body, ParseOptions::default()).unwrap();

@@ -8,7 +8,7 @@
 use dcs_tasks_core::{parse_list_tasks_response, parse_task_progress, ErrorCode, ParseOptions};
 use dcs_tasks_parse::normalize::parse_list_tasks_json;
 
-#[path = "common/hostile.rs"]
+#[path = "../../../tests/common/hostile.rs"]
 mod hostile;
 use hostile::{generate, manifest, Case, FILES};
 
@@ -51,7 +51,7 @@ fn check(c: &Case, body: &[u8]) {
 fn every_file_is_in_the_manifest_and_on_disk() {
     let cases = manifest();
     assert!(cases.len() >= 100, "only {} cases", cases.len());
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hostile");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/hostile");
     let mut on_disk: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -70,7 +70,7 @@ fn every_file_is_in_the_manifest_and_on_disk() {
 
 #[test]
 fn hostile_files_get_their_documented_result() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hostile");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/hostile");
     for c in manifest().iter().filter(|c| !c.file.starts_with('@')) {
         let body = std::fs::read(format!("{dir}/{}", c.file)).unwrap();
         check(c, &body);
