@@ -27,7 +27,7 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { freePort } from "../../scripts/stack.mjs";
-import { collect, install, waitHealthy } from "./runtimes.mjs";
+import { collect, install, spawnGroup, waitHealthy } from "./runtimes.mjs";
 
 export const root = resolve(new URL("../..", import.meta.url).pathname);
 const consumersDir = join(root, "tests", "consumers");
@@ -55,21 +55,7 @@ function run(cmd, args, { cwd, env }) {
 /** Spawns a server in its own process group (close() ends all it started) and waits until
  * `<url>healthz` answers 200 or 500. */
 async function spawnServer({ label, cmd, args, cwd, env, url, ms = 60000 }) {
-  const logs = [];
-  const t0 = performance.now();
-  const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  collect(child.stdout, logs);
-  collect(child.stderr, logs);
-  child.on("error", (e) => logs.push(`spawn error: ${e.message}`));
-  const exited = new Promise((r) => child.once("exit", r));
-  const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
-      const t = setTimeout(() => { try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ } }, 3000);
-      await exited;
-      clearTimeout(t);
-    }
-  };
+  const { child, logs, t0, close } = spawnGroup(cmd, args, { cwd, env });
   try {
     const health = await waitHealthy(url, child, logs, label, ms);
     return { child, logs, health, startMs: performance.now() - t0, close };

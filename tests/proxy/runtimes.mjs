@@ -145,13 +145,10 @@ export async function waitHealthy(url, child, logs, label, ms = 30000, base = ""
 }
 
 /**
- * Spawns a server (its own process group, so that close() ends whatever it started), collects
- * its output, waits for /healthz. `env` is the whole environment of the process.
+ * Spawns `cmd` in its own process group (close() ends whatever it started, SIGKILL after 3 s),
+ * its output collected line by line. Returns { child, logs, t0, close }.
  */
-export async function spawnServer({ label, cmd, args, cwd, env, port, host = "127.0.0.1" }) {
-  // Mounted under PROXY_BASE_PATH (/dcs): /dcs/healthz.
-  const base = (env.PROXY_BASE_PATH || "").replace(/^\/+|\/+$/g, "");
-  requireBin(cmd);
+export function spawnGroup(cmd, args, { cwd, env }) {
   const logs = [];
   const t0 = performance.now();
   const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -167,6 +164,18 @@ export async function spawnServer({ label, cmd, args, cwd, env, port, host = "12
       clearTimeout(t);
     }
   };
+  return { child, logs, t0, close };
+}
+
+/**
+ * Spawns a server (its own process group, so that close() ends whatever it started), collects
+ * its output, waits for /healthz. `env` is the whole environment of the process.
+ */
+export async function spawnServer({ label, cmd, args, cwd, env, port, host = "127.0.0.1" }) {
+  // Mounted under PROXY_BASE_PATH (/dcs): /dcs/healthz.
+  const base = (env.PROXY_BASE_PATH || "").replace(/^\/+|\/+$/g, "");
+  requireBin(cmd);
+  const { child, logs, t0, close } = spawnGroup(cmd, args, { cwd, env });
   const url = `http://${host}:${port}/`;
   let health;
   try {
