@@ -18,23 +18,49 @@ export interface TokenCredentials {
   token: string;
 }
 
+// @generated-vocab-start: by scripts/gen-vocab.mjs from knownValues() (the core decides them)
 export type TaskStatus =
-  | "CREATED" | "EXECUTING" | "SUCCESS" | "FAILED" | "DELETED" | "CANCELLED"
+  | "CREATED"
+  | "EXECUTING"
+  | "SUCCESS"
+  | "FAILED"
+  | "DELETED"
+  | "CANCELLED"
   | (string & {});
 
 export type TaskName =
-  | "ChangeInstanceSpec" | "BindEip" | "UnBindEip" | "AddReplica" | "DelReplica"
-  | "AddWhitelist" | "UpdatePort" | "RemoveIpFromDns" | "EXTEND" | "masterStandbySwapJob"
-  | "modify" | "DeleteAcl"
+  | "ChangeInstanceSpec"
+  | "BindEip"
+  | "UnBindEip"
+  | "AddReplica"
+  | "DelReplica"
+  | "AddWhitelist"
+  | "UpdatePort"
+  | "RemoveIpFromDns"
+  | "EXTEND"
+  | "masterStandbySwapJob"
+  | "modify"
+  | "DeleteAcl"
   | (string & {});
 
 /** `Instance.status` as sent (unknown values pass through with an `unknown_value` warning). */
 export type InstanceStatus =
-  | "CREATING" | "CREATEFAILED" | "RUNNING" | "ERROR" | "RESTARTING" | "FROZEN" | "EXTENDING"
-  | "RESTORING" | "FLUSHING"
+  | "CREATING"
+  | "CREATEFAILED"
+  | "RUNNING"
+  | "ERROR"
+  | "RESTARTING"
+  | "FROZEN"
+  | "EXTENDING"
+  | "RESTORING"
+  | "FLUSHING"
   | (string & {});
 
-export type InstanceEngine = "Redis" | "Memcached" | (string & {});
+export type InstanceEngine =
+  | "Redis"
+  | "Memcached"
+  | (string & {});
+// @generated-vocab-end
 
 // @generated-types: the output types (TaskList, Task, TaskDetails, Warning, WarningCode,
 // TaskProgress, Step, SubStep, InstanceList, Instance, InstanceTag, InstanceFeatures;

@@ -1,7 +1,9 @@
 // js/elements/vocab.js from the package's knownValues() (the core's constants: crates/core's
 // views.rs, query.rs, fleet.rs, the parser's KNOWN_* sets): the elements read the vocabularies
-// and limits from it, synchronously at import, and restate none. `node scripts/gen-vocab.mjs`
-// writes it (after `make pkg`); `--check` fails (exit 1) when it differs from the package.
+// and limits from it, synchronously at import, and restate none; and the status, task-name and
+// engine unions of js/dcs_tasks.d.ts (between its @generated-vocab markers). `node
+// scripts/gen-vocab.mjs` writes both (after `make pkg`); `--check` fails (exit 1) when either
+// differs from the package.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
@@ -20,15 +22,35 @@ export const RUNNING_TASK_STATUSES = ${lit(k.runningTaskStatuses)};
 export const TIME_RANGES = ${lit(k.timeRanges)};
 export const LIMITS = ${lit(k.limits)};
 `;
+// The TypeScript unions: the known values, and any other string (kept as sent).
+const union = (name, values, doc) => `${doc ? `/** ${doc} */\n` : ""}export type ${name} =\n` +
+  `${values.map((v) => `  | ${JSON.stringify(v)}`).join("\n")}\n  | (string & {});\n`;
+const dts = join(root, "js", "dcs_tasks.d.ts");
+const START = "// @generated-vocab-start: by scripts/gen-vocab.mjs from knownValues() (the core decides them)\n";
+const END = "// @generated-vocab-end\n";
+const block = START + [
+  union("TaskStatus", k.taskStatuses),
+  union("TaskName", k.taskNames),
+  union("InstanceStatus", k.instanceStatuses, "`Instance.status` as sent (unknown values pass through with an `unknown_value` warning)."),
+  union("InstanceEngine", k.engines),
+].join("\n") + END;
+const dtsNow = readFileSync(dts, "utf8");
+const a = dtsNow.indexOf(START);
+const b = dtsNow.indexOf(END, a);
+if (a < 0 || b < 0) throw new Error("gen-vocab: js/dcs_tasks.d.ts has no @generated-vocab markers");
+const dtsText = dtsNow.slice(0, a) + block + dtsNow.slice(b + END.length);
+
 if (process.argv.includes("--check")) {
   let now = "";
   try { now = readFileSync(file, "utf8"); } catch { /* missing */ }
-  if (now !== text) {
-    console.error("gen-vocab: js/elements/vocab.js is not what the package's knownValues() says: run node scripts/gen-vocab.mjs");
+  const stale = [now !== text && "js/elements/vocab.js", dtsNow !== dtsText && "js/dcs_tasks.d.ts"].filter(Boolean);
+  if (stale.length) {
+    console.error(`gen-vocab: ${stale.join(" and ")} not what the package's knownValues() says: run node scripts/gen-vocab.mjs`);
     process.exit(1);
   }
-  console.log("gen-vocab: js/elements/vocab.js matches the package");
+  console.log("gen-vocab: js/elements/vocab.js and the unions of js/dcs_tasks.d.ts match the package");
 } else {
   writeFileSync(file, text);
-  console.log("gen-vocab: wrote js/elements/vocab.js");
+  writeFileSync(dts, dtsText);
+  console.log("gen-vocab: wrote js/elements/vocab.js and the unions of js/dcs_tasks.d.ts");
 }
