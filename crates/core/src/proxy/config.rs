@@ -260,6 +260,24 @@ fn public_read(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<bool> {
     }
 }
 
+/// Every query parameter some route takes (`PROXY_IGNORE_QUERY` may not name one; the routes read
+/// theirs from here, so that the configuration does not import the routes).
+pub const QUERY_KEYS: [&str; 13] = [
+    "offset",
+    "limit",
+    "start_time",
+    "end_time",
+    "all",
+    "name",
+    "status",
+    "instance_id",
+    "include_failure",
+    "include_delete",
+    "name_equal",
+    "tags",
+    "ip",
+];
+
 /// Longest `PROXY_BASE_PATH`.
 pub const MAX_BASE_PATH_LEN: usize = 256;
 
@@ -304,7 +322,7 @@ fn ignore_query(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Vec<String>>
             || !n
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-            || super::routes::QUERY_KEYS.contains(&n.as_str())
+            || QUERY_KEYS.contains(&n.as_str())
     };
     if names.len() > 16 || names.iter().any(bad) {
         return Err(cfg_err(

@@ -10,22 +10,7 @@ use crate::query::{self, Arg, InstanceQuery, ListQuery};
 /// Longest request target (path + query) the proxy looks at.
 pub const MAX_TARGET_LEN: usize = 2048;
 
-/// Every query parameter some route takes (`PROXY_IGNORE_QUERY` may not name one).
-pub const QUERY_KEYS: [&str; 13] = [
-    "offset",
-    "limit",
-    "start_time",
-    "end_time",
-    "all",
-    "name",
-    "status",
-    "instance_id",
-    "include_failure",
-    "include_delete",
-    "name_equal",
-    "tags",
-    "ip",
-];
+pub use super::config::QUERY_KEYS;
 
 /// A refusal decided before anything is sent upstream.
 #[derive(Debug, Clone, PartialEq, Eq)]
