@@ -18,7 +18,7 @@ const re = new RegExp(`(?<![\\w./-])(?:\\.\\./)?((?:${tops})/[\\w./-]*\\.(?:rs|m
 // Folders too: `js/elements/`, `crates/core/src/proxy/` (a path ending with a slash).
 const dirRe = new RegExp(`(?<![\\w./-])((?:${tops})(?:/[\\w.-]+)*/)(?![\\w.*<-])`, "g");
 // Generated or built at run time: named on purpose.
-const generated = /^(pkg|build)\//;
+const generated = /^(pkg|build)\/|\/\.[\w-]+\/|node_modules/; // built, or made at run time (hidden folders such as .apps/)
 const bad = [];
 for (const f of files) {
   let text = readFileSync(join(root, f), "utf8");
