@@ -19,6 +19,7 @@ let langChosen = false;
 let shownView = "tasks"; // "tasks" | "fleet"
 let picker = null;
 let shared = null; // { client, config }: the page's one client and /api/config, given to every view
+let pickerClient = null; // the client the picker lists with once the fleet view cannot give it the instances
 const list = () => $("task-list");
 const fleet = () => $("fleet"); // null until the fleet view is first shown
 
@@ -31,7 +32,12 @@ function makeFleet() {
   if (range) el.range = range;
   el.addEventListener("dcs-instance-select", (e) => showInstance(e.detail.instance.instanceId));
   el.addEventListener("dcs-view-change", writeUrl);
-  el.addEventListener("dcs-error", (e) => { if (e.detail.error?.status === 401) askForToken(e.detail.error); });
+  // The fleet lists every instance: the picker takes them from it instead of listing them again.
+  el.addEventListener("dcs-load", (e) => { pickerClient = null; picker?.use(e.detail.instances); });
+  el.addEventListener("dcs-error", (e) => {
+    if (e.detail.error?.status === 401) askForToken(e.detail.error);
+    else loadPicker();
+  });
   giveClient(el);
   list().after(el);
   return el;
@@ -106,6 +112,7 @@ function showInstance(id) {
 /** Shows the task view or the fleet (the fleet lists the project the first time it is shown). */
 function showView(v) {
   shownView = v;
+  if (v === "tasks") loadPicker(); // left to the fleet, which has not listed them yet
   if (v === "fleet" && pkg && !fleet()) makeFleet();
   list().hidden = v !== "tasks";
   if (fleet()) fleet().hidden = v !== "fleet";
@@ -282,7 +289,9 @@ function bind() {
 
 /** The proxy's configuration is known: the picker lists its instances, the demo's instance opens. */
 function configured(config, client) {
-  picker?.load(client);
+  // In the fleet view the fleet lists the instances (the picker takes them from its dcs-load).
+  pickerClient = client;
+  if (shownView !== "fleet") loadPicker();
   if (tokenRefusal === null && proxyToken) $("token-panel").open = false;
   const el = list();
   // The demo proxy names an instance to show when the address names none.
@@ -292,6 +301,13 @@ function configured(config, client) {
     writeUrl();
   }
   document.body.dataset.ready = "true";
+}
+
+/** The picker lists the instances itself (the fleet view is not there to give them). */
+function loadPicker() {
+  if (!pickerClient || !picker) return;
+  picker.load(pickerClient);
+  pickerClient = null;
 }
 
 async function main() {

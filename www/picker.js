@@ -52,8 +52,14 @@ export class InstancePicker {
       if (ac.signal.aborted) return;
     }
     if (ac.signal.aborted) return;
-    this.#instances = got.sort((a, b) => String(a.name).localeCompare(String(b.name)));
-    this.#input.dataset.instances = String(got.length);
+    this.use(got);
+  }
+
+  /** The instances listed elsewhere (the fleet view lists them anyway: not asked twice). */
+  use(instances) {
+    this.#abort?.abort();
+    this.#instances = [...instances].sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    this.#input.dataset.instances = String(this.#instances.length);
   }
 
   /** What the field's text names: the ID of the one instance with that exact name, else the text (an ID). */

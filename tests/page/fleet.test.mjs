@@ -129,16 +129,22 @@ describe("the fleet on the www page", { timeout: 300_000 }, () => {
     await context.close();
   });
 
-  test("one client for the page: /api/config read once by the page, the task list, the picker and the fleet", async () => {
+  test("one client for the page: /api/config read once, the instances listed once (the fleet's, the picker takes them)", async () => {
     const o = await openPage(browser, { allow: EXPECTED_HTTP_ERRORS });
     const configs = [];
-    o.page.on("request", (r) => { if (new URL(r.url()).pathname === "/api/config") configs.push(r.url()); });
+    const lists = [];
+    o.page.on("request", (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path === "/api/config") configs.push(r.url());
+      if (/^\/v2\/[^/]+\/instances$/.test(path)) lists.push(r.url());
+    });
     await o.page.goto(new URL("/?view=fleet&fleet-range=24h&lang=en", stack.url).href);
     await fleetLoaded(o.page);
     await o.page.locator("#nav-tasks").click();
     await o.page.locator("dcs-task-list tbody tr.task").first().waitFor({ timeout: 30_000 });
     await o.page.waitForFunction(() => Number(document.getElementById("instance").dataset.instances) > 0);
     assert.equal(configs.length, 1, `/api/config read ${configs.length} times`);
+    assert.equal(lists.length, 1, `the instance list asked ${lists.length} times: ${lists.join(" ")}`);
     assert.deepEqual(o.errors, []);
     await o.context.close();
   });
