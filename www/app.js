@@ -17,6 +17,7 @@ const VIEW_KEYS = { range: "range", from: "from", to: "to", status: "status", ty
 let pkg = null; // the dcs-tasks module, once loaded
 let langChosen = false;
 let shownView = "tasks"; // "tasks" | "fleet"
+let fleetRange = null; // the fleet's range the address names (kept until the fleet is made)
 let picker = null;
 let shared = null; // { client, config }: the page's one client and /api/config, given to every view
 let pickerClient = null; // the client the picker lists with once the fleet view cannot give it the instances
@@ -28,8 +29,7 @@ function makeFleet() {
   const el = document.createElement("dcs-fleet");
   el.id = "fleet";
   el.lang = lang();
-  const range = new URLSearchParams(location.search).get("fleet-range");
-  if (range) el.range = range;
+  if (fleetRange) el.range = fleetRange;
   el.addEventListener("dcs-instance-select", (e) => showInstance(e.detail.instance.instanceId));
   el.addEventListener("dcs-view-change", writeUrl);
   // The fleet lists every instance: the picker takes them from it instead of listing them again.
@@ -80,15 +80,18 @@ function readUrl() {
   const limit = Number(p.get("limit"));
   langChosen = p.has("lang");
   shownView = p.get("view") === "fleet" ? "fleet" : "tasks";
+  fleetRange = p.get("fleet-range");
   return { instance: (p.get("instance") || "").trim(), view, limit: Number.isInteger(limit) && limit > 0 ? limit : null, lang: p.get("lang") };
 }
 
-function writeUrl() {
+/** The address says what is shown; `push`: a new entry (another instance or view), so Back returns. */
+function writeUrl(push = false) {
   const el = list();
   const p = new URLSearchParams();
   if (shownView === "fleet") {
     p.set("view", "fleet");
-    if (fleet()?.getAttribute("range")) p.set("fleet-range", fleet().range);
+    if (fleet()?.getAttribute("range")) fleetRange = fleet().range;
+    if (fleetRange) p.set("fleet-range", fleetRange);
   }
   if (el.instanceId) p.set("instance", el.instanceId);
   const v = el.view;
@@ -100,17 +103,19 @@ function writeUrl() {
   if (langChosen) p.set("lang", lang());
   const qs = p.toString();
   const url = `${location.pathname}${qs ? `?${qs}` : ""}${location.hash}`;
-  if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, "", url);
+  if (url === `${location.pathname}${location.search}${location.hash}`) return;
+  if (push === true) history.pushState(null, "", url);
+  else history.replaceState(null, "", url);
 }
 
 function showInstance(id) {
   $("instance").value = id;
   list().instanceId = id;
-  showView("tasks");
+  showView("tasks", { push: true });
 }
 
 /** Shows the task view or the fleet (the fleet lists the project the first time it is shown). */
-function showView(v) {
+function showView(v, { push = false } = {}) {
   shownView = v;
   if (v === "tasks") loadPicker(); // left to the fleet, which has not listed them yet
   if (v === "fleet" && pkg && !fleet()) makeFleet();
@@ -119,7 +124,7 @@ function showView(v) {
   $("nav-tasks").toggleAttribute("aria-current", false);
   $("nav-fleet").toggleAttribute("aria-current", false);
   $(v === "fleet" ? "nav-fleet" : "nav-tasks").setAttribute("aria-current", "page");
-  writeUrl();
+  writeUrl(push);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,7 +270,7 @@ function bind() {
     $(id).addEventListener("click", (e) => {
       if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; // a new tab: the link's own URL
       e.preventDefault();
-      showView(v);
+      if (v !== shownView) showView(v, { push: true });
     });
   }
   $("lang").addEventListener("change", () => {
@@ -310,6 +315,19 @@ function loadPicker() {
   pickerClient = null;
 }
 
+/** Back and Forward: the instance, the view and its filters the address names. */
+function followAddress() {
+  const url = readUrl();
+  const el = list();
+  if (el.instanceId !== url.instance) {
+    $("instance").value = url.instance;
+    el.instanceId = url.instance;
+  }
+  el.view = url.view;
+  if (fleet() && fleetRange) fleet().range = fleetRange;
+  showView(shownView);
+}
+
 async function main() {
   const url = readUrl();
   setLang(initialLang(url.lang, navigator.languages?.length ? navigator.languages : [navigator.language]));
@@ -342,6 +360,7 @@ async function main() {
   el.view = url.view;
   await openShared();
   showView(shownView);
+  window.addEventListener("popstate", followAddress);
   if ($("paste-input").value.trim()) parsePasted();
 }
 

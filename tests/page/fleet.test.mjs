@@ -149,6 +149,27 @@ describe("the fleet on the www page", { timeout: 300_000 }, () => {
     await o.context.close();
   });
 
+  test("Back and Forward: fleet -> an instance -> Back is the fleet again (not a page before the app), Forward the instance", async () => {
+    const o = await openPage(browser, { allow: EXPECTED_HTTP_ERRORS });
+    await o.page.goto("about:blank");
+    await o.page.goto(new URL("/?view=fleet&fleet-range=24h&lang=en", stack.url).href);
+    await fleetLoaded(o.page);
+    const link = o.page.locator("dcs-fleet tbody tr.instance button.link").first();
+    const id = await link.getAttribute("data-instance-id");
+    await link.click();
+    await o.page.waitForFunction((i) => new URL(location.href).searchParams.get("instance") === i && !document.getElementById("task-list").hidden, id);
+    await o.page.goBack();
+    await o.page.waitForFunction(() => new URL(location.href).searchParams.get("view") === "fleet");
+    assert.equal(await o.page.evaluate(() => document.getElementById("fleet").hidden), false, "the fleet is shown again");
+    assert.equal(await o.page.evaluate(() => document.getElementById("task-list").hidden), true);
+    assert.match(o.page.url(), /^http/, "Back stayed in the app");
+    await o.page.goForward();
+    await o.page.waitForFunction((i) => new URL(location.href).searchParams.get("instance") === i && !document.getElementById("task-list").hidden, id);
+    assert.equal(await o.page.evaluate(() => document.querySelector("dcs-task-list").instanceId), id);
+    assert.deepEqual(o.errors, []);
+    await o.context.close();
+  });
+
   test("the lanes: one tab stop, arrow keys between instances, Enter opens the instance", async () => {
     const { page, errors, context } = await open("/?view=fleet&fleet-range=all&lang=en");
     await fleetLoaded(page);
