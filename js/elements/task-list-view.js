@@ -2,7 +2,7 @@
 // timeline, the count and pager, the error banner, the live-refresh line, the filters' form)
 // and wiring its controls to the controller (task-list-load.js). `viewOf(el)` is what the
 // controller calls back (k.view).
-import { h, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError } from "./render.js";
+import { h, isRunning, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError } from "./render.js";
 import { toCsv, toJson, download, baseName } from "./export.js";
 import { renderTimeline } from "./timeline.js";
 import { copyText, emit } from "./shared.js";
@@ -341,7 +341,7 @@ export function drawTimeline(el, shown) {
 function refreshIndicator(el) {
   const { tr, s } = internals.get(el);
   const { t } = tr;
-  const n = s.loaded ? shownOf(internals.get(el)).filter((x) => x.status === "EXECUTING").length : 0;
+  const n = s.loaded ? shownOf(internals.get(el)).filter((x) => isRunning(x.status)).length : 0;
   const st = !el.autoRefresh ? "off" : n > 0 ? "active" : "idle";
   el.$("refresh-indicator").dataset.state = st;
   el.$("refresh-text").textContent = st === "active" ? t("refresh.active", { n, s: REFRESH_MS / 1000 }) : t(`refresh.${st}`);
