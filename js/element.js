@@ -1,6 +1,13 @@
 // `dcs-tasks/element`: defines <dcs-task-list> and <dcs-fleet> (idempotent: importing twice, or next to another
-// copy, is harmless) and exports their classes. It takes the zero-configuration entry, so it works in
-// every bundler and in a plain <script type="module"> with no import map; `dcs-tasks/element/slim`
-// is the same elements over `dcs-tasks/slim` (call its `init()`).
-import "./index.js";
+// copy, is harmless) and exports their classes. Zero configuration, like `dcs-tasks`: it works in
+// every bundler and in a plain <script type="module"> with no import map. The elements wait for
+// the wasm (`ready`), so it comes in a dynamic import: bundlers put it in a chunk of its own, off
+// the page's first script (no "chunk larger than 500 kB" warning, no Angular initial budget),
+// inflated with DecompressionStream and compiled in the background. `dcs-tasks/element/slim` is
+// the same elements over `dcs-tasks/slim` (call its `init()`).
+import { loadAsync, loadSync, syncFirst } from "./load.js";
 export * from "./element-slim.js";
+
+import("./dcs_tasks_wasm.js").then(({ default: wasm }) =>
+  syncFirst() ? import("./inflate.js").then(({ inflateSync }) => loadSync(wasm, inflateSync)) : loadAsync(wasm),
+);

@@ -1,11 +1,14 @@
-// The zero-configuration entry (browsers, Node, Deno, bundlers, SSR): the wasm travels inside
-// the JavaScript (dcs_tasks_wasm.js, base64), so no bundler needs to know about .wasm files,
-// nothing is fetched or read from disk, and it is compiled and instantiated synchronously at
-// import (no top-level await): every export is usable as soon as the import resolves. Pages
-// that want the smallest download use `dcs-tasks/slim` (the .wasm as its own file, streamed).
-import { initSync } from "./dcs_tasks.js";
+// The zero-configuration entry (browsers, Node, Deno, Bun, bundlers, SSR): the wasm travels inside
+// the JavaScript (dcs_tasks_wasm.js: deflated, base64), so no bundler needs to know about .wasm
+// files and nothing is fetched or read from disk; module evaluation never awaits (no top-level
+// await: every bundler's default target takes it). No init call: in Node (and wherever the
+// platform inflates synchronously) the wasm is instantiated at import; in browsers it is
+// inflated (DecompressionStream) and compiled in the background, and a call made before that
+// is done instantiates it on the spot. `await ready` to start calling only when it is free.
+// Pages that want the smallest download use `dcs-tasks/slim` (the .wasm as its own file).
 import wasm from "./dcs_tasks_wasm.js";
-import { markReady } from "./ready.js";
-initSync({ module: wasm });
-markReady();
+import { inflateSync } from "./inflate.js";
+import { start } from "./load.js";
+start(wasm, inflateSync);
 export * from "./dcs_tasks.js";
+export { ready } from "./ready.js";

@@ -4,6 +4,7 @@
 import initWasm from "./dcs_tasks.js";
 import { markReady } from "./ready.js";
 export * from "./dcs_tasks.js";
+export { ready } from "./ready.js";
 
 export function init(opts) {
   const where = opts?.module_or_path ?? new URL("./dcs_tasks_bg.wasm", import.meta.url);

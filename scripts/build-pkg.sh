@@ -9,16 +9,18 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/ensure-tools.sh wasm npm
-# Up to date? (pkg/ newer than every input)
-if [ -f pkg/dcs_tasks_bg.wasm ] && [ -f pkg/dcs_tasks_proxy_bg.wasm ] && [ -f pkg/package.json ] \
-   && [ "${FORCE:-}" != 1 ] \
-   && [ -z "$(find src crates js Cargo.toml Cargo.lock .cargo scripts/build-pkg.sh scripts/assemble-types.mjs -newer pkg/dcs_tasks_bg.wasm -print -quit)" ]; then
+# Two stages: the wasm builds (cargo, wasm-bindgen, wasm-opt; slow) into build/wasm/, redone only
+# when a Rust input changed, then the package assembled from them into pkg/ (fast).
+wasm_inputs="src crates Cargo.toml Cargo.lock .cargo scripts/build-pkg.sh"
+pkg_inputs="$wasm_inputs js scripts/assemble-types.mjs package-lock.json"
+if [ -f pkg/package.json ] && [ "${FORCE:-}" != 1 ] \
+   && [ -z "$(find $pkg_inputs -newer pkg/package.json -print -quit)" ]; then
   echo "pkg/ is up to date" >&2
   exit 0
 fi
 out=build/bindgen
-rm -rf "$out" pkg && mkdir -p "$out" pkg
-# build <name> [cargo args...]: cargo build, wasm-bindgen glue, wasm-opt -Oz into pkg/.
+wasm_out=build/wasm
+# build <name> [cargo args...]: cargo build, wasm-bindgen glue, wasm-opt -Oz into build/wasm/.
 build() {
   local name="$1"; shift
   cargo build --release --lib --target wasm32-unknown-unknown "$@"
@@ -33,10 +35,43 @@ build() {
   # repeated call sequences, more unique code): -730 B gzipped measured (BENCHMARKS.md).
   node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --one-caller-inline-max-function-size=20 --enable-reference-types --enable-bulk-memory \
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-    --strip-debug --strip-producers "$wasm" -o "pkg/${name}_bg.wasm"
+    --strip-debug --strip-producers "$wasm" -o "$wasm_out/${name}_bg.wasm"
+  cp "$out/$name.js" "$wasm_out/$name.js"
+}
+if [ ! -f "$wasm_out/stamp" ] || [ "${FORCE:-}" = 1 ] \
+   || [ -n "$(find $wasm_inputs -newer "$wasm_out/stamp" -print -quit)" ]; then
+  rm -rf "$out" "$wasm_out" && mkdir -p "$out" "$wasm_out"
+  build dcs_tasks_proxy --features proxy
+  build dcs_tasks
+  cp "$out/dcs_tasks.d.ts" "$wasm_out/dcs_tasks.d.ts"
+  touch "$wasm_out/stamp"
+fi
+rm -rf pkg && mkdir -p pkg "$out"
+cp "$wasm_out"/*_bg.wasm pkg/
+# glue <name>: wasm-bindgen's glue, patched (the zero-configuration entry's on-demand hook, the
+# .wasm URL, the brand check), fully minified into pkg/.
+glue() {
+  local name="$1"
+  # Each exported function and the class constructor first make sure the module is there:
+  # `dcs-tasks` compiles the wasm in the background and, when a call comes first, on the spot
+  # (js/load.js); before `init()` of `dcs-tasks/slim` it is an error that says so.
+  node -e '
+    const fs = require("fs"), [src, dst] = process.argv.slice(1);
+    let js = fs.readFileSync(src, "utf8");
+    const decl = "let wasmModule, wasmInstance, wasm;";
+    if (js.split(decl).length !== 2) throw new Error("build-pkg: the glue'"'"'s wasm variable is not declared once in " + src);
+    js = js.replace(decl, decl + "\nlet onDemand = () => { throw new Error(\"dcs-tasks: the wasm is not initialized (dcs-tasks/slim: await init() first)\"); };\n" +
+      "const ensure = () => { if (wasm === undefined) onDemand(); };\n" +
+      "/** @internal The zero-configuration entry'"'"'s hook (js/load.js): instantiates the module on a call made before it is ready. */\n" +
+      "export function __onDemand(f) { onDemand = f; }\n");
+    let n = 0;
+    js = js.replace(/^(export function \w+\([^)]*\) \{|    constructor\([^)]*\) \{)$/gm, (m) => { n++; return m + "\n    ensure();"; });
+    if (n < 7) throw new Error(`build-pkg: only ${n} exported functions and constructors found in ${src}`);
+    fs.writeFileSync(dst, js);
+  ' "$wasm_out/$name.js" "$out/$name.patched.js"
   # The glue, fully minified. Exports keep their names; exported classes get their name back
   # (consoles and inspectors show it).
-  node_modules/.bin/esbuild "$out/$name.js" --minify --format=esm \
+  node_modules/.bin/esbuild "$out/$name.patched.js" --minify --format=esm \
     --log-level=warning --outfile="pkg/$name.js"
   node -e '
     const fs = require("fs"), f = process.argv[1];
@@ -61,8 +96,8 @@ build() {
     echo "build-pkg: pkg/$name.js imports a snippet (the package has no hand-written JS core)" >&2; exit 1
   fi
 }
-build dcs_tasks_proxy --features proxy
-build dcs_tasks
+glue dcs_tasks_proxy
+glue dcs_tasks
 # The glue names no .wasm file of its own: bundlers would emit (and Parcel import-map) an asset
 # the zero-configuration entry never loads. dcs-tasks/slim passes the .wasm's URL to init().
 node -e '
@@ -72,7 +107,11 @@ node -e '
   if (js.split(from).length !== 2) throw new Error("build-pkg: the glue'"'"'s default .wasm URL is not there once");
   fs.writeFileSync(f, js.replace(from, "(()=>{throw new Error(\"dcs-tasks: pass the .wasm to init() (dcs-tasks/slim does)\")})()"));
 '
-cp js/index.js js/slim.js js/slim.d.ts js/ready.js js/workerd.js js/edge.js js/package.json pkg/
+cp js/slim.d.ts js/workerd.js js/edge.js js/package.json pkg/
+# What pages load, minified each on its own (the imports stay as they are).
+for f in index.js load.js slim.js ready.js; do
+  node_modules/.bin/esbuild "js/$f" --minify --format=esm --log-level=warning --outfile="pkg/$f"
+done
 # `dcs-tasks/proxy`, one entry per runtime family (js/package.json's conditions).
 cp js/proxy.js js/proxy-node.js js/proxy-deno.js js/proxy-inline.js js/proxy-edge.js js/proxy-files.js js/proxy.d.ts pkg/
 # The elements (`dcs-tasks/element`): plain ES modules importing each other by relative paths.
@@ -86,23 +125,37 @@ mkdir -p pkg/elements
 for f in js/element.js js/element-slim.js js/elements/*.js; do
   node_modules/.bin/esbuild "$f" --minify --keep-names --format=esm --log-level=warning --outfile="pkg/${f#js/}"
 done
-# The zero-configuration entry's wasm (and the proxy's, for runtimes that compile from bytes:
-# Deno and the `default` condition), inlined as base64 in a module of its own (decoded once, at
-# import, with the platform's atob).
+# The zero-configuration entry's wasm (`dcs-tasks`, `dcs-tasks/element`): deflated (Node's zlib,
+# level 9) and base64-encoded in a module of its own, so it travels about as small as the .wasm
+# file gzipped; js/load.js inflates it with the platform (DecompressionStream, or Node's zlib)
+# or, for a call made before that is done, with fflate's inflateSync (bundled into inflate.js).
+# The proxy's wasm (for runtimes that compile from bytes: Deno and the `default` condition) is
+# inlined as plain base64, decoded once at import with the platform's atob.
 node -e '
-  const fs = require("fs");
-  for (const name of ["dcs_tasks", "dcs_tasks_proxy"]) {
-    const b64 = fs.readFileSync(`pkg/${name}_bg.wasm`).toString("base64");
-    fs.writeFileSync(`pkg/${name}_wasm.js`,
-      `// Generated by scripts/build-pkg.sh: ${name}_bg.wasm, base64. Do not edit.\n` +
-      "const s = atob(\"" + b64 + "\");\n" +
-      "const bytes = new Uint8Array(s.length);\n" +
-      "for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);\n" +
-      "export default bytes;\n");
-  }
+  const fs = require("fs"), zlib = require("zlib");
+  const wasm = fs.readFileSync("pkg/dcs_tasks_bg.wasm");
+  const deflated = zlib.deflateRawSync(wasm, { level: 9, memLevel: 9 });
+  if (!zlib.inflateRawSync(deflated).equals(wasm)) throw new Error("build-pkg: the deflated wasm does not inflate back");
+  fs.writeFileSync("pkg/dcs_tasks_wasm.js",
+    "// Generated by scripts/build-pkg.sh: dcs_tasks_bg.wasm, deflated (raw), base64. Do not edit.\n" +
+    `export default "${deflated.toString("base64")}";\n`);
+  const b64 = fs.readFileSync("pkg/dcs_tasks_proxy_bg.wasm").toString("base64");
+  fs.writeFileSync("pkg/dcs_tasks_proxy_wasm.js",
+    "// Generated by scripts/build-pkg.sh: dcs_tasks_proxy_bg.wasm, base64. Do not edit.\n" +
+    "const s = atob(\"" + b64 + "\");\n" +
+    "const bytes = new Uint8Array(s.length);\n" +
+    "for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);\n" +
+    "export default bytes;\n");
 '
+# fflate's inflateSync (MIT; its licence travels as LICENSE-fflate), bundled and minified.
+fflate_version=$(node -p 'require("./node_modules/fflate/package.json").version')
+echo 'export { inflateSync } from "fflate";' > "$out/inflate-entry.mjs"
+node_modules/.bin/esbuild "$out/inflate-entry.mjs" --bundle --minify --format=esm --platform=browser \
+  --log-level=warning --banner:js="// fflate $fflate_version inflateSync (MIT, see LICENSE-fflate), bundled by scripts/build-pkg.sh." \
+  --outfile=pkg/inflate.js
+cp node_modules/fflate/LICENSE pkg/LICENSE-fflate
 # The types: js/dcs_tasks.d.ts (the functions, the class, the option objects) with the output
 # types tsify generated from the Rust types (crates/parse/src/model.rs) at its marker.
-node scripts/assemble-types.mjs "$out/dcs_tasks.d.ts" js/dcs_tasks.d.ts pkg/dcs_tasks.d.ts
+node scripts/assemble-types.mjs "$wasm_out/dcs_tasks.d.ts" js/dcs_tasks.d.ts pkg/dcs_tasks.d.ts
 cp js/README.md pkg/README.md
 echo "built pkg/ ($(wc -c < pkg/dcs_tasks_bg.wasm) bytes of wasm; proxy build $(wc -c < pkg/dcs_tasks_proxy_bg.wasm))" >&2
