@@ -12,7 +12,7 @@ help:
 	@echo "make test   - the whole test suite (what CI runs)"
 	@echo "make pkg    - build the npm package into pkg/"
 	@echo "make site   - the page and the package in build/site/, what the proxy serves (edge/README.md)"
-	@echo "make size   - print the wasm and glue sizes (raw, gzipped)"
+	@echo "make size   - what a page downloads with each entry (raw, gzipped), the budgets checked"
 	@echo "make fuzz   - run every fuzz target for 5 minutes"
 	@echo "make bench  - benchmarks (parse vs JSON.parse, start-up, size, memory) into BENCHMARKS.md"
 
@@ -26,7 +26,7 @@ site: pkg
 	node -e 'import("./scripts/stack.mjs").then((m) => console.log("site: " + m.assembleSite()))'
 
 size: pkg
-	scripts/size.sh
+	scripts/size.sh --check
 
 bench: pkg
 	node scripts/bench.mjs
@@ -88,8 +88,8 @@ test-pkg:
 	node --test tests/pkg/
 
 # The package at zero configuration in Vite 6 and latest (build and dev server), webpack 5, Rollup 4,
-# esbuild, Parcel 2, Next.js 15 and no bundler (tests/consumers: the toolchains pinned in its
-# package-lock.json, installed once).
+# esbuild, Parcel 2, Next.js 15 and no bundler; the elements in Vite, React 19 + Vite and Angular 21
+# (tests/consumers: the toolchains pinned in its package-lock.json, installed once).
 test-consumers:
 	node --test tests/consumers/
 

@@ -3,7 +3,7 @@
 // packages at all), importing `dcs-tasks` by name. Generated into tests/consumers/.apps/<tool>/
 // (so that they resolve this folder's node_modules: the pinned toolchains and the package
 // installed from pkg/), built for production, and served as a console would serve them.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, extname, join, resolve } from "node:path";
@@ -89,6 +89,31 @@ function run(cmd, args, cwd, env = {}) {
   });
 }
 
+/** Runs a build and returns everything it printed (stdout and stderr); throws on failure. */
+function runPrinted(cmd, args, cwd, env = {}) {
+  const r = spawnSync(cmd, args, {
+    cwd, encoding: "utf8", maxBuffer: 1 << 26,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NG_CLI_ANALYTICS: "false", NO_COLOR: "1", FORCE_COLOR: "0", NODE_ENV: "production", ...env },
+  });
+  const printed = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status ?? r.signal}):\n${printed}`);
+  return printed;
+}
+
+/** A Vite build at --logLevel warn prints nothing unless something is wrong: every line it
+ * prints (the "Some chunks are larger than 500 kB" warning included) fails the app. */
+export function assertQuietBuild(printed, label) {
+  const lines = printed.split("\n").map((l) => l.trim()).filter(Boolean);
+  if (lines.length) throw new Error(`${label}: the build printed warnings:\n${lines.join("\n")}`);
+}
+
+/** Vite 6 through its API at log level "warn": what it logged, warnings included. */
+function quietLogger() {
+  const logged = [];
+  const log = (m) => logged.push(String(m));
+  return { logged, logger: { info() {}, warn: log, warnOnce: log, error: log, clearScreen() {}, hasErrorLogged: () => false, hasWarned: false } };
+}
+
 /**
  * The toolchains: each generates its app and builds it for production; returns the folder to
  * serve. Only what each toolchain's own "getting started" asks for.
@@ -97,12 +122,14 @@ export const TOOLCHAINS = {
   "vite6": async () => {
     const dir = writeApp("vite6", { "index.html": html("/src/main.js"), "src/main.js": MAIN, "src/seed.js": SEED_JS });
     const { build } = await import(join(here, "node_modules", "vite6", "dist", "node", "index.js"));
-    await build({ root: dir, logLevel: "warn", configFile: false });
+    const { logged, logger } = quietLogger();
+    await build({ root: dir, logLevel: "warn", configFile: false, customLogger: logger });
+    assertQuietBuild(logged.join("\n"), "vite6");
     return join(dir, "dist");
   },
   "vite (latest)": async () => {
     const dir = writeApp("vite", { "index.html": html("/src/main.js"), "src/main.js": MAIN, "src/seed.js": SEED_JS });
-    run(bin("vite"), ["build", "--logLevel", "warn"], dir);
+    assertQuietBuild(runPrinted(bin("vite"), ["build", "--logLevel", "warn"], dir), "vite (latest)");
     return join(dir, "dist");
   },
   "webpack 5": async () => {
@@ -179,8 +206,130 @@ el.instanceId = "n3";
 `,
     "src/main.js": main,
   });
-  run(bin("vite"), ["build", "--logLevel", "warn"], dir);
+  assertQuietBuild(runPrinted(bin("vite"), ["build", "--logLevel", "warn"], dir), "vite (element)");
   return join(dir, "dist");
+}
+
+/** The elements' page script: #out tells what the element loaded from `?open=` (a mock DCS that
+ * takes calls without credentials), as the other element apps do. */
+const ELEMENT_OUT = (el, nonNull = "") => `{ instanceId: e.detail.instanceId, taskCount: e.detail.taskCount, rows: ${el}.shadowRoot${nonNull}.querySelectorAll("tbody tr.task").length, defined: customElements.get("dcs-task-list") === ${el}.constructor }`;
+
+/** React 19 + Vite as \`npm create vite\` (template react) makes it: @vitejs/plugin-react, JSX,
+ * \`import "dcs-tasks/element/react"\` and the tag with its attributes and an \`ondcs-load\`
+ * handler; nothing else of dcs-tasks (no DcsClient of its own). Built with no warning. */
+export function reactViteElementApp() {
+  const dir = writeApp("react-vite", {
+    "index.html": `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>dcs-tasks console</title></head>
+<body><div id="root"></div><script type="module" src="/src/main.jsx"></script></body></html>
+`,
+    "vite.config.js": `import { defineConfig } from "vite";
+import react from "@vitejs/plugin-react";
+export default defineConfig({ plugins: [react()] });
+`,
+    "src/main.jsx": `import { StrictMode, useState } from "react";
+import { createRoot } from "react-dom/client";
+import "dcs-tasks/element/react";
+
+function App() {
+  const [out, setOut] = useState(null);
+  const endpoint = new URLSearchParams(location.search).get("open");
+  return (
+    <main>
+      <dcs-task-list endpoint={endpoint} project-id="${PROJECT}" instance-id="n3" lang="en"
+        ondcs-load={(e) => setOut(${ELEMENT_OUT("e.currentTarget")})}
+        ondcs-error={(e) => setOut({ error: e.detail.error.code + ": " + e.detail.error.message })} />
+      <pre id="out" data-done={out ? "1" : undefined}>{out ? JSON.stringify(out) : "loading"}</pre>
+    </main>
+  );
+}
+
+createRoot(document.getElementById("root")).render(<StrictMode><App /></StrictMode>);
+`,
+  });
+  assertQuietBuild(runPrinted(bin("vite"), ["build", "--logLevel", "warn"], dir), "React 19 + Vite (element)");
+  return join(dir, "dist");
+}
+
+/** Angular 21 as \`ng new\` makes it (standalone, zoneless, the application builder, the
+ * production configuration with its default budgets: initial 500 kB warning / 1 MB error), a
+ * component with \`<dcs-task-list>\` (CUSTOM_ELEMENTS_SCHEMA) and \`import "dcs-tasks/element"\`.
+ * \`ng build\` must print no warning (a budget exceeded is one). */
+export function angularElementApp() {
+  const dir = writeApp("angular", {
+    "package.json": JSON.stringify({ name: "console", private: true, type: "module" }),
+    "angular.json": JSON.stringify({
+      $schema: "./node_modules/@angular/cli/lib/config/schema.json",
+      version: 1, cli: { analytics: false, cache: { enabled: false } }, newProjectRoot: "projects",
+      projects: { console: {
+        projectType: "application", root: "", sourceRoot: "src", prefix: "app",
+        architect: { build: {
+          builder: "@angular/build:application",
+          options: { browser: "src/main.ts", tsConfig: "tsconfig.app.json", index: "src/index.html" },
+          configurations: {
+            production: {
+              budgets: [
+                { type: "initial", maximumWarning: "500kB", maximumError: "1MB" },
+                { type: "anyComponentStyle", maximumWarning: "4kB", maximumError: "8kB" },
+              ],
+              outputHashing: "all",
+            },
+            development: { optimization: false, extractLicenses: false, sourceMap: true },
+          },
+          defaultConfiguration: "production",
+        } },
+      } },
+    }, null, 2),
+    "tsconfig.json": JSON.stringify({
+      compileOnSave: false,
+      compilerOptions: { strict: true, noImplicitOverride: true, noPropertyAccessFromIndexSignature: true,
+        noImplicitReturns: true, noFallthroughCasesInSwitch: true, skipLibCheck: true, isolatedModules: true,
+        experimentalDecorators: true, importHelpers: true, target: "ES2022", module: "preserve" },
+      angularCompilerOptions: { enableI18nLegacyMessageIdFormat: false, strictInjectionParameters: true,
+        strictInputAccessModifiers: true, strictTemplates: true },
+    }, null, 2),
+    "tsconfig.app.json": JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { outDir: "./out-tsc/app", types: [] },
+      include: ["src/**/*.ts"] }, null, 2),
+    "src/index.html": `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>dcs-tasks console</title><base href="/"></head>
+<body><app-root></app-root></body></html>
+`,
+    "src/main.ts": `import { bootstrapApplication } from "@angular/platform-browser";
+import { provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from "@angular/core";
+import { App } from "./app/app";
+
+bootstrapApplication(App, { providers: [provideBrowserGlobalErrorListeners(), provideZonelessChangeDetection()] })
+  .catch((err) => console.error(err));
+`,
+    "src/app/app.ts": `import { Component, CUSTOM_ELEMENTS_SCHEMA, signal } from "@angular/core";
+import "dcs-tasks/element";
+
+@Component({
+  selector: "app-root",
+  schemas: [CUSTOM_ELEMENTS_SCHEMA],
+  template: \`<dcs-task-list [attr.endpoint]="endpoint" project-id="${PROJECT}" instance-id="n3" lang="en"
+      (dcs-load)="loaded($event)" (dcs-error)="failed($event)"></dcs-task-list>
+    <pre id="out" [attr.data-done]="out() ? '1' : null">{{ out() ?? "loading" }}</pre>\`,
+})
+export class App {
+  protected readonly endpoint = new URLSearchParams(location.search).get("open");
+  protected readonly out = signal<string | null>(null);
+  loaded(ev: Event) {
+    const e = ev as CustomEvent<{ instanceId: string; taskCount: number }>;
+    const el = e.currentTarget as HTMLElement;
+    this.out.set(JSON.stringify(${ELEMENT_OUT("el", "!")}));
+  }
+  failed(ev: Event) {
+    const e = ev as CustomEvent<{ error: { code: string; message: string } }>;
+    this.out.set(JSON.stringify({ error: e.detail.error.code + ": " + e.detail.error.message }));
+  }
+}
+`,
+  });
+  const printed = runPrinted(bin("ng"), ["build"], dir);
+  const warnings = printed.split("\n").filter((l) => /warning|budget|exceeded/i.test(l));
+  if (warnings.length) throw new Error(`Angular: ng build warned:\n${printed}`);
+  return { dist: join(dir, "dist", "console", "browser"), printed };
 }
 
 /** Next.js 15 app router: a client component (it renders on the server too, then hydrates). */

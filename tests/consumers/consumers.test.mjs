@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { startMock } from "../mock-dcs/server.mjs";
 import { freePort } from "../../scripts/stack.mjs";
-import { TOOLCHAINS, TOKEN, install, serve, downloaded, nextApp, buildNext, startNext, here, viteElementApp } from "./apps.mjs";
+import { TOOLCHAINS, TOKEN, install, serve, downloaded, nextApp, buildNext, startNext, here, viteElementApp,
+  reactViteElementApp, angularElementApp } from "./apps.mjs";
 import { join } from "node:path";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -17,17 +18,22 @@ const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--dis
   "--disable-component-update", "--disable-sync", "--no-first-run"];
 const SEED_ID = "8abf6e1e72c12e7c0172c15b508500aa";
 let mock;
+// A mock DCS that takes calls without credentials: what the element-only apps (no DcsClient of
+// their own) talk to through their endpoint attribute.
+let openMock;
 let browser;
 const figures = [];
 
 before(async () => {
   install();
   mock = await startMock({ port: 0, cors: true, tokens: [TOKEN] });
+  openMock = await startMock({ port: 0, cors: true, auth: false });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 });
 after(async () => {
   await browser?.close();
   await mock?.close();
+  await openMock?.close();
   console.log(`consumer apps (what the page downloaded: JS + wasm, gzipped -9; build time):\n${figures.join("\n")}`);
 });
 
@@ -100,6 +106,41 @@ test("the <dcs-task-list> element in a Vite app at zero configuration, strict CS
   } finally {
     await site.close();
   }
+});
+
+/** An element-only app (the tag, `import "dcs-tasks/element..."`, nothing else of the package):
+ * built with no warning by its builder, loaded under the strict CSP; the element lists the open
+ * mock's tasks; the wasm came in a chunk of its own, not in the page's first script. */
+async function elementOnlyApp(label, dist, buildMs) {
+  const csp = `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ${new URL(openMock.url).origin}`;
+  const site = await serve(dist, csp);
+  try {
+    const { text, errors, context } = await load(`${site.url}?open=${encodeURIComponent(openMock.url)}`);
+    assert.deepEqual(errors, [], `${label}: page errors`);
+    assert.deepEqual(JSON.parse(text), { instanceId: "n3", taskCount: 3, rows: 3, defined: true }, label);
+    const d = downloaded(dist, site.requests);
+    const scripts = site.requests.filter((r) => /\.m?js$/.test(r));
+    assert.ok(scripts.length >= 2, `${label}: the wasm's chunk is a script of its own (${scripts})`);
+    figures.push(`  ${label.padEnd(26)} ${String(d.gz).padStart(8)} B gz (${d.raw} B raw), built in ${(buildMs / 1000).toFixed(1)} s`);
+    await context.close();
+  } finally {
+    await site.close();
+  }
+}
+
+test("React 19 + Vite (@vitejs/plugin-react) with <dcs-task-list>: no build warning, strict CSP, in Chromium", { timeout: 300_000 }, async () => {
+  const t0 = performance.now();
+  const dist = reactViteElementApp();
+  await elementOnlyApp("React 19 + Vite (element)", dist, performance.now() - t0);
+});
+
+test("Angular 21 (ng build, default budgets) with <dcs-task-list>: no warning, strict CSP, in Chromium", { timeout: 600_000 }, async (t) => {
+  const t0 = performance.now();
+  const { dist, printed } = angularElementApp();
+  const initial = /Initial total\s*\|?\s*([\d.]+ [kM]B)/.exec(printed);
+  assert.ok(initial, `ng build reports its initial total:\n${printed}`);
+  t.diagnostic(`Angular initial total: ${initial[1]} (budget: 500 kB warning, 1 MB error)`);
+  await elementOnlyApp("Angular 21 (element)", dist, performance.now() - t0);
 });
 
 test("Vite 6 and the latest Vite dev servers: start at zero configuration and serve a working app", { timeout: 300_000 }, async () => {
