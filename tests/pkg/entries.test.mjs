@@ -138,10 +138,16 @@ test("dcs-tasks/element: its files import each other by relative paths, all pack
       walk(join(file, "..", m[1]).replace(/^\.\//, ""));
     }
   };
-  walk("element.js");
-  for (const f of ["elements/task-list.js", "elements/fleet.js", "elements/render.js", "elements/timeline.js", "elements/i18n.js", "ready.js", "load.js", "dcs_tasks_wasm.js", "inflate.js"]) {
-    assert.ok(seen.has(f), `element.js reaches ${f}`);
+  // dcs-tasks/element/slim: the elements' files, each its own module.
+  walk("element-slim.js");
+  for (const f of ["elements/task-list.js", "elements/fleet.js", "elements/render.js", "elements/timeline.js", "elements/i18n.js", "ready.js", "dcs_tasks.js"]) {
+    assert.ok(seen.has(f), `element-slim.js reaches ${f}`);
   }
+  // dcs-tasks/element: one bundle of the elements; the package's shared modules stay its own.
+  seen.clear();
+  walk("element.js");
+  assert.deepEqual([...seen].sort(), ["dcs_tasks.js", "dcs_tasks_wasm.js", "element.js", "inflate.js", "load.js", "ready.js"],
+    "element.js bundles the elements and imports only the package's shared modules");
   // The wasm comes in a dynamic import only: bundlers put it in a chunk of its own, off the
   // page's first script (Vite's 500 kB warning, Angular's initial budget).
   assert.ok(!seen.has("index.js"), "element.js does not reach index.js (its static import of the wasm)");
