@@ -4,12 +4,12 @@
 // `--smoke`: small sizes and few runs (run by `make test` so the benchmark cannot rot;
 // nothing is asserted about timings).
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync } from "node:fs";
-import { gzipSync } from "node:zlib";
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { generateTasks } from "../tests/mock-dcs/data.mjs";
 import { freePort } from "./stack.mjs";
+import { measure as measureSizes } from "./size.mjs";
 
 const root = resolve(new URL("..", import.meta.url).pathname);
 const smoke = process.argv.includes("--smoke");
@@ -44,10 +44,10 @@ function median(xs) {
 }
 
 /** Runs a child Node process that prints one JSON line of results. */
-function child(code, args = []) {
+function child(code, args = [], node = process.execPath) {
   const file = join(out, `child-${Math.random().toString(36).slice(2)}.mjs`);
   writeFileSync(file, code);
-  const r = execFileSync(process.execPath, ["--expose-gc", file, ...args], { encoding: "utf8", cwd: root });
+  const r = execFileSync(node, ["--expose-gc", file, ...args], { encoding: "utf8", cwd: root });
   return JSON.parse(r.trim().split("\n").pop());
 }
 
@@ -144,7 +144,19 @@ console.log(JSON.stringify({ body: bytes.length, heapGrowth: heap1 - heap0, reta
 `);
 }
 
-function nodeStart() {
+/** Node's import of the zero-configuration entry in a fresh process (the inlined wasm inflated
+ * with zlib, compiled, instantiated) and the first parse; the median of RUNS processes. */
+function nodeStart(node = process.execPath) {
+  const runs = Array.from({ length: smoke ? 1 : 9 }, () => nodeStartOnce(node));
+  const med = (k) => median(runs.map((r) => r[k]));
+  return { importMs: med("importMs"), firstParseMs: med("firstParseMs"), ok: runs.every((r) => r.ok) };
+}
+
+/** Node 22 and 24 as the tests run them (tests/runtimes), when installed. */
+const OTHER_NODES = [["Node 22", "tests/runtimes/node_modules/node22/bin/node"],
+  ["Node 24", "tests/runtimes/node_modules/node24/bin/node"]].filter(([, p]) => existsSync(join(root, p)));
+
+function nodeStartOnce(node) {
   return child(`
 import { performance } from "node:perf_hooks";
 import { readFileSync } from "node:fs";
@@ -154,7 +166,69 @@ const t1 = performance.now();
 const l = parseListTasksResponse(readFileSync(${JSON.stringify(join(root, "tests/fixtures/seed-example.json"))}));
 const t2 = performance.now();
 console.log(JSON.stringify({ importMs: t1 - t0, firstParseMs: t2 - t1, totalMs: t2 - t0, ok: l.taskCount === 1 }));
-`);
+`, [], node);
+}
+
+/**
+ * The zero-configuration entry in headless Chromium (pkg/ served over HTTP, a new context each
+ * run): `ready` after the import with no call made (inflated with DecompressionStream and
+ * compiled off the main thread), and a first parse made right after the import, before ready
+ * (instantiated on the spot: fflate's inflateSync and a synchronous compile on the main thread).
+ */
+async function browserStart() {
+  const { chromium } = await import("playwright-core");
+  const { createServer } = await import("node:http");
+  const page = (wait) => `<!doctype html><script type="module">
+const t0 = performance.now();
+const m = await import("/pkg/index.js");
+const t1 = performance.now();
+${wait ? "await m.ready;" : ""}
+const t2 = performance.now();
+const l = m.parseListTasksResponse('{"task_count":0,"tasks":[]}');
+const t3 = performance.now();
+document.title = JSON.stringify({ readyMs: t2 - t1, callMs: t3 - t2, ok: l.taskCount === 0 });
+</script>`;
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    if (path === "/wait.html" || path === "/call.html") {
+      res.writeHead(200, { "Content-Type": "text/html" }).end(page(path === "/wait.html"));
+      return;
+    }
+    let body;
+    try {
+      body = readFileSync(join(root, path));
+    } catch {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "Content-Type": "text/javascript" }).end(body);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run"] });
+  const runs = { wait: [], call: [] };
+  try {
+    for (let i = 0; i < (smoke ? 1 : 9); i++) {
+      for (const k of ["wait", "call"]) {
+        const ctx = await browser.newContext();
+        const p = await ctx.newPage();
+        await p.goto(`${base}/${k}.html`);
+        await p.waitForFunction(() => document.title.startsWith("{"), null, { timeout: 30_000 });
+        const r = JSON.parse(await p.title());
+        if (!r.ok) throw new Error("bench: the browser page did not parse");
+        runs[k].push(r);
+        await ctx.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  return {
+    readyMs: median(runs.wait.map((r) => r.readyMs)), afterReadyCallMs: median(runs.wait.map((r) => r.callMs)),
+    onTheSpotMs: median(runs.call.map((r) => r.callMs)),
+  };
 }
 
 /**
@@ -389,36 +463,6 @@ async function proxyRuntimes() {
   return rows;
 }
 
-function sizes() {
-  const f = (p) => readFileSync(join(root, "pkg", p));
-  const wasm = f("dcs_tasks_bg.wasm");
-  const glue = f("dcs_tasks.js");
-  const entry = f("slim.js");
-  const inline = f("dcs_tasks_wasm.js");
-  const zero = f("index.js");
-  return {
-    wasmRaw: wasm.length, wasmGz: gzipSync(wasm, { level: 9 }).length,
-    glueRaw: glue.length, glueGz: gzipSync(glue, { level: 9 }).length,
-    entryRaw: entry.length, entryGz: gzipSync(entry, { level: 9 }).length,
-    zeroRaw: zero.length + inline.length + glue.length,
-    zeroGz: gzipSync(zero, { level: 9 }).length + gzipSync(inline, { level: 9 }).length + gzipSync(glue, { level: 9 }).length,
-    // the elements' own JS (dcs-tasks/element/slim and the files it imports), each file gzipped
-    ...elementSizes(),
-  };
-}
-
-function elementSizes() {
-  const dir = join(root, "pkg", "elements");
-  const files = ["element-slim.js", "ready.js", ...readdirSync(dir).filter((f) => f.endsWith(".js")).map((f) => join("elements", f))];
-  let raw = 0;
-  let gz = 0;
-  for (const f of files) {
-    const b = readFileSync(join(root, "pkg", f));
-    raw += b.length;
-    gz += gzipSync(b, { level: 9 }).length;
-  }
-  return { elementsRaw: raw, elementsGz: gz, elementsFiles: files.length };
-}
 
 if (!existsSync(PKG)) {
   console.error("bench: pkg/ is missing: run `make pkg` first");
@@ -434,8 +478,11 @@ for (const n of SIZES) {
 const small = smallFigure();
 const mem = memoryFigure(join(out, `list-${SIZES[SIZES.length - 1]}.json`));
 const node = nodeStart();
+const otherNodes = OTHER_NODES.map(([name, p]) => ({ name, ...nodeStart(join(root, p)) }));
+const chromiumStart = await browserStart();
 const wd = await workerdStart();
-const sz = sizes();
+// What a page downloads with each entry: scripts/size.mjs (the figures `make size` checks).
+const sz = measureSizes();
 const la = await listAllTiming(smoke ? 1000 : 10000, 100);
 const proxies = await proxyRuntimes();
 const fleet = await fleetTiming(smoke ? 40 : 200, 20, smoke ? [4, 16] : [1, 4, 8, 16], smoke ? 1 : 5);
@@ -457,8 +504,14 @@ lines.push(`| \`signRequest(req, cred, { date })\` | a request and two option ob
 lines.push(`| \`showTaskProgress\` over an in-process \`fetch\` | a call's options in, a \`TaskProgress\` out (plus the call itself) | ${small.progressUs.toFixed(2)} µs |`);
 lines.push("", "## Start", "");
 lines.push(`| runtime | figure | time |`, `| --- | --- | ---: |`);
-lines.push(`| Node | import (compile + instantiate) | ${ms(node.importMs)} |`);
-lines.push(`| Node | first parse (seed example) | ${ms(node.firstParseMs)} |`);
+lines.push(`| Node ${process.version} | import of \`dcs-tasks\` (inflate with zlib, compile, instantiate; median of fresh processes) | ${ms(node.importMs)} |`);
+lines.push(`| Node ${process.version} | first parse (seed example) | ${ms(node.firstParseMs)} |`);
+for (const n of otherNodes) {
+  lines.push(`| ${n.name} | import of \`dcs-tasks\` / first parse | ${ms(n.importMs)} / ${ms(n.firstParseMs)} |`);
+}
+lines.push(`| Chromium | \`ready\` after the import, no call made (DecompressionStream, compiled off the main thread) | ${ms(chromiumStart.readyMs)} |`);
+lines.push(`| Chromium | then the first parse | ${ms(chromiumStart.afterReadyCallMs)} |`);
+lines.push(`| Chromium | a first parse right after the import, before \`ready\` (fflate and a synchronous compile, on the main thread) | ${ms(chromiumStart.onTheSpotMs)} |`);
 lines.push(`| workerd | spawn to first parsed response, worker importing dcs-tasks | ${ms(wd.spawnToFirstMs)} |`);
 lines.push(`| workerd | spawn to first parsed response, baseline worker (JSON.parse, no package) | ${ms(wd.baselineMs)} |`);
 lines.push(`| workerd | **cold start added by dcs-tasks** (difference of the medians) | **${ms(wd.addedMs)}** |`);
@@ -485,16 +538,19 @@ lines.push("Each runtime started from its `edge/` example as written (tests/prox
 lines.push("| runtime | start to first answer | p50, requests 10-100 |", "| --- | ---: | ---: |");
 for (const r of proxies) lines.push(`| ${r.name} | ${ms(r.startMs)} | ${ms(r.p50)} |`);
 lines.push("", "## Size", "");
-lines.push("| file | raw | gzip -9 |", "| --- | ---: | ---: |");
-lines.push(`| dcs_tasks_bg.wasm | ${kb(sz.wasmRaw)} | ${kb(sz.wasmGz)} |`);
-lines.push(`| dcs_tasks.js (glue) | ${kb(sz.glueRaw)} | ${kb(sz.glueGz)} |`);
-lines.push(`| slim.js (entry) | ${kb(sz.entryRaw)} | ${kb(sz.entryGz)} |`);
-lines.push(`| what a page downloads with \`dcs-tasks/slim\` (entry + glue + .wasm) | ${kb(sz.wasmRaw + sz.glueRaw + sz.entryRaw)} | ` +
-  `${kb(sz.wasmGz + sz.glueGz + sz.entryGz)} (budget 180 KiB = 184,320 B; ${sz.wasmGz + sz.glueGz + sz.entryGz} B) |`);
-lines.push(`| what a page downloads with \`dcs-tasks\` (zero configuration: entry + glue + the wasm inlined as base64) | ${kb(sz.zeroRaw)} | ` +
-  `${kb(sz.zeroGz)} (${sz.zeroGz} B; not budgeted) |`);
-lines.push(`| the elements' JS (\`<dcs-task-list>\`, \`<dcs-fleet>\`: ${sz.elementsFiles} minified files, each gzipped; no wasm in them) | ${kb(sz.elementsRaw)} | ` +
-  `${kb(sz.elementsGz)} (not budgeted) |`);
+lines.push("Each file gzipped on its own (`scripts/size.sh`, which checks the budgets).", "");
+lines.push("| file or page | raw | gzip -9 |", "| --- | ---: | ---: |");
+const szRow = (label, w, note = "") => lines.push(`| ${label} | ${kb(w.raw)} | ${kb(w.gzip)} (${w.gzip} B${note}) |`);
+szRow("dcs_tasks_bg.wasm", sz.files["dcs_tasks_bg.wasm"]);
+szRow("dcs_tasks.js (glue)", sz.files["dcs_tasks.js"]);
+szRow("dcs_tasks_wasm.js (the wasm deflated with Zopfli, base64)", sz.files["dcs_tasks_wasm.js"]);
+szRow("what a page downloads with `dcs-tasks/slim` (entry + glue + ready.js + .wasm)", sz.slim, `; budget ${sz.budgets.slim} B`);
+szRow("what a page downloads with `dcs-tasks` (zero configuration: entry, load.js, inflate.js, glue, the wasm inlined)", sz.zeroConfig,
+  `, ${(sz.zeroConfig.gzip / sz.slim.gzip).toFixed(3)}× slim; budget ${sz.budgets.zeroConfig} B`);
+szRow("what a page downloads with `dcs-tasks/element` (the elements' bundle, the zero-configuration modules, the wasm's chunk)", sz.elementsPage,
+  `; budget ${sz.budgets.elementsPage} B`);
+szRow("the same page by `dcs-tasks/element/slim` + `dcs-tasks/slim` (the www page's way: 19 files and the .wasm)", sz.elementsSlimPage);
+szRow("the elements' JS: `element.js`, one bundle", sz.elementsJs);
 lines.push("", `## Memory (${mem.tasks} tasks, body ${kb(mem.body)})`, "");
 lines.push(`JS heap growth ${kb(mem.heapGrowth)} before a GC (the decoded contract text, garbage once \`JSON.parse\` ` +
   `returns, included), ${kb(mem.retained)} retained after one (the list); wasm linear memory growth ${kb(mem.wasmGrowth)} ` +
