@@ -5,6 +5,7 @@
 //!
 //! - [`bindings`]: the pure functions (`buildListTasksRequest`, `signRequest`,
 //!   `parseListTasksResponse`, `knownValues`) and the JS `DcsError`.
+//! - `attention`: `summarizeFleet`, the core's attention model over a fleet's entries.
 //! - `options`: the option objects, serde structs read with serde-wasm-bindgen.
 //! - [`client`]: `DcsClient`; [`fetch`]: one call's I/O (gloo-net, web-sys); `cancel`: the
 //!   deadline and the abort signals (gloo-timers); `pager`: a listing's pages; `fleet`: `listFleetTasks`' listings; `iter`: the async iterators of
@@ -13,6 +14,7 @@
 #![cfg(target_arch = "wasm32")]
 #![forbid(unsafe_code)]
 
+mod attention;
 #[doc(hidden)]
 pub mod bindings;
 mod cancel;

@@ -18,7 +18,7 @@
 use dcs_tasks_parse::error::DcsError;
 use dcs_tasks_parse::model::{Instance, Task};
 use dcs_tasks_parse::time::{format_iso_ms, parse_timestamp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::field::{ArgError, Field};
 use crate::query::Arg;
@@ -149,17 +149,41 @@ pub fn listing_start(since_ms: Option<i64>) -> Option<i64> {
 
 /// Is a task of the lookback kept (it began in the range, or it is still running)?
 pub fn keeps_task(task: &Task, since_ms: Option<i64>) -> bool {
-    match (since_ms, created_ms(task)) {
-        (Some(since), Some(at)) if at < since => is_running(&task.status),
+    keeps(&task.status, created_ms(task), since_ms)
+}
+
+/// [`keeps_task`] for a task's contract JSON text (as the fleet listing streams it; one
+/// that cannot be read is kept: nothing says it is outside the range).
+pub fn keeps_task_json(text: &str, since_ms: Option<i64>) -> bool {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Brief<'a> {
+        #[serde(borrow)]
+        status: std::borrow::Cow<'a, str>,
+        #[serde(borrow, default)]
+        created_at: Option<std::borrow::Cow<'a, str>>,
+    }
+    if since_ms.is_none() {
+        return true;
+    }
+    serde_json::from_str::<Brief>(text).map_or(true, |b| {
+        keeps(&b.status, b.created_at.as_deref().and_then(ms_of), since_ms)
+    })
+}
+
+fn keeps(status: &str, created_ms: Option<i64>, since_ms: Option<i64>) -> bool {
+    match (since_ms, created_ms) {
+        (Some(since), Some(at)) if at < since => is_running(status),
         _ => true,
     }
 }
 
+fn ms_of(s: &str) -> Option<i64> {
+    parse_timestamp(s).ok().map(|(ms, _)| ms)
+}
+
 fn created_ms(task: &Task) -> Option<i64> {
-    task.created_at
-        .as_deref()
-        .and_then(|s| parse_timestamp(s).ok())
-        .map(|(ms, _)| ms)
+    task.created_at.as_deref().and_then(ms_of)
 }
 
 /// The colour kind of an instance status (the elements' palette): `success` (running),
@@ -308,11 +332,28 @@ impl Assessment {
     }
 }
 
+/// Why an instance's task listing failed: the error's code (`NETWORK`, `HTTP_ERROR`...) and
+/// message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListingFailure<'a> {
+    pub code: &'a str,
+    pub message: &'a str,
+}
+
+impl<'a> From<&'a DcsError> for ListingFailure<'a> {
+    fn from(e: &'a DcsError) -> Self {
+        ListingFailure {
+            code: e.code.as_str(),
+            message: &e.message,
+        }
+    }
+}
+
 /// What an instance's listing gave: the instance and its tasks, or the listing's error.
 pub fn assess(
     instance: &Instance,
     tasks: &[Task],
-    error: Option<&DcsError>,
+    error: Option<ListingFailure<'_>>,
     at: &Assessment,
 ) -> InstanceHealth {
     let mut counts = TaskCounts::default();
@@ -362,7 +403,7 @@ pub fn assess(
             count: 1,
             since: None,
             task: None,
-            code: Some(e.code.as_str().to_owned()),
+            code: Some(e.code.to_owned()),
             message: format!("its tasks could not be listed: {}", e.message),
         });
     }

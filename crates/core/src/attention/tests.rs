@@ -55,7 +55,12 @@ fn a_quiet_instance_needs_nothing() {
 #[test]
 fn unreachable_names_the_error() {
     let e = DcsError::network("connection refused");
-    let h = assess(&instance("a", "x", "RUNNING"), &[], Some(&e), &at());
+    let h = assess(
+        &instance("a", "x", "RUNNING"),
+        &[],
+        Some((&e).into()),
+        &at(),
+    );
     assert_eq!(kinds(&h), [ConcernKind::Unreachable]);
     assert_eq!(h.concerns[0].code.as_deref(), Some("NETWORK"));
     assert!(h.concerns[0].message.contains("connection refused"));
@@ -188,7 +193,7 @@ fn concerns_are_ordered_and_the_fleet_ranked() {
     let both = assess(
         &instance("b", "both", "FROZEN"),
         &[task("1", "BindEip", "FAILED", T0 + 10)],
-        Some(&e),
+        Some((&e).into()),
         &at(),
     );
     assert_eq!(
@@ -312,4 +317,14 @@ fn the_lookback_keeps_only_running_tasks_before_the_range() {
     assert!(!keeps_task(&task("a", "x", "SUCCESS", T0 - 1), Some(T0)));
     assert!(keeps_task(&task("a", "x", "SUCCESS", T0), Some(T0)));
     assert!(keeps_task(&task("a", "x", "SUCCESS", T0 - 1), None));
+}
+
+#[test]
+fn the_lookback_reads_contract_json() {
+    let t = |status: &str, at: i64| serde_json::to_string(&task("a", "x", status, at)).unwrap();
+    assert!(keeps_task_json(&t("EXECUTING", T0 - 1), Some(T0)));
+    assert!(!keeps_task_json(&t("SUCCESS", T0 - 1), Some(T0)));
+    assert!(keeps_task_json(&t("SUCCESS", T0), Some(T0)));
+    assert!(keeps_task_json("not json", Some(T0)));
+    assert!(keeps_task_json(r#"{"id":"a","status":"FAILED"}"#, Some(T0)));
 }
