@@ -8,10 +8,12 @@ use wasm_bindgen::prelude::*;
 
 use crate::bindings::{get, js_err, to_js};
 use crate::options::{to_arg, Options, SummarizeOptions};
-use dcs_tasks_core::attention::{assess, Assessment, FleetSummary, ListingFailure, StuckAfter};
+use dcs_tasks_core::attention::{
+    assess_facts, Assessment, FleetSummary, InstanceFacts, ListingFailure, StuckAfter, TaskFacts,
+};
 use dcs_tasks_core::fleet::{MAX_FLEET_TASKS_PER_INSTANCE, MAX_LIST_ALL_INSTANCES};
 use dcs_tasks_core::query::{validate_time, Arg, ListQuery};
-use dcs_tasks_core::{Field, Instance, Task};
+use dcs_tasks_core::Field;
 use dcs_tasks_parse::error::{cat, DcsError};
 
 /// `summarizeFleet(entries, o?)`: every instance assessed and ranked (what needs attention
@@ -35,11 +37,15 @@ pub fn summarize_fleet(entries: JsValue, o: JsValue) -> Result<JsValue, JsValue>
         let mut out = Vec::with_capacity(entries.length() as usize);
         for (i, e) in entries.iter().enumerate() {
             let at_i = cat(&["entries[", &i.to_string(), "]"]);
-            let instance = Instance {
-                instance_id: text(&e, &at_i, "instance.instanceId", true)?,
-                name: text(&e, &at_i, "instance.name", false)?,
-                status: text(&e, &at_i, "instance.status", false)?,
-                ..Instance::default()
+            let (id, name, status) = (
+                text(&e, &at_i, "instance.instanceId", true)?,
+                text(&e, &at_i, "instance.name", false)?,
+                text(&e, &at_i, "instance.status", false)?,
+            );
+            let instance = InstanceFacts {
+                instance_id: &id,
+                name: &name,
+                status: &status,
             };
             let tasks_at = cat(&[&at_i, ".tasks"]);
             let raw = get(&e, "tasks");
@@ -63,7 +69,12 @@ pub fn summarize_fleet(entries: JsValue, o: JsValue) -> Result<JsValue, JsValue>
             let failure = failure
                 .as_ref()
                 .map(|(code, message)| ListingFailure { code, message });
-            out.push(assess(&instance, &tasks, failure, &at));
+            out.push(assess_facts(
+                instance,
+                tasks.iter().map(Brief::facts),
+                failure,
+                &at,
+            ));
         }
         to_js(&FleetSummary::new(out, &at))
     })())
@@ -100,20 +111,38 @@ fn text(o: &JsValue, at: &str, key: &str, required: bool) -> Result<String, DcsE
     }
 }
 
+/// What the model reads of a task: `id`, `name`, `status`, `createdAt`, `updatedAt`.
+struct Brief([String; 5]);
+
+impl Brief {
+    fn facts(&self) -> TaskFacts<'_> {
+        let [id, name, status, created, updated] = &self.0;
+        fn opt(s: &str) -> Option<&str> {
+            Some(s).filter(|s| !s.is_empty())
+        }
+        TaskFacts {
+            id,
+            name,
+            status,
+            created_at: opt(created),
+            updated_at: opt(updated),
+        }
+    }
+}
+
 /// The fields of each task the model reads.
-fn tasks(a: &Array, at: &str) -> Result<Vec<Task>, DcsError> {
+fn tasks(a: &Array, at: &str) -> Result<Vec<Brief>, DcsError> {
     let mut out = Vec::with_capacity(a.length() as usize);
     for (j, t) in a.iter().enumerate() {
         let at = cat(&[at, "[", &j.to_string(), "]"]);
-        let opt = |k: &str| text(&t, &at, k, false).map(|s| Some(s).filter(|s| !s.is_empty()));
-        out.push(Task {
-            id: text(&t, &at, "id", false)?,
-            name: text(&t, &at, "name", false)?,
-            status: text(&t, &at, "status", false)?,
-            created_at: opt("createdAt")?,
-            updated_at: opt("updatedAt")?,
-            ..Task::default()
-        });
+        let mut b = Brief(Default::default());
+        for (slot, k) in
+            b.0.iter_mut()
+                .zip(["id", "name", "status", "createdAt", "updatedAt"])
+        {
+            *slot = text(&t, &at, k, false)?;
+        }
+        out.push(b);
     }
     Ok(out)
 }

@@ -55,12 +55,7 @@ fn a_quiet_instance_needs_nothing() {
 #[test]
 fn unreachable_names_the_error() {
     let e = DcsError::network("connection refused");
-    let h = assess(
-        &instance("a", "x", "RUNNING"),
-        &[],
-        Some((&e).into()),
-        &at(),
-    );
+    let h = assess(&instance("a", "x", "RUNNING"), &[], Some(&e), &at());
     assert_eq!(kinds(&h), [ConcernKind::Unreachable]);
     assert_eq!(h.concerns[0].code.as_deref(), Some("NETWORK"));
     assert!(h.concerns[0].message.contains("connection refused"));
@@ -133,10 +128,7 @@ fn running_tasks_count_whatever_their_start_and_stick_past_their_threshold() {
     assert_eq!(c.count, 2);
     assert_eq!(c.task.as_ref().unwrap().id, "s", "the oldest stuck task");
     assert_eq!(
-        h.running
-            .iter()
-            .map(|r| r.task.id.as_str())
-            .collect::<Vec<_>>(),
+        h.running.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
         ["s", "c", "p"]
     );
     assert_eq!(
@@ -193,7 +185,7 @@ fn concerns_are_ordered_and_the_fleet_ranked() {
     let both = assess(
         &instance("b", "both", "FROZEN"),
         &[task("1", "BindEip", "FAILED", T0 + 10)],
-        Some((&e).into()),
+        Some(&e),
         &at(),
     );
     assert_eq!(
