@@ -2,10 +2,11 @@
 // dynamically (followed through the package's relative imports, as a bundler or a browser
 // would), plus the .wasm file `dcs-tasks/slim` fetches; raw and gzip -9, each file compressed on
 // its own (as a server sends them). Budgets (`--check` fails over any):
-//   slim          `dcs-tasks/slim` (entry + glue + .wasm)                     180 KiB (184,320 B)
+//   slim          `dcs-tasks/slim` (entry + glue + .wasm)                     191 KiB (195,584 B; 180 KiB
+//                 until the attention model, summarizeFleet, added 11.4 KB: BENCHMARKS.md)
 //   zero-config   `dcs-tasks` (entry + glue + the wasm inlined, deflated)     1.05 × slim's figure
 //   elements page `dcs-tasks/element` and all it loads (the elements' JS, the glue, the wasm)
-//                 210 KiB (215,040 B): the 170 KB aimed at is not reached (BENCHMARKS.md)
+//                 216 KiB (221,184 B): the 170 KB aimed at is not reached (BENCHMARKS.md)
 // The README's figures (between `<!-- size:NAME -->` and `<!-- /size -->` in README.md and
 // js/README.md) are checked against these (`--check`) and rewritten by `--write-docs`.
 // Usage: node scripts/size.mjs [--check] [--write-docs] [--json FILE]
@@ -17,9 +18,9 @@ const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
 const pkg = join(root, "pkg");
 const KiB = 1024;
 export const BUDGETS = {
-  slim: 180 * KiB,
+  slim: 191 * KiB,
   zeroConfigOverSlim: 1.05,
-  elementsPage: 210 * KiB,
+  elementsPage: 216 * KiB,
 };
 
 // gzip(1) -9, as the figures in BENCHMARKS.md have always been taken (Node's zlib at level 9

@@ -250,6 +250,7 @@ pub fn known_values() -> JsValue {
             "runningTaskStatuses",
             &dcs_tasks_core::views::RUNNING_TASK_STATUSES,
         ),
+        ("concernKinds", &dcs_tasks_core::attention::ConcernKind::ALL),
     ] {
         let a: Array = list.iter().map(|v| JsValue::from_str(v)).collect();
         set(&o, k, &a);

@@ -169,6 +169,7 @@ impl DcsClient {
                     clock_offset_ms: Cell::new(0),
                     calls: Cell::new(0),
                     budget: Cell::new(None),
+                    share: None,
                 }),
             })
         })())

@@ -5,14 +5,17 @@
 //!
 //! - [`bindings`]: the pure functions (`buildListTasksRequest`, `signRequest`,
 //!   `parseListTasksResponse`, `knownValues`) and the JS `DcsError`.
+//! - `attention`: `summarizeFleet`, the core's attention model over a fleet's entries.
 //! - `options`: the option objects, serde structs read with serde-wasm-bindgen.
 //! - [`client`]: `DcsClient`; [`fetch`]: one call's I/O (gloo-net, web-sys); `cancel`: the
 //!   deadline and the abort signals (gloo-timers); `pager`: a listing's pages; `fleet`: `listFleetTasks`' listings; `iter`: the async iterators of
 //!   `listAllTasks`, `listAllInstances`, `listFleetTasks` and `watchTaskProgress`.
-//! - `proxy` (cargo feature `proxy`): the edge proxy's handler, built into its own wasm.
+//! - `proxy` (cargo feature `proxy`): the edge proxy's handler, built into its own wasm;
+//!   `share`: its identical upstream reads shared between callers.
 #![cfg(target_arch = "wasm32")]
 #![forbid(unsafe_code)]
 
+mod attention;
 #[doc(hidden)]
 pub mod bindings;
 mod cancel;
@@ -24,6 +27,8 @@ mod options;
 mod pager;
 #[cfg(feature = "proxy")]
 pub mod proxy;
+#[cfg(feature = "proxy")]
+mod share;
 
 /// The wasm heap allocator: Talc instead of the default dlmalloc (smaller and faster on
 /// wasm; the benchmark and size figures are in BENCHMARKS.md).

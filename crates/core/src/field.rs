@@ -22,6 +22,10 @@ pub enum Field {
     Name,
     /// The status filter of ListInstances.
     Status,
+    /// When a running task counts as stuck ([`crate::attention::StuckAfter`]).
+    StuckAfter,
+    /// The moment an assessment is made at ([`crate::attention`]).
+    Now,
 }
 
 impl Field {
@@ -38,6 +42,8 @@ impl Field {
             Field::Concurrency => "concurrency",
             Field::Name => "name",
             Field::Status => "status",
+            Field::StuckAfter => "stuckAfter",
+            Field::Now => "now",
         }
     }
 
@@ -47,6 +53,7 @@ impl Field {
             Field::StartTime => "start_time",
             Field::EndTime => "end_time",
             Field::SecurityToken => "security_token",
+            Field::StuckAfter => "stuck_after",
             f => f.camel(),
         }
     }

@@ -36,6 +36,16 @@ pub struct FleetQuery {
 }
 
 impl FleetQuery {
+    /// Each instance's task query: the range, its start moved back by
+    /// [`crate::attention::RUNNING_LOOKBACK_MS`] so that tasks still running that began
+    /// before it are seen ([`crate::attention::keeps_task_json`] drops the others).
+    pub fn listing(&self) -> ListQuery {
+        ListQuery {
+            start_ms: crate::attention::listing_start(self.tasks.start_ms),
+            ..self.tasks.clone()
+        }
+    }
+
     /// Validates the start and end times, the name and status filters and the concurrency
     /// (1..16, default 4), in that order.
     pub fn validate(

@@ -11,6 +11,7 @@
 //!   `dcs-tasks-parse`).
 //! - [`watch`]: the progress watcher's decisions; [`fleet`]: `listFleetTasks`' decisions.
 //! - [`proxy`]: the edge proxy's decisions (a request and the configuration to a plan).
+//! - [`attention`]: what needs an operator (the fleet's attention list, the watchdog's input).
 //! - [`views`]: what the elements and the page choose from (running statuses, time ranges).
 //!
 //! The curated API for native users is at the root: build a request, sign it, send it with
@@ -31,6 +32,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod attention;
 pub mod call;
 pub mod endpoint;
 pub mod error_body;

@@ -45,6 +45,16 @@ pub struct ProxyConfig {
     /// `PROXY_IGNORE_QUERY`: query parameters a framework adds to the request (Next.js adds
     /// its catch-all segment, `path`), removed before the query is validated.
     pub ignore_query: Vec<String>,
+    /// `UPSTREAM_SHARE_MS`: how long a 2xx upstream read is shared between callers (0: only
+    /// reads in flight at once are not repeated either; see [`super::share`]).
+    pub share_ms: u64,
+}
+
+impl ProxyConfig {
+    /// Who the proxy calls DCS as ([`super::share::identity`]): the key of shared reads.
+    pub fn upstream_identity(&self) -> String {
+        super::share::identity(&self.endpoint.base_url(), &self.project_id, &self.auth)
+    }
 }
 
 impl core::fmt::Debug for ProxyConfig {
@@ -64,6 +74,7 @@ impl core::fmt::Debug for ProxyConfig {
             .field("enable_delete", &self.enable_delete)
             .field("base_path", &self.base_path)
             .field("ignore_query", &self.ignore_query)
+            .field("share_ms", &self.share_ms)
             .finish()
     }
 }
@@ -452,6 +463,13 @@ impl ProxyConfig {
             )?,
             base_path: base_path(&env)?,
             ignore_query: ignore_query(&env)?,
+            share_ms: number(
+                "UPSTREAM_SHARE_MS",
+                env.get("UPSTREAM_SHARE_MS"),
+                0,
+                super::share::MAX_SHARE_MS,
+                super::share::DEFAULT_SHARE_MS,
+            )?,
         })
     }
 }
