@@ -6,6 +6,8 @@ use dcs_tasks_parse::error::{cat, DcsError};
 use std::collections::BTreeSet;
 
 use crate::error_body::parse_error_body;
+use crate::field::Field;
+use crate::query::{validate_bool, validate_int, Arg, ArgResult};
 use dcs_tasks_parse::model::{InstanceList, ListJson};
 
 /// Default number of retries after the first attempt.
@@ -25,6 +27,28 @@ pub const RETRY_AFTER_CAP_MS: f64 = 30_000.0;
 pub const SKEW_THRESHOLD_MS: i64 = 60_000;
 /// Largest response body the client accepts: 32 MiB.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// The settings of a client's calls, validated: `timeoutMs` (1..[`MAX_TIMEOUT_MS`], default
+/// [`DEFAULT_TIMEOUT_MS`]), `retries` (0..[`MAX_RETRIES`], default [`DEFAULT_RETRIES`]) and
+/// `strict` (default false), in that order; the error names its [`Field`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallSettings {
+    pub timeout_ms: u32,
+    pub retries: u32,
+    pub strict: bool,
+}
+
+impl CallSettings {
+    pub fn validate(timeout_ms: &Arg, retries: &Arg, strict: &Arg) -> ArgResult<CallSettings> {
+        Ok(CallSettings {
+            timeout_ms: validate_int(Field::TimeoutMs, timeout_ms, 1, MAX_TIMEOUT_MS)?
+                .unwrap_or(DEFAULT_TIMEOUT_MS),
+            retries: validate_int(Field::Retries, retries, 0, MAX_RETRIES)?
+                .unwrap_or(DEFAULT_RETRIES),
+            strict: validate_bool(Field::Strict, strict)?.unwrap_or(false),
+        })
+    }
+}
 
 /// The statuses worth another attempt.
 pub fn is_retryable_status(status: u16) -> bool {
