@@ -2,9 +2,11 @@
 //! a per-call deadline, caller cancellation, retries with backoff, clock-skew
 //! correction, typed errors, and `listAllTasks` pagination. This file reads the arguments
 //! and builds the requests; [`crate::fetch`] runs them (gloo-net, web-sys, gloo-timers). Every
-//! rule is the sans-IO core's: the calls' ([`dcs_tasks_core::call`], [`dcs_tasks_core::policy`]),
-//! the token and header rules ([`dcs_tasks_core::rules`]), the listing limits
-//! ([`dcs_tasks_core::listing`]).
+//! rule is the sans-IO core's: the calls' and the settings' ([`dcs_tasks_core::call`],
+//! [`dcs_tasks_core::policy`]: `CallSettings`), `auth` (`sign::Auth::from_args`), the token and
+//! header rules ([`dcs_tasks_core::rules`]), the listing limits and page sizes
+//! ([`dcs_tasks_core::listing`]), the watch's interval (`watch::Watch::from_arg`). Each error
+//! names its `Field`; this file only says which option object it belongs to (`e.js("o.")`).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -33,7 +35,7 @@ use dcs_tasks_core::listing::{
 use dcs_tasks_core::policy::{self, CallSettings};
 use dcs_tasks_core::query::{self, Arg, InstanceQuery, ListQuery};
 use dcs_tasks_core::rules;
-use dcs_tasks_core::sign::{Auth, Credentials};
+use dcs_tasks_core::sign::{Auth, AuthError};
 use dcs_tasks_core::watch::Watch;
 use dcs_tasks_parse::error::DcsError;
 
@@ -53,18 +55,10 @@ fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
         ));
     }
     let a = AuthOptions::read(v, "auth", "auth.")?;
-    if a.token != Arg::Absent {
-        if a.ak != Arg::Absent || a.sk != Arg::Absent || a.security_token != Arg::Absent {
-            return Err(DcsError::invalid_argument(
-                "auth",
-                "give either token or ak/sk, not both",
-            ));
-        }
-        return Auth::token(&a.token).map_err(|e| e.js("auth."));
-    }
-    Credentials::from_args(&a.ak, &a.sk, &a.security_token)
-        .map(Auth::AkSk)
-        .map_err(|e| e.js("auth."))
+    Auth::from_args(&a.token, &a.ak, &a.sk, &a.security_token).map_err(|e| match e {
+        AuthError::Both => DcsError::invalid_argument("auth", AuthError::BOTH),
+        AuthError::Key(e) => e.js("auth."),
+    })
 }
 
 fn parse_headers(v: &JsValue, with_auth: bool) -> Result<Vec<(String, String)>, DcsError> {

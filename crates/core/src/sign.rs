@@ -111,6 +111,26 @@ pub enum Auth {
     AkSk(Credentials),
 }
 
+/// What is wrong with `auth`'s keys ([`Auth::from_args`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthError {
+    /// A token and AK/SK keys together: the object as a whole is wrong.
+    Both,
+    /// One key is wrong.
+    Key(ArgError),
+}
+
+impl AuthError {
+    /// The problem with the object as a whole.
+    pub const BOTH: &'static str = "give either token or ak/sk, not both";
+}
+
+impl From<ArgError> for AuthError {
+    fn from(e: ArgError) -> Self {
+        AuthError::Key(e)
+    }
+}
+
 /// The token is redacted: `Debug` output is safe to log.
 impl core::fmt::Debug for Auth {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -123,6 +143,23 @@ impl core::fmt::Debug for Auth {
 }
 
 impl Auth {
+    /// `auth` from its keys: `{ token }` or `{ ak, sk, securityToken? }`, never a token with
+    /// any of the others ([`AuthError::Both`]); a key's problem names its [`Field`].
+    pub fn from_args(
+        token: &Arg,
+        ak: &Arg,
+        sk: &Arg,
+        security_token: &Arg,
+    ) -> core::result::Result<Auth, AuthError> {
+        if *token == Arg::Absent {
+            return Ok(Auth::AkSk(Credentials::from_args(ak, sk, security_token)?));
+        }
+        if [ak, sk, security_token].iter().any(|a| **a != Arg::Absent) {
+            return Err(AuthError::Both);
+        }
+        Ok(Auth::token(token)?)
+    }
+
     /// An IAM token from its argument ([`Field::Token`]): a string by
     /// [`crate::rules::check_iam_token`]'s rule.
     pub fn token(token: &Arg) -> core::result::Result<Auth, ArgError> {

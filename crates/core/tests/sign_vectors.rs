@@ -448,6 +448,40 @@ fn credential_validation() {
 }
 
 #[test]
+fn auth_from_its_keys() {
+    use dcs_tasks_core::sign::{Auth, AuthError};
+    use dcs_tasks_core::Field;
+    let (a, s) = (Arg::Absent, |v: &str| Arg::Str(v.to_string()));
+    assert_eq!(
+        Auth::from_args(&s("MIItoken"), &a, &a, &a),
+        Ok(Auth::Token("MIItoken".into()))
+    );
+    assert!(matches!(
+        Auth::from_args(&a, &s("ak"), &s("sk"), &a),
+        Ok(Auth::AkSk(_))
+    ));
+    assert_eq!(
+        Auth::from_args(&s("t"), &a, &a, &s("x")),
+        Err(AuthError::Both)
+    );
+    let key = |r: Result<Auth, AuthError>| match r {
+        Err(AuthError::Key(e)) => e.field,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(key(Auth::from_args(&s(""), &a, &a, &a)), Field::Token);
+    assert_eq!(
+        key(Auth::from_args(&Arg::Num(1.0), &a, &a, &a)),
+        Field::Token
+    );
+    assert_eq!(key(Auth::from_args(&a, &a, &a, &a)), Field::Ak);
+    assert_eq!(key(Auth::from_args(&a, &s("ak"), &a, &a)), Field::Sk);
+    assert_eq!(
+        key(Auth::from_args(&a, &s("ak"), &s("sk"), &Arg::Bool(true))),
+        Field::SecurityToken
+    );
+}
+
+#[test]
 fn request_validation() {
     let c = cred(None);
     for url in [
