@@ -24,7 +24,9 @@ pub fn summarize_fleet(entries: JsValue, o: JsValue) -> Result<JsValue, JsValue>
         let o = SummarizeOptions::read(&o, "o", "o.")?;
         let range = ListQuery::validate(&Arg::Absent, &Arg::Absent, &o.start_time, &o.end_time)
             .map_err(|e| e.js("o."))?;
-        let now = validate_time("o.now", &o.now)?.unwrap_or_else(|| js_sys::Date::now() as i64);
+        let now = validate_time(Field::Now, &o.now)
+            .map_err(|e| e.js("o."))?
+            .unwrap_or_else(|| js_sys::Date::now() as i64);
         let stuck_after =
             StuckAfter::parse(&o.stuck_after, Field::StuckAfter).map_err(|e| e.js("o."))?;
         let at = Assessment {

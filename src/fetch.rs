@@ -50,7 +50,8 @@ pub(crate) struct Inner {
     /// bytes); `None` for a client, whose calls are each bounded on their own.
     pub(crate) budget: Cell<Option<Budget>>,
     /// The proxy's shared reads: who it calls DCS as, and how long a 2xx read is shared
-    /// (`None` for a client; see [`dcs_tasks_core::proxy::share`]).
+    /// (`None` for a client; see [`dcs_tasks_core::proxy::share`]). The proxy's build only.
+    #[cfg(feature = "proxy")]
     pub(crate) share: Option<(String, u64)>,
 }
 

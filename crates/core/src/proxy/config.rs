@@ -156,17 +156,16 @@ fn canonical_origin(o: &str) -> Option<String> {
 fn project_id(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<String> {
     const V: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
     let p = env.get(V).ok_or_else(|| cfg_err(V, "is not set"))?;
-    query::check_id(V, &p).map_err(|_| cfg_err(V, "must be 1-64 characters of A-Z a-z 0-9 - _"))?;
+    query::check_id(Field::ProjectId, &p)
+        .map_err(|_| cfg_err(V, "must be 1-64 characters of A-Z a-z 0-9 - _"))?;
     Ok(p)
 }
 
 /// `DCS_ENDPOINT`, else `DCS_REGION`.
 fn upstream_endpoint(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Endpoint> {
     match (env.get("DCS_ENDPOINT"), env.get("DCS_REGION")) {
-        (Some(e), _) => endpoint::parse_endpoint(e.trim()).map_err(|e| {
-            let m = e.message.strip_prefix("endpoint: ").unwrap_or(&e.message);
-            cfg_err("DCS_ENDPOINT", m.to_string())
-        }),
+        (Some(e), _) => endpoint::parse_endpoint(e.trim())
+            .map_err(|e| cfg_err("DCS_ENDPOINT", e.problem_text(Field::snake))),
         (None, Some(r)) => endpoint::region_endpoint(r.trim()).map_err(|_| {
             cfg_err(
                 "DCS_REGION",
@@ -246,7 +245,10 @@ fn allowed_instances(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Option<
     const V: &str = "ALLOWED_INSTANCES";
     let Some(v) = env.get(V) else { return Ok(None) };
     let l = list(&v);
-    if l.is_empty() || l.iter().any(|i| query::check_id("x", i).is_err()) {
+    if l.is_empty()
+        || l.iter()
+            .any(|i| query::check_id(Field::InstanceId, i).is_err())
+    {
         return Err(cfg_err(V, "must be a comma-separated list of instance IDs"));
     }
     Ok(Some(l))
@@ -255,7 +257,7 @@ fn allowed_instances(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Option<
 fn demo_instance(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Option<String>> {
     const V: &str = "DEMO_INSTANCE";
     let Some(d) = env.get(V) else { return Ok(None) };
-    query::check_id("x", &d).map_err(|_| cfg_err(V, "is not a valid instance ID"))?;
+    query::check_id(Field::InstanceId, &d).map_err(|_| cfg_err(V, "is not a valid instance ID"))?;
     Ok(Some(d))
 }
 
