@@ -287,6 +287,6 @@ export class DcsClient {
  * is a no-op that returns the existing instance's exports.
  */
 export function initSync(opts: { module: BufferSource | WebAssembly.Module }): unknown;
-/** Resolves once the wasm is instantiated (`dcs-tasks`: at import in Node, in the background in
- * browsers, where a call made before it instantiates it on the spot; `dcs-tasks/slim`: by `init()`). */
+/** Resolves once the wasm is instantiated (`dcs-tasks`: in the background from the import, or by
+ * a call made before that, which instantiates it on the spot; `dcs-tasks/slim`: by `init()`). */
 export const ready: Promise<void>;

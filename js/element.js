@@ -5,9 +5,9 @@
 // the page's first script (no "chunk larger than 500 kB" warning, no Angular initial budget),
 // inflated with DecompressionStream and compiled in the background. `dcs-tasks/element/slim` is
 // the same elements over `dcs-tasks/slim` (call its `init()`).
-import { loadAsync, loadSync, syncFirst } from "./load.js";
+import { inBackground, loadAsync, loadSync } from "./load.js";
 export * from "./element-slim.js";
 
 import("./dcs_tasks_wasm.js").then(({ default: wasm }) =>
-  syncFirst() ? import("./inflate.js").then(({ inflateSync }) => loadSync(wasm, inflateSync)) : loadAsync(wasm),
+  inBackground() ? loadAsync(wasm) : import("./inflate.js").then(({ inflateSync }) => loadSync(wasm, inflateSync)),
 );

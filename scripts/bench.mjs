@@ -144,8 +144,9 @@ console.log(JSON.stringify({ body: bytes.length, heapGrowth: heap1 - heap0, reta
 `);
 }
 
-/** Node's import of the zero-configuration entry in a fresh process (the inlined wasm inflated
- * with zlib, compiled, instantiated) and the first parse; the median of RUNS processes. */
+/** Node's import of the zero-configuration entry in a fresh process (its modules loaded; the
+ * inlined wasm inflated on zlib's thread pool and compiled in the background) and a first parse
+ * right after it (which instantiates the wasm on the spot); the median of fresh processes. */
 function nodeStart(node = process.execPath) {
   const runs = Array.from({ length: smoke ? 1 : 9 }, () => nodeStartOnce(node));
   const med = (k) => median(runs.map((r) => r[k]));
@@ -504,8 +505,8 @@ lines.push(`| \`signRequest(req, cred, { date })\` | a request and two option ob
 lines.push(`| \`showTaskProgress\` over an in-process \`fetch\` | a call's options in, a \`TaskProgress\` out (plus the call itself) | ${small.progressUs.toFixed(2)} µs |`);
 lines.push("", "## Start", "");
 lines.push(`| runtime | figure | time |`, `| --- | --- | ---: |`);
-lines.push(`| Node ${process.version} | import of \`dcs-tasks\` (inflate with zlib, compile, instantiate; median of fresh processes) | ${ms(node.importMs)} |`);
-lines.push(`| Node ${process.version} | first parse (seed example) | ${ms(node.firstParseMs)} |`);
+lines.push(`| Node ${process.version} | import of \`dcs-tasks\` (its modules; the wasm inflated and compiled in the background; median of fresh processes) | ${ms(node.importMs)} |`);
+lines.push(`| Node ${process.version} | first parse right after the import (seed example; the wasm instantiated on the spot) | ${ms(node.firstParseMs)} |`);
 for (const n of otherNodes) {
   lines.push(`| ${n.name} | import of \`dcs-tasks\` / first parse | ${ms(n.importMs)} / ${ms(n.firstParseMs)} |`);
 }
