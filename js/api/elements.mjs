@@ -19,7 +19,8 @@ export interface TaskListView {
   /** ISO-8601 UTC bounds of a custom range ("" when open). */
   from: string;
   to: string;
-  /** A task status to show only ("" for any). */
+  /** A task status to show only ("" for any). A status, type or search answers for every task of
+   * the range: while one is set the element lists them all (listAllTasks), not one page. */
   status: string;
   /** A task name (type) to show only ("" for any). */
   type: string;

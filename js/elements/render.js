@@ -1,7 +1,7 @@
 // Rendering of tasks (table rows, details, progress) and the formatting the table needs, in the
 // language of `tr` (an i18n.js translator, one per element). Input is always the package's
 // normalized data (Task, TaskProgress): nothing is parsed here.
-import { RUNNING_TASK_STATUSES, STEP_STATUSES, TASK_STATUSES } from "./vocab.js";
+import { PROXY_CODES, RUNNING_TASK_STATUSES, STEP_STATUSES, TASK_STATUSES } from "./vocab.js";
 
 export { h } from "./dom.js";
 import { h } from "./dom.js";
@@ -36,6 +36,10 @@ export function useReveal(reveal) {
 
 /** Has a task of this status not ended yet? (The core's running statuses.) */
 export const isRunning = (status) => RUNNING.has(status);
+
+const PROXY = new Set(PROXY_CODES);
+/** The label of an error's `errorCode`: the proxy's own codes (the core's list) are the proxy's. */
+export const errorCodeKey = (code) => (PROXY.has(code) ? "error.proxyCode" : "error.errorCode");
 
 /** Display text from DCS (a name) as a person should see it: invisible and reordering
  * characters shown as `[U+XXXX]` (the package's rule, `revealText`), never interpreted. */
@@ -147,12 +151,13 @@ export function badge(tr, status) {
   }, tr.statusLabel(status));
 }
 
+/** The type's label; in Chinese the English one under it (the term of DCS's documentation). */
 function typeCell(tr, name) {
   const main = tr.typeLabel(name);
   if (!main) return h("span", { class: "type" }, h("span", { class: "type-main" }, name));
   return h("span", { class: "type", title: name },
     h("span", { class: "type-main" }, main),
-    h("span", { class: "type-alt", lang: tr.other === "zh" ? "zh-CN" : "en" }, tr.typeLabel(name, tr.other)));
+    tr.lang === "zh" ? h("span", { class: "type-alt", lang: "en" }, tr.typeLabel(name, "en")) : null);
 }
 
 function timeCell(tr, label, iso, extraClass) {

@@ -165,6 +165,7 @@ ol.substeps { margin: .25rem 0; padding-left: 1.3rem; }
 .timeline .bar:hover rect:not(.bar-hit) { stroke: var(--text); stroke-width: 2; }
 .timeline .bar:focus-visible rect:not(.bar-hit) { stroke: var(--focus); stroke-width: 3; }
 .timeline-info { margin: .2rem 0 0; font-size: 12.5px; min-height: 1.3em; }
+@media (hover: none) { .timeline-info[data-hint] { visibility: hidden; } } /* no "hover over" on touch */
 
 /* <dcs-fleet> */
 .fleet .num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -201,6 +202,25 @@ button.link { background: none; border: 0; padding: 0; min-height: 1.5rem; color
   table.tasks tr.details-row > td { display: block; padding: .6rem .75rem; }
   table.tasks tr.details-row > td::before { content: none; }
   table.tasks tr.details-row[hidden] { display: none; }
+}
+
+/* The task table below ~900 px (a tablet's nine columns do not fit): compact cards, nothing cut
+   off; the type clears the expand button; every control a 24 px target at least. */
+@container (max-width: 900px) {
+  .table-wrap:has(> table.tasks:not(.fleet)) { overflow-x: visible; }
+  table.tasks:not(.fleet) thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.tasks:not(.fleet), table.tasks:not(.fleet) :is(tbody, tr, td) { display: block; width: 100%; }
+  table.tasks:not(.fleet) tr.task { border-bottom: 1px solid var(--border); padding: .5rem .25rem; position: relative; }
+  table.tasks:not(.fleet) tr.task > td { border: 0; padding: .15rem 3.25rem .15rem .6rem; display: grid; grid-template-columns: 7.5rem minmax(0, 1fr); gap: .5rem; overflow-wrap: anywhere; }
+  table.tasks:not(.fleet) tr.task > td::before { content: attr(data-label); color: var(--muted); font-size: 12px; }
+  table.tasks:not(.fleet) tr.task > td:not(.col-expand) > * { justify-self: start; min-width: 0; }
+  table.tasks:not(.fleet) tr.task > td.col-expand { position: absolute; right: .5rem; top: .5rem; width: auto; display: block; padding: 0; }
+  table.tasks:not(.fleet) tr.task > td.col-expand::before { content: none; }
+  table.tasks:not(.fleet) tr.details-row > td { display: block; padding: .6rem .75rem; }
+  table.tasks:not(.fleet) tr.details-row[hidden] { display: none; }
+  .tasks .col-start, .tasks .col-end, .tasks .col-duration, .tasks .col-id { white-space: normal; }
+  button.expand, button.copy { min-width: 2.5rem; min-height: 2.5rem; }
+  .toggle { min-height: 1.75rem; }
 }
 `;
 

@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
+import { startStack } from "../../scripts/stack.mjs";
+import { startMock } from "../mock-dcs/server.mjs";
 
 export const root = resolve(new URL("../..", import.meta.url).pathname);
 export const screenshotDir = join(root, "build", "screenshots");
@@ -80,6 +82,35 @@ export async function startDemo({ timeoutMs = 60_000, env = {} } = {}) {
     child.once("exit", (code, signal) => finish(new Error(`the demo exited (${code ?? signal}) before it was ready; its output:\n${tail()}`)));
   });
   return { url, output, close, child };
+}
+
+/**
+ * The demo stack in this process (scripts/stack.mjs: the mock DCS with its fixed data, the proxy
+ * in workerd, the page), for tests that stop and restart the upstream. Returns startStack's
+ * handle ({ url, mock, close(), ... }); `env`: more proxy variables (PROXY_TOKEN, ...).
+ */
+export async function startLocalStack({ env = {} } = {}) {
+  for (const f of ["pkg/index.js", "pkg/slim.js", "pkg/proxy.js"]) {
+    if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run \`make pkg\` first`);
+  }
+  return startStack({ port: 0, quiet: true, mock: {}, env });
+}
+
+/**
+ * An outage of the upstream: the stack's mock DCS stops (the proxy answers 502
+ * UPSTREAM_UNREACHABLE); `restart()` starts it again on the same port, its data the same (its
+ * running tasks start again from their seeded progress). The stack's close() closes it too.
+ */
+export async function restartUpstream(stack, { downMs = 0, whileDown } = {}) {
+  const { port } = stack.mock;
+  await stack.mock.close();
+  await whileDown?.();
+  if (downMs) await new Promise((r) => setTimeout(r, downMs));
+  const mock = await startMock({ port });
+  const close = stack.close;
+  stack.mock = mock;
+  stack.close = async () => { await close(); await mock.close(); };
+  return mock;
 }
 
 export async function launchBrowser() {
