@@ -18,6 +18,9 @@ let pkg = null; // the dcs-tasks module, once loaded
 let langChosen = false;
 let shownView = "tasks"; // "tasks" | "fleet"
 let fleetRange = null; // the fleet's range the address names (kept until the fleet is made)
+// The fleet's filters in the address (fleet-q, fleet-status, fleet-concern), as its `view` takes them.
+const FLEET_KEYS = { name: "fleet-q", status: "fleet-status", concern: "fleet-concern" };
+let fleetFilters = {};
 let picker = null;
 let shared = null; // { client, config }: the page's one client and /api/config, given to every view
 let pickerClient = null; // the client the picker lists with once the fleet view cannot give it the instances
@@ -30,8 +33,10 @@ function makeFleet() {
   el.id = "fleet";
   el.lang = lang();
   if (fleetRange) el.range = fleetRange;
-  el.addEventListener("dcs-instance-select", (e) => showInstance(e.detail.instance.instanceId));
-  el.addEventListener("dcs-view-change", writeUrl);
+  el.view = { ...fleetFilters, range: el.range };
+  // An attention item's link names the task view to open (its concern's status and range).
+  el.addEventListener("dcs-instance-select", (e) => showInstance(e.detail.instance.instanceId, e.detail.view));
+  el.addEventListener("dcs-view-change", () => writeUrl(true));
   // The fleet lists every instance: the picker takes them from it instead of listing them again.
   el.addEventListener("dcs-load", (e) => { pickerClient = null; picker?.use(e.detail.instances); });
   el.addEventListener("dcs-error", (e) => {
@@ -81,6 +86,7 @@ function readUrl() {
   langChosen = p.has("lang");
   shownView = p.get("view") === "fleet" ? "fleet" : "tasks";
   fleetRange = p.get("fleet-range");
+  fleetFilters = Object.fromEntries(Object.entries(FLEET_KEYS).map(([k, q]) => [k, p.get(q) ?? ""]));
   return { instance: (p.get("instance") || "").trim(), view, limit: Number.isInteger(limit) && limit > 0 ? limit : null, lang: p.get("lang") };
 }
 
@@ -92,6 +98,8 @@ function writeUrl(push = false) {
     p.set("view", "fleet");
     if (fleet()?.getAttribute("range")) fleetRange = fleet().range;
     if (fleetRange) p.set("fleet-range", fleetRange);
+    if (fleet()) fleetFilters = fleet().view;
+    for (const [k, q] of Object.entries(FLEET_KEYS)) if (fleetFilters[k]) p.set(q, fleetFilters[k]);
   }
   if (el.instanceId) p.set("instance", el.instanceId);
   const v = el.view;
@@ -108,9 +116,10 @@ function writeUrl(push = false) {
   else history.replaceState(null, "", url);
 }
 
-function showInstance(id) {
+function showInstance(id, view) {
   $("instance").value = id;
   list().instanceId = id;
+  if (view) list().view = view;
   showView("tasks", { push: true });
 }
 
@@ -324,7 +333,7 @@ function followAddress() {
     el.instanceId = url.instance;
   }
   el.view = url.view;
-  if (fleet() && fleetRange) fleet().range = fleetRange;
+  if (fleet()) fleet().view = { ...fleetFilters, range: fleetRange || fleet().range };
   showView(shownView);
 }
 

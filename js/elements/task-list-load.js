@@ -16,6 +16,7 @@ function loaded(el, tasks, total, mode) {
   s.total = total;
   s.loaded = true;
   s.lastUpdated = new Date();
+  el.dataset.state = "ready";
   k.view.render();
   refreshExpandedProgress(el, mode === "all");
   emit(el, "dcs-load", { instanceId: el.instanceId, taskCount: total, tasks: [...tasks] });
@@ -34,6 +35,7 @@ export async function loadPage(el, { silent = false } = {}) {
   const seq = ++s.seq;
   stopRefreshTimer(k);
   if (!silent) k.view.busy(true);
+  if (!silent) el.dataset.state = "loading";
   try {
     const list = await client.listTasks(el.instanceId,
       { offset: s.view.offset, limit: el.pageSize, ...timeQuery(s.view) }, { signal: ac.signal });
@@ -43,6 +45,7 @@ export async function loadPage(el, { silent = false } = {}) {
     loaded(el, list.tasks, list.taskCount, "page");
   } catch (err) {
     if (seq !== s.seq || err?.code === "ABORTED") return;
+    el.dataset.state = silent && s.loaded ? "stale" : "error"; // a failed refresh keeps the table
     k.view.fail(err);
     if (!silent) {
       s.inflight = null;
@@ -73,6 +76,8 @@ export async function loadAll(el) {
   const ac = new AbortController();
   s.allAbort = ac;
   k.view.allProgress(0, undefined);
+  el.dataset.state = "loading";
+  let broke = false;
   let total = 0;
   const got = [];
   const onPage = ({ fetched, total: n }) => {
@@ -88,7 +93,8 @@ export async function loadAll(el) {
     k.view.clearError();
   } catch (err) {
     if (seq !== s.seq) return;
-    if (err?.code === "ABORTED") k.view.announce(k.tr.t("all.cancelled"));
+    broke = err?.code !== "ABORTED";
+    if (!broke) k.view.announce(k.tr.t("all.cancelled"));
     else k.view.fail(err);
     s.partial = err?.code === "ABORTED" || got.length > 0;
   }
@@ -96,6 +102,7 @@ export async function loadAll(el) {
   s.allAbort = null;
   k.view.allEnded();
   loaded(el, got, s.partial ? Math.max(total, got.length) : got.length, "all");
+  if (broke) el.dataset.state = got.length ? "stale" : "error";
   scheduleRefresh(el);
 }
 
@@ -124,7 +131,7 @@ async function refreshAllView(el) {
     k.view.render();
     refreshExpandedProgress(el, true);
   } catch (err) {
-    if (seq === s.seq) k.view.fail(err);
+    if (seq === s.seq) { el.dataset.state = "stale"; k.view.fail(err); }
   } finally {
     if (seq === s.seq) scheduleRefresh(el);
   }
