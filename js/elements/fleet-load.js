@@ -58,7 +58,10 @@ export async function listFleet(el, k, client, seq) {
   }
   if (seq !== k.seq) return;
   k.abort = null;
-  succeeded(el, k, entries, startTime);
+  // A refresh in which no instance's tasks could be listed (the upstream went away between the
+  // instance list and the task lists) keeps the last data, like one whose instance list failed.
+  if (k.updated && entries.length && entries.every((e) => e.error)) failed(el, k, entries[0].error);
+  else succeeded(el, k, entries, startTime);
 }
 
 /** What has arrived so far, assessed at most every 2 s (the assessment costs O(tasks)). */

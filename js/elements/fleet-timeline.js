@@ -30,7 +30,10 @@ export function renderLanes(tr, box, rows, { from, to, now = Date.now(), onActiv
     return;
   }
   box.hidden = false;
-  const width = Math.max(300, Math.round(box.clientWidth || 800));
+  // The box's content width (its padding out), so that the chart is drawn at 1:1 and a 24 px
+  // target is 24 px on screen.
+  const cs = getComputedStyle(box);
+  const width = Math.max(300, Math.floor((box.clientWidth || 800) - parseFloat(cs.paddingLeft || 0) - parseFloat(cs.paddingRight || 0)));
   const inner = width - LABEL_W - 2 * PAD_X;
   const lo = from;
   const hi = Math.max(to, from + 60_000);

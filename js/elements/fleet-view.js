@@ -27,6 +27,7 @@ export function render(el, k, { lanes = true } = {}) {
   const { t } = k.tr;
   const $ = (id) => el.$(id);
   $("range").value = el.range;
+  if (el.shadowRoot.activeElement !== $("name")) $("name").value = k.filter.name;
   fillStatus(k, $("status"));
   fillConcern(k, $("concern"));
   const rows = shownRows(k);
