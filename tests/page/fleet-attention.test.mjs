@@ -82,6 +82,16 @@ describe("the operator's fleet (issue 33)", { timeout: 600_000 }, () => {
     });
   }
 
+  test("Chinese and dark: the reasons in Chinese, axe-core clean", async () => {
+    const { page, errors, context } = await open("/?view=fleet&lang=zh", { viewport: { width: 1366, height: 900 }, colorScheme: "dark", locale: "zh-CN" });
+    assert.equal(await page.locator("dcs-fleet #attention-heading").textContent(), "需要关注");
+    assert.match(await page.locator("dcs-fleet li.attention-item").first().textContent(), /任务查询失败：HTTP_ERROR 500/);
+    assert.match(await page.locator("dcs-fleet #summary").textContent(), /^自 .* 起：.*1 个无法访问/);
+    await assertAxeClean(page);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("a count of the summary filters the table, and the filters are in the address (Back undoes them)", async () => {
     const { page, errors, context } = await open("/?view=fleet&lang=en", { viewport: { width: 1366, height: 900 } });
     await page.locator("dcs-fleet #summary button[data-concern=unreachable]").click();
@@ -113,6 +123,8 @@ describe("the operator's fleet (issue 33)", { timeout: 600_000 }, () => {
     await page.locator("dcs-task-list tbody tr.task").first().waitFor({ timeout: 30_000 });
     const statuses = await page.locator("dcs-task-list tbody tr.task").evaluateAll((trs) => trs.map((tr) => tr.dataset.status));
     assert.ok(statuses.length > 0 && statuses.every((s) => s === "FAILED"), `only failed tasks: ${statuses}`);
+    await page.waitForFunction(() => document.getElementById("task-list").dataset.state === "ready");
+    assert.equal(await page.evaluate(() => document.getElementById("task-list").state), "ready");
     assert.deepEqual(errors, []);
     await context.close();
   });
