@@ -21,6 +21,9 @@ let pkg = null; // the dcs-tasks module, once loaded
 let langChosen = false;
 let shownView = "tasks"; // "tasks" | "fleet"
 let fleetRange = null; // the fleet's range the address names (kept until the fleet is made)
+// The fleet's filters in the address (fleet-q, fleet-status, fleet-concern), as its `view` takes them.
+const FLEET_KEYS = { name: "fleet-q", status: "fleet-status", concern: "fleet-concern" };
+let fleetFilters = {};
 let picker = null;
 let shared = null; // { client, config }: the page's one client and /api/config, given to every view
 let pickerClient = null; // the client the picker lists with once the fleet view cannot give it the instances
@@ -35,8 +38,10 @@ function makeFleet() {
   el.id = "fleet";
   el.lang = lang();
   if (fleetRange) el.range = fleetRange;
-  el.addEventListener("dcs-instance-select", (e) => showInstance(e.detail.instance.instanceId));
-  el.addEventListener("dcs-view-change", writeUrl);
+  el.view = { ...fleetFilters, range: el.range };
+  // An attention item's link names the task view to open (its concern's status and range).
+  el.addEventListener("dcs-instance-select", (e) => showInstance(e.detail.instance.instanceId, e.detail.view));
+  el.addEventListener("dcs-view-change", () => writeUrl(true));
   // The fleet lists every instance: the picker takes them from it instead of listing them again.
   el.addEventListener("dcs-load", (e) => { pickerClient = null; picker?.use(e.detail.instances); });
   el.addEventListener("dcs-error", (e) => {
@@ -87,6 +92,7 @@ function readUrl() {
   shownView = p.get("view") === "fleet" ? "fleet" : "tasks";
   fleetRange = p.get("fleet-range");
   devShown = p.get("dev") === "1";
+  fleetFilters = Object.fromEntries(Object.entries(FLEET_KEYS).map(([k, q]) => [k, p.get(q) ?? ""]));
   return { instance: (p.get("instance") || "").trim(), view, limit: Number.isInteger(limit) && limit > 0 ? limit : null, lang: p.get("lang") };
 }
 
@@ -98,6 +104,8 @@ function writeUrl(push = false) {
     p.set("view", "fleet");
     if (fleet()?.getAttribute("range")) fleetRange = fleet().range;
     if (fleetRange) p.set("fleet-range", fleetRange);
+    if (fleet()) fleetFilters = fleet().view;
+    for (const [k, q] of Object.entries(FLEET_KEYS)) if (fleetFilters[k]) p.set(q, fleetFilters[k]);
   }
   if (el.instanceId) p.set("instance", el.instanceId);
   const v = el.view;
@@ -122,9 +130,11 @@ function taskViewChanged(e) {
   searchTyping = typing;
 }
 
-/** Opens an instance's tasks (picked, typed, chosen in the fleet): a new history entry, the focus on its heading. */
-function showInstance(id) {
+/** Opens an instance's tasks (picked, typed, chosen in the fleet, with the `view` an attention
+ * link asks for): a new history entry, the focus on its heading. */
+function showInstance(id, view) {
   list().instanceId = id;
+  if (view) list().view = view;
   nameField({ force: true });
   showView("tasks", { push: true, focus: true });
 }
@@ -249,7 +259,7 @@ function followAddress() {
   }
   if (el.pageSize !== (url.limit ?? DEFAULT_LIMIT)) el.pageSize = url.limit ?? DEFAULT_LIMIT;
   el.view = url.view;
-  if (fleet() && fleetRange) fleet().range = fleetRange;
+  if (fleet()) fleet().view = { ...fleetFilters, range: fleetRange || fleet().range };
   showPaste(devShown);
   showView(shownView, { focus: true });
 }

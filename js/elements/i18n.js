@@ -1,34 +1,11 @@
 // Every string the elements show, in English and Chinese, and a translator per element (two
-// elements on one page may speak two languages).
+// elements on one page may speak two languages). <dcs-fleet>'s are in i18n-fleet.js.
+import { FLEET_STRINGS } from "./i18n-fleet.js";
 
 export const LANGS = ["en", "zh"];
 
 const STRINGS = {
   en: {
-    "fleet.filters": "Fleet filters",
-    "fleet.name": "Instance name",
-    "fleet.name.placeholder": "name or ID…",
-    "fleet.status": "Instance status",
-    "fleet.heading": "Instances",
-    "fleet.failed": "Could not list the instances",
-    "fleet.loading": "Listing the tasks of each instance: {done} of {total}",
-    "fleet.count": "{n} instances · task counts: {range}",
-    "fleet.countFailed": "{n} could not be listed",
-    "fleet.none": "No instance in this project.",
-    "fleet.noTasks": "no task in the range",
-    "fleet.open": "Open the tasks of {name}",
-    "fleet.timeline": "Timeline: one lane for each of {n} instances",
-    "fleet.timeline.capped": "Timeline: one lane for each of {n} instances, each with its {max} most recent tasks",
-    "fleet.lane.more": "{name}: {n} earlier tasks not drawn",
-    "fleet.timeline.hint": "Hover over or focus a bar for its task (arrow keys: Left/Right along an instance, Up/Down between instances); Enter or a click opens that instance.",
-    "fleet.col.instance": "Instance",
-    "fleet.col.status": "Status",
-    "fleet.col.engine": "Engine",
-    "fleet.col.capacity": "Capacity",
-    "fleet.col.executing": "Executing",
-    "fleet.col.failed": "Failed",
-    "fleet.col.succeeded": "Succeeded",
-    "fleet.col.last": "Last task",
     "filters.label": "Task filters",
     "filters.labelOf": "Task filters of {id}",
     "tasks.headingOf": "Tasks of {id}",
@@ -156,30 +133,6 @@ const STRINGS = {
     "dur.d": "{d} d {h} h",
   },
   zh: {
-    "fleet.filters": "实例筛选",
-    "fleet.name": "实例名称",
-    "fleet.name.placeholder": "名称或 ID…",
-    "fleet.status": "实例状态",
-    "fleet.heading": "实例",
-    "fleet.failed": "无法列出实例",
-    "fleet.loading": "正在查询各实例的任务：{done} / {total}",
-    "fleet.count": "{n} 个实例 · 任务统计：{range}",
-    "fleet.countFailed": "{n} 个查询失败",
-    "fleet.none": "此项目中没有实例。",
-    "fleet.noTasks": "该时间范围内没有任务",
-    "fleet.open": "打开 {name} 的任务",
-    "fleet.timeline": "时间线：{n} 个实例，每个实例一行",
-    "fleet.timeline.capped": "时间线：{n} 个实例，每个实例一行，各显示最近的 {max} 个任务",
-    "fleet.lane.more": "{name}：更早的 {n} 个任务未绘制",
-    "fleet.timeline.hint": "将鼠标悬停在条形上或聚焦条形可查看任务（方向键：左右在同一实例内移动，上下在实例之间移动）；按 Enter 或单击可打开该实例。",
-    "fleet.col.instance": "实例",
-    "fleet.col.status": "状态",
-    "fleet.col.engine": "引擎",
-    "fleet.col.capacity": "容量",
-    "fleet.col.executing": "执行中",
-    "fleet.col.failed": "失败",
-    "fleet.col.succeeded": "成功",
-    "fleet.col.last": "最近的任务",
     "filters.label": "任务筛选",
     "filters.labelOf": "{id} 的任务筛选",
     "tasks.headingOf": "{id} 的任务",
@@ -307,6 +260,7 @@ const STRINGS = {
     "dur.d": "{d} 天 {h} 小时",
   },
 };
+for (const l of LANGS) Object.assign(STRINGS[l], FLEET_STRINGS[l]);
 
 /** Task types: English and Chinese labels (Chinese from the official API page where it names them). */
 export const TASK_TYPES = {

@@ -16,6 +16,7 @@ function loaded(el, tasks, total, mode) {
   s.total = total;
   s.loaded = true;
   updated(k);
+  el.dataset.state = "ready";
   k.view.render();
   refreshExpandedProgress(el, mode === "all");
   emit(el, "dcs-load", { instanceId: el.instanceId, taskCount: total, tasks: [...tasks] });
@@ -42,6 +43,7 @@ export async function loadPage(el, { silent = false } = {}) {
   const seq = ++s.seq;
   stopRefreshTimer(k);
   if (!silent) k.view.busy(true);
+  if (!silent) el.dataset.state = "loading";
   try {
     const list = await client.listTasks(el.instanceId,
       { offset: s.view.offset, limit: el.pageSize, ...timeQuery(s.view) }, { signal: ac.signal });
@@ -52,6 +54,7 @@ export async function loadPage(el, { silent = false } = {}) {
   } catch (err) {
     if (seq !== s.seq || err?.code === "ABORTED") return;
     s.failedAt = new Date();
+    el.dataset.state = silent && s.loaded ? "stale" : "error"; // a failed refresh keeps the table
     k.view.fail(err);
     if (!silent) {
       s.inflight = null;
@@ -87,6 +90,8 @@ export async function loadAll(el, { by = "user" } = {}) {
   s.allBy = by;
   k.view.allProgress(0, undefined);
   k.view.render();
+  el.dataset.state = "loading";
+  let broke = false;
   let total = 0;
   const got = [];
   const onPage = ({ fetched, total: n }) => {
@@ -102,7 +107,8 @@ export async function loadAll(el, { by = "user" } = {}) {
     k.view.clearError();
   } catch (err) {
     if (seq !== s.seq) return;
-    if (err?.code === "ABORTED") k.view.announce(k.tr.t("all.cancelled"));
+    broke = err?.code !== "ABORTED";
+    if (!broke) k.view.announce(k.tr.t("all.cancelled"));
     else {
       s.failedAt = new Date();
       k.view.fail(err);
@@ -113,6 +119,7 @@ export async function loadAll(el, { by = "user" } = {}) {
   s.allAbort = null;
   k.view.allEnded();
   loaded(el, got, s.partial ? Math.max(total, got.length) : got.length, "all");
+  if (broke) el.dataset.state = got.length ? "stale" : "error";
   scheduleRefresh(el);
 }
 
@@ -143,6 +150,7 @@ async function refreshAllView(el) {
   } catch (err) {
     if (seq !== s.seq) return;
     s.failedAt = new Date();
+    el.dataset.state = "stale";
     k.view.fail(err);
   } finally {
     if (seq === s.seq) scheduleRefresh(el);

@@ -103,6 +103,9 @@ export class DcsTaskList extends HostElement {
   /** The tasks loaded (every one, before the filters). */
   get tasks() { return [...internals.get(this).s.tasks]; }
 
+  /** "loading" | "ready" | "stale" | "error" (also `data-state` on the element); "" before a load. */
+  get state() { return this.dataset.state ?? ""; }
+
   /** Asks the instance's tasks again (the page, or everything after "Load all"). */
   refresh() { reload(this); }
 
@@ -204,7 +207,10 @@ export class DcsTaskList extends HostElement {
       try {
         client = await this.#makeClient(seq);
       } catch (err) {
-        if (seq === k.startSeq) fail(this, err, k.tr.t("config.failed"));
+        if (seq === k.startSeq) {
+          this.dataset.state = "error";
+          fail(this, err, k.tr.t("config.failed"));
+        }
         return;
       }
       if (!client) return;
@@ -240,6 +246,7 @@ export class DcsTaskList extends HostElement {
     const k = internals.get(this);
     const list = k.static;
     Object.assign(k.s, { mode: "static", tasks: list.tasks, total: list.taskCount ?? list.tasks.length, loaded: true, partial: false });
+    this.dataset.state = "ready";
     k.view.clearError();
     render(this);
   }

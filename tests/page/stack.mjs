@@ -113,6 +113,48 @@ export async function restartUpstream(stack, { downMs = 0, whileDown } = {}) {
   return mock;
 }
 
+/**
+ * The stack with its upstream in a process of its own, so that a test can take DCS away and give
+ * it back: the mock DCS (`node tests/mock-dcs/server.mjs`, its data anchored at `anchor`) on a
+ * fixed port, and the edge proxy in workerd pointed at it. `stopUpstream()` kills the mock
+ * process (the proxy's calls are then refused), `startUpstream()` starts a new one on the same
+ * port. Returns { url, mockUrl, stopUpstream(), startUpstream(), close() }.
+ */
+export async function startStackWithUpstream({ anchor = "now" } = {}) {
+  const { startStack } = await import("../../scripts/stack.mjs");
+  const { DEFAULT_PROJECT_ID, DEFAULT_CREDENTIALS } = await import("../mock-dcs/server.mjs");
+  const mockPort = await freePort();
+  let mock = null;
+  const startUpstream = async () => {
+    mock = spawn(process.execPath, [join(root, "tests", "mock-dcs", "server.mjs"), "--port", String(mockPort), "--anchor", anchor], { stdio: ["ignore", "pipe", "pipe"] });
+    await new Promise((res, rej) => {
+      const timer = setTimeout(() => rej(new Error("the mock DCS did not start within 20 s")), 20_000);
+      mock.stdout.on("data", (b) => { if (String(b).includes("listening")) { clearTimeout(timer); res(); } });
+      mock.once("exit", (code) => { clearTimeout(timer); rej(new Error(`the mock DCS exited (${code})`)); });
+    });
+  };
+  const stopUpstream = () => new Promise((res) => {
+    if (!mock || mock.exitCode !== null || mock.signalCode !== null) return res();
+    mock.once("exit", () => res());
+    mock.kill("SIGKILL");
+  });
+  await startUpstream();
+  const mockUrl = `http://127.0.0.1:${mockPort}`;
+  const stack = await startStack({
+    port: 0, quiet: true, mock: false,
+    env: {
+      HUAWEICLOUD_SDK_AK: DEFAULT_CREDENTIALS[0].ak, HUAWEICLOUD_SDK_SK: DEFAULT_CREDENTIALS[0].sk,
+      HUAWEICLOUD_SDK_PROJECT_ID: DEFAULT_PROJECT_ID, DCS_ENDPOINT: mockUrl, TRUST_LOOPBACK: "true",
+      DCS_AUTH_TOKEN: undefined, HUAWEICLOUD_SDK_SECURITY_TOKEN: undefined, DCS_REGION: undefined, PROXY_TOKEN: undefined,
+    },
+  });
+  const close = async () => {
+    await stack.close();
+    await stopUpstream();
+  };
+  return { url: stack.url, mockUrl, stopUpstream, startUpstream, close };
+}
+
 export async function launchBrowser() {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/ensure-tools.sh chromium)`);
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
