@@ -4,6 +4,7 @@
 // last data, marked stale since when; the next refresh that succeeds makes it ready again.
 // No DOM of its own: it hands what it learns to the view (`k.view`).
 import { summarizeFleet } from "../dcs_tasks.js";
+import { rangeStart } from "./render.js";
 import { emit } from "./shared.js";
 import { TIME_RANGES } from "./vocab.js";
 
@@ -39,7 +40,7 @@ export async function listFleet(el, k, client, seq) {
   k.view.loading(first);
   const began = Date.now();
   const span = RANGES[el.range];
-  const startTime = span ? new Date(began - span) : null;
+  const startTime = span ? rangeStart(span, began) : null;
   const entries = [];
   const onInstance = ({ done, total }) => { if (seq === k.seq && first) k.view.progress(done, total); };
   try {

@@ -1,10 +1,16 @@
 // Rendering of tasks (table rows, details, progress) and the formatting the table needs, in the
 // language of `tr` (an i18n.js translator, one per element). Input is always the package's
 // normalized data (Task, TaskProgress): nothing is parsed here.
-import { PROXY_CODES, RUNNING_TASK_STATUSES, STEP_STATUSES, TASK_STATUSES } from "./vocab.js";
+import { PROXY_CODES, RUNNING_TASK_STATUSES, STEP_STATUSES, TASK_STATUSES, LIMITS } from "./vocab.js";
 
 export { h } from "./dom.js";
 import { h } from "./dom.js";
+
+/** The start of a range `span` ms long ending `now`, on the core's step (`LIMITS.rangeStepMs`, a
+ * whole minute): views opened within the same minute ask for the same range, so a proxy shares
+ * their reads. */
+export const rangeStart = (span, now = Date.now()) =>
+  new Date(Math.floor((now - span) / LIMITS.rangeStepMs) * LIMITS.rangeStepMs);
 
 /** A small "copy" icon (inline SVG, so no font or file is needed). */
 export function copyIcon() {

@@ -1,7 +1,7 @@
 // <dcs-task-list>'s state and the pure rules of its view: what each element keeps (reached by
 // its modules through `internals`, never by the page), the view's cleaning, the time query, and
 // the filters. No DOM here.
-import { isRunning, searchText } from "./render.js";
+import { isRunning, rangeStart, searchText } from "./render.js";
 import { TIME_RANGES } from "./vocab.js";
 
 /** Live refresh period while a running task cannot be watched, and the watches' interval. */
@@ -54,7 +54,7 @@ export function newState() {
 
 /** startTime/endTime for the package (which validates them: start after end is its error). */
 export function timeQuery(view) {
-  if (TIME_RANGES[view.range]) return { startTime: new Date(Date.now() - TIME_RANGES[view.range]) };
+  if (TIME_RANGES[view.range]) return { startTime: rangeStart(TIME_RANGES[view.range]) };
   if (view.range !== "custom") return {};
   const q = {};
   if (view.from) q.startTime = view.from;
