@@ -9,7 +9,8 @@
 //! - [`client`]: `DcsClient`; [`fetch`]: one call's I/O (gloo-net, web-sys); `cancel`: the
 //!   deadline and the abort signals (gloo-timers); `pager`: a listing's pages; `fleet`: `listFleetTasks`' listings; `iter`: the async iterators of
 //!   `listAllTasks`, `listAllInstances`, `listFleetTasks` and `watchTaskProgress`.
-//! - `proxy` (cargo feature `proxy`): the edge proxy's handler, built into its own wasm.
+//! - `proxy` (cargo feature `proxy`): the edge proxy's handler, built into its own wasm;
+//!   `watch`: its look at the fleet and the scheduled check (`runWatchdog`).
 #![cfg(target_arch = "wasm32")]
 #![forbid(unsafe_code)]
 
@@ -24,6 +25,8 @@ mod options;
 mod pager;
 #[cfg(feature = "proxy")]
 pub mod proxy;
+#[cfg(feature = "proxy")]
+mod watch;
 
 /// The wasm heap allocator: Talc instead of the default dlmalloc (smaller and faster on
 /// wasm; the benchmark and size figures are in BENCHMARKS.md).
