@@ -27,7 +27,7 @@ use crate::fetch::{fetch_function, promise, read_body, thenable, Inner};
 use crate::pager::Pager;
 use dcs_tasks_core::listing::TypedTaskPages;
 use dcs_tasks_core::proxy::watch::{
-    run_log, GatherStats, Storage, WatchRun, MAX_WATCH_TASKS, WATCH_CONCURRENCY,
+    note_log, run_log, GatherStats, Storage, WatchRun, MAX_WATCH_TASKS, WATCH_CONCURRENCY,
 };
 use dcs_tasks_core::proxy::{
     self, check_all_instances, check_all_total, Answer, FleetGathering, FleetPurpose, ProxyConfig,
@@ -80,12 +80,13 @@ async fn look(
         }
     };
     let results = all_tasks(g, inner, &instances, now_ms).await;
+    let spent_out = inner.budget.get().is_some_and(|b| b.spent_out(now()));
     let sightings = instances
         .into_iter()
         .zip(results)
         .map(|(i, r)| {
             stats.errors += u32::from(r.is_err());
-            g.sighting(i, r, now_ms)
+            g.sighting(i, r, now_ms, spent_out)
         })
         .collect();
     (Ok(g.look(now_ms, sightings)), stats)
@@ -222,11 +223,7 @@ struct Delivered {
 
 impl Report {
     fn failed(mut self, e: DcsError) -> Self {
-        console_log(&format!(
-            "{{\"watchdog\":\"failed\",\"code\":\"{}\",\"message\":{:?}}}",
-            e.code.as_str(),
-            e.message
-        ));
+        console_log(&note_log("failed", Some(e.code.as_str()), &e.message));
         self.error = Some(e.message);
         self
     }
@@ -239,10 +236,7 @@ impl Report {
 pub fn run_watchdog(env: JsValue, options: JsValue) -> Promise {
     promise(Box::pin(async move {
         let config = ProxyConfig::from_env(|k| get(&env, k).as_string()).map_err(|e| {
-            console_log(&format!(
-                "{{\"watchdog\":\"refused\",\"message\":{:?}}}",
-                e.message
-            ));
+            console_log(&note_log("refused", None, &e.message));
             JsValue::from(js_sys::Error::new(&format!(
                 "the proxy refuses its configuration: {}",
                 e.message
@@ -289,7 +283,7 @@ async fn checked(g: &FleetGathering, store: Option<&JsValue>, scheduled: Option<
     };
     if let Some(s) = store {
         let Some(claimed) = run.claim(stored.as_deref()) else {
-            console_log("{\"watchdog\":\"skipped\",\"reason\":\"another run holds the state\"}");
+            console_log(&note_log("skipped", None, "another check holds the state"));
             report.skipped = true;
             return report;
         };

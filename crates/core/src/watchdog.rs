@@ -97,6 +97,10 @@ pub struct Sighting {
     /// Its tasks in the look's range (and the running ones), empty when `error` is set.
     pub tasks: Vec<Task>,
     pub error: Option<DcsError>,
+    /// The look ran out of its own deadline or byte budget before this instance's listing
+    /// finished: its `error` is the look's, not the instance's. The watchdog judges nothing of
+    /// it (no event, its state kept); `/api/attention` shows the error.
+    pub unseen: bool,
 }
 
 /// One look at the fleet at `now_ms`.
@@ -286,6 +290,9 @@ fn sighting_events(
     first: bool,
     out: &mut Vec<Event>,
 ) {
+    if s.unseen {
+        return;
+    }
     let (i, now) = (&s.instance, look.now_ms);
     let id = &i.instance_id;
     if ABNORMAL_INSTANCE_STATUSES.contains(&i.status.as_str()) {
@@ -373,7 +380,11 @@ fn bound(st: &mut WatchState) {
 pub fn evaluate_window(look: &FleetLook, from_ms: i64, to_ms: i64) -> Vec<Event> {
     let inside = |at: i64| at >= from_ms && at < to_ms;
     let mut out = Vec::new();
-    for s in look.sightings.iter().filter(|s| s.error.is_none()) {
+    for s in look
+        .sightings
+        .iter()
+        .filter(|s| s.error.is_none() && !s.unseen)
+    {
         let i = &s.instance;
         for t in &s.tasks {
             if t.status == "FAILED" {

@@ -97,11 +97,15 @@ impl FleetGathering {
 
     /// An instance as seen: its tasks (those of the lookback kept only while running), or
     /// its listing's error.
+    /// `spent_out`: the look had run out of its own deadline or bytes
+    /// ([`crate::call::Budget::spent_out`]), so a listing that failed for time or size failed
+    /// for the look's sake, not the instance's.
     pub fn sighting(
         &self,
         instance: Instance,
         tasks: Result<Vec<Task>, DcsError>,
         now_ms: i64,
+        spent_out: bool,
     ) -> Sighting {
         let since = Some(now_ms.saturating_sub(watchdog::LOOK_RANGE_MS));
         match tasks {
@@ -111,11 +115,15 @@ impl FleetGathering {
                     instance,
                     tasks: t,
                     error: None,
+                    unseen: false,
                 }
             }
             Err(e) => Sighting {
                 instance,
                 tasks: Vec::new(),
+                unseen: spent_out
+                    && (e.code == dcs_tasks_parse::error::ErrorCode::Timeout
+                        || e.reason == Some(dcs_tasks_parse::error::Reason::BodyTooLarge)),
                 error: Some(e),
             },
         }
@@ -248,6 +256,24 @@ impl WatchRun<'_> {
             .map(|w| (w.clone(), w.post(&notice, self.now_ms)))
             .collect()
     }
+}
+
+/// A log line of a check that posted nothing: `what` (`refused`: the configuration;
+/// `skipped`: another check holds the state; `failed`: nothing was seen), the error's code and
+/// message (a variable's name, an upstream error: never a URL of a webhook or a secret).
+pub fn note_log(what: &'static str, code: Option<&str>, message: &str) -> String {
+    #[derive(Serialize)]
+    struct Note<'a> {
+        watchdog: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<&'a str>,
+        message: &'a str,
+    }
+    to_json(&Note {
+        watchdog: what,
+        code,
+        message,
+    })
 }
 
 /// The log line of a run: counts and kinds, never a URL, a secret or an event's text.

@@ -28,6 +28,7 @@ fn seen(id: &str, status: &str, tasks: Vec<Task>) -> Sighting {
         instance: instance(id, status),
         tasks,
         error: None,
+        unseen: false,
     }
 }
 
@@ -36,6 +37,18 @@ fn down(id: &str) -> Sighting {
         instance: instance(id, "RUNNING"),
         tasks: Vec::new(),
         error: Some(DcsError::network("connection refused")),
+        unseen: false,
+    }
+}
+
+/// The look ran out of its deadline before this instance was listed.
+fn unseen(id: &str) -> Sighting {
+    Sighting {
+        error: Some(DcsError::timeout(
+            "did not finish within REQUEST_TIMEOUT_MS",
+        )),
+        unseen: true,
+        ..down(id)
     }
 }
 
@@ -480,4 +493,37 @@ fn the_summary_of_a_look_is_the_attention_model() {
     assert_eq!(s.totals.instances, 2);
     assert_eq!(s.totals.unreachable, 1);
     assert_eq!(s.instances[0].instance_id, "a");
+}
+
+#[test]
+fn an_instance_the_look_ran_out_before_is_judged_by_nothing() {
+    // a (unreachable, a stuck task) and b were seen; then a look whose deadline ran out before
+    // their listings: no event, nothing forgotten, nothing recovered; then seen again: nothing new
+    let t = || task("s", "EXECUTING", T0, None);
+    let r = runs(&[
+        look(
+            T0 + 90 * MIN,
+            vec![down("a"), seen("b", "RUNNING", vec![t()])],
+        ),
+        look(T0 + 95 * MIN, vec![unseen("a"), unseen("b")]),
+        look(
+            T0 + 100 * MIN,
+            vec![down("a"), seen("b", "RUNNING", vec![t()])],
+        ),
+    ]);
+    assert_eq!(
+        r,
+        [
+            vec![
+                (EventKind::Unreachable, "a".to_string()),
+                (EventKind::Stuck, "s".to_string())
+            ],
+            vec![],
+            vec![],
+        ]
+    );
+    let l = look(T0 + 90 * MIN, vec![unseen("b")]);
+    assert!(evaluate_window(&l, T0, T0 + 100 * MIN).is_empty());
+    // /api/attention still shows it unreachable, with the look's error
+    assert_eq!(l.summary().totals.unreachable, 1);
 }

@@ -257,13 +257,15 @@ fn sample_look(g: &FleetGathering) -> FleetLook {
                 task("t3", "SUCCESS", NOW - 3 * 24 * 60 * MIN), // out of the range: dropped
             ]),
             NOW,
+            false,
         ),
         g.sighting(
             inst("i-2", "cache", "RUNNING"),
             Err(DcsError::network("refused")),
             NOW,
+            false,
         ),
-        g.sighting(inst("i-3", "frozen", "FROZEN"), Ok(vec![]), NOW),
+        g.sighting(inst("i-3", "frozen", "FROZEN"), Ok(vec![]), NOW, false),
     ];
     g.look(NOW, s)
 }
@@ -281,6 +283,25 @@ fn the_look_lists_every_instance_then_a_day_of_tasks_and_the_running_ones() {
     assert_eq!(q.end_ms, None);
     let l = sample_look(&g);
     assert_eq!(l.sightings[0].tasks.len(), 2);
+    // a listing that failed for time once the look had run out of it: unseen (not judged)
+    let timeout = || {
+        Err(DcsError::timeout(
+            "did not finish within REQUEST_TIMEOUT_MS",
+        ))
+    };
+    assert!(
+        g.sighting(inst("i-1", "a", "RUNNING"), timeout(), NOW, true)
+            .unseen
+    );
+    assert!(
+        !g.sighting(inst("i-1", "a", "RUNNING"), timeout(), NOW, false)
+            .unseen
+    );
+    let refused = Err(DcsError::network("refused"));
+    assert!(
+        !g.sighting(inst("i-1", "a", "RUNNING"), refused, NOW, true)
+            .unseen
+    );
 }
 
 #[test]
@@ -400,6 +421,10 @@ fn a_run_claims_evaluates_and_posts_to_every_webhook() {
     let kinds: Vec<EventKind> = r.events.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, [EventKind::Failed]);
     assert!(r.state.is_none());
+    assert_eq!(
+        note_log("failed", Some("NETWORK"), "a \"quoted\" line\n"),
+        r#"{"watchdog":"failed","code":"NETWORK","message":"a \"quoted\" line\n"}"#
+    );
     let log = run_log(
         &r.events,
         &[
