@@ -60,6 +60,13 @@ export type InstanceEngine =
   | "Redis"
   | "Memcached"
   | (string & {});
+
+/** Why an instance needs attention (`summarizeFleet`), most urgent first. */
+export type ConcernKind =
+  | "unreachable"
+  | "abnormal"
+  | "stuck"
+  | "failed";
 // @generated-vocab-end
 
 // @generated-types: the output types (TaskList, Task, TaskDetails, Warning, WarningCode,
@@ -112,11 +119,82 @@ export interface FleetProgress {
 /** One instance of `listFleetTasks`: its tasks in the range (every page), or its error. */
 export interface FleetEntry {
   instance: Instance;
-  /** Newest first, as the service lists them; empty when `error` is set. */
+  /** Newest first, as the service lists them; empty when `error` is set. Also the tasks still
+   * running (CREATED, EXECUTING) that began up to 7 days before `startTime`. */
   tasks: Task[];
   /** This instance's listing failed (the others go on). */
   error?: DcsError;
 }
+
+/** A task an attention entry names (or an instance's last task). */
+export interface AttentionTask {
+  id: string;
+  name: TaskName;
+  status: TaskStatus;
+  createdAt?: string;
+}
+
+/** One reason an instance needs attention. */
+export interface Concern {
+  kind: ConcernKind;
+  /** Failed or stuck tasks; 1 for the instance's own state. */
+  count: number;
+  /** Since when: the oldest stuck task's start, the latest failure (absent for a state). */
+  since?: string;
+  /** The oldest stuck task, the latest failed one. */
+  task?: AttentionTask;
+  /** The listing's DcsError code (unreachable) or the instance status (abnormal). */
+  code?: string;
+  /** One English sentence (logs, webhooks). */
+  message: string;
+}
+
+/** One instance assessed by `summarizeFleet`. */
+export interface InstanceHealth {
+  instanceId: string;
+  name: string;
+  status: InstanceStatus;
+  /** The status' colour: success (running), failed (abnormal), cancelled (frozen), executing (being changed), other. */
+  statusKind: "success" | "failed" | "cancelled" | "executing" | "other";
+  /** Tasks in the range; `running` and `stuck` whatever their start. */
+  counts: { running: number; stuck: number; failed: number; succeeded: number; total: number };
+  lastTask?: AttentionTask;
+  /** Its reasons to need attention, most urgent first; empty when it needs none. */
+  concerns: Concern[];
+  /** Its tasks still running, oldest first, each judged against its threshold (ms). */
+  running: (AttentionTask & { stuck: boolean; stuckAfter: number })[];
+  /** Its place in the fleet's order: 0..3 the kind of its first concern, then 4 busy, 5 changing, 6 quiet. */
+  rank: number;
+}
+
+/** `summarizeFleet`'s answer: every instance, what needs attention first. */
+export interface FleetSummary {
+  checkedAt: string;
+  since?: string;
+  until?: string;
+  totals: { instances: number; attention: number; unreachable: number; abnormal: number;
+    stuck: number; failed: number; running: number; succeeded: number };
+  /** Ranked: the first `totals.attention` need attention (by their most urgent concern), then the
+   * rest; ties by the most recent last task, the name, the ID. */
+  instances: InstanceHealth[];
+}
+
+export interface SummarizeOptions {
+  /** The range the counts cover (as `listFleetTasks`' `q`). */
+  startTime?: TimeInput;
+  endTime?: TimeInput;
+  /** The moment of the assessment (default: now). */
+  now?: TimeInput;
+  /** When a running task is stuck: milliseconds or a duration (`45m`, `12h`, `2d`; 1m..30d).
+   * Default: per task type (a switchover 30 min, an address or whitelist change 1 h, a
+   * specification change or a replica 6 h, other types 6 h). */
+  stuckAfter?: number | string;
+}
+
+/** Pure: what needs an operator in `listFleetTasks`' entries: unreachable instances (their
+ * listing failed), abnormal states (ERROR, CREATEFAILED, FROZEN), tasks running past their
+ * threshold, tasks that failed in the range; ranked, with each instance's counts. */
+export function summarizeFleet(entries: FleetEntry[], o?: SummarizeOptions): FleetSummary;
 
 /** Pure: validates and builds the list request. Throws DcsError INVALID_ARGUMENT. */
 export function buildListTasksRequest(o: ListTasksRequestOptions): HttpRequest;
@@ -154,6 +232,8 @@ export interface KnownValues {
   engines: string[];
   /** The task statuses of a task that has not ended: CREATED, EXECUTING. */
   runningTaskStatuses: string[];
+  /** Why an instance needs attention, most urgent first: unreachable, abnormal, stuck, failed. */
+  concernKinds: string[];
   /** The time ranges the elements offer, by name ("1h", "24h", "7d", "30d"): milliseconds back from now. */
   timeRanges: Record<string, number>;
   /** The limits and defaults of the listings the elements start. */

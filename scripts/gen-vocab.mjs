@@ -19,6 +19,7 @@ export const TASK_NAMES = ${lit(k.taskNames)};
 export const STEP_STATUSES = ${lit(k.stepStatuses)};
 export const INSTANCE_STATUSES = ${lit(k.instanceStatuses)};
 export const RUNNING_TASK_STATUSES = ${lit(k.runningTaskStatuses)};
+export const CONCERN_KINDS = ${lit(k.concernKinds)};
 export const TIME_RANGES = ${lit(k.timeRanges)};
 export const LIMITS = ${lit(k.limits)};
 `;
@@ -33,6 +34,7 @@ const block = START + [
   union("TaskName", k.taskNames),
   union("InstanceStatus", k.instanceStatuses, "`Instance.status` as sent (unknown values pass through with an `unknown_value` warning)."),
   union("InstanceEngine", k.engines),
+  `/** Why an instance needs attention (\`summarizeFleet\`), most urgent first. */\nexport type ConcernKind =\n${k.concernKinds.map((v) => `  | ${JSON.stringify(v)}`).join("\n")};\n`,
 ].join("\n") + END;
 const dtsNow = readFileSync(dts, "utf8");
 const a = dtsNow.indexOf(START);

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Prints the package's wasm and JS glue sizes, raw and gzipped (-9), and checks the budget:
 # what a page downloads with the smallest entry (`dcs-tasks/slim`: the entry, the glue and the
-# .wasm file) within 180 KiB gzipped (184,320 B). The zero-configuration entry's download (the
+# .wasm file) within 191 KiB gzipped (195,584 B; 180 KiB until the attention model, summarizeFleet,
+# added 11.4 KB: BENCHMARKS.md). The zero-configuration entry's download (the
 # wasm inlined as base64 in JavaScript) is printed beside it.
 # Usage: scripts/size.sh [--check]   (builds pkg/ first if missing)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 [ -f pkg/dcs_tasks_bg.wasm ] && [ -f pkg/dcs_tasks_proxy_bg.wasm ] || scripts/build-pkg.sh
-budget=$((180 * 1024))
+budget=$((191 * 1024))
 gz() { gzip -9 -c "$1" | wc -c; }
 total_raw=0; total_gz=0; zero_raw=0; zero_gz=0
 printf '%-22s %10s %10s\n' file raw gzip

@@ -7,8 +7,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::options::{CredentialsOptions, ListTasksOptions, Options, ParseOpts, SignOptions};
-use dcs_tasks_core::query::{Arg, HttpRequest, ListTasksInput};
-use dcs_tasks_core::sign::Credentials;
+use dcs_tasks_core::field::Field;
+use dcs_tasks_core::query::{HttpRequest, ListTasksInput};
+use dcs_tasks_core::sign::{self, Credentials};
 use dcs_tasks_parse::error::DcsError;
 use dcs_tasks_parse::model::ParseOptions;
 
@@ -131,27 +132,6 @@ pub fn request_from_js(v: &JsValue) -> Result<HttpRequest, DcsError> {
     })
 }
 
-/// Credentials from their option fields; errors name `<prefix>ak` and so on.
-pub(crate) fn credentials(
-    prefix: &str,
-    ak: &Arg,
-    sk: &Arg,
-    security_token: &Arg,
-) -> Result<Credentials, DcsError> {
-    let need = |k: &str, a: &Arg| -> Result<String, DcsError> {
-        let f = dcs_cat(&[prefix, k]);
-        dcs_tasks_core::query::validate_string(&f, a)?
-            .ok_or_else(|| DcsError::invalid_argument(f, "must be a string"))
-    };
-    let ak = need("ak", ak)?;
-    let sk = need("sk", sk)?;
-    let token = dcs_tasks_core::query::validate_string(
-        &dcs_cat(&[prefix, "securityToken"]),
-        security_token,
-    )?;
-    Credentials::new(ak, sk, token).map_err(|e| e.js(prefix))
-}
-
 /// Reads the body argument of the parsers: a string, a `Uint8Array` or an `ArrayBuffer`.
 pub(crate) fn body_bytes(body: &JsValue) -> Result<Vec<u8>, DcsError> {
     if let Some(s) = body.as_string() {
@@ -171,7 +151,9 @@ pub(crate) fn body_bytes(body: &JsValue) -> Result<Vec<u8>, DcsError> {
 pub(crate) fn parse_options(v: &JsValue) -> Result<ParseOptions, DcsError> {
     let o = ParseOpts::read(v, "opts", "opts.")?;
     Ok(ParseOptions {
-        strict: dcs_tasks_core::query::validate_bool("opts.strict", &o.strict)?.unwrap_or(false),
+        strict: dcs_tasks_core::query::validate_bool(Field::Strict, &o.strict)
+            .map_err(|e| e.js("opts."))?
+            .unwrap_or(false),
     })
 }
 
@@ -214,20 +196,13 @@ pub fn sign_request(req: JsValue, cred: JsValue, opts: JsValue) -> Result<JsValu
             return Err(DcsError::invalid_argument("cred", "must be an object"));
         }
         let c = CredentialsOptions::read(&cred, "cred", "cred.")?;
-        let c = credentials("cred.", &c.ak, &c.sk, &c.security_token)?;
+        let c =
+            Credentials::from_args(&c.ak, &c.sk, &c.security_token).map_err(|e| e.js("cred."))?;
         let o = SignOptions::read(&opts, "opts", "opts.")?;
-        let now = match o.date {
-            Arg::Absent => Date::now(),
-            Arg::Date(ms) => ms,
-            _ => return Err(DcsError::invalid_argument("opts.date", "must be a Date")),
-        };
-        if !now.is_finite() || !(0.0..=dcs_tasks_parse::time::MAX_MS as f64).contains(&now) {
-            return Err(DcsError::invalid_argument(
-                "opts.date",
-                "is an invalid Date",
-            ));
-        }
-        request_to_js(&dcs_tasks_core::sign::sign_request(&r, &c, now as i64)?)
+        let now = sign::signing_time(&o.date).map_err(|e| e.js("opts."))?;
+        let now = now.unwrap_or(Date::now() as i64);
+        // The credentials and the time are checked above: what is left to refuse is the request's.
+        request_to_js(&sign::sign_request(&r, &c, now).map_err(|e| e.js("req."))?)
     })())
 }
 
@@ -250,6 +225,7 @@ pub fn known_values() -> JsValue {
             "runningTaskStatuses",
             &dcs_tasks_core::views::RUNNING_TASK_STATUSES,
         ),
+        ("concernKinds", &dcs_tasks_core::attention::ConcernKind::ALL),
     ] {
         let a: Array = list.iter().map(|v| JsValue::from_str(v)).collect();
         set(&o, k, &a);

@@ -2,9 +2,11 @@
 //! a per-call deadline, caller cancellation, retries with backoff, clock-skew
 //! correction, typed errors, and `listAllTasks` pagination. This file reads the arguments
 //! and builds the requests; [`crate::fetch`] runs them (gloo-net, web-sys, gloo-timers). Every
-//! rule is the sans-IO core's: the calls' ([`dcs_tasks_core::call`], [`dcs_tasks_core::policy`]),
-//! the token and header rules ([`dcs_tasks_core::rules`]), the listing limits
-//! ([`dcs_tasks_core::listing`]).
+//! rule is the sans-IO core's: the calls' and the settings' ([`dcs_tasks_core::call`],
+//! [`dcs_tasks_core::policy`]: `CallSettings`), `auth` (`sign::Auth::from_args`), the token and
+//! header rules ([`dcs_tasks_core::rules`]), the listing limits and page sizes
+//! ([`dcs_tasks_core::listing`]), the watch's interval (`watch::Watch::from_arg`). Each error
+//! names its `Field`; this file only says which option object it belongs to (`e.js("o.")`).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -14,7 +16,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
-use crate::bindings::{credentials, to_js_error};
+use crate::bindings::to_js_error;
 use crate::cancel::signal_arg;
 use crate::fetch::{promise, run, Inner};
 use crate::options::to_arg;
@@ -27,14 +29,19 @@ use crate::pager::Pager;
 use dcs_tasks_core::field::Field;
 use dcs_tasks_core::fleet::{FleetQuery, MAX_LIST_ALL_INSTANCES};
 pub use dcs_tasks_core::listing::PAGE_CONCURRENCY;
-use dcs_tasks_core::listing::{DEFAULT_INSTANCE_PAGE_SIZE, DEFAULT_PAGE_SIZE, MAX_LIST_ALL_TASKS};
-use dcs_tasks_core::policy;
+use dcs_tasks_core::listing::{
+    self, DEFAULT_INSTANCE_PAGE_SIZE, DEFAULT_PAGE_SIZE, MAX_LIST_ALL_TASKS,
+};
+use dcs_tasks_core::policy::{self, CallSettings};
 use dcs_tasks_core::query::{self, Arg, InstanceQuery, ListQuery};
 use dcs_tasks_core::rules;
-use dcs_tasks_core::sign::Auth;
+use dcs_tasks_core::sign::{Auth, AuthError};
+use dcs_tasks_core::watch::Watch;
 use dcs_tasks_parse::error::DcsError;
-fn int_option(field: &str, a: &Arg, min: u32, max: u32, default: u32) -> Result<u32, DcsError> {
-    Ok(query::validate_int(field, a, min, max)?.unwrap_or(default))
+
+/// An ID argument (`instanceId`, `taskId`), named bare.
+fn id_arg(field: Field, v: &JsValue) -> Result<String, DcsError> {
+    Ok(query::validate_id(field, &to_arg(v))?.to_string())
 }
 
 fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
@@ -48,23 +55,10 @@ fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
         ));
     }
     let a = AuthOptions::read(v, "auth", "auth.")?;
-    if a.token != Arg::Absent {
-        if a.ak != Arg::Absent || a.sk != Arg::Absent || a.security_token != Arg::Absent {
-            return Err(DcsError::invalid_argument(
-                "auth",
-                "give either token or ak/sk, not both",
-            ));
-        }
-        let t = query::validate_string("auth.token", &a.token)?.unwrap_or_default();
-        rules::check_iam_token(&t).map_err(|m| DcsError::invalid_argument("auth.token", m))?;
-        return Ok(Auth::Token(t));
-    }
-    Ok(Auth::AkSk(credentials(
-        "auth.",
-        &a.ak,
-        &a.sk,
-        &a.security_token,
-    )?))
+    Auth::from_args(&a.token, &a.ak, &a.sk, &a.security_token).map_err(|e| match e {
+        AuthError::Both => DcsError::invalid_argument("auth", AuthError::BOTH),
+        AuthError::Key(e) => e.js("auth."),
+    })
 }
 
 fn parse_headers(v: &JsValue, with_auth: bool) -> Result<Vec<(String, String)>, DcsError> {
@@ -127,7 +121,7 @@ impl DcsClient {
         crate::bindings::js_err((|| {
             let o = ClientOptions::read(&o, "options", "")?;
             let endpoint = query::resolve_endpoint(&o.endpoint, &o.region)?;
-            let project_id = query::validate_id("projectId", &o.project_id)?.to_string();
+            let project_id = query::validate_id(Field::ProjectId, &o.project_id)?.to_string();
             let auth = parse_auth(&o.auth.0)?;
             let fetch = if o.fetch.0.is_undefined() || o.fetch.0.is_null() {
                 None
@@ -139,21 +133,7 @@ impl DcsClient {
                         .map_err(|_| DcsError::invalid_argument("fetch", "must be a function"))?,
                 )
             };
-            let timeout_ms = int_option(
-                "timeoutMs",
-                &o.timeout_ms,
-                1,
-                policy::MAX_TIMEOUT_MS,
-                policy::DEFAULT_TIMEOUT_MS,
-            )?;
-            let retries = int_option(
-                "retries",
-                &o.retries,
-                0,
-                policy::MAX_RETRIES,
-                policy::DEFAULT_RETRIES,
-            )?;
-            let strict = query::validate_bool("strict", &o.strict)?;
+            let settings = CallSettings::validate(&o.timeout_ms, &o.retries, &o.strict)?;
             let headers = parse_headers(&o.headers.0, !matches!(auth, Auth::None))?;
             Ok(DcsClient {
                 inner: Rc::new(Inner {
@@ -161,14 +141,16 @@ impl DcsClient {
                     project_id,
                     auth,
                     fetch,
-                    timeout_ms,
-                    retries,
-                    strict: strict.unwrap_or(false),
+                    timeout_ms: settings.timeout_ms,
+                    retries: settings.retries,
+                    strict: settings.strict,
                     headers,
                     max_body: policy::MAX_RESPONSE_BYTES,
                     clock_offset_ms: Cell::new(0),
                     calls: Cell::new(0),
                     budget: Cell::new(None),
+                    #[cfg(feature = "proxy")]
+                    share: None,
                 }),
             })
         })())
@@ -178,7 +160,7 @@ impl DcsClient {
     #[wasm_bindgen(js_name = listTasks)]
     pub fn list_tasks(&self, instance_id: JsValue, q: JsValue, o: JsValue) -> Promise {
         let prep = (|| {
-            let id = query::validate_id("instanceId", &to_arg(&instance_id))?.to_string();
+            let id = id_arg(Field::InstanceId, &instance_id)?;
             let q = ListQueryOptions::read(&q, "q", "")?;
             let lq = ListQuery::validate(&q.offset, &q.limit, &q.start_time, &q.end_time)?;
             Ok((id, lq, call_signal(&o)?))
@@ -220,8 +202,8 @@ impl DcsClient {
         delete: bool,
     ) -> Promise {
         let prep = (|| {
-            let id = query::validate_id("instanceId", &to_arg(&instance_id))?.to_string();
-            let task = query::validate_id("taskId", &to_arg(&task_id))?.to_string();
+            let id = id_arg(Field::InstanceId, &instance_id)?;
+            let task = id_arg(Field::TaskId, &task_id)?;
             Ok((id, task, call_signal(&o)?))
         })();
         let (id, task, signal) = match prep {
@@ -258,10 +240,9 @@ impl DcsClient {
         o: JsValue,
     ) -> Result<JsValue, JsValue> {
         crate::bindings::js_err((|| {
-            let id = query::validate_id("instanceId", &to_arg(&instance_id))?.to_string();
+            let id = id_arg(Field::InstanceId, &instance_id)?;
             let q = ListAllQueryOptions::read(&q, "q", "")?;
-            let page_size = query::validate_int("pageSize", &q.page_size, 1, query::MAX_LIMIT)?
-                .unwrap_or(DEFAULT_PAGE_SIZE);
+            let page_size = listing::page_size(&q.page_size, DEFAULT_PAGE_SIZE)?;
             let lq = ListQuery::validate(&Arg::Absent, &Arg::Absent, &q.start_time, &q.end_time)?;
             let o = ListAllOptions::read(&o, "o", "o.")?;
             let signal = signal_arg(&o.signal.0, "o.signal")?;
@@ -288,16 +269,10 @@ impl DcsClient {
         o: JsValue,
     ) -> Result<JsValue, JsValue> {
         crate::bindings::js_err((|| {
-            let id = query::validate_id("instanceId", &to_arg(&instance_id))?.to_string();
-            let task = query::validate_id("taskId", &to_arg(&task_id))?.to_string();
+            let id = id_arg(Field::InstanceId, &instance_id)?;
+            let task = id_arg(Field::TaskId, &task_id)?;
             let o = WatchOptions::read(&o, "o", "o.")?;
-            let interval = query::validate_int(
-                "o.intervalMs",
-                &o.interval_ms,
-                dcs_tasks_core::watch::MIN_WATCH_INTERVAL_MS,
-                dcs_tasks_core::watch::MAX_WATCH_INTERVAL_MS,
-            )?;
-            let watch = dcs_tasks_core::watch::Watch::new(interval);
+            let watch = Watch::from_arg(&o.interval_ms).map_err(|e| e.js("o."))?;
             let signal = signal_arg(&o.signal.0, "o.signal")?;
             let inner = self.inner.clone();
             let req = query::progress_request(&inner.endpoint, &inner.project_id, &id, &task);
@@ -336,8 +311,7 @@ impl DcsClient {
     pub fn list_all_instances(&self, q: JsValue, o: JsValue) -> Result<JsValue, JsValue> {
         crate::bindings::js_err((|| {
             let q = ListAllInstancesQueryOptions::read(&q, "q", "")?;
-            let page_size = query::validate_int("pageSize", &q.page_size, 1, query::MAX_LIMIT)?
-                .unwrap_or(DEFAULT_INSTANCE_PAGE_SIZE);
+            let page_size = listing::page_size(&q.page_size, DEFAULT_INSTANCE_PAGE_SIZE)?;
             let iq = InstanceQuery::validate(&q.name, &q.status, &Arg::Absent, &Arg::Absent)?;
             let signal = call_signal(&o)?;
             let source = self.inner.instance_pages(iq);
@@ -359,21 +333,9 @@ impl DcsClient {
         crate::bindings::js_err((|| {
             let q = FleetQueryOptions::read(&q, "q", "")?;
             let o = FleetOptions::read(&o, "o", "o.")?;
-            let fq = FleetQuery::validate(
-                &q.start_time,
-                &q.end_time,
-                &q.name,
-                &q.status,
-                &o.concurrency,
-            )
-            // The concurrency is an option of `o`; the rest are keys of `q`, named bare.
-            .map_err(|e| {
-                e.js(if e.field == Field::Concurrency {
-                    "o."
-                } else {
-                    ""
-                })
-            })?;
+            let fq = FleetQuery::validate(&q.start_time, &q.end_time, &q.name, &q.status)?
+                .with_concurrency(&o.concurrency)
+                .map_err(|e| e.js("o."))?;
             let signal = signal_arg(&o.signal.0, "o.signal")?;
             let on_instance = o.on_instance.0;
             if !(on_instance.is_undefined() || on_instance.is_null() || on_instance.is_function()) {

@@ -49,6 +49,10 @@ pub(crate) struct Inner {
     /// What all the calls together may still spend (one proxy request's deadline and body
     /// bytes); `None` for a client, whose calls are each bounded on their own.
     pub(crate) budget: Cell<Option<Budget>>,
+    /// The proxy's shared reads: who it calls DCS as, and how long a 2xx read is shared
+    /// (`None` for a client; see [`dcs_tasks_core::proxy::share`]). The proxy's build only.
+    #[cfg(feature = "proxy")]
+    pub(crate) share: Option<(String, u64)>,
 }
 
 impl Inner {
@@ -344,6 +348,22 @@ impl Attempt {
 /// Makes one call with its retries, signed afresh for each attempt: the final answer (2xx,
 /// or any when `plan` passes through), or the error. `parent`: the caller's signal.
 pub(crate) async fn run(
+    inner: &Inner,
+    base: &HttpRequest,
+    plan: CallPlan,
+    parent: Option<&AbortSignal>,
+) -> Result<RawResponse, DcsError> {
+    #[cfg(feature = "proxy")]
+    if let Some((id, ms)) = &inner.share {
+        if let Some(key) = dcs_tasks_core::proxy::share::key(id, base) {
+            return crate::share::shared(key, *ms, || exchange(inner, base, plan, parent)).await;
+        }
+    }
+    exchange(inner, base, plan, parent).await
+}
+
+/// [`run`]'s call, never shared.
+async fn exchange(
     inner: &Inner,
     base: &HttpRequest,
     mut plan: CallPlan,

@@ -21,6 +21,7 @@ use crate::bindings::{json_to_js, round_trip_error, set, to_js, to_js_error};
 use crate::cancel::{AbortFanout, AbortLink};
 use crate::fetch::{promise, Inner};
 use crate::pager::Pager;
+use dcs_tasks_core::attention::keeps_task_json;
 use dcs_tasks_core::fleet::{
     self, FleetPlan, FleetQuery, FLEET_PAGE_SIZE, MAX_FLEET_TASKS_PER_INSTANCE,
     MAX_LIST_ALL_INSTANCES,
@@ -92,11 +93,12 @@ impl Fleet {
 
     /// Starts instance `index`'s task listing (aborted through `fanout`).
     fn start(&self, index: usize, id: String, fanout: Rc<AbortFanout>) -> Running {
-        let (inner, q) = (self.inner.clone(), self.query.tasks.clone());
+        let (inner, q) = (self.inner.clone(), self.query.listing());
+        let since = self.query.tasks.start_ms;
         let slot: Slot = Rc::new(RefCell::new(None));
         let out = slot.clone();
         let done = promise(Box::pin(async move {
-            let r = instance_tasks(&inner, id, q, index, &fanout).await;
+            let r = instance_tasks(&inner, id, q, since, index, &fanout).await;
             fanout.remove(index);
             *out.borrow_mut() = Some(r);
             Ok(JsValue::UNDEFINED)
@@ -180,11 +182,13 @@ fn entry_value(instance: &Instance, r: Result<String, DcsError>) -> Result<JsVal
     Ok(o)
 }
 
-/// Every task of one instance in the range, as the contract JSON of an array of tasks.
+/// Every task of one instance in the range (and those still running that began before
+/// `since`), as the contract JSON of an array of tasks.
 async fn instance_tasks(
     inner: &Rc<Inner>,
     id: String,
     q: ListQuery,
+    since: Option<i64>,
     index: usize,
     fanout: &AbortFanout,
 ) -> Result<String, DcsError> {
@@ -203,7 +207,7 @@ async fn instance_tasks(
                 pager.stop();
                 return Err(e);
             }
-            for t in d.list.tasks() {
+            for t in d.list.tasks().filter(|t| keeps_task_json(t, since)) {
                 if text.len() > 1 {
                     text.push(',');
                 }

@@ -5,15 +5,18 @@
 //!
 //! - [`bindings`]: the pure functions (`buildListTasksRequest`, `signRequest`,
 //!   `parseListTasksResponse`, `knownValues`) and the JS `DcsError`.
+//! - `attention`: `summarizeFleet`, the core's attention model over a fleet's entries.
 //! - `options`: the option objects, serde structs read with serde-wasm-bindgen.
 //! - [`client`]: `DcsClient`; [`fetch`]: one call's I/O (gloo-net, web-sys); `cancel`: the
 //!   deadline and the abort signals (gloo-timers); `pager`: a listing's pages; `fleet`: `listFleetTasks`' listings; `iter`: the async iterators of
 //!   `listAllTasks`, `listAllInstances`, `listFleetTasks` and `watchTaskProgress`.
 //! - `proxy` (cargo feature `proxy`): the edge proxy's handler, built into its own wasm;
 //!   `watch`: its look at the fleet and the scheduled check (`runWatchdog`).
+//!   `share`: its identical upstream reads shared between callers.
 #![cfg(target_arch = "wasm32")]
 #![forbid(unsafe_code)]
 
+mod attention;
 #[doc(hidden)]
 pub mod bindings;
 mod cancel;
@@ -25,6 +28,8 @@ mod options;
 mod pager;
 #[cfg(feature = "proxy")]
 pub mod proxy;
+#[cfg(feature = "proxy")]
+mod share;
 #[cfg(feature = "proxy")]
 mod watch;
 

@@ -371,3 +371,13 @@ options!(
         on_instance: Js = "onInstance",
     }
 );
+
+options!(plain
+    /// `summarizeFleet(entries, o)`'s `o`.
+    SummarizeOptions {
+        start_time: Arg = "startTime",
+        end_time: Arg = "endTime",
+        now: Arg = "now",
+        stuck_after: Arg = "stuckAfter",
+    }
+);

@@ -137,6 +137,8 @@ pub(crate) fn inner_for(cfg: &ProxyConfig) -> Rc<Inner> {
         calls: Cell::new(0),
         // One deadline and one total of body bytes for all the request's upstream calls.
         budget: Cell::new(Some(cfg.request_budget(js_sys::Date::now()))),
+        // Identical reads of callers with this access shared (in flight, and UPSTREAM_SHARE_MS).
+        share: Some((cfg.upstream_identity(), cfg.share_ms)),
     })
 }
 

@@ -19,11 +19,11 @@ use std::sync::OnceLock;
 use arbitrary::{Arbitrary, Unstructured};
 use dcs_tasks_core::policy::Delivery;
 use dcs_tasks_core::proxy::{
-    etag, etag_matches, route, static_asset, Caller, Gathered, Gathering, MirrorGathering, ProxyConfig,
-    RawInstancePage, Route, Token, MAX_TARGET_LEN,
+    etag, etag_matches, route, static_asset, Caller, Gathered, Gathering, MirrorGathering,
+    ProxyConfig, RawInstancePage, Route, Token, MAX_TARGET_LEN,
 };
 use dcs_tasks_core::query::check_id;
-use dcs_tasks_core::ErrorCode;
+use dcs_tasks_core::{ErrorCode, Field};
 use dcs_tasks_fuzz::word;
 use libfuzzer_sys::fuzz_target;
 
@@ -319,7 +319,10 @@ fuzz_target!(|i: Input| {
     match route(&i.method, &i.target, cfg) {
         Err(r) => {
             assert!(matches!(r.status, 400 | 403 | 404 | 405 | 414), "{r:?}");
-            assert!(!r.code.as_str().is_empty() && !r.message.is_empty(), "{r:?}");
+            assert!(
+                !r.code.as_str().is_empty() && !r.message.is_empty(),
+                "{r:?}"
+            );
         }
         Ok(r) => {
             assert!(i.target.len() <= MAX_TARGET_LEN);
@@ -333,13 +336,13 @@ fuzz_target!(|i: Input| {
                 _ => assert_eq!(i.method, "GET", "{i:?}"),
             }
             if let Some(inst) = r.instance() {
-                assert!(check_id("instanceId", inst).is_ok(), "{inst:?}");
+                assert!(check_id(Field::InstanceId, inst).is_ok(), "{inst:?}");
             }
             match &r {
                 Route::MirrorProgress { task, .. }
                 | Route::MirrorDelete { task, .. }
                 | Route::ApiProgress { task, .. } => {
-                    assert!(check_id("taskId", task).is_ok(), "{task:?}")
+                    assert!(check_id(Field::TaskId, task).is_ok(), "{task:?}")
                 }
                 Route::MirrorList { query, .. } | Route::ApiList { query, .. } => {
                     assert!(

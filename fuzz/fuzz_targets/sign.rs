@@ -161,7 +161,7 @@ fuzz_target!(|i: Input| {
     let signed = match sign_request(&i.req, &i.cred, i.now_ms) {
         Ok(s) => s,
         Err(e) => {
-            assert_argument_error(&e);
+            assert_argument_error(&e.into());
             return;
         }
     };

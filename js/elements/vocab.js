@@ -5,5 +5,6 @@ export const TASK_NAMES = ["ChangeInstanceSpec","BindEip","UnBindEip","AddReplic
 export const STEP_STATUSES = ["FINISH","FAILED","EXECUTING","WAITING"];
 export const INSTANCE_STATUSES = ["CREATING","CREATEFAILED","RUNNING","ERROR","RESTARTING","FROZEN","EXTENDING","RESTORING","FLUSHING"];
 export const RUNNING_TASK_STATUSES = ["CREATED","EXECUTING"];
+export const CONCERN_KINDS = ["unreachable","abnormal","stuck","failed"];
 export const TIME_RANGES = {"1h":3600000,"24h":86400000,"7d":604800000,"30d":2592000000};
 export const LIMITS = {"maxPageSize":1000,"listAllPageSize":100,"fleetConcurrencyMax":16,"fleetConcurrencyDefault":4};

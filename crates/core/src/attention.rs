@@ -15,10 +15,10 @@
 //! Tasks still running are counted whatever their start: a fleet listing looks
 //! [`RUNNING_LOOKBACK_MS`] before the range for them ([`listing_start`], [`keeps_task`]).
 
-use dcs_tasks_parse::error::DcsError;
+use dcs_tasks_parse::error::{cat, DcsError};
 use dcs_tasks_parse::model::{Instance, Task};
 use dcs_tasks_parse::time::{format_iso_ms, parse_timestamp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::field::{ArgError, Field};
 use crate::query::Arg;
@@ -149,17 +149,42 @@ pub fn listing_start(since_ms: Option<i64>) -> Option<i64> {
 
 /// Is a task of the lookback kept (it began in the range, or it is still running)?
 pub fn keeps_task(task: &Task, since_ms: Option<i64>) -> bool {
-    match (since_ms, created_ms(task)) {
-        (Some(since), Some(at)) if at < since => is_running(&task.status),
+    keeps(&task.status, created_ms(task), since_ms)
+}
+
+/// [`keeps_task`] for a task's contract JSON text (as the fleet listing streams it; one
+/// that cannot be read is kept: nothing says it is outside the range).
+pub fn keeps_task_json(text: &str, since_ms: Option<i64>) -> bool {
+    // Borrowed: serde_json writes the statuses and times of the contract without escapes (a
+    // status that needs one fails to borrow, and the task is kept).
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Brief<'a> {
+        status: &'a str,
+        #[serde(default)]
+        created_at: Option<&'a str>,
+    }
+    if since_ms.is_none() {
+        return true;
+    }
+    serde_json::from_str::<Brief>(text).map_or(true, |b| {
+        keeps(b.status, b.created_at.and_then(ms_of), since_ms)
+    })
+}
+
+fn keeps(status: &str, created_ms: Option<i64>, since_ms: Option<i64>) -> bool {
+    match (since_ms, created_ms) {
+        (Some(since), Some(at)) if at < since => is_running(status),
         _ => true,
     }
 }
 
+fn ms_of(s: &str) -> Option<i64> {
+    parse_timestamp(s).ok().map(|(ms, _)| ms)
+}
+
 fn created_ms(task: &Task) -> Option<i64> {
-    task.created_at
-        .as_deref()
-        .and_then(|s| parse_timestamp(s).ok())
-        .map(|(ms, _)| ms)
+    task.created_at.as_deref().and_then(ms_of)
 }
 
 /// The colour kind of an instance status (the elements' palette): `success` (running),
@@ -207,12 +232,12 @@ pub struct TaskRef {
 }
 
 impl TaskRef {
-    fn of(t: &Task, created_ms: Option<i64>) -> TaskRef {
+    fn of(t: &TaskFacts<'_>, created_ms: Option<i64>) -> TaskRef {
         TaskRef {
-            id: t.id.clone(),
-            name: t.name.clone(),
-            status: t.status.clone(),
-            created_at: created_ms.map(format_iso_ms),
+            id: t.id.to_owned(),
+            name: t.name.to_owned(),
+            status: t.status.to_owned(),
+            created_at: t.created_at.map(str::to_owned),
             created_ms,
         }
     }
@@ -280,15 +305,32 @@ pub struct InstanceHealth {
     pub rank: u8,
 }
 
-/// A task still running.
+/// A task still running, and whether it is stuck.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunningTask {
-    #[serde(flatten)]
-    pub task: TaskRef,
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(skip)]
+    pub created_ms: Option<i64>,
     pub stuck: bool,
     /// The threshold it is judged by (ms).
     pub stuck_after: u64,
+}
+
+impl RunningTask {
+    fn task(&self) -> TaskRef {
+        TaskRef {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            status: self.status.clone(),
+            created_at: self.created_at.clone(),
+            created_ms: self.created_ms,
+        }
+    }
 }
 
 /// The moment and range of an assessment.
@@ -308,11 +350,83 @@ impl Assessment {
     }
 }
 
+/// Why an instance's task listing failed: the error's code (`NETWORK`, `HTTP_ERROR`...) and
+/// message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListingFailure<'a> {
+    pub code: &'a str,
+    pub message: &'a str,
+}
+
+impl<'a> From<&'a DcsError> for ListingFailure<'a> {
+    fn from(e: &'a DcsError) -> Self {
+        ListingFailure {
+            code: e.code.as_str(),
+            message: &e.message,
+        }
+    }
+}
+
+/// What the model reads of an instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InstanceFacts<'a> {
+    pub instance_id: &'a str,
+    pub name: &'a str,
+    pub status: &'a str,
+}
+
+impl<'a> From<&'a Instance> for InstanceFacts<'a> {
+    fn from(i: &'a Instance) -> Self {
+        InstanceFacts {
+            instance_id: &i.instance_id,
+            name: &i.name,
+            status: &i.status,
+        }
+    }
+}
+
+/// What the model reads of a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskFacts<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub status: &'a str,
+    pub created_at: Option<&'a str>,
+    pub updated_at: Option<&'a str>,
+}
+
+impl<'a> From<&'a Task> for TaskFacts<'a> {
+    fn from(t: &'a Task) -> Self {
+        TaskFacts {
+            id: &t.id,
+            name: &t.name,
+            status: &t.status,
+            created_at: t.created_at.as_deref(),
+            updated_at: t.updated_at.as_deref(),
+        }
+    }
+}
+
 /// What an instance's listing gave: the instance and its tasks, or the listing's error.
 pub fn assess(
     instance: &Instance,
     tasks: &[Task],
     error: Option<&DcsError>,
+    at: &Assessment,
+) -> InstanceHealth {
+    assess_facts(
+        instance.into(),
+        tasks.iter().map(TaskFacts::from),
+        error.map(ListingFailure::from),
+        at,
+    )
+}
+
+/// [`assess`] over what the model reads (the JS binding reads only that from JS values).
+pub fn assess_facts<'t>(
+    instance: InstanceFacts<'_>,
+    tasks: impl IntoIterator<Item = TaskFacts<'t>>,
+    error: Option<ListingFailure<'_>>,
     at: &Assessment,
 ) -> InstanceHealth {
     let mut counts = TaskCounts::default();
@@ -321,40 +435,41 @@ pub fn assess(
     let mut failed: Option<(Option<i64>, TaskRef)> = None;
     let mut last: Option<TaskRef> = None;
     for t in tasks {
-        let created = created_ms(t);
-        let live = is_running(&t.status);
+        let created = t.created_at.and_then(ms_of);
+        let live = is_running(t.status);
         if !live && !at.in_range(created) {
             continue;
         }
         counts.total += 1;
         if last.as_ref().is_none_or(|l| created > l.created_ms) {
-            last = Some(TaskRef::of(t, created));
+            last = Some(TaskRef::of(&t, created));
         }
         if live {
-            let stuck_after = at.stuck_after.for_task(&t.name);
+            let stuck_after = at.stuck_after.for_task(t.name);
             let stuck = created.is_some_and(|c| at.now_ms.saturating_sub(c) > stuck_after as i64);
             counts.running += 1;
             counts.stuck += u32::from(stuck);
+            let r = TaskRef::of(&t, created);
             running.push(RunningTask {
-                task: TaskRef::of(t, created),
+                id: r.id,
+                name: r.name,
+                status: r.status,
+                created_at: r.created_at,
+                created_ms: created,
                 stuck,
                 stuck_after,
             });
         } else if t.status == "FAILED" {
             counts.failed += 1;
-            let when = t
-                .updated_at
-                .as_deref()
-                .and_then(|s| parse_timestamp(s).ok());
-            let when = when.map(|(ms, _)| ms).or(created);
+            let when = t.updated_at.and_then(ms_of).or(created);
             if failed.as_ref().is_none_or(|(w, _)| when > *w) {
-                failed = Some((when, TaskRef::of(t, created)));
+                failed = Some((when, TaskRef::of(&t, created)));
             }
         } else if t.status == "SUCCESS" {
             counts.succeeded += 1;
         }
     }
-    running.sort_by_key(|r| (r.task.created_ms.unwrap_or(i64::MAX), r.task.id.clone()));
+    running.sort_unstable_by_key(|r| r.created_ms.unwrap_or(i64::MAX));
     let mut concerns = Vec::new();
     if let Some(e) = error {
         concerns.push(Concern {
@@ -362,22 +477,22 @@ pub fn assess(
             count: 1,
             since: None,
             task: None,
-            code: Some(e.code.as_str().to_owned()),
-            message: format!("its tasks could not be listed: {}", e.message),
+            code: Some(e.code.to_owned()),
+            message: cat(&["its tasks could not be listed: ", e.message]),
         });
     }
-    if ABNORMAL_INSTANCE_STATUSES.contains(&instance.status.as_str()) {
+    if ABNORMAL_INSTANCE_STATUSES.contains(&instance.status) {
         concerns.push(Concern {
             kind: ConcernKind::Abnormal,
             count: 1,
             since: None,
             task: None,
-            code: Some(instance.status.clone()),
-            message: format!("the instance is {}", instance.status),
+            code: Some(instance.status.to_owned()),
+            message: cat(&["the instance is ", instance.status]),
         });
     }
     if let Some(oldest) = running.iter().find(|r| r.stuck) {
-        let task = oldest.task.clone();
+        let task = oldest.task();
         let hours = at
             .now_ms
             .saturating_sub(task.created_ms.unwrap_or(at.now_ms))
@@ -386,10 +501,16 @@ pub fn assess(
             kind: ConcernKind::Stuck,
             count: counts.stuck,
             since: task.created_at.clone(),
-            message: format!(
-                "{} task(s) running too long; {} {} has run for {hours} h",
-                counts.stuck, task.name, task.id
-            ),
+            message: cat(&[
+                &counts.stuck.to_string(),
+                " task(s) running too long; ",
+                &task.name,
+                " ",
+                &task.id,
+                " has run for ",
+                &hours.to_string(),
+                " h",
+            ]),
             task: Some(task),
             code: None,
         });
@@ -399,10 +520,13 @@ pub fn assess(
             kind: ConcernKind::Failed,
             count: counts.failed,
             since: when.map(format_iso_ms),
-            message: format!(
-                "{} task(s) failed; the latest: {} {}",
-                counts.failed, task.name, task.id
-            ),
+            message: cat(&[
+                &counts.failed.to_string(),
+                " task(s) failed; the latest: ",
+                &task.name,
+                " ",
+                &task.id,
+            ]),
             task: Some(task),
             code: None,
         });
@@ -418,10 +542,10 @@ pub fn assess(
         .first()
         .map_or(ConcernKind::ALL.len() as u8 + calm as u8, |c| c.kind as u8);
     InstanceHealth {
-        instance_id: instance.instance_id.clone(),
-        name: instance.name.clone(),
-        status: instance.status.clone(),
-        status_kind: instance_status_kind(&instance.status),
+        instance_id: instance.instance_id.to_owned(),
+        name: instance.name.to_owned(),
+        status: instance.status.to_owned(),
+        status_kind: instance_status_kind(instance.status),
         counts,
         last_task: last,
         concerns,
@@ -463,7 +587,7 @@ pub struct FleetSummary {
 
 impl FleetSummary {
     pub fn new(mut instances: Vec<InstanceHealth>, at: &Assessment) -> FleetSummary {
-        instances.sort_by(|a, b| {
+        instances.sort_unstable_by(|a, b| {
             let last = |h: &InstanceHealth| h.last_task.as_ref().and_then(|t| t.created_ms);
             a.rank
                 .cmp(&b.rank)

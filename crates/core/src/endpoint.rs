@@ -1,7 +1,10 @@
 //! Endpoints: the 34 DCS regions, and validation of explicit endpoint URLs.
 
+use crate::field::{ArgError, Field, Problem};
 use crate::url;
-use dcs_tasks_parse::error::{cat, DcsError, Result};
+use dcs_tasks_parse::error::cat;
+
+type Result<T> = core::result::Result<T, ArgError>;
 
 /// The regions the official Python SDK knows for DCS, in its order.
 pub const REGIONS: [&str; 34] = [
@@ -83,7 +86,7 @@ pub fn region_endpoint(region: &str) -> Result<Endpoint> {
             m.push_str(r);
         }
         m.push_str("); pass `endpoint` for a region this version does not list");
-        return Err(DcsError::invalid_argument("region", m));
+        return Err(ArgError::new(Field::Region, m));
     }
     Ok(Endpoint {
         scheme: "https",
@@ -98,10 +101,10 @@ pub fn resolve(endpoint: Option<&str>, region: Option<&str>) -> Result<Endpoint>
     match (endpoint, region) {
         (Some(e), _) => parse_endpoint(e),
         (None, Some(r)) => region_endpoint(r),
-        (None, None) => Err(DcsError::invalid_argument(
-            "endpoint",
-            "either `endpoint` or `region` is required",
-        )),
+        (None, None) => Err(ArgError {
+            field: Field::Endpoint,
+            problem: Problem::EitherRequired(Field::Region),
+        }),
     }
 }
 
@@ -117,7 +120,7 @@ fn valid_path_segment(seg: &str) -> bool {
 /// Validates an explicit endpoint: `https://host[:port][/base/path]`, or `http://` for
 /// loopback hosts only (local development and the demo proxy).
 pub fn parse_endpoint(raw: &str) -> Result<Endpoint> {
-    let err = |m: &str| Err(DcsError::invalid_argument("endpoint", m.to_string()));
+    let err = |m: &str| Err(ArgError::new(Field::Endpoint, m));
     if raw.is_empty() {
         return err("must not be empty");
     }
@@ -136,7 +139,7 @@ pub fn parse_endpoint(raw: &str) -> Result<Endpoint> {
     if raw.contains('%') || raw.contains('\\') {
         return err("must not contain percent-encoding or backslashes");
     }
-    let u = url::parse(raw).map_err(|m| DcsError::invalid_argument("endpoint", m))?;
+    let u = url::parse(raw).map_err(|m| ArgError::new(Field::Endpoint, m))?;
     if u.scheme == "http" && !u.is_loopback() {
         return err("http:// is allowed only for loopback hosts (localhost, 127.0.0.0/8, [::1]); use https://");
     }

@@ -26,6 +26,32 @@ pub enum Field {
     StuckAfter,
     /// The moment an assessment is made at ([`crate::attention`]).
     Now,
+    /// An explicit endpoint URL.
+    Endpoint,
+    /// A DCS region, used when the endpoint is absent.
+    Region,
+    ProjectId,
+    InstanceId,
+    TaskId,
+    /// An IAM token (the client's `auth.token`).
+    Token,
+    /// The page size of a listing that reads every page.
+    PageSize,
+    /// The deadline of one call.
+    TimeoutMs,
+    Retries,
+    /// Strict parsing.
+    Strict,
+    /// The wait between two polls of a watch.
+    IntervalMs,
+    /// The signing time.
+    Date,
+    /// The URL of a request to sign.
+    Url,
+    /// The method of a request to sign.
+    Method,
+    /// The headers of a request to sign.
+    Headers,
 }
 
 impl Field {
@@ -44,6 +70,21 @@ impl Field {
             Field::Status => "status",
             Field::StuckAfter => "stuckAfter",
             Field::Now => "now",
+            Field::Endpoint => "endpoint",
+            Field::Region => "region",
+            Field::ProjectId => "projectId",
+            Field::InstanceId => "instanceId",
+            Field::TaskId => "taskId",
+            Field::Token => "token",
+            Field::PageSize => "pageSize",
+            Field::TimeoutMs => "timeoutMs",
+            Field::Retries => "retries",
+            Field::Strict => "strict",
+            Field::IntervalMs => "intervalMs",
+            Field::Date => "date",
+            Field::Url => "url",
+            Field::Method => "method",
+            Field::Headers => "headers",
         }
     }
 
@@ -54,6 +95,12 @@ impl Field {
             Field::EndTime => "end_time",
             Field::SecurityToken => "security_token",
             Field::StuckAfter => "stuck_after",
+            Field::ProjectId => "project_id",
+            Field::InstanceId => "instance_id",
+            Field::TaskId => "task_id",
+            Field::PageSize => "page_size",
+            Field::TimeoutMs => "timeout_ms",
+            Field::IntervalMs => "interval_ms",
             f => f.camel(),
         }
     }
@@ -66,6 +113,8 @@ pub enum Problem {
     Text(String),
     /// `must not be after` the other argument.
     After(Field),
+    /// Absent, as is the other argument that could stand in for it: `either a or b is required`.
+    EitherRequired(Field),
 }
 
 /// An invalid argument: the field and its problem. [`ArgError::js`] or the `From` conversion
@@ -89,6 +138,13 @@ impl ArgError {
         match &self.problem {
             Problem::Text(t) => t.clone(),
             Problem::After(f) => cat(&["must not be after ", name(*f)]),
+            Problem::EitherRequired(f) => cat(&[
+                "either `",
+                name(self.field),
+                "` or `",
+                name(*f),
+                "` is required",
+            ]),
         }
     }
 

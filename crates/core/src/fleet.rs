@@ -11,7 +11,7 @@
 use dcs_tasks_parse::error::DcsError;
 
 use crate::field::{ArgError, Field};
-use crate::query::{int_in, Arg, InstanceQuery, ListQuery};
+use crate::query::{validate_int, Arg, ArgResult, InstanceQuery, ListQuery};
 
 /// Instances whose tasks are listed at once, by default.
 pub const DEFAULT_FLEET_CONCURRENCY: u32 = 4;
@@ -36,24 +36,34 @@ pub struct FleetQuery {
 }
 
 impl FleetQuery {
-    /// Validates the start and end times, the name and status filters and the concurrency
-    /// (1..16, default 4), in that order.
-    pub fn validate(
-        start: &Arg,
-        end: &Arg,
-        name: &Arg,
-        status: &Arg,
-        concurrency: &Arg,
-    ) -> core::result::Result<FleetQuery, ArgError> {
+    /// Each instance's task query: the range, its start moved back by
+    /// [`crate::attention::RUNNING_LOOKBACK_MS`] so that tasks still running that began
+    /// before it are seen ([`crate::attention::keeps_task_json`] drops the others).
+    pub fn listing(&self) -> ListQuery {
+        ListQuery {
+            start_ms: crate::attention::listing_start(self.tasks.start_ms),
+            ..self.tasks.clone()
+        }
+    }
+
+    /// Validates the query (`q`): the start and end times, the name and status filters, in
+    /// that order; the concurrency is the default until [`FleetQuery::with_concurrency`].
+    pub fn validate(start: &Arg, end: &Arg, name: &Arg, status: &Arg) -> ArgResult<FleetQuery> {
         let tasks = ListQuery::validate(&Arg::Absent, &Arg::Absent, start, end)?;
         let instances = InstanceQuery::validate(name, status, &Arg::Absent, &Arg::Absent)?;
-        let concurrency = int_in(concurrency, 1, MAX_FLEET_CONCURRENCY)
-            .map_err(|m| ArgError::new(Field::Concurrency, m))?
-            .unwrap_or(DEFAULT_FLEET_CONCURRENCY);
         Ok(FleetQuery {
             instances,
             tasks,
-            concurrency,
+            concurrency: DEFAULT_FLEET_CONCURRENCY,
+        })
+    }
+
+    /// The concurrency, an option of its own (`o.concurrency`): 1..16, absent the default 4.
+    pub fn with_concurrency(self, concurrency: &Arg) -> ArgResult<FleetQuery> {
+        let c = validate_int(Field::Concurrency, concurrency, 1, MAX_FLEET_CONCURRENCY)?;
+        Ok(FleetQuery {
+            concurrency: c.unwrap_or(DEFAULT_FLEET_CONCURRENCY),
+            ..self
         })
     }
 }
@@ -151,7 +161,7 @@ mod tests {
     #[test]
     fn arguments() {
         let a = Arg::Absent;
-        let q = FleetQuery::validate(&a, &a, &a, &a, &a).unwrap();
+        let q = FleetQuery::validate(&a, &a, &a, &a).unwrap();
         assert_eq!(q.concurrency, DEFAULT_FLEET_CONCURRENCY);
         for bad in [
             Arg::Num(0.0),
@@ -159,17 +169,17 @@ mod tests {
             Arg::Num(1.5),
             Arg::Bool(true),
         ] {
-            let e = FleetQuery::validate(&a, &a, &a, &a, &bad).unwrap_err();
+            let e = q.clone().with_concurrency(&bad).unwrap_err();
             assert_eq!(e.field, Field::Concurrency, "{bad:?}");
         }
-        let q = FleetQuery::validate(&a, &a, &"redis".into(), &"RUNNING".into(), &Arg::Num(16.0))
+        let q = FleetQuery::validate(&a, &a, &"redis".into(), &"RUNNING".into())
+            .and_then(|q| q.with_concurrency(&Arg::Num(16.0)))
             .unwrap();
         assert_eq!(q.concurrency, 16);
         assert_eq!(q.instances.to_query_string(), "name=redis&status=RUNNING");
         let e = FleetQuery::validate(
             &"2024-01-02T00:00:00Z".into(),
             &"2024-01-01T00:00:00Z".into(),
-            &a,
             &a,
             &a,
         )

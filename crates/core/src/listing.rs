@@ -8,8 +8,9 @@ use dcs_tasks_parse::model::{InstanceList, ListJson, ParseOptions, TaskList};
 
 use crate::call::RawResponse;
 use crate::endpoint::Endpoint;
+use crate::field::Field;
 use crate::policy::Page;
-use crate::query::{self, HttpRequest, InstanceQuery, ListQuery};
+use crate::query::{self, Arg, ArgResult, HttpRequest, InstanceQuery, ListQuery};
 
 /// Pages of a listing fetched at once.
 pub const PAGE_CONCURRENCY: usize = 4;
@@ -19,6 +20,12 @@ pub const DEFAULT_PAGE_SIZE: u32 = 100;
 pub const MAX_LIST_ALL_TASKS: u64 = 1_000_000;
 /// Default page size of `listAllInstances`: the API's largest (one call for most fleets).
 pub const DEFAULT_INSTANCE_PAGE_SIZE: u32 = query::MAX_LIMIT;
+
+/// A listing's `pageSize` (1..[`query::MAX_LIMIT`]), absent `default` ([`DEFAULT_PAGE_SIZE`]
+/// for tasks, [`DEFAULT_INSTANCE_PAGE_SIZE`] for instances).
+pub fn page_size(arg: &Arg, default: u32) -> ArgResult<u32> {
+    Ok(query::validate_int(Field::PageSize, arg, 1, query::MAX_LIMIT)?.unwrap_or(default))
+}
 
 /// What is paged: the request of the page at `offset` (at most `limit` items), and the page
 /// from its response.

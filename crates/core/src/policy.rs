@@ -6,6 +6,8 @@ use dcs_tasks_parse::error::{cat, DcsError};
 use std::collections::BTreeSet;
 
 use crate::error_body::parse_error_body;
+use crate::field::Field;
+use crate::query::{validate_bool, validate_int, Arg, ArgResult};
 use dcs_tasks_parse::model::{InstanceList, ListJson, TaskList};
 
 /// Default number of retries after the first attempt.
@@ -25,6 +27,28 @@ pub const RETRY_AFTER_CAP_MS: f64 = 30_000.0;
 pub const SKEW_THRESHOLD_MS: i64 = 60_000;
 /// Largest response body the client accepts: 32 MiB.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// The settings of a client's calls, validated: `timeoutMs` (1..[`MAX_TIMEOUT_MS`], default
+/// [`DEFAULT_TIMEOUT_MS`]), `retries` (0..[`MAX_RETRIES`], default [`DEFAULT_RETRIES`]) and
+/// `strict` (default false), in that order; the error names its [`Field`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallSettings {
+    pub timeout_ms: u32,
+    pub retries: u32,
+    pub strict: bool,
+}
+
+impl CallSettings {
+    pub fn validate(timeout_ms: &Arg, retries: &Arg, strict: &Arg) -> ArgResult<CallSettings> {
+        Ok(CallSettings {
+            timeout_ms: validate_int(Field::TimeoutMs, timeout_ms, 1, MAX_TIMEOUT_MS)?
+                .unwrap_or(DEFAULT_TIMEOUT_MS),
+            retries: validate_int(Field::Retries, retries, 0, MAX_RETRIES)?
+                .unwrap_or(DEFAULT_RETRIES),
+            strict: validate_bool(Field::Strict, strict)?.unwrap_or(false),
+        })
+    }
+}
 
 /// The statuses worth another attempt.
 pub fn is_retryable_status(status: u16) -> bool {
@@ -400,7 +424,7 @@ impl<P: Page> PagePlan<P> {
             }
             self.page_signatures.insert(sig);
             let mut list = list;
-            list.retain_ids(|id| !self.seen.contains(id) && self.seen.insert(id.to_string()));
+            list.retain_ids(|id| first_sighting(&mut self.seen, id));
             self.fetched += list.len() as u64;
             if self.fetched >= self.max_tasks {
                 self.finished = true;
@@ -412,6 +436,67 @@ impl<P: Page> PagePlan<P> {
             });
         }
         Ok(out)
+    }
+}
+
+/// Is this the first time `id` is seen (then it is remembered)? The one dedup rule of the
+/// listings: an item counts once, where it is first seen.
+fn first_sighting(seen: &mut BTreeSet<String>, id: &str) -> bool {
+    !seen.contains(id) && seen.insert(id.to_string())
+}
+
+/// One item of a [`Refreshed`] listing: the new first page's item `i`, or the shown item `j`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    Page(usize),
+    Shown(usize),
+}
+
+/// Every item of a listing shown ("Load all"), refreshed with its first page asked again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refreshed {
+    /// The items in order: first the page's items not shown yet (as listed: newest first),
+    /// then every shown item in its place, the page's copy when the page holds it.
+    pub order: Vec<Pick>,
+    /// The shown total grown by the new items, at least the page's total.
+    pub total: u64,
+}
+
+/// Merges the first page of a listing, asked again, into every item shown (by ID: `shown`
+/// and `page` are the items' IDs). An ID the page repeats counts once, where it is first
+/// seen (as in [`PagePlan`]).
+pub fn refresh_first_page(
+    shown: &[&str],
+    shown_total: u64,
+    page: &[&str],
+    page_total: u64,
+) -> Refreshed {
+    // Sets of `String`, as the page plan's: one set type in the wasm (its size is budgeted).
+    let mut known = BTreeSet::new();
+    for id in shown {
+        known.insert(id.to_string());
+    }
+    let mut in_page = BTreeSet::new();
+    let mut order = Vec::with_capacity(page.len() + shown.len());
+    for (i, id) in page.iter().enumerate() {
+        if first_sighting(&mut in_page, id) && !known.contains(*id) {
+            order.push(Pick::Page(i));
+        }
+    }
+    let fresh = order.len() as u64;
+    order.extend(shown.iter().enumerate().map(|(j, id)| {
+        // A page holds at most MAX_LIMIT items: its first copy found by a scan.
+        match in_page
+            .contains(*id)
+            .then(|| page.iter().position(|p| p == id))
+        {
+            Some(Some(i)) => Pick::Page(i),
+            _ => Pick::Shown(j),
+        }
+    }));
+    Refreshed {
+        order,
+        total: (shown_total.saturating_add(fresh)).max(page_total),
     }
 }
 
@@ -433,6 +518,23 @@ fn page_signature<P: Page>(list: &P) -> [u8; 16] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refreshed_first_page_puts_new_items_first_and_updates_the_shown() {
+        use Pick::{Page, Shown};
+        // b and c are shown; the page has a new one (n, twice) and b's newer copy.
+        let r = refresh_first_page(&["b", "c"], 2, &["n", "b", "n"], 3);
+        assert_eq!(r.order, vec![Page(0), Page(1), Shown(1)]);
+        assert_eq!(r.total, 3);
+        // Nothing new: the order is the shown one; the total never shrinks below the shown's.
+        let r = refresh_first_page(&["a", "b"], 10, &["a"], 4);
+        assert_eq!(r.order, vec![Page(0), Shown(1)]);
+        assert_eq!(r.total, 10);
+        // The page's total when it is larger.
+        let r = refresh_first_page(&[], 0, &["x", "y"], 50);
+        assert_eq!(r.order, vec![Page(0), Page(1)]);
+        assert_eq!(r.total, 50);
+    }
 
     #[test]
     fn retryable() {

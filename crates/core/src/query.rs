@@ -3,7 +3,7 @@
 use crate::endpoint::{self, Endpoint};
 use crate::field::{ArgError, Field, Problem};
 pub use crate::request::HttpRequest;
-use dcs_tasks_parse::error::{cat, DcsError, Result};
+use dcs_tasks_parse::error::{cat, Result};
 use dcs_tasks_parse::time::{self, TimeForm};
 
 /// Largest accepted `limit` (page size). The API documents no bound; DCS list
@@ -47,12 +47,15 @@ impl From<&str> for Arg {
     }
 }
 
+/// An argument's validation: the value, or the [`ArgError`] naming its [`Field`].
+pub type ArgResult<T> = core::result::Result<T, ArgError>;
+
 /// Validates an optional boolean (`strict`).
-pub fn validate_bool(field: &str, arg: &Arg) -> Result<Option<bool>> {
+pub fn validate_bool(field: Field, arg: &Arg) -> ArgResult<Option<bool>> {
     match arg {
         Arg::Absent => Ok(None),
         Arg::Bool(b) => Ok(Some(*b)),
-        other => Err(DcsError::invalid_argument(
+        other => Err(ArgError::new(
             field,
             cat(&["must be a boolean, got ", other.type_name()]),
         )),
@@ -60,44 +63,42 @@ pub fn validate_bool(field: &str, arg: &Arg) -> Result<Option<bool>> {
 }
 
 /// Validates an optional string (credentials): `None` when absent.
-pub fn validate_string(field: &str, arg: &Arg) -> Result<Option<String>> {
-    match arg {
-        Arg::Absent => Ok(None),
-        Arg::Str(s) => Ok(Some(s.clone())),
-        other => Err(DcsError::invalid_argument(
-            field,
-            cat(&["must be a string, got ", other.type_name()]),
-        )),
-    }
+pub fn validate_string(field: Field, arg: &Arg) -> ArgResult<Option<String>> {
+    Ok(optional_str(field, arg)?.map(str::to_string))
+}
+
+/// Validates a string that must be given (a credential): absent is `must be a string`.
+pub fn required_string(field: Field, arg: &Arg) -> ArgResult<String> {
+    validate_string(field, arg)?.ok_or_else(|| ArgError::new(field, "must be a string"))
 }
 
 /// Validates an ID (project, instance, task): 1..=64 of `[A-Za-z0-9_-]`.
-pub fn validate_id<'a>(field: &str, arg: &'a Arg) -> Result<&'a str> {
+pub fn validate_id(field: Field, arg: &Arg) -> ArgResult<&str> {
     match arg {
         Arg::Str(s) => {
             check_id(field, s)?;
             Ok(s)
         }
-        Arg::Absent => Err(DcsError::invalid_argument(field, "is required")),
+        Arg::Absent => Err(ArgError::new(field, "is required")),
         other => Err(not_a_string(field, other)),
     }
 }
 
-fn not_a_string(field: &str, other: &Arg) -> DcsError {
-    DcsError::invalid_argument(field, cat(&["must be a string, got ", other.type_name()]))
+fn not_a_string(field: Field, other: &Arg) -> ArgError {
+    ArgError::new(field, cat(&["must be a string, got ", other.type_name()]))
 }
 
 /// The ID rule on a plain string.
-pub fn check_id(field: &str, s: &str) -> Result<()> {
+pub fn check_id(field: Field, s: &str) -> ArgResult<()> {
     if s.is_empty() {
-        return Err(DcsError::invalid_argument(field, "must not be empty"));
+        return Err(ArgError::new(field, "must not be empty"));
     }
     if s.len() > MAX_ID_LEN {
         let mut m = String::from("must be at most ");
         m.push_str(&(MAX_ID_LEN as u64).to_string());
         m.push_str(" characters, got ");
         m.push_str(&(s.chars().count() as u64).to_string());
-        return Err(DcsError::invalid_argument(field, m));
+        return Err(ArgError::new(field, m));
     }
     if let Some(c) = s
         .chars()
@@ -117,13 +118,13 @@ pub fn check_id(field: &str, s: &str) -> Result<()> {
             }
         }
         m.push(')');
-        return Err(DcsError::invalid_argument(field, m));
+        return Err(ArgError::new(field, m));
     }
     Ok(())
 }
 
-fn optional_str<'a>(field: &str, arg: &'a Arg) -> Result<Option<&'a str>> {
-    str_in(arg).map_err(|m| DcsError::invalid_argument(field, m))
+fn optional_str(field: Field, arg: &Arg) -> ArgResult<Option<&str>> {
+    str_in(arg).map_err(|m| ArgError::new(field, m))
 }
 
 /// An optional string, its problem as a sentence that names no field.
@@ -136,16 +137,16 @@ fn str_in(arg: &Arg) -> core::result::Result<Option<&str>, String> {
 }
 
 /// Resolves `endpoint` / `region` arguments.
-pub fn resolve_endpoint(endpoint: &Arg, region: &Arg) -> Result<Endpoint> {
-    let e = optional_str("endpoint", endpoint)?;
-    let r = optional_str("region", region)?;
+pub fn resolve_endpoint(endpoint: &Arg, region: &Arg) -> ArgResult<Endpoint> {
+    let e = optional_str(Field::Endpoint, endpoint)?;
+    let r = optional_str(Field::Region, region)?;
     endpoint::resolve(e, r)
 }
 
 /// An integer argument within `min..=max`: a JS number that is an integer, or a
 /// string of decimal digits (as query strings carry them).
-pub fn validate_int(field: &str, arg: &Arg, min: u32, max: u32) -> Result<Option<u32>> {
-    int_in(arg, min, max).map_err(|m| DcsError::invalid_argument(field, m))
+pub fn validate_int(field: Field, arg: &Arg, min: u32, max: u32) -> ArgResult<Option<u32>> {
+    int_in(arg, min, max).map_err(|m| ArgError::new(field, m))
 }
 
 /// The rule of [`validate_int`], its problem as a sentence that names no field.
@@ -190,8 +191,8 @@ pub fn int_in(arg: &Arg, min: u32, max: u32) -> core::result::Result<Option<u32>
 
 /// A time argument: a Date, epoch milliseconds, an ISO-8601 string with a zone, or
 /// the API's `yyyyMMddHHmmss` (UTC). Returns epoch milliseconds.
-pub fn validate_time(field: &str, arg: &Arg) -> Result<Option<i64>> {
-    time_ms(arg).map_err(|m| DcsError::invalid_argument(field, m))
+pub fn validate_time(field: Field, arg: &Arg) -> ArgResult<Option<i64>> {
+    time_ms(arg).map_err(|m| ArgError::new(field, m))
 }
 
 /// The rule of [`validate_time`], its problem as a sentence that names no field.
@@ -246,18 +247,12 @@ pub struct ListQuery {
 impl ListQuery {
     /// Validates the four query arguments; the error names its [`Field`], which each surface
     /// spells its own way.
-    pub fn validate(
-        offset: &Arg,
-        limit: &Arg,
-        start: &Arg,
-        end: &Arg,
-    ) -> core::result::Result<ListQuery, ArgError> {
-        let at = |f: Field| move |m: String| ArgError::new(f, m);
+    pub fn validate(offset: &Arg, limit: &Arg, start: &Arg, end: &Arg) -> ArgResult<ListQuery> {
         let q = ListQuery {
-            offset: int_in(offset, 0, i32::MAX as u32).map_err(at(Field::Offset))?,
-            limit: int_in(limit, 1, MAX_LIMIT).map_err(at(Field::Limit))?,
-            start_ms: time_ms(start).map_err(at(Field::StartTime))?,
-            end_ms: time_ms(end).map_err(at(Field::EndTime))?,
+            offset: validate_int(Field::Offset, offset, 0, i32::MAX as u32)?,
+            limit: validate_int(Field::Limit, limit, 1, MAX_LIMIT)?,
+            start_ms: validate_time(Field::StartTime, start)?,
+            end_ms: validate_time(Field::EndTime, end)?,
         };
         if let (Some(s), Some(e)) = (q.start_ms, q.end_ms) {
             if s > e {
@@ -383,8 +378,8 @@ pub struct ListTasksInput {
 /// offset, limit, startTime, endTime.
 pub fn build_list_tasks_request(input: &ListTasksInput) -> Result<HttpRequest> {
     let ep = resolve_endpoint(&input.endpoint, &input.region)?;
-    let project = validate_id("projectId", &input.project_id)?;
-    let instance = validate_id("instanceId", &input.instance_id)?;
+    let project = validate_id(Field::ProjectId, &input.project_id)?;
+    let instance = validate_id(Field::InstanceId, &input.instance_id)?;
     let q = ListQuery::validate(
         &input.offset,
         &input.limit,
@@ -419,9 +414,8 @@ impl InstanceQuery {
         status: &Arg,
         offset: &Arg,
         limit: &Arg,
-    ) -> core::result::Result<InstanceQuery, ArgError> {
-        let at = |f: Field| move |m: String| ArgError::new(f, m);
-        let name = str_in(name).map_err(at(Field::Name))?;
+    ) -> ArgResult<InstanceQuery> {
+        let name = optional_str(Field::Name, name)?;
         if let Some(n) = name {
             let chars = n.chars().count();
             if chars == 0 || chars > MAX_NAME_FILTER_CHARS {
@@ -434,7 +428,7 @@ impl InstanceQuery {
                 ));
             }
         }
-        let status = str_in(status).map_err(at(Field::Status))?;
+        let status = optional_str(Field::Status, status)?;
         if let Some(s) = status {
             let ok = (1..=MAX_STATUS_FILTER_LEN).contains(&s.len())
                 && s.bytes()
@@ -452,8 +446,8 @@ impl InstanceQuery {
         Ok(InstanceQuery {
             name: name.map(str::to_string),
             status: status.map(str::to_string),
-            offset: int_in(offset, 0, i32::MAX as u32).map_err(at(Field::Offset))?,
-            limit: int_in(limit, 1, MAX_LIMIT).map_err(at(Field::Limit))?,
+            offset: validate_int(Field::Offset, offset, 0, i32::MAX as u32)?,
+            limit: validate_int(Field::Limit, limit, 1, MAX_LIMIT)?,
         })
     }
 

@@ -21,8 +21,9 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_AL
 use sha2::{Digest, Sha256};
 
 use crate::field::{ArgError, Field};
+use crate::query::{required_string, validate_string, Arg};
 use crate::request::HttpRequest;
-use dcs_tasks_parse::error::{cat, DcsError, Result};
+use dcs_tasks_parse::error::{cat, DcsError};
 use dcs_tasks_parse::time;
 
 /// The algorithm name, first word of `Authorization` and of the string to sign.
@@ -73,6 +74,19 @@ impl Credentials {
         Ok(c)
     }
 
+    /// Credentials from loosely typed arguments (the client's `auth`, `signRequest`'s `cred`):
+    /// `ak` and `sk` strings, `securityToken` an optional string, then [`Credentials::new`].
+    pub fn from_args(
+        ak: &Arg,
+        sk: &Arg,
+        security_token: &Arg,
+    ) -> core::result::Result<Credentials, ArgError> {
+        let ak = required_string(Field::Ak, ak)?;
+        let sk = required_string(Field::Sk, sk)?;
+        let token = validate_string(Field::SecurityToken, security_token)?;
+        Credentials::new(ak, sk, token)
+    }
+
     /// Checks the fields (they are public, so the signer checks them again).
     pub fn validate(&self) -> core::result::Result<(), ArgError> {
         check_secret(Field::Ak, &self.ak, MAX_KEY_LEN)?;
@@ -97,6 +111,26 @@ pub enum Auth {
     AkSk(Credentials),
 }
 
+/// What is wrong with `auth`'s keys ([`Auth::from_args`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthError {
+    /// A token and AK/SK keys together: the object as a whole is wrong.
+    Both,
+    /// One key is wrong.
+    Key(ArgError),
+}
+
+impl AuthError {
+    /// The problem with the object as a whole.
+    pub const BOTH: &'static str = "give either token or ak/sk, not both";
+}
+
+impl From<ArgError> for AuthError {
+    fn from(e: ArgError) -> Self {
+        AuthError::Key(e)
+    }
+}
+
 /// The token is redacted: `Debug` output is safe to log.
 impl core::fmt::Debug for Auth {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -109,13 +143,42 @@ impl core::fmt::Debug for Auth {
 }
 
 impl Auth {
+    /// `auth` from its keys: `{ token }` or `{ ak, sk, securityToken? }`, never a token with
+    /// any of the others ([`AuthError::Both`]); a key's problem names its [`Field`].
+    pub fn from_args(
+        token: &Arg,
+        ak: &Arg,
+        sk: &Arg,
+        security_token: &Arg,
+    ) -> core::result::Result<Auth, AuthError> {
+        if *token == Arg::Absent {
+            return Ok(Auth::AkSk(Credentials::from_args(ak, sk, security_token)?));
+        }
+        if [ak, sk, security_token].iter().any(|a| **a != Arg::Absent) {
+            return Err(AuthError::Both);
+        }
+        Ok(Auth::token(token)?)
+    }
+
+    /// An IAM token from its argument ([`Field::Token`]): a string by
+    /// [`crate::rules::check_iam_token`]'s rule.
+    pub fn token(token: &Arg) -> core::result::Result<Auth, ArgError> {
+        let t = required_string(Field::Token, token)?;
+        crate::rules::check_iam_token(&t).map_err(|m| ArgError::new(Field::Token, m))?;
+        Ok(Auth::Token(t))
+    }
+
     /// Does it sign (the request's time then matters: skew correction)?
     pub fn signs(&self) -> bool {
         matches!(self, Auth::AkSk(_))
     }
 
     /// The request with its authorization: the token's header, or signed at `now_ms`.
-    pub fn apply(&self, req: HttpRequest, now_ms: i64) -> Result<HttpRequest> {
+    pub fn apply(
+        &self,
+        req: HttpRequest,
+        now_ms: i64,
+    ) -> dcs_tasks_parse::error::Result<HttpRequest> {
         match self {
             Auth::None => Ok(req),
             Auth::Token(t) => {
@@ -123,7 +186,7 @@ impl Auth {
                 req.set_header("X-Auth-Token", t.clone());
                 Ok(req)
             }
-            Auth::AkSk(c) => sign_request(&req, c, now_ms),
+            Auth::AkSk(c) => sign_request(&req, c, now_ms).map_err(DcsError::from),
         }
     }
 }
@@ -240,8 +303,12 @@ struct Url<'a> {
     query: Option<&'a str>,
 }
 
-fn url_err(msg: &str) -> DcsError {
-    DcsError::invalid_argument("req.url", msg)
+/// What signing refuses: an argument, named by its [`Field`] (the request's `url`, `method`,
+/// `headers`; the credentials'; the `date`).
+type Result<T> = core::result::Result<T, ArgError>;
+
+fn url_err(msg: &str) -> ArgError {
+    ArgError::new(Field::Url, msg)
 }
 
 /// Parses `http(s)://host[:port][/path][?query]` by the crate's one URL rule set
@@ -272,23 +339,27 @@ fn is_token(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-fn check_request(req: &HttpRequest) -> Result<()> {
+/// Checks a request to sign: its method, its headers and its URL (the errors name
+/// [`Field::Method`], [`Field::Headers`], [`Field::Url`]).
+pub fn check_request(req: &HttpRequest) -> Result<()> {
+    checked_url(req).map(|_| ())
+}
+
+/// [`check_request`], returning the parsed URL.
+fn checked_url(req: &HttpRequest) -> Result<Url<'_>> {
     if !is_token(&req.method) {
-        return Err(DcsError::invalid_argument(
-            "req.method",
-            "must be an HTTP method token",
-        ));
+        return Err(ArgError::new(Field::Method, "must be an HTTP method token"));
     }
     for (i, (k, v)) in req.headers.iter().enumerate() {
         if !is_token(k) {
-            return Err(DcsError::invalid_argument(
-                "req.headers",
+            return Err(ArgError::new(
+                Field::Headers,
                 "a header name is not an RFC 7230 token",
             ));
         }
         if v.chars().any(|c| (c < ' ' && c != '\t') || c == '\x7f') {
-            return Err(DcsError::invalid_argument(
-                "req.headers",
+            return Err(ArgError::new(
+                Field::Headers,
                 cat(&[
                     "the value of ",
                     k,
@@ -300,13 +371,23 @@ fn check_request(req: &HttpRequest) -> Result<()> {
             .iter()
             .any(|(p, _)| p.eq_ignore_ascii_case(k))
         {
-            return Err(DcsError::invalid_argument(
-                "req.headers",
-                cat(&[k, " is given twice"]),
-            ));
+            return Err(ArgError::new(Field::Headers, cat(&[k, " is given twice"])));
         }
     }
-    Ok(())
+    parse_url(&req.url)
+}
+
+/// The signing time from its argument (absent: `None`, sign at the current time): a `Date`
+/// within 1970..9999 (the error names [`Field::Date`]).
+pub fn signing_time(date: &Arg) -> Result<Option<i64>> {
+    match date {
+        Arg::Absent => Ok(None),
+        Arg::Date(ms) if ms.is_finite() && (0.0..=time::MAX_MS as f64).contains(ms) => {
+            Ok(Some(*ms as i64))
+        }
+        Arg::Date(_) => Err(ArgError::new(Field::Date, "is an invalid Date")),
+        _ => Err(ArgError::new(Field::Date, "must be a Date")),
+    }
 }
 
 // ---------------------------------------------------------------- signing
@@ -385,13 +466,9 @@ pub fn sign_request_with_body(
     body: &[u8],
 ) -> Result<HttpRequest> {
     cred.validate()?;
-    check_request(req)?;
-    let u = parse_url(&req.url)?;
+    let u = checked_url(req)?;
     if !(time::MIN_MS..=time::MAX_MS).contains(&now_ms) {
-        return Err(DcsError::invalid_argument(
-            "date",
-            "must be within 1970..9999",
-        ));
+        return Err(ArgError::new(Field::Date, "must be within 1970..9999"));
     }
     let mut out = req.clone();
     out.headers

@@ -2,6 +2,8 @@
 //! to hand out (those whose progress or steps changed), when the watch is over (progress 100
 //! or a `FAILED` step, after handing that answer out), and how long to wait between polls.
 
+use crate::field::{ArgError, Field};
+use crate::query::{validate_int, Arg};
 use dcs_tasks_parse::model::TaskProgress;
 
 /// Default wait between two polls.
@@ -22,9 +24,22 @@ pub struct Watch {
 }
 
 impl Watch {
+    /// A watch polling every `interval` (`intervalMs`), validated: an integer within
+    /// `MIN_WATCH_INTERVAL_MS..=MAX_WATCH_INTERVAL_MS`, absent the default (the error names
+    /// [`Field::IntervalMs`]).
+    pub fn from_arg(interval: &Arg) -> Result<Watch, ArgError> {
+        let ms = validate_int(
+            Field::IntervalMs,
+            interval,
+            MIN_WATCH_INTERVAL_MS,
+            MAX_WATCH_INTERVAL_MS,
+        )?;
+        Ok(Watch::new(ms))
+    }
+
     /// A watch polling every `interval_ms` (`None`: the default), kept within
-    /// `MIN_WATCH_INTERVAL_MS..=MAX_WATCH_INTERVAL_MS` (the bindings refuse values outside
-    /// with an error naming the option, `query::validate_int` with these bounds).
+    /// `MIN_WATCH_INTERVAL_MS..=MAX_WATCH_INTERVAL_MS` ([`Watch::from_arg`] refuses values
+    /// outside).
     pub fn new(interval_ms: Option<u32>) -> Watch {
         Watch {
             interval_ms: interval_ms

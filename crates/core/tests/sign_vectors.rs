@@ -438,8 +438,46 @@ fn credential_validation() {
         security_token: None,
     };
     assert_eq!(
-        field_of(sign_request(&req("GET", BASE, &[]), &bad, JAN_2024).unwrap_err()),
+        field_of(
+            sign_request(&req("GET", BASE, &[]), &bad, JAN_2024)
+                .unwrap_err()
+                .into()
+        ),
         "sk"
+    );
+}
+
+#[test]
+fn auth_from_its_keys() {
+    use dcs_tasks_core::sign::{Auth, AuthError};
+    use dcs_tasks_core::Field;
+    let (a, s) = (Arg::Absent, |v: &str| Arg::Str(v.to_string()));
+    assert_eq!(
+        Auth::from_args(&s("MIItoken"), &a, &a, &a),
+        Ok(Auth::Token("MIItoken".into()))
+    );
+    assert!(matches!(
+        Auth::from_args(&a, &s("ak"), &s("sk"), &a),
+        Ok(Auth::AkSk(_))
+    ));
+    assert_eq!(
+        Auth::from_args(&s("t"), &a, &a, &s("x")),
+        Err(AuthError::Both)
+    );
+    let key = |r: Result<Auth, AuthError>| match r {
+        Err(AuthError::Key(e)) => e.field,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(key(Auth::from_args(&s(""), &a, &a, &a)), Field::Token);
+    assert_eq!(
+        key(Auth::from_args(&Arg::Num(1.0), &a, &a, &a)),
+        Field::Token
+    );
+    assert_eq!(key(Auth::from_args(&a, &a, &a, &a)), Field::Ak);
+    assert_eq!(key(Auth::from_args(&a, &s("ak"), &a, &a)), Field::Sk);
+    assert_eq!(
+        key(Auth::from_args(&a, &s("ak"), &s("sk"), &Arg::Bool(true))),
+        Field::SecurityToken
     );
 }
 
@@ -467,8 +505,9 @@ fn request_validation() {
         "https://hóst/x",
         "https://[]/x",
     ] {
+        // The core names the field; `signRequest` puts `req.` in front.
         let e = sign_request(&req("GET", url, &[]), &c, JAN_2024).unwrap_err();
-        assert_eq!(field_of(e), "req.url", "{url:?}");
+        assert_eq!(field_of(e.js("req.")), "req.url", "{url:?}");
     }
     for url in [
         "https://h",
@@ -489,11 +528,11 @@ fn request_validation() {
         vec![("X-A", "1"), ("x-a", "2")],
     ] {
         let e = sign_request(&req("GET", BASE, &hs), &c, JAN_2024).unwrap_err();
-        assert_eq!(field_of(e), "req.headers", "{hs:?}");
+        assert_eq!(field_of(e.js("req.")), "req.headers", "{hs:?}");
     }
     for m in ["", "G ET", "GET\n"] {
         let e = sign_request(&req(m, BASE, &[]), &c, JAN_2024).unwrap_err();
-        assert_eq!(field_of(e), "req.method");
+        assert_eq!(field_of(e.js("req.")), "req.method");
     }
     assert!(sign_request(&req("GET", BASE, &[]), &c, -1).is_err());
     assert!(sign_request(&req("GET", BASE, &[]), &c, i64::MAX).is_err());

@@ -12,7 +12,7 @@ fn signed_url(url: &str) -> Result<String, String> {
         url: url.to_string(),
         headers: Vec::new(),
     };
-    let signed = sign_request(&req, &cred, 1_704_067_200_000).map_err(|e| e.message)?;
+    let signed = sign_request(&req, &cred, 1_704_067_200_000).map_err(|e| e.to_string())?;
     Ok(signed.url)
 }
 

@@ -128,10 +128,7 @@ fn running_tasks_count_whatever_their_start_and_stick_past_their_threshold() {
     assert_eq!(c.count, 2);
     assert_eq!(c.task.as_ref().unwrap().id, "s", "the oldest stuck task");
     assert_eq!(
-        h.running
-            .iter()
-            .map(|r| r.task.id.as_str())
-            .collect::<Vec<_>>(),
+        h.running.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
         ["s", "c", "p"]
     );
     assert_eq!(
@@ -312,4 +309,14 @@ fn the_lookback_keeps_only_running_tasks_before_the_range() {
     assert!(!keeps_task(&task("a", "x", "SUCCESS", T0 - 1), Some(T0)));
     assert!(keeps_task(&task("a", "x", "SUCCESS", T0), Some(T0)));
     assert!(keeps_task(&task("a", "x", "SUCCESS", T0 - 1), None));
+}
+
+#[test]
+fn the_lookback_reads_contract_json() {
+    let t = |status: &str, at: i64| serde_json::to_string(&task("a", "x", status, at)).unwrap();
+    assert!(keeps_task_json(&t("EXECUTING", T0 - 1), Some(T0)));
+    assert!(!keeps_task_json(&t("SUCCESS", T0 - 1), Some(T0)));
+    assert!(keeps_task_json(&t("SUCCESS", T0), Some(T0)));
+    assert!(keeps_task_json("not json", Some(T0)));
+    assert!(keeps_task_json(r#"{"id":"a","status":"FAILED"}"#, Some(T0)));
 }

@@ -46,6 +46,9 @@ pub struct ProxyConfig {
     /// `PROXY_IGNORE_QUERY`: query parameters a framework adds to the request (Next.js adds
     /// its catch-all segment, `path`), removed before the query is validated.
     pub ignore_query: Vec<String>,
+    /// `UPSTREAM_SHARE_MS`: how long a 2xx upstream read is shared between callers (0: only
+    /// reads in flight at once are not repeated either; see [`super::share`]).
+    pub share_ms: u64,
     /// The watchdog: `ALERT_WEBHOOKS`, their secrets, `ALERT_STUCK_AFTER`, `ALERT_EVERY`.
     pub alerts: AlertConfig,
 }
@@ -63,6 +66,13 @@ pub struct AlertConfig {
     pub stuck_after: crate::attention::StuckAfter,
     /// `ALERT_EVERY`: seconds between the checks of a proxy that keeps its own timer.
     pub every_s: u32,
+}
+
+impl ProxyConfig {
+    /// Who the proxy calls DCS as ([`super::share::identity`]): the key of shared reads.
+    pub fn upstream_identity(&self) -> String {
+        super::share::identity(&self.endpoint.base_url(), &self.project_id, &self.auth)
+    }
 }
 
 impl core::fmt::Debug for ProxyConfig {
@@ -83,6 +93,7 @@ impl core::fmt::Debug for ProxyConfig {
             .field("base_path", &self.base_path)
             .field("ignore_query", &self.ignore_query)
             .field("alerts", &self.alerts)
+            .field("share_ms", &self.share_ms)
             .finish()
     }
 }
@@ -164,17 +175,16 @@ fn canonical_origin(o: &str) -> Option<String> {
 fn project_id(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<String> {
     const V: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
     let p = env.get(V).ok_or_else(|| cfg_err(V, "is not set"))?;
-    query::check_id(V, &p).map_err(|_| cfg_err(V, "must be 1-64 characters of A-Z a-z 0-9 - _"))?;
+    query::check_id(Field::ProjectId, &p)
+        .map_err(|_| cfg_err(V, "must be 1-64 characters of A-Z a-z 0-9 - _"))?;
     Ok(p)
 }
 
 /// `DCS_ENDPOINT`, else `DCS_REGION`.
 fn upstream_endpoint(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Endpoint> {
     match (env.get("DCS_ENDPOINT"), env.get("DCS_REGION")) {
-        (Some(e), _) => endpoint::parse_endpoint(e.trim()).map_err(|e| {
-            let m = e.message.strip_prefix("endpoint: ").unwrap_or(&e.message);
-            cfg_err("DCS_ENDPOINT", m.to_string())
-        }),
+        (Some(e), _) => endpoint::parse_endpoint(e.trim())
+            .map_err(|e| cfg_err("DCS_ENDPOINT", e.problem_text(Field::snake))),
         (None, Some(r)) => endpoint::region_endpoint(r.trim()).map_err(|_| {
             cfg_err(
                 "DCS_REGION",
@@ -254,7 +264,10 @@ fn allowed_instances(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Option<
     const V: &str = "ALLOWED_INSTANCES";
     let Some(v) = env.get(V) else { return Ok(None) };
     let l = list(&v);
-    if l.is_empty() || l.iter().any(|i| query::check_id("x", i).is_err()) {
+    if l.is_empty()
+        || l.iter()
+            .any(|i| query::check_id(Field::InstanceId, i).is_err())
+    {
         return Err(cfg_err(V, "must be a comma-separated list of instance IDs"));
     }
     Ok(Some(l))
@@ -263,7 +276,7 @@ fn allowed_instances(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Option<
 fn demo_instance(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Option<String>> {
     const V: &str = "DEMO_INSTANCE";
     let Some(d) = env.get(V) else { return Ok(None) };
-    query::check_id("x", &d).map_err(|_| cfg_err(V, "is not a valid instance ID"))?;
+    query::check_id(Field::InstanceId, &d).map_err(|_| cfg_err(V, "is not a valid instance ID"))?;
     Ok(Some(d))
 }
 
@@ -529,6 +542,13 @@ impl ProxyConfig {
             base_path: base_path(&env)?,
             ignore_query: ignore_query(&env)?,
             alerts: alerts(&env)?,
+            share_ms: number(
+                "UPSTREAM_SHARE_MS",
+                env.get("UPSTREAM_SHARE_MS"),
+                0,
+                super::share::MAX_SHARE_MS,
+                super::share::DEFAULT_SHARE_MS,
+            )?,
         })
     }
 }

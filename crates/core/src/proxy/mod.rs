@@ -11,6 +11,8 @@
 //! - [`answers`]: the answers and the log line; [`codes`]: the error codes.
 //! - [`upstream`]: the one-exchange calls and their answers; [`gather`]: the gatherings
 //!   (every page of a listing folded into one answer).
+//! - [`share`]: identical upstream reads shared between callers (in flight, and for
+//!   `UPSTREAM_SHARE_MS` after).
 //! - [`mirror`]: the ListInstances mirror under `ALLOWED_INSTANCES` (gathered, filtered,
 //!   paged in the wire format).
 
@@ -25,6 +27,7 @@ pub mod metrics;
 #[cfg(any(feature = "proxy", not(target_arch = "wasm32")))]
 pub mod mirror;
 pub mod routes;
+pub mod share;
 pub mod upstream;
 pub mod watch;
 

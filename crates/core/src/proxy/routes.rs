@@ -112,8 +112,10 @@ impl Route {
     }
 }
 
-fn id(what: &str, seg: &str) -> Result<String, Refusal> {
-    query::check_id(what, seg).map_err(|e| refuse(400, ProxyCode::InvalidRequest, e.message))?;
+/// A path segment that is an ID, the error naming it as the client does (`instanceId`).
+fn id(what: Field, seg: &str) -> Result<String, Refusal> {
+    query::check_id(what, seg)
+        .map_err(|e| refuse(400, ProxyCode::InvalidRequest, e.message(Field::camel)))?;
     Ok(seg.to_string())
 }
 
@@ -294,7 +296,7 @@ fn mirror_instance_query(raw: &str) -> Result<Route, Refusal> {
 
 /// The path's project must be a valid ID and the configured one.
 fn check_project(p: &str, cfg: &ProxyConfig) -> Result<(), Refusal> {
-    id("projectId", p)?;
+    id(Field::ProjectId, p)?;
     if p != cfg.project_id {
         return Err(refuse(
             403,
@@ -407,23 +409,23 @@ fn api_route(
         ["metrics"] => no_query(get_only(Route::Metrics)?),
         ["v2", p, "instances", i, "tasks"] => {
             check_project(p, cfg)?;
-            let instance = id("instanceId", i)?;
+            let instance = id(Field::InstanceId, i)?;
             let (query, _) = parse_query(raw_query, false)?;
             get_only(Route::MirrorList { instance, query })
         }
         ["v2", p, "instances", i, "tasks", t, "progress"] => {
             check_project(p, cfg)?;
             let r = Route::MirrorProgress {
-                instance: id("instanceId", i)?,
-                task: id("taskId", t)?,
+                instance: id(Field::InstanceId, i)?,
+                task: id(Field::TaskId, t)?,
             };
             no_query(get_only(r)?)
         }
         ["v2", p, "instances", i, "tasks", t] => {
             check_project(p, cfg)?;
             let r = Route::MirrorDelete {
-                instance: id("instanceId", i)?,
-                task: id("taskId", t)?,
+                instance: id(Field::InstanceId, i)?,
+                task: id(Field::TaskId, t)?,
             };
             if method != "DELETE" {
                 return Err(refuse(
@@ -450,7 +452,7 @@ fn api_route(
             get_only(Route::ApiInstances { query, all })
         }
         ["api", "instances", i, "tasks"] => {
-            let instance = id("instanceId", i)?;
+            let instance = id(Field::InstanceId, i)?;
             let (query, all) = parse_query(raw_query, true)?;
             get_only(Route::ApiList {
                 instance,
@@ -460,8 +462,8 @@ fn api_route(
         }
         ["api", "instances", i, "tasks", t, "progress"] => {
             let r = Route::ApiProgress {
-                instance: id("instanceId", i)?,
-                task: id("taskId", t)?,
+                instance: id(Field::InstanceId, i)?,
+                task: id(Field::TaskId, t)?,
             };
             no_query(get_only(r)?)
         }
