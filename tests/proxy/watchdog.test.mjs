@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stack, close, closeAll, collected } from "./helpers.mjs";
 import { startMock, DEFAULT_CREDENTIALS } from "../mock-dcs/server.mjs";
+import { copyApp, install } from "./runtimes.mjs";
 
 const PROJECT = "watch-fleet2"; // the mock's two-instance fleet fl0-…, fl1-… (fleet.mjs)
 const FEISHU_SECRET = "feishu-secret-Zx81";
@@ -259,6 +260,41 @@ test("Node: runWatchdog with a file store (a new store per run, as after restart
   } finally {
     console.log = log;
     rmSync(dir, { recursive: true, force: true });
+    await mock.close();
+    await hook.close();
+  }
+});
+
+test("FunctionGraph: the timer trigger's handler (edge/functiongraph/timer.mjs verbatim, the packed package) posts each event once", async () => {
+  install();
+  const dir = copyApp("functiongraph-timer", ["functiongraph/timer.mjs"]);
+  const { handler } = await import(join(dir, "timer.mjs"));
+  const hook = await receiver();
+  const mock = await startMock({ port: 0, projectId: PROJECT });
+  const saved = { ...process.env };
+  const log = console.log;
+  const lines = [];
+  console.log = (...a) => lines.push(a.join(" "));
+  try {
+    const e = env(mock.url, hook.base, { ALERT_STATE_FILE: join(dir, "state.json") });
+    Object.assign(process.env, e);
+    // an instance that does not answer (the mock's watch-fleet2 is fl0-n30, fl1-n17): reported by
+    // the first invocation, never by the next
+    const r = await fetch(`${mock.url}/__mock/scenario`, { method: "POST", body: JSON.stringify({ down: ["fl1-n17"] }) });
+    assert.equal(r.status, 200);
+    const first = await handler({ version: "v1.0", time: new Date().toISOString(), trigger_type: "TIMER", trigger_name: "every-5-min" });
+    const second = await handler({ version: "v1.0", time: new Date().toISOString(), trigger_type: "TIMER", trigger_name: "every-5-min" });
+    assert.equal(first.events, 1, JSON.stringify(first));
+    assert.deepEqual(first.failed, ["webhook 5 (slack): answered HTTP 404"]);
+    assert.equal(second.events, 0);
+    assert.deepEqual(alerts(hook.got, "/generic"), ["unreachable fl1-n17"]);
+    console.log = log;
+    collected.push(...lines);
+    noLeaks(lines, hook.base);
+  } finally {
+    console.log = log;
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
     await mock.close();
     await hook.close();
   }
