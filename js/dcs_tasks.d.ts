@@ -245,6 +245,9 @@ export interface KnownValues {
     /** `listFleetTasks`' `concurrency`: at most 16, 4 by default. */
     fleetConcurrencyMax: number;
     fleetConcurrencyDefault: number;
+    /** A view's range starts on a multiple of this (60000: a whole minute), so that views opened
+     * within the same minute ask for the same range and a proxy shares their reads. */
+    rangeStepMs: number;
   };
 }
 

@@ -250,6 +250,10 @@ pub fn known_values() -> JsValue {
             "fleetConcurrencyDefault",
             dcs_tasks_core::fleet::DEFAULT_FLEET_CONCURRENCY,
         ),
+        (
+            "rangeStepMs",
+            dcs_tasks_core::views::RANGE_START_STEP_MS as u32,
+        ),
     ] {
         set(&limits, k, &JsValue::from(v));
     }

@@ -355,8 +355,15 @@ pub(crate) async fn run(
 ) -> Result<RawResponse, DcsError> {
     #[cfg(feature = "proxy")]
     if let Some((id, ms)) = &inner.share {
-        if let Some(key) = dcs_tasks_core::proxy::share::key(id, base) {
-            return crate::share::shared(key, *ms, || exchange(inner, base, plan, parent)).await;
+        use dcs_tasks_core::proxy::share;
+        if let Some(key) = share::key(id, base, *ms) {
+            let window = share::window(base, *ms);
+            return crate::share::shared(key, window, || exchange(inner, base, plan, parent)).await;
+        }
+        if share::invalidates(base) {
+            let r = exchange(inner, base, plan, parent).await;
+            crate::share::forget();
+            return r;
         }
     }
     exchange(inner, base, plan, parent).await

@@ -50,7 +50,7 @@ impl Drop for Lead {
 }
 
 /// The answer of the read `key`: joined from its flight, or called (`call`) and shared for
-/// `share_ms` when 2xx.
+/// `share_ms` when 2xx (0: only while in flight).
 pub(crate) async fn shared<F>(
     key: String,
     share_ms: u64,
@@ -97,4 +97,9 @@ where
     });
     lead.settled = true;
     r
+}
+
+/// Forgets every shared read (a write went through the proxy).
+pub(crate) fn forget() {
+    TABLE.with(|t| t.borrow_mut().clear());
 }

@@ -7,4 +7,4 @@ export const INSTANCE_STATUSES = ["CREATING","CREATEFAILED","RUNNING","ERROR","R
 export const RUNNING_TASK_STATUSES = ["CREATED","EXECUTING"];
 export const CONCERN_KINDS = ["unreachable","abnormal","stuck","failed"];
 export const TIME_RANGES = {"1h":3600000,"24h":86400000,"7d":604800000,"30d":2592000000};
-export const LIMITS = {"maxPageSize":1000,"listAllPageSize":100,"fleetConcurrencyMax":16,"fleetConcurrencyDefault":4};
+export const LIMITS = {"maxPageSize":1000,"listAllPageSize":100,"fleetConcurrencyMax":16,"fleetConcurrencyDefault":4,"rangeStepMs":60000};

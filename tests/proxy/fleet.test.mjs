@@ -86,7 +86,8 @@ describe("fleet routes with PROXY_TOKEN and ALLOWED_INSTANCES", () => {
   const SESSIONS = DEMO.find((i) => i.name === "dcs-sessions").instance_id;
   const bearer = { Authorization: `Bearer ${PROXY_TOKEN}` };
   before(async () => {
-    s = await stack({ env: { PROXY_TOKEN, ALLOWED_INSTANCES: `${DEMO_INSTANCE}, not-in-the-fleet, ${SESSIONS}` } });
+    // Every request here is counted upstream: sharing off (tests/proxy/share.test.mjs has it on).
+    s = await stack({ env: { PROXY_TOKEN, ALLOWED_INSTANCES: `${DEMO_INSTANCE}, not-in-the-fleet, ${SESSIONS}`, UPSTREAM_SHARE_MS: "0" } });
   });
   after(() => close(s));
 

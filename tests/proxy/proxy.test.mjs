@@ -501,7 +501,10 @@ describe("default stack (AK/SK upstream, ALLOWED_ORIGINS, no PROXY_TOKEN, no del
     note(formatLoad(r));
     assert.equal(r.errors, 0, r.firstErrors.join("; "));
     const sent = ((await mockStats(s)).byRoute.list || 0) - before;
-    assert.equal(sent, 5000, "each proxied request is exactly one upstream request");
+    // Identical reads in flight at once are joined (UPSTREAM_SHARE_MS, default 5 s): at most one
+    // upstream request a proxied one, and at least one in all.
+    note(`load: ${r.requests ?? 5000} proxied requests made ${sent} upstream request(s) (identical reads shared)`);
+    assert.ok(sent >= 1 && sent <= 5000, `${sent} upstream requests`);
   });
 
   test("cold start of the worker (printed, not asserted)", async () => {

@@ -15,6 +15,11 @@ pub const TIME_RANGES: [(&str, u64); 4] = [
     ("30d", 30 * 86_400_000),
 ];
 
+/// A view's range starts on a whole minute (its start rounded down to it): views opened within
+/// the same minute ask DCS for the same range, so the proxy shares their reads
+/// (`UPSTREAM_SHARE_MS`) instead of repeating them for every operator.
+pub const RANGE_START_STEP_MS: u64 = 60_000;
+
 /// Is `status` one of [`RUNNING_TASK_STATUSES`]?
 pub fn is_running(status: &str) -> bool {
     RUNNING_TASK_STATUSES.contains(&status)

@@ -46,8 +46,8 @@ pub struct ProxyConfig {
     /// `PROXY_IGNORE_QUERY`: query parameters a framework adds to the request (Next.js adds
     /// its catch-all segment, `path`), removed before the query is validated.
     pub ignore_query: Vec<String>,
-    /// `UPSTREAM_SHARE_MS`: how long a 2xx upstream read is shared between callers (0: only
-    /// reads in flight at once are not repeated either; see [`super::share`]).
+    /// `UPSTREAM_SHARE_MS`: how long a 2xx upstream read is shared between callers (0: no
+    /// sharing at all; see [`super::share`]).
     pub share_ms: u64,
     /// The watchdog: `ALERT_WEBHOOKS`, their secrets, `ALERT_STUCK_AFTER`, `ALERT_EVERY`.
     pub alerts: AlertConfig,

@@ -49,9 +49,28 @@ pub fn identity(endpoint: &str, project_id: &str, auth: &Auth) -> String {
     [endpoint, " ", project_id, " ", &who].concat()
 }
 
-/// The key of a request that may be shared (a GET), or `None`.
-pub fn key(identity: &str, req: &HttpRequest) -> Option<String> {
-    (req.method == "GET").then(|| [identity, " ", &req.url].concat())
+/// The key of a request that may be shared (a GET, while sharing is on: `share_ms` > 0), or
+/// `None`.
+pub fn key(identity: &str, req: &HttpRequest, share_ms: u64) -> Option<String> {
+    (req.method == "GET" && share_ms > 0).then(|| [identity, " ", &req.url].concat())
+}
+
+/// How long the 2xx answer of `req` is shared once it arrives: `share_ms`, but none for a
+/// task's progress (the views poll it every few seconds: a kept answer would hold the bar
+/// still; callers polling at once still join the read in flight).
+pub fn window(req: &HttpRequest, share_ms: u64) -> u64 {
+    let path = req.url.split('?').next().unwrap_or("");
+    if path.ends_with("/progress") {
+        0
+    } else {
+        share_ms
+    }
+}
+
+/// Does the call change what DCS answers (anything but a GET)? Then every shared read is
+/// forgotten when it ends (a task deleted through the proxy is gone from the next list).
+pub fn invalidates(req: &HttpRequest) -> bool {
+    req.method != "GET"
 }
 
 /// One entry: in flight (no `until`), or settled and shared until `until`.
@@ -118,6 +137,13 @@ impl<T> ShareTable<T> {
         while self.bytes > MAX_SHARED_BYTES {
             self.drop_oldest();
         }
+    }
+
+    /// Forgets every settled read (a write went through; flights in progress finish for the
+    /// callers that joined them but are not kept).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.bytes = 0;
     }
 
     /// Entries kept (in flight or settled).
@@ -193,14 +219,20 @@ mod tests {
         );
         assert_ne!(id, identity("https://dcs", "q", &ak));
         assert_eq!(
-            key(&id, &get("https://dcs/x")).unwrap(),
+            key(&id, &get("https://dcs/x"), 5_000).unwrap(),
             [&id, " https://dcs/x"].concat()
         );
+        assert_eq!(key(&id, &get("https://dcs/x"), 0), None, "0: sharing off");
         let del = HttpRequest {
             method: "DELETE".into(),
             ..get("https://dcs/x")
         };
-        assert_eq!(key(&id, &del), None);
+        assert_eq!(key(&id, &del, 5_000), None);
+        assert!(invalidates(&del) && !invalidates(&get("https://dcs/x")));
+        let list = get("https://dcs/v2/p/instances/i/tasks?limit=1");
+        assert_eq!(window(&list, 5_000), 5_000);
+        let progress = get("https://dcs/v2/p/instances/i/tasks/t/progress");
+        assert_eq!(window(&progress, 5_000), 0);
     }
 
     #[test]
@@ -251,6 +283,8 @@ mod tests {
         );
         assert_eq!(t.find("y", 1.0), Some(&2));
         assert!(t.bytes <= MAX_SHARED_BYTES);
+        t.clear();
+        assert!(t.is_empty() && t.bytes == 0);
         t.start("z".into(), 3, 0.0);
         t.settle("z", true, MAX_SHARED_BYTES + 1, 5_000, 0.0);
         assert_eq!(t.find("z", 1.0), None, "too large to keep at all");
