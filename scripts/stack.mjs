@@ -83,9 +83,27 @@ export function writeWorkerdConfig({ port, host = "127.0.0.1", varNames, dir, si
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "kv.js"), KV_WORKER);
   writeFileSync(join(dir, "cron.js"), CRON_WORKER);
+  const embed = (m) => `    (name = ${q(m.name)}, ${m.wasm ? "wasm" : "esModule"} = embed ${q(relative(dir, m.path))}),`;
+  // The Cron Trigger's stand-in only where a stack asks for it (a second isolate of the proxy).
   const cron = cronPort
-    ? `,\n    (name = "cron", address = ${q(`${host}:${cronPort}`)}, http = (), service = "cron")`
-    : "";
+    ? {
+      socket: `,\n    (name = "cron", address = ${q(`${host}:${cronPort}`)}, http = (), service = "cron")`,
+      service: `\n    (name = "cron", worker = .cron),`,
+      worker: `
+const cron :Workerd.Worker = (
+  modules = [
+    (name = "cron.js", esModule = embed "cron.js"),
+${modules.map(embed).join("\n")}
+  ],
+  compatibilityDate = "2025-01-01",
+  bindings = [
+${bindings.join("\n")}
+  ],
+  globalOutbound = "upstream",
+);
+`,
+    }
+    : { socket: "", service: "", worker: "" };
   const config = `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -93,15 +111,14 @@ const config :Workerd.Config = (
     (name = "main", worker = .proxy),
     (name = "site", disk = (path = ${q(site)}, writable = false)),
     (name = "upstream", network = (allow = ["public", "local"], tlsOptions = (trustBrowserCas = true))),
-    (name = "kv", worker = (modules = [(name = "kv.js", esModule = embed "kv.js")], compatibilityDate = "2025-01-01")),
-    (name = "cron", worker = .cron),
+    (name = "kv", worker = (modules = [(name = "kv.js", esModule = embed "kv.js")], compatibilityDate = "2025-01-01")),${cron.service}
   ],
-  sockets = [ (name = "http", address = ${q(`${host}:${port}`)}, http = (), service = "main")${cron} ],
+  sockets = [ (name = "http", address = ${q(`${host}:${port}`)}, http = (), service = "main")${cron.socket} ],
 );
 
 const proxy :Workerd.Worker = (
   modules = [
-${modules.map((m) => `    (name = ${q(m.name)}, ${m.wasm ? "wasm" : "esModule"} = embed ${q(relative(dir, m.path))}),`).join("\n")}
+${modules.map(embed).join("\n")}
   ],
   compatibilityDate = "2025-01-01",
   bindings = [
@@ -109,19 +126,7 @@ ${bindings.join("\n")}
   ],
   globalOutbound = "upstream",
 );
-
-const cron :Workerd.Worker = (
-  modules = [
-    (name = "cron.js", esModule = embed "cron.js"),
-${modules.map((m) => `    (name = ${q(m.name)}, ${m.wasm ? "wasm" : "esModule"} = embed ${q(relative(dir, m.path))}),`).join("\n")}
-  ],
-  compatibilityDate = "2025-01-01",
-  bindings = [
-${bindings.join("\n")}
-  ],
-  globalOutbound = "upstream",
-);
-`;
+${cron.worker}`;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "config.capnp");
   writeFileSync(file, config);
@@ -151,7 +156,8 @@ async function waitHealthy(url, child, ms = 20000) {
  * Starts the stack. Options: port (8787; 0 picks a free one), host, env (proxy variables;
  * defaults: the mock's credentials), mock (options for startMock, or false for real DCS),
  * logs (array collecting workerd's output lines), quiet, worker (another main module than
- * edge/worker.js, for tests), modules (more modules: { name, path, wasm? }) and
+ * edge/worker.js, for tests), modules (more modules: { name, path, wasm? }), cron (the Cron
+ * Trigger's stand-in, on by itself with ALERT_WEBHOOKS) and
  * allowConfigError (tests of the proxy's 500 CONFIG_ERROR answers). A configuration the proxy
  * refuses stops the stack at start: the error names the variable (from the proxy's own log
  * line, so the rule lives in one place), never its value.
@@ -184,7 +190,8 @@ export async function startStack(opts = {}) {
   assembleSite();
   const dir = join(root, "build", "workerd", String(port));
   const varNames = PROXY_VARS.filter((v) => v in env);
-  const cronPort = await freePort(host);
+  // The Cron Trigger's stand-in (scheduled()) for stacks that run the watchdog.
+  const cronPort = env.ALERT_WEBHOOKS || opts.cron ? await freePort(host) : null;
   const config = writeWorkerdConfig({ port, host, varNames, dir, cronPort, site: join(root, "build", "site"), modules: [
     { name: "worker.js", path: opts.worker ?? join(root, "edge", "worker.js") },
     ...(opts.modules ?? []),
@@ -233,7 +240,10 @@ export async function startStack(opts = {}) {
     throw e;
   }
   /** Runs the worker's scheduled handler once (as a Cron Trigger would, at `at` ms); its outcome. */
-  const scheduled = async (at = Date.now()) => (await fetch(`http://${host}:${cronPort}/?at=${at}`)).json();
+  const scheduled = async (at = Date.now()) => {
+    if (!cronPort) throw new Error("this stack has no Cron Trigger stand-in: start it with ALERT_WEBHOOKS or cron: true");
+    return (await fetch(`http://${host}:${cronPort}/?at=${at}`)).json();
+  };
   return { url, port, mock, child, logs, env, close, scheduled };
 }
 
