@@ -254,6 +254,8 @@ fn stuck_since(t: &Task, now: i64, stuck_after: StuckAfter) -> Option<(i64, u64)
 /// The events of a look, given the state of earlier runs (`None`: the first run), and the
 /// state to store (released: no lease).
 pub fn evaluate(prev: Option<WatchState>, look: &FleetLook) -> (Vec<Event>, WatchState) {
+    // The claim of a check that never finished (no run before it) is no state either.
+    let prev = prev.filter(|p| p.last != 0);
     let first = prev.is_none();
     let mut st = prev.unwrap_or(WatchState {
         started: look.now_ms,

@@ -358,6 +358,19 @@ fn overlapping_runs_one_claims_the_other_does_nothing() {
     // A lease of a run that died is taken over once its time is past.
     let mut dead = WatchState::from_json(&stored_a).unwrap();
     assert!(dead.claim(T0 + 31_000, T0 + 61_000));
+    // ... and when that run was the very first (it claimed an empty store and died), the next
+    // one is still a first run: past failures stay unreported.
+    let l = look(
+        T0 + 40_000,
+        vec![seen(
+            "a",
+            "RUNNING",
+            vec![task("f", "FAILED", T0 - MIN, None)],
+        )],
+    );
+    let (events, st) = evaluate(Some(dead), &l);
+    assert!(events.is_empty());
+    assert_eq!(st.started, T0 + 40_000);
 }
 
 #[test]
