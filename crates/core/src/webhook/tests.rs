@@ -283,21 +283,27 @@ fn answers_mean_delivered_retry_or_refused() {
     );
 }
 
-proptest::proptest! {
-    /// Any `ALERT_WEBHOOKS` is read or refused, never a panic, and a refusal never repeats a
-    /// URL (nothing of the value after an entry's `kind:`).
-    #[test]
-    fn any_alert_webhooks_is_read_or_refused_without_its_urls(
-        s in "[a-z:/.,?=&%0-9A-Z \\-]{0,200}"
-    ) {
-        if let Err(e) = parse_webhooks(&s, |_| None) {
-            proptest::prop_assert!(!e.contains("://"), "{e}");
-        }
-    }
+// proptest is a native dev-dependency only.
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use super::*;
 
-    /// Any stored text is a state or no state (a first run), never a panic.
-    #[test]
-    fn any_stored_state_is_read_or_ignored(s in ".{0,300}") {
-        let _ = crate::watchdog::WatchState::from_json(&s);
+    proptest::proptest! {
+        /// Any `ALERT_WEBHOOKS` is read or refused, never a panic, and a refusal never repeats a
+        /// URL (nothing of the value after an entry's `kind:`).
+        #[test]
+        fn any_alert_webhooks_is_read_or_refused_without_its_urls(
+            s in "[a-z:/.,?=&%0-9A-Z \\-]{0,200}"
+        ) {
+            if let Err(e) = parse_webhooks(&s, |_| None) {
+                proptest::prop_assert!(!e.contains("://"), "{e}");
+            }
+        }
+
+        /// Any stored text is a state or no state (a first run), never a panic.
+        #[test]
+        fn any_stored_state_is_read_or_ignored(s in ".{0,300}") {
+            let _ = crate::watchdog::WatchState::from_json(&s);
+        }
     }
 }
