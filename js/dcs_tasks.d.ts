@@ -234,6 +234,9 @@ export interface KnownValues {
   runningTaskStatuses: string[];
   /** Why an instance needs attention, most urgent first: unreachable, abnormal, stuck, failed. */
   concernKinds: string[];
+  /** The edge proxy's own error codes (the `code` of its JSON error answers, a DcsError's
+   * `errorCode` when the proxy refused or failed): TOKEN_REQUIRED, UPSTREAM_UNREACHABLE, ... */
+  proxyCodes: string[];
   /** The time ranges the elements offer, by name ("1h", "24h", "7d", "30d"): milliseconds back from now. */
   timeRanges: Record<string, number>;
   /** The limits and defaults of the listings the elements start. */

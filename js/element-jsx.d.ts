@@ -107,17 +107,21 @@ export type DcsFleetProps = {
   range?: DcsFleet["range"];
   /** Instances whose tasks are listed at once, 1..16. */
   concurrency?: DcsFleet["concurrency"];
+  /** Seconds between refreshes (after each listing ends; paused while the tab is hidden); 0: only when asked. */
+  "refresh-interval"?: DcsFleet["refreshInterval"];
   /** The client in use; set one to use it instead of endpoint. */
   client?: DcsFleet["client"];
   /** Extra headers for the proxy, e.g. { Authorization: "Bearer …" } (never reflected). */
   headers?: DcsFleet["headers"];
+  /** The range and the filters: { range, name, status, concern }. */
+  view?: DcsFleet["view"];
   /** The fleet was listed (failed: instances whose task listing failed). */
   "ondcs-load"?: (e: CustomEvent<DcsFleetLoadDetail>) => void;
-  /** An instance was chosen (its name, its row, or one of its bars). */
+  /** An instance was chosen (its name, its row, one of its bars, or an attention item's link: then with the task view to open). */
   "ondcs-instance-select"?: (e: CustomEvent<DcsInstanceSelectDetail>) => void;
-  /** The instance listing failed; the element shows it too. */
+  /** The instance listing failed (a refresh too: the data is kept, stale); the element shows it too. */
   "ondcs-error"?: (e: CustomEvent<DcsErrorDetail>) => void;
-  /** The user changed the time range. */
+  /** The user changed the time range or a filter. */
   "ondcs-view-change"?: (e: CustomEvent<DcsFleetViewChangeDetail>) => void;
   /** The proxy's /api/config was read. */
   "ondcs-config"?: (e: CustomEvent<DcsConfigDetail>) => void;
@@ -169,15 +173,15 @@ export type CustomElements = {
   "dcs-task-list": Partial<DcsTaskListProps & BaseProps & BaseEvents>;
 
   /**
-   * Every instance of a Huawei Cloud DCS project and what each is doing in a time range: status, engine, capacity, executing/failed/succeeded task counts, the last task or the instance's own error, what needs attention first, a timeline with one lane per instance.
+   * Every instance of a Huawei Cloud DCS project and what each is doing in a time range: what needs attention first (the core's summarizeFleet: a summary line whose counts filter the table, an attention list with each reason and a link to the tasks behind it), a timeline with one lane per instance, a table (status, engine, capacity, running/failed/succeeded task counts, the last task or the listing's error); refreshes itself, keeps its data through a failed refresh (stale) and recovers.
    * ---
    *
    *
    * ### **Events:**
    *  - **dcs-load** - The fleet was listed (failed: instances whose task listing failed).
-   * - **dcs-instance-select** - An instance was chosen (its name, its row, or one of its bars).
-   * - **dcs-error** - The instance listing failed; the element shows it too.
-   * - **dcs-view-change** - The user changed the time range.
+   * - **dcs-instance-select** - An instance was chosen (its name, its row, one of its bars, or an attention item's link: then with the task view to open).
+   * - **dcs-error** - The instance listing failed (a refresh too: the data is kept, stale); the element shows it too.
+   * - **dcs-view-change** - The user changed the time range or a filter.
    * - **dcs-config** - The proxy's /api/config was read.
    *
    * ### **Methods:**
@@ -201,11 +205,14 @@ export type CustomElements = {
    * - **--dcs-other** - Statuses the package does not know. _(default: undefined)_
    *
    * ### **CSS Parts:**
-   *  - **filters** - The filters (time range, name, status).
-   * - **toolbar** - The count and the time of the listing.
+   *  - **filters** - The filters (time range, name, status, what is shown).
+   * - **attention** - The attention list: one item per instance that needs attention, in the core's order.
+   * - **attention-item** - An item of the attention list (data-instance-id): its name, status, reasons and links.
+   * - **stale** - The banner of a failed refresh: the data kept, since when it fails.
+   * - **toolbar** - The count, the time of the listing and the refresh interval.
    * - **timeline** - The timeline, one lane per instance.
    * - **table** - The instance table.
-   * - **row** - An instance row (data-instance-id, data-status, data-attention).
+   * - **row** - An instance row (data-instance-id, data-status, data-rank, data-attention: "true" for the attention list's).
    * - **status** - A status badge.
    * - **error** - The error banner.
    */

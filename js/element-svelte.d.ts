@@ -3,7 +3,7 @@
 // their attributes and properties, and their events as `ondcs-*` attributes (Svelte 5) or
 // `on:dcs-*` directives (Svelte 4), each with its event's detail. `import "dcs-tasks/element/svelte"`.
 import type { HTMLAttributes } from "svelte/elements";
-import type { DcsTaskList, DcsFleet, TaskListView, FleetRow, FleetRange, DcsLoadDetail, DcsSelectDetail, DcsErrorDetail, DcsViewChangeDetail, DcsConfigDetail, DcsFleetLoadDetail, DcsInstanceSelectDetail, DcsFleetViewChangeDetail } from "./element.js";
+import type { DcsTaskList, DcsFleet, TaskListView, FleetRow, ElementState, FleetView, FleetRange, DcsLoadDetail, DcsSelectDetail, DcsErrorDetail, DcsViewChangeDetail, DcsConfigDetail, DcsFleetLoadDetail, DcsInstanceSelectDetail, DcsFleetViewChangeDetail } from "./element.js";
 export * from "./element.js";
 
 declare module "svelte/elements" {
@@ -61,25 +61,29 @@ declare module "svelte/elements" {
       "range"?: FleetRange;
       /** Instances whose tasks are listed at once, 1..16. */
       "concurrency"?: number;
+      /** Seconds between refreshes (after each listing ends; paused while the tab is hidden); 0: only when asked. */
+      "refresh-interval"?: number;
       /** The client in use; set one to use it instead of endpoint. */
       client?: DcsFleet["client"];
       /** Extra headers for the proxy, e.g. { Authorization: "Bearer …" } (never reflected). */
       headers?: DcsFleet["headers"];
+      /** The range and the filters: { range, name, status, concern }. */
+      view?: DcsFleet["view"];
       /** The fleet was listed (failed: instances whose task listing failed). */
       "ondcs-load"?: (event: CustomEvent<DcsFleetLoadDetail>) => void;
       /** The fleet was listed (failed: instances whose task listing failed). */
       "on:dcs-load"?: (event: CustomEvent<DcsFleetLoadDetail>) => void;
-      /** An instance was chosen (its name, its row, or one of its bars). */
+      /** An instance was chosen (its name, its row, one of its bars, or an attention item's link: then with the task view to open). */
       "ondcs-instance-select"?: (event: CustomEvent<DcsInstanceSelectDetail>) => void;
-      /** An instance was chosen (its name, its row, or one of its bars). */
+      /** An instance was chosen (its name, its row, one of its bars, or an attention item's link: then with the task view to open). */
       "on:dcs-instance-select"?: (event: CustomEvent<DcsInstanceSelectDetail>) => void;
-      /** The instance listing failed; the element shows it too. */
+      /** The instance listing failed (a refresh too: the data is kept, stale); the element shows it too. */
       "ondcs-error"?: (event: CustomEvent<DcsErrorDetail>) => void;
-      /** The instance listing failed; the element shows it too. */
+      /** The instance listing failed (a refresh too: the data is kept, stale); the element shows it too. */
       "on:dcs-error"?: (event: CustomEvent<DcsErrorDetail>) => void;
-      /** The user changed the time range. */
+      /** The user changed the time range or a filter. */
       "ondcs-view-change"?: (event: CustomEvent<DcsFleetViewChangeDetail>) => void;
-      /** The user changed the time range. */
+      /** The user changed the time range or a filter. */
       "on:dcs-view-change"?: (event: CustomEvent<DcsFleetViewChangeDetail>) => void;
       /** The proxy's /api/config was read. */
       "ondcs-config"?: (event: CustomEvent<DcsConfigDetail>) => void;

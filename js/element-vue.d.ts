@@ -3,7 +3,7 @@
 // DefineCustomElement shape: attributes and properties as props, the events as emits, so
 // `@dcs-select="(e) => e.detail.task"` is typed. `import "dcs-tasks/element/vue"`.
 import type { EmitFn, HTMLAttributes, PublicProps } from "vue";
-import type { DcsTaskList, DcsFleet, TaskListView, FleetRow, FleetRange, DcsLoadDetail, DcsSelectDetail, DcsErrorDetail, DcsViewChangeDetail, DcsConfigDetail, DcsFleetLoadDetail, DcsInstanceSelectDetail, DcsFleetViewChangeDetail } from "./element.js";
+import type { DcsTaskList, DcsFleet, TaskListView, FleetRow, ElementState, FleetView, FleetRange, DcsLoadDetail, DcsSelectDetail, DcsErrorDetail, DcsViewChangeDetail, DcsConfigDetail, DcsFleetLoadDetail, DcsInstanceSelectDetail, DcsFleetViewChangeDetail } from "./element.js";
 export * from "./element.js";
 
 type EventMap = { [event: string]: Event };
@@ -65,17 +65,21 @@ declare module "vue" {
       "range"?: FleetRange;
       /** Instances whose tasks are listed at once, 1..16. */
       "concurrency"?: number;
+      /** Seconds between refreshes (after each listing ends; paused while the tab is hidden); 0: only when asked. */
+      "refresh-interval"?: number;
       /** The client in use; set one to use it instead of endpoint. */
       client?: DcsFleet["client"];
       /** Extra headers for the proxy, e.g. { Authorization: "Bearer …" } (never reflected). */
       headers?: DcsFleet["headers"];
+      /** The range and the filters: { range, name, status, concern }. */
+      view?: DcsFleet["view"];
       /** The fleet was listed (failed: instances whose task listing failed). */
       "onDcsLoad"?: (event: CustomEvent<DcsFleetLoadDetail>) => void;
-      /** An instance was chosen (its name, its row, or one of its bars). */
+      /** An instance was chosen (its name, its row, one of its bars, or an attention item's link: then with the task view to open). */
       "onDcsInstanceSelect"?: (event: CustomEvent<DcsInstanceSelectDetail>) => void;
-      /** The instance listing failed; the element shows it too. */
+      /** The instance listing failed (a refresh too: the data is kept, stale); the element shows it too. */
       "onDcsError"?: (event: CustomEvent<DcsErrorDetail>) => void;
-      /** The user changed the time range. */
+      /** The user changed the time range or a filter. */
       "onDcsViewChange"?: (event: CustomEvent<DcsFleetViewChangeDetail>) => void;
       /** The proxy's /api/config was read. */
       "onDcsConfig"?: (event: CustomEvent<DcsConfigDetail>) => void;

@@ -3,4 +3,5 @@
 import wasm from "./dcs_tasks_proxy_bg.wasm?module";
 import { initSync } from "./dcs_tasks_proxy.js";
 initSync({ module: wasm });
-export { handleProxyRequest } from "./dcs_tasks_proxy.js";
+export { handleProxyRequest, runWatchdog } from "./dcs_tasks_proxy.js";
+export { memoryStore } from "./proxy-watch.js";

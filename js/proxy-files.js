@@ -1,7 +1,7 @@
 // Static files from a folder (`ASSETS_DIR`) where the runtime has a file system (Node, Deno,
 // Bun): the `ASSETS` binding workerd gets from its configuration. Which paths are files, their
 // types and headers are the proxy's decisions (the wasm); this only reads the file it asks for.
-import { readFile } from "node:fs/promises";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import { resolve, sep } from "node:path";
 
 const folders = new Map();
@@ -33,5 +33,29 @@ export function withFolderAssets(handle) {
     if (!assets) folders.set(dir, (assets = folder(dir.trim())));
     // The variables stay live (a view of `env`, not a copy); only ASSETS is added.
     return handle(request, new Proxy(env, { get: (t, k) => (k === "ASSETS" ? assets : t[k]) }));
+  };
+}
+
+/**
+ * The watchdog's store in one file (`ALERT_STATE_FILE`), with Workers KV's `get`/`put`: read
+ * whole (absent: nothing stored), written to a temporary file then renamed, so a crash never
+ * leaves half a state.
+ */
+export function fileStore(path) {
+  const file = resolve(path);
+  return {
+    async get() {
+      try {
+        return await readFile(file, "utf8");
+      } catch (e) {
+        if (e?.code === "ENOENT") return null;
+        throw e;
+      }
+    },
+    async put(_key, value) {
+      const tmp = `${file}.${Date.now()}-${Math.random().toString(36).slice(2)}.tmp`;
+      await writeFile(tmp, String(value));
+      await rename(tmp, file);
+    },
   };
 }

@@ -4,4 +4,9 @@ import wasm from "./dcs_tasks_proxy_wasm.js";
 import { initSync } from "./dcs_tasks_proxy.js";
 
 initSync({ module: wasm });
-export { handleProxyRequest } from "./dcs_tasks_proxy.js";
+import { runWatchdog } from "./dcs_tasks_proxy.js";
+import { memoryStore, timerFor } from "./proxy-watch.js";
+export { handleProxyRequest, runWatchdog } from "./dcs_tasks_proxy.js";
+export { memoryStore };
+/** A check now, then every `ALERT_EVERY` seconds (state in memory unless `store` is given). */
+export const startWatchdog = timerFor(runWatchdog, () => memoryStore());

@@ -123,7 +123,7 @@ for f in index.js load.js slim.js ready.js; do
   node_modules/.bin/esbuild "js/$f" --minify --format=esm --log-level=warning --outfile="pkg/$f"
 done
 # `dcs-tasks/proxy`, one entry per runtime family (js/package.json's conditions).
-cp js/proxy.js js/proxy-node.js js/proxy-deno.js js/proxy-inline.js js/proxy-edge.js js/proxy-files.js js/proxy.d.ts pkg/
+cp js/proxy.js js/proxy-node.js js/proxy-deno.js js/proxy-inline.js js/proxy-edge.js js/proxy-files.js js/proxy-watch.js js/proxy.d.ts pkg/
 # The elements (`dcs-tasks/element`): plain ES modules importing each other by relative paths.
 # Each file minified on its own (no bundling: the imports stay as they are; class and function
 # names kept, consoles and inspectors show them).

@@ -1,7 +1,29 @@
 // `make demo`: the mock DCS server + the edge proxy in real workerd + the www/ page, on
 // 127.0.0.1:8787 (PORT or --port overrides). With HUAWEICLOUD_SDK_AK/SK/PROJECT_ID and
 // DCS_REGION (or DCS_ENDPOINT) in the environment, the proxy talks to the real DCS instead.
+import http from "node:http";
 import { startStack, realDcsConfigured, DEMO_INSTANCE } from "./stack.mjs";
+
+/** The demo's webhook: a `generic` receiver on 127.0.0.1 that prints each event it is posted. */
+async function demoWebhook() {
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      try {
+        for (const e of JSON.parse(Buffer.concat(chunks).toString("utf8")).events ?? []) {
+          console.log(`watchdog: ${e.kind} ${e.instanceName}${e.taskName ? ` ${e.taskName}` : ""}: ${e.message}`);
+        }
+      } catch {
+        // not an event body: nothing to show
+      }
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  server.unref();
+  return `generic:http://127.0.0.1:${server.address().port}/`;
+}
 
 const args = process.argv.slice(2);
 const i = args.indexOf("--port");
@@ -20,9 +42,14 @@ try {
   // shows the token prompt of the page).
   // The demo binds 127.0.0.1 and trusts its loopback callers (TRUST_LOOPBACK, edge/README.md).
   const env = { TRUST_LOOPBACK: "true" };
-  for (const v of ["PROXY_TOKEN", "PUBLIC_ACCESS", "ALLOWED_ORIGINS", "ALLOWED_INSTANCES", "ENABLE_DELETE"]) {
+  for (const v of ["PROXY_TOKEN", "PUBLIC_ACCESS", "ALLOWED_ORIGINS", "ALLOWED_INSTANCES", "ENABLE_DELETE",
+    "ALERT_WEBHOOKS", "ALERT_FEISHU_SECRET", "ALERT_DINGTALK_SECRET", "ALERT_STUCK_AFTER", "ALERT_EVERY"]) {
     if (process.env[v]) env[v] = process.env[v];
   }
+  // The watchdog (edge/README.md): posts to a local webhook printing here, unless ALERT_WEBHOOKS
+  // names others; a check every ALERT_EVERY seconds (15 in the demo).
+  env.ALERT_WEBHOOKS ??= await demoWebhook();
+  env.ALERT_EVERY ??= "15";
   stack = await startStack({ port, env, mock: real ? false : mock, quiet: !args.includes("--verbose") });
 } catch (e) {
   console.error(`demo: could not start: ${e.message}`);
@@ -36,7 +63,12 @@ console.log(real
   : `dcs-tasks demo: mock DCS at ${stack.mock.url}, edge proxy in workerd`);
 console.log(`open ${page}`);
 console.log(`ready: ${stack.url}`);
+console.log(`watchdog: a check every ${stack.env.ALERT_EVERY} s (the Cron Trigger's stand-in); events print here`);
 console.log("Ctrl-C stops both.");
+// The Cron Trigger's stand-in: edge/worker.js's `scheduled` handler, now and every ALERT_EVERY s.
+const check = () => stack.scheduled().catch((e) => console.error(`demo: watchdog check failed: ${e.message}`));
+check();
+setInterval(check, Number(stack.env.ALERT_EVERY) * 1000).unref();
 let stopping = false;
 const stop = async () => {
   if (stopping) return;

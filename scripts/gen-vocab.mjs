@@ -20,6 +20,7 @@ export const STEP_STATUSES = ${lit(k.stepStatuses)};
 export const INSTANCE_STATUSES = ${lit(k.instanceStatuses)};
 export const RUNNING_TASK_STATUSES = ${lit(k.runningTaskStatuses)};
 export const CONCERN_KINDS = ${lit(k.concernKinds)};
+export const PROXY_CODES = ${lit(k.proxyCodes)};
 export const TIME_RANGES = ${lit(k.timeRanges)};
 export const LIMITS = ${lit(k.limits)};
 `;

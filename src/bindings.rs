@@ -226,6 +226,7 @@ pub fn known_values() -> JsValue {
             &dcs_tasks_core::views::RUNNING_TASK_STATUSES,
         ),
         ("concernKinds", &dcs_tasks_core::attention::ConcernKind::ALL),
+        ("proxyCodes", &dcs_tasks_core::proxy::ProxyCode::ALL),
     ] {
         let a: Array = list.iter().map(|v| JsValue::from_str(v)).collect();
         set(&o, k, &a);

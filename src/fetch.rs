@@ -112,7 +112,7 @@ pub(crate) fn network_error(e: &JsValue) -> DcsError {
 
 /// The function to call: the injected one, else the global `fetch` (looked up per call, so
 /// a polyfill installed after the client was made is seen).
-fn fetch_function(injected: Option<&Function>) -> Result<Function, DcsError> {
+pub(crate) fn fetch_function(injected: Option<&Function>) -> Result<Function, DcsError> {
     if let Some(f) = injected {
         return Ok(f.clone());
     }
@@ -207,7 +207,7 @@ fn looks_like_response(v: &JsValue) -> bool {
 }
 
 /// Why a body was not read whole.
-enum Unread {
+pub(crate) enum Unread {
     /// More than the cap arrived (the bytes seen by then); the read was cancelled.
     TooLarge(u64),
     /// The operation's budget ran out while it arrived.
@@ -219,7 +219,7 @@ enum Unread {
 /// bytes, or past what the operation's budget has left, the read stops and the rest is never
 /// downloaded, so memory stays within the cap whatever the upstream sends (chunked, a
 /// compression bomb, a `Content-Length` that lies). Works with a body of any realm.
-async fn read_body(
+pub(crate) async fn read_body(
     stream: Option<web_sys::ReadableStream>,
     cap: usize,
     inner: &Inner,

@@ -11,6 +11,7 @@
 //!   deadline and the abort signals (gloo-timers); `pager`: a listing's pages; `fleet`: `listFleetTasks`' listings; `iter`: the async iterators of
 //!   `listAllTasks`, `listAllInstances`, `listFleetTasks` and `watchTaskProgress`.
 //! - `proxy` (cargo feature `proxy`): the edge proxy's handler, built into its own wasm;
+//!   `watch`: its look at the fleet and the scheduled check (`runWatchdog`).
 //!   `share`: its identical upstream reads shared between callers.
 #![cfg(target_arch = "wasm32")]
 #![forbid(unsafe_code)]
@@ -29,6 +30,8 @@ mod pager;
 pub mod proxy;
 #[cfg(feature = "proxy")]
 mod share;
+#[cfg(feature = "proxy")]
+mod watch;
 
 /// The wasm heap allocator: Talc instead of the default dlmalloc (smaller and faster on
 /// wasm; the benchmark and size figures are in BENCHMARKS.md).

@@ -75,6 +75,7 @@ pub fn handle_proxy_request(request: JsValue, env: JsValue) -> Promise {
             Step::Listing(g) => gathered(&*g, &mut log).await,
             Step::Instances(g) => gathered(&*g, &mut log).await,
             Step::MirrorInstances(g) => gathered(&*g, &mut log).await,
+            Step::Fleet(g) => crate::watch::fleet_answer(&g, &mut log).await,
         };
         let answer = answer.finish(cors.as_deref());
         console_log(&log.line(answer.status, js_sys::Date::now() - started));
@@ -121,7 +122,7 @@ async fn fetch_asset(env: &JsValue, url: &str) -> Result<Option<Vec<u8>>, ()> {
 
 /// The client settings of the proxy's upstream calls (a fresh one per request: its `calls`
 /// count the upstream exchanges for the log line, its budget bounds them all together).
-fn inner_for(cfg: &ProxyConfig) -> Rc<Inner> {
+pub(crate) fn inner_for(cfg: &ProxyConfig) -> Rc<Inner> {
     Rc::new(Inner {
         endpoint: cfg.endpoint.clone(),
         project_id: cfg.project_id.clone(),

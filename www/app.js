@@ -1,12 +1,15 @@
 // The page: a thin shell around the package's elements (dcs-tasks/element): <dcs-task-list>
 // (one instance's tasks) and <dcs-fleet> (every instance, ?view=fleet). It owns what only a page
 // has: the language choice, the views, the instance picker, the proxy's token prompt, deep links
-// (?instance=, the filters, lang, view) and the paste panel. The task view and the fleet view are
-// the elements'.
+// (?instance=, the filters, lang, view), the view's heading and the tab's title naming what is
+// shown, and the paste panel (paste.js, behind the "developer" link). The task view and the
+// fleet view are the elements'.
 import { t, setLang, lang, initialLang, applyStatic } from "./strings.js";
 import { InstancePicker } from "./picker.js";
-import { debounce, h } from "./pkg/elements/dom.js";
+import { askForToken, authHeaders, initToken, renderToken, tokenAccepted } from "./token.js";
+import { bindPaste, repaste, showPaste, usePackage } from "./paste.js";
 import { openClient } from "./pkg/elements/shared.js";
+import { translator } from "./pkg/elements/i18n.js";
 
 // The proxy serving this page: its folder (the proxy may be mounted under a path, PROXY_BASE_PATH).
 const proxyBase = () => new URL(".", location.href).href.replace(/\/$/, "");
@@ -18,9 +21,14 @@ let pkg = null; // the dcs-tasks module, once loaded
 let langChosen = false;
 let shownView = "tasks"; // "tasks" | "fleet"
 let fleetRange = null; // the fleet's range the address names (kept until the fleet is made)
+// The fleet's filters in the address (fleet-q, fleet-status, fleet-concern), as its `view` takes them.
+const FLEET_KEYS = { name: "fleet-q", status: "fleet-status", concern: "fleet-concern" };
+let fleetFilters = {};
 let picker = null;
 let shared = null; // { client, config }: the page's one client and /api/config, given to every view
 let pickerClient = null; // the client the picker lists with once the fleet view cannot give it the instances
+let devShown = false; // the paste panel (?dev=1)
+let searchTyping = false; // the last change of the task view was its search: typing stays one history entry
 const list = () => $("task-list");
 const fleet = () => $("fleet"); // null until the fleet view is first shown
 
@@ -30,8 +38,10 @@ function makeFleet() {
   el.id = "fleet";
   el.lang = lang();
   if (fleetRange) el.range = fleetRange;
-  el.addEventListener("dcs-instance-select", (e) => showInstance(e.detail.instance.instanceId));
-  el.addEventListener("dcs-view-change", writeUrl);
+  el.view = { ...fleetFilters, range: el.range };
+  // An attention item's link names the task view to open (its concern's status and range).
+  el.addEventListener("dcs-instance-select", (e) => showInstance(e.detail.instance.instanceId, e.detail.view));
+  el.addEventListener("dcs-view-change", () => writeUrl(true));
   // The fleet lists every instance: the picker takes them from it instead of listing them again.
   el.addEventListener("dcs-load", (e) => { pickerClient = null; picker?.use(e.detail.instances); });
   el.addEventListener("dcs-error", (e) => {
@@ -81,6 +91,8 @@ function readUrl() {
   langChosen = p.has("lang");
   shownView = p.get("view") === "fleet" ? "fleet" : "tasks";
   fleetRange = p.get("fleet-range");
+  devShown = p.get("dev") === "1";
+  fleetFilters = Object.fromEntries(Object.entries(FLEET_KEYS).map(([k, q]) => [k, p.get(q) ?? ""]));
   return { instance: (p.get("instance") || "").trim(), view, limit: Number.isInteger(limit) && limit > 0 ? limit : null, lang: p.get("lang") };
 }
 
@@ -92,6 +104,8 @@ function writeUrl(push = false) {
     p.set("view", "fleet");
     if (fleet()?.getAttribute("range")) fleetRange = fleet().range;
     if (fleetRange) p.set("fleet-range", fleetRange);
+    if (fleet()) fleetFilters = fleet().view;
+    for (const [k, q] of Object.entries(FLEET_KEYS)) if (fleetFilters[k]) p.set(q, fleetFilters[k]);
   }
   if (el.instanceId) p.set("instance", el.instanceId);
   const v = el.view;
@@ -100,6 +114,7 @@ function writeUrl(push = false) {
     if (value && !(k === "range" && value === "all")) p.set(q, String(value));
   }
   if (el.pageSize !== DEFAULT_LIMIT) p.set("limit", String(el.pageSize));
+  if (devShown) p.set("dev", "1");
   if (langChosen) p.set("lang", lang());
   const qs = p.toString();
   const url = `${location.pathname}${qs ? `?${qs}` : ""}${location.hash}`;
@@ -108,14 +123,53 @@ function writeUrl(push = false) {
   else history.replaceState(null, "", url);
 }
 
-function showInstance(id) {
-  $("instance").value = id;
-  list().instanceId = id;
-  showView("tasks", { push: true });
+/** The task view's filters or page changed: a new history entry (typing a search stays one). */
+function taskViewChanged(e) {
+  const typing = e.detail.view.search !== (new URLSearchParams(location.search).get("q") ?? "");
+  writeUrl(!(typing && searchTyping));
+  searchTyping = typing;
 }
 
-/** Shows the task view or the fleet (the fleet lists the project the first time it is shown). */
-function showView(v, { push = false } = {}) {
+/** Opens an instance's tasks (picked, typed, chosen in the fleet, with the `view` an attention
+ * link asks for): a new history entry, the focus on its heading. */
+function showInstance(id, view) {
+  list().instanceId = id;
+  if (view) list().view = view;
+  nameField({ force: true });
+  showView("tasks", { push: true, focus: true });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names: the instance field, the view's heading and the tab's title name the instance shown (its
+// name and status once the picker has the project's instances), or the fleet.
+
+/** The field shows the instance's name (when the listing knows it), else its ID; `force`: even over what was typed. */
+function nameField({ force = false } = {}) {
+  const id = list().instanceId;
+  const input = $("instance");
+  if (force || !input.value || input.value === id) input.value = picker?.nameOf(id) ?? id;
+}
+
+function showTitle() {
+  const id = list().instanceId;
+  const i = shownView === "tasks" && id ? picker?.instanceOf(id) : null;
+  const name = shownView === "fleet" ? t("nav.fleet") : i ? (pkg?.revealText(i.name) ?? i.name) || id : id || t("nav.tasks");
+  const status = i?.status ? translator(lang()).instanceStatusLabel(i.status) : "";
+  $("view-name").textContent = name;
+  $("view-status").textContent = status;
+  $("view-status").hidden = !status;
+  $("view-title").dataset.status = i?.status ?? "";
+  document.title = `${status ? `${name} (${status})` : name} · ${t("app.title")}`;
+}
+
+/** The picker has the instances: names where there were IDs. */
+function named() {
+  nameField();
+  showTitle();
+}
+
+/** Shows the task view or the fleet (the fleet lists the project the first time it is shown); `focus`: on its heading. */
+function showView(v, { push = false, focus = false } = {}) {
   shownView = v;
   if (v === "tasks") loadPicker(); // left to the fleet, which has not listed them yet
   if (v === "fleet" && pkg && !fleet()) makeFleet();
@@ -125,136 +179,8 @@ function showView(v, { push = false } = {}) {
   $("nav-fleet").toggleAttribute("aria-current", false);
   $(v === "fleet" ? "nav-fleet" : "nav-tasks").setAttribute("aria-current", "page");
   writeUrl(push);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The proxy's token: typed by the user, sent as Authorization: Bearer, never in the URL; kept
-// in memory, and in sessionStorage (this tab only) when "remember for this tab" is ticked.
-
-const TOKEN_KEY = "dcs-tasks.proxyToken";
-let proxyToken = "";
-let tokenRefusal = null; // the last 401, shown in the panel until a token is tried
-
-function storedToken() {
-  try { return sessionStorage.getItem(TOKEN_KEY) || ""; } catch { return ""; }
-}
-
-function storeToken(remember) {
-  try {
-    if (remember && proxyToken) sessionStorage.setItem(TOKEN_KEY, proxyToken);
-    else sessionStorage.removeItem(TOKEN_KEY);
-  } catch { /* storage disabled: memory only */ }
-}
-
-const authHeaders = () => (proxyToken ? { Authorization: `Bearer ${proxyToken}` } : {});
-
-function renderTokenState() {
-  $("token-state").textContent = t(!proxyToken ? "token.none" : storedToken() ? "token.remembered" : "token.inUse");
-  $("token-forget").disabled = !proxyToken;
-}
-
-function renderTokenReason() {
-  const r = tokenRefusal;
-  // The proxy's own codes have a translated reason; anything else shows what it said.
-  const reason = r && (r.code === "TOKEN_REQUIRED" || r.code === "UNAUTHORIZED") ? t(`token.reason.${r.code}`) : r?.reason;
-  $("token-reason").textContent = r ? t(r.withToken ? "token.rejected" : "token.required", { reason }) : "";
-  $("token-reason").dataset.code = r ? r.code : "";
-}
-
-function askForToken(err) {
-  tokenRefusal = { reason: err.errorMsg || err.message || String(err), code: err.errorCode || err.code || "", withToken: Boolean(proxyToken) };
-  $("token-panel").open = true;
-  renderTokenReason();
-  renderTokenState();
-  $("token-input").focus();
-}
-
-/** The page opens its client again with the token, and gives it to the views. */
-function useToken() {
-  openShared();
-}
-
-function bindToken() {
-  $("token-form").addEventListener("submit", (e) => {
-    e.preventDefault();
-    proxyToken = $("token-input").value.trim();
-    $("token-input").value = "";
-    storeToken($("token-remember").checked);
-    tokenRefusal = null;
-    renderTokenReason();
-    renderTokenState();
-    useToken();
-  });
-  $("token-remember").addEventListener("change", () => { storeToken($("token-remember").checked); renderTokenState(); });
-  $("token-forget").addEventListener("click", () => {
-    proxyToken = "";
-    storeToken(false);
-    $("token-remember").checked = false;
-    renderTokenState();
-    useToken();
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Paste panel: the package's parser, its warnings, and the result in a <dcs-task-list> of its own.
-
-let pasted = null;
-
-function warningsTable(warnings) {
-  return h("table", { class: "warnings" },
-    h("thead", {}, h("tr", {}, ["warn.code", "warn.path", "warn.message"].map((k) => h("th", { scope: "col" }, t(k))))),
-    h("tbody", {}, warnings.map((w) => h("tr", {},
-      h("td", { "data-label": t("warn.code") }, h("code", { class: "warn-code" }, w.code)),
-      h("td", { "data-label": t("warn.path") }, h("code", {}, w.path)),
-      h("td", { "data-label": t("warn.message") }, w.message)))));
-}
-
-function parsePasted() {
-  const out = $("paste-output");
-  const text = $("paste-input").value;
-  pasted = null;
-  if (!text.trim()) { out.replaceChildren(); return; }
-  if (!pkg) return;
-  let parsed;
-  try {
-    parsed = pkg.parseListTasksResponse(text, { strict: $("paste-strict").checked });
-  } catch (err) {
-    out.replaceChildren(h("div", { class: "paste-error", role: "alert", dataset: { code: err.code || "" } },
-      h("strong", {}, `${t("paste.error")}: `), h("code", {}, err.code || err.name), " ",
-      err.path ? h("code", { class: "err-path" }, err.path) : null, " ", err.message));
-    return;
-  }
-  pasted = parsed;
-  const view = document.createElement("dcs-task-list");
-  view.id = "paste-tasks";
-  view.lang = lang();
-  view.taskList = parsed;
-  out.replaceChildren(
-    h("h3", {}, t("paste.warnings", { n: parsed.warnings.length })),
-    parsed.warnings.length ? warningsTable(parsed.warnings) : h("p", { class: "muted" }, t("paste.noWarnings")),
-    h("h3", {}, t("paste.result", { n: parsed.tasks.length, count: parsed.taskCount })),
-    view,
-    h("h3", {}, t("paste.json")),
-    h("pre", { class: "paste-json" }, JSON.stringify(parsed, null, 2)));
-}
-
-async function fillSeed() {
-  try {
-    const r = await fetch(new URL("seed-example.json", document.baseURI));
-    if (!r.ok) throw new Error(`HTTP ${r.status}`);
-    $("paste-input").value = await r.text();
-    parsePasted();
-  } catch (err) {
-    $("paste-output").replaceChildren(h("div", { class: "paste-error", role: "alert" }, String(err.message || err)));
-  }
-}
-
-function bindPaste() {
-  $("paste-parse").addEventListener("click", parsePasted);
-  $("paste-strict").addEventListener("change", parsePasted);
-  $("paste-input").addEventListener("input", debounce(parsePasted, 300));
-  $("paste-seed").addEventListener("click", fillSeed);
-  $("paste-clear").addEventListener("click", () => { $("paste-input").value = ""; parsePasted(); $("paste-input").focus(); });
+  showTitle();
+  if (focus) $("view-title").focus();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,9 +196,16 @@ function bind() {
     $(id).addEventListener("click", (e) => {
       if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; // a new tab: the link's own URL
       e.preventDefault();
-      if (v !== shownView) showView(v, { push: true });
+      if (v !== shownView) showView(v, { push: true, focus: true });
     });
   }
+  $("dev-link").addEventListener("click", (e) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    devShown = !devShown;
+    showPaste(devShown, { open: true });
+    writeUrl(true);
+  });
   $("lang").addEventListener("change", () => {
     setLang($("lang").value);
     langChosen = true;
@@ -282,11 +215,11 @@ function bind() {
     const paste = $("paste-tasks");
     if (paste) paste.lang = lang();
     writeUrl();
-    renderTokenReason();
-    renderTokenState();
-    if (pasted || $("paste-input").value.trim()) parsePasted();
+    renderToken();
+    repaste();
+    showTitle();
   });
-  el.addEventListener("dcs-view-change", writeUrl);
+  el.addEventListener("dcs-view-change", taskViewChanged);
   // A view that read the proxy itself (the page's client could not be opened) tells the page.
   el.addEventListener("dcs-config", (e) => configured(e.detail.config, e.detail.client));
   el.addEventListener("dcs-error", (e) => { if (e.detail.error?.status === 401) askForToken(e.detail.error); });
@@ -297,13 +230,14 @@ function configured(config, client) {
   // In the fleet view the fleet lists the instances (the picker takes them from its dcs-load).
   pickerClient = client;
   if (shownView !== "fleet") loadPicker();
-  if (tokenRefusal === null && proxyToken) $("token-panel").open = false;
+  tokenAccepted();
   const el = list();
   // The demo proxy names an instance to show when the address names none.
   if (!el.instanceId && config.demoInstance) {
-    $("instance").value = config.demoInstance;
     el.instanceId = config.demoInstance;
+    nameField();
     writeUrl();
+    showTitle();
   }
   document.body.dataset.ready = "true";
 }
@@ -320,12 +254,14 @@ function followAddress() {
   const url = readUrl();
   const el = list();
   if (el.instanceId !== url.instance) {
-    $("instance").value = url.instance;
     el.instanceId = url.instance;
+    nameField({ force: true });
   }
+  if (el.pageSize !== (url.limit ?? DEFAULT_LIMIT)) el.pageSize = url.limit ?? DEFAULT_LIMIT;
   el.view = url.view;
-  if (fleet() && fleetRange) fleet().range = fleetRange;
-  showView(shownView);
+  if (fleet()) fleet().view = { ...fleetFilters, range: fleetRange || fleet().range };
+  showPaste(devShown);
+  showView(shownView, { focus: true });
 }
 
 async function main() {
@@ -334,11 +270,9 @@ async function main() {
   applyStatic();
   $("lang").value = lang();
   $("instance").value = url.instance;
-  bindToken();
+  initToken(() => openShared());
   bindPaste();
-  proxyToken = storedToken();
-  $("token-remember").checked = Boolean(proxyToken);
-  renderTokenState();
+  showPaste(devShown);
   try {
     // The package's smallest entry (the .wasm as its own file, compiled while it streams in) and
     // the elements over it.
@@ -352,6 +286,7 @@ async function main() {
   }
   const el = list();
   picker = new InstancePicker($("instance"), $("instance-options"), (id) => showInstance(id), pkg.revealText);
+  picker.onList = named;
   bind();
   // Everything set before the element starts (it coalesces these into one start).
   el.lang = lang();
@@ -361,7 +296,7 @@ async function main() {
   await openShared();
   showView(shownView);
   window.addEventListener("popstate", followAddress);
-  if ($("paste-input").value.trim()) parsePasted();
+  usePackage(pkg);
 }
 
 main();

@@ -1,8 +1,8 @@
 // The instance picker: the instance field as an ARIA 1.2 combobox over the project's instances
 // (DcsClient.listAllInstances). Typing filters by name or ID; each option shows the name, the
-// status and the engine; arrow keys move, Enter or a click picks, Escape closes. Anything typed is
-// still accepted as an instance ID (an instance the listing does not show, a proxy that refuses
-// ListInstances).
+// status and the engine; arrow keys move, Enter or a click picks, Escape closes. A picked instance
+// is shown by its name (when no other has it). Anything typed is still accepted as an instance ID
+// (an instance the listing does not show, a proxy that refuses ListInstances).
 import { t } from "./strings.js";
 
 const MAX_SHOWN = 50;
@@ -16,6 +16,8 @@ export class InstancePicker {
   #shown = [];
   #active = -1;
   #abort = null;
+  /** Called when the instances are known (the page names what it shows). */
+  onList = null;
 
   /** `reveal`: the package's `revealText` (names shown with their invisible characters marked). */
   constructor(input, list, onPick, reveal = (s) => s) {
@@ -60,6 +62,18 @@ export class InstancePicker {
     this.#abort?.abort();
     this.#instances = [...instances].sort((a, b) => String(a.name).localeCompare(String(b.name)));
     this.#input.dataset.instances = String(this.#instances.length);
+    this.onList?.();
+  }
+
+  /** The listed instance of this ID, or null. */
+  instanceOf(id) {
+    return this.#instances.find((i) => i.instanceId === id) ?? null;
+  }
+
+  /** The name that stands for this ID in the field (its instance's, when no other has it), or null. */
+  nameOf(id) {
+    const name = this.instanceOf(id)?.name;
+    return name && this.resolve(name) === id ? name : null;
   }
 
   /** What the field's text names: the ID of the one instance with that exact name, else the text (an ID). */
@@ -139,7 +153,7 @@ export class InstancePicker {
   #pick(index) {
     const i = this.#shown[index];
     if (!i) return;
-    this.#input.value = i.instanceId;
+    this.#input.value = this.nameOf(i.instanceId) ?? i.instanceId;
     this.#close();
     this.#onPick(i.instanceId);
   }

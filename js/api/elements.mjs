@@ -19,7 +19,8 @@ export interface TaskListView {
   /** ISO-8601 UTC bounds of a custom range ("" when open). */
   from: string;
   to: string;
-  /** A task status to show only ("" for any). */
+  /** A task status to show only ("" for any). A status, type or search answers for every task of
+   * the range: while one is set the element lists them all (listAllTasks), not one page. */
   status: string;
   /** A task name (type) to show only ("" for any). */
   type: string;
@@ -29,14 +30,29 @@ export interface TaskListView {
   offset: number;
 }
 
-/** One row of <dcs-fleet>: an instance, its tasks in the range, or the error of its listing. */
+/** One row of <dcs-fleet>: an instance, its tasks in the range (and those still running that
+ * began before it), or the error of its listing, and the core's assessment (summarizeFleet). */
 export interface FleetRow {
   instance: Instance;
   tasks: Task[];
   error?: DcsError;
-  counts: { executing: number; failed: number; succeeded: number };
-  /** Its most recent task in the range. */
-  last: Task | null;
+  /** Its counts, concerns, rank, status colour and last task, as the core decided them. */
+  health: InstanceHealth;
+}
+
+/** What an element shows (\`state\`, reflected as \`data-state\` on the element): loading (nothing
+ * shown yet), ready, stale (the last data kept while a refresh fails), error (nothing to show). */
+export type ElementState = "loading" | "ready" | "stale" | "error";
+
+/** The range and filters of <dcs-fleet> (\`view\`, \`dcs-view-change\`). */
+export interface FleetView {
+  range: FleetRange;
+  /** Text searched in names and IDs. */
+  name: string;
+  /** An instance status to show only ("" for any). */
+  status: string;
+  /** Only the instances with this concern (a summary count), or with running tasks ("" for any). */
+  concern: ConcernKind | "running" | "";
 }
 
 /** The time ranges of <dcs-fleet>. */
@@ -52,12 +68,14 @@ export interface DcsConfigDetail {
   /** The client the element made with it (the element's own: do not free it). */
   client: DcsClient;
 }
-export interface DcsFleetLoadDetail { instanceCount: number; instances: Instance[]; failed: number }
-export interface DcsInstanceSelectDetail { instance: Instance }
-export interface DcsFleetViewChangeDetail { view: { range: FleetRange } }`;
+export interface DcsFleetLoadDetail { instanceCount: number; instances: Instance[]; failed: number; summary: FleetSummary }
+/** \`view\`: the task view to open, from an attention item (its concern's task status and range),
+ * e.g. { status: "FAILED", range: "24h" } or { status: "EXECUTING", range: "custom", from }. */
+export interface DcsInstanceSelectDetail { instance: Instance; view?: Partial<TaskListView> }
+export interface DcsFleetViewChangeDetail { view: FleetView }`;
 
 /** The names element.d.ts imports from the package's main types. */
-export const IMPORTS = ["DcsClient", "DcsError", "Instance", "Task", "TaskList"];
+export const IMPORTS = ["ConcernKind", "DcsClient", "DcsError", "FleetSummary", "Instance", "InstanceHealth", "Task", "TaskList"];
 
 const endpoint = {
   name: "endpoint", property: "endpoint", type: "string | null",
@@ -77,7 +95,11 @@ const headers = {
   description: "Extra headers for the proxy, e.g. { Authorization: \"Bearer …\" } (never reflected).",
 };
 const config = { name: "dcs-config", detail: "DcsConfigDetail", description: "The proxy's /api/config was read." };
-const common = { endpoint, projectId, lang, headers, config };
+const state = {
+  name: "state", type: "ElementState | \"\"", readonly: true,
+  description: "loading | ready | stale (the last data kept while a refresh fails) | error, reflected as data-state on the element (\"\" before the first load).",
+};
+const common = { endpoint, projectId, lang, headers, config, state };
 
 const CSS_PROPERTIES = [
   ["--dcs-font", "Font family."],
@@ -123,6 +145,7 @@ export const ELEMENTS = [
       { name: "view", type: "TaskListView", description: "The filters, time range and page offset: { range, from, to, status, type, search, offset }." },
       { name: "taskList", type: "TaskList | null", description: "A TaskList shown as it is (no fetching, paging or progress); null to fetch again." },
       { name: "tasks", type: "Task[]", readonly: true, description: "Every task loaded, before the filters." },
+      common.state,
     ],
     methods: [{ name: "refresh", return: "void", description: "Asks the instance's tasks again." }],
     events: [
@@ -148,7 +171,7 @@ export const ELEMENTS = [
     tag: "dcs-fleet",
     className: "DcsFleet",
     module: "elements/fleet.js",
-    description: "Every instance of a Huawei Cloud DCS project and what each is doing in a time range: status, engine, capacity, executing/failed/succeeded task counts, the last task or the instance's own error, what needs attention first, a timeline with one lane per instance.",
+    description: "Every instance of a Huawei Cloud DCS project and what each is doing in a time range: what needs attention first (the core's summarizeFleet: a summary line whose counts filter the table, an attention list with each reason and a link to the tasks behind it), a timeline with one lane per instance, a table (status, engine, capacity, running/failed/succeeded task counts, the last task or the listing's error); refreshes itself, keeps its data through a failed refresh (stale) and recovers.",
     example: "<dcs-fleet endpoint=\"https://dcs-proxy.example.com\" lang=\"en\" range=\"24h\">",
     attributes: [
       common.endpoint,
@@ -156,26 +179,33 @@ export const ELEMENTS = [
       common.lang,
       { name: "range", property: "range", type: "FleetRange", default: "\"24h\"", description: "The time range of the task counts." },
       { name: "concurrency", property: "concurrency", type: "number", default: "4", description: "Instances whose tasks are listed at once, 1..16." },
+      { name: "refresh-interval", property: "refreshInterval", type: "number", default: "60", description: "Seconds between refreshes (after each listing ends; paused while the tab is hidden); 0: only when asked." },
     ],
     properties: [
       { name: "client", type: "DcsClient | null", description: "The client in use; set one to use it instead of endpoint." },
       common.headers,
-      { name: "rows", type: "FleetRow[]", readonly: true, description: "The fleet as shown, in attention order: { instance, tasks, error?, counts, last }." },
+      { name: "rows", type: "FleetRow[]", readonly: true, description: "The fleet as shown (after the filters), in the core's order: { instance, tasks, error?, health }." },
+      { name: "summary", type: "FleetSummary | null", readonly: true, description: "The core's assessment of the last listing (summarizeFleet), null before the first." },
+      { name: "view", type: "FleetView", description: "The range and the filters: { range, name, status, concern }." },
+      common.state,
     ],
     methods: [{ name: "refresh", return: "void", description: "Lists the fleet again." }],
     events: [
       { name: "dcs-load", detail: "DcsFleetLoadDetail", description: "The fleet was listed (failed: instances whose task listing failed)." },
-      { name: "dcs-instance-select", detail: "DcsInstanceSelectDetail", description: "An instance was chosen (its name, its row, or one of its bars)." },
-      { name: "dcs-error", detail: "DcsErrorDetail", description: "The instance listing failed; the element shows it too." },
-      { name: "dcs-view-change", detail: "DcsFleetViewChangeDetail", description: "The user changed the time range." },
+      { name: "dcs-instance-select", detail: "DcsInstanceSelectDetail", description: "An instance was chosen (its name, its row, one of its bars, or an attention item's link: then with the task view to open)." },
+      { name: "dcs-error", detail: "DcsErrorDetail", description: "The instance listing failed (a refresh too: the data is kept, stale); the element shows it too." },
+      { name: "dcs-view-change", detail: "DcsFleetViewChangeDetail", description: "The user changed the time range or a filter." },
       common.config,
     ],
     parts: [
-      ["filters", "The filters (time range, name, status)."],
-      ["toolbar", "The count and the time of the listing."],
+      ["filters", "The filters (time range, name, status, what is shown)."],
+      ["attention", "The attention list: one item per instance that needs attention, in the core's order."],
+      ["attention-item", "An item of the attention list (data-instance-id): its name, status, reasons and links."],
+      ["stale", "The banner of a failed refresh: the data kept, since when it fails."],
+      ["toolbar", "The count, the time of the listing and the refresh interval."],
       ["timeline", "The timeline, one lane per instance."],
       ["table", "The instance table."],
-      ["row", "An instance row (data-instance-id, data-status, data-attention)."],
+      ["row", "An instance row (data-instance-id, data-status, data-rank, data-attention: \"true\" for the attention list's)."],
       ["status", "A status badge."],
       ["error", "The error banner."],
     ].map(([name, description]) => ({ name, description })),

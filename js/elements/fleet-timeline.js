@@ -1,13 +1,15 @@
 // The fleet's timeline: one lane per instance (in the table's order), its tasks in the range as
 // bars coloured by status, the instance's name at the lane's start. Like the task timeline, the
 // bars are buttons behind one tab stop: Left/Right move along a lane, Up/Down to the nearest bar
-// of the next lane with bars, Home/End; Enter or a click chooses the bar's instance.
+// of the next lane with bars, Home/End; Enter or a click chooses the bar's instance. Each bar has
+// an invisible target of at least 24 x 24 px around it (lanes 24 px apart) for fingers.
 import { barSpan, barText, svg, ticks } from "./timeline.js";
 import { shown, statusKind } from "./render.js";
 import { h } from "./render.js";
 
-const LANE_H = 12;
-const LANE_GAP = 6;
+const LANE_H = 14;
+const LANE_GAP = 10;
+const HIT = 24;
 const AXIS_H = 22;
 const LABEL_W = 128;
 const PAD_X = 8;
@@ -28,7 +30,10 @@ export function renderLanes(tr, box, rows, { from, to, now = Date.now(), onActiv
     return;
   }
   box.hidden = false;
-  const width = Math.max(300, Math.round(box.clientWidth || 800));
+  // The box's content width (its padding out), so that the chart is drawn at 1:1 and a 24 px
+  // target is 24 px on screen.
+  const cs = getComputedStyle(box);
+  const width = Math.max(300, Math.floor((box.clientWidth || 800) - parseFloat(cs.paddingLeft || 0) - parseFloat(cs.paddingRight || 0)));
   const inner = width - LABEL_W - 2 * PAD_X;
   const lo = from;
   const hi = Math.max(to, from + 60_000);
@@ -48,7 +53,9 @@ export function renderLanes(tr, box, rows, { from, to, now = Date.now(), onActiv
   });
   if (now >= lo && now <= hi) axis.append(svg("line", { x1: x(now), x2: x(now), y1: 0, y2: axisY, class: "timeline-now" }));
   chart.append(axis);
-  const info = h("p", { class: "timeline-info muted", "aria-hidden": "true" }, tr.t("fleet.timeline.hint"));
+  // The hint for a mouse and keyboard, or (no hover: a touch screen) for a finger.
+  const info = h("p", { class: "timeline-info muted", "aria-hidden": "true" },
+    h("span", { class: "hint-hover" }, tr.t("fleet.timeline.hint")), h("span", { class: "hint-touch" }, tr.t("fleet.timeline.hintTouch")));
   const grid = []; // per lane, its bar elements
   const all = [];
   lanes.forEach(({ row, bars, more }, li) => {
@@ -63,7 +70,8 @@ export function renderLanes(tr, box, rows, { from, to, now = Date.now(), onActiv
       const g = svg("g", {
         class: `bar bar-${statusKind(bar.task.status)}`, role: "button", tabindex: "-1", "aria-label": text,
         "data-instance-id": row.instance.instanceId, "data-task-id": bar.task.id,
-      }, svg("title", {}, text), svg("rect", { x: bx.toFixed(1), y, width: w.toFixed(1), height: LANE_H, rx: 2 }));
+      }, svg("title", {}, text), svg("rect", { x: bx.toFixed(1), y, width: w.toFixed(1), height: LANE_H, rx: 2 }),
+      svg("rect", { class: "bar-hit", x: (bx + w / 2 - Math.max(w, HIT) / 2).toFixed(1), y: y - (HIT - LANE_H) / 2, width: Math.max(w, HIT).toFixed(1), height: HIT }));
       g.addEventListener("pointerenter", () => { info.textContent = text; });
       g.addEventListener("focus", () => { info.textContent = text; });
       g.addEventListener("click", () => onActivate?.(row.instance.instanceId));

@@ -1,24 +1,28 @@
-// <dcs-fleet>: every instance of a project and what each is doing in a time range: one row per
-// instance (status, engine, capacity, its executing/failed/succeeded task counts, its last task,
-// or its own error), what needs attention first, a timeline with one lane per instance, load
-// progress. Choosing an instance fires `dcs-instance-select` (a page opens its <dcs-task-list>).
-// The listing and the per-instance task lists are the package's (DcsClient.listFleetTasks).
+// <dcs-fleet>: every instance of a project and what each is doing in a time range. It opens on
+// what needs attention (the summary line and the attention list), then a timeline with one lane
+// per instance and one row per instance (status, engine, capacity, running/failed/succeeded task
+// counts, its last task or its listing's error). What needs attention, the counts and the order
+// are the core's (summarizeFleet); the listing is the package's (DcsClient.listFleetTasks). It
+// refreshes itself every `refresh-interval` seconds (paused while the tab is hidden), keeps the
+// last data when a refresh fails (`data-state="stale"`) and recovers when the upstream answers.
+// Choosing an instance fires `dcs-instance-select` (a page opens its <dcs-task-list>).
 import { revealText } from "../dcs_tasks.js";
 import { ready } from "../ready.js";
 import { applyStatic, translator } from "./i18n.js";
-import { h, badge, fmtTime, isRunning, shown, useReveal } from "./render.js";
-import { axisEnd } from "./timeline.js";
-import { LIMITS, TIME_RANGES } from "./vocab.js";
-import { attention, fleetRow, instanceKind, sortFleet } from "./fleet-data.js";
-import { renderLanes } from "./fleet-timeline.js";
+import { useReveal } from "./render.js";
+import { CONCERN_KINDS, LIMITS } from "./vocab.js";
+import { failed, listFleet, RANGES, schedule, stopLive, visibilityChanged } from "./fleet-load.js";
+import { drawLanes, progress, render, showError, shownRows } from "./fleet-view.js";
+import { concernView } from "./fleet-attention.js";
 import { sheet } from "./style.js";
 import { fleetTemplate } from "./fleet-template.js";
 import { DCS_FLEET_ATTRIBUTES } from "./observed.js";
 import { coalesced, emit, HostElement, openClient, reflect, translatorFor, upgradeProperties } from "./shared.js";
 
-const RANGES = { all: null, ...TIME_RANGES };
 const DEFAULT_RANGE = "24h";
-const PROPS = ["endpoint", "projectId", "range", "concurrency", "client", "headers"];
+const DEFAULT_INTERVAL = 60;
+const PROPS = ["endpoint", "projectId", "range", "concurrency", "refreshInterval", "client", "headers", "view"];
+const CONCERNS = new Set([...CONCERN_KINDS, "running"]);
 
 export class DcsFleet extends HostElement {
   static observedAttributes = DCS_FLEET_ATTRIBUTES;
@@ -26,21 +30,20 @@ export class DcsFleet extends HostElement {
   #given = null;
   #own = null;
   #headers = {};
-  #tr = translator("en");
-  #built = false;
-  #seq = 0;
-  #abort = null;
-  #rows = [];
-  #loaded = false;
-  #filter = { name: "", status: "" };
-  #current = undefined;
-  #updated = null;
-  #resize = null;
-  #width = 0;
+  /** What the element knows, shared with its controller (fleet-load.js) and view (fleet-view.js). */
+  #k = {
+    tr: translator("en"), built: false, seq: 0, abort: null, rows: [], summary: null, since: null,
+    filter: { name: "", status: "", concern: "" }, updated: null, failedSince: null, lastError: null,
+    state: "", timer: 0, dueAt: 0, paused: false, current: undefined, width: 0, frame: 0, lanesAt: 0,
+    select: (id, view) => this.#select(id, view),
+  };
+
+  #onVisibility = () => visibilityChanged(this, this.#k);
 
   constructor() {
     super();
     this.attachShadow({ mode: "open" });
+    this.#k.view = this.#viewApi();
   }
 
   get endpoint() { return this.getAttribute("endpoint"); }
@@ -56,6 +59,13 @@ export class DcsFleet extends HostElement {
     return Number.isInteger(n) && n >= 1 && n <= LIMITS.fleetConcurrencyMax ? n : LIMITS.fleetConcurrencyDefault;
   }
   set concurrency(v) { reflect(this, "concurrency", v); }
+  /** Seconds between refreshes (default 60; 0: only when asked). */
+  get refreshInterval() {
+    const a = this.getAttribute("refresh-interval");
+    const n = Number(a);
+    return a !== null && a !== "" && Number.isFinite(n) && n >= 0 ? n : DEFAULT_INTERVAL;
+  }
+  set refreshInterval(v) { reflect(this, "refresh-interval", v); }
   get client() { return this.#given ?? this.#own; }
   set client(c) {
     if (c !== null && c !== undefined && typeof c.listFleetTasks !== "function") throw new TypeError("dcs-fleet: client must be a DcsClient");
@@ -64,283 +74,187 @@ export class DcsFleet extends HostElement {
   }
   get headers() { return { ...this.#headers }; }
   set headers(v) { this.#headers = { ...(v ?? {}) }; this.#queue(); }
-  /** The fleet as shown: { instance, tasks, error?, counts, last } in attention order. */
-  get rows() { return sortFleet(this.#rows); }
+  /** The fleet as shown, in the core's order: { instance, tasks, error?, health }. */
+  get rows() { return shownRows(this.#k); }
+  /** The core's assessment of the last listing (summarizeFleet), or null before the first. */
+  get summary() { return this.#k.summary; }
+  /** "loading" | "ready" | "stale" | "error" (also `data-state` on the element); "" before a load. */
+  get state() { return this.#k.state; }
+  /** The range and the filters: { range, name, status, concern }. */
+  get view() { return { range: this.range, ...this.#k.filter }; }
+  set view(v) {
+    const f = this.#k.filter;
+    f.name = String(v?.name ?? "");
+    f.status = String(v?.status ?? "");
+    f.concern = CONCERNS.has(v?.concern) ? v.concern : "";
+    if (v?.range && v.range !== this.range) this.range = v.range;
+    else this.#render();
+  }
   /** Lists the fleet again. */
   refresh() { this.#queue(); }
 
-
   attributeChangedCallback(name, old, value) {
-    if (old === value || !this.#built) return;
+    if (old === value || !this.#k.built) return;
     if (name === "lang") this.#applyLang();
+    else if (name === "refresh-interval") { schedule(this, this.#k); this.#render(); }
     else this.#queue();
   }
 
   connectedCallback() {
     upgradeProperties(this, PROPS);
-    if (!this.#built) this.#build();
+    if (!this.#k.built) this.#build();
     this.#applyLang();
     this.#resize.observe(this.$("fleet-section"));
+    document.addEventListener("visibilitychange", this.#onVisibility);
     this.#queue();
   }
 
   disconnectedCallback() {
-    this.#seq++;
-    this.#abort?.abort();
+    this.#k.seq++;
+    this.#k.abort?.abort();
+    this.#k.abort = null;
     this.#resize?.disconnect();
+    stopLive(this.#k);
+    document.removeEventListener("visibilitychange", this.#onVisibility);
   }
 
   $(id) { return this.shadowRoot.getElementById(id); }
 
+  #resize = null;
+
   #build() {
-    this.#built = true;
+    this.#k.built = true;
     this.shadowRoot.adoptedStyleSheets = [sheet()];
     this.shadowRoot.append(fleetTemplate().content.cloneNode(true));
-    const $ = (id) => this.$(id);
-    $("filters").addEventListener("submit", (e) => e.preventDefault());
-    $("range").addEventListener("change", () => {
-      this.range = $("range").value;
-      emit(this, "dcs-view-change", { view: { range: this.range } });
-    });
-    $("name").addEventListener("input", () => { this.#filter.name = $("name").value; this.#render(); });
-    $("status").addEventListener("change", () => { this.#filter.status = $("status").value; this.#render(); });
-    $("reload").addEventListener("click", () => this.refresh());
-    $("load-cancel").addEventListener("click", () => this.#abort?.abort());
-    $("fleet").addEventListener("click", (e) => {
+    this.#bindFilters();
+    this.$("reload").addEventListener("click", () => this.refresh());
+    this.$("load-cancel").addEventListener("click", () => this.#k.abort?.abort());
+    this.$("fleet").addEventListener("click", (e) => {
       const b = e.target.closest("button[data-instance-id]") ?? e.target.closest("tr.instance")?.querySelector("button[data-instance-id]");
       if (b) this.#select(b.dataset.instanceId);
     });
+    this.$("attention").addEventListener("click", (e) => {
+      const b = e.target.closest("button[data-instance-id]");
+      if (b) this.#openConcern(b.dataset.instanceId, Number(b.dataset.concern));
+    });
+    this.$("summary").addEventListener("click", (e) => {
+      const b = e.target.closest("button[data-concern]");
+      if (b) this.#setFilter("concern", b.getAttribute("aria-pressed") === "true" ? "" : b.dataset.concern);
+    });
     this.#resize = new ResizeObserver(() => {
       const w = this.$("fleet-section").clientWidth;
-      if (w === this.#width) return;
-      this.#width = w;
-      if (this.#loaded) this.#drawLanes(this.#shown());
+      if (w === this.#k.width) return;
+      this.#k.width = w;
+      if (this.#k.summary) drawLanes(this, this.#k, shownRows(this.#k));
     });
   }
 
+  #bindFilters() {
+    const $ = (id) => this.$(id);
+    $("filters").addEventListener("submit", (e) => e.preventDefault());
+    $("filters-toggle").addEventListener("click", () => {
+      const open = $("filters").classList.toggle("open");
+      $("filters-toggle").setAttribute("aria-expanded", String(open));
+    });
+    $("range").addEventListener("change", () => {
+      this.range = $("range").value;
+      this.#viewChanged();
+    });
+    $("name").addEventListener("input", () => { this.#k.filter.name = $("name").value; this.#render(); });
+    $("name").addEventListener("change", () => this.#viewChanged());
+    $("status").addEventListener("change", () => this.#setFilter("status", $("status").value));
+    $("concern").addEventListener("change", () => this.#setFilter("concern", $("concern").value));
+  }
+
+  #setFilter(key, value) {
+    this.#k.filter[key] = value;
+    this.#render();
+    this.#viewChanged();
+  }
+
+  #viewChanged() {
+    emit(this, "dcs-view-change", { view: this.view });
+  }
+
   #applyLang() {
-    this.#tr = translatorFor(this);
-    applyStatic(this.shadowRoot, this.#tr.t);
+    this.#k.tr = translatorFor(this);
+    applyStatic(this.shadowRoot, this.#k.tr.t);
     this.#render();
   }
 
   #queued = coalesced(() => { if (this.isConnected) this.#load(); });
 
   #queue() {
-    if (this.#built) this.#queued();
+    if (this.#k.built) this.#queued();
   }
 
-  /** Lists the fleet: each instance's tasks in the range, as each instance finishes. */
+  /** Opens the client (the given one, or one for `endpoint`) and lists the fleet. */
   async #load() {
-    const seq = ++this.#seq;
-    this.#abort?.abort();
+    const k = this.#k;
+    const seq = ++k.seq;
+    k.abort?.abort();
+    stopLive(k);
     await ready;
-    if (seq !== this.#seq) return;
+    if (seq !== k.seq) return;
     useReveal(revealText);
     let client = this.#given;
     try {
       if (!client) {
-        this.$("empty").textContent = this.#tr.t("config.loading");
-        this.#own?.free();
-        this.#own = null;
+        if (!k.rows.length) this.$("empty").textContent = k.tr.t("config.loading");
         const opened = await openClient(this.endpoint, this.projectId, this.#headers);
-        if (seq !== this.#seq) { opened?.client.free(); return; }
-        if (!opened) return this.#noEndpoint();
+        if (seq !== k.seq) { opened?.client.free(); return; }
+        if (!opened) { this.$("empty").textContent = k.tr.t("state.noEndpoint"); return; }
+        this.#own?.free();
         this.#own = opened.client;
         client = this.#own;
         if (opened.config) emit(this, "dcs-config", { config: opened.config, client });
       }
     } catch (err) {
-      if (seq === this.#seq) this.#fail(err);
+      if (seq === k.seq) failed(this, k, err); // /api/config: like a failed listing
       return;
     }
-    await this.#list(client, seq);
+    await listFleet(this, k, client, seq);
   }
 
-  #noEndpoint() {
-    this.$("empty").textContent = this.#tr.t("state.noEndpoint");
-  }
-
-  async #list(client, seq) {
-    const ac = new AbortController();
-    this.#abort = ac;
-    this.#rows = [];
-    this.#loaded = false;
-    this.$("error-banner").hidden = true;
-    const box = this.$("load-box");
-    const bar = this.$("load-progress");
-    box.hidden = false;
-    bar.removeAttribute("value");
-    this.$("load-text").textContent = this.#tr.t("fleet.loading", { done: 0, total: "…" });
-    this.$("empty").textContent = "";
-    const onInstance = ({ done, total }) => {
-      if (seq !== this.#seq) return;
-      bar.max = Math.max(1, total);
-      bar.value = done;
-      this.$("load-text").textContent = this.#tr.t("fleet.loading", { done, total });
+  /** The view's side of the controller (fleet-load.js calls these). */
+  #viewApi() {
+    const k = () => this.#k;
+    return {
+      loading: (first) => { if (first) progress(this, k(), 0, undefined); this.$("error-banner").hidden = true; this.#render({ lanes: false }); },
+      progress: (done, total) => progress(this, k(), done, total),
+      renderSoon: () => this.#renderSoon(),
+      loaded: () => { this.$("load-box").hidden = true; if (k().state !== "error") this.$("error-banner").hidden = true; this.#render(); },
+      fail: (err) => showError(this, k(), err),
+      paused: (p) => { k().paused = p; this.#render({ lanes: false }); },
     };
-    const span = RANGES[this.range];
-    const q = span ? { startTime: new Date(Date.now() - span) } : {};
-    let failed = null;
-    try {
-      for await (const entry of client.listFleetTasks(q, { signal: ac.signal, concurrency: this.concurrency, onInstance })) {
-        if (seq !== this.#seq) return;
-        this.#rows.push(fleetRow(entry));
-        this.#loaded = true;
-        this.#renderSoon();
-      }
-    } catch (err) {
-      if (seq !== this.#seq) return;
-      if (err?.code !== "ABORTED") failed = err;
-    }
-    if (seq !== this.#seq) return;
-    box.hidden = true;
-    this.#abort = null;
-    this.#loaded = true;
-    this.#updated = new Date();
-    this.#render();
-    if (failed) this.#fail(failed);
-    else emit(this, "dcs-load", { instanceCount: this.#rows.length, instances: this.rows.map((r) => r.instance), failed: this.#rows.filter((r) => r.error).length });
   }
 
-  #fail(err) {
-    const { t } = this.#tr;
-    this.$("load-box").hidden = true;
-    this.$("error-message").textContent = err.errorMsg || err.message || String(err);
-    const rows = [];
-    for (const [key, v] of [["error.code", err.code || err.name], ["error.status", err.status], ["error.errorCode", err.errorCode], ["error.requestId", err.requestId]]) {
-      if (v !== undefined && v !== null && v !== "") rows.push(h("dt", {}, t(key)), h("dd", {}, h("code", { dataset: { field: key } }, String(v))));
-    }
-    this.$("error-fields").replaceChildren(...rows);
-    this.$("error-banner").hidden = false;
-    this.$("empty").textContent = "";
-    emit(this, "dcs-error", { error: err });
+  #select(instanceId, view) {
+    const row = this.#k.rows.find((r) => r.instance.instanceId === instanceId);
+    if (row) emit(this, "dcs-instance-select", view ? { instance: row.instance, view } : { instance: row.instance });
   }
 
-  #select(instanceId) {
-    const row = this.#rows.find((r) => r.instance.instanceId === instanceId);
-    if (row) emit(this, "dcs-instance-select", { instance: row.instance });
-  }
-
-  #shown() {
-    const q = this.#filter.name.trim().toLowerCase();
-    const st = this.#filter.status;
-    return sortFleet(this.#rows).filter((r) => (!st || r.instance.status === st)
-      && (!q || `${r.instance.name} ${r.instance.instanceId}`.toLowerCase().includes(q)));
+  /** An attention item's button: the instance's tasks, filtered to that concern. */
+  #openConcern(instanceId, index) {
+    const row = this.#k.rows.find((r) => r.instance.instanceId === instanceId);
+    const c = row?.health.concerns[index];
+    this.#select(instanceId, concernView(c, { range: this.range, since: this.#k.since }));
   }
 
   /**
-   * While the fleet loads, at most one redraw a frame for the table and one a second for the
-   * lanes (the listing's next requests wait for the main thread).
+   * While the fleet first loads, at most one redraw a frame, without the lanes (thousands of
+   * bars: drawn once at the end; the listing's next requests wait for the main thread).
    */
   #renderSoon() {
-    if (this.#frame) return;
-    this.#frame = requestAnimationFrame(() => {
-      this.#frame = 0;
-      const lanes = Date.now() - this.#lanesAt > 1000;
-      this.#render({ lanes });
+    const k = this.#k;
+    if (k.frame) return;
+    k.frame = requestAnimationFrame(() => {
+      k.frame = 0;
+      this.#render({ lanes: false }); // the lanes once every instance is in
     });
   }
 
-  #frame = 0;
-  #lanesAt = 0;
-
-  #render({ lanes = true } = {}) {
-    if (!this.#built) return;
-    const { t } = this.#tr;
-    this.$("range").value = this.range;
-    this.#fillStatus();
-    const shown = this.#shown();
-    const table = this.$("fleet");
-    table.tHead.replaceChildren(h("tr", {}, ["fleet.col.instance", "fleet.col.status", "fleet.col.engine", "fleet.col.capacity",
-      "fleet.col.executing", "fleet.col.failed", "fleet.col.succeeded", "fleet.col.last"].map((k) => h("th", { scope: "col", class: k.replace("fleet.col.", "col-") }, t(k)))));
-    table.tBodies[0].replaceChildren(...shown.map((r) => this.#row(r)));
-    table.hidden = shown.length === 0;
-    const failed = this.#rows.filter((r) => r.error).length;
-    this.$("count").textContent = this.#loaded ? t("fleet.count", { n: this.#rows.length, range: t(`range.${this.range}`) })
-      + (failed ? ` · ${t("fleet.countFailed", { n: failed })}` : "") + (shown.length !== this.#rows.length ? ` · ${t("count.filtered", { shown: shown.length })}` : "") : "";
-    this.$("count").dataset.total = String(this.#rows.length);
-    this.$("updated").textContent = this.#updated ? t("refresh.updated", { time: this.#updated.toLocaleTimeString(this.#tr.locale, { hour12: false }) }) : "";
-    if (this.#loaded && !this.#abort && shown.length === 0) this.$("empty").textContent = t(this.#rows.length ? "state.none" : "fleet.none");
-    else if (shown.length) this.$("empty").textContent = "";
-    if (lanes) this.#drawLanes(shown);
-  }
-
-  #fillStatus() {
-    const sel = this.$("status");
-    const statuses = [...new Set([...(this.#rows.length ? [] : []), ...this.#rows.map((r) => r.instance.status)])].sort();
-    const sig = `${this.#tr.lang}|${statuses.join(",")}`;
-    if (sel.dataset.sig !== sig) {
-      sel.dataset.sig = sig;
-      sel.replaceChildren(h("option", { value: "" }, this.#tr.t("form.any")), ...statuses.map((s) => h("option", { value: s }, this.#tr.instanceStatusLabel(s))));
-    }
-    sel.value = statuses.includes(this.#filter.status) ? this.#filter.status : "";
-  }
-
-  #row(r) {
-    const { t } = this.#tr;
-    const tr = this.#tr;
-    const i = r.instance;
-    const n = (v, kind) => h("td", { class: `col-${kind} num`, "data-label": t(`fleet.col.${kind}`) },
-      r.error ? "—" : h("span", { class: v > 0 ? `count-${kind}` : "muted" }, String(v)));
-    const last = r.error
-      ? h("span", { class: "inline-error", dataset: { code: r.error.code ?? "" } }, `${r.error.code ?? r.error.name}${r.error.status ? ` ${r.error.status}` : ""}: ${r.error.errorMsg || r.error.message}`)
-      : r.last ? h("span", { class: "last" }, tr.typeLabel(r.last.name) || r.last.name, " ", badge(tr, r.last.status), " ",
-        r.last.createdAt ? h("time", { datetime: r.last.createdAt, title: fmtTime(tr, r.last.createdAt).title }, fmtTime(tr, r.last.createdAt).text) : null)
-        : h("span", { class: "muted" }, t("fleet.noTasks"));
-    return h("tr", { class: `instance attention-${attention(r)}`, part: "row", dataset: { instanceId: i.instanceId, status: i.status, attention: String(attention(r)) } },
-      h("td", { class: "col-instance", "data-label": t("fleet.col.instance") },
-        h("button", { type: "button", class: "link", dataset: { instanceId: i.instanceId }, "aria-label": t("fleet.open", { name: shown(i.name) || i.instanceId }) }, shown(i.name) || i.instanceId),
-        h("code", { class: "instance-id", title: i.instanceId }, i.instanceId)),
-      h("td", { class: "col-status", "data-label": t("fleet.col.status") },
-        h("span", { class: `badge badge-${instanceKind(i.status)}`, part: "status", title: i.status }, tr.instanceStatusLabel(i.status))),
-      h("td", { class: "col-engine", "data-label": t("fleet.col.engine") }, [i.engine, i.engineVersion].filter(Boolean).join(" ") || "—"),
-      h("td", { class: "col-capacity num", "data-label": t("fleet.col.capacity") }, i.capacity === undefined ? "—" : t("sum.gb", { v: String(i.capacity) })),
-      n(r.counts.executing, "executing"), n(r.counts.failed, "failed"), n(r.counts.succeeded, "succeeded"),
-      h("td", { class: "col-last", "data-label": t("fleet.col.last") }, last));
-  }
-
-  /**
-   * The lanes' axis: the range; for "all", the tasks' span, where a task still running long
-   * after the others ended (a stale EXECUTING) does not stretch it to now (its bar runs to the
-   * right edge), as in the task timeline.
-   */
-  #axis(rows, now) {
-    if (RANGES[this.range]) return { from: now - RANGES[this.range], to: now };
-    let lo = Infinity;
-    let hi = -Infinity;
-    let running = false;
-    for (const r of rows) {
-      for (const t of r.tasks) {
-        const a = Date.parse(t.createdAt ?? "");
-        if (!Number.isFinite(a)) continue;
-        const live = isRunning(t.status);
-        const b = live ? a : Math.max(a, Date.parse(t.updatedAt ?? "") || a);
-        lo = Math.min(lo, a);
-        hi = Math.max(hi, b);
-        running ||= live;
-      }
-    }
-    if (!Number.isFinite(lo)) return { from: now - TIME_RANGES["24h"], to: now };
-    hi = axisEnd(lo, hi, now, running);
-    const pad = Math.max((hi - lo) * 0.02, 30_000);
-    return { from: lo - pad, to: hi + pad };
-  }
-
-  #drawLanes(shown) {
-    const now = Date.now();
-    this.#lanesAt = now;
-    const box = this.$("timeline");
-    const active = this.shadowRoot.activeElement;
-    const focused = box.contains(active) ? `${active.dataset.instanceId}/${active.dataset.taskId}` : undefined;
-    const rows = this.#loaded ? shown.filter((r) => !r.error) : [];
-    renderLanes(this.#tr, box, rows, {
-      ...this.#axis(rows, now), now, onActivate: (id) => this.#select(id),
-      current: focused ?? this.#current, onCurrent: (key) => { this.#current = key; },
-    });
-    if (focused) {
-      const [iid, tid] = focused.split("/");
-      box.querySelector(`.bar[data-instance-id="${CSS.escape(iid)}"][data-task-id="${CSS.escape(tid)}"]`)?.focus({ preventScroll: true });
-    }
+  #render(opts) {
+    render(this, this.#k, opts);
   }
 }

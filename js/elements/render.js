@@ -1,10 +1,16 @@
 // Rendering of tasks (table rows, details, progress) and the formatting the table needs, in the
 // language of `tr` (an i18n.js translator, one per element). Input is always the package's
 // normalized data (Task, TaskProgress): nothing is parsed here.
-import { RUNNING_TASK_STATUSES, STEP_STATUSES, TASK_STATUSES } from "./vocab.js";
+import { PROXY_CODES, RUNNING_TASK_STATUSES, STEP_STATUSES, TASK_STATUSES, LIMITS } from "./vocab.js";
 
 export { h } from "./dom.js";
 import { h } from "./dom.js";
+
+/** The start of a range `span` ms long ending `now`, on the core's step (`LIMITS.rangeStepMs`, a
+ * whole minute): views opened within the same minute ask for the same range, so a proxy shares
+ * their reads. */
+export const rangeStart = (span, now = Date.now()) =>
+  new Date(Math.floor((now - span) / LIMITS.rangeStepMs) * LIMITS.rangeStepMs);
 
 /** A small "copy" icon (inline SVG, so no font or file is needed). */
 export function copyIcon() {
@@ -37,6 +43,10 @@ export function useReveal(reveal) {
 /** Has a task of this status not ended yet? (The core's running statuses.) */
 export const isRunning = (status) => RUNNING.has(status);
 
+const PROXY = new Set(PROXY_CODES);
+/** The label of an error's `errorCode`: the proxy's own codes (the core's list) are the proxy's. */
+export const errorCodeKey = (code) => (PROXY.has(code) ? "error.proxyCode" : "error.errorCode");
+
 /** Display text from DCS (a name) as a person should see it: invisible and reordering
  * characters shown as `[U+XXXX]` (the package's rule, `revealText`), never interpreted. */
 export const shown = (text) => REVEAL(text);
@@ -48,15 +58,24 @@ function toDate(iso) {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+/** The date-and-time format of a locale, made once (a new Intl.DateTimeFormat per cell costs
+ * milliseconds: thousands of timeline bars took seconds). */
+const DATE_TIME = new Map();
+function dateTimeFormat(locale) {
+  if (!DATE_TIME.has(locale)) {
+    DATE_TIME.set(locale, new Intl.DateTimeFormat(locale, {
+      year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+    }));
+  }
+  return DATE_TIME.get(locale);
+}
+
 /** Local date and time for the cell, and the UTC value for its title. */
 export function fmtTime(tr, iso) {
   const d = toDate(iso);
   if (!d) return { text: iso || "—", title: "" };
-  const text = new Intl.DateTimeFormat(tr.locale, {
-    year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
-  }).format(d);
-  return { text, title: `UTC ${d.toISOString()}` };
+  return { text: dateTimeFormat(tr.locale).format(d), title: `UTC ${d.toISOString()}` };
 }
 
 /** A duration in milliseconds, human-readable ("3 min 20 s"). */
@@ -147,12 +166,13 @@ export function badge(tr, status) {
   }, tr.statusLabel(status));
 }
 
+/** The type's label; in Chinese the English one under it (the term of DCS's documentation). */
 function typeCell(tr, name) {
   const main = tr.typeLabel(name);
   if (!main) return h("span", { class: "type" }, h("span", { class: "type-main" }, name));
   return h("span", { class: "type", title: name },
     h("span", { class: "type-main" }, main),
-    h("span", { class: "type-alt", lang: tr.other === "zh" ? "zh-CN" : "en" }, tr.typeLabel(name, tr.other)));
+    tr.lang === "zh" ? h("span", { class: "type-alt", lang: "en" }, tr.typeLabel(name, "en")) : null);
 }
 
 function timeCell(tr, label, iso, extraClass) {

@@ -165,21 +165,38 @@ ol.substeps { margin: .25rem 0; padding-left: 1.3rem; }
 .timeline .bar:hover rect:not(.bar-hit) { stroke: var(--text); stroke-width: 2; }
 .timeline .bar:focus-visible rect:not(.bar-hit) { stroke: var(--focus); stroke-width: 3; }
 .timeline-info { margin: .2rem 0 0; font-size: 12.5px; min-height: 1.3em; }
+@media (hover: none) { .timeline-info[data-hint] { visibility: hidden; } } /* no "hover over" on touch */
 
 /* <dcs-fleet> */
 .fleet .num { text-align: right; font-variant-numeric: tabular-nums; }
 .fleet tbody tr.instance { cursor: pointer; }
 .fleet tbody tr.instance:hover { background: var(--row-hover); }
-.fleet tr.attention-0 > td:first-child { box-shadow: inset 4px 0 0 var(--bad); }
-.fleet tr.attention-1 > td:first-child { box-shadow: inset 4px 0 0 var(--bad); }
-.fleet tr.attention-2 > td:first-child { box-shadow: inset 4px 0 0 var(--run); }
+.fleet tr.attention > td:first-child { box-shadow: inset 4px 0 0 var(--bad); }
 .fleet .count-failed { color: var(--bad); font-weight: 700; }
 .fleet .count-executing { color: var(--run); font-weight: 700; }
-.fleet .col-instance { display: flex; flex-direction: column; align-items: flex-start; gap: .1rem; }
+.fleet .instance-cell { display: flex; flex-direction: column; align-items: flex-start; gap: .1rem; }
 .fleet .instance-id { font-size: 11.5px; color: var(--muted); background: none; padding: 0; overflow-wrap: anywhere; }
 button.link { background: none; border: 0; padding: 0; min-height: 1.5rem; color: var(--accent); font-weight: 600; text-align: left; cursor: pointer; text-decoration: underline; text-underline-offset: 3px; }
 .fleet .last { display: inline-flex; flex-wrap: wrap; gap: .25rem .5rem; align-items: center; }
 .label-gap { font-size: 12.5px; }
+.fleet-bar { display: none; }
+.attention-section { margin-top: 1rem; background: var(--panel); border: 1px solid var(--border); border-radius: 8px; padding: .6rem 1rem .7rem; }
+.attention-heading { font-size: 15px; margin: 0 0 .25rem; }
+.summary { margin: 0 0 .4rem; display: flex; flex-wrap: wrap; gap: .3rem; align-items: center; }
+.chip { min-height: 1.5rem; padding: 0 .55rem; border-radius: 999px; font-size: 13px; font-weight: 600; }
+.chip[aria-pressed="true"] { background: var(--accent); color: var(--accent-text); border-color: var(--accent); }
+.chip-failed, .chip-unreachable, .chip-abnormal { color: var(--bad); border-color: var(--bad); }
+.chip-stuck { color: var(--wait); border-color: var(--wait); }
+.chip-running { color: var(--run); border-color: var(--run); }
+ol.attention { list-style: none; margin: 0; padding: 0; }
+.attention-item { display: grid; grid-template-columns: minmax(10rem, 16rem) minmax(0, 1fr); gap: .1rem 1rem; padding: .3rem 0 .3rem .6rem; border-top: 1px solid var(--border); box-shadow: inset 4px 0 0 var(--bad); }
+.attention-name { display: flex; flex-wrap: wrap; gap: .2rem .5rem; align-items: center; overflow-wrap: anywhere; }
+.attention-item ul.reasons { list-style: none; margin: 0; padding: 0; min-width: 0; }
+.attention-item .reason { overflow-wrap: anywhere; }
+.attention-none { margin: 0; }
+.banner-stale { background: var(--wait-bg); border-color: var(--wait); }
+@media (hover: none) { .timeline-info .hint-hover { display: none; } }
+@media (hover: hover) { .timeline-info .hint-touch { display: none; } }
 .lanes .lane-label { fill: var(--text); font-size: 11px; }
 
 /* Narrow elements (not the viewport: a console may give the element a narrow column): cards. */
@@ -201,6 +218,48 @@ button.link { background: none; border: 0; padding: 0; min-height: 1.5rem; color
   table.tasks tr.details-row > td { display: block; padding: .6rem .75rem; }
   table.tasks tr.details-row > td::before { content: none; }
   table.tasks tr.details-row[hidden] { display: none; }
+}
+
+/* The task table below ~900 px (a tablet's nine columns do not fit): compact cards, nothing cut
+   off; the type clears the expand button; every control a 24 px target at least. */
+@container (max-width: 900px) {
+  .table-wrap:has(> table.tasks:not(.fleet)) { overflow-x: visible; }
+  table.tasks:not(.fleet) thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.tasks:not(.fleet), table.tasks:not(.fleet) :is(tbody, tr, td) { display: block; width: 100%; }
+  table.tasks:not(.fleet) tr.task { border-bottom: 1px solid var(--border); padding: .5rem .25rem; position: relative; }
+  table.tasks:not(.fleet) tr.task > td { border: 0; padding: .15rem 3.25rem .15rem .6rem; display: grid; grid-template-columns: 7.5rem minmax(0, 1fr); gap: .5rem; overflow-wrap: anywhere; }
+  table.tasks:not(.fleet) tr.task > td::before { content: attr(data-label); color: var(--muted); font-size: 12px; }
+  table.tasks:not(.fleet) tr.task > td:not(.col-expand) > * { justify-self: start; min-width: 0; }
+  table.tasks:not(.fleet) tr.task > td.col-expand { position: absolute; right: .5rem; top: .5rem; width: auto; display: block; padding: 0; }
+  table.tasks:not(.fleet) tr.task > td.col-expand::before { content: none; }
+  table.tasks:not(.fleet) tr.details-row > td { display: block; padding: .6rem .75rem; }
+  table.tasks:not(.fleet) tr.details-row[hidden] { display: none; }
+  .tasks .col-start, .tasks .col-end, .tasks .col-duration, .tasks .col-id { white-space: normal; }
+  button.expand, button.copy { min-width: 2.5rem; min-height: 2.5rem; }
+  .toggle { min-height: 1.75rem; }
+}
+/* The fleet below ~900 px: compact cards (name, status and counts on a line, the last task under). */
+@container (max-width: 880px) {
+  table.tasks.fleet thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.tasks.fleet, table.tasks.fleet tbody { display: block; width: 100%; }
+  table.tasks.fleet tr.instance {
+    display: flex; flex-wrap: wrap; align-items: center; gap: .15rem .9rem; width: 100%;
+    padding: .45rem .75rem .45rem 1rem; border-bottom: 1px solid var(--border);
+  }
+  table.tasks.fleet tr.attention { box-shadow: inset 4px 0 0 var(--bad); }
+  table.tasks.fleet tr.attention > td:first-child { box-shadow: none; }
+  table.tasks.fleet td { display: inline-flex; gap: .3rem; align-items: baseline; width: auto; padding: 0; border: 0; }
+  table.tasks.fleet td::before { content: none; }
+  table.tasks.fleet td.col-instance { flex: 0 1 auto; min-width: 0; overflow-wrap: anywhere; }
+  table.tasks.fleet .instance-id { display: none; }
+  table.tasks.fleet td.num::before { content: attr(data-label); color: var(--muted); font-size: 12px; }
+  table.tasks.fleet td.col-engine, table.tasks.fleet td.col-capacity { color: var(--muted); font-size: 12.5px; }
+  table.tasks.fleet td.col-last { flex: 1 1 100%; min-width: 0; overflow-wrap: anywhere; }
+  .attention-item { grid-template-columns: minmax(0, 1fr); }
+}
+@container (max-width: 700px) {
+  .fleet-bar { display: flex; margin-bottom: .5rem; }
+  .fleet-filters:not(.open) { display: none; }
 }
 `;
 

@@ -2,7 +2,7 @@
 // view), the live refresh while tasks run, and the progress watches (watchTaskProgress). No DOM:
 // what it learns it hands to the view through the element's `k.view` (task-list-view.js).
 import { emit } from "./shared.js";
-import { internals, MAX_WATCHES, REFRESH_MS, runs, timeQuery, visibleTasks } from "./task-list-state.js";
+import { internals, isFiltered, MAX_WATCHES, rangeKey, REFRESH_MS, runs, timeQuery, visibleTasks } from "./task-list-state.js";
 import { LIMITS } from "./vocab.js";
 
 const shownTasks = (el, k) => visibleTasks(k.tr, k.s.view, k.s.tasks);
@@ -15,10 +15,18 @@ function loaded(el, tasks, total, mode) {
   s.tasks = tasks;
   s.total = total;
   s.loaded = true;
-  s.lastUpdated = new Date();
+  updated(k);
+  el.dataset.state = "ready";
   k.view.render();
   refreshExpandedProgress(el, mode === "all");
   emit(el, "dcs-load", { instanceId: el.instanceId, taskCount: total, tasks: [...tasks] });
+}
+
+/** A load answered: the time shown, and the watches an outage stopped may start again. */
+function updated(k) {
+  k.s.lastUpdated = new Date();
+  k.s.failedAt = null;
+  k.erred.clear();
 }
 
 /** One page at the view's offset (silent: an auto-refresh, the table stays as it is meanwhile). */
@@ -29,11 +37,13 @@ export async function loadPage(el, { silent = false } = {}) {
   if (!client || !el.instanceId || k.static) return;
   cancelLoadAll(el);
   s.inflight?.abort();
+  s.allBy = null;
   const ac = new AbortController();
   s.inflight = ac;
   const seq = ++s.seq;
   stopRefreshTimer(k);
   if (!silent) k.view.busy(true);
+  if (!silent) el.dataset.state = "loading";
   try {
     const list = await client.listTasks(el.instanceId,
       { offset: s.view.offset, limit: el.pageSize, ...timeQuery(s.view) }, { signal: ac.signal });
@@ -43,6 +53,8 @@ export async function loadPage(el, { silent = false } = {}) {
     loaded(el, list.tasks, list.taskCount, "page");
   } catch (err) {
     if (seq !== s.seq || err?.code === "ABORTED") return;
+    s.failedAt = new Date();
+    el.dataset.state = silent && s.loaded ? "stale" : "error"; // a failed refresh keeps the table
     k.view.fail(err);
     if (!silent) {
       s.inflight = null;
@@ -60,8 +72,11 @@ export async function loadPage(el, { silent = false } = {}) {
   }
 }
 
-/** Every task in the range (listAllTasks), with its progress shown; cancelable. */
-export async function loadAll(el) {
+/**
+ * Every task in the range (listAllTasks, within its bounds), with its progress shown;
+ * cancelable. `by`: "user" ("Load all") or "filter" (a filter answers for every task).
+ */
+export async function loadAll(el, { by = "user" } = {}) {
   const k = internals.get(el);
   const s = k.s;
   const client = el.client;
@@ -72,7 +87,11 @@ export async function loadAll(el) {
   const seq = ++s.seq;
   const ac = new AbortController();
   s.allAbort = ac;
+  s.allBy = by;
   k.view.allProgress(0, undefined);
+  k.view.render();
+  el.dataset.state = "loading";
+  let broke = false;
   let total = 0;
   const got = [];
   const onPage = ({ fetched, total: n }) => {
@@ -88,14 +107,19 @@ export async function loadAll(el) {
     k.view.clearError();
   } catch (err) {
     if (seq !== s.seq) return;
-    if (err?.code === "ABORTED") k.view.announce(k.tr.t("all.cancelled"));
-    else k.view.fail(err);
+    broke = err?.code !== "ABORTED";
+    if (!broke) k.view.announce(k.tr.t("all.cancelled"));
+    else {
+      s.failedAt = new Date();
+      k.view.fail(err);
+    }
     s.partial = err?.code === "ABORTED" || got.length > 0;
   }
   if (seq !== s.seq) return;
   s.allAbort = null;
   k.view.allEnded();
   loaded(el, got, s.partial ? Math.max(total, got.length) : got.length, "all");
+  if (broke) el.dataset.state = got.length ? "stale" : "error";
   scheduleRefresh(el);
 }
 
@@ -119,23 +143,44 @@ async function refreshAllView(el) {
     const fresh = list.tasks.filter((x) => !known.has(x.id));
     s.tasks = [...fresh, ...s.tasks.map((x) => byId.get(x.id) || x)];
     s.total = Math.max(s.total + fresh.length, list.taskCount);
-    s.lastUpdated = new Date();
+    updated(k);
     k.view.clearError();
     k.view.render();
     refreshExpandedProgress(el, true);
   } catch (err) {
-    if (seq === s.seq) k.view.fail(err);
+    if (seq !== s.seq) return;
+    s.failedAt = new Date();
+    el.dataset.state = "stale";
+    k.view.fail(err);
   } finally {
     if (seq === s.seq) scheduleRefresh(el);
   }
 }
 
-/** Asks again what is shown: the page, or everything after "Load all". */
+/** Asks again what is shown: the page, or every task ("Load all", or a filter set). */
 export function reload(el) {
   const k = internals.get(el);
-  if (k.static) k.view.render();
-  else if (k.s.mode === "all" && k.s.loaded) loadAll(el);
-  else loadPage(el);
+  const s = k.s;
+  if (k.static) return k.view.render();
+  if (s.allBy === "user" || isFiltered(s.view)) return loadAll(el, { by: s.allBy === "user" ? "user" : "filter" });
+  return loadPage(el);
+}
+
+/**
+ * The view changed (a control, or the `view` property): loads what it needs, else redraws. A
+ * filter answers for every task of the range, so setting one loads them all (once per range);
+ * clearing the last one goes back to the pages, unless "Load all" was asked.
+ */
+export function followView(el, before) {
+  const k = internals.get(el);
+  const s = k.s;
+  const v = s.view;
+  if (k.static || !(s.loaded || s.inflight || s.allAbort)) return k.view.render();
+  const range = rangeKey(v) !== rangeKey(before);
+  const wantAll = isFiltered(v) || s.allBy === "user";
+  if (wantAll ? range || !s.allBy : range || s.allBy || v.offset !== before.offset) return reload(el);
+  k.view.render();
+  scheduleRefresh(el);
 }
 
 function reloadQuietly(el) {
@@ -173,10 +218,16 @@ export function scheduleRefresh(el) {
   stopRefreshTimer(k);
   syncWatches(el);
   k.view.refreshIndicator();
+  if (!el.autoRefresh && k.erred.size && el.isConnected) {
+    // no list to ask again: the watches an outage stopped are tried again on their own
+    s.refreshTimer = setTimeout(() => { k.erred.clear(); scheduleRefresh(el); }, REFRESH_MS);
+    return;
+  }
   if (!el.autoRefresh || !s.loaded || s.allAbort || k.static || !el.isConnected) return;
   const shown = shownTasks(el, k);
-  const watchable = shown.filter((x) => runs(x) && x.enableShow && !k.unwatched.has(x.id));
-  const unwatchable = shown.some((x) => runs(x) && (!x.enableShow || k.unwatched.has(x.id))) || watchable.length > MAX_WATCHES;
+  const off = (x) => k.unwatched.has(x.id) || k.erred.has(x.id);
+  const watchable = shown.filter((x) => runs(x) && x.enableShow && !off(x));
+  const unwatchable = shown.some((x) => runs(x) && (!x.enableShow || off(x))) || watchable.length > MAX_WATCHES;
   if (!unwatchable) return;
   s.refreshTimer = setTimeout(() => {
     s.refreshTimer = null;
@@ -207,13 +258,20 @@ function watchProgress(el, id) {
       }
     } catch (err) {
       if (err?.code === "ABORTED" || ac.signal.aborted) return;
-      k.unwatched.add(id);
+      // An outage (the network, a timeout, 5xx, 429): watched again once a list answers.
+      (lasting(err) ? k.unwatched : k.erred).add(id);
       if (!k.s.progress.has(id)) k.view.progressError(id, err);
     } finally {
       if (k.watches.get(id) === ac) k.watches.delete(id);
-      if (k.unwatched.has(id)) scheduleRefresh(el);
+      if (k.unwatched.has(id) || k.erred.has(id)) scheduleRefresh(el);
     }
   })();
+}
+
+/** An error that asking again will not mend (a 4xx other than 408 and 429; a bad answer). */
+function lasting(err) {
+  const st = err?.status;
+  return err?.code === "INVALID_RESPONSE" || err?.code === "INVALID_ARGUMENT" || (st >= 400 && st < 500 && st !== 408 && st !== 429);
 }
 
 /** Stops the watches whose task `keep` does not keep (all without `keep`). */
@@ -234,7 +292,7 @@ export function syncWatches(el) {
   const want = new Set();
   for (const x of shownTasks(el, k)) {
     if (want.size >= MAX_WATCHES) break;
-    if (runs(x) && x.enableShow && !k.unwatched.has(x.id) && (el.autoRefresh || s.expanded.has(x.id))) want.add(x.id);
+    if (runs(x) && x.enableShow && !k.unwatched.has(x.id) && !k.erred.has(x.id) && (el.autoRefresh || s.expanded.has(x.id))) want.add(x.id);
   }
   stopWatches(k, (id) => want.has(id));
   for (const id of want) watchProgress(el, id);

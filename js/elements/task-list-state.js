@@ -1,7 +1,7 @@
 // <dcs-task-list>'s state and the pure rules of its view: what each element keeps (reached by
 // its modules through `internals`, never by the page), the view's cleaning, the time query, and
 // the filters. No DOM here.
-import { isRunning, searchText } from "./render.js";
+import { isRunning, rangeStart, searchText } from "./render.js";
 import { TIME_RANGES } from "./vocab.js";
 
 /** Live refresh period while a running task cannot be watched, and the watches' interval. */
@@ -34,10 +34,19 @@ export function cleanView(v = {}) {
   };
 }
 
-/** A fresh element's state. */
+/** Is a filter (status, type, search) set? It answers for every task of the range, not a page. */
+export const isFiltered = (view) => Boolean(view.status || view.type || view.search.trim());
+
+/** The range a view asks for ("custom" without bounds asks what "all" does). */
+export const rangeKey = (v) => (v.range === "custom" && !v.from && !v.to ? "all" : `${v.range}|${v.from}|${v.to}`);
+
+/**
+ * A fresh element's state. `mode`: what `tasks` holds ("page", "all", "static"); `allBy`: why
+ * every task is loaded or loading ("user": "Load all", "filter": a filter is set; null: pages).
+ */
 export function newState() {
   return {
-    view: cleanView(), mode: "page", loaded: false, tasks: [], total: 0, partial: false,
+    view: cleanView(), mode: "page", allBy: null, failedAt: null, loaded: false, tasks: [], total: 0, partial: false,
     expanded: new Set(), progress: new Map(), refreshTimer: null, inflight: null, allAbort: null,
     seq: 0, lastUpdated: null, current: undefined, selected: undefined, timelineWidth: 0,
   };
@@ -45,7 +54,7 @@ export function newState() {
 
 /** startTime/endTime for the package (which validates them: start after end is its error). */
 export function timeQuery(view) {
-  if (TIME_RANGES[view.range]) return { startTime: new Date(Date.now() - TIME_RANGES[view.range]) };
+  if (TIME_RANGES[view.range]) return { startTime: rangeStart(TIME_RANGES[view.range]) };
   if (view.range !== "custom") return {};
   const q = {};
   if (view.from) q.startTime = view.from;

@@ -1,16 +1,19 @@
 // <dcs-task-list>'s view: drawing its shadow DOM from the element's state (the table, the
-// timeline, the count and pager, the error banner, the live-refresh line, the filters' form)
-// and wiring its controls to the controller (task-list-load.js). `viewOf(el)` is what the
-// controller calls back (k.view).
-import { h, isRunning, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError } from "./render.js";
+// timeline, the filters' form; the count, pager, live-refresh line and error banner are
+// task-list-status.js) and wiring its controls to the controller (task-list-load.js).
+// `viewOf(el)` is what the controller calls back (k.view).
+import { h, renderRows, headerRow, detailsBlock, renderProgress, renderProgressError } from "./render.js";
 import { toCsv, toJson, download, baseName } from "./export.js";
 import { renderTimeline } from "./timeline.js";
 import { copyText, emit } from "./shared.js";
 import { debounce } from "./dom.js";
 import {
-  internals, isoToLocalInput, localInputToIso, PAGE_SIZES, REFRESH_MS, timelineRange, timeQuery, visibleTasks,
+  internals, isoToLocalInput, localInputToIso, PAGE_SIZES, timelineRange, timeQuery, visibleTasks,
 } from "./task-list-state.js";
-import { fillProgress, loadAll, loadPage, reload, scheduleRefresh, syncWatches } from "./task-list-load.js";
+import { fillProgress, followView, loadAll, loadPage, reload, syncWatches } from "./task-list-load.js";
+import { announce, fail, refreshIndicator, renderCount, renderPager } from "./task-list-status.js";
+
+export { fail };
 import { TASK_NAMES, TASK_STATUSES } from "./vocab.js";
 
 const shownOf = (k) => visibleTasks(k.tr, k.s.view, k.s.tasks);
@@ -70,44 +73,6 @@ function slotOf(el, id) {
 function showRunningProgress(el, id, p) {
   const cell = el.$("tasks").querySelector(`tr.task[data-id="${CSS.escape(id)}"] .col-end .running`);
   if (cell && Number.isFinite(p.progress)) cell.textContent = internals.get(el).tr.t("row.runningAt", { p: p.progress });
-}
-
-function announce(el, msg) {
-  const live = el.$("live");
-  live.textContent = "";
-  setTimeout(() => { live.textContent = msg; }, 30);
-}
-
-// ---- errors -------------------------------------------------------------------------------
-
-/** Shows `err` in the banner and tells the page (`dcs-error`). */
-export function fail(el, err, context) {
-  showError(el, err, context);
-  emit(el, "dcs-error", { error: err });
-}
-
-function showError(el, err, context) {
-  const { t } = internals.get(el).tr;
-  const rows = [];
-  const add = (key, value, extra) => {
-    if (value === undefined || value === null || value === "") return;
-    rows.push(h("dt", {}, t(key)), h("dd", {}, h("code", { dataset: { field: key } }, String(value)), extra));
-  };
-  add("error.code", err.code || err.name);
-  add("error.status", err.status);
-  add("error.errorCode", err.errorCode);
-  add("error.requestId", err.requestId, err.requestId
-    ? h("button", { type: "button", class: "ghost small", dataset: { action: "copy-request-id" } }, t("error.copyRequestId")) : null);
-  add("error.field", err.field);
-  add("error.path", err.path);
-  const fields = el.$("error-fields");
-  fields.replaceChildren(...rows);
-  fields.dataset.requestId = err.requestId || "";
-  el.$("error-title").textContent = context || t("error.title");
-  el.$("error-message").textContent = err.errorMsg || err.message || String(err);
-  const banner = el.$("error-banner");
-  banner.hidden = false;
-  banner.dataset.code = err.code || "";
 }
 
 // ---- the form ------------------------------------------------------------------------------
@@ -223,34 +188,27 @@ export function bind(el) {
   const $ = (id) => el.$(id);
   const k = internals.get(el);
   const s = k.s;
-  const changed = (refetch) => {
+  // A change of the view: told to the page, then loaded (a filter searches every task) or drawn.
+  const update = (patch) => {
+    const before = { ...s.view };
+    Object.assign(s.view, patch);
     viewChanged(el);
-    if (refetch) reload(el);
-    else {
-      render(el);
-      scheduleRefresh(el);
-    }
+    followView(el, before);
   };
   $("filters").addEventListener("submit", (e) => e.preventDefault());
   $("range").addEventListener("change", () => {
-    s.view.range = $("range").value;
-    $("custom-from").hidden = $("custom-to").hidden = s.view.range !== "custom";
-    if (s.view.range !== "custom") s.view.from = s.view.to = "";
-    s.view.offset = 0;
-    changed(s.view.range !== "custom" || s.view.from || s.view.to);
+    const range = $("range").value;
+    $("custom-from").hidden = $("custom-to").hidden = range !== "custom";
+    update(range === "custom" ? { range, offset: 0 } : { range, from: "", to: "", offset: 0 });
   });
   for (const id of ["from", "to"]) {
-    $(id).addEventListener("change", () => {
-      s.view[id] = localInputToIso($(id).value);
-      s.view.offset = 0;
-      changed(true);
-    });
+    $(id).addEventListener("change", () => update({ [id]: localInputToIso($(id).value), offset: 0 }));
   }
-  $("status").addEventListener("change", () => { s.view.status = $("status").value; changed(false); });
-  $("type").addEventListener("change", () => { s.view.type = $("type").value; changed(false); });
+  $("status").addEventListener("change", () => update({ status: $("status").value, offset: 0 }));
+  $("type").addEventListener("change", () => update({ type: $("type").value, offset: 0 }));
   // The query takes effect when typing pauses: view, table and timeline together (a watch
   // redrawing the timeline in between must not show a filter the table does not).
-  $("search").addEventListener("input", debounce(() => { s.view.search = $("search").value; changed(false); }, 150));
+  $("search").addEventListener("input", debounce(() => update({ search: $("search").value, offset: 0 }), 150));
   $("page-size").addEventListener("change", () => {
     el.pageSize = Number($("page-size").value); // attributeChangedCallback reloads
     viewChanged(el);
@@ -259,7 +217,7 @@ export function bind(el) {
   $("prev").addEventListener("click", () => page(Math.max(0, s.view.offset - el.pageSize)));
   $("next").addEventListener("click", () => page(s.view.offset + el.pageSize));
   $("back-to-pages").addEventListener("click", () => page(0));
-  $("load-all").addEventListener("click", () => loadAll(el));
+  $("load-all").addEventListener("click", () => loadAll(el, { by: "user" }));
   $("load-all-cancel").addEventListener("click", () => s.allAbort?.abort());
   $("auto-refresh").addEventListener("change", () => { el.autoRefresh = $("auto-refresh").checked; });
   $("refresh-now").addEventListener("click", () => reload(el));
@@ -338,46 +296,4 @@ export function drawTimeline(el, shown) {
   if (focused) box.querySelector(`.bar[data-task-id="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
 }
 
-function refreshIndicator(el) {
-  const { tr, s } = internals.get(el);
-  const { t } = tr;
-  const n = s.loaded ? shownOf(internals.get(el)).filter((x) => isRunning(x.status)).length : 0;
-  const st = !el.autoRefresh ? "off" : n > 0 ? "active" : "idle";
-  el.$("refresh-indicator").dataset.state = st;
-  el.$("refresh-text").textContent = st === "active" ? t("refresh.active", { n, s: REFRESH_MS / 1000 }) : t(`refresh.${st}`);
-  el.$("updated").textContent = s.lastUpdated
-    ? t("refresh.updated", { time: s.lastUpdated.toLocaleTimeString(tr.locale, { hour12: false }) }) : "";
-}
-
-function renderCount(el, shownCount) {
-  const { tr: { t }, s } = internals.get(el);
-  const out = el.$("count");
-  if (!s.loaded) {
-    out.textContent = "";
-    return;
-  }
-  let text;
-  if (s.mode === "static") text = t("count.static", { n: s.tasks.length });
-  else if (s.mode === "all") text = s.partial ? t("count.partial", { n: s.tasks.length, total: s.total }) : t("count.all", { total: s.tasks.length });
-  else if (s.tasks.length === 0) text = t("count.page", { from: 0, to: 0, total: s.total });
-  else text = t("count.page", { from: s.view.offset + 1, to: s.view.offset + s.tasks.length, total: s.total });
-  const filtered = s.view.status || s.view.type || s.view.search.trim();
-  out.textContent = filtered ? `${text} · ${t("count.filtered", { shown: shownCount })}` : text;
-  out.dataset.shown = String(shownCount);
-  out.dataset.total = String(s.total);
-}
-
-function renderPager(el) {
-  const k = internals.get(el);
-  const s = k.s;
-  const paged = s.mode === "page";
-  const limit = el.pageSize;
-  el.$("pager").hidden = !paged || !s.loaded;
-  el.$("back-to-pages").hidden = s.mode !== "all";
-  el.$("load-all").hidden = Boolean(k.static) || (!s.loaded && !el.instanceId);
-  const pages = Math.max(1, Math.ceil(s.total / limit));
-  el.$("page-info").textContent = k.tr.t("page.of", { page: Math.floor(s.view.offset / limit) + 1, pages });
-  el.$("prev").disabled = s.view.offset === 0;
-  el.$("next").disabled = s.view.offset + limit >= s.total;
-}
 

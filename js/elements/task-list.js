@@ -14,7 +14,7 @@ import { taskListTemplate } from "./task-list-template.js";
 import { DCS_TASK_LIST_ATTRIBUTES } from "./observed.js";
 import { coalesced, emit, HostElement, openClient, reflect, translatorFor, upgradeProperties } from "./shared.js";
 import { cleanView, DEFAULT_LIMIT, internals, newState } from "./task-list-state.js";
-import { loadPage, reload, scheduleRefresh, stopAll } from "./task-list-load.js";
+import { followView, loadPage, reload, scheduleRefresh, stopAll } from "./task-list-load.js";
 import { bind, drawTimeline, fail, render, stateToForm, viewOf } from "./task-list-view.js";
 import { LIMITS } from "./vocab.js";
 
@@ -43,6 +43,8 @@ export class DcsTaskList extends HostElement {
       // Running tasks whose watch ended (progress 100, a FAILED step, an error) while the list
       // still shows them running: not watched again; the list is polled for them instead.
       unwatched: new Set(),
+      // Running tasks whose watch an outage stopped: watched again once the service answers.
+      erred: new Set(),
       view: viewOf(this),
       restart: coalesced(() => { if (this.isConnected) this.#start(); }),
     });
@@ -84,13 +86,10 @@ export class DcsTaskList extends HostElement {
   set view(v) {
     const k = internals.get(this);
     const before = k.s.view;
-    const next = cleanView(v);
-    k.s.view = next;
+    k.s.view = cleanView(v);
     if (!k.built) return;
     stateToForm(this);
-    const refetch = next.range !== before.range || next.from !== before.from || next.to !== before.to || next.offset !== before.offset;
-    if (refetch && k.s.loaded) reload(this);
-    else render(this);
+    followView(this, before);
   }
 
   /** A TaskList shown as it is (parsed elsewhere): no fetching, paging or progress. null: fetch again. */
@@ -103,6 +102,9 @@ export class DcsTaskList extends HostElement {
 
   /** The tasks loaded (every one, before the filters). */
   get tasks() { return [...internals.get(this).s.tasks]; }
+
+  /** "loading" | "ready" | "stale" | "error" (also `data-state` on the element); "" before a load. */
+  get state() { return this.dataset.state ?? ""; }
 
   /** Asks the instance's tasks again (the page, or everything after "Load all"). */
   refresh() { reload(this); }
@@ -117,13 +119,14 @@ export class DcsTaskList extends HostElement {
     } else if (name === "page-size") {
       k.s.view.offset = 0;
       stateToForm(this);
-      if (k.s.loaded || k.s.inflight) loadPage(this);
+      if (k.s.allBy) render(this); // every task is shown: no page to ask
+      else if (k.s.loaded || k.s.inflight) loadPage(this);
     } else if (name === "instance-id") {
       this.#resetView();
-      Object.assign(k.s, { loaded: false, tasks: [], total: 0 });
+      Object.assign(k.s, { loaded: false, tasks: [], total: 0, mode: "page", allBy: null, failedAt: null, lastUpdated: null });
       k.s.view.offset = 0;
       k.view.clearError();
-      if (this.client && this.instanceId) loadPage(this);
+      if (this.client && this.instanceId) reload(this);
       else render(this);
     } else this.#queueRestart();
   }
@@ -177,6 +180,7 @@ export class DcsTaskList extends HostElement {
     k.s.current = undefined;
     stopAll(this);
     k.unwatched.clear();
+    k.erred.clear();
   }
 
   // ---- starting -----------------------------------------------------------------------------
@@ -203,13 +207,16 @@ export class DcsTaskList extends HostElement {
       try {
         client = await this.#makeClient(seq);
       } catch (err) {
-        if (seq === k.startSeq) fail(this, err, k.tr.t("config.failed"));
+        if (seq === k.startSeq) {
+          this.dataset.state = "error";
+          fail(this, err, k.tr.t("config.failed"));
+        }
         return;
       }
       if (!client) return;
     }
     k.view.clearError();
-    if (this.instanceId) await loadPage(this);
+    if (this.instanceId) await reload(this);
     else render(this);
   }
 
@@ -239,6 +246,7 @@ export class DcsTaskList extends HostElement {
     const k = internals.get(this);
     const list = k.static;
     Object.assign(k.s, { mode: "static", tasks: list.tasks, total: list.taskCount ?? list.tasks.length, loaded: true, partial: false });
+    this.dataset.state = "ready";
     k.view.clearError();
     render(this);
   }

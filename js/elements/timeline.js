@@ -160,7 +160,7 @@ export function renderTimeline(tr, box, tasks, { from, to, now = Date.now(), onA
     "aria-label": tr.t("timeline.label", { n: bars.length, from: fromText, to: toText }),
   });
   chart.append(axisOf(tr, { lo, hi, now, x, width, inner, axisY: lanes * (LANE_H + LANE_GAP) }));
-  const info = h("p", { class: "timeline-info muted", "aria-hidden": "true" }, tr.t("timeline.hint"));
+  const info = h("p", { class: "timeline-info muted", "aria-hidden": "true", dataset: { hint: "" } }, tr.t("timeline.hint"));
   const stop = bars.some((b) => b.task.id === current) ? current : bars[0].task.id;
   const gs = bars.map((bar) => {
     const text = barText(tr, bar.task, bar);
@@ -174,8 +174,9 @@ export function renderTimeline(tr, box, tasks, { from, to, now = Date.now(), onA
       class: "bar-hit", x: (bar.x + bar.w / 2 - Math.max(bar.w, HIT_W) / 2).toFixed(1), y: bar.lane * (LANE_H + LANE_GAP) - LANE_GAP / 2,
       width: Math.max(bar.w, HIT_W).toFixed(1), height: LANE_H + LANE_GAP,
     }));
-    g.addEventListener("pointerenter", () => { info.textContent = text; });
-    g.addEventListener("focus", () => { info.textContent = text; });
+    const show = () => { info.textContent = text; delete info.dataset.hint; };
+    g.addEventListener("pointerenter", show);
+    g.addEventListener("focus", show);
     g.addEventListener("click", () => onActivate?.(bar.task.id));
     return g;
   });

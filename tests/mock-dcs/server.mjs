@@ -58,7 +58,7 @@ const requestId = () => randomBytes(16).toString('hex');
  */
 export async function startMock(options = {}) {
   const config = makeConfig(options);
-  const state = { instances: new Map(), projects: new Map(), startedAt: Date.now(), stats: emptyStats(), inFlight: 0, listsInFlight: new Map() };
+  const state = { instances: new Map(), projects: new Map(), startedAt: Date.now(), stats: emptyStats(), inFlight: 0, listsInFlight: new Map(), scenario: emptyScenario() };
   state.globalRng = mulberry32(config.failSeed);
   const log = config.log === true ? (line) => process.stderr.write(`${line}\n`)
     : typeof config.log === 'function' ? config.log : null;
@@ -66,6 +66,7 @@ export async function startMock(options = {}) {
   const reset = () => {
     state.instances.clear();
     state.projects.clear();
+    state.scenario = emptyScenario();
     state.startedAt = Date.now();
     state.stats = emptyStats();
     state.globalRng = mulberry32(config.failSeed);
@@ -141,6 +142,11 @@ function makeConfig(o) {
 
 function emptyStats() {
   return { total: 0, byRoute: {}, byInstance: {}, byStatus: {}, byAuth: {}, faults: {}, maxConcurrency: 0, maxListsInFlightByProject: {}, since: new Date().toISOString() };
+}
+
+/** The scripted scenario (`POST /__mock/scenario`): tasks that replace an instance's, instances down. */
+function emptyScenario() {
+  return { tasks: new Map(), down: new Set() };
 }
 
 function snapshotStats(state) {
@@ -337,6 +343,10 @@ async function handle(req, res, { config, state, log, reset }) {
     await sleep(Math.max(0, spec.slowMs - (Date.now() - t0)));
     if (ctx.closed) return;
   }
+  if (state.scenario.down.has(route.instanceId)) {
+    inc(stats.faults, 'down');
+    return sendError(res, 503, CODES.INTERNAL, 'The instance does not answer');
+  }
   const fault = decideFault(route.instanceId, spec?.any ? spec : null, store?.faultCounters ?? {}, { failRate: config.failRate, rng: state.globalRng }, config);
   if (fault) {
     ctx.fault = fault;
@@ -474,14 +484,15 @@ export function parseParams(rawQuery) {
 function list(res, store, params, spec, { state, config, elapsed }) {
   if (spec?.seedExample) return sendJson(res, 200, SEED_EXAMPLE_BODY);
   if (spec?.insert > 0) insertTasks(store, spec.insert);
-  let tasks = currentTasks(store);
+  const scripted = state.scenario.tasks.get(store.id);
+  let tasks = scripted ?? currentTasks(store);
   if (params.startMs !== null || params.endMs !== null) {
     const lo = params.startMs ?? -Infinity;
     const hi = params.endMs === null ? Infinity : params.endMs + 999; // end_time covers its whole second
     tasks = tasks.filter((t) => t.meta.createdMs >= lo && t.meta.createdMs <= hi);
   }
   const count = Math.max(0, tasks.length + (spec?.countDelta ?? 0));
-  const page = tasks.slice(params.offset, params.offset + params.limit).map((t) => viewTask(t, elapsed, config.msPerPercent));
+  const page = tasks.slice(params.offset, params.offset + params.limit).map((t) => (scripted ? t.wire : viewTask(t, elapsed, config.msPerPercent)));
   let body = { task_count: String(count), tasks: page };
   if (spec?.quirky) body = quirkify(body);
   let text = JSON.stringify(body);
@@ -541,6 +552,21 @@ async function control(req, res, rawPath, { config, state, reset }) {
     }
     const { clockSkewMs, latencyMs, failRate, failSeed, msPerPercent, deleteStatus, retryAfterSec, maxSkewMs, projectId, auth } = config;
     return sendJson(res, 200, { clockSkewMs, latencyMs, failRate, failSeed, msPerPercent, deleteStatus, retryAfterSec, maxSkewMs, projectId, auth: Boolean(auth) });
+  }
+  if (p === 'scenario' && req.method === 'POST') {
+    let s;
+    try {
+      s = JSON.parse((await readBody(req, 1 << 20)).toString('utf8') || '{}');
+    } catch {
+      return sendError(res, 400, CODES.BAD_VALUE, 'scenario: body is not JSON');
+    }
+    state.scenario = emptyScenario();
+    for (const [id, tasks] of Object.entries(s.tasks ?? {})) {
+      // each task as DCS sends it (wire fields), newest first
+      state.scenario.tasks.set(id, tasks.map((wire) => ({ wire, meta: { createdMs: Date.parse(wire.created_at) } })));
+    }
+    for (const id of s.down ?? []) state.scenario.down.add(id);
+    return sendJson(res, 200, { ok: true });
   }
   const m = /^tasks\/([^/]+)$/.exec(p);
   if (m && req.method === 'GET') {

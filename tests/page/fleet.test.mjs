@@ -1,9 +1,10 @@
 // The fleet on the www page (issue 26) in headless Chromium against the demo stack (mock DCS with
 // its demo fleet of 36 instances + edge proxy): the instance picker, `/?view=fleet` (<dcs-fleet>)
 // with every instance, its task counts checked against the proxy's own task lists, the attention
-// order, the failing instance's error in its row, choosing an instance, the lanes' keyboard,
-// languages, the phone layout and axe-core. The README's docs/screenshot-fleet.png and
-// docs/screenshot-fleet-phone.png are build/screenshots/fleet-desktop.png and fleet-phone.png.
+// order (the core's ranks), the failing instance's error in its row, choosing an instance, the
+// lanes' keyboard, languages, the phone layout and axe-core. The operator's steps of issue 33
+// (attention on the first screen, the outage, small screens) are fleet-attention.test.mjs; the
+// README's fleet screenshots are made by scripts/screenshots.mjs.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -22,19 +23,20 @@ async function open(path, opts = {}) {
   return o;
 }
 
-/** Waits until the fleet is listed (the load box gone, the count written). */
+/** Waits until the fleet is listed (`data-state="ready"`, the count written). */
 async function fleetLoaded(page) {
   await page.waitForFunction(() => {
-    const r = document.getElementById("fleet")?.shadowRoot;
-    return r && r.getElementById("load-box").hidden && r.getElementById("count").dataset.total !== undefined
-      && r.getElementById("count").textContent.length > 0;
+    const f = document.getElementById("fleet");
+    const r = f?.shadowRoot;
+    return r && f.dataset.state === "ready" && r.getElementById("load-box").hidden && r.getElementById("count").textContent.length > 0;
   }, null, { timeout: 60_000 });
 }
 
 const rowsOf = (page) => page.locator("dcs-fleet tbody tr.instance").evaluateAll((trs) => trs.map((tr) => ({
   id: tr.dataset.instanceId,
   status: tr.dataset.status,
-  attention: Number(tr.dataset.attention),
+  rank: Number(tr.dataset.rank),
+  attention: tr.dataset.attention === "true",
   executing: tr.querySelector(".col-executing").textContent,
   failed: tr.querySelector(".col-failed").textContent,
   succeeded: tr.querySelector(".col-succeeded").textContent,
@@ -98,12 +100,14 @@ describe("the fleet on the www page", { timeout: 300_000 }, () => {
     assert.equal(await page.getAttribute("#nav-fleet", "aria-current"), "page");
     const rows = await rowsOf(page);
     assert.deepEqual(rows.map((r) => r.id).sort(), instances.map((i) => i.instanceId).sort(), "one row per instance");
-    for (let k = 1; k < rows.length; k++) assert.ok(rows[k - 1].attention <= rows[k].attention, `attention order at ${k}: ${rows.map((r) => r.attention)}`);
-    assert.equal(rows[0].attention, 0);
+    for (let k = 1; k < rows.length; k++) assert.ok(rows[k - 1].rank <= rows[k].rank, `the core's order at ${k}: ${rows.map((r) => r.rank)}`);
+    assert.equal(rows[0].rank, 0);
     assert.match(await page.locator("dcs-fleet #count").textContent(), /^36 instances · task counts: Any time · 1 could not be listed/);
     // the failing instance: its error in its row, first among what needs attention
     const failing = rows.find((r) => r.id === FAILING);
-    assert.equal(failing.attention, 0);
+    assert.equal(failing.rank, 0);
+    assert.equal(failing.attention, true);
+    assert.equal(rows[0].id, FAILING, "the unreachable instance first");
     assert.match(failing.error, /^HTTP_ERROR 500: /);
     // the counts against the proxy's own task list of some instances (all of each)
     for (const r of rows.filter((x) => !x.error).slice(0, 4)) {
@@ -119,12 +123,12 @@ describe("the fleet on the www page", { timeout: 300_000 }, () => {
     await page.locator("dcs-fleet #name").fill("");
     await page.screenshot({ path: screenshotPath("fleet-desktop") });
     // choosing an instance opens its tasks
-    const pick = rows.find((r) => !r.error && r.attention === 1) ?? rows.find((r) => !r.error);
+    const pick = rows.find((r) => !r.error && r.attention) ?? rows.find((r) => !r.error);
     await page.locator(`dcs-fleet tr.instance[data-instance-id="${pick.id}"] button.link`).click();
     await page.waitForURL((u) => u.searchParams.get("instance") === pick.id && !u.searchParams.has("view"));
     await page.locator("#task-list tbody tr.task").first().waitFor({ timeout: 30_000 });
     assert.equal(await page.isVisible("dcs-fleet"), false);
-    assert.equal(await page.inputValue("#instance"), pick.id);
+    assert.equal(await page.inputValue("#instance"), instances.find((i) => i.instanceId === pick.id).name, "the field names the instance");
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -201,7 +205,7 @@ describe("the fleet on the www page", { timeout: 300_000 }, () => {
     const { page, errors, context } = await open("/?view=fleet&fleet-range=all&lang=en", { viewport: { width: 390, height: 844 } });
     await fleetLoaded(page);
     const layout = await page.locator("dcs-fleet tbody tr.instance").first().evaluate((tr) => getComputedStyle(tr).display);
-    assert.equal(layout, "block", "instances as cards");
+    assert.equal(layout, "flex", "instances as cards");
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth), false, "no horizontal scrolling");
     await page.locator("dcs-fleet #timeline").scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath("fleet-phone") });
@@ -273,7 +277,7 @@ describe("custom-elements.json for <dcs-fleet>", { timeout: 120_000 }, () => {
       for (const el of document.getElementById("fleet").shadowRoot.querySelectorAll("[part]")) for (const p of el.part) parts.add(p);
       const el = document.createElement("dcs-fleet");
       const reflected = {};
-      for (const [prop, value] of [["endpoint", "https://p.example"], ["projectId", "p1"], ["range", "7d"], ["concurrency", 8]]) {
+      for (const [prop, value] of [["endpoint", "https://p.example"], ["projectId", "p1"], ["range", "7d"], ["concurrency", 8], ["refreshInterval", 30]]) {
         el[prop] = value;
         reflected[prop] = [...el.attributes].map((x) => x.name);
       }

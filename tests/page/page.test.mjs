@@ -72,16 +72,17 @@ describe("www/ page", { timeout: 240_000 }, () => {
   test("opens on the demo instance with its tasks, and takes the README screenshot", async () => {
     const { page, errors, context } = await open("/?lang=en");
     await waitForRows(page);
-    assert.equal(await page.inputValue("#instance"), config.demoInstance);
+    // the field names the instance once the project's instances are listed
+    await page.waitForFunction(() => document.getElementById("instance").value === "dcs-orders-cache", null, { timeout: 30_000 });
     assert.match(page.url(), new RegExp(`[?&]instance=${config.demoInstance}`));
     assert.equal(await rows(page).count(), 20);
     assert.match(await countText(page), /^1–20 of \d+ tasks/);
     // time cells: local text, UTC on hover
     const time = page.locator("#tasks tbody tr.task time").first();
     assert.match(await time.getAttribute("title"), /^UTC \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    // type labels in both languages, 8-character IDs with the full one in the title
+    // type labels (in English alone: no second language under them), 8-character IDs with the full one in the title
     const first = rows(page).first();
-    assert.ok((await first.locator(".type-alt").textContent()).length > 0);
+    assert.equal(await first.locator(".type-alt").count(), 0);
     {
       const shown = await first.locator("code.task-id").textContent();
       const full = await first.getAttribute("data-id");
@@ -116,9 +117,16 @@ describe("www/ page", { timeout: 240_000 }, () => {
     assert.equal(await page.inputValue("#instance"), ALL_INSTANCE);
     assert.equal(await page.inputValue("#status"), "SUCCESS");
     assert.equal(await page.inputValue("#page-size"), "50");
-    assert.match(await countText(page), /^51–100 of 250 tasks · \d+ shown after filters/);
-    for (const s of await rows(page).evaluateAll((trs) => trs.map((tr) => tr.dataset.status))) assert.equal(s, "SUCCESS");
-    // paging forward keeps the URL in sync
+    // a filter answers for every task of the range, not the page
+    await page.locator("#count", { hasText: /^\d+ succeeded of 250 tasks searched$/ }).waitFor({ timeout: 30_000 });
+    const succeeded = await rows(page).evaluateAll((trs) => trs.map((tr) => tr.dataset.status));
+    assert.equal(String(succeeded.length), await page.locator("#count").getAttribute("data-shown"));
+    for (const s of succeeded) assert.equal(s, "SUCCESS");
+    // without the filter, the page of the link; paging forward keeps the URL in sync
+    await page.selectOption("#status", "");
+    await page.locator("#count", { hasText: /^1–50 of 250 tasks$/ }).waitFor({ timeout: 30_000 });
+    await page.click("#next");
+    await page.waitForFunction(() => /^51–100/.test(document.querySelector("dcs-task-list").shadowRoot.querySelector("#count").textContent));
     await page.click("#next");
     await page.waitForFunction(() => /^101–150/.test(document.querySelector("dcs-task-list").shadowRoot.querySelector("#count").textContent));
     assert.match(page.url(), /offset=100/);
@@ -132,12 +140,14 @@ describe("www/ page", { timeout: 240_000 }, () => {
     const all = await rows(page).count();
     assert.equal(all, 100);
     await page.selectOption("#status", "SUCCESS");
+    await page.locator("#count", { hasText: /succeeded of 250 tasks searched$/ }).waitFor({ timeout: 30_000 });
     const success = await rows(page).count();
-    assert.ok(success > 0 && success < all, `SUCCESS narrows: ${success} of ${all}`);
+    assert.ok(success > 0 && success < 250, `SUCCESS narrows: ${success} of 250`);
     assert.match(page.url(), /status=SUCCESS/);
     const types = await rows(page).evaluateAll((trs) => trs.map((tr) => tr.dataset.name));
     const type = types[0];
     await page.selectOption("#type", type);
+    await page.locator("#count", { hasText: /match of 250 tasks searched$/ }).waitFor({ timeout: 30_000 });
     const both = await rows(page).evaluateAll((trs) => trs.map((tr) => [tr.dataset.status, tr.dataset.name]));
     assert.ok(both.length > 0 && both.length <= success);
     for (const [s, n] of both) assert.deepEqual([s, n], ["SUCCESS", type]);
@@ -145,6 +155,7 @@ describe("www/ page", { timeout: 240_000 }, () => {
     // search by a full task ID finds exactly that task
     await page.selectOption("#status", "");
     await page.selectOption("#type", "");
+    await page.locator("#count", { hasText: /^1–100 of 250 tasks$/ }).waitFor({ timeout: 30_000 });
     const id = await rows(page).nth(7).getAttribute("data-id");
     await page.fill("#search", id);
     await page.waitForFunction(() => document.querySelector("dcs-task-list").shadowRoot.querySelectorAll("#tasks tbody tr.task").length === 1);
@@ -161,8 +172,9 @@ describe("www/ page", { timeout: 240_000 }, () => {
     await page.fill("#search", "no-such-task-anywhere");
     await page.locator("#empty", { hasText: "No task matches." }).waitFor();
     // time range: a preset sends start_time (never begin_time); a custom range narrows the count
-    const listUrl = page.waitForRequest((r) => /\/tasks\?/.test(r.url()));
     await page.fill("#search", "");
+    await page.locator("#count", { hasText: /^1–100 of 250 tasks$/ }).waitFor({ timeout: 30_000 });
+    const listUrl = page.waitForRequest((r) => /\/tasks\?/.test(r.url()));
     await page.selectOption("#range", "7d");
     const sent = (await listUrl).url();
     assert.match(sent, /[?&]start_time=\d{14}/);
@@ -278,7 +290,7 @@ describe("www/ page", { timeout: 240_000 }, () => {
   test("the paste panel parses the seed example and shows every warning", async () => {
     const { page, errors, context } = await open(`/?lang=en`);
     await page.waitForFunction(() => document.body.dataset.ready === "true");
-    await page.click("#paste-panel summary");
+    await page.click("#dev-link"); // the panel is a developer's tool, behind this link
     await page.click("#paste-seed");
     const out = page.locator("#paste-output");
     await out.locator("table.warnings").waitFor();
@@ -386,10 +398,12 @@ describe("www/ page", { timeout: 240_000 }, () => {
     assert.ok(attrs.some((a) => a.status === "bar-success" && a.fill === badgeColour), `SUCCESS bars are ${badgeColour}`);
     // filters: status, then search
     await page.selectOption("#status", "SUCCESS");
+    await page.locator("#count", { hasText: /tasks searched$/ }).waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => [...document.querySelector("dcs-task-list").shadowRoot.querySelectorAll("#timeline .bar")].every((b) => b.classList.contains("bar-success")));
     assert.deepEqual(await barIds(), await rowIds());
-    assert.ok((await bars.count()) < 20);
+    assert.equal(String(await bars.count()), await page.locator("#count").getAttribute("data-shown"));
     await page.selectOption("#status", "");
+    await page.locator("#count", { hasText: /^1–20 of/ }).waitFor({ timeout: 30_000 });
     // a redraw while typing pauses (here a resize; a watched task's progress too) shows the
     // same tasks as the table: the query applies to both at once (CI caught them apart)
     const during = await page.evaluate(async () => {
@@ -404,7 +418,7 @@ describe("www/ page", { timeout: 240_000 }, () => {
       return out;
     });
     assert.deepEqual(during.bars, during.rows, "a redraw before the search applies");
-    await page.waitForFunction(() => document.querySelector("dcs-task-list").shadowRoot.querySelectorAll("#timeline .bar").length < 20);
+    await page.locator("#count", { hasText: /tasks searched$/ }).waitFor({ timeout: 30_000 });
     assert.deepEqual(await barIds(), await rowIds());
     await page.fill("#search", "");
     await page.waitForFunction(() => document.querySelector("dcs-task-list").shadowRoot.querySelectorAll("#timeline .bar").length === 20);

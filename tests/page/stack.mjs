@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
+import { startStack } from "../../scripts/stack.mjs";
+import { startMock } from "../mock-dcs/server.mjs";
 
 export const root = resolve(new URL("../..", import.meta.url).pathname);
 export const screenshotDir = join(root, "build", "screenshots");
@@ -80,6 +82,77 @@ export async function startDemo({ timeoutMs = 60_000, env = {} } = {}) {
     child.once("exit", (code, signal) => finish(new Error(`the demo exited (${code ?? signal}) before it was ready; its output:\n${tail()}`)));
   });
   return { url, output, close, child };
+}
+
+/**
+ * The demo stack in this process (scripts/stack.mjs: the mock DCS with its fixed data, the proxy
+ * in workerd, the page), for tests that stop and restart the upstream. Returns startStack's
+ * handle ({ url, mock, close(), ... }); `env`: more proxy variables (PROXY_TOKEN, ...).
+ */
+export async function startLocalStack({ env = {} } = {}) {
+  for (const f of ["pkg/index.js", "pkg/slim.js", "pkg/proxy.js"]) {
+    if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run \`make pkg\` first`);
+  }
+  return startStack({ port: 0, quiet: true, mock: {}, env });
+}
+
+/**
+ * An outage of the upstream: the stack's mock DCS stops (the proxy answers 502
+ * UPSTREAM_UNREACHABLE); `restart()` starts it again on the same port, its data the same (its
+ * running tasks start again from their seeded progress). The stack's close() closes it too.
+ */
+export async function restartUpstream(stack, { downMs = 0, whileDown } = {}) {
+  const { port } = stack.mock;
+  await stack.mock.close();
+  await whileDown?.();
+  if (downMs) await new Promise((r) => setTimeout(r, downMs));
+  const mock = await startMock({ port });
+  const close = stack.close;
+  stack.mock = mock;
+  stack.close = async () => { await close(); await mock.close(); };
+  return mock;
+}
+
+/**
+ * The stack with its upstream in a process of its own, so that a test can take DCS away and give
+ * it back: the mock DCS (`node tests/mock-dcs/server.mjs`, its data anchored at `anchor`) on a
+ * fixed port, and the edge proxy in workerd pointed at it. `stopUpstream()` kills the mock
+ * process (the proxy's calls are then refused), `startUpstream()` starts a new one on the same
+ * port. Returns { url, mockUrl, stopUpstream(), startUpstream(), close() }.
+ */
+export async function startStackWithUpstream({ anchor = "now" } = {}) {
+  const { startStack } = await import("../../scripts/stack.mjs");
+  const { DEFAULT_PROJECT_ID, DEFAULT_CREDENTIALS } = await import("../mock-dcs/server.mjs");
+  const mockPort = await freePort();
+  let mock = null;
+  const startUpstream = async () => {
+    mock = spawn(process.execPath, [join(root, "tests", "mock-dcs", "server.mjs"), "--port", String(mockPort), "--anchor", anchor], { stdio: ["ignore", "pipe", "pipe"] });
+    await new Promise((res, rej) => {
+      const timer = setTimeout(() => rej(new Error("the mock DCS did not start within 20 s")), 20_000);
+      mock.stdout.on("data", (b) => { if (String(b).includes("listening")) { clearTimeout(timer); res(); } });
+      mock.once("exit", (code) => { clearTimeout(timer); rej(new Error(`the mock DCS exited (${code})`)); });
+    });
+  };
+  const stopUpstream = () => new Promise((res) => {
+    if (!mock || mock.exitCode !== null || mock.signalCode !== null) return res();
+    mock.once("exit", () => res());
+    mock.kill("SIGKILL");
+  });
+  await startUpstream();
+  const mockUrl = `http://127.0.0.1:${mockPort}`;
+  const stack = await startStack({
+    port: 0, quiet: true, mock: false,
+    env: {
+      HUAWEICLOUD_SDK_AK: DEFAULT_CREDENTIALS[0].ak, HUAWEICLOUD_SDK_SK: DEFAULT_CREDENTIALS[0].sk,
+      HUAWEICLOUD_SDK_PROJECT_ID: DEFAULT_PROJECT_ID, DCS_ENDPOINT: mockUrl, TRUST_LOOPBACK: "true",
+      DCS_AUTH_TOKEN: undefined, HUAWEICLOUD_SDK_SECURITY_TOKEN: undefined, DCS_REGION: undefined, PROXY_TOKEN: undefined,
+    },
+  });
+  const close = async () => {
+    await stack.close();
+    await stopUpstream();
+  };
+  return { url: stack.url, mockUrl, stopUpstream, startUpstream, close };
 }
 
 export async function launchBrowser() {

@@ -160,6 +160,6 @@ test("dcs-tasks/element: its files import each other by relative paths, all pack
   assert.deepEqual(JSON.parse(out), {
     keys: ["DcsFleet", "DcsTaskList", "defineElements"], classes: ["function", "function"],
     attrs: ["endpoint", "project-id", "instance-id", "lang", "page-size", "auto-refresh"],
-    fleet: ["endpoint", "project-id", "lang", "range", "concurrency"],
+    fleet: ["endpoint", "project-id", "lang", "range", "concurrency", "refresh-interval"],
   });
 });

@@ -188,14 +188,22 @@ tl.addEventListener("dcs-select", (e) => { const id: string = e.detail.task.id; 
 tl.addEventListener("dcs-error", (e) => { const code: DcsErrorCode = e.detail.error.code; void code; });
 document.body.addEventListener("dcs-view-change", (e) => { if ("pageSize" in e.detail) { const size: number = e.detail.pageSize; void size; } });
 void found; tl.refresh();
-import type { DcsFleet, FleetRow } from "dcs-tasks/element";
+import type { DcsFleet, FleetRow, ElementState } from "dcs-tasks/element";
+import type { ConcernKind } from "dcs-tasks";
 const fleet: DcsFleet = document.createElement("dcs-fleet");
 fleet.range = "7d"; fleet.concurrency = 8; fleet.endpoint = "https://proxy.example";
 fleet.addEventListener("dcs-instance-select", (e) => { const id: string = e.detail.instance.instanceId; void id; });
 fleet.addEventListener("dcs-load", (e) => { const n: number = e.detail.instanceCount; void n; });
 const rows: FleetRow[] = fleet.rows;
-const failedNow: number = rows.reduce((n, r) => n + r.counts.failed, 0);
-void failedNow; fleet.refresh();
+const failedNow: number = rows.reduce((n, r) => n + r.health.counts.failed, 0);
+const reasons: ConcernKind[] = rows.flatMap((r) => r.health.concerns.map((c) => c.kind));
+const fleetState: "loading" | "ready" | "stale" | "error" | "" = fleet.state;
+const listState: ElementState | "" = tl.state;
+fleet.refreshInterval = 30;
+fleet.view = { range: "24h", name: "", status: "", concern: "failed" };
+const attentionN: number | undefined = fleet.summary?.totals.attention;
+fleet.addEventListener("dcs-instance-select", (e) => { const st: string | undefined = e.detail.view?.status; void st; });
+void failedNow; void reasons; void fleetState; void listState; void attentionN; fleet.refresh();
 `;
 
 // file -> [expected TypeScript error code, source]

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "./helpers.mjs";
 
@@ -12,9 +12,12 @@ test("js/elements/vocab.js and the unions of js/dcs_tasks.d.ts are what the pack
   assert.match(out, /match the package/);
 });
 
-test("no element file restates a running status set, a time range or a page-size limit", () => {
-  for (const f of ["task-list.js", "fleet.js", "fleet-data.js", "render.js", "timeline.js", "fleet-timeline.js"]) {
+test("no element file restates a running status set, an attention rule, a time range or a page-size limit", () => {
+  const files = readdirSync(join(root, "js", "elements")).filter((f) => f.endsWith(".js") && f !== "vocab.js");
+  assert.ok(files.length >= 20, files.join());
+  for (const f of files) {
     const src = readFileSync(join(root, "js", "elements", f), "utf8");
+    assert.doesNotMatch(src, /"ERROR",\s*"CREATEFAILED"|"CREATEFAILED",\s*"FROZEN"/, `${f} restates the abnormal instance states (summarizeFleet decides)`);
     assert.doesNotMatch(src, /"EXECUTING",\s*"CREATED"|"CREATED",\s*"EXECUTING"/, `${f} restates the running statuses`);
     assert.doesNotMatch(src, /"1h": *3_600_000|"24h": *86_400_000|now - 86_400_000/, `${f} restates a time range`);
     assert.doesNotMatch(src, /<= 1000\b|<= 16\b/, `${f} restates a limit`);

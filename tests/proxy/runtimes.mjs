@@ -269,6 +269,7 @@ export const RUNTIMES = [
         { name: "worker.js", path: join(dir, "worker.js") },
         { name: "dcs-tasks/proxy", path: join(pkg, "proxy.js") },
         { name: "dcs-tasks/dcs_tasks_proxy.js", path: join(pkg, "dcs_tasks_proxy.js") },
+        { name: "dcs-tasks/proxy-watch.js", path: join(pkg, "proxy-watch.js") },
         { name: "dcs-tasks/dcs_tasks_proxy_bg.wasm", path: join(pkg, "dcs_tasks_proxy_bg.wasm"), wasm: true },
       ] });
     },

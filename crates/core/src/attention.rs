@@ -429,46 +429,16 @@ pub fn assess_facts<'t>(
     error: Option<ListingFailure<'_>>,
     at: &Assessment,
 ) -> InstanceHealth {
-    let mut counts = TaskCounts::default();
-    let mut running = Vec::new();
-    // The latest failure: when it ended (else began), and the task.
-    let mut failed: Option<(Option<i64>, TaskRef)> = None;
-    let mut last: Option<TaskRef> = None;
+    let mut tally = Tally::default();
     for t in tasks {
-        let created = t.created_at.and_then(ms_of);
-        let live = is_running(t.status);
-        if !live && !at.in_range(created) {
-            continue;
-        }
-        counts.total += 1;
-        if last.as_ref().is_none_or(|l| created > l.created_ms) {
-            last = Some(TaskRef::of(&t, created));
-        }
-        if live {
-            let stuck_after = at.stuck_after.for_task(t.name);
-            let stuck = created.is_some_and(|c| at.now_ms.saturating_sub(c) > stuck_after as i64);
-            counts.running += 1;
-            counts.stuck += u32::from(stuck);
-            let r = TaskRef::of(&t, created);
-            running.push(RunningTask {
-                id: r.id,
-                name: r.name,
-                status: r.status,
-                created_at: r.created_at,
-                created_ms: created,
-                stuck,
-                stuck_after,
-            });
-        } else if t.status == "FAILED" {
-            counts.failed += 1;
-            let when = t.updated_at.and_then(ms_of).or(created);
-            if failed.as_ref().is_none_or(|(w, _)| when > *w) {
-                failed = Some((when, TaskRef::of(&t, created)));
-            }
-        } else if t.status == "SUCCESS" {
-            counts.succeeded += 1;
-        }
+        tally.take(&t, at);
     }
+    let Tally {
+        counts,
+        mut running,
+        failed,
+        last,
+    } = tally;
     running.sort_unstable_by_key(|r| r.created_ms.unwrap_or(i64::MAX));
     let mut concerns = Vec::new();
     if let Some(e) = error {
@@ -491,46 +461,8 @@ pub fn assess_facts<'t>(
             message: cat(&["the instance is ", instance.status]),
         });
     }
-    if let Some(oldest) = running.iter().find(|r| r.stuck) {
-        let task = oldest.task();
-        let hours = at
-            .now_ms
-            .saturating_sub(task.created_ms.unwrap_or(at.now_ms))
-            / HOUR as i64;
-        concerns.push(Concern {
-            kind: ConcernKind::Stuck,
-            count: counts.stuck,
-            since: task.created_at.clone(),
-            message: cat(&[
-                &counts.stuck.to_string(),
-                " task(s) running too long; ",
-                &task.name,
-                " ",
-                &task.id,
-                " has run for ",
-                &hours.to_string(),
-                " h",
-            ]),
-            task: Some(task),
-            code: None,
-        });
-    }
-    if let Some((when, task)) = failed {
-        concerns.push(Concern {
-            kind: ConcernKind::Failed,
-            count: counts.failed,
-            since: when.map(format_iso_ms),
-            message: cat(&[
-                &counts.failed.to_string(),
-                " task(s) failed; the latest: ",
-                &task.name,
-                " ",
-                &task.id,
-            ]),
-            task: Some(task),
-            code: None,
-        });
-    }
+    concerns.extend(stuck_concern(&running, counts.stuck, at.now_ms));
+    concerns.extend(failed.map(|(when, task)| failed_concern(when, task, counts.failed)));
     let calm = if counts.running > 0 {
         Calm::Running
     } else if instance.status != "RUNNING" {
@@ -551,6 +483,97 @@ pub fn assess_facts<'t>(
         concerns,
         running,
         rank,
+    }
+}
+
+/// An instance's tasks counted, one at a time.
+#[derive(Default)]
+struct Tally {
+    counts: TaskCounts,
+    running: Vec<RunningTask>,
+    /// The latest failure: when it ended (else began), and the task.
+    failed: Option<(Option<i64>, TaskRef)>,
+    last: Option<TaskRef>,
+}
+
+impl Tally {
+    /// Takes a task: counted when it began in the range or is still running.
+    fn take(&mut self, t: &TaskFacts<'_>, at: &Assessment) {
+        let created = t.created_at.and_then(ms_of);
+        let live = is_running(t.status);
+        if !live && !at.in_range(created) {
+            return;
+        }
+        let counts = &mut self.counts;
+        counts.total += 1;
+        if self.last.as_ref().is_none_or(|l| created > l.created_ms) {
+            self.last = Some(TaskRef::of(t, created));
+        }
+        if live {
+            let stuck_after = at.stuck_after.for_task(t.name);
+            let stuck = created.is_some_and(|c| at.now_ms.saturating_sub(c) > stuck_after as i64);
+            counts.running += 1;
+            counts.stuck += u32::from(stuck);
+            let r = TaskRef::of(t, created);
+            self.running.push(RunningTask {
+                id: r.id,
+                name: r.name,
+                status: r.status,
+                created_at: r.created_at,
+                created_ms: created,
+                stuck,
+                stuck_after,
+            });
+        } else if t.status == "FAILED" {
+            counts.failed += 1;
+            let when = t.updated_at.and_then(ms_of).or(created);
+            if self.failed.as_ref().is_none_or(|(w, _)| when > *w) {
+                self.failed = Some((when, TaskRef::of(t, created)));
+            }
+        } else if t.status == "SUCCESS" {
+            counts.succeeded += 1;
+        }
+    }
+}
+
+/// The stuck concern: the oldest stuck task of `running` (oldest first), and how many are.
+fn stuck_concern(running: &[RunningTask], stuck: u32, now_ms: i64) -> Option<Concern> {
+    let task = running.iter().find(|r| r.stuck)?.task();
+    let hours = now_ms.saturating_sub(task.created_ms.unwrap_or(now_ms)) / HOUR as i64;
+    Some(Concern {
+        kind: ConcernKind::Stuck,
+        count: stuck,
+        since: task.created_at.clone(),
+        message: cat(&[
+            &stuck.to_string(),
+            " task(s) running too long; ",
+            &task.name,
+            " ",
+            &task.id,
+            " has run for ",
+            &hours.to_string(),
+            " h",
+        ]),
+        task: Some(task),
+        code: None,
+    })
+}
+
+/// The failed concern: the latest failure (`when` it ended) and how many failed.
+fn failed_concern(when: Option<i64>, task: TaskRef, failed: u32) -> Concern {
+    Concern {
+        kind: ConcernKind::Failed,
+        count: failed,
+        since: when.map(format_iso_ms),
+        message: cat(&[
+            &failed.to_string(),
+            " task(s) failed; the latest: ",
+            &task.name,
+            " ",
+            &task.id,
+        ]),
+        task: Some(task),
+        code: None,
     }
 }
 

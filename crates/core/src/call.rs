@@ -91,6 +91,12 @@ impl Budget {
     }
 
     /// Bytes still allowed.
+    /// Has the request run out of its time or its bytes at `now_ms` (its later calls fail
+    /// for that, not for the upstream's sake)?
+    pub fn spent_out(&self, now_ms: f64) -> bool {
+        now_ms >= self.deadline_ms || self.spent > self.max_bytes
+    }
+
     pub fn bytes_left(&self) -> u64 {
         self.max_bytes.saturating_sub(self.spent)
     }

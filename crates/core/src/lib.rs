@@ -12,6 +12,7 @@
 //! - [`watch`]: the progress watcher's decisions; [`fleet`]: `listFleetTasks`' decisions.
 //! - [`proxy`]: the edge proxy's decisions (a request and the configuration to a plan).
 //! - [`attention`]: what needs an operator (the fleet's attention list, the watchdog's input).
+//! - [`watchdog`]: the watchdog's events, each once (the state of earlier runs, or a time window); [`webhook`]: their messages.
 //! - [`views`]: what the elements and the page choose from (running statuses, time ranges).
 //!
 //! The curated API for native users is at the root: build a request, sign it, send it with
@@ -50,6 +51,8 @@ pub mod sign;
 pub mod url;
 pub mod views;
 pub mod watch;
+pub mod watchdog;
+pub mod webhook;
 
 pub use dcs_tasks_parse::error::{DcsError, ErrorCode, Result};
 pub use dcs_tasks_parse::model::{

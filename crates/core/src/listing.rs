@@ -4,7 +4,7 @@
 //! [`crate::policy::PagePlan`] plans and checks them. The client's listing limits too.
 
 use dcs_tasks_parse::error::Result;
-use dcs_tasks_parse::model::{InstanceList, ListJson, ParseOptions};
+use dcs_tasks_parse::model::{InstanceList, ListJson, ParseOptions, TaskList};
 
 use crate::call::RawResponse;
 use crate::endpoint::Endpoint;
@@ -54,6 +54,20 @@ impl PageSource for TaskPages {
     }
     fn parse_page(&self, resp: &RawResponse, o: ParseOptions) -> Result<ListJson> {
         dcs_tasks_parse::normalize::parse_list_tasks_json(&resp.body, o)
+    }
+}
+
+/// The same pages as typed tasks ([`TaskList`]): what the watchdog assesses.
+#[derive(Debug, Clone)]
+pub struct TypedTaskPages(pub TaskPages);
+
+impl PageSource for TypedTaskPages {
+    type Page = TaskList;
+    fn page_request(&self, offset: u32, limit: u32) -> HttpRequest {
+        self.0.page_request(offset, limit)
+    }
+    fn parse_page(&self, resp: &RawResponse, o: ParseOptions) -> Result<TaskList> {
+        dcs_tasks_parse::normalize::parse_list_tasks_response(&resp.body, o)
     }
 }
 

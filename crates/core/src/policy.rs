@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use crate::error_body::parse_error_body;
 use crate::field::Field;
 use crate::query::{validate_bool, validate_int, Arg, ArgResult};
-use dcs_tasks_parse::model::{InstanceList, ListJson};
+use dcs_tasks_parse::model::{InstanceList, ListJson, TaskList};
 
 /// Default number of retries after the first attempt.
 pub const DEFAULT_RETRIES: u32 = 2;
@@ -199,6 +199,24 @@ impl Page for ListJson {
     }
     fn retain_ids(&mut self, keep: impl FnMut(&str) -> bool) {
         ListJson::retain_ids(self, keep)
+    }
+}
+
+/// Typed tasks (the watchdog's look at the fleet).
+impl Page for TaskList {
+    const ITEMS: &'static str = "tasks";
+    const COUNT: &'static str = "task_count";
+    fn total(&self) -> u64 {
+        self.task_count
+    }
+    fn len(&self) -> usize {
+        self.tasks.len()
+    }
+    fn id(&self, i: usize) -> &str {
+        self.tasks.get(i).map_or("", |t| t.id.as_str())
+    }
+    fn retain_ids(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.tasks.retain(|t| keep(&t.id));
     }
 }
 

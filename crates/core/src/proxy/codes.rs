@@ -49,34 +49,91 @@ pub enum ProxyCode {
 }
 
 impl ProxyCode {
+    /// Every code's wire spelling, in the order of the variants (`knownValues().proxyCodes`:
+    /// the elements tell the proxy's own codes from DCS's by it).
+    pub const ALL: [&'static str; 19] = [
+        "INVALID_REQUEST",
+        "TOKEN_REQUIRED",
+        "UNAUTHORIZED",
+        "FORBIDDEN_PROJECT",
+        "FORBIDDEN_INSTANCE",
+        "FORBIDDEN_ORIGIN",
+        "DELETE_DISABLED",
+        "NOT_FOUND",
+        "METHOD_NOT_ALLOWED",
+        "CONFIG_ERROR",
+        "INTERNAL",
+        "ASSETS_ERROR",
+        "BAD_UPSTREAM",
+        "HTTP_ERROR",
+        "INVALID_RESPONSE",
+        "UPSTREAM_TOO_LARGE",
+        "UPSTREAM_UNREACHABLE",
+        "UPSTREAM_TIMEOUT",
+        "UPSTREAM_ERROR",
+    ];
+
     /// The code as the answers and the log line spell it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ProxyCode::InvalidRequest => "INVALID_REQUEST",
-            ProxyCode::TokenRequired => "TOKEN_REQUIRED",
-            ProxyCode::Unauthorized => "UNAUTHORIZED",
-            ProxyCode::ForbiddenProject => "FORBIDDEN_PROJECT",
-            ProxyCode::ForbiddenInstance => "FORBIDDEN_INSTANCE",
-            ProxyCode::ForbiddenOrigin => "FORBIDDEN_ORIGIN",
-            ProxyCode::DeleteDisabled => "DELETE_DISABLED",
-            ProxyCode::NotFound => "NOT_FOUND",
-            ProxyCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
-            ProxyCode::ConfigError => "CONFIG_ERROR",
-            ProxyCode::Internal => "INTERNAL",
-            ProxyCode::AssetsError => "ASSETS_ERROR",
-            ProxyCode::BadUpstream => "BAD_UPSTREAM",
-            ProxyCode::HttpError => "HTTP_ERROR",
-            ProxyCode::InvalidResponse => "INVALID_RESPONSE",
-            ProxyCode::UpstreamTooLarge => "UPSTREAM_TOO_LARGE",
-            ProxyCode::UpstreamUnreachable => "UPSTREAM_UNREACHABLE",
-            ProxyCode::UpstreamTimeout => "UPSTREAM_TIMEOUT",
-            ProxyCode::UpstreamError => "UPSTREAM_ERROR",
-        }
+        Self::ALL[self as usize]
     }
 }
 
 impl serde::Serialize for ProxyCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProxyCode::{self, *};
+
+    /// `ALL` is in the variants' order: each variant's spelling is its name in SCREAMING_SNAKE
+    /// (a new variant must be added to the match below, and to `ALL` at its place).
+    #[test]
+    fn all_follows_the_variants() {
+        let every = [
+            InvalidRequest,
+            TokenRequired,
+            Unauthorized,
+            ForbiddenProject,
+            ForbiddenInstance,
+            ForbiddenOrigin,
+            DeleteDisabled,
+            NotFound,
+            MethodNotAllowed,
+            ConfigError,
+            Internal,
+            AssetsError,
+            BadUpstream,
+            HttpError,
+            InvalidResponse,
+            UpstreamTooLarge,
+            UpstreamUnreachable,
+            UpstreamTimeout,
+            UpstreamError,
+        ];
+        assert_eq!(every.len(), ProxyCode::ALL.len());
+        for (i, c) in every.into_iter().enumerate() {
+            // exhaustive: a variant missing here does not compile
+            let name = match c {
+                InvalidRequest | TokenRequired | Unauthorized | ForbiddenProject
+                | ForbiddenInstance | ForbiddenOrigin | DeleteDisabled | NotFound
+                | MethodNotAllowed | ConfigError | Internal | AssetsError | BadUpstream
+                | HttpError | InvalidResponse | UpstreamTooLarge | UpstreamUnreachable
+                | UpstreamTimeout | UpstreamError => format!("{c:?}"),
+            };
+            let snake: String = name
+                .chars()
+                .enumerate()
+                .flat_map(|(j, ch)| {
+                    let sep = (j > 0 && ch.is_ascii_uppercase()).then_some('_');
+                    sep.into_iter().chain(ch.to_uppercase())
+                })
+                .collect();
+            assert_eq!(c as usize, i);
+            assert_eq!(c.as_str(), snake, "{name}");
+        }
     }
 }

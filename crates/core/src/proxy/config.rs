@@ -8,6 +8,7 @@ use crate::field::Field;
 use crate::query;
 use crate::rules::is_token_text;
 use crate::sign::{Auth, Credentials};
+use crate::webhook::{self, Webhook, WebhookKind};
 
 /// Default upstream deadline and body cap.
 pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 15_000;
@@ -48,6 +49,23 @@ pub struct ProxyConfig {
     /// `UPSTREAM_SHARE_MS`: how long a 2xx upstream read is shared between callers (0: no
     /// sharing at all; see [`super::share`]).
     pub share_ms: u64,
+    /// The watchdog: `ALERT_WEBHOOKS`, their secrets, `ALERT_STUCK_AFTER`, `ALERT_EVERY`.
+    pub alerts: AlertConfig,
+}
+
+/// Default `ALERT_EVERY` (seconds): where the proxy keeps its own timer.
+pub const DEFAULT_ALERT_EVERY_S: u32 = 300;
+
+/// The watchdog's configuration. `Debug` names the webhooks by kind and place only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AlertConfig {
+    /// `ALERT_WEBHOOKS` (with `ALERT_FEISHU_SECRET`, `ALERT_DINGTALK_SECRET`); empty: the
+    /// scheduled check posts nothing (it still runs, and `/api/attention` answers).
+    pub webhooks: Vec<Webhook>,
+    /// `ALERT_STUCK_AFTER`: one threshold for every task, else per task type.
+    pub stuck_after: crate::attention::StuckAfter,
+    /// `ALERT_EVERY`: seconds between the checks of a proxy that keeps its own timer.
+    pub every_s: u32,
 }
 
 impl ProxyConfig {
@@ -74,6 +92,7 @@ impl core::fmt::Debug for ProxyConfig {
             .field("enable_delete", &self.enable_delete)
             .field("base_path", &self.base_path)
             .field("ignore_query", &self.ignore_query)
+            .field("alerts", &self.alerts)
             .field("share_ms", &self.share_ms)
             .finish()
     }
@@ -346,6 +365,63 @@ fn ignore_query(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<Vec<String>>
     Ok(names)
 }
 
+/// `ALERT_WEBHOOKS`, the signing secrets, `ALERT_STUCK_AFTER`, `ALERT_EVERY`: errors name
+/// the variable (and the webhook's place), never a URL or a secret.
+fn alerts(env: &Env<impl Fn(&str) -> Option<String>>) -> Read<AlertConfig> {
+    const V: &str = "ALERT_WEBHOOKS";
+    let mut secrets: Vec<(WebhookKind, String)> = Vec::new();
+    for k in WebhookKind::ALL {
+        let Some(var) = k.secret_variable() else {
+            continue;
+        };
+        if let Some(s) = env.get(var) {
+            if !webhook::valid_secret(s.trim()) {
+                return Err(cfg_err(
+                    var,
+                    "must be at most 256 printable ASCII characters without spaces",
+                ));
+            }
+            secrets.push((k, s.trim().to_string()));
+        }
+    }
+    let secret = |k: WebhookKind| {
+        secrets
+            .iter()
+            .find(|(x, _)| *x == k)
+            .map(|(_, s)| s.clone())
+    };
+    let webhooks = match env.get(V) {
+        Some(v) => webhook::parse_webhooks(&v, secret).map_err(|m| cfg_err(V, m))?,
+        None => Vec::new(),
+    };
+    for (k, _) in &secrets {
+        if !webhooks.iter().any(|w| w.kind == *k) {
+            let var = k.secret_variable().unwrap_or(V);
+            return Err(cfg_err(
+                var,
+                cat(&["is set but ALERT_WEBHOOKS has no ", k.as_str(), " webhook"]),
+            ));
+        }
+    }
+    let stuck = env
+        .get("ALERT_STUCK_AFTER")
+        .map_or(query::Arg::Absent, query::Arg::Str);
+    let stuck_after = crate::attention::StuckAfter::parse(&stuck, Field::StuckAfter)
+        .map_err(|e| cfg_err("ALERT_STUCK_AFTER", e.problem_text(Field::snake)))?;
+    let every_s = number(
+        "ALERT_EVERY",
+        env.get("ALERT_EVERY"),
+        10,
+        86_400,
+        DEFAULT_ALERT_EVERY_S as u64,
+    )? as u32;
+    Ok(AlertConfig {
+        webhooks,
+        stuck_after,
+        every_s,
+    })
+}
+
 impl ProxyConfig {
     /// The request target as the routes see it: `target` with [`Self::base_path`] taken off
     /// and the [`Self::ignore_query`] parameters removed; `None` when it is outside the base
@@ -465,6 +541,7 @@ impl ProxyConfig {
             )?,
             base_path: base_path(&env)?,
             ignore_query: ignore_query(&env)?,
+            alerts: alerts(&env)?,
             share_ms: number(
                 "UPSTREAM_SHARE_MS",
                 env.get("UPSTREAM_SHARE_MS"),

@@ -21,6 +21,7 @@ pub mod answers;
 pub mod codes;
 pub mod config;
 pub mod gather;
+pub mod metrics;
 // The mirror's pages and answer (serde_json's `raw_value`): natively and in the proxy's wasm
 // build (feature `proxy`), never in the library's wasm.
 #[cfg(any(feature = "proxy", not(target_arch = "wasm32")))]
@@ -28,6 +29,7 @@ pub mod mirror;
 pub mod routes;
 pub mod share;
 pub mod upstream;
+pub mod watch;
 
 #[cfg(test)]
 mod tests;
@@ -52,6 +54,7 @@ pub use gather::{
 pub use mirror::{Gathered, MirrorPages, RawInstancePage};
 pub use routes::{route, static_asset, Refusal, Route, MAX_TARGET_LEN};
 pub use upstream::{Call, Upstream, UPSTREAM_RETRIES};
+pub use watch::{FleetGathering, FleetPurpose};
 
 use crate::query::{self, InstanceQuery, ListQuery};
 
@@ -90,6 +93,8 @@ pub enum Step {
     Instances(Box<InstanceGathering>),
     /// The ListInstances mirror while `ALLOWED_INSTANCES` is set (the raw pages, `MirrorPages`):
     MirrorInstances(Box<MirrorGathering>),
+    /// `/api/attention` and `/metrics`: a look at the fleet ([`watch::FleetGathering`]).
+    Fleet(Box<FleetGathering>),
 }
 
 /// `/healthz`'s body.
@@ -194,7 +199,7 @@ pub fn plan(
     // A caller the API routes do not admit learns nothing (not even which project, or
     // whether a route exists or delete is enabled): 401 before any other refusal.
     // `/healthz` and static files stay open.
-    if target.starts_with("/v2/") || target.starts_with("/api/") {
+    if target.starts_with("/v2/") || target.starts_with("/api/") || is_metrics(&target) {
         let token = cfg.caller_token(
             header("authorization").as_deref(),
             header("x-auth-token").as_deref(),
@@ -219,11 +224,20 @@ pub fn plan(
     Plan { step, log, cors }
 }
 
+/// `/metrics` (under the API's access rules: Prometheus sends the token as a bearer token).
+fn is_metrics(target: &str) -> bool {
+    target == "/metrics" || target.starts_with("/metrics?") || target.starts_with("/metrics/")
+}
+
 /// The step of a decided request (or its answer now).
 fn step_of(d: Decided, cfg: ProxyConfig, if_none_match: Option<String>) -> Result<Step, Answer> {
     Ok(match d {
         Decided::Answer(a) => return Err(a),
         Decided::Asset { url, content_type } => Step::Asset { url, content_type },
+        Decided::Fleet(purpose) => Step::Fleet(Box::new(FleetGathering {
+            config: cfg,
+            purpose,
+        })),
         Decided::Call(call) => Step::Upstream(Box::new(Upstream {
             config: cfg,
             call,
@@ -273,6 +287,7 @@ enum Decided {
         content_type: &'static str,
     },
     Call(Call),
+    Fleet(FleetPurpose),
     Listing {
         instance: String,
         query: ListQuery,
@@ -371,6 +386,8 @@ fn decide(r: Route, cfg: &ProxyConfig, own_origin: &str, target: &str) -> Decide
                 )),
             };
         }
+        Route::Attention => return Decided::Fleet(FleetPurpose::Attention),
+        Route::Metrics => return Decided::Fleet(FleetPurpose::Metrics),
         Route::Config => {
             let body = to_json(&ConfigJson {
                 project_id: p,

@@ -72,6 +72,10 @@ pub enum Route {
         query: InstanceQuery,
         all: bool,
     },
+    /// `GET /api/attention`: the fleet's attention model (the watchdog's look).
+    Attention,
+    /// `GET /metrics`: the same in the Prometheus text format.
+    Metrics,
     /// Anything else under GET: a static file when configured.
     Static,
 }
@@ -89,6 +93,8 @@ impl Route {
             Route::ApiProgress { .. } => "api-progress",
             Route::MirrorInstances { .. } => "mirror-instances",
             Route::ApiInstances { .. } => "api-instances",
+            Route::Attention => "attention",
+            Route::Metrics => "metrics",
             Route::Static => "static",
         }
     }
@@ -306,7 +312,10 @@ fn check_project(p: &str, cfg: &ProxyConfig) -> Result<(), Refusal> {
 pub fn route(method: &str, target: &str, cfg: &ProxyConfig) -> Result<Route, Refusal> {
     check_target(target)?;
     let (path, raw_query) = target.split_once('?').unwrap_or((target, ""));
-    let api = path.starts_with("/v2/") || path.starts_with("/api/") || path == "/healthz";
+    let api = path.starts_with("/v2/")
+        || path.starts_with("/api/")
+        || path == "/healthz"
+        || path == "/metrics";
     if !api {
         return match method {
             "GET" | "HEAD" => Ok(Route::Static),
@@ -396,6 +405,8 @@ fn api_route(
     match segs {
         ["healthz"] => get_only(Route::Health),
         ["api", "config"] => get_only(Route::Config),
+        ["api", "attention"] => no_query(get_only(Route::Attention)?),
+        ["metrics"] => no_query(get_only(Route::Metrics)?),
         ["v2", p, "instances", i, "tasks"] => {
             check_project(p, cfg)?;
             let instance = id(Field::InstanceId, i)?;
