@@ -6,7 +6,8 @@
 //                 until the attention model, summarizeFleet, added 11.4 KB: BENCHMARKS.md)
 //   zero-config   `dcs-tasks` (entry + glue + the wasm inlined, deflated)     1.05 × slim's figure
 //   elements page `dcs-tasks/element` and all it loads (the elements' JS, the glue, the wasm)
-//                 216 KiB (221,184 B): the 170 KB aimed at is not reached (BENCHMARKS.md)
+//                 222 KiB (227,328 B; 224,831 B once <dcs-fleet> rendered summarizeFleet): the
+//                 170 KB aimed at is not reached (BENCHMARKS.md)
 // The README's figures (between `<!-- size:NAME -->` and `<!-- /size -->` in README.md and
 // js/README.md) are checked against these (`--check`) and rewritten by `--write-docs`.
 // Usage: node scripts/size.mjs [--check] [--write-docs] [--json FILE]
@@ -20,7 +21,7 @@ const KiB = 1024;
 export const BUDGETS = {
   slim: 191 * KiB,
   zeroConfigOverSlim: 1.05,
-  elementsPage: 216 * KiB,
+  elementsPage: 222 * KiB,
 };
 
 // gzip(1) -9, as the figures in BENCHMARKS.md have always been taken (Node's zlib at level 9
