@@ -196,6 +196,12 @@ export interface SummarizeOptions {
  * threshold, tasks that failed in the range; ranked, with each instance's counts. */
 export function summarizeFleet(entries: FleetEntry[], o?: SummarizeOptions): FleetSummary;
 
+/** Pure: every task shown (all pages of a listing) with the listing's first page, asked again,
+ * merged in: the page's new tasks first, each shown task replaced by the page's copy, each ID
+ * once, the total grown by the new tasks (at least the page's `taskCount`). The task objects are
+ * the ones given; the decision is the core's (the one dedup rule of the pagers). */
+export function mergeFirstPage(shown: Task[], shownTotal: number, page: { tasks: Task[]; taskCount: number }): { tasks: Task[]; total: number };
+
 /** Pure: validates and builds the list request. Throws DcsError INVALID_ARGUMENT. */
 export function buildListTasksRequest(o: ListTasksRequestOptions): HttpRequest;
 

@@ -1,17 +1,19 @@
 //! `summarizeFleet(entries, o?)`: the core's attention model
 //! ([`dcs_tasks_core::attention`]) over `listFleetTasks`' entries. Only the fields the model
 //! reads cross back (the instance's ID, name and status; each task's ID, name, status and
-//! times; the error's code and message).
+//! times; the error's code and message). And `mergeFirstPage`, the core's refresh of a
+//! listing shown whole, over the tasks' IDs.
 
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-use crate::bindings::{get, js_err, to_js};
+use crate::bindings::{get, js_err, set, to_js};
 use crate::options::{to_arg, Options, SummarizeOptions};
 use dcs_tasks_core::attention::{
     assess_facts, Assessment, FleetSummary, InstanceFacts, ListingFailure, StuckAfter, TaskFacts,
 };
 use dcs_tasks_core::fleet::{MAX_FLEET_TASKS_PER_INSTANCE, MAX_LIST_ALL_INSTANCES};
+use dcs_tasks_core::policy::{refresh_first_page, Pick};
 use dcs_tasks_core::query::{validate_time, Arg, ListQuery};
 use dcs_tasks_core::Field;
 use dcs_tasks_parse::error::{cat, DcsError};
@@ -147,4 +149,58 @@ fn tasks(a: &Array, at: &str) -> Result<Vec<Brief>, DcsError> {
         out.push(b);
     }
     Ok(out)
+}
+
+/// `mergeFirstPage(shown, shownTotal, page)`: every task shown ("Load all", a filter) with the
+/// first page of the same listing asked again merged in, as the core decides
+/// ([`dcs_tasks_core::policy::refresh_first_page`]: the page's new tasks first, each shown
+/// task replaced by the page's copy, each ID once, the total grown). Only the IDs cross into
+/// wasm; the answer picks the given task objects.
+#[wasm_bindgen(js_name = mergeFirstPage, skip_typescript)]
+pub fn merge_first_page(
+    shown: JsValue,
+    shown_total: JsValue,
+    page: JsValue,
+) -> Result<JsValue, JsValue> {
+    js_err((|| {
+        let shown = list(&shown, "shown", MAX_FLEET_TASKS_PER_INSTANCE)?;
+        let page_tasks = list(
+            &get(&page, "tasks"),
+            "page.tasks",
+            MAX_FLEET_TASKS_PER_INSTANCE,
+        )?;
+        let count = |v: &JsValue, field: &str| {
+            v.as_f64()
+                .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= 9_007_199_254_740_991.0)
+                .map(|n| n as u64)
+                .ok_or_else(|| DcsError::invalid_argument(field, "must be a whole number"))
+        };
+        let shown_total = count(&shown_total, "shownTotal")?;
+        let page_total = count(&get(&page, "taskCount"), "page.taskCount")?;
+        let ids = |a: &Array, at: &str| -> Result<Vec<String>, DcsError> {
+            let at = cat(&[at, "["]);
+            a.iter()
+                .enumerate()
+                .map(|(i, t)| text(&t, &cat(&[&at, &i.to_string(), "]"]), "id", true))
+                .collect()
+        };
+        let (s, p) = (ids(&shown, "shown")?, ids(&page_tasks, "page.tasks")?);
+        let (s, p): (Vec<&str>, Vec<&str>) = (
+            s.iter().map(String::as_str).collect(),
+            p.iter().map(String::as_str).collect(),
+        );
+        let r = refresh_first_page(&s, shown_total, &p, page_total);
+        let tasks: Array = r
+            .order
+            .iter()
+            .map(|pick| match *pick {
+                Pick::Page(i) => page_tasks.get(i as u32),
+                Pick::Shown(j) => shown.get(j as u32),
+            })
+            .collect();
+        let out: JsValue = js_sys::Object::new().into();
+        set(&out, "tasks", &tasks);
+        set(&out, "total", &JsValue::from(r.total as f64));
+        Ok(out)
+    })())
 }

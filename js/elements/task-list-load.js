@@ -1,6 +1,7 @@
 // <dcs-task-list>'s controller: loading the tasks (a page, "Load all", the refresh of the "all"
 // view), the live refresh while tasks run, and the progress watches (watchTaskProgress). No DOM:
 // what it learns it hands to the view through the element's `k.view` (task-list-view.js).
+import { mergeFirstPage } from "../dcs_tasks.js";
 import { emit } from "./shared.js";
 import { internals, isFiltered, MAX_WATCHES, rangeKey, REFRESH_MS, runs, timeQuery, visibleTasks } from "./task-list-state.js";
 import { LIMITS } from "./vocab.js";
@@ -138,11 +139,9 @@ async function refreshAllView(el) {
   try {
     const list = await el.client.listTasks(el.instanceId, { offset: 0, limit: LIMITS.listAllPageSize, ...timeQuery(s.view) });
     if (seq !== s.seq || s.mode !== "all") return;
-    const byId = new Map(list.tasks.map((x) => [x.id, x]));
-    const known = new Set(s.tasks.map((x) => x.id));
-    const fresh = list.tasks.filter((x) => !known.has(x.id));
-    s.tasks = [...fresh, ...s.tasks.map((x) => byId.get(x.id) || x)];
-    s.total = Math.max(s.total + fresh.length, list.taskCount);
+    const merged = mergeFirstPage(s.tasks, s.total, list); // the core's merge: new first, each ID once
+    s.tasks = merged.tasks;
+    s.total = merged.total;
     updated(k);
     k.view.clearError();
     k.view.render();

@@ -75,3 +75,18 @@ test("summarizeFleet: bad entries and options are INVALID_ARGUMENT naming the pa
   assert.equal(empty.totals.instances, 0);
   assert.deepEqual(knownValues().concernKinds, ["unreachable", "abnormal", "stuck", "failed"]);
 });
+
+test("mergeFirstPage: the core's refresh of a listing shown whole (new first, each ID once, the page's copies, the total grown)", async () => {
+  const { mergeFirstPage } = await import("../../pkg/index.js");
+  const t = (id, v = 0) => ({ id, v });
+  const shown = [t("c"), t("b"), t("a")];
+  const page = { tasks: [t("e", 1), t("d", 1), t("d", 2), t("c", 1)], taskCount: 4 };
+  const r = mergeFirstPage(shown, 3, page);
+  assert.deepEqual(r.tasks.map((x) => `${x.id}${x.v}`), ["e1", "d1", "c1", "b0", "a0"]);
+  assert.equal(r.total, 5);
+  assert.equal(r.tasks[0], page.tasks[0], "the given objects, not copies");
+  assert.equal(mergeFirstPage(shown, 3, { tasks: [], taskCount: 9 }).total, 9, "at least the page's total");
+  for (const [args, field] of [[["x", 0, page], "shown"], [[shown, -1, page], "shownTotal"], [[shown, 3, { tasks: [{}], taskCount: 1 }], "page.tasks[0].id"], [[shown, 3, { tasks: [] }], "page.taskCount"]]) {
+    assert.throws(() => mergeFirstPage(...args), (e) => e.code === "INVALID_ARGUMENT" && e.field === field, field);
+  }
+});
