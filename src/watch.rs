@@ -149,16 +149,7 @@ async fn all_tasks(
         if running.is_empty() {
             break;
         }
-        let (at, (k, r)) = poll_fn(|cx| {
-            for (at, f) in running.iter_mut().enumerate() {
-                if let Poll::Ready(v) = f.as_mut().poll(cx) {
-                    return Poll::Ready((at, v));
-                }
-            }
-            Poll::Pending
-        })
-        .await;
-        drop(running.swap_remove(at));
+        let (k, r) = first_done(&mut running).await;
         results[k] = Some(r);
     }
     results
@@ -348,16 +339,7 @@ async fn deliver_all(
         })
         .collect();
     while !running.is_empty() {
-        let (at, (k, r)) = poll_fn(|cx| {
-            for (at, f) in running.iter_mut().enumerate() {
-                if let Poll::Ready(v) = f.as_mut().poll(cx) {
-                    return Poll::Ready((at, v));
-                }
-            }
-            Poll::Pending
-        })
-        .await;
-        drop(running.swap_remove(at));
+        let (k, r) = first_done(&mut running).await;
         out[k].1 = r;
     }
     out
@@ -435,4 +417,19 @@ async fn post_once(
         _ => String::new(),
     };
     (Some(status), retry_after, body)
+}
+
+/// The first of `running` to finish: its output, the future removed.
+async fn first_done<F: Future + Unpin>(running: &mut Vec<F>) -> F::Output {
+    let (at, v) = poll_fn(|cx| {
+        for (at, f) in running.iter_mut().enumerate() {
+            if let Poll::Ready(v) = Pin::new(f).poll(cx) {
+                return Poll::Ready((at, v));
+            }
+        }
+        Poll::Pending
+    })
+    .await;
+    drop(running.swap_remove(at));
+    v
 }
