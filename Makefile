@@ -52,6 +52,7 @@ test-all:
 	done
 	node scripts/bench.mjs --smoke
 	scripts/size.sh --check
+	node scripts/bench-docs.mjs --check
 
 test-lint:
 	cargo fmt --all --check

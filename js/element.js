@@ -8,6 +8,8 @@
 import { inBackground, loadAsync, loadSync } from "./load.js";
 export * from "./element-slim.js";
 
+// Where nothing inflates in the background (or it failed), fflate's inflateSync does.
+const now = (wasm) => import("./inflate.js").then(({ inflateSync }) => loadSync(wasm, inflateSync));
 import("./dcs_tasks_wasm.js").then(({ default: wasm }) =>
-  inBackground() ? loadAsync(wasm) : import("./inflate.js").then(({ inflateSync }) => loadSync(wasm, inflateSync)),
+  inBackground() ? loadAsync(wasm).catch(() => now(wasm)) : now(wasm),
 );

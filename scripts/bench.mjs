@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { generateTasks } from "../tests/mock-dcs/data.mjs";
 import { freePort } from "./stack.mjs";
 import { measure as measureSizes } from "./size.mjs";
+import { benchFigures, figuresLine, staleBenchDocs } from "./bench-docs.mjs";
 
 const root = resolve(new URL("..", import.meta.url).pathname);
 const smoke = process.argv.includes("--smoke");
@@ -491,7 +492,9 @@ const fleet = await fleetTiming(smoke ? 40 : 200, 20, smoke ? [4, 16] : [1, 4, 8
 const kb = (b) => (b / 1024).toFixed(1) + " KB";
 const ms = (x) => x.toFixed(2) + " ms";
 const lines = [];
-lines.push("# Benchmarks", "");
+// The figures the READMEs quote (scripts/bench-docs.mjs; `make test` checks them against this line).
+const figures = benchFigures({ rows, mem, node, otherNodes, wd });
+lines.push("# Benchmarks", "", figuresLine(figures), "");
 lines.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. ` +
   `Reproduce: \`make bench\` (median of ${RUNS} runs after ${WARMUP} warm-ups, one Node process per figure; ` +
   `the parse floor and the package alternate in one process per size).`, "");
@@ -565,4 +568,6 @@ if (!smoke) {
   const prev = existsSync(file) ? readFileSync(file, "utf8") : "";
   const at = prev.indexOf("\n## History");
   writeFileSync(file, at >= 0 ? text + prev.slice(at) : text);
+  const stale = staleBenchDocs(figures, true);
+  console.log(stale.length ? `bench: rewrote ${stale.length} README figure(s)` : "bench: the READMEs' figures are current");
 }

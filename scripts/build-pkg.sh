@@ -174,11 +174,25 @@ node -e '
     "for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);\n" +
     "export default bytes;\n");
 '
-# fflate's inflateSync (MIT; its licence travels as LICENSE-fflate), bundled and minified.
+# fflate's inflateSync (MIT; its licence travels as LICENSE-fflate), bundled and minified, inside
+# a function run on the first call: fflate builds its Huffman tables when its module is
+# evaluated, 6-8 ms of every import in a fresh Node process (BENCHMARKS.md), and only a call
+# made before the background inflate is done (and never in Node, which has zlib) needs it.
 fflate_version=$(node -p 'require("./node_modules/fflate/package.json").version')
 echo 'export { inflateSync } from "fflate";' > "$out/inflate-entry.mjs"
-node_modules/.bin/esbuild "$out/inflate-entry.mjs" --bundle --minify --format=esm --platform=browser \
-  --log-level=warning --banner:js="// fflate $fflate_version inflateSync (MIT, see LICENSE-fflate), bundled by scripts/build-pkg.sh." \
+node_modules/.bin/esbuild "$out/inflate-entry.mjs" --bundle --minify --format=iife --global-name=fflate \
+  --platform=browser --log-level=warning --outfile="$out/inflate-iife.js"
+{
+  echo 'let inflate;'
+  echo 'export function inflateSync(data) {'
+  echo '  inflate ??= (() => {'
+  cat "$out/inflate-iife.js"
+  echo '  return fflate.inflateSync; })();'
+  echo '  return inflate(data);'
+  echo '}'
+} > "$out/inflate-lazy.mjs"
+node_modules/.bin/esbuild "$out/inflate-lazy.mjs" --minify --format=esm --log-level=warning \
+  --banner:js="// fflate $fflate_version inflateSync (MIT, see LICENSE-fflate), bundled by scripts/build-pkg.sh; its tables are built on the first call." \
   --outfile=pkg/inflate.js
 cp node_modules/fflate/LICENSE pkg/LICENSE-fflate
 # The types: js/dcs_tasks.d.ts (the functions, the class, the option objects) with the output
