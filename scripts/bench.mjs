@@ -553,7 +553,7 @@ szRow("what a page downloads with `dcs-tasks` (zero configuration: entry, load.j
   `, ${(sz.zeroConfig.gzip / sz.slim.gzip).toFixed(3)}× slim; budget ${sz.budgets.zeroConfig} B`);
 szRow("what a page downloads with `dcs-tasks/element` (the elements' bundle, the zero-configuration modules, the wasm's chunk)", sz.elementsPage,
   `; budget ${sz.budgets.elementsPage} B`);
-szRow("the same page by `dcs-tasks/element/slim` + `dcs-tasks/slim` (the www page's way: 19 files and the .wasm)", sz.elementsSlimPage);
+szRow("the same page by `dcs-tasks/element/slim` + `dcs-tasks/slim` (19 files and the .wasm)", sz.elementsSlimPage);
 szRow("the elements' JS: `element.js`, one bundle", sz.elementsJs);
 lines.push("", `## Memory (${mem.tasks} tasks, body ${kb(mem.body)})`, "");
 lines.push(`JS heap growth ${kb(mem.heapGrowth)} before a GC (the decoded contract text, garbage once \`JSON.parse\` ` +

@@ -129,7 +129,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   row("dcs-tasks page (zero config)", m.zeroConfig,
     `${(m.zeroConfig.gzip / m.slim.gzip).toFixed(3)}x slim ${verdict(m.zeroConfig.gzip, m.budgets.zeroConfig)}`);
   row("dcs-tasks/element page", m.elementsPage, verdict(m.elementsPage.gzip, m.budgets.elementsPage));
-  row("dcs-tasks/element/slim page", m.elementsSlimPage, "(the www page's way; not budgeted)");
+  row("dcs-tasks/element/slim page", m.elementsSlimPage, "(not budgeted)");
   row("the elements' JS (element.js)", m.elementsJs, "(one bundle)");
   row("the elements' JS (element/slim)", m.elementsFiles, `(${m.elementsFiles.files.length} files)`);
   row("dcs-tasks/proxy wasm+glue", m.proxy, "(edge worker only)");

@@ -274,11 +274,12 @@ async function main() {
   bindPaste();
   showPaste(devShown);
   try {
-    // The package's smallest entry (the .wasm as its own file, compiled while it streams in) and
-    // the elements over it.
-    pkg = await import("./pkg/slim.js");
-    await pkg.init();
-    await import("./pkg/element-slim.js");
+    // The package at zero configuration (the wasm inlined, deflated; inflated and compiled off
+    // the main thread) and the elements' one bundle: the smallest download of a page with the
+    // elements (`make size`: the dcs-tasks/element page; 14 KB less than slim + element/slim).
+    pkg = await import("./pkg/index.js");
+    await pkg.ready;
+    await import("./pkg/element.js");
   } catch (err) {
     $("page-error-message").textContent = `${err.code || err.name}: ${err.message}`;
     $("page-error").hidden = false;
