@@ -62,20 +62,11 @@ pub(crate) fn js_err<T>(r: Result<T, DcsError>) -> Result<T, JsValue> {
     r.map_err(|e| to_js_error(&e))
 }
 
-/// A result as a JS value through serde-wasm-bindgen: structs and maps as plain objects.
-pub(crate) fn to_value<T: serde::Serialize>(v: &T) -> Result<JsValue, DcsError> {
-    let s = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    v.serialize(&s).map_err(|e| {
-        DcsError::invalid_response(
-            "$",
-            dcs_cat(&["could not become a JS value: ", &e.to_string()]),
-        )
-    })
-}
-
-/// `{ method, url, headers: { name: value } }`
+/// `{ method, url, headers: { name: value } }`: serde_json's text and one `JSON.parse`, as
+/// for every other result (serde-wasm-bindgen's serializer for this one object weighed more
+/// in the wasm: BENCHMARKS.md).
 pub fn request_to_js(r: &HttpRequest) -> Result<JsValue, DcsError> {
-    to_value(r)
+    json_to_js(&dcs_tasks_parse::model::to_json(r)).map_err(|_| round_trip_error())
 }
 
 /// Reads `{ method, url, headers }` (headers: a plain object of strings, or a `Headers`).
