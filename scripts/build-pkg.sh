@@ -132,8 +132,21 @@ cp js/proxy.js js/proxy-node.js js/proxy-deno.js js/proxy-inline.js js/proxy-edg
 cp js/element.d.ts js/custom-elements.json js/element-jsx.d.ts js/element-react.d.ts js/element-solid-props.d.ts \
   js/element-solid.d.ts js/element-vue.d.ts js/element-svelte.d.ts pkg/
 mkdir -p pkg/elements
+# The elements' style sheet with its CSS minified by esbuild's CSS minifier (the JS minifier
+# leaves a template literal as it is): -450 B gzipped (BENCHMARKS.md).
+node --input-type=module -e '
+  const { readFileSync, writeFileSync } = await import("node:fs");
+  const { transform } = await import(process.cwd() + "/node_modules/esbuild/lib/main.js");
+  const { CSS } = await import(process.cwd() + "/js/elements/style.js");
+  const src = readFileSync("js/elements/style.js", "utf8");
+  const literal = "export const CSS = `" + CSS + "`;";
+  if (src.split(literal).length !== 2) throw new Error("build-pkg: js/elements/style.js: the CSS is not one plain template literal");
+  const { code } = await transform(CSS, { loader: "css", minify: true });
+  writeFileSync(process.argv[1], src.replace(literal, "export const CSS = " + JSON.stringify(code.trim()) + ";"));
+' "$out/style.js"
 for f in js/element.js js/element-slim.js js/elements/*.js; do
-  node_modules/.bin/esbuild "$f" --minify --keep-names --format=esm --log-level=warning --outfile="pkg/${f#js/}"
+  src="$f"; [ "$f" = js/elements/style.js ] && src="$out/style.js"
+  node_modules/.bin/esbuild "$src" --minify --keep-names --format=esm --log-level=warning --outfile="pkg/${f#js/}"
 done
 # `dcs-tasks/element` (element.js, what consoles import by the package's name) is one bundle of the
 # elements' files (8 KB gzipped less than the 19 files each gzipped: BENCHMARKS.md); the package's
@@ -142,15 +155,18 @@ done
 # some of them).
 node --input-type=module -e '
   const { build } = await import(process.cwd() + "/node_modules/esbuild/lib/main.js");
+  const { readFileSync } = await import("node:fs");
   const shared = /(^|\/)(dcs_tasks|ready|load|dcs_tasks_wasm|inflate)\.js$/;
   await build({
     entryPoints: ["js/element.js"], outfile: "pkg/element.js", bundle: true, minify: true, keepNames: true,
     format: "esm", logLevel: "warning",
     plugins: [{ name: "package-modules", setup(b) {
       b.onResolve({ filter: shared }, (a) => ({ path: "./" + a.path.split("/").pop(), external: true }));
+      // The style sheet with its CSS minified (above).
+      b.onLoad({ filter: /\/js\/elements\/style\.js$/ }, () => ({ contents: readFileSync(process.argv[1], "utf8"), loader: "js" }));
     } }],
   });
-'
+' "$out/style.js"
 if grep -q '"\.\./' pkg/element.js; then echo "build-pkg: pkg/element.js imports outside the package" >&2; exit 1; fi
 # The zero-configuration entry's wasm (`dcs-tasks`, `dcs-tasks/element`): deflated (Zopfli, above)
 # and base64-encoded in a module of its own, so it travels about as small as the .wasm file
