@@ -44,8 +44,9 @@ pub use crate::de::{
 };
 use crate::error::Result;
 pub use crate::model::MAX_SAFE_INTEGER;
+pub use crate::model::{Chunk, CHUNK_BYTES};
 use crate::model::{
-    ListJson, ParseOptions, Task, TaskDetails, TaskList, TaskView, Warning, WarningCode,
+    Chunks, ListJson, ParseOptions, Task, TaskDetails, TaskList, TaskView, Warning, WarningCode,
 };
 use crate::{fields, refuse, self_seed, tri};
 
@@ -233,7 +234,8 @@ fn looks_numeric(s: &str) -> bool {
 /// Errors are `INVALID_RESPONSE` with the wire path of the offending value.
 #[allow(clippy::result_large_err)] // the crate's one error type, by value, is the contract
 pub fn parse_list_tasks_response(body: &[u8], opts: ParseOptions) -> Result<TaskList> {
-    let (tasks, task_count, warnings) = list::<Vec<Task>>(body, opts).map_err(|e| *e)?;
+    let mut tasks = Vec::new();
+    let (task_count, warnings) = list(body, opts, &mut tasks).map_err(|e| *e)?;
     Ok(TaskList {
         task_count,
         tasks,
@@ -246,36 +248,67 @@ pub fn parse_list_tasks_response(body: &[u8], opts: ParseOptions) -> Result<Task
 /// `TaskList::to_json`, without building the tasks.
 #[allow(clippy::result_large_err)]
 pub fn parse_list_tasks_json(body: &[u8], opts: ParseOptions) -> Result<ListJson> {
-    let (mut out, task_count, warnings) = list::<ListJson>(body, opts).map_err(|e| *e)?;
+    // The contract JSON is about as long as the wire JSON: one allocation.
+    let mut out = ListJson::with_capacity(body.len() + body.len() / 8);
+    let (task_count, warnings) = list(body, opts, &mut out).map_err(|e| *e)?;
     out.finish(task_count, warnings);
     Ok(out)
 }
 
+/// [`parse_list_tasks_json`] with the tasks' text handed to `out` as it is written, in
+/// [`Chunk`]s of about [`CHUNK_BYTES`] (each a JSON array of tasks' contract JSON, written by
+/// serde_json), instead of one page-long buffer: what the JS API reads, so that a page's text
+/// is never whole in wasm memory. Returns the page without its tasks (its text
+/// `{"taskCount":N,"tasks":[],"warnings":[...]}`). The same checks, warnings and errors; on
+/// an error the chunks handed so far are to be dropped.
+#[allow(clippy::result_large_err)]
+pub fn parse_list_tasks_chunks(
+    body: &[u8],
+    opts: ParseOptions,
+    out: &mut dyn FnMut(Chunk),
+) -> Result<ListJson> {
+    let mut sink = Chunks::new(out);
+    let (task_count, warnings) = list(body, opts, &mut sink).map_err(|e| *e)?;
+    sink.flush();
+    let mut page = ListJson::with_capacity(0);
+    page.finish(task_count, warnings);
+    Ok(page)
+}
+
 /// Where the list walk puts each task.
 pub(crate) trait Tasks<'a> {
-    /// An empty sink for a body of `len` bytes.
-    fn new(len: usize) -> Self;
     fn task(&mut self, t: TaskView<'a>);
+    /// Drops the tasks so far: the walk starts again.
+    fn restart(&mut self);
 }
 
 impl<'a> Tasks<'a> for Vec<Task> {
-    fn new(_: usize) -> Self {
-        Vec::new()
-    }
-
     fn task(&mut self, t: TaskView<'a>) {
         self.push(t.into());
+    }
+
+    fn restart(&mut self) {
+        self.clear();
     }
 }
 
 impl<'a> Tasks<'a> for ListJson {
-    fn new(len: usize) -> Self {
-        // The contract JSON is about as long as the wire JSON: one allocation.
-        ListJson::with_capacity(len + len / 8)
-    }
-
     fn task(&mut self, t: TaskView<'a>) {
         self.push(&t);
+    }
+
+    fn restart(&mut self) {
+        self.clear();
+    }
+}
+
+impl<'a> Tasks<'a> for Chunks<'_> {
+    fn task(&mut self, t: TaskView<'a>) {
+        self.push(&t);
+    }
+
+    fn restart(&mut self) {
+        self.restart();
     }
 }
 
@@ -304,10 +337,10 @@ struct Walk<'p, 'de> {
     has_tasks: bool,
 }
 
-fn list<'a, S: Tasks<'a>>(body: &'a [u8], opts: ParseOptions) -> R<(S, u64, Vec<Warning>)> {
+fn list<'a>(body: &'a [u8], opts: ParseOptions, out: &mut dyn Tasks<'a>) -> R<(u64, Vec<Warning>)> {
     let text = check_body(body)?;
     let none: Plan = [None, None, None];
-    let (out, walk, ctx) = walk_list::<S>(text, opts.strict, &none)?;
+    let (walk, ctx) = walk_list(text, opts.strict, &none, out)?;
     let plan = if walk.hoists.is_empty() {
         [None, None, None]
     } else {
@@ -328,20 +361,22 @@ fn list<'a, S: Tasks<'a>>(body: &'a [u8], opts: ParseOptions) -> R<(S, u64, Vec<
     }
     let count = walk.count;
     if walk.hoists.is_empty() {
-        return Ok((out, count.unwrap_or(0), ctx.finish()));
+        return Ok((count.unwrap_or(0), ctx.finish()));
     }
     // Again, with the top-level fields' targets known (the first walk's output dropped
     // first: one page's output at a time).
-    drop((out, walk, ctx));
-    let (out, walk, ctx) = walk_list::<S>(text, opts.strict, &plan)?;
-    Ok((out, walk.count.unwrap_or(0), ctx.finish()))
+    drop((walk, ctx));
+    out.restart();
+    let (walk, ctx) = walk_list(text, opts.strict, &plan, out)?;
+    Ok((walk.count.unwrap_or(0), ctx.finish()))
 }
 
-fn walk_list<'a, 'p, S: Tasks<'a>>(
+fn walk_list<'a, 'p>(
     text: &'a str,
     strict: bool,
     plan: &'p Plan<'a>,
-) -> R<(S, Walk<'p, 'a>, Ctx)> {
+    out: &mut dyn Tasks<'a>,
+) -> R<(Walk<'p, 'a>, Ctx)> {
     let mut ctx = Ctx::new(strict);
     let mut walk = Walk {
         plan,
@@ -350,13 +385,12 @@ fn walk_list<'a, 'p, S: Tasks<'a>>(
         count: None,
         has_tasks: false,
     };
-    let mut out = S::new(text.len());
     run(text, &mut ctx, |de, ctx| {
         TopSeed {
             ctx,
             loc: &Loc::Root,
             walk: &mut walk,
-            out: &mut out,
+            out: &mut *out,
         }
         .deserialize(de)
     })?;
@@ -367,24 +401,24 @@ fn walk_list<'a, 'p, S: Tasks<'a>>(
     if walk.count.is_none() {
         return Err(missing(&root.key("task_count")));
     }
-    Ok((out, walk, ctx))
+    Ok((walk, ctx))
 }
 
-struct TopSeed<'c, 'l, 'p, 'de, S> {
+struct TopSeed<'c, 'l, 'p, 'de> {
     ctx: &'c mut Ctx,
     loc: &'l Loc<'l>,
     walk: &'c mut Walk<'p, 'de>,
-    out: &'c mut S,
+    out: &'c mut dyn Tasks<'de>,
 }
 
-impl<'de, S: Tasks<'de>> DeserializeSeed<'de> for TopSeed<'_, '_, '_, 'de, S> {
+impl<'de> DeserializeSeed<'de> for TopSeed<'_, '_, '_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> core::result::Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de, S: Tasks<'de>> Visitor<'de> for TopSeed<'_, '_, '_, 'de, S> {
+impl<'de> Visitor<'de> for TopSeed<'_, '_, '_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
@@ -441,21 +475,21 @@ impl<'de, S: Tasks<'de>> Visitor<'de> for TopSeed<'_, '_, '_, 'de, S> {
     refuse!("a JSON object"; bool num str null seq);
 }
 
-struct TasksSeed<'c, 'l, 'p, 'de, S> {
+struct TasksSeed<'c, 'l, 'p, 'de> {
     ctx: &'c mut Ctx,
     loc: &'l Loc<'l>,
     walk: &'c mut Walk<'p, 'de>,
-    out: &'c mut S,
+    out: &'c mut dyn Tasks<'de>,
 }
 
-impl<'de, S: Tasks<'de>> DeserializeSeed<'de> for TasksSeed<'_, '_, '_, 'de, S> {
+impl<'de> DeserializeSeed<'de> for TasksSeed<'_, '_, '_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> core::result::Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de, S: Tasks<'de>> Visitor<'de> for TasksSeed<'_, '_, '_, 'de, S> {
+impl<'de> Visitor<'de> for TasksSeed<'_, '_, '_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array")
