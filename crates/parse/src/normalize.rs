@@ -275,16 +275,17 @@ pub fn parse_list_tasks_chunks(
     Ok(page)
 }
 
-/// Where the list walk puts each task.
+/// Where the list walk puts each task. The task is lent, not moved: a task is a few hundred
+/// bytes, and each move of it is a bulk-memory copy (a call out of the wasm code in V8).
 pub(crate) trait Tasks<'a> {
-    fn task(&mut self, t: TaskView<'a>);
+    fn task(&mut self, t: &mut TaskView<'a>);
     /// Drops the tasks so far: the walk starts again.
     fn restart(&mut self);
 }
 
 impl<'a> Tasks<'a> for Vec<Task> {
-    fn task(&mut self, t: TaskView<'a>) {
-        self.push(t.into());
+    fn task(&mut self, t: &mut TaskView<'a>) {
+        self.push(core::mem::take(t).into());
     }
 
     fn restart(&mut self) {
@@ -293,8 +294,8 @@ impl<'a> Tasks<'a> for Vec<Task> {
 }
 
 impl<'a> Tasks<'a> for ListJson {
-    fn task(&mut self, t: TaskView<'a>) {
-        self.push(&t);
+    fn task(&mut self, t: &mut TaskView<'a>) {
+        self.push(t);
     }
 
     fn restart(&mut self) {
@@ -303,8 +304,8 @@ impl<'a> Tasks<'a> for ListJson {
 }
 
 impl<'a> Tasks<'a> for Chunks<'_> {
-    fn task(&mut self, t: TaskView<'a>) {
-        self.push(&t);
+    fn task(&mut self, t: &mut TaskView<'a>) {
+        self.push(t);
     }
 
     fn restart(&mut self) {
@@ -517,11 +518,11 @@ impl<'de> Visitor<'de> for TasksSeed<'_, '_, '_, 'de> {
                 plan: walk.plan,
                 lacking: &mut walk.lacking,
                 index: i,
+                out: &mut *out,
             };
-            let Some(t) = seq.next_element_seed(seed)? else {
+            if seq.next_element_seed(seed)?.is_none() {
                 return Ok(());
-            };
-            out.task(t);
+            }
             i += 1;
         }
     }
@@ -531,6 +532,7 @@ impl<'de> Visitor<'de> for TasksSeed<'_, '_, '_, 'de> {
     refuse!("an array"; bool num str map);
 }
 
+/// Reads one task and hands it to `out`.
 struct TaskSeed<'c, 'l, 'p, 'de> {
     ctx: &'c mut Ctx,
     loc: &'l Loc<'l>,
@@ -538,10 +540,11 @@ struct TaskSeed<'c, 'l, 'p, 'de> {
     /// [`Walk::lacking`], counted as each task is read.
     lacking: &'c mut [(usize, usize); 3],
     index: usize,
+    out: &'c mut dyn Tasks<'de>,
 }
 
 impl<'de> DeserializeSeed<'de> for TaskSeed<'_, '_, '_, 'de> {
-    type Value = TaskView<'de>;
+    type Value = ();
     fn deserialize<D: Deserializer<'de>>(
         self,
         d: D,
@@ -551,7 +554,7 @@ impl<'de> DeserializeSeed<'de> for TaskSeed<'_, '_, '_, 'de> {
 }
 
 impl<'de> Visitor<'de> for TaskSeed<'_, '_, '_, 'de> {
-    type Value = TaskView<'de>;
+    type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a task object")
     }
@@ -565,6 +568,7 @@ impl<'de> Visitor<'de> for TaskSeed<'_, '_, '_, 'de> {
             plan,
             lacking,
             index,
+            out,
         } = self;
         let mut id = None;
         let mut name = None;
@@ -572,10 +576,10 @@ impl<'de> Visitor<'de> for TaskSeed<'_, '_, '_, 'de> {
         let mut t = TaskView::default();
         members(&mut map, ctx, loc, |map, ctx, f: TaskField, kl| {
             if f == TaskField::Details {
-                t.details = map.next_value_seed(DetailsSeed {
+                map.next_value_seed(DetailsSeed {
                     ctx,
                     loc: kl,
-                    _de: core::marker::PhantomData,
+                    details: &mut t.details,
                 })?;
                 return Ok(());
             }
@@ -645,33 +649,38 @@ impl<'de> Visitor<'de> for TaskSeed<'_, '_, '_, 'de> {
                 _ => t.updated_at.clone_from(&p.value),
             }
         }
-        Ok(t)
+        out.task(&mut t);
+        Ok(())
     }
     refuse!("a task object"; bool num str null seq);
 }
 
+/// Reads a task's `details` into the task (in place: see [`Tasks`]).
 struct DetailsSeed<'c, 'l, 'de> {
     ctx: &'c mut Ctx,
     loc: &'l Loc<'l>,
-    _de: core::marker::PhantomData<&'de ()>,
+    details: &'c mut TaskDetails<Cow<'de, str>>,
 }
 
 self_seed!(DetailsSeed);
 
 impl<'de> Visitor<'de> for DetailsSeed<'_, '_, 'de> {
-    type Value = TaskDetails<Cow<'de, str>>;
+    type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a details object")
     }
     fn visit_unit<E: de::Error>(self) -> core::result::Result<Self::Value, E> {
-        Ok(TaskDetails::default())
+        Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(
         self,
         mut map: A,
     ) -> core::result::Result<Self::Value, A::Error> {
-        let DetailsSeed { ctx, loc, .. } = self;
-        let mut d = TaskDetails::default();
+        let DetailsSeed {
+            ctx,
+            loc,
+            details: d,
+        } = self;
         let mut misspelled = None;
         members(&mut map, ctx, loc, |map, ctx, f: DetailField, kl| {
             use DetailField as F;
@@ -750,7 +759,7 @@ impl<'de> Visitor<'de> for DetailsSeed<'_, '_, 'de> {
                 None => d.new_cache_mode = Some(s),
             }
         }
-        Ok(d)
+        Ok(())
     }
     refuse!("a details object"; bool num str seq);
 }
