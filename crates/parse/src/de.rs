@@ -419,6 +419,7 @@ pub fn wrong_type(loc: &Loc, expected: &str, v: &Scalar) -> Box<DcsError> {
     bad(loc, format!("expected {expected}, got {}", v.kind()))
 }
 
+#[inline]
 pub fn string<'a>(v: Scalar<'a>, loc: &Loc) -> R<Option<Cow<'a, str>>> {
     match v {
         Scalar::Null => Ok(None),
@@ -481,6 +482,7 @@ pub fn time<'a>(ctx: &mut Ctx, v: Scalar<'a>, loc: &Loc) -> R<Option<Cow<'a, str
 }
 
 /// A value outside a known set: kept as sent, reported (an error in strict mode).
+#[inline]
 pub fn check_known(ctx: &mut Ctx, loc: &Loc, what: &str, value: &str, known: &[&str]) -> R<()> {
     if known.contains(&value) {
         return Ok(());
