@@ -556,7 +556,7 @@ szRow("what a page downloads with `dcs-tasks/element` (the elements' bundle, the
 szRow("the same page by `dcs-tasks/element/slim` + `dcs-tasks/slim` (19 files and the .wasm)", sz.elementsSlimPage);
 szRow("the elements' JS: `element.js`, one bundle", sz.elementsJs);
 lines.push("", `## Memory (${mem.tasks} tasks, body ${kb(mem.body)})`, "");
-lines.push(`JS heap growth ${kb(mem.heapGrowth)} before a GC (the decoded contract text, garbage once \`JSON.parse\` ` +
+lines.push(`JS heap growth ${kb(mem.heapGrowth)} before a GC (the decoded chunks of the contract text, garbage once each \`JSON.parse\` ` +
   `returns, included), ${kb(mem.retained)} retained after one (the list); wasm linear memory growth ${kb(mem.wasmGrowth)} ` +
   `(total ${kb(mem.wasmTotal)}): ${((mem.heapGrowth + mem.wasmGrowth) / mem.body).toFixed(2)}× the body at the peak, ` +
   `${((mem.retained + mem.wasmGrowth) / mem.body).toFixed(2)}× after a GC.`);

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::error::DcsError;
 use crate::model::{Warning, WarningCode, MAX_SAFE_INTEGER};
-use crate::time::{format_iso_ms, parse_timestamp, TimeForm};
+use crate::time::{format_iso_ms, is_canonical, parse_timestamp, TimeForm};
 
 /// Resource bounds of the parsers (each is an `INVALID_RESPONSE` at the offending path):
 /// the body (64 MiB), any string field (1 MiB), the tasks of one response (100,000),
@@ -419,6 +419,7 @@ pub fn wrong_type(loc: &Loc, expected: &str, v: &Scalar) -> Box<DcsError> {
     bad(loc, format!("expected {expected}, got {}", v.kind()))
 }
 
+#[inline]
 pub fn string<'a>(v: Scalar<'a>, loc: &Loc) -> R<Option<Cow<'a, str>>> {
     match v {
         Scalar::Null => Ok(None),
@@ -461,6 +462,9 @@ pub fn time<'a>(ctx: &mut Ctx, v: Scalar<'a>, loc: &Loc) -> R<Option<Cow<'a, str
         Scalar::Str(s) => s,
         v => return Err(wrong_type(loc, "a timestamp string", &v)),
     };
+    if is_canonical(&s) {
+        return Ok(Some(s));
+    }
     match parse_timestamp(&s) {
         Ok((_, TimeForm::Canonical)) => Ok(Some(s)),
         Ok((ms, _)) => {
@@ -478,6 +482,7 @@ pub fn time<'a>(ctx: &mut Ctx, v: Scalar<'a>, loc: &Loc) -> R<Option<Cow<'a, str
 }
 
 /// A value outside a known set: kept as sent, reported (an error in strict mode).
+#[inline]
 pub fn check_known(ctx: &mut Ctx, loc: &Loc, what: &str, value: &str, known: &[&str]) -> R<()> {
     if known.contains(&value) {
         return Ok(());
@@ -490,6 +495,10 @@ pub fn check_known(ctx: &mut Ctx, loc: &Loc, what: &str, value: &str, known: &[&
 /// Display text holding invisible or reordering characters: a warning (in strict mode too: the
 /// API allows any text), the characters named as `[U+XXXX]`.
 pub fn check_visible(ctx: &mut Ctx, loc: &Loc, value: &str) {
+    // Printable ASCII first: the usual name, without decoding characters.
+    if value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return;
+    }
     if value.chars().any(crate::text::is_invisible) {
         ctx.warn(WarningCode::InvisibleText, loc, || {
             let shown = crate::text::reveal(value);

@@ -563,6 +563,12 @@ impl ListJson {
         self.spans.push([start, id_end, self.buf.len()]);
     }
 
+    /// Empty again (the capacity kept).
+    pub(crate) fn clear(&mut self) {
+        self.buf.clear();
+        self.spans.clear();
+    }
+
     /// Closes the text once the count and the warnings are known: the head is moved in
     /// front of the tasks in place (one buffer, no copy of the page).
     pub(crate) fn finish(&mut self, task_count: u64, warnings: Vec<Warning>) {
@@ -656,4 +662,55 @@ pub fn write_list<'t>(
     }
     out.push_str("],\"warnings\":");
     out.push_str(&to_json(warnings));
+}
+
+/// About how many bytes of tasks' text [`Chunk::Tasks`] holds (a chunk ends after the task
+/// that reaches it): small enough that a page's text is never whole in wasm memory and that
+/// JS reads each chunk as a young string.
+pub const CHUNK_BYTES: usize = 64 * 1024;
+
+/// What `normalize::parse_list_tasks_chunks` hands its caller as it reads a page.
+pub enum Chunk<'b> {
+    /// The next tasks as a JSON array of their contract JSON texts (`[{...},{...}]`).
+    Tasks(&'b [u8]),
+    /// Drop every chunk so far: the tasks are read again (a top-level task field was met).
+    Restart,
+}
+
+/// The tasks' text in chunks: one buffer of about [`CHUNK_BYTES`], handed out and reused.
+pub(crate) struct Chunks<'f> {
+    buf: Vec<u8>,
+    out: &'f mut dyn FnMut(Chunk),
+}
+
+impl<'f> Chunks<'f> {
+    pub(crate) fn new(out: &'f mut dyn FnMut(Chunk)) -> Self {
+        Chunks {
+            buf: Vec::with_capacity(CHUNK_BYTES + CHUNK_BYTES / 4),
+            out,
+        }
+    }
+
+    /// Appends one task; hands the chunk out once it is [`CHUNK_BYTES`] long.
+    pub(crate) fn push(&mut self, t: &TaskView) {
+        self.buf.push(if self.buf.is_empty() { b'[' } else { b',' });
+        append_json(&mut self.buf, t);
+        if self.buf.len() >= CHUNK_BYTES {
+            self.flush();
+        }
+    }
+
+    /// Hands out the tasks not handed out yet, if any.
+    pub(crate) fn flush(&mut self) {
+        if !self.buf.is_empty() {
+            self.buf.push(b']');
+            (self.out)(Chunk::Tasks(&self.buf));
+            self.buf.clear();
+        }
+    }
+
+    pub(crate) fn restart(&mut self) {
+        self.buf.clear();
+        (self.out)(Chunk::Restart);
+    }
 }

@@ -44,8 +44,9 @@ pub use crate::de::{
 };
 use crate::error::Result;
 pub use crate::model::MAX_SAFE_INTEGER;
+pub use crate::model::{Chunk, CHUNK_BYTES};
 use crate::model::{
-    ListJson, ParseOptions, Task, TaskDetails, TaskList, TaskView, Warning, WarningCode,
+    Chunks, ListJson, ParseOptions, Task, TaskDetails, TaskList, TaskView, Warning, WarningCode,
 };
 use crate::{fields, refuse, self_seed, tri};
 
@@ -233,7 +234,8 @@ fn looks_numeric(s: &str) -> bool {
 /// Errors are `INVALID_RESPONSE` with the wire path of the offending value.
 #[allow(clippy::result_large_err)] // the crate's one error type, by value, is the contract
 pub fn parse_list_tasks_response(body: &[u8], opts: ParseOptions) -> Result<TaskList> {
-    let (tasks, task_count, warnings) = list::<Vec<Task>>(body, opts).map_err(|e| *e)?;
+    let mut tasks = Vec::new();
+    let (task_count, warnings) = list(body, opts, &mut tasks).map_err(|e| *e)?;
     Ok(TaskList {
         task_count,
         tasks,
@@ -246,36 +248,68 @@ pub fn parse_list_tasks_response(body: &[u8], opts: ParseOptions) -> Result<Task
 /// `TaskList::to_json`, without building the tasks.
 #[allow(clippy::result_large_err)]
 pub fn parse_list_tasks_json(body: &[u8], opts: ParseOptions) -> Result<ListJson> {
-    let (mut out, task_count, warnings) = list::<ListJson>(body, opts).map_err(|e| *e)?;
+    // The contract JSON is about as long as the wire JSON: one allocation.
+    let mut out = ListJson::with_capacity(body.len() + body.len() / 8);
+    let (task_count, warnings) = list(body, opts, &mut out).map_err(|e| *e)?;
     out.finish(task_count, warnings);
     Ok(out)
 }
 
-/// Where the list walk puts each task.
+/// [`parse_list_tasks_json`] with the tasks' text handed to `out` as it is written, in
+/// [`Chunk`]s of about [`CHUNK_BYTES`] (each a JSON array of tasks' contract JSON, written by
+/// serde_json), instead of one page-long buffer: what the JS API reads, so that a page's text
+/// is never whole in wasm memory. Returns the page without its tasks (its text
+/// `{"taskCount":N,"tasks":[],"warnings":[...]}`). The same checks, warnings and errors; on
+/// an error the chunks handed so far are to be dropped.
+#[allow(clippy::result_large_err)]
+pub fn parse_list_tasks_chunks(
+    body: &[u8],
+    opts: ParseOptions,
+    out: &mut dyn FnMut(Chunk),
+) -> Result<ListJson> {
+    let mut sink = Chunks::new(out);
+    let (task_count, warnings) = list(body, opts, &mut sink).map_err(|e| *e)?;
+    sink.flush();
+    let mut page = ListJson::with_capacity(0);
+    page.finish(task_count, warnings);
+    Ok(page)
+}
+
+/// Where the list walk puts each task. The task is lent, not moved: a task is a few hundred
+/// bytes, and each move of it is a bulk-memory copy (a call out of the wasm code in V8).
 pub(crate) trait Tasks<'a> {
-    /// An empty sink for a body of `len` bytes.
-    fn new(len: usize) -> Self;
-    fn task(&mut self, t: TaskView<'a>);
+    fn task(&mut self, t: &mut TaskView<'a>);
+    /// Drops the tasks so far: the walk starts again.
+    fn restart(&mut self);
 }
 
 impl<'a> Tasks<'a> for Vec<Task> {
-    fn new(_: usize) -> Self {
-        Vec::new()
+    fn task(&mut self, t: &mut TaskView<'a>) {
+        self.push(core::mem::take(t).into());
     }
 
-    fn task(&mut self, t: TaskView<'a>) {
-        self.push(t.into());
+    fn restart(&mut self) {
+        self.clear();
     }
 }
 
 impl<'a> Tasks<'a> for ListJson {
-    fn new(len: usize) -> Self {
-        // The contract JSON is about as long as the wire JSON: one allocation.
-        ListJson::with_capacity(len + len / 8)
+    fn task(&mut self, t: &mut TaskView<'a>) {
+        self.push(t);
     }
 
-    fn task(&mut self, t: TaskView<'a>) {
-        self.push(&t);
+    fn restart(&mut self) {
+        self.clear();
+    }
+}
+
+impl<'a> Tasks<'a> for Chunks<'_> {
+    fn task(&mut self, t: &mut TaskView<'a>) {
+        self.push(t);
+    }
+
+    fn restart(&mut self) {
+        self.restart();
     }
 }
 
@@ -304,10 +338,10 @@ struct Walk<'p, 'de> {
     has_tasks: bool,
 }
 
-fn list<'a, S: Tasks<'a>>(body: &'a [u8], opts: ParseOptions) -> R<(S, u64, Vec<Warning>)> {
+fn list<'a>(body: &'a [u8], opts: ParseOptions, out: &mut dyn Tasks<'a>) -> R<(u64, Vec<Warning>)> {
     let text = check_body(body)?;
     let none: Plan = [None, None, None];
-    let (out, walk, ctx) = walk_list::<S>(text, opts.strict, &none)?;
+    let (walk, ctx) = walk_list(text, opts.strict, &none, out)?;
     let plan = if walk.hoists.is_empty() {
         [None, None, None]
     } else {
@@ -328,20 +362,22 @@ fn list<'a, S: Tasks<'a>>(body: &'a [u8], opts: ParseOptions) -> R<(S, u64, Vec<
     }
     let count = walk.count;
     if walk.hoists.is_empty() {
-        return Ok((out, count.unwrap_or(0), ctx.finish()));
+        return Ok((count.unwrap_or(0), ctx.finish()));
     }
     // Again, with the top-level fields' targets known (the first walk's output dropped
     // first: one page's output at a time).
-    drop((out, walk, ctx));
-    let (out, walk, ctx) = walk_list::<S>(text, opts.strict, &plan)?;
-    Ok((out, walk.count.unwrap_or(0), ctx.finish()))
+    drop((walk, ctx));
+    out.restart();
+    let (walk, ctx) = walk_list(text, opts.strict, &plan, out)?;
+    Ok((walk.count.unwrap_or(0), ctx.finish()))
 }
 
-fn walk_list<'a, 'p, S: Tasks<'a>>(
+fn walk_list<'a, 'p>(
     text: &'a str,
     strict: bool,
     plan: &'p Plan<'a>,
-) -> R<(S, Walk<'p, 'a>, Ctx)> {
+    out: &mut dyn Tasks<'a>,
+) -> R<(Walk<'p, 'a>, Ctx)> {
     let mut ctx = Ctx::new(strict);
     let mut walk = Walk {
         plan,
@@ -350,13 +386,12 @@ fn walk_list<'a, 'p, S: Tasks<'a>>(
         count: None,
         has_tasks: false,
     };
-    let mut out = S::new(text.len());
     run(text, &mut ctx, |de, ctx| {
         TopSeed {
             ctx,
             loc: &Loc::Root,
             walk: &mut walk,
-            out: &mut out,
+            out: &mut *out,
         }
         .deserialize(de)
     })?;
@@ -367,24 +402,24 @@ fn walk_list<'a, 'p, S: Tasks<'a>>(
     if walk.count.is_none() {
         return Err(missing(&root.key("task_count")));
     }
-    Ok((out, walk, ctx))
+    Ok((walk, ctx))
 }
 
-struct TopSeed<'c, 'l, 'p, 'de, S> {
+struct TopSeed<'c, 'l, 'p, 'de> {
     ctx: &'c mut Ctx,
     loc: &'l Loc<'l>,
     walk: &'c mut Walk<'p, 'de>,
-    out: &'c mut S,
+    out: &'c mut dyn Tasks<'de>,
 }
 
-impl<'de, S: Tasks<'de>> DeserializeSeed<'de> for TopSeed<'_, '_, '_, 'de, S> {
+impl<'de> DeserializeSeed<'de> for TopSeed<'_, '_, '_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> core::result::Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de, S: Tasks<'de>> Visitor<'de> for TopSeed<'_, '_, '_, 'de, S> {
+impl<'de> Visitor<'de> for TopSeed<'_, '_, '_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
@@ -441,21 +476,21 @@ impl<'de, S: Tasks<'de>> Visitor<'de> for TopSeed<'_, '_, '_, 'de, S> {
     refuse!("a JSON object"; bool num str null seq);
 }
 
-struct TasksSeed<'c, 'l, 'p, 'de, S> {
+struct TasksSeed<'c, 'l, 'p, 'de> {
     ctx: &'c mut Ctx,
     loc: &'l Loc<'l>,
     walk: &'c mut Walk<'p, 'de>,
-    out: &'c mut S,
+    out: &'c mut dyn Tasks<'de>,
 }
 
-impl<'de, S: Tasks<'de>> DeserializeSeed<'de> for TasksSeed<'_, '_, '_, 'de, S> {
+impl<'de> DeserializeSeed<'de> for TasksSeed<'_, '_, '_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> core::result::Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de, S: Tasks<'de>> Visitor<'de> for TasksSeed<'_, '_, '_, 'de, S> {
+impl<'de> Visitor<'de> for TasksSeed<'_, '_, '_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array")
@@ -483,11 +518,11 @@ impl<'de, S: Tasks<'de>> Visitor<'de> for TasksSeed<'_, '_, '_, 'de, S> {
                 plan: walk.plan,
                 lacking: &mut walk.lacking,
                 index: i,
+                out: &mut *out,
             };
-            let Some(t) = seq.next_element_seed(seed)? else {
+            if seq.next_element_seed(seed)?.is_none() {
                 return Ok(());
-            };
-            out.task(t);
+            }
             i += 1;
         }
     }
@@ -497,6 +532,7 @@ impl<'de, S: Tasks<'de>> Visitor<'de> for TasksSeed<'_, '_, '_, 'de, S> {
     refuse!("an array"; bool num str map);
 }
 
+/// Reads one task and hands it to `out`.
 struct TaskSeed<'c, 'l, 'p, 'de> {
     ctx: &'c mut Ctx,
     loc: &'l Loc<'l>,
@@ -504,10 +540,11 @@ struct TaskSeed<'c, 'l, 'p, 'de> {
     /// [`Walk::lacking`], counted as each task is read.
     lacking: &'c mut [(usize, usize); 3],
     index: usize,
+    out: &'c mut dyn Tasks<'de>,
 }
 
 impl<'de> DeserializeSeed<'de> for TaskSeed<'_, '_, '_, 'de> {
-    type Value = TaskView<'de>;
+    type Value = ();
     fn deserialize<D: Deserializer<'de>>(
         self,
         d: D,
@@ -517,7 +554,7 @@ impl<'de> DeserializeSeed<'de> for TaskSeed<'_, '_, '_, 'de> {
 }
 
 impl<'de> Visitor<'de> for TaskSeed<'_, '_, '_, 'de> {
-    type Value = TaskView<'de>;
+    type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a task object")
     }
@@ -531,6 +568,7 @@ impl<'de> Visitor<'de> for TaskSeed<'_, '_, '_, 'de> {
             plan,
             lacking,
             index,
+            out,
         } = self;
         let mut id = None;
         let mut name = None;
@@ -538,10 +576,10 @@ impl<'de> Visitor<'de> for TaskSeed<'_, '_, '_, 'de> {
         let mut t = TaskView::default();
         members(&mut map, ctx, loc, |map, ctx, f: TaskField, kl| {
             if f == TaskField::Details {
-                t.details = map.next_value_seed(DetailsSeed {
+                map.next_value_seed(DetailsSeed {
                     ctx,
                     loc: kl,
-                    _de: core::marker::PhantomData,
+                    details: &mut t.details,
                 })?;
                 return Ok(());
             }
@@ -611,33 +649,38 @@ impl<'de> Visitor<'de> for TaskSeed<'_, '_, '_, 'de> {
                 _ => t.updated_at.clone_from(&p.value),
             }
         }
-        Ok(t)
+        out.task(&mut t);
+        Ok(())
     }
     refuse!("a task object"; bool num str null seq);
 }
 
+/// Reads a task's `details` into the task (in place: see [`Tasks`]).
 struct DetailsSeed<'c, 'l, 'de> {
     ctx: &'c mut Ctx,
     loc: &'l Loc<'l>,
-    _de: core::marker::PhantomData<&'de ()>,
+    details: &'c mut TaskDetails<Cow<'de, str>>,
 }
 
 self_seed!(DetailsSeed);
 
 impl<'de> Visitor<'de> for DetailsSeed<'_, '_, 'de> {
-    type Value = TaskDetails<Cow<'de, str>>;
+    type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a details object")
     }
     fn visit_unit<E: de::Error>(self) -> core::result::Result<Self::Value, E> {
-        Ok(TaskDetails::default())
+        Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(
         self,
         mut map: A,
     ) -> core::result::Result<Self::Value, A::Error> {
-        let DetailsSeed { ctx, loc, .. } = self;
-        let mut d = TaskDetails::default();
+        let DetailsSeed {
+            ctx,
+            loc,
+            details: d,
+        } = self;
         let mut misspelled = None;
         members(&mut map, ctx, loc, |map, ctx, f: DetailField, kl| {
             use DetailField as F;
@@ -716,7 +759,7 @@ impl<'de> Visitor<'de> for DetailsSeed<'_, '_, 'de> {
                 None => d.new_cache_mode = Some(s),
             }
         }
-        Ok(d)
+        Ok(())
     }
     refuse!("a details object"; bool num str seq);
 }

@@ -245,6 +245,35 @@ pub fn parse_timestamp(s: &str) -> Result<(i64, TimeForm), &'static str> {
     Ok((ms, form))
 }
 
+/// Whether `s` is a valid timestamp in the documented form `YYYY-MM-DDTHH:MM:SS.sssZ`: the
+/// same answer as `parse_timestamp(s)` giving [`TimeForm::Canonical`], without computing the
+/// instant (the list parser's common case: such a timestamp is kept as sent).
+pub fn is_canonical(s: &str) -> bool {
+    let Ok(b) = <&[u8; 24]>::try_from(s.as_bytes()) else {
+        return false;
+    };
+    let shape = b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'.'
+        && b[23] == b'Z';
+    const DIGITS: [usize; 17] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+    if !shape || !DIGITS.iter().all(|&i| b[i].is_ascii_digit()) {
+        return false;
+    }
+    let n = |i: usize| (b[i] - b'0') as u32 * 10 + (b[i + 1] - b'0') as u32;
+    let (year, month, day) = (n(0) * 100 + n(2), n(5), n(8));
+    (1970..=9999).contains(&year)
+        && (1..=12).contains(&month)
+        && day >= 1
+        && day <= days_in_month(year as i64, month)
+        && n(11) <= 23
+        && n(14) <= 59
+        && n(17) <= 59
+}
+
 const SHAPE: &str =
     "not a timestamp (expected ISO-8601 like 2020-06-17T08:18:06.597Z or yyyyMMddHHmmss)";
 
@@ -368,6 +397,49 @@ pub fn format_http_date(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_canonical_agrees_with_parse_timestamp() {
+        let canonical = |s: &str| matches!(parse_timestamp(s), Ok((_, TimeForm::Canonical)));
+        let mut cases = 0;
+        for base in [
+            "2020-06-17T08:18:06.597Z",
+            "1970-01-01T00:00:00.000Z",
+            "9999-12-31T23:59:59.999Z",
+            "2024-02-29T12:00:00.000Z",
+            "2023-02-28T23:59:59.999Z",
+        ] {
+            // Every byte replaced by each of a few characters, and every cut.
+            for i in 0..base.len() {
+                for c in "0123456789-T:.Zzt +x".chars() {
+                    let mut s = base.to_string();
+                    s.replace_range(i..i + 1, &c.to_string());
+                    assert_eq!(is_canonical(&s), canonical(&s), "{s}");
+                    cases += 1;
+                }
+                assert_eq!(is_canonical(&base[..i]), canonical(&base[..i]));
+            }
+            assert!(is_canonical(base));
+            assert!(!is_canonical(&format!("{base}Z")));
+        }
+        for s in [
+            "1969-12-31T23:59:59.999Z",
+            "2023-02-29T00:00:00.000Z",
+            "2020-13-01T00:00:00.000Z",
+            "2020-00-01T00:00:00.000Z",
+            "2020-04-31T00:00:00.000Z",
+            "2020-04-00T00:00:00.000Z",
+            "2020-04-01T24:00:00.000Z",
+            "2020-04-01T00:60:00.000Z",
+            "2020-04-01T00:00:60.000Z",
+            "2020-06-17T08:18:06.597+00:00",
+            "2020-06-17 08:18:06.597Z",
+        ] {
+            assert_eq!(is_canonical(s), canonical(s), "{s}");
+            assert!(!is_canonical(s), "{s}");
+        }
+        assert!(cases > 2000);
+    }
 
     #[test]
     fn round_trips() {
