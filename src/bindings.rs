@@ -1,17 +1,22 @@
 //! The wasm-bindgen layer: converts JS values to the core's types and back, and
 //! nothing else. Every function here is a thin wrapper over a core function.
 
-use dcs_tasks_parse::error::cat as dcs_cat;
-use js_sys::{Array, Date, Object, Reflect, Uint8Array};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-use crate::options::{CredentialsOptions, ListTasksOptions, Options, ParseOpts, SignOptions};
-use dcs_tasks_core::field::Field;
-use dcs_tasks_core::query::{HttpRequest, ListTasksInput};
-use dcs_tasks_core::sign::{self, Credentials};
 use dcs_tasks_parse::error::DcsError;
-use dcs_tasks_parse::model::ParseOptions;
+// What the library's own functions use (not the elements' build: `crate::wire`).
+#[cfg(not(feature = "page"))]
+use {
+    crate::options::{CredentialsOptions, ListTasksOptions, Options, ParseOpts, SignOptions},
+    dcs_tasks_core::field::Field,
+    dcs_tasks_core::query::{HttpRequest, ListTasksInput},
+    dcs_tasks_core::sign::{self, Credentials},
+    dcs_tasks_parse::error::cat as dcs_cat,
+    dcs_tasks_parse::model::ParseOptions,
+    js_sys::{Date, Object, Uint8Array},
+    wasm_bindgen::JsCast,
+};
 
 /// Builds the JS `DcsError`: an `Error` whose `name` is `"DcsError"`, with `code`
 /// and only the properties that belong to it.
@@ -62,6 +67,7 @@ pub(crate) fn js_err<T>(r: Result<T, DcsError>) -> Result<T, JsValue> {
     r.map_err(|e| to_js_error(&e))
 }
 
+#[cfg(not(feature = "page"))]
 /// `{ method, url, headers: { name: value } }`: serde_json's text and one `JSON.parse`, as
 /// for every other result (serde-wasm-bindgen's serializer for this one object weighed more
 /// in the wasm: BENCHMARKS.md).
@@ -69,6 +75,7 @@ pub fn request_to_js(r: &HttpRequest) -> Result<JsValue, DcsError> {
     json_to_js(&dcs_tasks_parse::model::to_json(r)).map_err(|_| round_trip_error())
 }
 
+#[cfg(not(feature = "page"))]
 /// Reads `{ method, url, headers }` (headers: a plain object of strings, or a `Headers`).
 pub fn request_from_js(v: &JsValue) -> Result<HttpRequest, DcsError> {
     if !v.is_object() {
@@ -123,6 +130,7 @@ pub fn request_from_js(v: &JsValue) -> Result<HttpRequest, DcsError> {
     })
 }
 
+#[cfg(not(feature = "page"))]
 /// Reads the body argument of the parsers: a string, a `Uint8Array` or an `ArrayBuffer`.
 pub(crate) fn body_bytes(body: &JsValue) -> Result<Vec<u8>, DcsError> {
     if let Some(s) = body.as_string() {
@@ -139,6 +147,7 @@ pub(crate) fn body_bytes(body: &JsValue) -> Result<Vec<u8>, DcsError> {
     }
 }
 
+#[cfg(not(feature = "page"))]
 pub(crate) fn parse_options(v: &JsValue) -> Result<ParseOptions, DcsError> {
     let o = ParseOpts::read(v, "opts", "opts.")?;
     Ok(ParseOptions {
@@ -159,6 +168,7 @@ pub(crate) fn json_to_js(text: &str) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(text)
 }
 
+#[cfg(not(feature = "page"))]
 /// `buildListTasksRequest(o)`
 #[wasm_bindgen(js_name = buildListTasksRequest, skip_typescript)]
 pub fn build_list_tasks_request(o: JsValue) -> Result<JsValue, JsValue> {
@@ -178,6 +188,7 @@ pub fn build_list_tasks_request(o: JsValue) -> Result<JsValue, JsValue> {
     })())
 }
 
+#[cfg(not(feature = "page"))]
 /// `signRequest(req, cred, opts?)`
 #[wasm_bindgen(js_name = signRequest, skip_typescript)]
 pub fn sign_request(req: JsValue, cred: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
@@ -197,6 +208,7 @@ pub fn sign_request(req: JsValue, cred: JsValue, opts: JsValue) -> Result<JsValu
     })())
 }
 
+#[cfg(not(feature = "page"))]
 /// `knownValues()`: the task statuses, task names and step statuses this version knows
 /// (values outside them are kept as sent, with an `unknown_value` warning), which statuses mean
 /// "running", the time ranges and the limits of the listings the views start, so that pages,
@@ -267,6 +279,7 @@ pub fn reveal_text(text: JsValue) -> JsValue {
     }
 }
 
+#[cfg(not(feature = "page"))]
 /// `parseListInstancesResponse(body, opts?)`
 #[wasm_bindgen(js_name = parseListInstancesResponse, skip_typescript)]
 pub fn parse_list_instances_response(body: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
@@ -278,6 +291,7 @@ pub fn parse_list_instances_response(body: JsValue, opts: JsValue) -> Result<JsV
     })())
 }
 
+#[cfg(not(feature = "page"))]
 /// `parseListTasksResponse(body, opts?)`
 #[wasm_bindgen(js_name = parseListTasksResponse, skip_typescript)]
 pub fn parse_list_tasks_response(body: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
@@ -287,6 +301,7 @@ pub fn parse_list_tasks_response(body: JsValue, opts: JsValue) -> Result<JsValue
     })())
 }
 
+#[cfg(not(feature = "page"))]
 /// The one place a list body becomes the JS value of `parseListTasksResponse` and
 /// `listTasks`: the parser writes the contract JSON of the tasks in chunks of about 64 KiB
 /// (each a JSON array, read by `JSON.parse` as it comes), then the page without its tasks
@@ -333,6 +348,14 @@ extern "C" {
 
 thread_local! {
     static DECODER: TextDecoder = TextDecoder::new();
+}
+
+/// A body the host parses as JSON (`TextDecoder` and `JSON.parse`): an `INVALID_RESPONSE`
+/// at `$` when it is not JSON.
+#[cfg(feature = "page")]
+pub(crate) fn parse_json_bytes(body: &[u8]) -> Result<JsValue, DcsError> {
+    json_parse(&DECODER.with(|d| d.decode(body)))
+        .map_err(|_| DcsError::invalid_response("$", "the answer is not JSON"))
 }
 
 pub(crate) fn round_trip_error() -> DcsError {

@@ -20,12 +20,15 @@ use crate::bindings::to_js_error;
 use crate::cancel::signal_arg;
 use crate::fetch::{promise, run, Inner};
 use crate::options::to_arg;
+#[cfg(not(feature = "page"))]
+use crate::options::AuthOptions;
 use crate::options::{
-    AuthOptions, CallOptions, ClientOptions, FleetOptions, FleetQueryOptions, InstanceQueryOptions,
+    CallOptions, ClientOptions, FleetOptions, FleetQueryOptions, InstanceQueryOptions,
     ListAllInstancesQueryOptions, ListAllOptions, ListAllQueryOptions, ListQueryOptions, Options,
     WatchOptions,
 };
 use crate::pager::Pager;
+use crate::wire;
 use dcs_tasks_core::field::Field;
 use dcs_tasks_core::fleet::{FleetQuery, MAX_LIST_ALL_INSTANCES};
 pub use dcs_tasks_core::listing::PAGE_CONCURRENCY;
@@ -35,7 +38,9 @@ use dcs_tasks_core::listing::{
 use dcs_tasks_core::policy::{self, CallSettings};
 use dcs_tasks_core::query::{self, Arg, InstanceQuery, ListQuery};
 use dcs_tasks_core::rules;
-use dcs_tasks_core::sign::{Auth, AuthError};
+use dcs_tasks_core::sign::Auth;
+#[cfg(not(feature = "page"))]
+use dcs_tasks_core::sign::AuthError;
 use dcs_tasks_core::watch::Watch;
 use dcs_tasks_parse::error::DcsError;
 
@@ -44,6 +49,7 @@ fn id_arg(field: Field, v: &JsValue) -> Result<String, DcsError> {
     Ok(query::validate_id(field, &to_arg(v))?.to_string())
 }
 
+#[cfg(not(feature = "page"))]
 fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
     if v.is_undefined() || v.is_null() {
         return Ok(Auth::None);
@@ -59,6 +65,19 @@ fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
         AuthError::Both => DcsError::invalid_argument("auth", AuthError::BOTH),
         AuthError::Key(e) => e.js("auth."),
     })
+}
+
+/// The elements' build signs nothing: its client talks to a dcs-tasks proxy, which holds the
+/// credentials.
+#[cfg(feature = "page")]
+fn parse_auth(v: &JsValue) -> Result<Auth, DcsError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Auth::None);
+    }
+    Err(DcsError::invalid_argument(
+        "auth",
+        "the elements talk to a dcs-tasks proxy, which holds the credentials (to sign in the page, give them a DcsClient of dcs-tasks)",
+    ))
 }
 
 fn parse_headers(v: &JsValue, with_auth: bool) -> Result<Vec<(String, String)>, DcsError> {
@@ -170,10 +189,10 @@ impl DcsClient {
             Err(e) => return reject(e),
         };
         let inner = self.inner.clone();
-        let req = query::list_request(&inner.endpoint, &inner.project_id, &id, &lq);
+        let req = wire::list_request(&inner, &id, &lq);
         call(async move {
             let resp = run(&inner, &req, inner.call_plan(), signal.as_ref()).await?;
-            crate::bindings::list_value(&resp.body, inner.strict)
+            wire::list_value(&resp.body, inner.strict)
         })
     }
 
@@ -188,7 +207,9 @@ impl DcsClient {
         self.task_call(instance_id, task_id, o, false)
     }
 
-    /// `deleteTask(instanceId, taskId, o?) -> Promise<void>`
+    /// `deleteTask(instanceId, taskId, o?) -> Promise<void>` (not in the elements' build: a
+    /// proxy's normalized routes only read).
+    #[cfg(not(feature = "page"))]
     #[wasm_bindgen(js_name = deleteTask)]
     pub fn delete_task(&self, instance_id: JsValue, task_id: JsValue, o: JsValue) -> Promise {
         self.task_call(instance_id, task_id, o, true)
@@ -214,19 +235,14 @@ impl DcsClient {
         let req = if delete {
             query::delete_request(&inner.endpoint, &inner.project_id, &id, &task)
         } else {
-            query::progress_request(&inner.endpoint, &inner.project_id, &id, &task)
+            wire::progress_request(&inner, &id, &task)
         };
         call(async move {
             let resp = run(&inner, &req, inner.call_plan(), signal.as_ref()).await?;
             if delete {
                 return Ok(JsValue::UNDEFINED);
             }
-            let strict = inner.strict;
-            let p = dcs_tasks_core::progress::parse_task_progress(
-                &resp.body,
-                dcs_tasks_parse::model::ParseOptions { strict },
-            )?;
-            crate::bindings::to_js(&p)
+            crate::bindings::to_js(&wire::progress(&resp.body, inner.strict)?)
         })
     }
 
@@ -251,7 +267,7 @@ impl DcsClient {
                 return Err(DcsError::invalid_argument("o.onPage", "must be a function"));
             }
             let on_page = on_page.dyn_into::<Function>().ok();
-            let source = self.inner.task_pages(id, lq);
+            let source = wire::task_pages(&self.inner, id, lq);
             let pages = Pager::new(self.inner.clone(), source, page_size, MAX_LIST_ALL_TASKS)?;
             crate::iter::tasks(pages, signal, on_page)
         })())
@@ -275,7 +291,7 @@ impl DcsClient {
             let watch = Watch::from_arg(&o.interval_ms).map_err(|e| e.js("o."))?;
             let signal = signal_arg(&o.signal.0, "o.signal")?;
             let inner = self.inner.clone();
-            let req = query::progress_request(&inner.endpoint, &inner.project_id, &id, &task);
+            let req = wire::progress_request(&inner, &id, &task);
             crate::iter::progress(inner, req, watch, signal)
         })())
     }
@@ -293,15 +309,10 @@ impl DcsClient {
             Err(e) => return reject(e),
         };
         let inner = self.inner.clone();
-        let req = query::list_instances_request(&inner.endpoint, &inner.project_id, &iq);
+        let req = wire::instances_request(&inner, &iq);
         call(async move {
             let resp = run(&inner, &req, inner.call_plan(), signal.as_ref()).await?;
-            let strict = inner.strict;
-            let list = dcs_tasks_core::instances::parse_list_instances_response(
-                &resp.body,
-                dcs_tasks_parse::model::ParseOptions { strict },
-            )?;
-            crate::bindings::to_js(&list)
+            wire::instances_value(&resp.body, inner.strict)
         })
     }
 
@@ -314,7 +325,7 @@ impl DcsClient {
             let page_size = listing::page_size(&q.page_size, DEFAULT_INSTANCE_PAGE_SIZE)?;
             let iq = InstanceQuery::validate(&q.name, &q.status, &Arg::Absent, &Arg::Absent)?;
             let signal = call_signal(&o)?;
-            let source = self.inner.instance_pages(iq);
+            let source = wire::instance_pages(&self.inner, iq);
             let pager = Pager::new(
                 self.inner.clone(),
                 source,

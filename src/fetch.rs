@@ -18,8 +18,7 @@ use web_sys::{AbortSignal, RequestRedirect};
 use crate::cancel::Cancel;
 use dcs_tasks_core::call::{Budget, CallPlan, Cancelled, Head, RawResponse, Verdict};
 use dcs_tasks_core::endpoint::Endpoint;
-use dcs_tasks_core::listing::{InstancePages, TaskPages};
-use dcs_tasks_core::query::{HttpRequest, InstanceQuery, ListQuery};
+use dcs_tasks_core::query::HttpRequest;
 use dcs_tasks_core::sign::Auth;
 use dcs_tasks_parse::error::{cat, DcsError};
 
@@ -67,29 +66,14 @@ impl Inner {
         for (k, v) in &self.headers {
             req.set_header(k, v.clone());
         }
+        // The elements' build has no credentials (`auth` is refused): its proxy signs.
+        #[cfg(feature = "page")]
+        let _ = clock_offset_ms;
+        #[cfg(feature = "page")]
+        return Ok(req);
+        #[cfg(not(feature = "page"))]
         self.auth
             .apply(req, js_sys::Date::now() as i64 + clock_offset_ms)
-    }
-}
-
-impl Inner {
-    /// The pages of an instance's tasks for `q`, at this client's endpoint and project.
-    pub(crate) fn task_pages(&self, instance_id: String, q: ListQuery) -> TaskPages {
-        TaskPages {
-            endpoint: self.endpoint.clone(),
-            project_id: self.project_id.clone(),
-            instance_id,
-            query: q,
-        }
-    }
-
-    /// The pages of the instance list for `q`.
-    pub(crate) fn instance_pages(&self, q: InstanceQuery) -> InstancePages {
-        InstancePages {
-            endpoint: self.endpoint.clone(),
-            project_id: self.project_id.clone(),
-            query: q,
-        }
     }
 }
 

@@ -17,20 +17,19 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-use crate::bindings::{json_to_js, round_trip_error, set, to_js, to_js_error};
+use crate::bindings::{set, to_js_error};
 use crate::cancel::{AbortFanout, AbortLink};
 use crate::fetch::{promise, Inner};
 use crate::pager::Pager;
-use dcs_tasks_core::attention::keeps_task_json;
+use crate::wire::{self, FleetInstance, KeptTasks};
 use dcs_tasks_core::fleet::{
     self, FleetPlan, FleetQuery, FLEET_PAGE_SIZE, MAX_FLEET_TASKS_PER_INSTANCE,
     MAX_LIST_ALL_INSTANCES,
 };
 use dcs_tasks_core::query::ListQuery;
 use dcs_tasks_parse::error::DcsError;
-use dcs_tasks_parse::model::Instance;
 
-type Slot = Rc<RefCell<Option<Result<String, DcsError>>>>;
+type Slot = Rc<RefCell<Option<Result<JsValue, DcsError>>>>;
 
 /// One instance's listing in flight.
 struct Running {
@@ -45,7 +44,7 @@ pub(crate) struct Fleet {
     query: FleetQuery,
     on_instance: Option<Function>,
     /// The instances, once listed (the first `next()` lists them).
-    instances: Option<Vec<Instance>>,
+    instances: Option<Vec<FleetInstance>>,
     plan: FleetPlan,
     running: Vec<Running>,
     /// The iterator's signal aborting every listing in flight (one listener for all).
@@ -74,10 +73,10 @@ impl Fleet {
     }
 
     /// Every instance matching the query, in listing order, deduplicated.
-    async fn list_instances(&self, signal: &AbortSignal) -> Result<Vec<Instance>, DcsError> {
+    async fn list_instances(&self, signal: &AbortSignal) -> Result<Vec<FleetInstance>, DcsError> {
         let mut pager = Pager::new(
             self.inner.clone(),
-            self.inner.instance_pages(self.query.instances.clone()),
+            wire::instance_pages(&self.inner, self.query.instances.clone()),
             FLEET_PAGE_SIZE,
             MAX_LIST_ALL_INSTANCES,
         )?;
@@ -85,7 +84,7 @@ impl Fleet {
         let mut out = Vec::new();
         while let Some(ds) = pager.next().await? {
             for d in ds {
-                out.extend(d.list.instances);
+                out.extend(wire::fleet_instances(d.list)?);
             }
         }
         Ok(out)
@@ -124,10 +123,7 @@ impl Fleet {
             .clone();
         let instances = self.instances.as_deref().unwrap_or_default();
         while let Some(i) = self.plan.next_start() {
-            let id = instances
-                .get(i)
-                .map(|x| x.instance_id.clone())
-                .unwrap_or_default();
+            let id = instances.get(i).map(|x| x.id.clone()).unwrap_or_default();
             let r = self.start(i, id, fanout.clone());
             self.running.push(r);
         }
@@ -166,14 +162,14 @@ impl Fleet {
 }
 
 /// `{ instance, tasks, error? }` (`tasks` empty with an error).
-fn entry_value(instance: &Instance, r: Result<String, DcsError>) -> Result<JsValue, DcsError> {
+fn entry_value(
+    instance: &FleetInstance,
+    r: Result<JsValue, DcsError>,
+) -> Result<JsValue, DcsError> {
     let o: JsValue = Object::new().into();
-    set(&o, "instance", &to_js(instance)?);
+    set(&o, "instance", &instance.value);
     match r {
-        Ok(tasks) => {
-            let tasks = json_to_js(&tasks).map_err(|_| round_trip_error())?;
-            set(&o, "tasks", &tasks);
-        }
+        Ok(tasks) => set(&o, "tasks", &tasks),
         Err(e) => {
             set(&o, "tasks", &Array::new());
             set(&o, "error", &to_js_error(&e));
@@ -183,7 +179,7 @@ fn entry_value(instance: &Instance, r: Result<String, DcsError>) -> Result<JsVal
 }
 
 /// Every task of one instance in the range (and those still running that began before
-/// `since`), as the contract JSON of an array of tasks.
+/// `since`), as a JS array.
 async fn instance_tasks(
     inner: &Rc<Inner>,
     id: String,
@@ -191,30 +187,24 @@ async fn instance_tasks(
     since: Option<i64>,
     index: usize,
     fanout: &AbortFanout,
-) -> Result<String, DcsError> {
+) -> Result<JsValue, DcsError> {
     let mut pager = Pager::new(
         inner.clone(),
-        inner.task_pages(id, q),
+        wire::task_pages(inner, id, q),
         FLEET_PAGE_SIZE,
         MAX_FLEET_TASKS_PER_INSTANCE,
     )?
     .with_concurrency(1);
     fanout.add(index, pager.controller());
-    let mut text = String::from("[");
+    let mut kept = KeptTasks::new();
     while let Some(ds) = pager.next().await? {
         for d in ds {
             if let Some(e) = fleet::too_many_tasks(d.total) {
                 pager.stop();
                 return Err(e);
             }
-            for t in d.list.tasks().filter(|t| keeps_task_json(t, since)) {
-                if text.len() > 1 {
-                    text.push(',');
-                }
-                text.push_str(t);
-            }
+            kept.add(&d.list, since);
         }
     }
-    text.push(']');
-    Ok(text)
+    kept.finish()
 }

@@ -11,26 +11,25 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
-use crate::bindings::{get, json_to_js, round_trip_error, set, to_js_error};
+use crate::bindings::{get, set, to_js_error};
 use crate::cancel::{AbortLink, Cancel};
 use crate::fetch::{promise, run, Inner};
 use crate::fleet::Fleet;
 use crate::pager::Pager;
-use dcs_tasks_core::listing::{InstancePages, PageSource, TaskPages};
+use crate::wire::{self, InstanceSource, TaskSource};
+use dcs_tasks_core::listing::PageSource;
 use dcs_tasks_core::policy::Delivery;
 use dcs_tasks_core::query::HttpRequest;
 use dcs_tasks_core::watch::Watch;
 use dcs_tasks_parse::error::DcsError;
-use dcs_tasks_parse::model::{write_list, InstanceList, ListJson};
 
 /// What an iterator hands out.
 enum Source {
-    Tasks(Paged<TaskPages>),
-    Instances(Paged<InstancePages>),
+    Tasks(Paged<TaskSource>),
+    Instances(Paged<InstanceSource>),
     /// `listFleetTasks` (`crate::fleet`): `None` while a `next()` runs it.
     Fleet(Option<Box<Fleet>>),
     Progress {
@@ -68,10 +67,9 @@ trait Items: PageSource + Sized + 'static {
     fn paged(source: &mut Source) -> Option<&mut Paged<Self>>;
 }
 
-impl Items for TaskPages {
-    fn items(d: &Delivery<ListJson>) -> Result<(Array, JsValue), DcsError> {
-        let v = page_value(d)?;
-        Ok((get(&v, "tasks").unchecked_into(), v))
+impl Items for TaskSource {
+    fn items(d: &Delivery<Self::Page>) -> Result<(Array, JsValue), DcsError> {
+        wire::task_page(d)
     }
     fn paged(source: &mut Source) -> Option<&mut Paged<Self>> {
         match source {
@@ -81,10 +79,9 @@ impl Items for TaskPages {
     }
 }
 
-impl Items for InstancePages {
-    fn items(d: &Delivery<InstanceList>) -> Result<(Array, JsValue), DcsError> {
-        let a = crate::bindings::to_js(&d.list.instances)?.unchecked_into();
-        Ok((a, JsValue::UNDEFINED))
+impl Items for InstanceSource {
+    fn items(d: &Delivery<Self::Page>) -> Result<(Array, JsValue), DcsError> {
+        Ok((wire::instance_items(d)?, JsValue::UNDEFINED))
     }
     fn paged(source: &mut Source) -> Option<&mut Paged<Self>> {
         match source {
@@ -129,7 +126,7 @@ fn aborted() -> DcsError {
 
 /// The iterator over `pager`'s tasks.
 pub(crate) fn tasks(
-    pager: Pager<TaskPages>,
+    pager: Pager<TaskSource>,
     caller: Option<AbortSignal>,
     on_page: Option<Function>,
 ) -> Result<JsValue, DcsError> {
@@ -140,7 +137,7 @@ pub(crate) fn tasks(
 
 /// The iterator over `pager`'s instances.
 pub(crate) fn instances(
-    pager: Pager<InstancePages>,
+    pager: Pager<InstanceSource>,
     caller: Option<AbortSignal>,
 ) -> Result<JsValue, DcsError> {
     let master = pager.controller();
@@ -240,9 +237,9 @@ fn serialized(st: &Shared, finish: bool) -> Promise {
         let r = match kind {
             _ if finish => Ok(None),
             Kind::Progress => poll(&s).await,
-            Kind::Instances => step::<InstancePages>(&s).await,
+            Kind::Instances => step::<InstanceSource>(&s).await,
             Kind::Fleet => step_fleet(&s).await,
-            Kind::Tasks => step::<TaskPages>(&s).await,
+            Kind::Tasks => step::<TaskSource>(&s).await,
         };
         r.map(result).map_err(|e| {
             s.borrow_mut().stop();
@@ -251,22 +248,6 @@ fn serialized(st: &Shared, finish: bool) -> Promise {
     }));
     st.borrow_mut().last = p.clone();
     p
-}
-
-/// One page as JS: `{ taskCount, tasks, warnings, fetched, total }`.
-fn page_value(d: &Delivery) -> Result<JsValue, DcsError> {
-    let mut text = String::with_capacity(d.list.json_bytes().len() + 2);
-    write_list(
-        &mut text,
-        d.list.task_count,
-        d.list.tasks(),
-        &d.list.warnings,
-    );
-    text.push('}');
-    let v = json_to_js(&text).map_err(|_| round_trip_error())?;
-    set(&v, "fetched", &JsValue::from_f64(d.fetched as f64));
-    set(&v, "total", &JsValue::from_f64(d.total as f64));
-    Ok(v)
 }
 
 /// The next item (task or instance) of a paged listing.
@@ -433,14 +414,10 @@ async fn poll(s: &Shared) -> Result<Option<JsValue>, DcsError> {
         if st.caller_aborted() {
             return Err(aborted());
         }
-        let strict = inner.strict;
         let Source::Progress { watch, .. } = &mut st.source else {
             return Ok(None);
         };
-        let p = dcs_tasks_core::progress::parse_task_progress(
-            &resp?.body,
-            dcs_tasks_parse::model::ParseOptions { strict },
-        )?;
+        let p = wire::progress(&resp?.body, inner.strict)?;
         if let Some(p) = watch.observe(p) {
             return crate::bindings::to_js(&p).map(Some);
         }

@@ -13,8 +13,15 @@
 //! - `proxy` (cargo feature `proxy`): the edge proxy's handler, built into its own wasm;
 //!   `watch`: its look at the fleet and the scheduled check (`runWatchdog`).
 //!   `share`: its identical upstream reads shared between callers.
+//! - `wire`: where a client's calls go and how their answers are read: DCS's routes and the
+//!   strict parsers, or (cargo feature `page`, the elements' build) a dcs-tasks proxy's
+//!   normalized routes.
 #![cfg(target_arch = "wasm32")]
 #![forbid(unsafe_code)]
+
+// The proxy reads DCS's wire JSON; the elements' build reads only a proxy's normalized answers.
+#[cfg(all(feature = "proxy", feature = "page"))]
+compile_error!("the features `proxy` and `page` are two different builds: enable one");
 
 mod attention;
 #[doc(hidden)]
@@ -32,6 +39,7 @@ pub mod proxy;
 mod share;
 #[cfg(feature = "proxy")]
 mod watch;
+mod wire;
 
 /// The wasm heap allocator: Talc instead of the default dlmalloc (smaller and faster on
 /// wasm; the benchmark and size figures are in BENCHMARKS.md).

@@ -7,6 +7,10 @@
 //! core's validators, which name the field of a wrong type; functions, signals and nested
 //! objects pass through as [`Js`] values.
 
+// The elements' build (feature `page`) reads only the client's option objects; the pure
+// functions' ones stay declared with the rest of the contract's options.
+#![cfg_attr(feature = "page", allow(dead_code))]
+
 use js_sys::{Array, Date, Object, Reflect};
 use serde::de::DeserializeOwned;
 use serde::Deserializer;

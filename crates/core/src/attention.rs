@@ -168,8 +168,15 @@ pub fn keeps_task_json(text: &str, since_ms: Option<i64>) -> bool {
         return true;
     }
     serde_json::from_str::<Brief>(text).map_or(true, |b| {
-        keeps(b.status, b.created_at.and_then(ms_of), since_ms)
+        keeps_task_fields(b.status, b.created_at, since_ms)
     })
+}
+
+/// [`keeps_task`] for a task's `status` and `createdAt` as the contract writes them (as the
+/// elements' build reads them from a proxy's normalized page; a time that cannot be read
+/// keeps the task).
+pub fn keeps_task_fields(status: &str, created_at: Option<&str>, since_ms: Option<i64>) -> bool {
+    keeps(status, created_at.and_then(ms_of), since_ms)
 }
 
 fn keeps(status: &str, created_ms: Option<i64>, since_ms: Option<i64>) -> bool {

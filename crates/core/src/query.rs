@@ -360,6 +360,40 @@ pub fn delete_request(
     request("DELETE", ep, &path, "", project_id)
 }
 
+/// `GET /api/instances/{instance_id}/tasks?...` at a dcs-tasks proxy: the same page as
+/// [`list_request`], normalized by the proxy (`{"taskCount","tasks","warnings"}`); what the
+/// elements' build of the client asks (the proxy routes it to [`crate::proxy::routes::Route::ApiList`]).
+pub fn api_list_request(ep: &Endpoint, instance_id: &str, q: &ListQuery) -> HttpRequest {
+    let path = cat(&["/api/instances/", instance_id, "/tasks"]);
+    api_request(ep, &path, &q.to_query_string())
+}
+
+/// `GET /api/instances/{instance_id}/tasks/{task_id}/progress` at a dcs-tasks proxy: the
+/// task's progress, normalized.
+pub fn api_progress_request(ep: &Endpoint, instance_id: &str, task_id: &str) -> HttpRequest {
+    let path = cat(&[
+        "/api/instances/",
+        instance_id,
+        "/tasks/",
+        task_id,
+        "/progress",
+    ]);
+    api_request(ep, &path, "")
+}
+
+/// `GET /api/instances?...` at a dcs-tasks proxy: a page of the project's instances,
+/// normalized (`{"instanceCount","instances","warnings"}`).
+pub fn api_instances_request(ep: &Endpoint, q: &InstanceQuery) -> HttpRequest {
+    api_request(ep, "/api/instances", &q.to_query_string())
+}
+
+/// A GET of a proxy's normalized route: no project header (the proxy holds the project).
+fn api_request(ep: &Endpoint, path: &str, query: &str) -> HttpRequest {
+    let mut r = request("GET", ep, path, query, "");
+    r.headers.retain(|(k, _)| k != "X-Project-Id");
+    r
+}
+
 /// The arguments of `buildListTasksRequest`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTasksInput {

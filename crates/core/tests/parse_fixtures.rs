@@ -441,3 +441,24 @@ fn quirk_many_unknown_fields_truncates_the_warnings() {
         "tasks[0].details.vendor_field_000"
     );
 }
+
+/// The progress' contract JSON reads back as the same value (what the elements' build reads
+/// from a proxy's normalized progress route), warnings and sub-steps included.
+#[test]
+fn progress_contract_json_reads_back() {
+    for body in [
+        fixture("progress.json"),
+        br#"{"progress":40,"step_details":[{"step_id":1,"step_status":"SKIPPED","extra":1,"sub_step_details":[{"sub_step_id":2}]}]}"#.to_vec(),
+    ] {
+        let p = parse_task_progress(&body, DEFAULT).unwrap();
+        let json = dcs_tasks_parse::model::to_json(&p);
+        let back: dcs_tasks_core::TaskProgress = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, p, "{json}");
+    }
+    assert!(
+        !parse_task_progress(br#"{"progress":40,"step_details":[{"extra":1}]}"#, DEFAULT)
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
+}

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// Largest integer a JS number holds exactly: counts and integers in the output stay
 /// within ±(2^53 - 1) (the parser refuses larger ones), so `JSON.parse` reads them exactly.
@@ -358,7 +358,7 @@ impl InstanceList {
 
 /// What kind of fix a warning reports.
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WarningCode {
     /// A value sent as another type or format than documented, converted.
@@ -395,16 +395,17 @@ impl WarningCode {
 
 /// One fix made while normalizing, at its wire path (`tasks[0].details.new_cahce_mode`).
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Warning {
     pub code: WarningCode,
     pub path: String,
     pub message: String,
 }
 
-/// `ShowBackgroundTaskProgress`: the step-by-step progress of one task.
+/// `ShowBackgroundTaskProgress`: the step-by-step progress of one task. `Deserialize` reads
+/// its contract JSON back (what a dcs-tasks proxy answers at its normalized progress route).
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskProgress {
     /// Percent, 0-100.
@@ -419,7 +420,7 @@ pub struct TaskProgress {
 
 /// One step of a task's progress.
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -441,7 +442,7 @@ pub struct Step {
 
 /// One sub-step of a step.
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubStep {
     #[serde(skip_serializing_if = "Option::is_none")]

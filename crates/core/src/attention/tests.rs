@@ -320,3 +320,24 @@ fn the_lookback_reads_contract_json() {
     assert!(keeps_task_json("not json", Some(T0)));
     assert!(keeps_task_json(r#"{"id":"a","status":"FAILED"}"#, Some(T0)));
 }
+
+/// The fields' form (the elements' build) decides as the task and its JSON do.
+#[test]
+fn the_lookback_reads_the_fields() {
+    for (status, at) in [("EXECUTING", T0 - 1), ("SUCCESS", T0 - 1), ("SUCCESS", T0)] {
+        let t = task("a", "x", status, at);
+        let v = serde_json::to_value(&t).unwrap();
+        assert_eq!(
+            keeps_task_fields(status, v["createdAt"].as_str(), Some(T0)),
+            keeps_task(&t, Some(T0)),
+            "{status} {at}"
+        );
+    }
+    assert!(!keeps_task_fields(
+        "SUCCESS",
+        Some("2020-01-01T00:00:00.000Z"),
+        Some(T0)
+    ));
+    assert!(keeps_task_fields("SUCCESS", Some("yesterday"), Some(T0)));
+    assert!(keeps_task_fields("SUCCESS", None, Some(T0)));
+}

@@ -68,6 +68,58 @@ fn config_errors_name_the_variable_never_the_value() {
     assert!(!format!("{c:?}").contains("SKSKSK"));
 }
 
+/// What the elements' build of the client asks (`query::api_*_request`) is routed to the
+/// proxy's normalized routes with the same query, and carries no project header.
+#[test]
+fn the_page_builds_requests_route_to_the_normalized_routes() {
+    use crate::query::{self, Arg, InstanceQuery, ListQuery};
+    let c = cfg(&[]);
+    let ep = crate::endpoint::parse_endpoint("https://proxy.example.com/dcs").unwrap();
+    let s = |v: &str| Arg::Str(v.to_string());
+    let target = |r: &query::HttpRequest| {
+        assert!(
+            r.url.starts_with("https://proxy.example.com/dcs/api/"),
+            "{}",
+            r.url
+        );
+        assert!(r.headers.iter().all(|(k, _)| k != "X-Project-Id"));
+        r.url["https://proxy.example.com/dcs".len()..].to_string()
+    };
+    let lq = ListQuery::validate(
+        &s("20"),
+        &s("10"),
+        &s("2026-12-01T00:00:00Z"),
+        &s("2026-12-07T00:00:00Z"),
+    )
+    .unwrap();
+    let r = query::api_list_request(&ep, "abc", &lq);
+    assert_eq!(
+        route("GET", &target(&r), &c),
+        Ok(Route::ApiList {
+            instance: "abc".into(),
+            query: lq,
+            all: false
+        })
+    );
+    let r = query::api_progress_request(&ep, "abc", "t1");
+    assert_eq!(
+        route("GET", &target(&r), &c),
+        Ok(Route::ApiProgress {
+            instance: "abc".into(),
+            task: "t1".into()
+        })
+    );
+    let iq = InstanceQuery::validate(&s("red is"), &s("RUNNING"), &s("0"), &s("1000")).unwrap();
+    let r = query::api_instances_request(&ep, &iq);
+    assert_eq!(
+        route("GET", &target(&r), &c),
+        Ok(Route::ApiInstances {
+            query: iq,
+            all: false
+        })
+    );
+}
+
 #[test]
 fn routes() {
     let c = cfg(&[("ENABLE_DELETE", "true")]);
