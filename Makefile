@@ -59,6 +59,7 @@ test-lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy --workspace --all-targets --target wasm32-unknown-unknown --features proxy -- -D warnings
+	cargo clippy -p dcs-tasks --lib --target wasm32-unknown-unknown --no-default-features --features page -- -D warnings
 	scripts/check-no-hand-written.sh
 	scripts/check-core-deps.sh
 	node scripts/check-paths.mjs

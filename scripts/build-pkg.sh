@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Builds pkg/: the npm package `dcs-tasks` (wasm optimized with npm binaryen's wasm-opt -Oz,
 # wasm-bindgen's ESM glue, per-runtime entries, TypeScript types, README).
-# Two wasm builds of the one crate:
+# Three wasm builds of the one crate:
 #   dcs_tasks_bg.wasm        the library (every runtime entry: browser, Node, Deno, workerd);
 #   dcs_tasks_proxy_bg.wasm  the library plus the edge proxy handler (`dcs-tasks/proxy`,
-#                            cargo feature `proxy`), so pages never download the proxy.
+#                            cargo feature `proxy`), so pages never download the proxy;
+#   dcs_tasks_page_bg.wasm   the elements' client (`dcs-tasks/element`, cargo feature `page`,
+#                            src/wire.rs): a dcs-tasks proxy's normalized routes only, without
+#                            the DCS wire parsers and the signer; serde_json and the parser
+#                            crate at "z" (the page parses no large list: its proxy did).
+#                            Shipped inlined only (dcs_tasks_page_wasm.js), never as a file.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -42,6 +47,9 @@ if [ ! -f "$wasm_out/stamp" ] || [ "${FORCE:-}" = 1 ] \
    || [ -n "$(find $wasm_inputs -newer "$wasm_out/stamp" -print -quit)" ]; then
   rm -rf "$out" "$wasm_out" && mkdir -p "$out" "$wasm_out"
   build dcs_tasks_proxy --features proxy
+  build dcs_tasks_page --no-default-features --features page \
+    --config 'profile.release.package.serde_json.opt-level="z"' \
+    --config 'profile.release.package.dcs-tasks-parse.opt-level="z"'
   build dcs_tasks
   cp "$out/dcs_tasks.d.ts" "$wasm_out/dcs_tasks.d.ts"
   # The library's wasm deflated for the zero-configuration entries (below): Zopfli (npm
@@ -50,18 +58,20 @@ if [ ! -f "$wasm_out/stamp" ] || [ "${FORCE:-}" = 1 ] \
   node --input-type=module -e '
     const { readFileSync, writeFileSync } = await import("node:fs");
     const { default: zopfli } = await import(process.cwd() + "/node_modules/@gfx/zopfli/dist/index.js");
-    const wasm = readFileSync(process.argv[1]);
-    const out = await new Promise((ok, no) => zopfli.deflate(wasm, { numiterations: 15 }, (e, d) => (e ? no(e) : ok(d))));
-    writeFileSync(process.argv[2], out);
-  ' "$wasm_out/dcs_tasks_bg.wasm" "$wasm_out/dcs_tasks_bg.wasm.deflated"
+    await Promise.all(process.argv.slice(1).map(async (f) => {
+      const wasm = readFileSync(f);
+      const out = await new Promise((ok, no) => zopfli.deflate(wasm, { numiterations: 15 }, (e, d) => (e ? no(e) : ok(d))));
+      writeFileSync(f + ".deflated", out);
+    }));
+  ' "$wasm_out/dcs_tasks_bg.wasm" "$wasm_out/dcs_tasks_page_bg.wasm"
   touch "$wasm_out/stamp"
 fi
 rm -rf pkg && mkdir -p pkg "$out"
-cp "$wasm_out"/*_bg.wasm pkg/
-# glue <name>: wasm-bindgen's glue, patched (the zero-configuration entry's on-demand hook, the
+cp "$wasm_out"/dcs_tasks_bg.wasm "$wasm_out"/dcs_tasks_proxy_bg.wasm pkg/
+# glue <name> <exports>: wasm-bindgen's glue, patched (the zero-configuration entry's on-demand hook, the
 # .wasm URL, the brand check), fully minified into pkg/.
 glue() {
-  local name="$1"
+  local name="$1" exports="$2"
   # Each exported function and the class constructor first make sure the module is there:
   # `dcs-tasks` compiles the wasm in the background and, when a call comes first, on the spot
   # (js/load.js); before `init()` of `dcs-tasks/slim` it is an error that says so.
@@ -76,9 +86,9 @@ glue() {
       "export function __onDemand(f) { onDemand = f; }\n");
     let n = 0;
     js = js.replace(/^(export function \w+\([^)]*\) \{|    constructor\([^)]*\) \{)$/gm, (m) => { n++; return m + "\n    ensure();"; });
-    if (n < 7) throw new Error(`build-pkg: only ${n} exported functions and constructors found in ${src}`);
+    if (n < +process.argv[3]) throw new Error(`build-pkg: only ${n} exported functions and constructors found in ${src}`);
     fs.writeFileSync(dst, js);
-  ' "$wasm_out/$name.js" "$out/$name.patched.js"
+  ' "$wasm_out/$name.js" "$out/$name.patched.js" "$exports"
   # The glue, fully minified. Exports keep their names; exported classes get their name back
   # (consoles and inspectors show it).
   node_modules/.bin/esbuild "$out/$name.patched.js" --minify --format=esm \
@@ -106,17 +116,21 @@ glue() {
     echo "build-pkg: pkg/$name.js imports a snippet (the package has no hand-written JS core)" >&2; exit 1
   fi
 }
-glue dcs_tasks_proxy
-glue dcs_tasks
+glue dcs_tasks_proxy 7
+glue dcs_tasks 7
+# The elements' client: DcsClient, summarizeFleet, mergeFirstPage, revealText.
+glue dcs_tasks_page 4
 # The glue names no .wasm file of its own: bundlers would emit (and Parcel import-map) an asset
 # the zero-configuration entry never loads. dcs-tasks/slim passes the .wasm's URL to init().
+for name in dcs_tasks dcs_tasks_page; do
 node -e '
-  const fs = require("fs"), f = "pkg/dcs_tasks.js";
+  const fs = require("fs"), name = process.argv[1], f = `pkg/${name}.js`;
   const js = fs.readFileSync(f, "utf8");
-  const from = "new URL(\"dcs_tasks_bg.wasm\",import.meta.url)";
-  if (js.split(from).length !== 2) throw new Error("build-pkg: the glue'"'"'s default .wasm URL is not there once");
+  const from = `new URL("${name}_bg.wasm",import.meta.url)`;
+  if (js.split(from).length !== 2) throw new Error("build-pkg: the glue'"'"'s default .wasm URL is not there once in " + f);
   fs.writeFileSync(f, js.replace(from, "(()=>{throw new Error(\"dcs-tasks: pass the .wasm to init() (dcs-tasks/slim does)\")})()"));
-'
+' "$name"
+done
 cp js/slim.d.ts js/workerd.js js/edge.js js/package.json pkg/
 # What pages load, minified each on its own (the imports stay as they are).
 for f in index.js load.js slim.js ready.js; do
@@ -149,19 +163,23 @@ for f in js/element.js js/element-slim.js js/elements/*.js; do
   node_modules/.bin/esbuild "$src" --minify --keep-names --format=esm --log-level=warning --outfile="pkg/${f#js/}"
 done
 # `dcs-tasks/element` (element.js, what consoles import by the package's name) is one bundle of the
-# elements' files (8 KB gzipped less than the 19 files each gzipped: BENCHMARKS.md); the package's
-# other modules (the glue, ready.js, load.js, the wasm's module, inflate.js) stay imports of their
-# own, by relative paths. element-slim.js and elements/ stay separate files (the www page imports
+# elements' files (8 KB gzipped less than the 19 files each gzipped: BENCHMARKS.md) over the
+# elements' build of the wasm: the glue is dcs_tasks_page.js and the wasm dcs_tasks_page_wasm.js
+# (imports of their own, by relative paths, as inflate.js); ready.js and load.js are bundled in
+# (the elements' own readiness, apart from `dcs-tasks`' when a page imports both); an element
+# given `project-id` loads `dcs-tasks` (index.js) on demand (js/element-direct.js).
+# element-slim.js and elements/ stay separate files over dcs-tasks/slim (the www page imports
 # some of them).
 node --input-type=module -e '
   const { build } = await import(process.cwd() + "/node_modules/esbuild/lib/main.js");
   const { readFileSync } = await import("node:fs");
-  const shared = /(^|\/)(dcs_tasks|ready|load|dcs_tasks_wasm|inflate)\.js$/;
+  const external = { "dcs_tasks.js": "./dcs_tasks_page.js", "dcs_tasks_wasm.js": "./dcs_tasks_page_wasm.js", "inflate.js": "./inflate.js", "index.js": "./index.js" };
   await build({
     entryPoints: ["js/element.js"], outfile: "pkg/element.js", bundle: true, minify: true, keepNames: true,
     format: "esm", logLevel: "warning",
     plugins: [{ name: "package-modules", setup(b) {
-      b.onResolve({ filter: shared }, (a) => ({ path: "./" + a.path.split("/").pop(), external: true }));
+      b.onResolve({ filter: /(^|\/)(dcs_tasks|dcs_tasks_wasm|inflate|index)\.js$/ }, (a) => ({ path: external[a.path.split("/").pop()], external: true }));
+      b.onResolve({ filter: /(^|\/)direct\.js$/ }, () => ({ path: process.cwd() + "/js/element-direct.js" }));
       // The style sheet with its CSS minified (above).
       b.onLoad({ filter: /\/js\/elements\/style\.js$/ }, () => ({ contents: readFileSync(process.argv[1], "utf8"), loader: "js" }));
     } }],
@@ -176,12 +194,14 @@ if grep -q '"\.\./' pkg/element.js; then echo "build-pkg: pkg/element.js imports
 # inlined as plain base64, decoded once at import with the platform's atob.
 node -e '
   const fs = require("fs"), zlib = require("zlib");
-  const wasm = fs.readFileSync("pkg/dcs_tasks_bg.wasm");
-  const deflated = fs.readFileSync("'"$wasm_out"'/dcs_tasks_bg.wasm.deflated");
-  if (!zlib.inflateRawSync(deflated).equals(wasm)) throw new Error("build-pkg: the deflated wasm does not inflate back");
-  fs.writeFileSync("pkg/dcs_tasks_wasm.js",
-    "// Generated by scripts/build-pkg.sh: dcs_tasks_bg.wasm, deflated (raw), base64. Do not edit.\n" +
-    `export default "${deflated.toString("base64")}";\n`);
+  for (const name of ["dcs_tasks", "dcs_tasks_page"]) {
+    const wasm = fs.readFileSync("'"$wasm_out"'/" + name + "_bg.wasm");
+    const deflated = fs.readFileSync("'"$wasm_out"'/" + name + "_bg.wasm.deflated");
+    if (!zlib.inflateRawSync(deflated).equals(wasm)) throw new Error("build-pkg: the deflated wasm does not inflate back: " + name);
+    fs.writeFileSync("pkg/" + name + "_wasm.js",
+      "// Generated by scripts/build-pkg.sh: " + name + "_bg.wasm, deflated (raw), base64. Do not edit.\n" +
+      `export default "${deflated.toString("base64")}";\n`);
+  }
   const b64 = fs.readFileSync("pkg/dcs_tasks_proxy_bg.wasm").toString("base64");
   fs.writeFileSync("pkg/dcs_tasks_proxy_wasm.js",
     "// Generated by scripts/build-pkg.sh: dcs_tasks_proxy_bg.wasm, base64. Do not edit.\n" +

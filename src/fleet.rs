@@ -84,7 +84,7 @@ impl Fleet {
         let mut out = Vec::new();
         while let Some(ds) = pager.next().await? {
             for d in ds {
-                out.extend(wire::fleet_instances(d.list)?);
+                out.extend(wire::fleet_instances(d.list));
             }
         }
         Ok(out)
@@ -123,7 +123,7 @@ impl Fleet {
             .clone();
         let instances = self.instances.as_deref().unwrap_or_default();
         while let Some(i) = self.plan.next_start() {
-            let id = instances.get(i).map(|x| x.id.clone()).unwrap_or_default();
+            let id = instances.get(i).map(|x| wire::instance_id(x).to_string()).unwrap_or_default();
             let r = self.start(i, id, fanout.clone());
             self.running.push(r);
         }
@@ -167,7 +167,7 @@ fn entry_value(
     r: Result<JsValue, DcsError>,
 ) -> Result<JsValue, DcsError> {
     let o: JsValue = Object::new().into();
-    set(&o, "instance", &instance.value);
+    set(&o, "instance", &wire::instance_value(instance)?);
     match r {
         Ok(tasks) => set(&o, "tasks", &tasks),
         Err(e) => {

@@ -16,18 +16,11 @@ pub(crate) use dcs::*;
 #[cfg(feature = "page")]
 pub(crate) use proxy_api::*;
 
-/// A fleet's instance: its ID (what its task listing asks for) and its JS value.
-pub(crate) struct FleetInstance {
-    pub(crate) id: String,
-    pub(crate) value: wasm_bindgen::JsValue,
-}
-
 #[cfg(not(feature = "page"))]
 mod dcs {
     use js_sys::Array;
     use wasm_bindgen::{JsCast, JsValue};
 
-    use super::FleetInstance;
     use crate::bindings::{json_to_js, round_trip_error, set, to_js};
     use crate::fetch::Inner;
     use dcs_tasks_core::attention::keeps_task_json;
@@ -35,7 +28,9 @@ mod dcs {
     use dcs_tasks_core::policy::Delivery;
     use dcs_tasks_core::query::{self, HttpRequest, InstanceQuery, ListQuery};
     use dcs_tasks_parse::error::DcsError;
-    use dcs_tasks_parse::model::{write_list, InstanceList, ListJson, ParseOptions, TaskProgress};
+    use dcs_tasks_parse::model::{
+        write_list, Instance, InstanceList, ListJson, ParseOptions, TaskProgress,
+    };
 
     pub(crate) type TaskSource = TaskPages;
     pub(crate) type InstanceSource = InstancePages;
@@ -112,17 +107,22 @@ mod dcs {
         Ok(to_js(&d.list.instances)?.unchecked_into())
     }
 
+    /// A fleet's instance: typed until it is handed out.
+    pub(crate) type FleetInstance = Instance;
+
     /// A page's instances for the fleet.
-    pub(crate) fn fleet_instances(list: InstanceList) -> Result<Vec<FleetInstance>, DcsError> {
+    pub(crate) fn fleet_instances(list: InstanceList) -> Vec<FleetInstance> {
         list.instances
-            .into_iter()
-            .map(|i| {
-                Ok(FleetInstance {
-                    value: to_js(&i)?,
-                    id: i.instance_id,
-                })
-            })
-            .collect()
+    }
+
+    /// What its task listing asks for.
+    pub(crate) fn instance_id(i: &FleetInstance) -> &str {
+        &i.instance_id
+    }
+
+    /// The instance as the fleet's entry holds it.
+    pub(crate) fn instance_value(i: &FleetInstance) -> Result<JsValue, DcsError> {
+        to_js(i)
     }
 
     /// The tasks of a fleet's instance that the attention model keeps
@@ -155,7 +155,6 @@ mod proxy_api {
     use js_sys::{Array, Object};
     use wasm_bindgen::{JsCast, JsValue};
 
-    use super::FleetInstance;
     use crate::bindings::{get, parse_json_bytes, set};
     use crate::fetch::Inner;
     use dcs_tasks_core::attention::keeps_task_fields;
@@ -378,13 +377,22 @@ mod proxy_api {
         Ok(d.list.array())
     }
 
+    /// A fleet's instance: its ID and its value as the proxy wrote it.
+    pub(crate) type FleetInstance = (String, JsValue);
+
     /// A page's instances for the fleet.
-    pub(crate) fn fleet_instances(list: JsPage<Instances>) -> Result<Vec<FleetInstance>, DcsError> {
-        Ok(list
-            .items
-            .into_iter()
-            .map(|(id, value)| FleetInstance { id, value })
-            .collect())
+    pub(crate) fn fleet_instances(list: JsPage<Instances>) -> Vec<FleetInstance> {
+        list.items
+    }
+
+    /// What its task listing asks for.
+    pub(crate) fn instance_id(i: &FleetInstance) -> &str {
+        &i.0
+    }
+
+    /// The instance as the fleet's entry holds it.
+    pub(crate) fn instance_value(i: &FleetInstance) -> Result<JsValue, DcsError> {
+        Ok(i.1.clone())
     }
 
     /// The tasks of a fleet's instance that the attention model keeps ([`keeps_task_fields`]).

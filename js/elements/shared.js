@@ -3,6 +3,7 @@
 // and the client made from an endpoint.
 import { DcsClient } from "../dcs_tasks.js";
 import { pickLang, translator } from "./i18n.js";
+import { directClient } from "./direct.js";
 
 /** HTMLElement in a browser; elsewhere (SSR, Node) a stand-in that is never instantiated. */
 export const HostElement = globalThis.HTMLElement ?? class {};
@@ -86,7 +87,7 @@ export async function openClient(endpoint, projectId, headers) {
   // loopback, no credentials in the URL) apply before anything is sent: a refused endpoint
   // throws INVALID_ARGUMENT here, and `headers` never go where the client would not send them.
   const client = new DcsClient({ endpoint, projectId: projectId || "config", headers });
-  if (projectId) return { client, config: null };
+  if (projectId) return { client: await directClient(client, { endpoint, projectId, headers }), config: null };
   const config = await readProxyConfig(endpoint, headers);
   return { client: new DcsClient({ endpoint, projectId: config.projectId, headers }), config };
 }
