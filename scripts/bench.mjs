@@ -551,9 +551,12 @@ szRow("dcs_tasks_wasm.js (the wasm deflated with Zopfli, base64)", sz.files["dcs
 szRow("what a page downloads with `dcs-tasks/slim` (entry + glue + ready.js + .wasm)", sz.slim, `; budget ${sz.budgets.slim} B`);
 szRow("what a page downloads with `dcs-tasks` (zero configuration: entry, load.js, inflate.js, glue, the wasm inlined)", sz.zeroConfig,
   `, ${(sz.zeroConfig.gzip / sz.slim.gzip).toFixed(3)}× slim; budget ${sz.budgets.zeroConfig} B`);
-szRow("what a page downloads with `dcs-tasks/element` (the elements' bundle, the zero-configuration modules, the wasm's chunk)", sz.elementsPage,
+szRow("dcs_tasks_page.js (the elements' build: glue)", sz.files["dcs_tasks_page.js"]);
+szRow("dcs_tasks_page_wasm.js (the elements' build of the wasm, deflated with Zopfli, base64)", sz.files["dcs_tasks_page_wasm.js"]);
+szRow("what a page downloads with `dcs-tasks/element` (the elements' bundle, their build's glue and wasm, inflate.js)", sz.elementsPage,
   `; budget ${sz.budgets.elementsPage} B`);
-szRow("the same page by `dcs-tasks/element/slim` + `dcs-tasks/slim` (19 files and the .wasm)", sz.elementsSlimPage);
+szRow("and, on demand, for an element given `project-id`: `dcs-tasks`", sz.elementsOnDemand);
+szRow("the same page by `dcs-tasks/element/slim` + `dcs-tasks/slim` (24 files and the library's .wasm)", sz.elementsSlimPage);
 szRow("the elements' JS: `element.js`, one bundle", sz.elementsJs);
 lines.push("", `## Memory (${mem.tasks} tasks, body ${kb(mem.body)})`, "");
 lines.push(`JS heap growth ${kb(mem.heapGrowth)} before a GC (the decoded chunks of the contract text, garbage once each \`JSON.parse\` ` +

@@ -123,7 +123,10 @@ impl Fleet {
             .clone();
         let instances = self.instances.as_deref().unwrap_or_default();
         while let Some(i) = self.plan.next_start() {
-            let id = instances.get(i).map(|x| wire::instance_id(x).to_string()).unwrap_or_default();
+            let id = instances
+                .get(i)
+                .map(|x| wire::instance_id(x).to_string())
+                .unwrap_or_default();
             let r = self.start(i, id, fanout.clone());
             self.running.push(r);
         }

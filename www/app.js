@@ -275,11 +275,13 @@ async function main() {
   showPaste(devShown);
   try {
     // The package at zero configuration (the wasm inlined, deflated; inflated and compiled off
-    // the main thread) and the elements' one bundle: the smallest download of a page with the
-    // elements (`make size`: the dcs-tasks/element page; 14 KB less than slim + element/slim).
+    // the main thread) and the elements over it (`dcs-tasks/element/slim`'s files, some of which
+    // this page imports itself): this page needs the library's client (its paste box parses
+    // DCS's wire JSON), so its elements share it instead of loading their own build of the wasm
+    // (`dcs-tasks/element`, for consoles that only show the elements: 127 KB more here).
     pkg = await import("./pkg/index.js");
     await pkg.ready;
-    await import("./pkg/element.js");
+    await import("./pkg/element-slim.js");
   } catch (err) {
     $("page-error-message").textContent = `${err.code || err.name}: ${err.message}`;
     $("page-error").hidden = false;

@@ -1,8 +1,8 @@
 // <dcs-task-list> in a bare console page (issue 25): plain HTML and a <script type="module">
 // importing /pkg/element.js (the zero-configuration entry: no bundler, no import map), served from
 // an origin of its own under a strict CSP, against the demo proxy (mock DCS + edge proxy) on
-// another origin (ALLOWED_ORIGINS names the console; ALLOWED_INSTANCES names three instances, so a
-// fourth is refused). Checks the events, the theming (custom properties, ::part, color-scheme),
+// another origin (ALLOWED_ORIGINS names the console; ALLOWED_INSTANCES names three of them and two of the mock's
+// fleet, so a fourth is refused). Checks the events, the theming (custom properties, ::part, color-scheme),
 // the keyboard path, axe-core, and custom-elements.json against the real element. The README's
 // docs/screenshot-console.png is build/screenshots/console.png, copied by hand when it changes.
 import { after, before, describe, test } from "node:test";
@@ -11,6 +11,8 @@ import { createServer } from "node:http";
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
 import { startDemo, launchBrowser, openPage, screenshotPath, freePort, root, assertAxeClean } from "./stack.mjs";
+import { DEFAULT_PROJECT_ID } from "../mock-dcs/server.mjs";
+import { DEMO_INSTANCE, DEMO_FAILING_INSTANCE } from "../mock-dcs/fleet.mjs";
 
 const A = "console-a-n30";
 const B = "console-b-n7";
@@ -66,6 +68,19 @@ again.defineElements();
 window.__ready = true;
 `;
 
+// Two more pages of the console: <dcs-fleet> alone, and a task list given project-id.
+const builds = (proxy, project) => ({
+  "/fleet": `<dcs-fleet id="fleet" endpoint="${proxy}" range="all"></dcs-fleet>`,
+  "/direct": `<dcs-task-list id="direct" endpoint="${proxy}" project-id="${project}" instance-id="${A}" page-size="10"></dcs-task-list>`,
+});
+const BUILD_JS = `window.__events = [];
+for (const type of ["dcs-load", "dcs-error"]) document.addEventListener(type, (e) => window.__events.push({ type, id: e.target.id, code: e.detail.error?.code, message: e.detail.error?.message, instances: e.detail.instances?.length, failed: e.detail.failed }));
+await import("/pkg/element.js");
+window.__ready = true;
+`;
+const buildHtml = (body) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A console</title>
+<script type="module" src="/build.js"></script></head><body><main>${body}</main></body></html>`;
+
 const CONSOLE_CSS = `body { font-family: sans-serif; margin: 1rem; }
 dcs-task-list { margin: 1rem 0; }
 #a { --dcs-accent: ${ACCENT}; }
@@ -85,6 +100,8 @@ async function startConsole(proxyUrl, port) {
     if (path === "/") [body, type] = [consoleHtml(proxyUrl.replace(/\/$/, "")), TYPES[".html"]];
     else if (path === "/console.js") body = CONSOLE_JS;
     else if (path === "/console.css") body = CONSOLE_CSS;
+    else if (path === "/build.js") body = BUILD_JS;
+    else if (path in builds("", "")) [body, type] = [buildHtml(builds(proxyUrl.replace(/\/$/, ""), DEFAULT_PROJECT_ID)[path]), TYPES[".html"]];
     else if (path.startsWith("/pkg/")) {
       const file = join(root, "pkg", normalize(path.slice(5)).replace(/^(\.\.[/\\])+/, ""));
       if (file.startsWith(join(root, "pkg")) && existsSync(file) && statSync(file).isFile()) body = readFileSync(file);
@@ -119,7 +136,7 @@ describe("<dcs-task-list> in a bare console page", { timeout: 240_000 }, () => {
   before(async () => {
     // The proxy must know the console's origin (ALLOWED_ORIGINS): its port is chosen first.
     const port = await freePort();
-    stack = await startDemo({ env: { ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, ALLOWED_INSTANCES: `${A},${B},${D}` } });
+    stack = await startDemo({ env: { ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, ALLOWED_INSTANCES: `${A},${B},${D},${DEMO_INSTANCE},${DEMO_FAILING_INSTANCE}` } });
     site = await startConsole(stack.url, port);
     browser = await launchBrowser();
   });
@@ -293,5 +310,41 @@ describe("<dcs-task-list> in a bare console page", { timeout: 240_000 }, () => {
     assert.deepEqual(decl.events.map((e) => e.name).sort(), real.events, "events = the events the element fired");
     assert.deepEqual(errors, []);
     await context.close();
+  });
+
+  test("the elements' build: <dcs-fleet> reads the proxy's normalized routes and never loads dcs-tasks; project-id loads it on demand", async () => {
+    const visit = async (path, ready) => {
+      const o = await openPage(browser, { allow: [/status of 502/] });
+      const asked = [];
+      o.page.on("request", (r) => asked.push(new URL(r.url())));
+      await o.page.goto(new URL(path, site.url).href);
+      await o.page.waitForFunction(() => window.__ready === true);
+      await o.page.waitForFunction(ready, null, { timeout: 30_000 });
+      const proxy = asked.filter((u) => u.origin === new URL(stack.url).origin).map((u) => u.pathname);
+      const pkg = asked.filter((u) => u.pathname.startsWith("/pkg/")).map((u) => u.pathname.slice(5));
+      return { ...o, proxy, pkg };
+    };
+    const fleet = await visit("/fleet", () => window.__events.some((e) => e.type === "dcs-load" && e.id === "fleet"));
+    const loaded = await fleet.page.evaluate(() => window.__events);
+    // The allowed instances the mock's fleet has: one listed, one whose task listing fails.
+    assert.deepEqual(loaded.map((e) => [e.type, e.instances, e.failed]), [["dcs-load", 2, 1]], JSON.stringify(loaded));
+    assert.deepEqual(await fleet.page.evaluate(() => document.getElementById("fleet").rows.map((r) => r.instance.instanceId).sort()),
+      [DEMO_INSTANCE, DEMO_FAILING_INSTANCE].sort());
+    assert.ok(fleet.proxy.includes("/api/instances"), fleet.proxy.join());
+    // (the failing one asked again: the client's retries of a 502)
+    assert.deepEqual([...new Set(fleet.proxy.filter((p) => /^\/api\/instances\/[^/]+\/tasks$/.test(p)))].sort(),
+      [DEMO_INSTANCE, DEMO_FAILING_INSTANCE].map((i) => `/api/instances/${i}/tasks`).sort(), fleet.proxy.join());
+    assert.deepEqual(fleet.proxy.filter((p) => !p.startsWith("/api/")), [], "nothing but the normalized routes");
+    assert.ok(fleet.pkg.includes("dcs_tasks_page_wasm.js") && fleet.pkg.includes("dcs_tasks_page.js"), fleet.pkg.join());
+    assert.deepEqual(fleet.pkg.filter((f) => ["index.js", "dcs_tasks.js", "dcs_tasks_wasm.js", "inflate.js"].includes(f)), [], fleet.pkg.join());
+    assert.deepEqual(await fleet.page.evaluate(() => window.__events.filter((e) => e.type === "dcs-error")), []);
+    assert.deepEqual(fleet.errors, []);
+    await fleet.context.close();
+    const direct = await visit("/direct", () => document.getElementById("direct").shadowRoot?.querySelectorAll("tbody tr.task").length === 10);
+    assert.ok(direct.pkg.includes("index.js") && direct.pkg.includes("dcs_tasks_wasm.js"), direct.pkg.join());
+    assert.deepEqual(direct.proxy.filter((p) => p.startsWith("/api/")), [], direct.proxy.join());
+    assert.ok(direct.proxy.includes(`/v2/${DEFAULT_PROJECT_ID}/instances/${A}/tasks`), direct.proxy.join());
+    assert.deepEqual(direct.errors, []);
+    await direct.context.close();
   });
 });

@@ -148,17 +148,20 @@ test("dcs-tasks/element: its files import each other by relative paths, all pack
   for (const f of ["elements/task-list.js", "elements/fleet.js", "elements/render.js", "elements/timeline.js", "elements/i18n.js", "ready.js", "dcs_tasks.js"]) {
     assert.ok(seen.has(f), `element-slim.js reaches ${f}`);
   }
-  // dcs-tasks/element: one bundle of the elements; the package's shared modules stay its own.
+  // dcs-tasks/element: one bundle of the elements over their own build of the wasm (its glue
+  // and its module); inflate.js is shared; `dcs-tasks` (index.js and what it loads) only for an
+  // element given project-id, in a dynamic import.
   seen.clear();
   walk("element.js");
-  assert.deepEqual([...seen].sort(), ["dcs_tasks.js", "dcs_tasks_wasm.js", "element.js", "inflate.js", "load.js", "ready.js"],
-    "element.js bundles the elements and imports only the package's shared modules");
+  assert.deepEqual([...seen].sort(), ["dcs_tasks.js", "dcs_tasks_page.js", "dcs_tasks_page_wasm.js", "dcs_tasks_wasm.js", "element.js", "index.js", "inflate.js", "load.js", "ready.js"],
+    "element.js bundles the elements and imports only the package's modules");
+  const elementJs = readFileSync(join(pkgDir, "element.js"), "utf8");
+  const statics = [...elementJs.matchAll(/from ?"(\.\.?\/[^"]+\.js)"/g)].map((m) => m[1]);
+  assert.deepEqual([...new Set(statics)], ["./dcs_tasks_page.js"], "its one static import: the elements' glue");
   // The wasm comes in a dynamic import only: bundlers put it in a chunk of its own, off the
   // page's first script (Vite's 500 kB warning, Angular's initial budget).
-  assert.ok(!seen.has("index.js"), "element.js does not reach index.js (its static import of the wasm)");
-  const elementJs = readFileSync(join(pkgDir, "element.js"), "utf8");
-  assert.match(elementJs, /import\(\s*"\.\/dcs_tasks_wasm\.js"\s*\)/, "element.js imports the wasm dynamically");
-  assert.doesNotMatch(elementJs, /from ?"\.\/dcs_tasks_wasm\.js"/, "and not statically");
+  assert.match(elementJs, /import\(\s*"\.\/dcs_tasks_page_wasm\.js"\s*\)/, "element.js imports the wasm dynamically");
+  assert.match(elementJs, /import\(\s*"\.\/index\.js"\s*\)/, "and dcs-tasks on demand");
   const out = execFileSync(process.execPath, ["--input-type=module", "-e",
     `const m = await import("dcs-tasks/element"); m.defineElements(); console.log(JSON.stringify({ keys: Object.keys(m).sort(), classes: [typeof m.DcsTaskList, typeof m.DcsFleet], attrs: m.DcsTaskList.observedAttributes, fleet: m.DcsFleet.observedAttributes }));`],
   { cwd: dir, encoding: "utf8" });
