@@ -207,9 +207,8 @@ impl DcsClient {
         self.task_call(instance_id, task_id, o, false)
     }
 
-    /// `deleteTask(instanceId, taskId, o?) -> Promise<void>` (not in the elements' build: a
-    /// proxy's normalized routes only read).
-    #[cfg(not(feature = "page"))]
+    /// `deleteTask(instanceId, taskId, o?) -> Promise<void>` (in the elements' build too: DCS's
+    /// route, which a proxy mirrors when its ENABLE_DELETE allows).
     #[wasm_bindgen(js_name = deleteTask)]
     pub fn delete_task(&self, instance_id: JsValue, task_id: JsValue, o: JsValue) -> Promise {
         self.task_call(instance_id, task_id, o, true)

@@ -2,8 +2,9 @@
 // pkg/dcs_tasks_page.js) through the proxy in real workerd in front of the mock: it asks the
 // proxy's normalized routes (/api/instances/...) and hands out what the library's client
 // (pkg/index.js, DCS's routes through the proxy's mirror, the strict parsers) hands out, value
-// for value; what it cannot trust in a normalized answer is an INVALID_RESPONSE at its path; it
-// takes no credentials (its proxy signs).
+// for value (an upstream failure aside: the normalized routes answer a 5xx as the proxy's 502);
+// what it cannot trust in a normalized answer is an INVALID_RESPONSE at its path; it takes no
+// credentials (its proxy signs); deleteTask goes to DCS's route, which the proxy mirrors.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { inflateRawSync } from "node:zlib";
@@ -87,6 +88,15 @@ describe("the elements' client through the proxy", () => {
     assert.ok(a.some((e) => e.error?.code === "HTTP_ERROR") && a.some((e) => e.tasks.length > 0));
   });
 
+  test("deleteTask: DCS's route, mirrored by the proxy (refused here: ENABLE_DELETE is off), as for the library's client", async () => {
+    rec.urls.length = 0;
+    const e = await el.deleteTask(DEMO_INSTANCE, "t1").catch((x) => x);
+    const l = await lib.deleteTask(DEMO_INSTANCE, "t1").catch((x) => x);
+    assert.deepEqual(rec.urls, [`/v2/${PROJECT}/instances/${DEMO_INSTANCE}/tasks/t1`]);
+    assert.deepEqual([e.code, e.status, e.errorCode], ["HTTP_ERROR", 403, "DELETE_DISABLED"]);
+    assert.deepEqual([l.code, l.status, l.errorCode], [e.code, e.status, e.errorCode]);
+  });
+
   test("an upstream failure: HTTP_ERROR with the proxy's 502 and DCS's message (the library, through the mirror: DCS's 500)", async () => {
     const e = await el.listTasks(DEMO_FAILING_INSTANCE).catch((x) => x);
     const l = await lib.listTasks(DEMO_FAILING_INSTANCE).catch((x) => x);
@@ -103,7 +113,6 @@ describe("the elements' client: what it does not take or trust", () => {
       assert.throws(() => new page.DcsClient({ endpoint: "https://p.example", projectId: "p", auth }),
         (e) => e.code === "INVALID_ARGUMENT" && e.field === "auth" && /proxy/.test(e.message));
     }
-    assert.equal(typeof page.DcsClient.prototype.deleteTask, "undefined");
     for (const f of ["signRequest", "buildListTasksRequest", "parseListTasksResponse", "parseListInstancesResponse"]) {
       assert.equal(page[f], undefined, f);
     }
