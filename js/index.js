@@ -6,6 +6,7 @@
 // call made before that is done instantiates it on the spot (zlib, else fflate's inflateSync).
 // `await ready` to start calling only when it is free.
 // Pages that want the smallest download use `dcs-tasks/slim` (the .wasm as its own file).
+// The build bundles load.js and inflate.js into this module (fewer modules, a faster import).
 import wasm from "./dcs_tasks_wasm.js";
 import { inflateSync } from "./inflate.js";
 import { start } from "./load.js";

@@ -549,7 +549,7 @@ szRow("dcs_tasks_bg.wasm", sz.files["dcs_tasks_bg.wasm"]);
 szRow("dcs_tasks.js (glue)", sz.files["dcs_tasks.js"]);
 szRow("dcs_tasks_wasm.js (the wasm deflated with Zopfli, base64)", sz.files["dcs_tasks_wasm.js"]);
 szRow("what a page downloads with `dcs-tasks/slim` (entry + glue + ready.js + .wasm)", sz.slim, `; budget ${sz.budgets.slim} B`);
-szRow("what a page downloads with `dcs-tasks` (zero configuration: entry, load.js, inflate.js, glue, the wasm inlined)", sz.zeroConfig,
+szRow("what a page downloads with `dcs-tasks` (zero configuration: the entry with load.js and fflate bundled, glue, ready.js, the wasm inlined)", sz.zeroConfig,
   `, ${(sz.zeroConfig.gzip / sz.slim.gzip).toFixed(3)}× slim; budget ${sz.budgets.zeroConfig} B`);
 szRow("dcs_tasks_page.js (the elements' build: glue)", sz.files["dcs_tasks_page.js"]);
 szRow("dcs_tasks_page_wasm.js (the elements' build of the wasm, deflated with Zopfli, base64)", sz.files["dcs_tasks_page_wasm.js"]);

@@ -132,8 +132,9 @@ node -e '
 ' "$name"
 done
 cp js/slim.d.ts js/workerd.js js/edge.js js/package.json pkg/
-# What pages load, minified each on its own (the imports stay as they are).
-for f in index.js load.js slim.js ready.js; do
+# What pages load, minified each on its own (the imports stay as they are); index.js is bundled
+# below, once inflate.js is built.
+for f in slim.js ready.js; do
   node_modules/.bin/esbuild "js/$f" --minify --format=esm --log-level=warning --outfile="pkg/$f"
 done
 # `dcs-tasks/proxy`, one entry per runtime family (js/package.json's conditions).
@@ -231,6 +232,21 @@ node_modules/.bin/esbuild "$out/inflate-lazy.mjs" --minify --format=esm --log-le
   --banner:js="// fflate $fflate_version inflateSync (MIT, see LICENSE-fflate), bundled by scripts/build-pkg.sh; its tables are built on the first call." \
   --outfile=pkg/inflate.js
 cp node_modules/fflate/LICENSE pkg/LICENSE-fflate
+# `dcs-tasks` (index.js) is one module with load.js and inflate.js bundled in: each module more is
+# about 0.4 ms of a fresh Node's import (6 modules: 6.2 ms on Node 20; 4: 5.1 ms; BENCHMARKS.md).
+# The glue, ready.js (shared with the elements) and the wasm's module stay imports of their own.
+node --input-type=module -e '
+  const { build } = await import(process.cwd() + "/node_modules/esbuild/lib/main.js");
+  const own = /(^|\/)(dcs_tasks|ready|dcs_tasks_wasm)\.js$/;
+  await build({
+    entryPoints: ["js/index.js"], outfile: "pkg/index.js", bundle: true, minify: true, format: "esm", logLevel: "warning",
+    banner: { js: `// dcs-tasks, zero configuration; bundles fflate ${process.argv[1]} inflateSync (MIT, see LICENSE-fflate).` },
+    plugins: [{ name: "package-modules", setup(b) {
+      b.onResolve({ filter: own }, (a) => ({ path: "./" + a.path.split("/").pop(), external: true }));
+      b.onResolve({ filter: /(^|\/)inflate\.js$/ }, () => ({ path: process.cwd() + "/pkg/inflate.js" }));
+    } }],
+  });
+' "$fflate_version"
 # The types: js/dcs_tasks.d.ts (the functions, the class, the option objects) with the output
 # types tsify generated from the Rust types (crates/parse/src/model.rs) at its marker.
 node scripts/assemble-types.mjs "$wasm_out/dcs_tasks.d.ts" js/dcs_tasks.d.ts pkg/dcs_tasks.d.ts

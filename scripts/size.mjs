@@ -78,7 +78,7 @@ export function measure() {
   const proxy = weigh([join(pkg, "dcs_tasks_proxy_bg.wasm"), join(pkg, "dcs_tasks_proxy.js")]);
   const file = (f) => weigh([join(pkg, f)]);
   return {
-    files: Object.fromEntries(["dcs_tasks_bg.wasm", "dcs_tasks.js", "dcs_tasks_wasm.js", "dcs_tasks_page.js", "dcs_tasks_page_wasm.js", "inflate.js", "load.js", "index.js", "slim.js"]
+    files: Object.fromEntries(["dcs_tasks_bg.wasm", "dcs_tasks.js", "dcs_tasks_wasm.js", "dcs_tasks_page.js", "dcs_tasks_page_wasm.js", "inflate.js", "index.js", "slim.js"]
       .map((f) => [f, file(f)])),
     slim, zeroConfig, elementsPage, elementsOnDemand, elementsSlimPage, elementsJs, elementsFiles, proxy,
     budgets: {

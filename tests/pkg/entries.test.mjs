@@ -1,7 +1,7 @@
 // The packed package's shape: which entry each runtime's export conditions select (resolved
 // with Node's PACKAGE_EXPORTS_RESOLVE rules: the first key in the object's order that the
 // runtime accepts wins), that every exported file is in the tarball, and that no entry has a
-// top-level await (index.js carries the wasm deflated and instantiates it through load.js,
+// top-level await (index.js carries the wasm deflated and instantiates it through load.js, bundled in,
 // workerd.js imports the .wasm as a module); `dcs-tasks/slim` leaves `await init()` to the page.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -82,12 +82,17 @@ test("entries: each runtime's conditions select its entry; all files packed; no 
 
   const src = (f) => readFileSync(join(pkgDir, f), "utf8").replace(/^\s*\/\/.*$/gm, "");
   const awaits = (f) => topLevelAwaits(src(f));
-  for (const f of ["index.js", "load.js", "ready.js", "element.js", "element-slim.js"]) {
+  for (const f of ["index.js", "ready.js", "element.js", "element-slim.js"]) {
     assert.equal(awaits(f), 0, `${f}: no top-level await (every bundler's default target takes it)`);
   }
   assert.match(src("index.js"), /import ?\w+ ?from ?"\.\/dcs_tasks_wasm\.js"/, "index.js takes the inlined wasm");
-  assert.match(src("index.js"), /from ?"\.\/inflate\.js"/, "index.js takes fflate's inflateSync (for a call before ready)");
-  assert.doesNotMatch(src("index.js") + src("load.js") + src("dcs_tasks_wasm.js"), /from ?["']node:|readFileSync|import\.meta|fetch\(/, "no file system, no URL, no fetch");
+  // One module with load.js and fflate's inflateSync (for a call before ready) bundled in: its
+  // static imports are the wasm's module, the glue and ready.js (shared with the elements).
+  const imports = [...new Set([...src("index.js").matchAll(/from ?"([^"]+)"/g)].map((m) => m[1]))].sort();
+  assert.deepEqual(imports, ["./dcs_tasks.js", "./dcs_tasks_wasm.js", "./ready.js"], "index.js's imports");
+  assert.match(readFileSync(join(pkgDir, "index.js"), "utf8"), /^\/\/ dcs-tasks, zero configuration; bundles fflate [\d.]+ inflateSync \(MIT, see LICENSE-fflate\)/, "index.js names fflate and its licence");
+  assert.match(src("index.js"), /DecompressionStream/, "index.js carries load.js");
+  assert.doesNotMatch(src("index.js") + src("dcs_tasks_wasm.js"), /from ?["']node:|readFileSync|import\.meta|fetch\(/, "no file system, no URL, no fetch");
   // The inlined wasm: deflated, base64; it inflates to the .wasm file byte for byte and weighs,
   // gzipped, within 3% of it (what base64 of deflated bytes costs).
   const inline = /export default ?"([A-Za-z0-9+/=]+)"/.exec(readFileSync(join(pkgDir, "dcs_tasks_wasm.js"), "utf8"));
@@ -153,7 +158,7 @@ test("dcs-tasks/element: its files import each other by relative paths, all pack
   // element given project-id, in a dynamic import.
   seen.clear();
   walk("element.js");
-  assert.deepEqual([...seen].sort(), ["dcs_tasks.js", "dcs_tasks_page.js", "dcs_tasks_page_wasm.js", "dcs_tasks_wasm.js", "element.js", "index.js", "inflate.js", "load.js", "ready.js"],
+  assert.deepEqual([...seen].sort(), ["dcs_tasks.js", "dcs_tasks_page.js", "dcs_tasks_page_wasm.js", "dcs_tasks_wasm.js", "element.js", "index.js", "inflate.js", "ready.js"],
     "element.js bundles the elements and imports only the package's modules");
   const elementJs = readFileSync(join(pkgDir, "element.js"), "utf8");
   const statics = [...elementJs.matchAll(/from ?"(\.\.?\/[^"]+\.js)"/g)].map((m) => m[1]);
