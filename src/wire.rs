@@ -286,10 +286,11 @@ mod proxy_api {
     impl PageSource for TaskSource {
         type Page = JsPage<Tasks>;
         fn page_request(&self, offset: u32, limit: u32) -> HttpRequest {
-            let mut q = self.query.clone();
-            q.offset = Some(offset);
-            q.limit = Some(limit);
-            query::api_list_request(&self.endpoint, &self.instance_id, &q)
+            query::api_list_request(
+                &self.endpoint,
+                &self.instance_id,
+                &self.query.page(offset, limit),
+            )
         }
         fn parse_page(&self, resp: &RawResponse, _: ParseOptions) -> Result<Self::Page, DcsError> {
             read_page(&resp.body)
@@ -305,10 +306,7 @@ mod proxy_api {
     impl PageSource for InstanceSource {
         type Page = JsPage<Instances>;
         fn page_request(&self, offset: u32, limit: u32) -> HttpRequest {
-            let mut q = self.query.clone();
-            q.offset = Some(offset);
-            q.limit = Some(limit);
-            query::api_instances_request(&self.endpoint, &q)
+            query::api_instances_request(&self.endpoint, &self.query.page(offset, limit))
         }
         fn parse_page(&self, resp: &RawResponse, _: ParseOptions) -> Result<Self::Page, DcsError> {
             read_page(&resp.body)

@@ -47,9 +47,7 @@ pub struct TaskPages {
 impl PageSource for TaskPages {
     type Page = ListJson;
     fn page_request(&self, offset: u32, limit: u32) -> HttpRequest {
-        let mut q = self.query.clone();
-        q.offset = Some(offset);
-        q.limit = Some(limit);
+        let q = self.query.page(offset, limit);
         query::list_request(&self.endpoint, &self.project_id, &self.instance_id, &q)
     }
     fn parse_page(&self, resp: &RawResponse, o: ParseOptions) -> Result<ListJson> {
@@ -82,9 +80,7 @@ pub struct InstancePages {
 impl PageSource for InstancePages {
     type Page = InstanceList;
     fn page_request(&self, offset: u32, limit: u32) -> HttpRequest {
-        let mut q = self.query.clone();
-        q.offset = Some(offset);
-        q.limit = Some(limit);
+        let q = self.query.page(offset, limit);
         query::list_instances_request(&self.endpoint, &self.project_id, &q)
     }
     fn parse_page(&self, resp: &RawResponse, o: ParseOptions) -> Result<InstanceList> {

@@ -245,6 +245,15 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    /// The same query for one page of a listing: at `offset`, at most `limit` items.
+    pub fn page(&self, offset: u32, limit: u32) -> ListQuery {
+        ListQuery {
+            offset: Some(offset),
+            limit: Some(limit),
+            ..self.clone()
+        }
+    }
+
     /// Validates the four query arguments; the error names its [`Field`], which each surface
     /// spells its own way.
     pub fn validate(offset: &Arg, limit: &Arg, start: &Arg, end: &Arg) -> ArgResult<ListQuery> {
@@ -440,6 +449,15 @@ pub struct InstanceQuery {
 }
 
 impl InstanceQuery {
+    /// The same query for one page of a listing: at `offset`, at most `limit` instances.
+    pub fn page(&self, offset: u32, limit: u32) -> InstanceQuery {
+        InstanceQuery {
+            offset: Some(offset),
+            limit: Some(limit),
+            ..self.clone()
+        }
+    }
+
     /// Validates the four query arguments: `name` 1-64 characters with no control character,
     /// `status` 1-32 of `[A-Z0-9_]`, `offset` 0..2147483647, `limit` 1..1000. The error names
     /// its [`Field`].
