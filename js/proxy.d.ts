@@ -74,7 +74,13 @@ export interface WatchdogReport {
   /** Another check held the state: this one did nothing. */
   skipped: boolean;
   events: WatchdogEvent[];
-  webhooks: { name: string; delivered: boolean; error?: string }[];
+  /**
+   * Each webhook posted to by this check: whether it took the post; why not; how many of its
+   * events an earlier check could not deliver (`redelivered`); how many are kept for the next
+   * check because every retry of this one failed (`kept`: a network error, 429, 5xx; with a
+   * store only. A refusal, 4xx or a service's error code, is not retried).
+   */
+  webhooks: { name: string; delivered: boolean; error?: string; redelivered?: number; kept?: number }[];
   /** `ALERT_EVERY` in seconds. */
   every: number;
   /** Why the check saw nothing (the instances could not be listed, the store failed). */

@@ -27,14 +27,15 @@ use crate::fetch::{fetch_function, promise, read_body, thenable, Inner};
 use crate::pager::Pager;
 use dcs_tasks_core::listing::TypedTaskPages;
 use dcs_tasks_core::proxy::watch::{
-    note_log, run_log, GatherStats, Storage, WatchRun, MAX_WATCH_TASKS, WATCH_CONCURRENCY,
+    note_log, run_log, Delivered, GatherStats, Posting, Storage, WatchRun, MAX_WATCH_TASKS,
+    WATCH_CONCURRENCY,
 };
 use dcs_tasks_core::proxy::{
     self, check_all_instances, check_all_total, Answer, FleetGathering, FleetPurpose, ProxyConfig,
     ALL_PAGE_SIZE, MAX_ALL_INSTANCES,
 };
 use dcs_tasks_core::watchdog::{Event, FleetLook};
-use dcs_tasks_core::webhook::{self, Outcome, Post, Webhook};
+use dcs_tasks_core::webhook::{self, Outcome, Post, Sent, Webhook};
 use dcs_tasks_parse::error::DcsError;
 use dcs_tasks_parse::model::{Instance, Task};
 
@@ -204,14 +205,6 @@ struct Report {
     error: Option<String>,
 }
 
-#[derive(serde::Serialize)]
-struct Delivered {
-    name: String,
-    delivered: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-}
-
 impl Report {
     fn failed(mut self, e: DcsError) -> Self {
         console_log(&note_log("failed", Some(e.code.as_str()), &e.message));
@@ -222,7 +215,7 @@ impl Report {
 
 /// One scheduled check: `runWatchdog(env, { store?, scheduledTime? })`. Rejects (naming the
 /// variable) when the configuration is refused; otherwise resolves with what it did
-/// (`{ skipped, events, webhooks: [{ name, delivered, error? }], every, error? }`).
+/// (`{ skipped, events, webhooks: [{ name, delivered, error?, redelivered?, kept? }], every, error? }`).
 #[wasm_bindgen(js_name = runWatchdog, skip_typescript)]
 pub fn run_watchdog(env: JsValue, options: JsValue) -> Promise {
     promise(Box::pin(async move {
@@ -293,8 +286,8 @@ async fn checked(g: &FleetGathering, store: Option<&JsValue>, scheduled: Option<
             return report.failed(e);
         }
     };
-    let result = run.finish(stored.as_deref(), &look);
-    // Stored before posting: an event is never posted twice.
+    let mut result = run.finish(stored.as_deref(), &look);
+    // Stored before posting: what each webhook is about to be told (at least once).
     if let (Some(s), Some(st)) = (store, &result.state) {
         if let Err(e) = store_put(s, &st.to_json()).await {
             return report.failed(e);
@@ -303,51 +296,50 @@ async fn checked(g: &FleetGathering, store: Option<&JsValue>, scheduled: Option<
     // The answers' bytes are the webhooks', not the upstream's budget.
     inner.budget.set(None);
     let deadline = now() + f64::from(g.config.request_timeout_ms);
-    let delivered = deliver_all(&result.posts, deadline, &inner).await;
+    let sent = deliver_all(&result.posts, deadline, &inner).await;
+    let delivered = result.settle(sent);
     console_log(&run_log(&result.events, &delivered));
+    // Stored after posting: what each webhook took dropped, the lease released. Not stored,
+    // the next run posts the same again once the lease is past.
+    if let (Some(s), Some(st)) = (store, &result.state) {
+        if let Err(e) = store_put(s, &st.to_json()).await {
+            report.webhooks = delivered;
+            report.events = result.events;
+            return report.failed(e);
+        }
+    }
     report.events = result.events;
-    report.webhooks = delivered
-        .into_iter()
-        .map(|(name, r)| Delivered {
-            name,
-            delivered: r.is_ok(),
-            error: r.err(),
-        })
-        .collect();
+    report.webhooks = delivered;
     report
 }
 
-type Delivery = Pin<Box<dyn Future<Output = (usize, Result<(), String>)>>>;
+type Delivery = Pin<Box<dyn Future<Output = (usize, Sent)>>>;
 
 /// Every webhook's post at once (one failing never holds up the others), each with its
-/// retries before `deadline`: `(its name, delivered or why not)`, in order.
-async fn deliver_all(
-    posts: &[(Webhook, Post)],
-    deadline: f64,
-    inner: &Rc<Inner>,
-) -> Vec<(String, Result<(), String>)> {
-    let mut out: Vec<(String, Result<(), String>)> = posts
+/// retries before `deadline`: what each came to, in order.
+async fn deliver_all(posts: &[Posting], deadline: f64, inner: &Rc<Inner>) -> Vec<Sent> {
+    let mut out: Vec<Sent> = posts
         .iter()
-        .map(|(w, _)| (w.name(), Err("not tried".to_string())))
+        .map(|_| Sent::Failed("not tried".to_string()))
         .collect();
     let mut running: Vec<Delivery> = posts
         .iter()
         .enumerate()
-        .map(|(k, (w, p))| {
-            let (w, p, inner) = (w.clone(), p.clone(), inner.clone());
+        .map(|(k, p)| {
+            let (w, p, inner) = (p.webhook.clone(), p.post.clone(), inner.clone());
             Box::pin(async move { (k, deliver(&w, &p, deadline, &inner).await) }) as Delivery
         })
         .collect();
     while !running.is_empty() {
         let (k, r) = first_done(&mut running).await;
-        out[k].1 = r;
+        out[k] = r;
     }
     out
 }
 
 /// One webhook's post with its retries (429, 5xx, a service's rate limit, a network error)
 /// before `deadline`. The error says why, never the URL or the secret.
-async fn deliver(w: &Webhook, p: &Post, deadline: f64, inner: &Inner) -> Result<(), String> {
+async fn deliver(w: &Webhook, p: &Post, deadline: f64, inner: &Inner) -> Sent {
     let mut last = String::from("the run's deadline passed before it was tried");
     for attempt in 0..webhook::MAX_ATTEMPTS {
         let left = deadline - now();
@@ -357,8 +349,8 @@ async fn deliver(w: &Webhook, p: &Post, deadline: f64, inner: &Inner) -> Result<
         let timeout = left.min(f64::from(inner.timeout_ms)) as u32;
         let (status, retry_after, body) = post_once(p, timeout, inner).await;
         let delay = match webhook::outcome(w.kind, status, &body, retry_after.as_deref(), attempt) {
-            Outcome::Delivered => return Ok(()),
-            Outcome::Refused(m) => return Err(m),
+            Outcome::Delivered => return Sent::Delivered,
+            Outcome::Refused(m) => return Sent::Refused(m),
             Outcome::Retry(d) => d,
         };
         last = match status {
@@ -372,7 +364,7 @@ async fn deliver(w: &Webhook, p: &Post, deadline: f64, inner: &Inner) -> Result<
             let _ = c.sleep(delay as u32).await;
         }
     }
-    Err(last)
+    Sent::Failed(last)
 }
 
 /// One POST: the status (none on a network error or timeout), `Retry-After`, and the start

@@ -3,9 +3,10 @@
 // with `fileStore`, a new store object per run as after a restart), in front of the mock DCS
 // whose scripted instance has a task going from EXECUTING to FAILED and whose other instance
 // stops answering, then answers again; a local webhook receiver (generic, Feishu and DingTalk
-// with their signatures checked, a flaky one that fails once, one that refuses). Over several
-// runs: exactly one alert per event; `/api/attention` and `/metrics` agree with it; no URL or
-// secret in any log or report.
+// with their signatures checked, a flaky one that fails once, one that refuses, one that is
+// down for a whole run and is told what it missed by the next). Over several runs: exactly one
+// alert per event; `/api/attention` and `/metrics` agree with it; no URL or secret in any log
+// or report.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
@@ -22,10 +23,12 @@ const FEISHU_SECRET = "feishu-secret-Zx81";
 const DINGTALK_SECRET = "SECdingtalk-secret-Qw52";
 const MIN = 60_000;
 
-/** The webhook receiver: every POST kept; `/flaky` fails its first request; `/refuses` 404s. */
+/** The webhook receiver: every POST kept; `/flaky` fails its first request; `/refuses` 404s;
+ * `/down` answers 429 (retry in an hour: past the run's deadline) while `down` is set. */
 async function receiver() {
   const got = [];
   let flaky = 0;
+  const state = { down: false };
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
@@ -34,6 +37,10 @@ async function receiver() {
       const body = Buffer.concat(chunks).toString("utf8");
       if (url.pathname === "/flaky" && flaky++ === 0) {
         res.writeHead(503).end();
+        return;
+      }
+      if (url.pathname === "/down" && state.down) {
+        res.writeHead(429, { "retry-after": "3600" }).end();
         return;
       }
       if (url.pathname === "/refuses") {
@@ -46,7 +53,7 @@ async function receiver() {
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${server.address().port}`;
-  return { got, base, close: () => new Promise((r) => server.close(r)) };
+  return { got, base, state, close: () => new Promise((r) => server.close(r)) };
 }
 
 function webhooks(base) {
@@ -56,6 +63,7 @@ function webhooks(base) {
     `dingtalk:${base}/dingtalk?access_token=t0k`,
     `generic:${base}/flaky`,
     `slack:${base}/refuses`,
+    `generic:${base}/down`,
   ].join(",");
 }
 
@@ -113,7 +121,9 @@ async function scenario({ run, mockUrl, instances, hook, attention, metrics }) {
   await run(); // the first run: the stuck task (a condition that holds), not the old failure
   await run();
   await stage(mockUrl, instances, 1, t0);
-  await run(); // the task failed, b down
+  hook.state.down = true;
+  await run(); // the task failed, b down; so is the hook /down
+  hook.state.down = false;
   // the model and the metrics agree with what was posted
   const att = await attention();
   const byId = Object.fromEntries(att.instances.map((i) => [i.instanceId, i]));
@@ -129,13 +139,13 @@ async function scenario({ run, mockUrl, instances, hook, attention, metrics }) {
   assert.match(line("dcs_tasks_stuck", a), / 1$/);
   assert.match(m, /^dcs_tasks_instances\{project_id="watch-fleet2"\} 2$/m);
   assert.match(m, /^dcs_tasks_gather_errors\{project_id="watch-fleet2"\} 1$/m);
-  await run();
+  await run(); // /down is told what it missed
   await run();
   await stage(mockUrl, instances, 2, t0);
   await run(); // b answers again
   await run();
   const want = [`stuck ${a} task-stuck`, `failed ${a} task-main`, `unreachable ${b}`, `recovered ${b}`];
-  for (const path of ["/generic", "/feishu", "/dingtalk", "/flaky"]) {
+  for (const path of ["/generic", "/feishu", "/dingtalk", "/flaky", "/down"]) {
     // chat hooks carry the events in their text; the generic ones as JSON
     if (path === "/feishu" || path === "/dingtalk") {
       const texts = hook.got.filter((g) => g.path === path).map((g) => g.body.content?.text ?? g.body.text.content);
@@ -241,6 +251,13 @@ test("Node: runWatchdog with a file store (a new store per run, as after restart
     const refused = reports[0].webhooks.find((w) => w.name === "webhook 5 (slack)");
     assert.deepEqual(refused, { name: "webhook 5 (slack)", delivered: false, error: "answered HTTP 404" });
     assert.ok(reports[0].webhooks.filter((w) => w.name !== "webhook 5 (slack)").every((w) => w.delivered));
+    // the hook down for the third run: its two events kept, then told by the fourth (which
+    // has no event of its own and posts to it alone)
+    const down = (r) => r.webhooks.find((w) => w.name === "webhook 6 (generic)");
+    assert.deepEqual(down(reports[2]), { name: "webhook 6 (generic)", delivered: false, error: "answered HTTP 429 after 1 attempt(s)", kept: 2 });
+    assert.deepEqual(reports[3].webhooks, [{ name: "webhook 6 (generic)", delivered: true, redelivered: 2 }]);
+    assert.deepEqual(reports[4].webhooks, []);
+    assert.equal(hook.got.filter((g) => g.path === "/down").length, 3, "/down: runs 1, 4 and 6");
     // a refused configuration rejects naming the variable, never its value
     await assert.rejects(runWatchdog({ ...e, ALERT_WEBHOOKS: "teams:https://secret.example/x" }, {}), (err) => {
       assert.match(err.message, /ALERT_WEBHOOKS entry 1 must be kind:url/);

@@ -17,9 +17,16 @@
 //!   past failures. An instance that left the project is forgotten.
 //!
 //! Runs that overlap: a run claims the state first ([`WatchState::claim`]: a lease until its
-//! deadline, written before it gathers); a run that finds a live lease does nothing. The
-//! state is written before the events are posted, so an event is never posted twice (a
-//! webhook that fails every retry loses it: logged).
+//! deadline, written before it gathers); a run that finds a live lease does nothing.
+//!
+//! Delivery, with storage: at least once. The state written before the posts holds, for each
+//! webhook, what it is about to be told ([`WatchState::undelivered`]: the run's events and
+//! any an earlier run could not deliver) and keeps the lease; the state written after them
+//! drops what each webhook took (or refused for good: a 4xx, a service's error code) and
+//! releases the lease. A webhook that fails every retry of a run (a network error, 429, 5xx)
+//! is told those events again by the next runs, for [`LOOK_RANGE_MS`] at most
+//! ([`MAX_UNDELIVERED`] events of it). An event is posted twice only when a run stops
+//! between a post and the state after it, or a webhook took a post whose answer was lost.
 //!
 //! Without storage there is no state: [`evaluate_window`] reports what happened in the run's
 //! own time window `[from, to)` (the schedule's previous tick to this one): a failure whose
@@ -45,12 +52,14 @@ pub const LOOK_RANGE_MS: i64 = 24 * 3_600_000;
 pub const MAX_STATE_KEYS: usize = 10_000;
 /// The state's format version.
 pub const STATE_VERSION: u32 = 1;
+/// Most events kept for one webhook that does not take them (the oldest go first).
+pub const MAX_UNDELIVERED: usize = 100;
 /// How far DCS's clock may be behind ours: a failure first seen after the first run counts
 /// as new when DCS dates it at most this long before that run.
 pub const CLOCK_SKEW_MS: i64 = 15 * 60_000;
 
 /// What an event is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EventKind {
     Failed,
@@ -73,7 +82,7 @@ impl EventKind {
 }
 
 /// One event, as the `generic` webhook posts it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     pub kind: EventKind,
@@ -154,6 +163,37 @@ pub struct WatchState {
     pub unreachable: BTreeMap<String, i64>,
     /// Instances reported abnormal.
     pub abnormal: BTreeSet<String>,
+    /// What each webhook (by [`crate::webhook::Webhook::key`]) is yet to take: while a run
+    /// posts, what it is posting; after it, what a webhook failed to take (tried again by the
+    /// next runs).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub undelivered: BTreeMap<String, Vec<Pending>>,
+}
+
+/// An event a webhook is yet to take, and when a run first had it to post (ms).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    pub queued: i64,
+    pub event: Event,
+}
+
+/// What a webhook is told by a run at `now_ms`: what it did not take before (at most
+/// [`LOOK_RANGE_MS`] old), then the run's `events`; [`MAX_UNDELIVERED`] at most, the newest.
+/// Also how many of them are from earlier runs.
+pub fn backlog(earlier: Vec<Pending>, events: &[Event], now_ms: i64) -> (Vec<Pending>, usize) {
+    let since = now_ms.saturating_sub(LOOK_RANGE_MS);
+    let mut all: Vec<Pending> = earlier.into_iter().filter(|p| p.queued >= since).collect();
+    let mut earlier = all.len();
+    all.extend(events.iter().map(|e| Pending {
+        queued: now_ms,
+        event: e.clone(),
+    }));
+    if all.len() > MAX_UNDELIVERED {
+        let extra = all.len() - MAX_UNDELIVERED;
+        all.drain(..extra);
+        earlier = earlier.saturating_sub(extra);
+    }
+    (all, earlier)
 }
 
 impl WatchState {

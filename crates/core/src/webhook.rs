@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use dcs_tasks_parse::model::to_json;
 
-use crate::sign::hmac_sha256;
+use crate::sign::{hex, hmac_sha256, sha256};
 use crate::watchdog::Event;
 
 /// Most webhooks `ALERT_WEBHOOKS` may list.
@@ -207,6 +207,14 @@ impl Webhook {
         format!("webhook {} ({})", self.index, self.kind.as_str())
     }
 
+    /// How the watchdog's state names it (what it is yet to take): its kind and the start of
+    /// its URL's SHA-256, never the URL (whose token is a secret). Another URL is another
+    /// webhook: what the old one did not take is not posted to the new one.
+    pub fn key(&self) -> String {
+        let digest = sha256(self.url.as_bytes());
+        format!("{}:{}", self.kind.as_str(), hex(&digest[..12]))
+    }
+
     /// The request telling `notice` to this webhook at `now_ms` (the signatures' time).
     pub fn post(&self, notice: &Notice, now_ms: i64) -> Post {
         let text = chat_text(notice, self.kind.max_text());
@@ -296,6 +304,17 @@ pub fn chat_text(notice: &Notice, max: usize) -> String {
         ));
     }
     text
+}
+
+/// What a run's post to one webhook came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sent {
+    Delivered,
+    /// Not taken, and not worth posting again (a 4xx, a service's error code): why.
+    Refused(String),
+    /// Every retry of the run failed (a network error or timeout, 429, 5xx, a service's rate
+    /// limit, the run's deadline): why. With storage, posted again by the next run.
+    Failed(String),
 }
 
 /// What a webhook's answer means.

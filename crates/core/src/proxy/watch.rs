@@ -20,7 +20,7 @@ use crate::attention::{listing_start, FleetSummary};
 use crate::listing::{InstancePages, TaskPages, TypedTaskPages};
 use crate::query::{InstanceQuery, ListQuery};
 use crate::watchdog::{self, Event, FleetLook, Sighting, WatchState};
-use crate::webhook::{Notice, Post, Webhook};
+use crate::webhook::{Notice, Post, Sent, Webhook};
 
 /// Instances whose tasks are listed at once.
 pub const WATCH_CONCURRENCY: usize = 4;
@@ -189,11 +189,80 @@ pub struct WatchRun<'a> {
 }
 
 /// A run's result: the events, the state to store (with storage), what to post.
+/// What a run decided: its events, the state to store before posting (with storage), and
+/// the posts.
 #[derive(Debug)]
 pub struct RunResult {
     pub events: Vec<Event>,
+    /// Before the posts: what each webhook is about to be told kept in
+    /// [`WatchState::undelivered`], the lease held; [`RunResult::settle`] makes it the state
+    /// after them.
     pub state: Option<WatchState>,
-    pub posts: Vec<(Webhook, Post)>,
+    pub posts: Vec<Posting>,
+}
+
+/// One webhook's post in a run.
+#[derive(Debug)]
+pub struct Posting {
+    pub webhook: Webhook,
+    pub post: Post,
+    /// How many of its events an earlier run failed to deliver.
+    pub earlier: usize,
+    /// How many events it tells.
+    pub events: usize,
+}
+
+/// One webhook's line in a run's report and log: never its URL or secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delivered {
+    pub name: String,
+    pub delivered: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Events of earlier runs in the post.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub redelivered: usize,
+    /// Events kept for the next run (the post failed every retry of this one).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub kept: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl RunResult {
+    /// What the posts came to (`sent`, one per post, in order): each webhook's line, and the
+    /// state to store after them ([`RunResult::state`]): what a webhook took, or refused for
+    /// good, no longer kept; the lease released.
+    pub fn settle(&mut self, sent: Vec<Sent>) -> Vec<Delivered> {
+        let mut lines = Vec::with_capacity(self.posts.len());
+        for (p, sent) in self.posts.iter().zip(sent) {
+            let kept = matches!(sent, Sent::Failed(_));
+            if let (Some(st), false) = (self.state.as_mut(), kept) {
+                st.undelivered.remove(&p.webhook.key());
+            }
+            let (delivered, error) = match sent {
+                Sent::Delivered => (true, None),
+                Sent::Refused(m) | Sent::Failed(m) => (false, Some(m)),
+            };
+            lines.push(Delivered {
+                name: p.webhook.name(),
+                delivered,
+                error,
+                redelivered: p.earlier,
+                kept: if kept && self.state.is_some() {
+                    p.events
+                } else {
+                    0
+                },
+            });
+        }
+        if let Some(st) = self.state.as_mut() {
+            st.lease = 0;
+        }
+        lines
+    }
 }
 
 impl WatchRun<'_> {
@@ -211,50 +280,76 @@ impl WatchRun<'_> {
                 version: watchdog::STATE_VERSION,
                 ..WatchState::default()
             });
-        // The webhooks' retries may run past the gathering: hold it for both.
-        let hold = self.deadline_ms() + i64::from(self.config.request_timeout_ms);
-        st.claim(self.now_ms, hold).then_some(st)
+        st.claim(self.now_ms, self.hold_ms()).then_some(st)
+    }
+
+    /// Until when a run holds the state: the webhooks' retries may run past the gathering.
+    fn hold_ms(&self) -> i64 {
+        self.deadline_ms() + i64::from(self.config.request_timeout_ms)
     }
 
     /// The events of a look given the claimed state (`stored` as read before the claim) and
-    /// the posts; a look that failed (no instance list) has no events and keeps the state.
+    /// the posts: with storage, each webhook is told what an earlier run failed to deliver to
+    /// it, then the new events; a look that failed (no instance list) has no events and keeps
+    /// the state.
     pub fn finish(&self, stored: Option<&str>, look: &FleetLook) -> RunResult {
-        let (events, state) = match self.storage {
+        match self.storage {
             Storage::Kept => {
                 let prev = stored.and_then(WatchState::from_json);
-                let (e, s) = watchdog::evaluate(prev, look);
-                (e, Some(s))
+                let (events, mut st) = watchdog::evaluate(prev, look);
+                let mut earlier = core::mem::take(&mut st.undelivered);
+                let mut posts = Vec::new();
+                for w in &self.config.alerts.webhooks {
+                    let key = w.key();
+                    let before = earlier.remove(&key).unwrap_or_default();
+                    let (all, n_earlier) = watchdog::backlog(before, &events, self.now_ms);
+                    if all.is_empty() {
+                        continue;
+                    }
+                    let told: Vec<Event> = all.iter().map(|p| p.event.clone()).collect();
+                    posts.push(self.posting(w, &told, n_earlier));
+                    st.undelivered.insert(key, all);
+                }
+                // Held until the posts' outcome is stored (`settle`).
+                st.lease = self.hold_ms();
+                RunResult {
+                    events,
+                    state: Some(st),
+                    posts,
+                }
             }
             Storage::None => {
                 let every = i64::from(self.config.alerts.every_s) * 1000;
                 let to = self.scheduled_ms;
-                (watchdog::evaluate_window(look, to - every, to), None)
+                let events = watchdog::evaluate_window(look, to - every, to);
+                let posts = if events.is_empty() {
+                    Vec::new()
+                } else {
+                    let hooks = &self.config.alerts.webhooks;
+                    hooks.iter().map(|w| self.posting(w, &events, 0)).collect()
+                };
+                RunResult {
+                    events,
+                    state: None,
+                    posts,
+                }
             }
-        };
-        let posts = self.posts(&events);
-        RunResult {
-            events,
-            state,
-            posts,
         }
     }
 
-    /// Every webhook's request for `events` (none when there is no event).
-    pub fn posts(&self, events: &[Event]) -> Vec<(Webhook, Post)> {
-        if events.is_empty() {
-            return Vec::new();
-        }
+    /// Webhook `w`'s post of `events`, `earlier` of them from earlier runs.
+    fn posting(&self, w: &Webhook, events: &[Event], earlier: usize) -> Posting {
         let notice = Notice {
             project_id: &self.config.project_id,
             checked_at: dcs_tasks_parse::time::format_iso_ms(self.now_ms),
             events,
         };
-        self.config
-            .alerts
-            .webhooks
-            .iter()
-            .map(|w| (w.clone(), w.post(&notice, self.now_ms)))
-            .collect()
+        Posting {
+            webhook: w.clone(),
+            post: w.post(&notice, self.now_ms),
+            earlier,
+            events: events.len(),
+        }
     }
 }
 
@@ -276,34 +371,21 @@ pub fn note_log(what: &'static str, code: Option<&str>, message: &str) -> String
     })
 }
 
-/// The log line of a run: counts and kinds, never a URL, a secret or an event's text.
-pub fn run_log(events: &[Event], delivered: &[(String, Result<(), String>)]) -> String {
+/// The log line of a run: counts and kinds, each webhook's line, never a URL, a secret or an
+/// event's text.
+pub fn run_log(events: &[Event], delivered: &[Delivered]) -> String {
     #[derive(Serialize)]
     struct Line<'a> {
         watchdog: &'static str,
         events: usize,
         kinds: Vec<&'static str>,
-        webhooks: Vec<Hook<'a>>,
-    }
-    #[derive(Serialize)]
-    struct Hook<'a> {
-        name: &'a str,
-        delivered: bool,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        error: Option<&'a str>,
+        webhooks: &'a [Delivered],
     }
     to_json(&Line {
         watchdog: "run",
         events: events.len(),
         kinds: events.iter().map(|e| e.kind.as_str()).collect(),
-        webhooks: delivered
-            .iter()
-            .map(|(name, r)| Hook {
-                name,
-                delivered: r.is_ok(),
-                error: r.as_ref().err().map(String::as_str),
-            })
-            .collect(),
+        webhooks: delivered,
     })
 }
 

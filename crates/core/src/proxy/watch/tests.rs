@@ -3,7 +3,8 @@
 use super::*;
 use crate::attention::StuckAfter;
 use crate::proxy::{plan, Step};
-use crate::watchdog::EventKind;
+use crate::watchdog::{Event, EventKind, Pending};
+use crate::webhook::Sent;
 use crate::webhook::WebhookKind;
 use dcs_tasks_parse::time::format_iso_ms;
 
@@ -398,9 +399,22 @@ fn a_run_claims_evaluates_and_posts_to_every_webhook() {
         ]
     );
     assert_eq!(r.posts.len(), 2);
-    assert_eq!(r.posts[1].0.kind, WebhookKind::Wecom);
+    assert_eq!(r.posts[1].webhook.kind, WebhookKind::Wecom);
+    assert_eq!((r.posts[1].events, r.posts[1].earlier), (3, 0));
+    // before the posts: the lease still held, what each webhook is about to be told kept
+    let mut r = r;
+    let before = r.state.clone().unwrap();
+    assert_eq!(before.lease, claimed.lease);
+    assert_eq!(before.undelivered.len(), 2);
+    assert!(other.claim(Some(&before.to_json())).is_none());
+    let lines = r.settle(vec![Sent::Delivered, Sent::Delivered]);
+    assert!(lines
+        .iter()
+        .all(|l| l.delivered && l.kept == 0 && l.redelivered == 0));
     let st = r.state.unwrap();
     assert_eq!(st.lease, 0);
+    assert!(st.undelivered.is_empty());
+    assert!(!st.to_json().contains("undelivered"));
     // the next run: nothing new, nothing posted
     let next = WatchRun {
         now_ms: NOW + 5 * MIN,
@@ -425,15 +439,234 @@ fn a_run_claims_evaluates_and_posts_to_every_webhook() {
         note_log("failed", Some("NETWORK"), "a \"quoted\" line\n"),
         r#"{"watchdog":"failed","code":"NETWORK","message":"a \"quoted\" line\n"}"#
     );
-    let log = run_log(
-        &r.events,
-        &[
-            ("webhook 1 (generic)".into(), Ok(())),
-            ("webhook 2 (wecom)".into(), Err("answered HTTP 404".into())),
-        ],
-    );
+    let mut r = r;
+    assert_eq!(r.posts.len(), 2);
+    let lines = r.settle(vec![
+        Sent::Delivered,
+        Sent::Failed("answered HTTP 503 after 4 attempt(s)".into()),
+    ]);
+    // without storage nothing is kept for a next run
+    assert_eq!(lines[1].kept, 0);
+    let log = run_log(&r.events, &lines);
     assert_eq!(
         log,
-        r#"{"watchdog":"run","events":1,"kinds":["failed"],"webhooks":[{"name":"webhook 1 (generic)","delivered":true},{"name":"webhook 2 (wecom)","delivered":false,"error":"answered HTTP 404"}]}"#
+        r#"{"watchdog":"run","events":1,"kinds":["failed"],"webhooks":[{"name":"webhook 1 (generic)","delivered":true},{"name":"webhook 2 (wecom)","delivered":false,"error":"answered HTTP 503 after 4 attempt(s)"}]}"#
     );
+}
+
+/// Three webhooks; runs at `now`, each run's posts coming to `sent`.
+fn hooks_config() -> ProxyConfig {
+    cfg(&[(
+        "ALERT_WEBHOOKS",
+        "generic:https://a.example/x,generic:https://b.example/y?token=s3cret,slack:https://c.example/z",
+    )])
+}
+
+fn kept_run(c: &ProxyConfig, now: i64) -> WatchRun<'_> {
+    WatchRun {
+        config: c,
+        storage: Storage::Kept,
+        scheduled_ms: now,
+        now_ms: now,
+    }
+}
+
+/// One stored run at `now` over `look`: the posts' (webhook index, events, earlier) and the
+/// state after `sent`.
+fn stored_run(
+    c: &ProxyConfig,
+    stored: Option<&str>,
+    now: i64,
+    look: &FleetLook,
+    sent: impl Fn(usize) -> Sent,
+) -> (Vec<(usize, usize, usize)>, Vec<Delivered>, String) {
+    let run = kept_run(c, now);
+    let claimed = run.claim(stored).unwrap();
+    let mut r = run.finish(stored, look);
+    assert!(r.state.as_ref().unwrap().lease >= claimed.lease);
+    let posts = r
+        .posts
+        .iter()
+        .map(|p| (p.webhook.index, p.events, p.earlier))
+        .collect();
+    let outcomes = r.posts.iter().map(|p| sent(p.webhook.index)).collect();
+    let lines = r.settle(outcomes);
+    let st = r.state.unwrap();
+    assert_eq!(st.lease, 0);
+    (posts, lines, st.to_json())
+}
+
+fn look_at(g: &FleetGathering, now: i64, failed: &[&str]) -> FleetLook {
+    let tasks = failed
+        .iter()
+        .map(|id| task(id, "FAILED", now - 10 * MIN))
+        .collect();
+    g.look(
+        now,
+        vec![g.sighting(inst("i-1", "orders", "RUNNING"), Ok(tasks), now, false)],
+    )
+}
+
+#[test]
+fn a_webhook_that_fails_every_retry_is_told_again_by_the_next_runs_until_it_takes_them() {
+    let c = hooks_config();
+    let g = FleetGathering {
+        config: cfg(&[]),
+        purpose: FleetPurpose::Attention,
+    };
+    // the first run: past failures, nothing posted
+    let (posts, _, st) = stored_run(&c, None, NOW, &look_at(&g, NOW, &["t0"]), |_| {
+        Sent::Delivered
+    });
+    assert!(posts.is_empty());
+    // a failure; webhook 2 is down for the whole run, webhook 3 refuses for good
+    let t1 = NOW + 5 * MIN;
+    let down = |i: usize| match i {
+        2 => Sent::Failed("answered HTTP 503 after 4 attempt(s)".into()),
+        3 => Sent::Refused("answered HTTP 404".into()),
+        _ => Sent::Delivered,
+    };
+    let (posts, lines, st) = stored_run(&c, Some(&st), t1, &look_at(&g, t1, &["t0", "t1"]), down);
+    assert_eq!(posts, [(1, 1, 0), (2, 1, 0), (3, 1, 0)]);
+    assert_eq!((lines[1].delivered, lines[1].kept), (false, 1));
+    assert_eq!((lines[2].delivered, lines[2].kept), (false, 0));
+    // the state names the webhook by its kind and a hash, never its URL or token
+    assert!(st.contains("\"generic:") && !st.contains("b.example") && !st.contains("s3cret"));
+    // the next run, still down: the old event and the new one, kept again
+    let t2 = t1 + 5 * MIN;
+    let (posts, lines, st) = stored_run(
+        &c,
+        Some(&st),
+        t2,
+        &look_at(&g, t2, &["t0", "t1", "t2"]),
+        down,
+    );
+    assert_eq!(posts, [(1, 1, 0), (2, 2, 1), (3, 1, 0)]);
+    assert_eq!((lines[1].redelivered, lines[1].kept), (1, 2));
+    // it answers again: both earlier events, nothing new; then nothing more
+    let t3 = t2 + 5 * MIN;
+    let look = look_at(&g, t3, &["t0", "t1", "t2"]);
+    let (posts, lines, st) = stored_run(&c, Some(&st), t3, &look, |_| Sent::Delivered);
+    assert_eq!(posts, [(2, 2, 2)]);
+    assert_eq!(
+        (lines[0].delivered, lines[0].redelivered, lines[0].kept),
+        (true, 2, 0)
+    );
+    let (posts, _, _) = stored_run(&c, Some(&st), t3 + 5 * MIN, &look, |_| Sent::Delivered);
+    assert!(posts.is_empty());
+    // what each post told: the earlier event first, in the generic body
+    let run = kept_run(&c, t2);
+    let r = run.finish(
+        Some(&st_with_backlog(&c, t1)),
+        &look_at(&g, t2, &["t0", "t1", "t2"]),
+    );
+    let body = &r
+        .posts
+        .iter()
+        .find(|p| p.webhook.index == 2)
+        .unwrap()
+        .post
+        .body;
+    let (a, b) = (
+        body.find("\"taskId\":\"t1\"").unwrap(),
+        body.find("\"taskId\":\"t2\"").unwrap(),
+    );
+    assert!(a < b, "{body}");
+}
+
+/// A stored state after a run at `at` in which webhook 2 failed to take `t1`'s failure.
+fn st_with_backlog(c: &ProxyConfig, at: i64) -> String {
+    let g = FleetGathering {
+        config: cfg(&[]),
+        purpose: FleetPurpose::Attention,
+    };
+    let (_, _, st) = stored_run(
+        c,
+        None,
+        at - 5 * MIN,
+        &look_at(&g, at - 5 * MIN, &["t0"]),
+        |_| Sent::Delivered,
+    );
+    let down = |i: usize| {
+        if i == 2 {
+            Sent::Failed("network error or timeout after 4 attempt(s)".into())
+        } else {
+            Sent::Delivered
+        }
+    };
+    stored_run(c, Some(&st), at, &look_at(&g, at, &["t0", "t1"]), down).2
+}
+
+#[test]
+fn what_a_webhook_did_not_take_is_bounded_and_kept_for_a_day_and_only_for_that_url() {
+    let c = hooks_config();
+    let g = FleetGathering {
+        config: cfg(&[]),
+        purpose: FleetPurpose::Attention,
+    };
+    let t1 = NOW;
+    let st = st_with_backlog(&c, t1);
+    let run_at = |c: &ProxyConfig, t: i64| {
+        let r = kept_run(c, t).finish(Some(&st), &look_at(&g, t, &["t0", "t1"]));
+        r.posts
+            .iter()
+            .map(|p| (p.webhook.index, p.earlier))
+            .collect::<Vec<_>>()
+    };
+    // within the day: webhook 2 is told again; past it: dropped
+    assert_eq!(run_at(&c, t1 + 23 * 60 * MIN), [(2, 1)]);
+    assert!(run_at(&c, t1 + 24 * 60 * MIN + 1).is_empty());
+    // another URL at the same place is another webhook: nothing of the old one's
+    let moved = cfg(&[(
+        "ALERT_WEBHOOKS",
+        "generic:https://a.example/x,generic:https://b.example/y?token=other,slack:https://c.example/z",
+    )]);
+    assert!(run_at(&moved, t1 + 5 * MIN).is_empty());
+    // a run that stopped between its posts and the state after them: the state before the
+    // posts holds them and the lease; once the lease is past, the next run posts them again
+    let run = kept_run(&c, t1 + 5 * MIN);
+    let r = run.finish(Some(&st), &look_at(&g, t1 + 5 * MIN, &["t0", "t1", "t2"]));
+    let died = r.state.unwrap().to_json();
+    let soon = kept_run(&c, t1 + 5 * MIN + 1000);
+    assert!(soon.claim(Some(&died)).is_none());
+    let later = t1 + 5 * MIN + 2 * i64::from(c.request_timeout_ms) + 1;
+    let r = kept_run(&c, later).finish(Some(&died), &look_at(&g, later, &["t0", "t1", "t2"]));
+    let told: Vec<(usize, usize, usize)> = r
+        .posts
+        .iter()
+        .map(|p| (p.webhook.index, p.events, p.earlier))
+        .collect();
+    assert_eq!(told, [(1, 1, 1), (2, 2, 2), (3, 1, 1)]);
+    // at most MAX_UNDELIVERED events of one webhook, the newest
+    let events: Vec<Event> = (0..watchdog::MAX_UNDELIVERED + 7)
+        .map(|k| Event {
+            kind: EventKind::Failed,
+            instance_id: "i-1".into(),
+            instance_name: "orders".into(),
+            task_id: Some(format!("t{k}")),
+            task_name: None,
+            since: format_iso_ms(NOW),
+            message: String::new(),
+        })
+        .collect();
+    let (all, earlier) = watchdog::backlog(
+        vec![Pending {
+            queued: NOW - MIN,
+            event: events[0].clone(),
+        }],
+        &events[1..],
+        NOW,
+    );
+    assert_eq!((all.len(), earlier), (watchdog::MAX_UNDELIVERED, 0));
+    assert_eq!(all.last().unwrap().event.task_id.as_deref(), Some("t106"));
+    assert_eq!(all[0].event.task_id.as_deref(), Some("t7"));
+}
+
+#[test]
+fn a_state_stored_before_undelivered_events_is_read_as_before() {
+    let old = r#"{"version":1,"started":1,"last":2,"lease":0,"failed":{"i-1 t0":5},"stuck":[],"unreachable":{},"abnormal":[]}"#;
+    let st = WatchState::from_json(old).unwrap();
+    assert!(st.undelivered.is_empty());
+    assert_eq!(st.failed.len(), 1);
+    assert_eq!(st.to_json(), old);
 }
