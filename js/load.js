@@ -7,7 +7,7 @@
 //   where there is one, else by fflate's inflateSync (inflate.js);
 // - where neither zlib nor DecompressionStream is there: at once, at import (fflate).
 // `ready` (ready.js) resolves once it is instantiated, either way.
-import { initSync, __onDemand } from "./dcs_tasks.js";
+import { initSync } from "./dcs_tasks.js";
 import { markReady } from "./ready.js";
 
 const zlib = () => {
@@ -70,6 +70,7 @@ export function start(b64, inflate) {
     loadSync(b64, inflate);
     return;
   }
-  __onDemand(() => loadSync(b64, inflate));
+  // The glue calls it on a call made before the module is there (scripts/build-pkg.sh).
+  initSync[Symbol.for("dcs-tasks.onDemand")] = () => loadSync(b64, inflate);
   setTimeout(() => loadAsync(b64).catch(() => loadSync(b64, inflate)), 0);
 }

@@ -80,10 +80,11 @@ glue() {
     let js = fs.readFileSync(src, "utf8");
     const decl = "let wasmModule, wasmInstance, wasm;";
     if (js.split(decl).length !== 2) throw new Error("build-pkg: the glue'"'"'s wasm variable is not declared once in " + src);
-    js = js.replace(decl, decl + "\nlet onDemand = () => { throw new Error(\"dcs-tasks: the wasm is not initialized (dcs-tasks/slim: await init() first)\"); };\n" +
-      "const ensure = () => { if (wasm === undefined) onDemand(); };\n" +
-      "/** @internal The zero-configuration entry'"'"'s hook (js/load.js): instantiates the module on a call made before it is ready. */\n" +
-      "export function __onDemand(f) { onDemand = f; }\n");
+    // The zero-configuration entry'"'"'s hook (js/load.js) instantiates the module on a call made
+    // before it is ready: a symbol-keyed property of initSync, so that no export of the package
+    // names it.
+    js = js.replace(decl, decl + "\nconst ensure = () => { if (wasm !== undefined) return; const f = initSync[Symbol.for(\"dcs-tasks.onDemand\")];\n" +
+      "  if (typeof f !== \"function\") throw new Error(\"dcs-tasks: the wasm is not initialized (dcs-tasks/slim: await init() first)\"); f(); };\n");
     let n = 0;
     js = js.replace(/^(export function \w+\([^)]*\) \{|    constructor\([^)]*\) \{)$/gm, (m) => { n++; return m + "\n    ensure();"; });
     if (n < +process.argv[3]) throw new Error(`build-pkg: only ${n} exported functions and constructors found in ${src}`);

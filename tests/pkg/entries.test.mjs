@@ -107,6 +107,14 @@ test("entries: each runtime's conditions select its entry; all files packed; no 
   const { inflateSync } = await import(join(pkgDir, "inflate.js"));
   for (let i = 0; i < 2; i++) assert.ok(Buffer.from(inflateSync(Buffer.from(inline[1], "base64"))).equals(wasmFile), `fflate's inflateSync, call ${i + 1}`);
   assert.match(readFileSync(join(pkgDir, "LICENSE-fflate"), "utf8"), /MIT License/, "fflate's licence is packed");
+  // Every export is the API's: the on-demand hook between load.js and the glue is no export.
+  for (const f of ["index.js", "slim.js", "dcs_tasks.js", "dcs_tasks_page.js"]) {
+    const names = (src(f).match(/export ?\{([^}]*)\}/g) ?? []).flatMap((m) => m.slice(m.indexOf("{") + 1, -1).split(",").map((x) => x.trim().split(/ as /).pop()));
+    assert.deepEqual(names.filter((n) => /^_|onDemand/i.test(n)), [], `${f} exports nothing internal`);
+  }
+  const mod = await import(join(pkgDir, "index.js"));
+  assert.deepEqual(Object.keys(mod).filter((n) => n.startsWith("_")), [], "dcs-tasks exports nothing internal");
+  assert.equal(typeof mod.parseListTasksResponse, "function");
   assert.equal(awaits("workerd.js"), 0, "workerd.js initialises synchronously");
   assert.equal(awaits("slim.js"), 0, "slim.js leaves init() to the page");
   assert.match(src("slim.js"), /export ?\{[^}]*\b(?:\w+ as )?init\b/, "slim.js exports init");
