@@ -25,6 +25,7 @@ use crate::bindings::{get, to_js};
 use crate::cancel::Cancel;
 use crate::fetch::{fetch_function, promise, read_body, thenable, Inner};
 use crate::pager::Pager;
+use dcs_tasks_core::fleet::FleetPlan;
 use dcs_tasks_core::listing::TypedTaskPages;
 use dcs_tasks_core::proxy::watch::{
     note_log, run_log, Delivered, GatherStats, Posting, Storage, WatchRun, MAX_WATCH_TASKS,
@@ -136,12 +137,12 @@ async fn all_tasks(
 ) -> Vec<Result<Vec<Task>, DcsError>> {
     let mut results: Vec<Option<Result<Vec<Task>, DcsError>>> =
         (0..instances.len()).map(|_| None).collect();
-    let mut next = instances.iter().enumerate();
+    // The core's plan decides which listing starts when (as listFleetTasks').
+    let mut plan = FleetPlan::new(instances.len(), WATCH_CONCURRENCY);
     let mut running: Vec<Listing> = Vec::new();
     loop {
-        while running.len() < WATCH_CONCURRENCY {
-            let Some((k, i)) = next.next() else { break };
-            let pages = g.task_pages(&i.instance_id, now_ms);
+        while let Some(k) = plan.next_start() {
+            let pages = g.task_pages(&instances[k].instance_id, now_ms);
             let inner = inner.clone();
             running.push(Box::pin(
                 async move { (k, instance_tasks(inner, pages).await) },
@@ -151,6 +152,7 @@ async fn all_tasks(
             break;
         }
         let (k, r) = first_done(&mut running).await;
+        plan.finish();
         results[k] = Some(r);
     }
     results

@@ -23,7 +23,7 @@ use crate::watchdog::{self, Event, FleetLook, Sighting, WatchState};
 use crate::webhook::{Notice, Post, Sent, Webhook};
 
 /// Instances whose tasks are listed at once.
-pub const WATCH_CONCURRENCY: usize = 4;
+pub const WATCH_CONCURRENCY: u32 = 4;
 /// Most tasks listed for one instance in a look (more: that instance's error).
 pub const MAX_WATCH_TASKS: u64 = super::MAX_ALL_TASKS;
 /// The Content-Type of `/metrics` (the Prometheus text format).
