@@ -80,7 +80,7 @@ export type DcsTaskListProps = {
   client?: DcsTaskList["client"];
   /** Extra headers for the proxy, e.g. { Authorization: "Bearer …" } (never reflected). */
   headers?: DcsTaskList["headers"];
-  /** The filters, time range and page offset: { range, from, to, status, type, search, offset }. */
+  /** The filters, time range, page offset and "Load all": { range, from, to, status, type, search, offset, all }. */
   view?: DcsTaskList["view"];
   /** A TaskList shown as it is (no fetching, paging or progress); null to fetch again. */
   taskList?: DcsTaskList["taskList"];

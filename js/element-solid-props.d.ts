@@ -81,7 +81,7 @@ type DcsTaskListProps = {
   "prop:client"?: DcsTaskList["client"];
   /** Extra headers for the proxy, e.g. { Authorization: "Bearer …" } (never reflected). */
   "prop:headers"?: DcsTaskList["headers"];
-  /** The filters, time range and page offset: { range, from, to, status, type, search, offset }. */
+  /** The filters, time range, page offset and "Load all": { range, from, to, status, type, search, offset, all }. */
   "prop:view"?: DcsTaskList["view"];
   /** A TaskList shown as it is (no fetching, paging or progress); null to fetch again. */
   "prop:taskList"?: DcsTaskList["taskList"];

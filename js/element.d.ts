@@ -19,6 +19,10 @@ export interface TaskListView {
   search: string;
   /** The first task of the page shown. */
   offset: number;
+  /** Every task of the range is listed ("Load all": listAllTasks), not one page; set it to list
+   * them, clear it to go back to the pages. Asked per instance: another instance starts on its
+   * first page. */
+  all: boolean;
 }
 
 /** One row of <dcs-fleet>: an instance, its tasks in the range (and those still running that
@@ -86,7 +90,7 @@ export declare class DcsTaskList extends HTMLElement {
   client: DcsClient | null;
   /** Extra headers for the proxy, e.g. { Authorization: "Bearer …" } (never reflected). */
   headers: Record<string, string>;
-  /** The filters, time range and page offset: { range, from, to, status, type, search, offset }. */
+  /** The filters, time range, page offset and "Load all": { range, from, to, status, type, search, offset, all }. */
   view: TaskListView;
   /** A TaskList shown as it is (no fetching, paging or progress); null to fetch again. */
   taskList: TaskList | null;

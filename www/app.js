@@ -16,7 +16,7 @@ const proxyBase = () => new URL(".", location.href).href.replace(/\/$/, "");
 
 const $ = (id) => document.getElementById(id);
 const DEFAULT_LIMIT = 20;
-const VIEW_KEYS = { range: "range", from: "from", to: "to", status: "status", type: "type", search: "q", offset: "offset" };
+const VIEW_KEYS = { range: "range", from: "from", to: "to", status: "status", type: "type", search: "q", offset: "offset", all: "all" };
 let pkg = null; // the dcs-tasks module, once loaded
 let langChosen = false;
 let shownView = "tasks"; // "tasks" | "fleet"
@@ -86,7 +86,8 @@ async function openShared() {
 function readUrl() {
   const p = new URLSearchParams(location.search);
   const view = {};
-  for (const [k, q] of Object.entries(VIEW_KEYS)) if (p.has(q)) view[k] = k === "offset" ? Number(p.get(q)) : p.get(q);
+  const value = (k, q) => (k === "offset" ? Number(p.get(q)) : k === "all" ? p.get(q) === "1" : p.get(q));
+  for (const [k, q] of Object.entries(VIEW_KEYS)) if (p.has(q)) view[k] = value(k, q);
   const limit = Number(p.get("limit"));
   langChosen = p.has("lang");
   shownView = p.get("view") === "fleet" ? "fleet" : "tasks";
@@ -111,7 +112,7 @@ function writeUrl(push = false) {
   const v = el.view;
   for (const [k, q] of Object.entries(VIEW_KEYS)) {
     const value = v[k];
-    if (value && !(k === "range" && value === "all")) p.set(q, String(value));
+    if (value && !(k === "range" && value === "all")) p.set(q, value === true ? "1" : String(value));
   }
   if (el.pageSize !== DEFAULT_LIMIT) p.set("limit", String(el.pageSize));
   if (devShown) p.set("dev", "1");

@@ -28,6 +28,10 @@ export interface TaskListView {
   search: string;
   /** The first task of the page shown. */
   offset: number;
+  /** Every task of the range is listed ("Load all": listAllTasks), not one page; set it to list
+   * them, clear it to go back to the pages. Asked per instance: another instance starts on its
+   * first page. */
+  all: boolean;
 }
 
 /** One row of <dcs-fleet>: an instance, its tasks in the range (and those still running that
@@ -142,7 +146,7 @@ export const ELEMENTS = [
     properties: [
       { name: "client", type: "DcsClient | null", description: "The client in use; set one (a console that authenticates itself) to use it instead of endpoint." },
       common.headers,
-      { name: "view", type: "TaskListView", description: "The filters, time range and page offset: { range, from, to, status, type, search, offset }." },
+      { name: "view", type: "TaskListView", description: "The filters, time range, page offset and \"Load all\": { range, from, to, status, type, search, offset, all }." },
       { name: "taskList", type: "TaskList | null", description: "A TaskList shown as it is (no fetching, paging or progress); null to fetch again." },
       { name: "tasks", type: "Task[]", readonly: true, description: "Every task loaded, before the filters." },
       common.state,

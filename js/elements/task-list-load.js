@@ -3,7 +3,7 @@
 // what it learns it hands to the view through the element's `k.view` (task-list-view.js).
 import { mergeFirstPage } from "../dcs_tasks.js";
 import { emit } from "./shared.js";
-import { internals, isFiltered, MAX_WATCHES, rangeKey, REFRESH_MS, runs, timeQuery, visibleTasks } from "./task-list-state.js";
+import { internals, MAX_WATCHES, rangeKey, REFRESH_MS, runs, timeQuery, visibleTasks, wantsAll } from "./task-list-state.js";
 import { LIMITS } from "./vocab.js";
 
 const shownTasks = (el, k) => visibleTasks(k.tr, k.s.view, k.s.tasks);
@@ -39,6 +39,7 @@ export async function loadPage(el, { silent = false } = {}) {
   cancelLoadAll(el);
   s.inflight?.abort();
   s.allBy = null;
+  s.view.all = false;
   const ac = new AbortController();
   s.inflight = ac;
   const seq = ++s.seq;
@@ -89,6 +90,7 @@ export async function loadAll(el, { by = "user" } = {}) {
   const ac = new AbortController();
   s.allAbort = ac;
   s.allBy = by;
+  s.view.all = by === "user";
   k.view.allProgress(0, undefined);
   k.view.render();
   el.dataset.state = "loading";
@@ -161,14 +163,14 @@ export function reload(el) {
   const k = internals.get(el);
   const s = k.s;
   if (k.static) return k.view.render();
-  if (s.allBy === "user" || isFiltered(s.view)) return loadAll(el, { by: s.allBy === "user" ? "user" : "filter" });
+  if (wantsAll(s.view)) return loadAll(el, { by: s.view.all ? "user" : "filter" });
   return loadPage(el);
 }
 
 /**
  * The view changed (a control, or the `view` property): loads what it needs, else redraws. A
  * filter answers for every task of the range, so setting one loads them all (once per range);
- * clearing the last one goes back to the pages, unless "Load all" was asked.
+ * clearing the last one goes back to the pages, unless "Load all" (`all`) is asked.
  */
 export function followView(el, before) {
   const k = internals.get(el);
@@ -176,8 +178,9 @@ export function followView(el, before) {
   const v = s.view;
   if (k.static || !(s.loaded || s.inflight || s.allAbort)) return k.view.render();
   const range = rangeKey(v) !== rangeKey(before);
-  const wantAll = isFiltered(v) || s.allBy === "user";
-  if (wantAll ? range || !s.allBy : range || s.allBy || v.offset !== before.offset) return reload(el);
+  if (wantsAll(v) ? range || !s.allBy : range || s.allBy || v.offset !== before.offset) return reload(el);
+  // every task is already there (or on its way): only why changes
+  if (s.allBy) s.allBy = v.all ? "user" : "filter";
   k.view.render();
   scheduleRefresh(el);
 }

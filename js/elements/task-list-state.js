@@ -18,7 +18,7 @@ export const internals = new WeakMap();
 /** A task that has not ended. */
 export const runs = (task) => isRunning(task?.status);
 
-/** A view ({ range, from, to, status, type, search, offset }) with every value checked. */
+/** A view ({ range, from, to, status, type, search, offset, all }) with every value checked. */
 export function cleanView(v = {}) {
   const range = TIME_RANGES[v.range] || v.range === "custom" ? v.range : "all";
   const iso = (x) => (typeof x === "string" && !Number.isNaN(Date.parse(x)) ? x : "");
@@ -31,11 +31,15 @@ export function cleanView(v = {}) {
     type: typeof v.type === "string" ? v.type : "",
     search: typeof v.search === "string" ? v.search : "",
     offset: Number.isInteger(off) && off >= 0 ? off : 0,
+    all: v.all === true,
   };
 }
 
 /** Is a filter (status, type, search) set? It answers for every task of the range, not a page. */
 export const isFiltered = (view) => Boolean(view.status || view.type || view.search.trim());
+
+/** Does the view ask for every task of the range ("Load all", or a filter set), not a page? */
+export const wantsAll = (view) => view.all || isFiltered(view);
 
 /** The range a view asks for ("custom" without bounds asks what "all" does). */
 export const rangeKey = (v) => (v.range === "custom" && !v.from && !v.to ? "all" : `${v.range}|${v.from}|${v.to}`);

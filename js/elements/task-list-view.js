@@ -216,8 +216,13 @@ export function bind(el) {
   const page = (offset) => { s.view.offset = offset; viewChanged(el); loadPage(el); };
   $("prev").addEventListener("click", () => page(Math.max(0, s.view.offset - el.pageSize)));
   $("next").addEventListener("click", () => page(s.view.offset + el.pageSize));
-  $("back-to-pages").addEventListener("click", () => page(0));
-  $("load-all").addEventListener("click", () => loadAll(el, { by: "user" }));
+  // "Load all" is part of the view (`all`): told to the page (its address keeps it), then done.
+  $("back-to-pages").addEventListener("click", () => { s.view.all = false; page(0); });
+  $("load-all").addEventListener("click", () => {
+    Object.assign(s.view, { all: true, offset: 0 });
+    viewChanged(el);
+    loadAll(el, { by: "user" });
+  });
   $("load-all-cancel").addEventListener("click", () => s.allAbort?.abort());
   $("auto-refresh").addEventListener("change", () => { el.autoRefresh = $("auto-refresh").checked; });
   $("refresh-now").addEventListener("click", () => reload(el));

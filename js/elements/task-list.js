@@ -81,7 +81,7 @@ export class DcsTaskList extends HostElement {
     this.#queueRestart();
   }
 
-  /** The filters, time range and page offset: { range, from, to, status, type, search, offset }. */
+  /** The filters, time range, page offset and "Load all": { range, from, to, status, type, search, offset, all }. */
   get view() { return { ...internals.get(this).s.view }; }
   set view(v) {
     const k = internals.get(this);
@@ -124,7 +124,9 @@ export class DcsTaskList extends HostElement {
     } else if (name === "instance-id") {
       this.#resetView();
       Object.assign(k.s, { loaded: false, tasks: [], total: 0, mode: "page", allBy: null, failedAt: null, lastUpdated: null });
+      // another instance starts on its first page: "Load all" is asked per instance
       k.s.view.offset = 0;
+      k.s.view.all = false;
       k.view.clearError();
       if (this.client && this.instanceId) reload(this);
       else render(this);

@@ -212,7 +212,19 @@ describe("www/ page", { timeout: 240_000 }, () => {
     assert.equal(await rows(page).count(), 250);
     assert.equal(await page.isVisible("#load-all-box"), false);
     assert.equal(await page.isVisible("#back-to-pages"), true);
+    // the address keeps it: a reload, or the link sent to a colleague, lists every task again
+    await page.waitForFunction(() => new URLSearchParams(location.search).get("all") === "1");
+    await page.reload();
+    await page.locator("#count", { hasText: "All 250 tasks loaded" }).waitFor({ timeout: 30_000 });
+    assert.equal(await rows(page).count(), 250);
+    assert.equal(await page.evaluate(() => document.querySelector("dcs-task-list").view.all), true);
     await page.click("#back-to-pages");
+    await page.locator("#count", { hasText: /^1–20 of 250/ }).waitFor();
+    await page.waitForFunction(() => !new URLSearchParams(location.search).has("all"));
+    // Back returns to every task
+    await page.goBack();
+    await page.locator("#count", { hasText: "All 250 tasks loaded" }).waitFor({ timeout: 30_000 });
+    await page.goForward();
     await page.locator("#count", { hasText: /^1–20 of 250/ }).waitFor();
 
     await page.goto(new URL(`/?instance=${BIG_INSTANCE}&lang=en`, stack.url).href);
