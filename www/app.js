@@ -9,7 +9,7 @@ import { InstancePicker } from "./picker.js";
 import { askForToken, authHeaders, initToken, renderToken, tokenAccepted } from "./token.js";
 import { bindPaste, repaste, showPaste, usePackage } from "./paste.js";
 import { openClient } from "./pkg/elements/shared.js";
-import { translator } from "./pkg/elements/i18n.js";
+import { LANGS, translator } from "./pkg/elements/i18n.js";
 
 // The proxy serving this page: its folder (the proxy may be mounted under a path, PROXY_BASE_PATH).
 const proxyBase = () => new URL(".", location.href).href.replace(/\/$/, "");
@@ -289,7 +289,9 @@ async function main() {
     return;
   }
   const el = list();
-  picker = new InstancePicker($("instance"), $("instance-options"), (id) => showInstance(id), pkg.revealText);
+  const label = (s) => translator(lang()).instanceStatusLabel(s);
+  const labels = (s) => LANGS.map((l) => translator(l).instanceStatusLabel(s));
+  picker = new InstancePicker($("instance"), $("instance-options"), (id) => showInstance(id), pkg.revealText, label, labels);
   picker.onList = named;
   bind();
   // Everything set before the element starts (it coalesces these into one start).

@@ -1,6 +1,7 @@
 // The instance picker: the instance field as an ARIA 1.2 combobox over the project's instances
-// (DcsClient.listAllInstances). Typing filters by name or ID; each option shows the name, the
-// status and the engine; arrow keys move, Enter or a click picks, Escape closes. A picked instance
+// (DcsClient.listAllInstances). Typing filters by name, ID, status (as sent or as shown, in either
+// language: "error", "冻结") or engine; each option shows the name, the status and the engine (at
+// most 50, then how many more match); arrow keys move, Enter or a click picks, Escape closes. A picked instance
 // is shown by its name (when no other has it). Anything typed is still accepted as an instance ID
 // (an instance the listing does not show, a proxy that refuses ListInstances).
 import { t } from "./strings.js";
@@ -9,6 +10,8 @@ const MAX_SHOWN = 50;
 
 export class InstancePicker {
   #reveal;
+  #statusLabel;
+  #statusLabels;
   #input;
   #list;
   #onPick;
@@ -19,9 +22,13 @@ export class InstancePicker {
   /** Called when the instances are known (the page names what it shows). */
   onList = null;
 
-  /** `reveal`: the package's `revealText` (names shown with their invisible characters marked). */
-  constructor(input, list, onPick, reveal = (s) => s) {
+  /** `reveal`: the package's `revealText` (names shown with their invisible characters marked);
+   * `statusLabel(status)`: a status as the page shows it, `statusLabels(status)`: every
+   * language's (what typing matches). */
+  constructor(input, list, onPick, reveal = (s) => s, statusLabel = (s) => s, statusLabels = (s) => [s]) {
     this.#reveal = reveal;
+    this.#statusLabel = statusLabel;
+    this.#statusLabels = statusLabels;
     this.#input = input;
     this.#list = list;
     this.#onPick = onPick;
@@ -84,7 +91,9 @@ export class InstancePicker {
 
   #open() {
     const q = this.#input.value.trim().toLowerCase();
-    this.#shown = this.#instances.filter((i) => !q || `${i.name} ${i.instanceId}`.toLowerCase().includes(q)).slice(0, MAX_SHOWN);
+    const text = (i) => [i.name, i.instanceId, i.status, ...this.#statusLabels(i.status), i.engine, i.engineVersion].join(" ").toLowerCase();
+    const matches = q ? this.#instances.filter((i) => text(i).includes(q)) : this.#instances;
+    this.#shown = matches.slice(0, MAX_SHOWN);
     this.#active = -1;
     this.#input.removeAttribute("aria-activedescendant");
     this.#list.replaceChildren(...this.#shown.map((i, index) => {
@@ -99,17 +108,19 @@ export class InstancePicker {
       name.textContent = this.#reveal(i.name) || i.instanceId;
       const meta = document.createElement("span");
       meta.className = "opt-meta";
-      meta.textContent = [i.status, [i.engine, i.engineVersion].filter(Boolean).join(" "), i.instanceId].filter(Boolean).join(" · ");
+      meta.textContent = [i.status && this.#statusLabel(i.status), [i.engine, i.engineVersion].filter(Boolean).join(" "), i.instanceId].filter(Boolean).join(" · ");
       li.append(name, meta);
       return li;
     }));
-    if (this.#shown.length === 0 && q && this.#instances.length) {
+    const note = (text) => {
       const li = document.createElement("li");
       li.className = "opt-none";
       li.setAttribute("aria-disabled", "true");
-      li.textContent = t("picker.none");
+      li.textContent = text;
       this.#list.append(li);
-    }
+    };
+    if (this.#shown.length === 0 && q && this.#instances.length) note(t("picker.none"));
+    if (matches.length > this.#shown.length) note(t("picker.more", { n: matches.length - this.#shown.length }));
     const open = this.#list.childElementCount > 0;
     this.#list.hidden = !open;
     this.#input.setAttribute("aria-expanded", String(open));

@@ -67,7 +67,8 @@ describe("the fleet on the www page", { timeout: 300_000 }, () => {
     await options.first().waitFor();
     assert.deepEqual(await options.evaluateAll((os) => os.map((o) => o.dataset.instanceId)), [catalog.instanceId]);
     const text = await options.first().textContent();
-    assert.ok(text.includes("dcs-catalog") && text.includes(catalog.status) && text.includes(catalog.engine), `status and engine shown: ${text}`);
+    const label = await page.evaluate(async (st) => (await import("/pkg/elements/i18n.js")).translator("en").instanceStatusLabel(st), catalog.status);
+    assert.ok(text.includes("dcs-catalog") && text.includes(label) && text.includes(catalog.engine), `status (${label}) and engine shown: ${text}`);
     assert.equal(await page.getAttribute("#instance", "aria-expanded"), "true");
     await page.keyboard.press("ArrowDown");
     assert.equal(await page.getAttribute("#instance", "aria-activedescendant"), "instance-option-0");
@@ -84,6 +85,32 @@ describe("the fleet on the www page", { timeout: 300_000 }, () => {
     await page.fill("#instance", "dcs-sessions");
     await page.click("#show");
     await page.waitForURL((u) => u.searchParams.get("instance") === sessions.instanceId);
+    // a status, as shown in either language or as sent, lists the instances in it
+    const frozen = instances.filter((i) => i.status === "FROZEN").map((i) => i.instanceId).sort();
+    assert.ok(frozen.length > 0 && !instances.some((i) => /frozen|冻结/i.test(i.name)));
+    for (const typed of ["frozen", "已冻结", "FROZEN"]) {
+      await page.fill("#instance", "");
+      await page.locator("#instance").pressSequentially(typed);
+      await page.waitForFunction((n) => document.querySelectorAll("#instance-options [role=option]").length === n, frozen.length);
+      assert.deepEqual((await options.evaluateAll((os) => os.map((o) => o.dataset.instanceId))).sort(), frozen, typed);
+    }
+    // a long list shows 50 and says how many more match
+    const shown = await page.evaluate(async () => {
+      const { InstancePicker } = await import("/picker.js");
+      const input = document.createElement("input");
+      const list = document.createElement("ul");
+      list.id = "picker-probe";
+      document.body.append(input, list);
+      const p = new InstancePicker(input, list, () => {});
+      p.use(Array.from({ length: 64 }, (_, k) => ({ instanceId: `id-${k}`, name: `cache-${String(k).padStart(2, "0")}`, status: "RUNNING" })));
+      input.value = "cache";
+      input.dispatchEvent(new Event("input"));
+      const r = { options: list.querySelectorAll("[role=option]").length, note: list.querySelector(".opt-none")?.textContent };
+      input.remove();
+      list.remove();
+      return r;
+    });
+    assert.deepEqual(shown, { options: 50, note: "14 more: type more of a name, an ID, a status or an engine." });
     // an ID nobody lists is still accepted
     await page.fill("#instance", "pagetest-n5");
     await page.click("#show");
