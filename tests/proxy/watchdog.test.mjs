@@ -299,12 +299,21 @@ test("FunctionGraph: the timer trigger's handler (edge/functiongraph/timer.mjs v
     // the first invocation, never by the next
     const r = await fetch(`${mock.url}/__mock/scenario`, { method: "POST", body: JSON.stringify({ down: ["fl1-n17"] }) });
     assert.equal(r.status, 200);
+    // the hook /down misses the first invocation: the second tells it
+    hook.state.down = true;
     const first = await handler({ version: "v1.0", time: new Date().toISOString(), trigger_type: "TIMER", trigger_name: "every-5-min" });
+    hook.state.down = false;
     const second = await handler({ version: "v1.0", time: new Date().toISOString(), trigger_type: "TIMER", trigger_name: "every-5-min" });
     assert.equal(first.events, 1, JSON.stringify(first));
-    assert.deepEqual(first.failed, ["webhook 5 (slack): answered HTTP 404"]);
+    assert.deepEqual(first.failed, [
+      "webhook 5 (slack): answered HTTP 404",
+      "webhook 6 (generic): answered HTTP 429 after 1 attempt(s) (1 event(s) kept for the next check)",
+    ]);
     assert.equal(second.events, 0);
+    assert.deepEqual(second.delivered, ["webhook 6 (generic)"]);
+    assert.deepEqual(second.failed, []);
     assert.deepEqual(alerts(hook.got, "/generic"), ["unreachable fl1-n17"]);
+    assert.deepEqual(alerts(hook.got, "/down"), ["unreachable fl1-n17"]);
     console.log = log;
     collected.push(...lines);
     noLeaks(lines, hook.base);
