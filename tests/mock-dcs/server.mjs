@@ -43,6 +43,11 @@ export const CODES = {
 };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+/** Waits until `Date.now()` reaches `at`: a timer may fire a millisecond before its delay by
+ * that clock, and a slow answer must never leave early. */
+async function sleepUntil(at) {
+  while (Date.now() < at) await sleep(at - Date.now());
+}
 const requestId = () => randomBytes(16).toString('hex');
 
 /**
@@ -340,7 +345,7 @@ async function handle(req, res, { config, state, log, reset }) {
   const spec = store?.faults;
   if (spec?.slowMs > 0) {
     // The answer leaves `slowMs` after the request arrived (the mock's own work included).
-    await sleep(Math.max(0, spec.slowMs - (Date.now() - t0)));
+    await sleepUntil(t0 + spec.slowMs);
     if (ctx.closed) return;
   }
   if (state.scenario.down.has(route.instanceId)) {
@@ -410,7 +415,7 @@ async function instances(res, route, rawQuery, ctx, { config, state, t0 }) {
   }
   const slowMs = Math.max(p.faults.slowMs, parseFleetProject(route.projectId)?.slowMs ?? 0);
   if (slowMs > 0) {
-    await sleep(Math.max(0, slowMs - (Date.now() - t0)));
+    await sleepUntil(t0 + slowMs);
     if (ctx.closed) return;
   }
   const fault = decideFault(route.projectId, p.faults.any ? p.faults : null, p.faultCounters, { failRate: config.failRate, rng: state.globalRng }, config);
