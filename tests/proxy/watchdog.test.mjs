@@ -160,6 +160,8 @@ async function scenario({ run, mockUrl, instances, hook, attention, metrics }) {
     }
   }
   checkSignatures(hook.got);
+  // /down missed the third run: the fourth told it both events, saying they are late
+  assert.deepEqual(hook.got.filter((g) => g.path === "/down").map((g) => g.body.redelivered ?? 0), [0, 2, 0]);
   const generic = hook.got.find((g) => g.path === "/generic").body;
   assert.equal(generic.projectId, PROJECT);
   assert.match(generic.checkedAt, /^\d{4}-\d\d-\d\dT/);

@@ -154,6 +154,13 @@ pub struct Notice<'a> {
     pub project_id: &'a str,
     pub checked_at: String,
     pub events: &'a [Event],
+    /// How many of `events`, the first ones, an earlier check could not deliver (omitted: 0).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub redelivered: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A request to post: JSON to `url`.
@@ -283,6 +290,13 @@ pub fn chat_text(notice: &Notice, max: usize) -> String {
         notice.project_id,
         notice.checked_at
     );
+    match notice.redelivered {
+        0 => {}
+        1 => text.push_str("; the first one is late: an earlier check could not post it"),
+        r => text.push_str(&format!(
+            "; the first {r} are late: an earlier check could not post them"
+        )),
+    }
     let mut listed = 0;
     for e in notice.events.iter().take(MAX_CHAT_LINES) {
         let line = format!(

@@ -343,6 +343,7 @@ impl WatchRun<'_> {
             project_id: &self.config.project_id,
             checked_at: dcs_tasks_parse::time::format_iso_ms(self.now_ms),
             events,
+            redelivered: earlier,
         };
         Posting {
             webhook: w.clone(),

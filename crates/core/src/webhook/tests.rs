@@ -36,6 +36,7 @@ fn generic_is_the_documented_json() {
         project_id: "p1",
         checked_at: "2026-12-07T06:05:00.000Z".into(),
         events: &events,
+        redelivered: 0,
     };
     let p = hook(WebhookKind::Generic, "https://hooks.example.com/x", None).post(&n, NOW);
     assert_eq!(p.url, "https://hooks.example.com/x");
@@ -60,6 +61,7 @@ fn chat_formats_are_each_services_text_message() {
         project_id: "p1",
         checked_at: "2026-12-07T06:05:00.000Z".into(),
         events: &events,
+        redelivered: 0,
     };
     let text = "DCS tasks watchdog: 1 event in project p1 (checked 2026-12-07T06:05:00.000Z)\n- [failed] task BindEip (t-1) failed on instance orders (i-1) (since 2026-12-07T06:00:00.000Z)";
     // Slack incoming webhook: {"text": "..."}
@@ -106,6 +108,7 @@ fn feishu_signature_matches_the_documented_algorithm() {
         project_id: "p",
         checked_at: "x".into(),
         events: &[],
+        redelivered: 0,
     };
     let p = hook(
         WebhookKind::Feishu,
@@ -136,6 +139,7 @@ fn dingtalk_signature_matches_the_documented_algorithm() {
         project_id: "p",
         checked_at: "x".into(),
         events: &[],
+        redelivered: 0,
     };
     let url = "https://oapi.dingtalk.com/robot/send?access_token=abc";
     let p = hook(WebhookKind::Dingtalk, url, Some("this is secret")).post(&n, 1_577_262_236_757);
@@ -153,6 +157,7 @@ fn long_notices_are_cut_to_the_services_limits() {
         project_id: "p",
         checked_at: "x".into(),
         events: &events,
+        redelivered: 0,
     };
     let t = chat_text(&n, WebhookKind::Wecom.max_text());
     assert!(t.len() <= 2_000, "{}", t.len());
@@ -306,4 +311,37 @@ mod properties {
             let _ = crate::watchdog::WatchState::from_json(&s);
         }
     }
+}
+
+#[test]
+fn events_an_earlier_check_could_not_post_are_said_to_be_late() {
+    let events = [event(), event()];
+    let n = Notice {
+        project_id: "p1",
+        checked_at: "2026-12-07T06:05:00.000Z".into(),
+        events: &events,
+        redelivered: 1,
+    };
+    let p = hook(WebhookKind::Generic, "https://hooks.example.com/x", None).post(&n, NOW);
+    assert_eq!(body(&p)["redelivered"], json!(1));
+    let p = hook(
+        WebhookKind::Slack,
+        "https://hooks.slack.com/services/T/B/X",
+        None,
+    )
+    .post(&n, NOW);
+    let text = body(&p)["text"].as_str().unwrap().to_string();
+    assert!(
+        text.starts_with("DCS tasks watchdog: 2 events in project p1 (checked 2026-12-07T06:05:00.000Z); the first one is late: an earlier check could not post it\n- [failed]"),
+        "{text}"
+    );
+    let n = Notice {
+        redelivered: 2,
+        ..n
+    };
+    let text = chat_text(&n, 4000);
+    assert!(
+        text.contains("; the first 2 are late: an earlier check could not post them\n"),
+        "{text}"
+    );
 }
