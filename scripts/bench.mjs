@@ -558,6 +558,7 @@ szRow("what a page downloads with `dcs-tasks/element` (the elements' bundle, the
 szRow("and, on demand, for an element given `project-id`: `dcs-tasks`", sz.elementsOnDemand);
 szRow("the same page by `dcs-tasks/element/slim` + `dcs-tasks/slim` (24 files and the library's .wasm)", sz.elementsSlimPage);
 szRow("the elements' JS: `element.js`, one bundle", sz.elementsJs);
+szRow("the edge proxy (`dcs-tasks/proxy`: its .wasm and glue, a worker's upload)", sz.proxy, `; budget ${sz.budgets.proxy} B`);
 lines.push("", `## Memory (${mem.tasks} tasks, body ${kb(mem.body)})`, "");
 lines.push(`JS heap growth ${kb(mem.heapGrowth)} before a GC (the decoded chunks of the contract text, garbage once each \`JSON.parse\` ` +
   `returns, included), ${kb(mem.retained)} retained after one (the list); wasm linear memory growth ${kb(mem.wasmGrowth)} ` +
