@@ -22,9 +22,9 @@
 //! Delivery, with storage: at least once. The state written before the posts holds, for each
 //! webhook, what it is about to be told ([`WatchState::undelivered`]: the run's events and
 //! any an earlier run could not deliver) and keeps the lease; the state written after them
-//! drops what each webhook took (or refused for good: a 4xx, a service's error code) and
-//! releases the lease. A webhook that fails every retry of a run (a network error, 429, 5xx)
-//! is told those events again by the next runs, for [`LOOK_RANGE_MS`] at most
+//! drops what each webhook took (or refused for good: a 4xx but 408/429, a service's error
+//! code) and releases the lease. A webhook that fails every retry of a run (a network error,
+//! 408, 429, 5xx) is told those events again by the next runs, for [`LOOK_RANGE_MS`] at most
 //! ([`MAX_UNDELIVERED`] events of it). An event is posted twice only when a run stops
 //! between a post and the state after it, or a webhook took a post whose answer was lost.
 //!

@@ -324,9 +324,9 @@ pub fn chat_text(notice: &Notice, max: usize) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sent {
     Delivered,
-    /// Not taken, and not worth posting again (a 4xx, a service's error code): why.
+    /// Not taken, and not worth posting again (a 4xx but 408/429, a service's error code): why.
     Refused(String),
-    /// Every retry of the run failed (a network error or timeout, 429, 5xx, a service's rate
+    /// Every retry of the run failed (a network error or timeout, 408, 429, 5xx, a service's rate
     /// limit, the run's deadline): why. With storage, posted again by the next run.
     Failed(String),
 }
@@ -335,7 +335,7 @@ pub enum Sent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Delivered,
-    /// Try again after this many ms (429, 5xx, a service's own rate limit, a network error).
+    /// Try again after this many ms (408, 429, 5xx, a service's own rate limit, a network error).
     Retry(u64),
     /// Not delivered and not worth retrying: why (the status and the service's code).
     Refused(String),
@@ -368,7 +368,10 @@ pub fn outcome(
     let Some(status) = status else {
         return Outcome::Retry(delay);
     };
-    if status == 429 || status >= 500 {
+    // 408: the webhook's server gave up waiting for the request (RFC 9110 15.5.9: may be
+    // repeated); 429: too many requests; 5xx: the server's trouble. Every other status is
+    // an answer about the post itself.
+    if matches!(status, 408 | 429) || status >= 500 {
         return Outcome::Retry(delay);
     }
     if !(200..300).contains(&status) {

@@ -229,8 +229,16 @@ fn answers_mean_delivered_retry_or_refused() {
         Outcome::Retry(MAX_RETRY_DELAY_MS)
     );
     assert_eq!(
+        outcome(Generic, Some(408), "", None, 1),
+        Outcome::Retry(2_000)
+    );
+    assert_eq!(
         outcome(Slack, Some(404), "no_service", None, 0),
         Outcome::Refused("answered HTTP 404".into())
+    );
+    assert_eq!(
+        outcome(Generic, Some(409), "", Some("3"), 0),
+        Outcome::Refused("answered HTTP 409".into())
     );
     assert_eq!(
         outcome(Feishu, Some(200), r#"{"code":0,"msg":"success"}"#, None, 0),
