@@ -16,6 +16,7 @@ export class InstancePicker {
   #list;
   #onPick;
   #instances = [];
+  #texts = [];
   #shown = [];
   #active = -1;
   #abort = null;
@@ -68,6 +69,9 @@ export class InstancePicker {
   use(instances) {
     this.#abort?.abort();
     this.#instances = [...instances].sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    // What typing matches, made once per list (the same in every language).
+    this.#texts = this.#instances.map((i) =>
+      [i.name, i.instanceId, i.status, ...this.#statusLabels(i.status), i.engine, i.engineVersion].join(" ").toLowerCase());
     this.#input.dataset.instances = String(this.#instances.length);
     this.onList?.();
   }
@@ -91,8 +95,7 @@ export class InstancePicker {
 
   #open() {
     const q = this.#input.value.trim().toLowerCase();
-    const text = (i) => [i.name, i.instanceId, i.status, ...this.#statusLabels(i.status), i.engine, i.engineVersion].join(" ").toLowerCase();
-    const matches = q ? this.#instances.filter((i) => text(i).includes(q)) : this.#instances;
+    const matches = q ? this.#instances.filter((_, k) => this.#texts[k].includes(q)) : this.#instances;
     this.#shown = matches.slice(0, MAX_SHOWN);
     this.#active = -1;
     this.#input.removeAttribute("aria-activedescendant");
