@@ -339,7 +339,7 @@ async fn deliver_all(posts: &[Posting], deadline: f64, inner: &Rc<Inner>) -> Vec
     out
 }
 
-/// One webhook's post with its retries (429, 5xx, a service's rate limit, a network error)
+/// One webhook's post with its retries (408, 429, 5xx, a service's rate limit, a network error)
 /// before `deadline`. The error says why, never the URL or the secret.
 async fn deliver(w: &Webhook, p: &Post, deadline: f64, inner: &Inner) -> Sent {
     let mut last = String::from("the run's deadline passed before it was tried");

@@ -188,7 +188,6 @@ pub struct WatchRun<'a> {
     pub now_ms: i64,
 }
 
-/// A run's result: the events, the state to store (with storage), what to post.
 /// What a run decided: its events, the state to store before posting (with storage), and
 /// the posts.
 #[derive(Debug)]
